@@ -1,0 +1,33 @@
+# The two commands: `make run` starts the portal with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test test-fast migrate demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+	$(BIN)/pip install --quiet -e ".[test]" 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -c "import core, streamlit, sqlmodel, fpdf, playwright"
+	touch $(STAMP)
+
+## run: install, migrate, load the demo into an empty database, start http://localhost:$(PORT)
+run: $(STAMP)
+	$(BIN)/stralportal serve --port $(PORT)
+
+## test: install and run the whole suite (browser tests need Debian's chromium)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## test-fast: everything but the browser tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+migrate: $(STAMP)
+	$(BIN)/stralportal db upgrade
+
+clean:
+	rm -rf $(VENV) *.egg-info

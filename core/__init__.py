@@ -1,0 +1,1 @@
+"""Strålsäkerhetsportalen's core: domain model, services and rules, with no Streamlit."""

@@ -1,0 +1,95 @@
+"""Backup and restore of every table, generically, so tables added later are included without code."""
+import base64
+from datetime import date, datetime
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, func, select, text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from core import models  # noqa: F401  registers the tables
+from core.errors import UserError
+
+FORMAT = "stralportal-backup"
+
+
+def _tables() -> list[Table]:
+    """Return the portal's tables, parents before children."""
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def _encode(column, value):
+    """Turn a column value into JSON."""
+    if value is None or isinstance(column.type, JSON):
+        return value
+    if isinstance(column.type, LargeBinary):
+        return base64.b64encode(value).decode()
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _decode(column, value):
+    """Turn a JSON value back into the column's Python type."""
+    if value is None or isinstance(column.type, JSON):
+        return value
+    if isinstance(column.type, LargeBinary):
+        return base64.b64decode(value)
+    if isinstance(column.type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """Return the database's Alembic revision."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup(engine: Engine) -> dict:
+    """Return every row of every table, attachments included, as one JSON-ready document."""
+    tables = {}
+    with engine.connect() as conn:
+        for table in _tables():
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+            tables[table.name] = [{c.name: _encode(c, row[c.name]) for c in table.columns} for row in rows]
+    return {"format": FORMAT, "schema": schema_revision(engine), "tables": tables}
+
+
+def _check_restorable(engine: Engine, document: dict) -> None:
+    """Refuse a document that is not a backup, of another schema, or a database that holds data."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise UserError("Filen är inte en säkerhetskopia från Strålsäkerhetsportalen.")
+    if document.get("schema") != schema_revision(engine):
+        raise UserError(f"Säkerhetskopian har databasversion {document.get('schema')}, databasen har "
+                        f"{schema_revision(engine)}. Kör `stralportal db upgrade` med samma programversion.")
+    with engine.connect() as conn:
+        filled = [t.name for t in _tables() if conn.execute(select(func.count()).select_from(t)).scalar()]
+    if filled:
+        raise UserError("Databasen är inte tom (tabellerna " + ", ".join(filled) + " har innehåll). "
+                        "Återställning görs bara till en tom databas.")
+
+
+def restore(engine: Engine, document: dict) -> dict[str, int]:
+    """Load a backup into an empty database in one transaction; return rows per table."""
+    _check_restorable(engine, document)
+    counts = {}
+    with engine.begin() as conn:
+        for table in _tables():
+            rows = document["tables"].get(table.name, [])
+            if rows:
+                conn.execute(table.insert(), [{c.name: _decode(c, r.get(c.name)) for c in table.columns} for r in rows])
+            counts[table.name] = len(rows)
+            _reset_sequence(conn, table)
+    return counts
+
+
+def _reset_sequence(conn, table: Table) -> None:
+    """Move PostgreSQL's id sequence past restored ids (SQLite needs nothing)."""
+    if conn.dialect.name != "postgresql" or "id" not in table.columns:
+        return
+    name = conn.dialect.identifier_preparer.format_table(table)
+    conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                      f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"), {"t": name})

@@ -1,0 +1,183 @@
+"""The `stralportal` command line (spec/cli.md): same database, same permission rules as the pages."""
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from core import backup as backup_module
+from core import clock, db, glossary
+from core.argparse_sv import SwedishArgumentParser
+from core.config import PROJECT_DIR, load_settings
+from core.demo import load_demo
+from core.enums import Modality, Role
+from core.errors import REFUSALS, UserError
+from core.permissions import Actor
+from core.services import auth, clinics, users
+from core.startup import prepare, startup_problems
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+
+
+def _engine():
+    """Return an engine for the configured database."""
+    return db.make_engine(load_settings().database_url)
+
+
+def _actor(session, args) -> Actor:
+    """Return who acts: the named user (with that user's permissions) or the server administrator."""
+    if not args.as_user:
+        return auth.SYSTEM_ACTOR
+    actor = auth.actor_for(session, args.as_user.lower())
+    if actor is None:
+        raise UserError(f"Användaren {args.as_user} finns inte eller är inaktiverad.")
+    return actor
+
+
+def cmd_db_upgrade(args) -> int:
+    """Create or migrate the database."""
+    db.upgrade(load_settings().database_url)
+    print("Databasen har den senaste versionen.")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    """Load the demo organisation; a second run changes nothing."""
+    engine = _engine()
+    with db.session_scope(engine) as session:
+        added = load_demo(session, actor=_actor(session, args), now=clock.now())
+    print(f"Demosjukhuset: {added['clinics']} kliniker och {added['users']} användare tillagda.")
+    return EXIT_OK
+
+
+def _modality(text: str) -> str:
+    """Accept a modality by its Swedish term or its code."""
+    member = glossary.parse(Modality, text)
+    return member.value if member else text
+
+
+def cmd_clinic_add(args) -> int:
+    """Add a clinic."""
+    data = {"code": args.code, "name": args.name, "site": args.site,
+            "modalities": [_modality(m) for m in args.modality]}
+    with db.session_scope(_engine()) as session:
+        clinic = clinics.create_clinic(session, actor=_actor(session, args), data=data, now=clock.now())
+        print(f"Kliniken {clinic.code} ({clinic.name}) är tillagd.")
+    return EXIT_OK
+
+
+def _clinic_ids(session, codes: list[str]) -> list[int]:
+    """Turn clinic codes into ids, refusing unknown codes."""
+    found = {code: clinics.find_by_code(session, code) for code in codes}
+    unknown = [code for code, clinic in found.items() if clinic is None]
+    if unknown:
+        raise UserError(f"Okänd klinikkod: {', '.join(unknown)}.")
+    return [clinic.id for clinic in found.values()]
+
+
+def cmd_user_add(args) -> int:
+    """Add a user; the password comes from standard input or is generated and shown once."""
+    import secrets
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+    with db.session_scope(_engine()) as session:
+        data = {"username": args.username, "name": args.name, "email": args.email,
+                "role": args.role, "clinics": _clinic_ids(session, args.clinic), "password": password}
+        user = users.create_user(session, actor=_actor(session, args), data=data, now=clock.now())
+        print(f"Användaren {user.username} ({glossary.term(Role(user.role))}) är tillagd.")
+    if not args.password_stdin:
+        print(f"Tillfälligt lösenord: {password}  (be användaren byta det under Mitt konto)")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    """Write every table, attachments included, to one JSON file."""
+    document = backup_module.backup(_engine())
+    Path(args.output).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    rows = sum(len(r) for r in document["tables"].values())
+    print(f"Säkerhetskopian {args.output} är skriven ({rows} rader i {len(document['tables'])} tabeller).")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    """Load a backup into an empty database."""
+    try:
+        document = json.loads(Path(args.path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"Kan inte läsa {args.path}: {exc}") from None
+    counts = backup_module.restore(_engine(), document)
+    print(f"Återställt {sum(counts.values())} rader från {args.path}.")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    """Migrate, load the demo into an empty database when enabled, refuse unsafe production, start."""
+    settings = load_settings()
+    engine = prepare(settings)
+    problems = startup_problems(engine, settings)
+    if problems:
+        print("Portalen startar inte i drift:", *(f"- {p}" for p in problems), sep="\n", file=sys.stderr)
+        return EXIT_FAILED
+    os.chdir(PROJECT_DIR)
+    argv = [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={args.port}",
+            f"--server.address={args.address}", "--server.headless=true",
+            "--browser.gatherUsageStats=false"]
+    os.execv(sys.executable, argv)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
+    parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
+    parser.add_argument("--as-user", metavar="ANVÄNDARNAMN",
+                        help="agera som denna användare, med dess behörigheter (annars som serverns administratör)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    dbp = sub.add_parser("db", help="databasen").add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
+    dbp.add_parser("upgrade", help="skapa eller uppgradera databasen").set_defaults(func=cmd_db_upgrade)
+    sub.add_parser("demo", help="läs in demoorganisationen (ändrar inget andra gången)").set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="användare").add_subparsers(dest="user_command", required=True, metavar="KOMMANDO")
+    add = user.add_parser("add", help="lägg till en användare")
+    add.add_argument("username", metavar="ANVÄNDARNAMN")
+    add.add_argument("--name", required=True, metavar="NAMN")
+    add.add_argument("--email", required=True, metavar="E-POST")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role], metavar="ROLL",
+                     help="en av " + ", ".join(r.value for r in Role))
+    add.add_argument("--clinic", action="append", default=[], metavar="KOD", help="klinikkod (kan upprepas)")
+    add.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
+    add.set_defaults(func=cmd_user_add)
+
+    clinic = sub.add_parser("clinic", help="kliniker").add_subparsers(dest="clinic_command", required=True, metavar="KOMMANDO")
+    cadd = clinic.add_parser("add", help="lägg till en klinik")
+    cadd.add_argument("code", metavar="KOD")
+    cadd.add_argument("--name", required=True, metavar="NAMN")
+    cadd.add_argument("--site", metavar="SJUKHUS")
+    cadd.add_argument("--modality", action="append", default=[], metavar="MODALITET",
+                      help="t.ex. Röntgen, Nuklearmedicin, Strålbehandling (kan upprepas)")
+    cadd.set_defaults(func=cmd_clinic_add)
+
+    bp = sub.add_parser("backup", help="skriv en säkerhetskopia av hela databasen")
+    bp.add_argument("-o", "--output", required=True, metavar="FIL.json")
+    bp.set_defaults(func=cmd_backup)
+    rp = sub.add_parser("restore", help="läs in en säkerhetskopia i en tom databas")
+    rp.add_argument("path", metavar="FIL.json")
+    rp.set_defaults(func=cmd_restore)
+
+    sp = sub.add_parser("serve", help="migrera, läs in demo vid behov och starta webbportalen")
+    sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
+    sp.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status: 0 done, 2 refused, 1 anything else."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except REFUSALS as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001  the operator gets one line, not a stack trace
+        print(f"Oväntat fel: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,96 @@
+"""Configuration from STRALPORTAL_* environment variables (or root keys of .streamlit/secrets.toml)."""
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
+DEFAULT_DATABASE_URL = "sqlite:///data/stralportal.db"
+# Only for development: production refuses to start with it (see production_problems).
+DEVELOPMENT_COOKIE_KEY = "stralportal-utvecklingsnyckel-far-aldrig-anvandas-i-drift"
+TRUE_WORDS = {"1", "true", "yes", "ja", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The portal's settings; see the README for what each means."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    env: str = "development"
+    cookie_key: str = DEVELOPMENT_COOKIE_KEY
+    cookie_name: str = "stralportal_inloggning"
+    cookie_expiry_days: float = 1.0
+    demo: bool = True
+    base_url: str = "http://localhost:8501"
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: str = "starttls"
+    smtp_from: str = "stralportal@localhost"
+    login_max_attempts: int = 5
+    login_lock_minutes: int = 15
+
+    @property
+    def is_production(self) -> bool:
+        """Tell whether the portal runs as a production deployment."""
+        return self.env == "production"
+
+
+def _secrets() -> dict:
+    """Read root keys of .streamlit/secrets.toml, if the file exists."""
+    if not SECRETS_FILE.exists():
+        return {}
+    with SECRETS_FILE.open("rb") as f:
+        return {k: v for k, v in tomllib.load(f).items() if not isinstance(v, dict)}
+
+
+def _lookup(name: str, secrets: dict) -> str | None:
+    """Return STRALPORTAL_<name> from the environment, else from secrets.toml."""
+    key = f"STRALPORTAL_{name}"
+    value = os.environ.get(key, secrets.get(key))
+    return None if value in (None, "") else str(value)
+
+
+def resolve_sqlite_path(url: str) -> str:
+    """Make a relative SQLite path relative to the project, so the working directory never matters."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(PROJECT_DIR / url[len(prefix):])
+    return url
+
+
+def load_settings() -> Settings:
+    """Build Settings from the environment and secrets.toml."""
+    s = _secrets()
+    env = _lookup("ENV", s) or "development"
+    demo_default = "0" if env == "production" else "1"
+    port = _lookup("SMTP_PORT", s)
+    return Settings(
+        database_url=resolve_sqlite_path(_lookup("DATABASE_URL", s) or DEFAULT_DATABASE_URL),
+        env=env,
+        cookie_key=_lookup("COOKIE_KEY", s) or DEVELOPMENT_COOKIE_KEY,
+        demo=(_lookup("DEMO", s) or demo_default).lower() in TRUE_WORDS,
+        base_url=_lookup("BASE_URL", s) or Settings.base_url,
+        smtp_host=_lookup("SMTP_HOST", s),
+        smtp_port=int(port) if port else None,
+        smtp_user=_lookup("SMTP_USER", s),
+        smtp_password=_lookup("SMTP_PASSWORD", s),
+        smtp_tls=_lookup("SMTP_TLS", s) or "starttls",
+        smtp_from=_lookup("SMTP_FROM", s) or Settings.smtp_from,
+    )
+
+
+def configuration_problems(settings: Settings) -> list[str]:
+    """List, in Swedish, why these settings must not run in production (empty when fine)."""
+    if not settings.is_production:
+        return []
+    problems = []
+    if settings.cookie_key == DEVELOPMENT_COOKIE_KEY:
+        problems.append("STRALPORTAL_COOKIE_KEY är inte satt: utvecklingsnyckeln får inte användas i drift.")
+    elif len(settings.cookie_key.encode()) < 32:
+        problems.append("STRALPORTAL_COOKIE_KEY är för kort: använd minst 32 slumpmässiga tecken.")
+    if settings.demo:
+        problems.append("STRALPORTAL_DEMO är påslaget: demodata får inte läsas in i drift.")
+    return problems

@@ -1,0 +1,69 @@
+"""Engines, sessions and migrations for SQLite (embedded) and PostgreSQL (server)."""
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine, select
+
+from core import models
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Turn on WAL and foreign keys for every new SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for the URL, creating the SQLite folder when needed."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1] if "///" in url else ""
+        if path and ":memory:" not in path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # An in-memory database lives in one connection, so every session must share it.
+        pool = {"poolclass": StaticPool} if ":memory:" in url or url == "sqlite://" else {}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on any error (one user action)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str) -> Config:
+    """Build an Alembic configuration for the URL without an alembic.ini file."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Create or migrate the database to the newest schema."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def is_empty(engine: Engine) -> bool:
+    """Tell whether the database holds no organisation yet."""
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(models.Organisation)).one() == 0

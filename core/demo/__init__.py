@@ -1,0 +1,52 @@
+"""The demo organisation: Demosjukhuset with its five clinics and one account per role."""
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session, select
+
+from core.models import Organisation, User
+from core.permissions import Actor
+from core.services import clinics as clinic_service
+from core.services import users as user_service
+
+DEMO_FILE = Path(__file__).with_name("demo.yaml")
+
+
+def demo_data() -> dict:
+    """Read the demo definition."""
+    return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def demo_accounts() -> list[dict]:
+    """Return the demo accounts (username, name, role) and their shared password, for the login page."""
+    data = demo_data()
+    return [{**u, "password": data["password"]} for u in data["users"]]
+
+
+def _organisation(session: Session, name: str, now: datetime) -> Organisation:
+    """Return the named organisation, creating it when missing."""
+    org = session.exec(select(Organisation).where(Organisation.name == name)).first()
+    if org is None:
+        org = Organisation(name=name, created_at=now)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int]:
+    """Add whatever of the demo is missing; a second run changes nothing. Return what was added."""
+    data = demo_data()
+    _organisation(session, data["organisation"], now)
+    added = {"clinics": 0, "users": 0}
+    for clinic in data["clinics"]:
+        if clinic_service.find_by_code(session, clinic["code"]) is None:
+            clinic_service.create_clinic(session, actor=actor, data=clinic, now=now)
+            added["clinics"] += 1
+    for user in data["users"]:
+        if session.exec(select(User).where(User.username == user["username"])).first() is None:
+            ids = [clinic_service.find_by_code(session, code).id for code in user["clinics"]]
+            user_service.create_user(session, actor=actor, now=now, is_demo=True,
+                                     data={**user, "clinics": ids, "password": data["password"]})
+            added["users"] += 1
+    return added

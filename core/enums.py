@@ -1,0 +1,134 @@
+"""The fixed value sets of the domain; their Swedish terms are in core/glossary.py."""
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a user may do (DESIGN.md §4)."""
+
+    ADMIN = "admin"
+    STRATEG = "strateg"
+    VERKSAMHETSCHEF = "verksamhetschef"
+    SAMORDNARE = "samordnare"
+    DELTAGARE = "deltagare"
+    LASARE = "lasare"
+
+
+class Modality(StrEnum):
+    """Kind of work with ionising radiation at a clinic."""
+
+    XRAY = "xray"
+    NUCLEAR_MEDICINE = "nuclear_medicine"
+    RADIOTHERAPY = "radiotherapy"
+    INTERVENTION = "intervention"
+    DENTAL = "dental"
+    OTHER = "other"
+
+
+class GoalAssessment(StrEnum):
+    """How well a goal was met."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_ASSESSED = "not_assessed"
+
+
+class Direction(StrEnum):
+    """Which way an indicator should move."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NONE = "none"
+
+
+class Severity(StrEnum):
+    """How serious a finding is."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class FindingSource(StrEnum):
+    """Where a finding came from."""
+
+    INSPECTION = "inspection"
+    SELF_ASSESSMENT = "self_assessment"
+    INCIDENT = "incident"
+    CLINICAL_AUDIT = "clinical_audit"
+    ANNUAL_REPORT = "annual_report"
+    OTHER = "other"
+
+
+class SummaryPart(StrEnum):
+    """The three parts of the bokslut that SSMFS 2018:5 3 kap. 13 § requires."""
+
+    HOW_CONDUCTED = "how_conducted"
+    ACTIONS_TAKEN = "actions_taken"
+    RESULTS = "results"
+
+
+class ReviewStatus(StrEnum):
+    """Where a review stands, from preparation to approved minutes."""
+
+    PREPARATION = "preparation"
+    CALLED = "called"
+    MEETING = "meeting"
+    APPROVAL = "approval"
+    APPROVED = "approved"
+
+
+class MeetingRole(StrEnum):
+    """The role a person has at the review; the first six are required by the routine."""
+
+    HEAD_OF_DEPARTMENT = "head_of_department"
+    COORDINATOR = "coordinator"
+    PROTECTION_OFFICER = "protection_officer"
+    PHYSICIST = "physicist"
+    RADIOLOGY_LEAD = "radiology_lead"
+    FIRST_LINE_MANAGER = "first_line_manager"
+    OTHER = "other"
+
+
+class AttendanceStatus(StrEnum):
+    """Whether an invited person came."""
+
+    INVITED = "invited"
+    PRESENT = "present"
+    ABSENT = "absent"
+    STAND_IN = "stand_in"
+
+
+class ActionStatus(StrEnum):
+    """An action's state; overdue is computed, never stored."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Priority(StrEnum):
+    """How urgent an action is."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class SignatureRole(StrEnum):
+    """In what capacity someone approves the minutes."""
+
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    ADJUSTER = "adjuster"
+
+
+class AuditOperation(StrEnum):
+    """What kind of change an audit event records."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    APPROVE = "approve"
+    REOPEN = "reopen"

@@ -1,0 +1,26 @@
+"""Swedish formats for screen and paper: ÅÅÅÅ-MM-DD, decimal comma, space between thousands."""
+from datetime import date, datetime
+
+from core.clock import local
+
+NBSP = "\u00a0"  # keeps "1 250" on one line
+
+
+def date_text(value: date | None) -> str:
+    """Format a date as ÅÅÅÅ-MM-DD (empty for None)."""
+    return value.isoformat() if value else ""
+
+
+def datetime_text(value: datetime | None) -> str:
+    """Format a stored UTC moment as Swedish local 'ÅÅÅÅ-MM-DD HH:MM'."""
+    return local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def number_text(value: float | int | None, decimals: int | None = None) -> str:
+    """Format a number with a space between thousands and a decimal comma (1 250,5)."""
+    if value is None:
+        return ""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")

@@ -1,0 +1,174 @@
+"""One Swedish term for every model, value, role and page: the pages and the PDF both use it."""
+from enum import StrEnum
+
+from core import enums
+
+MODELS = {
+    "Organisation": "Organisation",
+    "Clinic": "Klinik",
+    "User": "Användare",
+    "UserClinic": "Klinikkoppling",
+    "Document": "Dokument",
+    "AnnualReport": "Strålskyddsbokslut",
+    "ReportSummary": "Sammanfattning",
+    "Goal": "Mål",
+    "Indicator": "Indikator",
+    "Finding": "Brist",
+    "Review": "Genomgång",
+    "Attendance": "Närvaro",
+    "AgendaItem": "Dagordningspunkt",
+    "Action": "Åtgärd",
+    "FollowUp": "Uppföljning",
+    "Signature": "Justering",
+    "AssessmentTemplate": "Egenkontrollmall",
+    "Criterion": "Kriterium",
+    "SelfAssessment": "Egenkontroll",
+    "Answer": "Bedömning",
+    "AuditEvent": "Händelselogg",
+}
+
+VALUES: dict[type[StrEnum], dict[str, str]] = {
+    enums.Role: {
+        "admin": "Administratör",
+        "strateg": "Strålsäkerhetsstrateg",
+        "verksamhetschef": "Verksamhetschef",
+        "samordnare": "Strålsäkerhetssamordnare",
+        "deltagare": "Deltagare",
+        "lasare": "Läsare",
+    },
+    enums.Modality: {
+        "xray": "Röntgen",
+        "nuclear_medicine": "Nuklearmedicin",
+        "radiotherapy": "Strålbehandling",
+        "intervention": "Intervention",
+        "dental": "Tandvård",
+        "other": "Annat",
+    },
+    enums.GoalAssessment: {
+        "met": "Uppfyllt",
+        "partly_met": "Delvis uppfyllt",
+        "not_met": "Ej uppfyllt",
+        "not_assessed": "Ej bedömt",
+    },
+    enums.Direction: {
+        "higher_is_better": "Högre är bättre",
+        "lower_is_better": "Lägre är bättre",
+        "none": "Ingen",
+    },
+    enums.Severity: {"high": "Hög", "medium": "Medel", "low": "Låg"},
+    enums.FindingSource: {
+        "inspection": "Tillsyn",
+        "self_assessment": "Egenkontroll",
+        "incident": "Avvikelse",
+        "clinical_audit": "Klinisk revision",
+        "annual_report": "Bokslut",
+        "other": "Annat",
+    },
+    enums.SummaryPart: {
+        "how_conducted": "Så har strålskyddsarbetet bedrivits",
+        "actions_taken": "Vidtagna åtgärder",
+        "results": "Uppnådda resultat",
+    },
+    enums.ReviewStatus: {
+        "preparation": "Förbereds",
+        "called": "Kallad",
+        "meeting": "Möte pågår",
+        "approval": "Under justering",
+        "approved": "Justerad",
+    },
+    enums.MeetingRole: {
+        "head_of_department": "Verksamhetschef",
+        "coordinator": "Strålsäkerhetssamordnare",
+        "protection_officer": "Strålskyddsombud",
+        "physicist": "Verksamhetsansvarig sjukhusfysiker",
+        "radiology_lead": "Radiologisk ledningsfunktion",
+        "first_line_manager": "Första linjens chef",
+        "other": "Övrig",
+    },
+    enums.AttendanceStatus: {
+        "invited": "Kallad",
+        "present": "Närvarande",
+        "absent": "Frånvarande",
+        "stand_in": "Ersättare",
+    },
+    enums.ActionStatus: {
+        "not_started": "Ej påbörjad",
+        "in_progress": "Pågår",
+        "done": "Klar",
+        "cancelled": "Avskriven",
+    },
+    enums.Priority: {"high": "Hög", "medium": "Medel", "low": "Låg"},
+    enums.SignatureRole: {
+        "chair": "Ordförande",
+        "secretary": "Protokollförare",
+        "adjuster": "Justerare",
+    },
+    enums.AuditOperation: {
+        "create": "Skapad",
+        "update": "Ändrad",
+        "delete": "Borttagen",
+        "approve": "Justerad",
+        "reopen": "Återöppnad",
+    },
+}
+
+PAGES = {
+    "overview": "Översikt",
+    "clinics": "Kliniker",
+    "users": "Användare",
+    "account": "Mitt konto",
+}
+
+GROUPS = {
+    "start": "Start",
+    "administration": "Administration",
+    "account": "Konto",
+}
+
+FIELDS = {
+    "code": "Klinikkod",
+    "name": "Namn",
+    "clinic_name": "Klinik",
+    "site": "Sjukhus",
+    "modalities": "Modaliteter",
+    "head_name": "Verksamhetschef",
+    "coordinator_name": "Strålsäkerhetssamordnare",
+    "protection_officer_name": "Strålskyddsombud",
+    "physicist_name": "Verksamhetsansvarig sjukhusfysiker",
+    "radiology_lead_name": "Radiologisk ledningsfunktion",
+    "username": "Användarnamn",
+    "email": "E-post",
+    "role": "Roll",
+    "clinics": "Kliniker",
+    "active": "Aktiv",
+    "password": "Lösenord",
+    "year": "År",
+}
+
+# Overdue is computed from the due date, so it is not an ActionStatus value.
+OVERDUE = "Försenad"
+
+
+def term(value: StrEnum | str, kind: type[StrEnum] | None = None) -> str:
+    """Return the Swedish term for an enum value (or a plain value of the given enum type)."""
+    kind = kind or type(value)
+    return VALUES[kind][str(value)]
+
+
+def options(kind: type[StrEnum]) -> dict[str, str]:
+    """Return value → Swedish term for an enum, in its defined order."""
+    return {member.value: VALUES[kind][member.value] for member in kind}
+
+
+def parse(kind: type[StrEnum], text: str) -> StrEnum | None:
+    """Find the enum value whose Swedish term matches text (case and surrounding spaces ignored)."""
+    wanted = text.strip().casefold()
+    for member in kind:
+        if VALUES[kind][member.value].casefold() == wanted:
+            return member
+    return None
+
+
+def model_term(name: str) -> str:
+    """Return the Swedish term for a model class name."""
+    return MODELS[name]

@@ -1,0 +1,336 @@
+"""The domain model (DESIGN.md §2): one table per concept, English names, Swedish labels in glossary.
+
+Value sets are stored as plain strings (see core/enums.py) so that PostgreSQL needs no enum types
+and adding a value never needs a migration. Timestamps are aware datetimes, stored as UTC.
+"""
+from datetime import date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ENUM_LEN = 32
+
+
+def _json_list() -> Any:
+    """Return a JSON column for a list of strings."""
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _text(nullable: bool = True) -> Any:
+    """Return an unbounded text column."""
+    return Field(default=None if nullable else "", sa_column=Column(Text, nullable=nullable))
+
+
+class Organisation(SQLModel, table=True):
+    """The licence holder or hospital whose bokslut it is."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime
+
+
+class Clinic(SQLModel, table=True):
+    """A unit that holds its own yearly review."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str = Field(max_length=20, index=True)
+    name: str = Field(max_length=200)
+    site: Optional[str] = Field(default=None, max_length=200)
+    modalities: list[str] = _json_list()
+    head_name: Optional[str] = Field(default=None, max_length=200)
+    coordinator_name: Optional[str] = Field(default=None, max_length=200)
+    protection_officer_name: Optional[str] = Field(default=None, max_length=200)
+    physicist_name: Optional[str] = Field(default=None, max_length=200)
+    radiology_lead_name: Optional[str] = Field(default=None, max_length=200)
+    active: bool = True
+    version: int = 1
+
+
+class User(SQLModel, table=True):
+    """A login with a role and the clinics it belongs to."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    role: str = Field(max_length=ENUM_LEN)
+    password_hash: str = Field(max_length=100)
+    active: bool = True
+    is_demo: bool = False
+    failed_logins: int = 0
+    locked_until: Optional[datetime] = None
+    last_login_at: Optional[datetime] = None
+    created_at: datetime
+    version: int = 1
+
+
+class UserClinic(SQLModel, table=True):
+    """Which clinics a user belongs to."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    clinic_id: int = Field(foreign_key="clinic.id", primary_key=True, index=True)
+
+
+class Document(SQLModel, table=True):
+    """A stored file (original workbook, narrative bokslut, attachment), kept in the database."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
+    review_id: Optional[int] = Field(default=None, foreign_key="review.id", index=True)
+    kind: str = Field(max_length=ENUM_LEN)
+    filename: str = Field(max_length=255)
+    media_type: str = Field(max_length=120)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime
+    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class AnnualReport(SQLModel, table=True):
+    """A strålskyddsbokslut: one per organisation and covered year."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    year: int
+    prepared_by: Optional[str] = Field(default=None, max_length=200)
+    completed_on: Optional[date] = None
+    version_label: Optional[str] = Field(default=None, max_length=50)
+    imported_at: datetime
+    imported_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class ReportSummary(SQLModel, table=True):
+    """One of the three narrative parts of a bokslut, for the organisation or one clinic."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    part: str = Field(max_length=ENUM_LEN)
+    text: str = _text(nullable=False)
+
+
+class Goal(SQLModel, table=True):
+    """A goal of the bokslut with target, outcome and assessment."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    code: str = Field(max_length=50)
+    text: str = _text(nullable=False)
+    target: Optional[str] = Field(default=None, max_length=200)
+    outcome: Optional[str] = Field(default=None, max_length=200)
+    assessment: str = Field(max_length=ENUM_LEN)
+    comment: Optional[str] = _text()
+
+
+class Indicator(SQLModel, table=True):
+    """A measured value with unit, target and direction, per clinic or organisation-wide."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    code: str = Field(max_length=50, index=True)
+    name: str = Field(max_length=300)
+    area: Optional[str] = Field(default=None, max_length=200)
+    unit: Optional[str] = Field(default=None, max_length=50)
+    value: float
+    target: Optional[float] = None
+    direction: str = Field(default="none", max_length=ENUM_LEN)
+    comment: Optional[str] = _text()
+
+
+class Finding(SQLModel, table=True):
+    """A deficiency with severity, reference and source; belongs to a clinic or the organisation."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    code: str = Field(max_length=50)
+    area: Optional[str] = Field(default=None, max_length=200)
+    description: str = _text(nullable=False)
+    severity: str = Field(max_length=ENUM_LEN)
+    reference: Optional[str] = Field(default=None, max_length=300)
+    source: Optional[str] = Field(default=None, max_length=ENUM_LEN)
+    suggested_action: Optional[str] = _text()
+    created_at: datetime
+
+
+class Review(SQLModel, table=True):
+    """One clinic's yearly review meeting; the meeting year is the covered year + 1."""
+
+    __table_args__ = (UniqueConstraint("clinic_id", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinic_id: int = Field(foreign_key="clinic.id", index=True)
+    year: int
+    annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id")
+    protocol_number: Optional[str] = Field(default=None, max_length=50)
+    meeting_date: Optional[date] = None
+    start_time: Optional[str] = Field(default=None, max_length=5)
+    end_time: Optional[str] = Field(default=None, max_length=5)
+    location: Optional[str] = Field(default=None, max_length=300)
+    video_link: Optional[str] = Field(default=None, max_length=500)
+    chair_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    secretary_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    status: str = Field(default="preparation", max_length=ENUM_LEN)
+    current_item: int = 0
+    next_review_date: Optional[date] = None
+    minutes_version: int = 1
+    approved_at: Optional[datetime] = None
+    created_at: datetime
+    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    version: int = 1
+
+
+class Attendance(SQLModel, table=True):
+    """A person at a review: their role and whether they were invited, present, absent or a stand-in."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    name: str = Field(max_length=200)
+    meeting_role: str = Field(max_length=ENUM_LEN)
+    status: str = Field(default="invited", max_length=ENUM_LEN)
+    stand_in_for: Optional[str] = Field(default=None, max_length=200)
+    email: Optional[str] = Field(default=None, max_length=254)
+
+
+class AgendaItem(SQLModel, table=True):
+    """A numbered § of a review's agenda with notes and decisions."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    number: int
+    title: str = Field(max_length=300)
+    kind: str = Field(default="other", max_length=ENUM_LEN)
+    notes: Optional[str] = _text()
+    decisions: Optional[str] = _text()
+
+
+class Action(SQLModel, table=True):
+    """An action decided at a review, with owner, due date, priority and status."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinic_id: int = Field(foreign_key="clinic.id", index=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    number: int
+    title: str = Field(max_length=300)
+    description: Optional[str] = _text()
+    finding_id: Optional[int] = Field(default=None, foreign_key="finding.id", index=True)
+    criterion_id: Optional[int] = Field(default=None, foreign_key="criterion.id")
+    owner_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True)
+    owner_name: str = Field(max_length=200)
+    owner_role: Optional[str] = Field(default=None, max_length=200)
+    due_date: date
+    priority: str = Field(default="medium", max_length=ENUM_LEN)
+    status: str = Field(default="not_started", max_length=ENUM_LEN)
+    status_comment: Optional[str] = _text()
+    cancel_reason: Optional[str] = _text()
+    done_on: Optional[date] = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class FollowUp(SQLModel, table=True):
+    """An action's status and comment as recorded at a later review; frozen with those minutes."""
+
+    __table_args__ = (UniqueConstraint("review_id", "action_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    status: Optional[str] = Field(default=None, max_length=ENUM_LEN)
+    comment: Optional[str] = _text()
+    recorded_at: Optional[datetime] = None
+    recorded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class Signature(SQLModel, table=True):
+    """An approval (justering) of the minutes: who, in what capacity, when, and what they approved."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    role: str = Field(max_length=ENUM_LEN)
+    minutes_version: int = 1
+    signed_at: Optional[datetime] = None
+    content_sha256: Optional[str] = Field(default=None, max_length=64)
+
+
+class AssessmentTemplate(SQLModel, table=True):
+    """A versioned set of self-assessment criteria, loaded from templates/."""
+
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    version: str = Field(max_length=50)
+    source: str = _text(nullable=False)
+    loaded_at: datetime
+    active: bool = True
+
+
+class Criterion(SQLModel, table=True):
+    """One requirement a clinic assesses itself against."""
+
+    __table_args__ = (UniqueConstraint("template_id", "code"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="assessmenttemplate.id", index=True)
+    code: str = Field(max_length=50)
+    area: str = Field(max_length=200)
+    text: str = _text(nullable=False)
+    evidence_hint: Optional[str] = _text()
+    reference: Optional[str] = Field(default=None, max_length=300)
+    reference_verified: bool = False
+    modalities: list[str] = _json_list()
+    position: int = 0
+
+
+class SelfAssessment(SQLModel, table=True):
+    """A clinic's self-assessment (egenkontroll) for one year."""
+
+    __table_args__ = (UniqueConstraint("clinic_id", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinic_id: int = Field(foreign_key="clinic.id", index=True)
+    year: int
+    template_id: int = Field(foreign_key="assessmenttemplate.id")
+    copied_from_id: Optional[int] = Field(default=None, foreign_key="selfassessment.id")
+    created_at: datetime
+    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class Answer(SQLModel, table=True):
+    """The answer to one criterion; keeps a copy of the criterion text it answered."""
+
+    __table_args__ = (UniqueConstraint("self_assessment_id", "criterion_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    self_assessment_id: int = Field(foreign_key="selfassessment.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id")
+    criterion_text: str = _text(nullable=False)
+    level: Optional[int] = None
+    not_applicable: bool = False
+    not_applicable_reason: Optional[str] = _text()
+    evidence: Optional[str] = _text()
+    comment: Optional[str] = _text()
+    reconsidered: bool = True
+    answered_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    answered_at: Optional[datetime] = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what and when, with old and new values."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    actor_name: str = Field(max_length=200)
+    entity: str = Field(max_length=50, index=True)
+    entity_id: Optional[int] = Field(default=None, index=True)
+    operation: str = Field(max_length=ENUM_LEN)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    review_id: Optional[int] = Field(default=None, foreign_key="review.id", index=True)
+    old_values: Optional[dict] = Field(default=None, sa_column=Column(JSON))
+    new_values: Optional[dict] = Field(default=None, sa_column=Column(JSON))

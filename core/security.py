@@ -1,0 +1,29 @@
+"""Password hashing with bcrypt, in the format streamlit-authenticator checks."""
+import bcrypt
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer passwords would be silently refused at login
+
+
+def hash_password(password: str) -> str:
+    """Return a bcrypt hash of the password."""
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    """Tell whether the password matches the hash."""
+    try:
+        return bcrypt.checkpw(password.encode(), password_hash.encode())
+    except ValueError:
+        return False
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a new password is not acceptable, in Swedish, or None when it is."""
+    if password != password.strip():
+        return "Lösenordet får inte börja eller sluta med mellanslag."
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        return f"Lösenordet får vara högst {MAX_PASSWORD_BYTES} byte långt."
+    return None

@@ -1,0 +1,1 @@
+"""Services: one function per user action, keyword-only arguments, the caller owns the transaction."""

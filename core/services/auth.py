@@ -1,0 +1,62 @@
+"""Login support: the credentials the login form checks, who is logged in, and locking after failures."""
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from core.config import Settings
+from core.enums import Role
+from core.models import User
+from core.permissions import Actor
+from core.services.users import clinic_ids_of
+
+# The command line acts as the server's administrator unless told to act as a named user.
+SYSTEM_ACTOR = Actor(user_id=None, username="system", name="Kommandoraden", role=Role.ADMIN)
+
+
+def login_credentials(session: Session, *, settings: Settings, now: datetime) -> dict:
+    """Return active users in streamlit-authenticator's credentials format (a dict, never a file)."""
+    users = session.exec(select(User).where(User.active == True)).all()  # noqa: E712
+    return {"usernames": {
+        u.username: {
+            "name": u.name, "email": u.email, "password": u.password_hash, "roles": [u.role],
+            # A locked account starts at the library's limit, so the library refuses it outright.
+            "failed_login_attempts": settings.login_max_attempts if is_locked(u, now) else 0,
+        } for u in users
+    }}
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Tell whether the user is locked out after too many failed logins."""
+    return user.locked_until is not None and user.locked_until > now
+
+
+def record_failed_login(session: Session, *, username: str, settings: Settings, now: datetime) -> bool:
+    """Count a failed login; lock the account when the limit is reached. Return True if now locked."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        return False
+    user.failed_logins += 1
+    if user.failed_logins >= settings.login_max_attempts:
+        user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
+        user.failed_logins = 0
+    session.add(user)
+    return is_locked(user, now)
+
+
+def record_login(session: Session, *, username: str, now: datetime) -> None:
+    """Note a successful login and forget earlier failures."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is not None:
+        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        session.add(user)
+
+
+def actor_for(session: Session, username: str | None) -> Actor | None:
+    """Return the acting user for a username, or None when unknown or deactivated."""
+    if not username:
+        return None
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        return None
+    return Actor(user_id=user.id, username=user.username, name=user.name, role=Role(user.role),
+                 clinic_ids=frozenset(clinic_ids_of(session, user.id)))

@@ -1,0 +1,134 @@
+"""Clinics: list, add and edit, with their modalities and key people."""
+import re
+from datetime import datetime
+
+from pydantic import BaseModel, field_validator
+from sqlmodel import Session, col, select
+
+from core import glossary
+from core.enums import Modality
+from core.errors import InvalidInput, NotFound
+from core.models import Clinic, Organisation
+from core.permissions import Actor, Permission, require, visible_clinic_ids
+from core.services import audit
+from core.services.common import claim_version, get_or_fail
+from core.validation import validated
+
+CODE_PATTERN = re.compile(r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$")
+PEOPLE_FIELDS = ("head_name", "coordinator_name", "protection_officer_name", "physicist_name",
+                 "radiology_lead_name")
+
+
+def _clean(value: str | None) -> str | None:
+    """Strip text and turn an empty string into None."""
+    value = (value or "").strip()
+    return value or None
+
+
+class ClinicUpdate(BaseModel):
+    """What may change on a clinic (the code stays: workbooks and links refer to it)."""
+
+    name: str
+    site: str | None = None
+    modalities: list[str] = []
+    head_name: str | None = None
+    coordinator_name: str | None = None
+    protection_officer_name: str | None = None
+    physicist_name: str | None = None
+    radiology_lead_name: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not (v or "").strip():
+            raise ValueError("måste fyllas i.")
+        return v.strip()
+
+    @field_validator("site", *PEOPLE_FIELDS)
+    @classmethod
+    def _optional(cls, v: str | None) -> str | None:
+        return _clean(v)
+
+    @field_validator("modalities")
+    @classmethod
+    def _modalities(cls, v: list[str]) -> list[str]:
+        unknown = [m for m in v if m not in Modality.__members__.values()]
+        if unknown:
+            allowed = ", ".join(glossary.options(Modality).values())
+            raise ValueError(f"okänd modalitet {', '.join(unknown)}; tillåtna är {allowed}.")
+        return [m.value for m in Modality if m.value in v]
+
+
+class ClinicCreate(ClinicUpdate):
+    """A new clinic: also its code."""
+
+    code: str
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        v = (v or "").strip().upper()
+        if not CODE_PATTERN.match(v):
+            raise ValueError("1–20 tecken: versaler, siffror, - eller _, t.ex. RTG.")
+        return v
+
+
+def list_clinics(session: Session, *, actor: Actor, include_inactive: bool = False) -> list[Clinic]:
+    """Return the clinics the actor may see, ordered by code."""
+    query = select(Clinic).order_by(Clinic.code)
+    visible = visible_clinic_ids(actor)
+    if visible is not None:
+        query = query.where(col(Clinic.id).in_(visible))
+    if not include_inactive:
+        query = query.where(Clinic.active == True)  # noqa: E712  SQL comparison
+    return list(session.exec(query))
+
+
+def get_clinic(session: Session, *, actor: Actor, clinic_id: int) -> Clinic:
+    """Return one clinic the actor may see."""
+    require(actor, Permission.VIEW_CLINIC, clinic_id)
+    return get_or_fail(session, Clinic, clinic_id)
+
+
+def find_by_code(session: Session, code: str) -> Clinic | None:
+    """Return the clinic with this code, whatever its case."""
+    return session.exec(select(Clinic).where(Clinic.code == code.strip().upper())).first()
+
+
+def the_organisation(session: Session) -> Organisation:
+    """Return the portal's organisation (one per installation)."""
+    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+    if org is None:
+        raise NotFound("Ingen organisation finns ännu. Kör `stralportal demo` eller lägg upp en organisation.")
+    return org
+
+
+def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) -> Clinic:
+    """Add a clinic to the organisation; a duplicate code is refused."""
+    require(actor, Permission.MANAGE_CLINICS)
+    fields = validated(ClinicCreate, data)
+    if find_by_code(session, fields.code):
+        raise InvalidInput([f"Klinikkod: {fields.code} finns redan."])
+    clinic = Clinic(organisation_id=the_organisation(session).id, **fields.model_dump())
+    session.add(clinic)
+    session.flush()
+    audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
+                 operation="create", new=audit.snapshot(clinic), clinic_id=clinic.id)
+    return clinic
+
+
+def update_clinic(session: Session, *, actor: Actor, clinic_id: int, data: dict,
+                  expected_version: int, now: datetime) -> Clinic:
+    """Change a clinic's details, refusing if someone else saved in between."""
+    require(actor, Permission.MANAGE_CLINICS, clinic_id)
+    fields = validated(ClinicUpdate, data)
+    clinic = get_or_fail(session, Clinic, clinic_id)
+    old = audit.snapshot(clinic)
+    claim_version(session, Clinic, clinic_id, expected_version)
+    for key, value in fields.model_dump().items():
+        setattr(clinic, key, value)
+    session.add(clinic)
+    before, after = audit.changed(old, audit.snapshot(clinic))
+    audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
+                 operation="update", old=before, new=after, clinic_id=clinic.id)
+    return clinic

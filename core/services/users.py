@@ -1,0 +1,187 @@
+"""Users: add, change role and clinics, reset or change password, deactivate."""
+import re
+from datetime import datetime
+
+from pydantic import BaseModel, ValidationInfo, field_validator
+from sqlmodel import Session, col, delete, select
+
+from core import glossary
+from core.enums import Role
+from core.errors import InvalidInput, NotFound
+from core.models import Clinic, User, UserClinic
+from core.permissions import CLINIC_ROLES, Actor, Permission, require
+from core.security import check_password, hash_password, password_problem
+from core.services import audit
+from core.services.common import claim_version, get_or_fail
+from core.validation import validated
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UserUpdate(BaseModel):
+    """What an administrator may change on a user."""
+
+    name: str
+    email: str
+    role: str
+    clinics: list[int] = []
+    active: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not (v or "").strip():
+            raise ValueError("måste fyllas i.")
+        return v.strip()
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str) -> str:
+        v = (v or "").strip()
+        if not EMAIL_PATTERN.match(v):
+            raise ValueError(f"\"{v}\" är inte en giltig e-postadress (t.ex. namn@sjukhus.se).")
+        return v
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        if v not in {r.value for r in Role}:
+            allowed = ", ".join(glossary.options(Role).values())
+            raise ValueError(f"okänd roll \"{v}\"; tillåtna är {allowed}.")
+        return v
+
+    @field_validator("clinics")
+    @classmethod
+    def _clinic_roles_need_a_clinic(cls, v: list[int], info: ValidationInfo) -> list[int]:
+        role = info.data.get("role")
+        if role and Role(role) in CLINIC_ROLES and not v:
+            raise ValueError(f"rollen {glossary.term(Role(role))} måste kopplas till minst en klinik.")
+        return v
+
+
+class UserCreate(UserUpdate):
+    """A new user: also a username and a first password."""
+
+    username: str
+    password: str
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, v: str) -> str:
+        v = (v or "").strip().lower()
+        if not USERNAME_PATTERN.match(v):
+            raise ValueError("2–64 tecken: små bokstäver a–z, siffror, punkt, - eller _.")
+        return v
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, v: str) -> str:
+        problem = password_problem(v or "")
+        if problem:
+            raise ValueError(problem)
+        return v
+
+
+def clinic_ids_of(session: Session, user_id: int) -> list[int]:
+    """Return the ids of the user's clinics."""
+    return list(session.exec(select(UserClinic.clinic_id).where(UserClinic.user_id == user_id)))
+
+
+def _set_clinics(session: Session, user_id: int, clinic_ids: list[int]) -> None:
+    """Replace the user's clinic memberships, refusing unknown clinics."""
+    known = set(session.exec(select(Clinic.id).where(col(Clinic.id).in_(clinic_ids))))
+    unknown = sorted(set(clinic_ids) - known)
+    if unknown:
+        raise InvalidInput([f"Kliniker: okänd klinik (id {', '.join(map(str, unknown))})."])
+    session.exec(delete(UserClinic).where(UserClinic.user_id == user_id))
+    session.add_all(UserClinic(user_id=user_id, clinic_id=c) for c in sorted(known))
+
+
+def _user_snapshot(session: Session, user: User) -> dict:
+    """Return the user's loggable fields including its clinics."""
+    return {**audit.snapshot(user), "clinics": clinic_ids_of(session, user.id)}
+
+
+def list_users(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]]:
+    """Return every user with their clinic ids, ordered by name."""
+    require(actor, Permission.MANAGE_USERS)
+    users = list(session.exec(select(User).order_by(User.name)))
+    links = session.exec(select(UserClinic.user_id, UserClinic.clinic_id)).all()
+    by_user: dict[int, list[int]] = {}
+    for user_id, clinic_id in links:
+        by_user.setdefault(user_id, []).append(clinic_id)
+    return [(u, sorted(by_user.get(u.id, []))) for u in users]
+
+
+def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
+                is_demo: bool = False) -> User:
+    """Add a user; a duplicate username is refused."""
+    require(actor, Permission.MANAGE_USERS)
+    fields = validated(UserCreate, data)
+    if session.exec(select(User).where(User.username == fields.username)).first():
+        raise InvalidInput([f"Användarnamn: {fields.username} finns redan."])
+    user = User(username=fields.username, name=fields.name, email=fields.email, role=fields.role,
+                password_hash=hash_password(fields.password), active=fields.active,
+                is_demo=is_demo, created_at=now)
+    session.add(user)
+    session.flush()
+    _set_clinics(session, user.id, fields.clinics)
+    audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
+                 operation="create", new=_user_snapshot(session, user))
+    return user
+
+
+def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
+                expected_version: int, now: datetime) -> User:
+    """Change a user's name, e-mail, role, clinics or active flag."""
+    require(actor, Permission.MANAGE_USERS)
+    fields = validated(UserUpdate, data)
+    user = get_or_fail(session, User, user_id)
+    if user.id == actor.user_id and (not fields.active or fields.role != Role.ADMIN):
+        raise InvalidInput(["Roll: du kan inte ta bort din egen administratörsbehörighet eller inaktivera dig själv."])
+    old = _user_snapshot(session, user)
+    claim_version(session, User, user_id, expected_version)
+    for key in ("name", "email", "role", "active"):
+        setattr(user, key, getattr(fields, key))
+    session.add(user)
+    _set_clinics(session, user.id, fields.clinics)
+    session.flush()
+    before, after = audit.changed(old, _user_snapshot(session, user))
+    audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
+                 operation="update", old=before, new=after)
+    return user
+
+
+def reset_password(session: Session, *, actor: Actor, user_id: int, new_password: str,
+                   now: datetime) -> None:
+    """Set another user's password (administrator) and lift any login lock."""
+    require(actor, Permission.MANAGE_USERS)
+    _store_password(session, actor=actor, user=get_or_fail(session, User, user_id),
+                    new_password=new_password, now=now)
+
+
+def change_own_password(session: Session, *, actor: Actor, current_password: str,
+                        new_password: str, repeated: str, now: datetime) -> None:
+    """Change the actor's own password after checking the current one."""
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None:
+        raise NotFound("Ditt konto finns inte i databasen.")
+    if not check_password(current_password or "", user.password_hash):
+        raise InvalidInput(["Nuvarande lösenord: stämmer inte."])
+    if new_password != repeated:
+        raise InvalidInput(["Upprepa nytt lösenord: stämmer inte med det nya lösenordet."])
+    _store_password(session, actor=actor, user=user, new_password=new_password, now=now)
+
+
+def _store_password(session: Session, *, actor: Actor, user: User, new_password: str,
+                    now: datetime) -> None:
+    """Hash and store a new password after checking it is acceptable."""
+    problem = password_problem(new_password or "")
+    if problem:
+        raise InvalidInput([f"Nytt lösenord: {problem}"])
+    user.password_hash = hash_password(new_password)
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
+                 operation="update", new={"password": "ändrat"})

@@ -1,0 +1,32 @@
+"""What happens before the portal serves anyone: migrate, load the demo, refuse unsafe production."""
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from core import clock, db
+from core.config import Settings, configuration_problems
+from core.demo import load_demo
+from core.models import User
+from core.services.auth import SYSTEM_ACTOR
+
+
+def startup_problems(engine: Engine, settings: Settings) -> list[str]:
+    """List, in Swedish, why the portal must not start with these settings and this database."""
+    problems = configuration_problems(settings)
+    if settings.is_production:
+        with Session(engine) as session:
+            demo_users = session.exec(select(func.count()).select_from(User)
+                                      .where(User.is_demo == True, User.active == True)).one()  # noqa: E712
+        if demo_users:
+            problems.append(f"Databasen har {demo_users} aktiva demokonton (lösenordet står på inloggningssidan). "
+                            "Inaktivera dem under Användare eller med en ny databas innan portalen tas i drift.")
+    return problems
+
+
+def prepare(settings: Settings) -> Engine:
+    """Migrate the database and, in demo mode, load the demo into an empty database."""
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+    if settings.demo and db.is_empty(engine):
+        with db.session_scope(engine) as session:
+            load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())
+    return engine

@@ -1,0 +1,29 @@
+"""Validate form input through non-table models and report problems in Swedish, by field."""
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from core.errors import InvalidInput
+from core.glossary import FIELDS
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _problem(error: dict) -> str:
+    """Turn one pydantic error into 'Fält: vad som är fel'."""
+    name = str(error["loc"][0]) if error["loc"] else ""
+    label = FIELDS.get(name, name) or "Formuläret"
+    ctx_error = (error.get("ctx") or {}).get("error")
+    if ctx_error is not None:
+        return f"{label}: {ctx_error}"
+    if error["type"] == "missing":
+        return f"{label}: måste fyllas i."
+    return f"{label}: ogiltigt värde."
+
+
+def validated(model: type[M], data: dict) -> M:
+    """Build model from data, or raise InvalidInput with every problem in Swedish."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput([_problem(e) for e in exc.errors()]) from None

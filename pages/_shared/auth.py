@@ -1,0 +1,145 @@
+"""The one guard every page calls first: login (form or cookie), account checks, role, sidebar.
+
+The guard renders the login form inside whatever page was asked for, so a bookmarked or e-mailed
+link opens that very page after login. It never depends on app.py having run.
+"""
+import pandas as pd
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from core import clock, glossary
+from core.demo import demo_accounts
+from core.enums import Role
+from core.permissions import CLINIC_ROLES, Actor
+from core.services import auth as auth_service
+from pages._shared import db
+from pages._shared.nav import allowed, page_def, render_links
+from pages._shared.ui import apply_style
+
+LOGIN_FIELDS = {"Form name": "Logga in", "Username": "Användarnamn", "Password": "Lösenord",
+                "Login": "Logga in", "Captcha": "Captcha"}
+LOCKED_MESSAGE = ("Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
+                  "Försök igen om {minutes} minuter eller be administratören återställa lösenordet.")
+
+
+def _make_authenticator(credentials: dict) -> stauth.Authenticate:
+    """Create the run's authenticator; its cookie component must exist once per run."""
+    s = db.settings()
+    return stauth.Authenticate(credentials, s.cookie_name, s.cookie_key, s.cookie_expiry_days,
+                               auto_hash=False, login_sleep_time=0)
+
+
+def _record_login(event: dict) -> None:
+    """Note a successful form login in the database."""
+    with db.session() as session:
+        auth_service.record_login(session, username=event["username"], now=clock.now())
+
+
+def _record_failures(accounts: dict, before: dict[str, int]) -> bool:
+    """Store the failed attempts the library counted in this run; return True if one got locked."""
+    locked = False
+    for username, data in accounts.items():
+        if data.get("failed_login_attempts", 0) > before.get(username, 0):
+            with db.session() as session:
+                locked |= auth_service.record_failed_login(
+                    session, username=username, settings=db.settings(), now=clock.now())
+    return locked
+
+
+def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: dict) -> None:
+    """Show the login form (and the demo accounts in demo mode), handling failures and locks."""
+    left, middle, right = st.columns([1, 2, 1])
+    with middle:
+        st.title("Strålsäkerhetsportalen")
+        st.caption("Klinikens genomgång av verksamhet med joniserande strålning")
+        minutes = db.settings().login_lock_minutes
+        try:
+            authenticator.login(location="main", fields=LOGIN_FIELDS, callback=_record_login,
+                                max_login_attempts=db.settings().login_max_attempts)
+        except stauth.LoginError:
+            st.error(LOCKED_MESSAGE.format(minutes=minutes))
+        else:
+            if _record_failures(accounts, before):
+                st.error(LOCKED_MESSAGE.format(minutes=minutes))
+            elif st.session_state.get("authentication_status") is False:
+                st.error("Fel användarnamn eller lösenord.")
+        if db.settings().demo:
+            _demo_accounts_box()
+
+
+def _demo_accounts_box() -> None:
+    """List the demo accounts, so a new user can try every role."""
+    accounts = demo_accounts()
+    with st.container(border=True):
+        st.markdown(f"**Demoläge.** Alla demokonton har lösenordet `{accounts[0]['password']}`.")
+        st.dataframe(pd.DataFrame(
+            [[a["username"], a["name"], glossary.term(Role(a["role"])), ", ".join(a["clinics"]) or "Alla"]
+             for a in accounts],
+            columns=["Användarnamn", "Namn", "Roll", "Kliniker"]), hide_index=True, width="stretch")
+
+
+def _current_actor(authenticator: stauth.Authenticate) -> Actor | None:
+    """Return the logged-in, still active user; log out a user who was deactivated meanwhile."""
+    with db.session() as session:
+        actor = auth_service.actor_for(session, st.session_state.get("username"))
+    if actor is None:
+        authenticator.logout(location="unrendered")
+        st.warning("Ditt konto är inaktiverat eller borttaget. Kontakta administratören.")
+    return actor
+
+
+def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:
+    """Show navigation, who is logged in and the logout button; return False if they just logged out."""
+    st.sidebar.markdown("### ☢️ Strålsäkerhetsportalen")
+    links, who = st.sidebar.container(), st.sidebar.container()
+    authenticator.logout("Logga ut", "sidebar", key="logout")
+    if not st.session_state.get("authentication_status"):
+        return False
+    with links:
+        render_links(actor)
+    with who:
+        st.divider()
+        st.markdown(f"**{actor.name}**  \n{glossary.term(actor.role)}")
+    return True
+
+
+def guard(page_key: str) -> Actor:
+    """Check login and role for the page; show the login form or a refusal and stop when needed."""
+    page = page_def(page_key)
+    st.set_page_config(page_title=f"{page.title} – Strålsäkerhetsportalen", page_icon="☢️", layout="wide")
+    apply_style()
+    db.refuse_unsafe_start()
+    with db.session() as session:
+        credentials = auth_service.login_credentials(session, settings=db.settings(), now=clock.now())
+    accounts = credentials["usernames"]  # the library keeps these inner dicts and counts failures in them
+    before = {u: d["failed_login_attempts"] for u, d in accounts.items()}
+    authenticator = _make_authenticator(credentials)
+    actor = None
+    if st.session_state.get("authentication_status"):
+        actor = _current_actor(authenticator)
+    else:
+        _login_screen(authenticator, accounts, before)
+        if st.session_state.get("authentication_status"):
+            actor = _current_actor(authenticator)
+    if actor is None:
+        st.stop()
+    if not _sidebar(authenticator, actor):
+        # Just logged out: no rerun here, or the cookie deletion never reaches the browser.
+        _login_screen(authenticator, accounts, before)
+        st.stop()
+    _check_access(actor, page)
+    return actor
+
+
+def _check_access(actor: Actor, page) -> None:
+    """Stop with a Swedish explanation when the actor may not use the page."""
+    if not allowed(actor, page):
+        st.title(page.title)
+        st.error(f"Du har inte behörighet till sidan {page.title}. "
+                 f"Din roll är {glossary.term(actor.role)}.")
+        st.stop()
+    if actor.role in CLINIC_ROLES and not actor.clinic_ids and page.key != "account":
+        st.title(page.title)
+        st.warning("Ditt konto är inte kopplat till någon klinik ännu. "
+                   "Be administratören lägga till dina kliniker under Användare.")
+        st.stop()

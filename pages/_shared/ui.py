@@ -1,0 +1,59 @@
+"""Small widgets the pages share: messages that survive a rerun, refusals, edit versions."""
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+
+from core.errors import REFUSALS, Conflict, InvalidInput
+
+FLASH_KEY = "flash_message"
+# Less empty space above the content: the portal is often shown on a projector.
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+[data-testid="stSidebarUserContent"] { padding-top: 1rem; }
+</style>"""
+
+
+def apply_style() -> None:
+    """Add the portal's few style adjustments to the page."""
+    st.html(STYLE)
+
+
+def flash(message: str) -> None:
+    """Remember a confirmation to show after the rerun that refreshes the page."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Show (once) a confirmation remembered by flash()."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+@contextmanager
+def refusals_shown() -> Iterator[None]:
+    """Show a refusal from core as a Swedish error naming the fields, instead of a stack trace."""
+    try:
+        yield
+    except InvalidInput as exc:
+        st.error("Inget sparades. Rätta följande:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+    except Conflict as exc:
+        st.error(f"Inget sparades. {exc}")
+    except REFUSALS as exc:
+        st.error(f"Inget sparades. {exc}")
+
+
+def edit_version(kind: str, row_id: int, current: int) -> int:
+    """Return the version a user started editing from, so a later save by someone else is detected."""
+    return st.session_state.setdefault(f"edit_version_{kind}_{row_id}", current)
+
+
+def forget_edit(kind: str, row_id: int) -> None:
+    """Forget the version being edited (after a save, or to reload someone else's change)."""
+    st.session_state.pop(f"edit_version_{kind}_{row_id}", None)
+
+
+def yes_no(value: bool) -> str:
+    """Return Ja or Nej."""
+    return "Ja" if value else "Nej"

@@ -1,0 +1,117 @@
+"""Användare (administrator): add users, change role and clinics, reset passwords, deactivate."""
+import pandas as pd
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import Role
+from core.formatting import datetime_text
+from core.services import clinics as clinic_service
+from core.services import users as user_service
+from core.services.auth import is_locked
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.ui import edit_version, flash, forget_edit, refusals_shown, show_flash, yes_no
+
+ROLE_TERMS = glossary.options(Role)
+
+actor = guard("users")
+st.title("Användare")
+show_flash()
+now = clock.now()
+with session() as s:
+    users = user_service.list_users(s, actor=actor)
+    clinics = {c.id: c for c in clinic_service.list_clinics(s, actor=actor)}
+
+
+def _clinic_codes(ids: list[int]) -> str:
+    """Return the clinics' codes, comma-separated."""
+    return ", ".join(clinics[i].code for i in ids if i in clinics)
+
+
+def _table() -> pd.DataFrame:
+    """Return the users as a table with Swedish column names."""
+    return pd.DataFrame([{
+        "Användarnamn": u.username, "Namn": u.name, "E-post": u.email, "Roll": ROLE_TERMS[u.role],
+        "Kliniker": _clinic_codes(ids), "Aktiv": yes_no(u.active),
+        "Låst": f"till {datetime_text(u.locked_until)}" if is_locked(u, now) else "",
+        "Senast inloggad": datetime_text(u.last_login_at),
+    } for u, ids in users])
+
+
+def _role_and_clinics(prefix: str, role: str = Role.DELTAGARE.value, chosen: list[int] | None = None) -> dict:
+    """Render role and clinic fields (inside a form) and return them."""
+    roles = list(ROLE_TERMS)
+    return {
+        "role": st.selectbox("Roll *", roles, index=roles.index(role), format_func=ROLE_TERMS.get,
+                             key=f"{prefix}_role"),
+        "clinics": st.multiselect("Kliniker", list(clinics), default=chosen or [], key=f"{prefix}_clinics",
+                                  format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}",
+                                  placeholder="Välj", help="Krävs för alla roller utom administratör och strateg."),
+    }
+
+
+def _add_form() -> None:
+    """Form to add a user with a first password."""
+    with st.form("add_user"):
+        left, right = st.columns(2)
+        data = {"username": left.text_input("Användarnamn *", key="add_username"),
+                "name": right.text_input("Namn *", key="add_name"),
+                "email": left.text_input("E-post *", key="add_email"),
+                "password": right.text_input("Första lösenord *", type="password", key="add_password",
+                                             help="Minst 8 tecken. Användaren byter det under Mitt konto.")}
+        data |= _role_and_clinics("add")
+        if st.form_submit_button("Lägg till användare", type="primary"):
+            with refusals_shown(), session() as s:
+                user = user_service.create_user(s, actor=actor, data=data, now=clock.now())
+                flash(f"Användaren {user.username} är tillagd.")
+                for key in [k for k in st.session_state if str(k).startswith("add_")]:
+                    del st.session_state[key]
+                st.rerun()
+
+
+def _edit_form(user, clinic_ids: list[int]) -> None:
+    """Form to change a user's details, role, clinics and active flag."""
+    version = edit_version("user", user.id, user.version)
+    prefix = f"edit_{user.id}_{version}"
+    with st.form(prefix):
+        left, right = st.columns(2)
+        data = {"name": left.text_input("Namn *", value=user.name, key=f"{prefix}_name"),
+                "email": right.text_input("E-post *", value=user.email, key=f"{prefix}_email")}
+        data |= _role_and_clinics(prefix, user.role, clinic_ids)
+        data["active"] = st.checkbox("Aktiv (kan logga in)", value=user.active, key=f"{prefix}_active")
+        if st.form_submit_button("Spara ändringar", type="primary"):
+            with refusals_shown(), session() as s:
+                user_service.update_user(s, actor=actor, user_id=user.id, data=data,
+                                         expected_version=version, now=clock.now())
+                forget_edit("user", user.id)
+                flash(f"Ändringarna för {user.username} är sparade.")
+                st.rerun()
+    if version != user.version and st.button("Ladda om med de senaste uppgifterna"):
+        forget_edit("user", user.id)
+        st.rerun()
+
+
+def _password_form(user) -> None:
+    """Form to set a new password for a user (also lifts a login lock)."""
+    with st.form(f"reset_{user.id}", clear_on_submit=True):
+        password = st.text_input("Nytt lösenord *", type="password", help="Minst 8 tecken.")
+        if st.form_submit_button("Återställ lösenord"):
+            with refusals_shown(), session() as s:
+                user_service.reset_password(s, actor=actor, user_id=user.id, new_password=password,
+                                            now=clock.now())
+                flash(f"Lösenordet för {user.username} är återställt. Ge det till användaren på ett säkert sätt.")
+                st.rerun()
+
+
+st.dataframe(_table(), hide_index=True, width="stretch")
+add_tab, edit_tab = st.tabs(["Lägg till användare", "Ändra användare"])
+with add_tab:
+    _add_form()
+with edit_tab:
+    by_id = {u.id: (u, ids) for u, ids in users}
+    chosen = st.selectbox("Användare", list(by_id), key="edit_user",
+                          format_func=lambda i: f"{by_id[i][0].name} ({by_id[i][0].username})")
+    if chosen is not None:
+        _edit_form(*by_id[chosen])
+        st.markdown("**Återställ lösenord**")
+        _password_form(by_id[chosen][0])

@@ -1,0 +1,99 @@
+"""Kliniker: the clinics with their modalities and key people; add and edit for admin and strateg."""
+import pandas as pd
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import Modality
+from core.glossary import FIELDS
+from core.permissions import Permission, can
+from core.services import clinics as clinic_service
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.ui import edit_version, flash, forget_edit, refusals_shown, show_flash
+
+PEOPLE = clinic_service.PEOPLE_FIELDS
+MODALITY_TERMS = glossary.options(Modality)
+
+actor = guard("clinics")
+st.title("Kliniker")
+show_flash()
+with session() as s:
+    clinics = clinic_service.list_clinics(s, actor=actor)
+
+
+def _table(rows) -> pd.DataFrame:
+    """Return the clinics as a table with Swedish column names."""
+    return pd.DataFrame([{
+        FIELDS["code"]: c.code, FIELDS["clinic_name"]: c.name, FIELDS["site"]: c.site or "",
+        FIELDS["modalities"]: ", ".join(MODALITY_TERMS[m] for m in c.modalities),
+        **{FIELDS[f]: getattr(c, f) or "" for f in PEOPLE},
+    } for c in rows], columns=[FIELDS[f] for f in ("code", "clinic_name", "site", "modalities", *PEOPLE)])
+
+
+def _fields(prefix: str, clinic=None) -> dict:
+    """Render the clinic's form fields (inside a form) and return what was entered."""
+    data = {"name": st.text_input(f"{FIELDS['clinic_name']} *", value=clinic.name if clinic else "",
+                                  key=f"{prefix}_name"),
+            "site": st.text_input(FIELDS["site"], value=(clinic.site or "") if clinic else "", key=f"{prefix}_site"),
+            "modalities": st.multiselect(FIELDS["modalities"], options=list(MODALITY_TERMS),
+                                         format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
+                                         default=clinic.modalities if clinic else [], placeholder="Välj")}
+    st.markdown("**Nyckelpersoner**")
+    left, right = st.columns(2)
+    for i, field in enumerate(PEOPLE):
+        column = left if i % 2 == 0 else right
+        data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
+                                        key=f"{prefix}_{field}")
+    return data
+
+
+def _add_form() -> None:
+    """Form to add a clinic."""
+    with st.form("add_clinic", clear_on_submit=False):
+        code = st.text_input(f"{FIELDS['code']} *", max_chars=20, help="Kort kod, t.ex. RTG. Kan inte ändras senare.",
+                             key="add_code")
+        data = {"code": code, **_fields("add")}
+        if st.form_submit_button("Lägg till klinik", type="primary"):
+            with refusals_shown(), session() as s:
+                clinic = clinic_service.create_clinic(s, actor=actor, data=data, now=clock.now())
+                flash(f"Kliniken {clinic.code} ({clinic.name}) är tillagd.")
+                for key in [k for k in st.session_state if str(k).startswith("add_")]:
+                    del st.session_state[key]
+                st.rerun()
+
+
+def _edit_form() -> None:
+    """Form to edit a clinic, refusing to overwrite someone else's newer save."""
+    by_id = {c.id: c for c in clinics}
+    chosen_id = st.selectbox("Klinik", list(by_id), format_func=lambda i: f"{by_id[i].code} – {by_id[i].name}",
+                             key="edit_clinic")
+    if chosen_id is None:
+        return
+    chosen = by_id[chosen_id]
+    version = edit_version("clinic", chosen.id, chosen.version)
+    with st.form(f"edit_clinic_{chosen.id}_{version}"):
+        data = _fields(f"edit_{chosen.id}_{version}", chosen)
+        if st.form_submit_button("Spara ändringar", type="primary"):
+            with refusals_shown(), session() as s:
+                clinic_service.update_clinic(s, actor=actor, clinic_id=chosen.id, data=data,
+                                             expected_version=version, now=clock.now())
+                forget_edit("clinic", chosen.id)
+                flash(f"Ändringarna för {chosen.code} är sparade.")
+                st.rerun()
+    if version != chosen.version and st.button("Ladda om med de senaste uppgifterna"):
+        forget_edit("clinic", chosen.id)
+        st.rerun()
+
+
+if clinics:
+    st.dataframe(_table(clinics), hide_index=True, width="stretch")
+else:
+    st.info("Det finns inga kliniker ännu.")
+
+if can(actor, Permission.MANAGE_CLINICS):
+    add_tab, edit_tab = st.tabs(["Lägg till klinik", "Ändra klinik"])
+    with add_tab:
+        _add_form()
+    with edit_tab:
+        if clinics:
+            _edit_form()

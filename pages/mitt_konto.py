@@ -1,0 +1,31 @@
+"""Mitt konto: who I am, my clinics, and changing my own password."""
+import streamlit as st
+
+from core import clock, glossary
+from core.services import clinics as clinic_service
+from core.services import users as user_service
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.ui import flash, refusals_shown, show_flash
+
+actor = guard("account")
+st.title("Mitt konto")
+show_flash()
+with session() as s:
+    my_clinics = [c for c in clinic_service.list_clinics(s, actor=actor) if c.id in actor.clinic_ids]
+
+st.markdown(f"**{actor.name}** ({actor.username})  \n"
+            f"Roll: {glossary.term(actor.role)}  \n"
+            f"Kliniker: {', '.join(f'{c.code} – {c.name}' for c in my_clinics) or 'inga'}")
+
+st.subheader("Byt lösenord")
+with st.form("change_password", clear_on_submit=True):
+    current = st.text_input("Nuvarande lösenord", type="password")
+    new = st.text_input("Nytt lösenord", type="password", help="Minst 8 tecken.")
+    repeated = st.text_input("Upprepa nytt lösenord", type="password")
+    if st.form_submit_button("Byt lösenord", type="primary"):
+        with refusals_shown(), session() as s:
+            user_service.change_own_password(s, actor=actor, current_password=current, new_password=new,
+                                             repeated=repeated, now=clock.now())
+            flash("Ditt lösenord är bytt.")
+            st.rerun()
