@@ -3,7 +3,7 @@ import base64
 from datetime import date, datetime
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, func, select, text
+from sqlalchemy import JSON, LargeBinary, Table, TypeDecorator, func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -29,15 +29,27 @@ def _encode(column, value):
     return value
 
 
+def _python_type(column) -> type | None:
+    """Return the Python type a column holds (decorated types included), if known."""
+    type_ = column.type
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.impl_instance
+    try:
+        return type_.python_type
+    except NotImplementedError:
+        return None
+
+
 def _decode(column, value):
     """Turn a JSON value back into the column's Python type."""
     if value is None or isinstance(column.type, JSON):
         return value
-    if isinstance(column.type, LargeBinary):
+    kind = _python_type(column)
+    if kind is bytes:
         return base64.b64decode(value)
-    if isinstance(column.type, DateTime):
+    if kind is datetime:
         return datetime.fromisoformat(value)
-    if isinstance(column.type, Date):
+    if kind is date:
         return date.fromisoformat(value)
     return value
 

@@ -9,10 +9,10 @@ from core.glossary import FIELDS
 M = TypeVar("M", bound=BaseModel)
 
 
-def _problem(error: dict) -> str:
-    """Turn one pydantic error into 'Fält: vad som är fel'."""
+def _problem(error: dict, labels: dict[str, str]) -> str:
+    """Turn one pydantic error into 'Fält: vad som är fel', with the field named as on the form."""
     name = str(error["loc"][0]) if error["loc"] else ""
-    label = FIELDS.get(name, name) or "Formuläret"
+    label = labels.get(name) or FIELDS.get(name, name) or "Formuläret"
     ctx_error = (error.get("ctx") or {}).get("error")
     if ctx_error is not None:
         return f"{label}: {ctx_error}"
@@ -21,9 +21,9 @@ def _problem(error: dict) -> str:
     return f"{label}: ogiltigt värde."
 
 
-def validated(model: type[M], data: dict) -> M:
+def validated(model: type[M], data: dict, labels: dict[str, str] | None = None) -> M:
     """Build model from data, or raise InvalidInput with every problem in Swedish."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput([_problem(e) for e in exc.errors()]) from None
+        raise InvalidInput([_problem(e, labels or {}) for e in exc.errors()]) from None

@@ -1,0 +1,69 @@
+"""Backup and restore of everything; the demo loads once; production refuses unsafe settings."""
+import pytest
+from sqlmodel import Session, func, select
+
+from core import backup, db
+from core.config import DEVELOPMENT_COOKIE_KEY, Settings, configuration_problems
+from core.demo import load_demo
+from core.errors import UserError
+from core.models import Clinic, Organisation, User
+from core.services.auth import SYSTEM_ACTOR
+from core.startup import startup_problems
+from tests.conftest import drop_everything
+from tests.factories import NOW
+
+STRONG_KEY = "x" * 48
+
+
+def test_backup_restore_backup_gives_the_same_content(demo_url, demo_document, tmp_path):
+    engine = db.make_engine(demo_url)
+    first = backup.backup(engine)
+    assert first["tables"]["clinic"] and first["tables"]["user"]
+    drop_everything(engine)
+    db.upgrade(demo_url)
+    counts = backup.restore(engine, first)
+    assert counts["clinic"] == 5 and counts["user"] == 7
+    assert backup.backup(engine) == first == demo_document
+    with Session(engine) as s:  # new rows after a restore get fresh ids (PostgreSQL sequences)
+        s.add(Organisation(name="Nytt sjukhus", created_at=NOW))
+        s.commit()
+    engine.dispose()
+
+
+def test_restore_refuses_a_database_with_data(demo_url, demo_document):
+    engine = db.make_engine(demo_url)
+    with pytest.raises(UserError, match="Databasen är inte tom"):
+        backup.restore(engine, demo_document)
+    with pytest.raises(UserError, match="inte en säkerhetskopia"):
+        backup.restore(engine, {"tables": {}})
+    engine.dispose()
+
+
+def test_demo_twice_changes_nothing(session):
+    first = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
+    second = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
+    assert first == {"clinics": 5, "users": 7} and second == {"clinics": 0, "users": 0}
+    codes = session.exec(select(Clinic.code).order_by(Clinic.code)).all()
+    assert codes == ["KARD", "NM", "ONK", "ORT", "RTG"]
+    assert session.exec(select(Organisation.name)).all() == ["Demosjukhuset"]
+
+
+def test_production_refuses_the_development_key_and_demo_mode():
+    problems = configuration_problems(Settings(env="production", cookie_key=DEVELOPMENT_COOKIE_KEY, demo=True))
+    assert any("STRALPORTAL_COOKIE_KEY" in p for p in problems)
+    assert any("STRALPORTAL_DEMO" in p for p in problems)
+    assert configuration_problems(Settings(env="production", cookie_key=STRONG_KEY, demo=False)) == []
+    assert configuration_problems(Settings(env="development")) == []
+
+
+def test_production_refuses_demo_accounts(engine, session):
+    load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
+    session.commit()
+    production = Settings(env="production", cookie_key=STRONG_KEY, demo=False)
+    assert "7 aktiva demokonton" in startup_problems(engine, production)[0]
+    for user in session.exec(select(User)).all():
+        user.active = False
+        session.add(user)
+    session.commit()
+    assert startup_problems(engine, production) == []
+    assert session.exec(select(func.count()).select_from(User)).one() == 7

@@ -1,0 +1,84 @@
+"""The command line of spec/cli.md: its commands, Swedish messages and exit statuses."""
+import io
+import json
+
+from sqlmodel import Session, select
+
+from core import db
+from core.cli import main
+from core.models import Clinic, User
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_db_upgrade_and_demo_twice(database_url, monkeypatch, capsys):
+    from tests.conftest import drop_everything
+    drop_everything(db.make_engine(database_url))
+    monkeypatch.setenv("STRALPORTAL_DATABASE_URL", database_url)
+    assert _run(capsys, "db", "upgrade")[0] == 0
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0 and "5 kliniker och 7 användare tillagda" in out
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0 and "0 kliniker och 0 användare tillagda" in out
+
+
+def test_clinic_add_and_duplicate(demo_env, capsys):
+    code, out, _ = _run(capsys, "clinic", "add", "tand", "--name", "Tandvården", "--modality", "Tandvård")
+    assert code == 0 and "TAND (Tandvården)" in out
+    code, _, err = _run(capsys, "clinic", "add", "RTG", "--name", "Igen")
+    assert code == 2 and "Klinikkod: RTG finns redan" in err
+    with Session(db.make_engine(demo_env)) as s:
+        assert s.exec(select(Clinic).where(Clinic.code == "TAND")).one().modalities == ["dental"]
+
+
+def test_user_add_with_password_from_stdin(demo_env, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("ett-langt-losen\n"))
+    code, out, _ = _run(capsys, "user", "add", "olle", "--name", "Olle Öst", "--email", "olle@test.se",
+                        "--role", "deltagare", "--clinic", "ORT", "--password-stdin")
+    assert code == 0 and "Användaren olle (Deltagare) är tillagd" in out
+
+
+def test_user_add_refusals_exit_2_and_change_nothing(demo_env, capsys):
+    code, _, err = _run(capsys, "user", "add", "olle", "--name", "Olle", "--email", "olle-at-test",
+                        "--role", "lasare", "--clinic", "XYZ")
+    assert code == 2 and "Okänd klinikkod: XYZ" in err
+    code, _, err = _run(capsys, "user", "add", "olle", "--name", "Olle", "--email", "olle-at-test",
+                        "--role", "lasare", "--clinic", "NM")
+    assert code == 2 and "E-post" in err
+    with Session(db.make_engine(demo_env)) as s:
+        assert s.exec(select(User).where(User.username == "olle")).first() is None
+
+
+def test_command_line_obeys_the_same_permissions(demo_env, capsys):
+    code, _, err = _run(capsys, "--as-user", "anna", "clinic", "add", "NY", "--name", "Ny klinik")
+    assert code == 2 and "Du saknar behörighet att lägga till eller ändra kliniker" in err
+    code, _, err = _run(capsys, "--as-user", "anna", "user", "add", "x1", "--name", "X", "--email", "x@t.se",
+                        "--role", "admin")
+    assert code == 2 and "hantera användare" in err
+    assert _run(capsys, "--as-user", "strateg", "clinic", "add", "NY", "--name", "Ny klinik")[0] == 0
+
+
+def test_backup_then_restore_refuses_a_filled_database(demo_env, tmp_path, capsys):
+    path = tmp_path / "backup.json"
+    code, out, _ = _run(capsys, "backup", "-o", str(path))
+    assert code == 0 and json.loads(path.read_text(encoding="utf-8"))["tables"]["clinic"]
+    code, _, err = _run(capsys, "restore", str(path))
+    assert code == 2 and "Databasen är inte tom" in err
+
+
+def test_usage_errors_are_swedish_and_exit_2(capsys):
+    try:
+        main(["user", "add"])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "följande argument krävs" in capsys.readouterr().err
+
+
+def test_serve_refuses_production_with_default_key(demo_env, monkeypatch, capsys):
+    monkeypatch.setenv("STRALPORTAL_ENV", "production")
+    code, _, err = _run(capsys, "serve")
+    assert code == 1 and "STRALPORTAL_COOKIE_KEY" in err and "demokonton" in err

@@ -1,0 +1,55 @@
+"""Adding and editing clinics: validation in Swedish, duplicates refused, concurrent saves detected."""
+import pytest
+from sqlmodel import select
+
+from core.enums import Role
+from core.errors import Conflict, InvalidInput
+from core.models import AuditEvent, Clinic
+from core.services import clinics as clinic_service
+from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
+
+
+@pytest.fixture
+def admin(session):
+    """An organisation with RTG and its administrator."""
+    make_clinic(session, make_org(session), "RTG", name="Röntgenkliniken")
+    return actor_of(make_user(session, "admin", Role.ADMIN))
+
+
+def test_add_clinic_normalises_code_and_logs_it(session, admin):
+    clinic = clinic_service.create_clinic(session, actor=admin, now=NOW, data={
+        "code": " kard ", "name": " Kardiologiska kliniken ", "modalities": ["intervention", "xray"],
+        "head_name": "Lars Nyström", "site": ""})
+    assert (clinic.code, clinic.name, clinic.site) == ("KARD", "Kardiologiska kliniken", None)
+    assert clinic.modalities == ["xray", "intervention"]
+    event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == clinic.id)).one()
+    assert event.operation == "create" and event.new_values["head_name"] == "Lars Nyström"
+
+
+def test_duplicate_code_is_refused_whatever_the_case(session, admin):
+    with pytest.raises(InvalidInput, match="Klinikkod: RTG finns redan"):
+        clinic_service.create_clinic(session, actor=admin, now=NOW, data={"code": "rtg", "name": "Dubblett"})
+
+
+def test_every_bad_field_is_named(session, admin):
+    with pytest.raises(InvalidInput) as refused:
+        clinic_service.create_clinic(session, actor=admin, now=NOW,
+                                     data={"code": "R T G!", "name": "  ", "modalities": ["laser"]})
+    problems = "\n".join(refused.value.problems)
+    assert "Klinikkod:" in problems and "Klinik: måste fyllas i" in problems
+    assert "Modaliteter: okänd modalitet laser" in problems
+    assert session.exec(select(Clinic)).all()[0].code == "RTG"
+
+
+def test_second_save_from_a_stale_form_is_refused(session, admin):
+    rtg = clinic_service.find_by_code(session, "RTG")
+    opened_at = rtg.version
+    clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
+                                 data={"name": "Röntgen A", "physicist_name": "Johan Sund"}, now=NOW)
+    with pytest.raises(Conflict, match="Ladda om sidan"):
+        clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
+                                     data={"name": "Röntgen B"}, now=NOW)
+    assert session.get(Clinic, rtg.id).name == "Röntgen A"
+    update = session.exec(select(AuditEvent).where(AuditEvent.operation == "update")).one()
+    assert update.old_values == {"name": "Röntgenkliniken", "physicist_name": None}
+    assert update.new_values == {"name": "Röntgen A", "physicist_name": "Johan Sund"}
