@@ -10,7 +10,7 @@ from core.services import users as user_service
 from core.services.auth import is_locked
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import edit_version, flash, forget_edit, refusals_shown, show_flash, yes_no
+from pages._shared.ui import edit_version, forget_edit, save, show_flash, yes_no
 
 ROLE_TERMS = glossary.options(Role)
 
@@ -61,12 +61,14 @@ def _add_form() -> None:
                                              help="Minst 8 tecken. Användaren byter det under Mitt konto.")}
         data |= _role_and_clinics("add")
         if st.form_submit_button("Lägg till användare", type="primary"):
-            with refusals_shown(), session() as s:
-                user = user_service.create_user(s, actor=actor, data=data, now=clock.now())
-                flash(f"Användaren {user.username} är tillagd.")
-                for key in [k for k in st.session_state if str(k).startswith("add_")]:
-                    del st.session_state[key]
-                st.rerun()
+            save(lambda s: user_service.create_user(s, actor=actor, data=data, now=clock.now()),
+                 lambda user: f"Användaren {user.username} är tillagd.", clear_prefix="add_")
+
+
+def _updated(user, data: dict, version: int, s) -> None:
+    """Save an edited user and forget the version the form was opened at."""
+    user_service.update_user(s, actor=actor, user_id=user.id, data=data, expected_version=version, now=clock.now())
+    forget_edit("user", user.id)
 
 
 def _edit_form(user, clinic_ids: list[int]) -> None:
@@ -80,12 +82,7 @@ def _edit_form(user, clinic_ids: list[int]) -> None:
         data |= _role_and_clinics(prefix, user.role, clinic_ids)
         data["active"] = st.checkbox("Aktiv (kan logga in)", value=user.active, key=f"{prefix}_active")
         if st.form_submit_button("Spara ändringar", type="primary"):
-            with refusals_shown(), session() as s:
-                user_service.update_user(s, actor=actor, user_id=user.id, data=data,
-                                         expected_version=version, now=clock.now())
-                forget_edit("user", user.id)
-                flash(f"Ändringarna för {user.username} är sparade.")
-                st.rerun()
+            save(lambda s: _updated(user, data, version, s), f"Ändringarna för {user.username} är sparade.")
     if version != user.version and st.button("Ladda om med de senaste uppgifterna"):
         forget_edit("user", user.id)
         st.rerun()
@@ -96,11 +93,9 @@ def _password_form(user) -> None:
     with st.form(f"reset_{user.id}", clear_on_submit=True):
         password = st.text_input("Nytt lösenord *", type="password", help="Minst 8 tecken.")
         if st.form_submit_button("Återställ lösenord"):
-            with refusals_shown(), session() as s:
-                user_service.reset_password(s, actor=actor, user_id=user.id, new_password=password,
-                                            now=clock.now())
-                flash(f"Lösenordet för {user.username} är återställt. Ge det till användaren på ett säkert sätt.")
-                st.rerun()
+            save(lambda s: user_service.reset_password(s, actor=actor, user_id=user.id, new_password=password,
+                                                       now=clock.now()),
+                 f"Lösenordet för {user.username} är återställt. Ge det till användaren på ett säkert sätt.")
 
 
 st.dataframe(_table(), hide_index=True, width="stretch")

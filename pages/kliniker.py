@@ -9,7 +9,7 @@ from core.permissions import Permission, can
 from core.services import clinics as clinic_service
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import edit_version, flash, forget_edit, refusals_shown, show_flash
+from pages._shared.ui import edit_version, forget_edit, save, show_flash
 
 PEOPLE = clinic_service.PEOPLE_FIELDS
 MODALITY_TERMS = glossary.options(Modality)
@@ -54,12 +54,15 @@ def _add_form() -> None:
                              key="add_code")
         data = {"code": code, **_fields("add")}
         if st.form_submit_button("Lägg till klinik", type="primary"):
-            with refusals_shown(), session() as s:
-                clinic = clinic_service.create_clinic(s, actor=actor, data=data, now=clock.now())
-                flash(f"Kliniken {clinic.code} ({clinic.name}) är tillagd.")
-                for key in [k for k in st.session_state if str(k).startswith("add_")]:
-                    del st.session_state[key]
-                st.rerun()
+            save(lambda s: clinic_service.create_clinic(s, actor=actor, data=data, now=clock.now()),
+                 lambda clinic: f"Kliniken {clinic.code} ({clinic.name}) är tillagd.", clear_prefix="add_")
+
+
+def _updated(clinic, data: dict, version: int, s) -> None:
+    """Save an edited clinic and forget the version the form was opened at."""
+    clinic_service.update_clinic(s, actor=actor, clinic_id=clinic.id, data=data, expected_version=version,
+                                 now=clock.now())
+    forget_edit("clinic", clinic.id)
 
 
 def _edit_form() -> None:
@@ -74,12 +77,7 @@ def _edit_form() -> None:
     with st.form(f"edit_clinic_{chosen.id}_{version}"):
         data = _fields(f"edit_{chosen.id}_{version}", chosen)
         if st.form_submit_button("Spara ändringar", type="primary"):
-            with refusals_shown(), session() as s:
-                clinic_service.update_clinic(s, actor=actor, clinic_id=chosen.id, data=data,
-                                             expected_version=version, now=clock.now())
-                forget_edit("clinic", chosen.id)
-                flash(f"Ändringarna för {chosen.code} är sparade.")
-                st.rerun()
+            save(lambda s: _updated(chosen, data, version, s), f"Ändringarna för {chosen.code} är sparade.")
     if version != chosen.version and st.button("Ladda om med de senaste uppgifterna"):
         forget_edit("clinic", chosen.id)
         st.rerun()

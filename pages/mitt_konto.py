@@ -6,7 +6,7 @@ from core.services import clinics as clinic_service
 from core.services import users as user_service
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import flash, refusals_shown, show_flash
+from pages._shared.ui import save, show_flash
 
 actor = guard("account")
 st.title("Mitt konto")
@@ -24,8 +24,6 @@ with st.form("change_password", clear_on_submit=True):
     new = st.text_input("Nytt lösenord", type="password", help="Minst 8 tecken.")
     repeated = st.text_input("Upprepa nytt lösenord", type="password")
     if st.form_submit_button("Byt lösenord", type="primary"):
-        with refusals_shown(), session() as s:
-            user_service.change_own_password(s, actor=actor, current_password=current, new_password=new,
-                                             repeated=repeated, now=clock.now())
-            flash("Ditt lösenord är bytt.")
-            st.rerun()
+        save(lambda s: user_service.change_own_password(
+            s, actor=actor, current_password=current, new_password=new, repeated=repeated, now=clock.now()),
+            "Ditt lösenord är bytt.")

@@ -46,8 +46,17 @@ def _record_failures(accounts: dict, before: dict[str, int]) -> bool:
     return locked
 
 
+def _forget_stale_cookie(authenticator: stauth.Authenticate, accounts: dict) -> None:
+    """Drop a login cookie whose user was deactivated or removed, so the form is shown instead."""
+    token = authenticator.cookie_controller.get_cookie()
+    if token and token.get("username") not in accounts:
+        st.session_state["logout"] = True  # the library's flag: ignore the cookie in this session
+        authenticator.cookie_controller.delete_cookie()
+
+
 def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: dict) -> None:
     """Show the login form (and the demo accounts in demo mode), handling failures and locks."""
+    _forget_stale_cookie(authenticator, accounts)
     left, middle, right = st.columns([1, 2, 1])
     with middle:
         st.title("Strålsäkerhetsportalen")
@@ -92,7 +101,7 @@ def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:
     """Show navigation, who is logged in and the logout button; return False if they just logged out."""
     st.sidebar.markdown("### ☢️ Strålsäkerhetsportalen")
     links, who = st.sidebar.container(), st.sidebar.container()
-    authenticator.logout("Logga ut", "sidebar", key="logout")
+    authenticator.logout("Logga ut", "sidebar", key="logout_button")
     if not st.session_state.get("authentication_status"):
         return False
     with links:

@@ -1,10 +1,11 @@
 """Small widgets the pages share: messages that survive a rerun, refusals, edit versions."""
-from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable
 
 import streamlit as st
+from sqlmodel import Session
 
-from core.errors import REFUSALS, Conflict, InvalidInput
+from core.errors import REFUSALS, InvalidInput
+from pages._shared.db import session
 
 FLASH_KEY = "flash_message"
 # Less empty space above the content: the portal is often shown on a projector.
@@ -31,17 +32,27 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-@contextmanager
-def refusals_shown() -> Iterator[None]:
-    """Show a refusal from core as a Swedish error naming the fields, instead of a stack trace."""
+def save(action: Callable[[Session], Any], confirmation: str | Callable[[Any], str], *,
+         clear_prefix: str | None = None) -> None:
+    """Run one user action in its own transaction: confirm and refresh on success, explain a refusal.
+
+    The rerun comes after the transaction has committed; inside it, the rerun would roll it back.
+    """
     try:
-        yield
+        with session() as s:
+            result = action(s)
+            message = confirmation(result) if callable(confirmation) else confirmation
     except InvalidInput as exc:
         st.error("Inget sparades. Rätta följande:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
-    except Conflict as exc:
-        st.error(f"Inget sparades. {exc}")
+        return
     except REFUSALS as exc:
         st.error(f"Inget sparades. {exc}")
+        return
+    flash(message)
+    if clear_prefix:
+        for key in [k for k in st.session_state if str(k).startswith(clear_prefix)]:
+            del st.session_state[key]
+    st.rerun()
 
 
 def edit_version(kind: str, row_id: int, current: int) -> int:
