@@ -63,6 +63,7 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: Optional[datetime] = None
     last_login_at: Optional[datetime] = None
+    logged_out_at: Optional[datetime] = None
     created_at: datetime
     version: int = 1
 

@@ -21,6 +21,7 @@ def login_credentials(session: Session, *, settings: Settings, now: datetime) ->
             "name": u.name, "email": u.email, "password": u.password_hash, "roles": [u.role],
             # A locked account starts at the library's limit, so the library refuses it outright.
             "failed_login_attempts": settings.login_max_attempts if is_locked(u, now) else 0,
+            "logged_out_at": u.logged_out_at.timestamp() if u.logged_out_at else None,
         } for u in users
     }}
 
@@ -49,6 +50,22 @@ def record_login(session: Session, *, username: str, now: datetime) -> None:
     if user is not None:
         user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
         session.add(user)
+
+
+def record_logout(session: Session, *, username: str, now: datetime) -> None:
+    """Note a logout: login cookies issued before it no longer log the user in, on any device."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is not None:
+        user.logged_out_at = now
+        session.add(user)
+
+
+def cookie_accepted(account: dict | None, token: dict, expiry_days: float) -> bool:
+    """Tell whether a login cookie may log in: its user is active and it was issued after their last logout."""
+    if account is None:
+        return False
+    issued_at = token["exp_date"] - expiry_days * 86400  # the token only carries its expiry
+    return account.get("logged_out_at") is None or issued_at > account["logged_out_at"]
 
 
 def actor_for(session: Session, username: str | None) -> Actor | None:

@@ -35,6 +35,12 @@ def _record_login(event: dict) -> None:
         auth_service.record_login(session, username=event["username"], now=clock.now())
 
 
+def _record_logout(event: dict) -> None:
+    """Note a logout in the database, which also revokes the login cookie if the browser keeps it."""
+    with db.session() as session:
+        auth_service.record_logout(session, username=event["username"], now=clock.now())
+
+
 def _record_failures(accounts: dict, before: dict[str, int]) -> bool:
     """Store the failed attempts the library counted in this run; return True if one got locked."""
     locked = False
@@ -47,9 +53,10 @@ def _record_failures(accounts: dict, before: dict[str, int]) -> bool:
 
 
 def _forget_stale_cookie(authenticator: stauth.Authenticate, accounts: dict) -> None:
-    """Drop a login cookie whose user was deactivated or removed, so the form is shown instead."""
+    """Drop a login cookie of a deactivated user or from before a logout, so the form is shown instead."""
     token = authenticator.cookie_controller.get_cookie()
-    if token and token.get("username") not in accounts:
+    if token and not auth_service.cookie_accepted(accounts.get(token.get("username")), token,
+                                                  db.settings().cookie_expiry_days):
         st.session_state["logout"] = True  # the library's flag: ignore the cookie in this session
         authenticator.cookie_controller.delete_cookie()
 
@@ -101,7 +108,7 @@ def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:
     """Show navigation, who is logged in and the logout button; return False if they just logged out."""
     st.sidebar.markdown("### ☢️ Strålsäkerhetsportalen")
     links, who = st.sidebar.container(), st.sidebar.container()
-    authenticator.logout("Logga ut", "sidebar", key="logout_button")
+    authenticator.logout("Logga ut", "sidebar", key="logout_button", callback=_record_logout)
     if not st.session_state.get("authentication_status"):
         return False
     with links:

@@ -103,3 +103,15 @@ def test_password_reset_lifts_the_lock(session, setup):
 
 def test_unknown_user_failure_changes_nothing(session, setup):
     assert auth.record_failed_login(session, username="okand", settings=SETTINGS, now=NOW) is False
+
+
+def test_logout_revokes_cookies_issued_before_it(session, setup):
+    day = 86400
+    issued_before = {"username": "erik", "exp_date": NOW.timestamp() - 60 + day}
+    issued_after = {"username": "erik", "exp_date": NOW.timestamp() + 60 + day}
+    account = lambda: auth.login_credentials(session, settings=SETTINGS, now=NOW)["usernames"].get("erik")
+    assert auth.cookie_accepted(account(), issued_before, expiry_days=1)
+    auth.record_logout(session, username="erik", now=NOW)
+    assert not auth.cookie_accepted(account(), issued_before, expiry_days=1)
+    assert auth.cookie_accepted(account(), issued_after, expiry_days=1)
+    assert not auth.cookie_accepted(None, issued_after, expiry_days=1)  # deactivated or removed

@@ -1,0 +1,133 @@
+"""A real browser (Debian's Chromium through Playwright) against `streamlit run` on localhost."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from core import backup, db
+from tests.conftest import PROJECT_DIR
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        "--disable-dev-shm-usage"]
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log) -> None:
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError(log.read_text(errors="replace"))
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("streamlit did not start")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_document):
+    """Start the portal on a demo database in a fresh server process."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/e2e.db"
+    db.upgrade(url)
+    backup.restore(db.make_engine(url), demo_document)
+    port = _free_port()
+    env = dict(os.environ, STRALPORTAL_DATABASE_URL=url, STRALPORTAL_ENV="development")
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}",
+                                 "--server.address=127.0.0.1", "--server.headless=true"],
+                                cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, proc, log)
+        yield base
+        proc.terminate()
+        proc.wait(10)
+    print(log.read_text(errors="replace"))  # shown by pytest when a test failed
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _settle(page) -> None:
+    """Wait until the login cookie component has answered and the rerun it causes has finished.
+
+    A person needs longer than this to type; a click during that rerun would be dropped.
+    """
+    page.locator("iframe[title*='cookie_manager']").first.wait_for(state="attached")
+    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelector('[data-testid=stApp]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'")
+
+
+def _heading(page, name: str) -> None:
+    """Wait until the page shows exactly one heading with this name (stale elements fade after a rerun)."""
+    page.get_by_role("heading", name=name, exact=True).first.wait_for()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_have_count(1)
+
+
+def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="sv-SE").new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server}/kliniker")  # a bookmark, opened logged out
+    page.get_by_label("Användarnamn").wait_for()
+    _settle(page)
+    assert page.get_by_text("Röntgenkliniken").count() == 0
+    page.get_by_label("Användarnamn").fill("admin")
+    page.get_by_label("Lösenord").fill("demo1234")
+    page.get_by_role("button", name="Logga in").click()
+    _heading(page, "Kliniker")  # the page the link named
+    page.get_by_text("Röntgenkliniken").first.wait_for(state="attached")  # a grid cell, drawn on canvas
+    assert page.url.endswith("/kliniker")
+    page.screenshot(path=str(tmp_path / "kliniker.png"), full_page=True)
+
+    page.reload()  # the cookie keeps the user logged in, on the same page
+    _heading(page, "Kliniker")
+    assert page.get_by_label("Användarnamn").count() == 0
+
+    page.goto(f"{server}/anvandare")  # open another page by its URL
+    _heading(page, "Användare")
+    page.get_by_text("ingrid.strand@demosjukhuset.se").first.wait_for(state="attached")
+
+    page.get_by_role("link", name="Översikt").click()  # the sidebar navigation
+    _heading(page, "Översikt")
+
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_label("Användarnamn").wait_for()
+    # The cookie is deleted by a browser component; its answer reruns the page without the button.
+    expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
+    page.reload()  # the cookie is gone: still logged out
+    page.get_by_label("Användarnamn").wait_for()
+    assert page.get_by_role("heading", name="Översikt").count() == 0
+
+
+def test_wrong_password_in_the_browser(server, browser):
+    page = browser.new_context(locale="sv-SE").new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server)
+    page.get_by_label("Användarnamn").wait_for()
+    _settle(page)
+    page.get_by_label("Användarnamn").fill("anna")
+    page.get_by_label("Lösenord").fill("fel")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Fel användarnamn eller lösenord.").wait_for()
