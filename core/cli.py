@@ -125,19 +125,15 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
-    parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
-    parser.add_argument("--as-user", metavar="ANVÄNDARNAMN",
-                        help="agera som denna användare, med dess behörigheter (annars som serverns administratör)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+def _group(sub, name: str, help_text: str):
+    """Add a command group (like `user`) and return its sub-commands."""
+    return sub.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_command", required=True,
+                                                               metavar="KOMMANDO")
 
-    dbp = sub.add_parser("db", help="databasen").add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
-    dbp.add_parser("upgrade", help="skapa eller uppgradera databasen").set_defaults(func=cmd_db_upgrade)
-    sub.add_parser("demo", help="läs in demoorganisationen (ändrar inget andra gången)").set_defaults(func=cmd_demo)
 
-    user = sub.add_parser("user", help="användare").add_subparsers(dest="user_command", required=True, metavar="KOMMANDO")
-    add = user.add_parser("add", help="lägg till en användare")
+def _user_commands(sub) -> None:
+    """Describe `user add`."""
+    add = _group(sub, "user", "användare").add_parser("add", help="lägg till en användare")
     add.add_argument("username", metavar="ANVÄNDARNAMN")
     add.add_argument("--name", required=True, metavar="NAMN")
     add.add_argument("--email", required=True, metavar="E-POST")
@@ -147,26 +143,44 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
     add.set_defaults(func=cmd_user_add)
 
-    clinic = sub.add_parser("clinic", help="kliniker").add_subparsers(dest="clinic_command", required=True, metavar="KOMMANDO")
-    cadd = clinic.add_parser("add", help="lägg till en klinik")
-    cadd.add_argument("code", metavar="KOD")
-    cadd.add_argument("--name", required=True, metavar="NAMN")
-    cadd.add_argument("--site", metavar="SJUKHUS")
-    cadd.add_argument("--modality", action="append", default=[], metavar="MODALITET",
-                      help="t.ex. Röntgen, Nuklearmedicin, Strålbehandling (kan upprepas)")
-    cadd.set_defaults(func=cmd_clinic_add)
 
-    bp = sub.add_parser("backup", help="skriv en säkerhetskopia av hela databasen")
-    bp.add_argument("-o", "--output", required=True, metavar="FIL.json")
-    bp.set_defaults(func=cmd_backup)
-    rp = sub.add_parser("restore", help="läs in en säkerhetskopia i en tom databas")
-    rp.add_argument("path", metavar="FIL.json")
-    rp.set_defaults(func=cmd_restore)
+def _clinic_commands(sub) -> None:
+    """Describe `clinic add`."""
+    add = _group(sub, "clinic", "kliniker").add_parser("add", help="lägg till en klinik")
+    add.add_argument("code", metavar="KOD")
+    add.add_argument("--name", required=True, metavar="NAMN")
+    add.add_argument("--site", metavar="SJUKHUS")
+    add.add_argument("--modality", action="append", default=[], metavar="MODALITET",
+                     help="t.ex. Röntgen, Nuklearmedicin, Strålbehandling (kan upprepas)")
+    add.set_defaults(func=cmd_clinic_add)
 
-    sp = sub.add_parser("serve", help="migrera, läs in demo vid behov och starta webbportalen")
-    sp.add_argument("--port", type=int, default=8501)
-    sp.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
-    sp.set_defaults(func=cmd_serve)
+
+def _database_commands(sub) -> None:
+    """Describe `db upgrade`, `demo`, `backup`, `restore` and `serve`."""
+    _group(sub, "db", "databasen").add_parser("upgrade", help="skapa eller uppgradera databasen") \
+        .set_defaults(func=cmd_db_upgrade)
+    sub.add_parser("demo", help="läs in demoorganisationen (ändrar inget andra gången)").set_defaults(func=cmd_demo)
+    backup = sub.add_parser("backup", help="skriv en säkerhetskopia av hela databasen")
+    backup.add_argument("-o", "--output", required=True, metavar="FIL.json")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="läs in en säkerhetskopia i en tom databas")
+    restore.add_argument("path", metavar="FIL.json")
+    restore.set_defaults(func=cmd_restore)
+    serve = sub.add_parser("serve", help="migrera, läs in demo vid behov och starta webbportalen")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
+    serve.set_defaults(func=cmd_serve)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
+    parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
+    parser.add_argument("--as-user", metavar="ANVÄNDARNAMN",
+                        help="agera som denna användare, med dess behörigheter (annars som serverns administratör)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    _database_commands(sub)
+    _user_commands(sub)
+    _clinic_commands(sub)
     return parser
 
 

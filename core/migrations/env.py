@@ -1,6 +1,5 @@
 """Alembic environment: the SQLModel metadata of core.models, the URL from the caller or settings."""
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 

@@ -1,6 +1,5 @@
 """House rules that keep the layout a picture of the architecture."""
 import re
-from pathlib import Path
 
 from tests.conftest import PROJECT_DIR
 

@@ -109,7 +109,9 @@ def test_logout_revokes_cookies_issued_before_it(session, setup):
     day = 86400
     issued_before = {"username": "erik", "exp_date": NOW.timestamp() - 60 + day}
     issued_after = {"username": "erik", "exp_date": NOW.timestamp() + 60 + day}
-    account = lambda: auth.login_credentials(session, settings=SETTINGS, now=NOW)["usernames"].get("erik")
+
+    def account():
+        return auth.login_credentials(session, settings=SETTINGS, now=NOW)["usernames"].get("erik")
     assert auth.cookie_accepted(account(), issued_before, expiry_days=1)
     auth.record_logout(session, username="erik", now=NOW)
     assert not auth.cookie_accepted(account(), issued_before, expiry_days=1)

@@ -20,6 +20,7 @@ def test_logged_out_deep_link_shows_login_and_no_data(demo_env, page):
 @pytest.mark.parametrize("page", PAGE_FILES)
 def test_a_page_run_alone_without_app_py_also_shows_login(demo_env, page):
     from streamlit.testing.v1 import AppTest
+
     from tests.conftest import PROJECT_DIR
     at = AppTest.from_file(str(PROJECT_DIR / page), default_timeout=30).run()
     assert not at.exception
@@ -49,7 +50,8 @@ def test_users_page_refuses_non_admin_and_shows_no_users(demo_env):
 def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
     admin = open_page(logged_in("admin"), "pages/oversikt.py")
     nils = open_page(logged_in("nils"), "pages/oversikt.py")
-    label_set = lambda at: {link.label for link in at.sidebar.get("page_link")}
+    def label_set(at):
+        return {link.label for link in at.sidebar.get("page_link")}
     assert label_set(admin) == {"Översikt", "Kliniker", "Användare", "Mitt konto"}
     assert label_set(nils) == {"Översikt", "Kliniker", "Mitt konto"}
 

@@ -45,6 +45,7 @@ def test_cookie_logs_the_user_in_on_a_deep_link(demo_env, monkeypatch):
 
 def test_cookie_of_a_deactivated_user_is_not_accepted(demo_env, monkeypatch):
     from sqlmodel import Session, select
+
     from core import db
     from core.models import User
     with Session(db.make_engine(demo_env)) as s:

@@ -1,14 +1,13 @@
 """domain model
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 21:07:49.406170
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0001'
 down_revision: Union[str, None] = None
