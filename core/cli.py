@@ -89,6 +89,16 @@ def cmd_user_add(args) -> int:
     return EXIT_OK
 
 
+def cmd_user_deactivate(args) -> int:
+    """Deactivate users (for example the demo accounts before going into production)."""
+    with db.session_scope(_engine()) as session:
+        actor = _actor(session, args)
+        for username in args.usernames:
+            users.deactivate_user(session, actor=actor, username=username, now=clock.now())
+    print(f"Inaktiverade: {', '.join(args.usernames)}.")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one JSON file."""
     document = backup_module.backup(_engine())
@@ -132,8 +142,12 @@ def _group(sub, name: str, help_text: str):
 
 
 def _user_commands(sub) -> None:
-    """Describe `user add`."""
-    add = _group(sub, "user", "användare").add_parser("add", help="lägg till en användare")
+    """Describe `user add` and `user deactivate`."""
+    group = _group(sub, "user", "användare")
+    off = group.add_parser("deactivate", help="inaktivera användare (de kan inte längre logga in)")
+    off.add_argument("usernames", nargs="+", metavar="ANVÄNDARNAMN")
+    off.set_defaults(func=cmd_user_deactivate)
+    add = group.add_parser("add", help="lägg till en användare")
     add.add_argument("username", metavar="ANVÄNDARNAMN")
     add.add_argument("--name", required=True, metavar="NAMN")
     add.add_argument("--email", required=True, metavar="E-POST")

@@ -4,9 +4,14 @@ from sqlmodel import Session, func, select
 
 from core import clock, db
 from core.config import Settings, configuration_problems
-from core.demo import load_demo
+from core.demo import demo_accounts, load_demo
 from core.models import User
 from core.services.auth import SYSTEM_ACTOR
+
+
+def _demo_usernames() -> list[str]:
+    """Return the demo accounts' usernames."""
+    return [account["username"] for account in demo_accounts()]
 
 
 def startup_problems(engine: Engine, settings: Settings) -> list[str]:
@@ -17,8 +22,9 @@ def startup_problems(engine: Engine, settings: Settings) -> list[str]:
             demo_users = session.exec(select(func.count()).select_from(User)
                                       .where(User.is_demo == True, User.active == True)).one()  # noqa: E712
         if demo_users:
-            problems.append(f"Databasen har {demo_users} aktiva demokonton (lösenordet står på inloggningssidan). "
-                            "Inaktivera dem under Användare eller med en ny databas innan portalen tas i drift.")
+            problems.append(f"Databasen har {demo_users} aktiva demokonton med kända lösenord. Inaktivera dem med "
+                            "`stralportal user deactivate " + " ".join(_demo_usernames()) + "` eller använd en ny "
+                            "databas innan portalen tas i drift.")
     return problems
 
 

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
+from core.glossary import PAGES
 from core.enums import Role
 from core.formatting import datetime_text
 from core.services import clinics as clinic_service
@@ -15,7 +16,7 @@ from pages._shared.ui import edit_version, forget_edit, save, show_flash, yes_no
 ROLE_TERMS = glossary.options(Role)
 
 actor = guard("users")
-st.title("Användare")
+st.title(PAGES["users"])
 show_flash()
 now = clock.now()
 with session() as s:
@@ -35,6 +36,7 @@ def _table() -> pd.DataFrame:
         "Kliniker": _clinic_codes(ids), "Aktiv": yes_no(u.active),
         "Låst": f"till {datetime_text(u.locked_until)}" if is_locked(u, now) else "",
         "Senast inloggad": datetime_text(u.last_login_at),
+        "Demokonto": yes_no(u.is_demo),
     } for u, ids in users])
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import clock, glossary
 from core.enums import Modality
-from core.glossary import FIELDS
+from core.glossary import FIELDS, PAGES
 from core.permissions import Permission, can
 from core.services import clinics as clinic_service
 from pages._shared.auth import guard
@@ -15,7 +15,7 @@ PEOPLE = clinic_service.PEOPLE_FIELDS
 MODALITY_TERMS = glossary.options(Modality)
 
 actor = guard("clinics")
-st.title("Kliniker")
+st.title(PAGES["clinics"])
 show_flash()
 with session() as s:
     clinics = clinic_service.list_clinics(s, actor=actor)

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from core import clock, glossary
+from core.glossary import PAGES
 from core.services import clinics as clinic_service
 from core.services import users as user_service
 from pages._shared.auth import guard
@@ -9,7 +10,7 @@ from pages._shared.db import session
 from pages._shared.ui import save, show_flash
 
 actor = guard("account")
-st.title("Mitt konto")
+st.title(PAGES["account"])
 show_flash()
 with session() as s:
     my_clinics = [c for c in clinic_service.list_clinics(s, actor=actor) if c.id in actor.clinic_ids]

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
+from core.glossary import PAGES
 from core.enums import Modality, ReviewStatus
 from core.services.clinics import the_organisation
 from core.services.overview import clinic_statuses
@@ -16,7 +17,7 @@ with session() as s:
     statuses = clinic_statuses(s, actor=actor, today=today)
 
 year = today.year
-st.title("Översikt")
+st.title(PAGES["overview"])
 st.caption(f"{organisation.name} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
            f"idag {today.isoformat()}")
 

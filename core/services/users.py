@@ -153,6 +153,23 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
     return user
 
 
+def deactivate_user(session: Session, *, actor: Actor, username: str, now: datetime) -> User:
+    """Stop a user from logging in; their history stays."""
+    require(actor, Permission.MANAGE_USERS)
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"Användaren {username} finns inte.")
+    if user.id == actor.user_id:
+        raise InvalidInput(["Aktiv: du kan inte inaktivera dig själv."])
+    if user.active:
+        user.active = False
+        user.version += 1
+        session.add(user)
+        audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id, operation="update",
+                     old={"active": True}, new={"active": False})
+    return user
+
+
 def reset_password(session: Session, *, actor: Actor, user_id: int, new_password: str,
                    now: datetime) -> None:
     """Set another user's password (administrator) and lift any login lock."""

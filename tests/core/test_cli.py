@@ -82,3 +82,15 @@ def test_serve_refuses_production_with_default_key(demo_env, monkeypatch, capsys
     monkeypatch.setenv("STRALPORTAL_ENV", "production")
     code, _, err = _run(capsys, "serve")
     assert code == 1 and "STRALPORTAL_COOKIE_KEY" in err and "demokonton" in err
+
+
+def test_deactivating_the_demo_accounts_lets_production_start_checks_pass(demo_env, monkeypatch, capsys):
+    from core.config import load_settings
+    from core.startup import startup_problems
+    code, out, _ = _run(capsys, "user", "deactivate", "admin", "strateg", "anna", "erik", "nils", "lena", "karin")
+    assert code == 0 and "Inaktiverade: admin" in out
+    monkeypatch.setenv("STRALPORTAL_ENV", "production")
+    monkeypatch.setenv("STRALPORTAL_COOKIE_KEY", "k" * 40)
+    assert startup_problems(db.make_engine(demo_env), load_settings()) == []
+    code, _, err = _run(capsys, "user", "deactivate", "okand")
+    assert code == 2 and "Användaren okand finns inte" in err
