@@ -1,0 +1,1 @@
+"""The strålskyddsbokslut workbook: its format, reading, checking and the empty template."""

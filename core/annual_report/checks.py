@@ -1,0 +1,52 @@
+"""Checks that need more than one cell: known clinic codes, unique IDs, percent units."""
+from core.annual_report import schema
+from core.annual_report.reader import ParsedWorkbook, Problem
+
+
+def _clinic_codes(parsed: ParsedWorkbook, known: set[str]) -> set[str]:
+    """Return the codes a row may use: the portal's clinics and the workbook's own Kliniker sheet."""
+    return {c.upper() for c in known} | {r["code"].upper() for r in parsed.rows.get("Kliniker", []) if r.get("code")}
+
+
+def _check_sheet(sheet: schema.Sheet, parsed: ParsedWorkbook, codes: set[str]) -> None:
+    """Refuse unknown clinic codes and IDs that repeat within a clinic."""
+    seen: dict[tuple, int] = {}
+    for row in parsed.rows[sheet.name]:
+        if "clinic_code" in row and row["clinic_code"]:
+            row["clinic_code"] = row["clinic_code"].upper()
+            if row["clinic_code"] not in codes:
+                parsed.errors.append(Problem(sheet.name, row["row"], "Klinikkod",
+                                             f"\"{row['clinic_code']}\" är ingen känd klinik "
+                                             f"(kända: {', '.join(sorted(codes)) or 'inga'})."))
+        if sheet.id_field and row.get(sheet.id_field):
+            key = (row.get("clinic_code"), row[sheet.id_field].casefold())
+            if key in seen:
+                header = next(c.header for c in sheet.columns if c.field == sheet.id_field)
+                owner = f"klinik {key[0]}" if key[0] else "hela organisationen"
+                parsed.errors.append(Problem(sheet.name, row["row"], header,
+                                             f"\"{row[sheet.id_field]}\" finns redan för {owner} (rad {seen[key]})."))
+            else:
+                seen[key] = row["row"]
+
+
+def _percent_units(parsed: ParsedWorkbook) -> None:
+    """Give a value written as a percentage the unit % when the row names none."""
+    for row in parsed.rows["Indikatorer"]:
+        if "value" in row.pop("percent_columns", set()) and not row.get("unit"):
+            row["unit"] = "%"
+
+
+def check_workbook(parsed: ParsedWorkbook, known_codes: set[str]) -> ParsedWorkbook:
+    """Add the cross-row problems to a read workbook and return it."""
+    for row in parsed.rows.get("Kliniker", []):
+        if row.get("code"):
+            row["code"] = row["code"].upper()
+    codes = _clinic_codes(parsed, known_codes)
+    for sheet in schema.TABLE_SHEETS:
+        if sheet.name in parsed.rows:
+            _check_sheet(sheet, parsed, codes)
+    if "Indikatorer" in parsed.rows:
+        _percent_units(parsed)
+    order = [schema.BOKSLUT] + [s.name for s in schema.TABLE_SHEETS]
+    parsed.errors.sort(key=lambda p: (order.index(p.sheet) if p.sheet in order else -1, p.row or 0))
+    return parsed

@@ -1,0 +1,95 @@
+"""The strålskyddsbokslut workbook format, version 1 (spec/bokslut-format.md), as data.
+
+The reader, the template and the tests all use this one description.
+"""
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.enums import Direction, FindingSource, GoalAssessment, Modality, Severity, SummaryPart
+
+TEXT, NUMBER, CHOICE, CHOICES = "text", "number", "choice", "choices"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table sheet: its Swedish header, the field it fills, and what it may hold."""
+
+    header: str
+    field: str
+    required: bool = False
+    kind: str = TEXT
+    choices: type[StrEnum] | None = None
+    width: int = 18
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table sheet of the workbook."""
+
+    name: str
+    columns: tuple[Column, ...]
+    id_field: str | None = None  # unique per clinic within the sheet
+
+
+CLINIC_CODE = Column("Klinikkod", "clinic_code", width=12)
+
+KLINIKER = Sheet("Kliniker", (
+    Column("Klinikkod", "code", required=True, width=12),
+    Column("Klinik", "name", required=True, width=30),
+    Column("Sjukhus", "site", width=22),
+    Column("Verksamhetschef", "head_name", width=22),
+    Column("Strålsäkerhetssamordnare", "coordinator_name", width=24),
+    Column("Modaliteter", "modalities", kind=CHOICES, choices=Modality, width=30),
+), id_field="code")
+
+SAMMANFATTNING = Sheet("Sammanfattning", (
+    CLINIC_CODE,
+    Column("Del", "part", required=True, kind=CHOICE, choices=SummaryPart, width=36),
+    Column("Text", "text", required=True, width=90),
+))
+
+MAL = Sheet("Mål", (
+    CLINIC_CODE,
+    Column("Mål-ID", "code", required=True, width=10),
+    Column("Mål", "text", required=True, width=60),
+    Column("Målvärde", "target", width=14),
+    Column("Utfall", "outcome", width=14),
+    Column("Bedömning", "assessment", required=True, kind=CHOICE, choices=GoalAssessment, width=18),
+    Column("Kommentar", "comment", width=40),
+), id_field="code")
+
+INDIKATORER = Sheet("Indikatorer", (
+    CLINIC_CODE,
+    Column("Indikator-ID", "code", required=True, width=14),
+    Column("Indikator", "name", required=True, width=45),
+    Column("Område", "area", width=30),
+    Column("Enhet", "unit", width=10),
+    Column("Värde", "value", required=True, kind=NUMBER, width=10),
+    Column("Målvärde", "target", kind=NUMBER, width=10),
+    Column("Riktning", "direction", kind=CHOICE, choices=Direction, width=18),
+    Column("Kommentar", "comment", width=40),
+), id_field="code")
+
+BRISTER = Sheet("Brister", (
+    CLINIC_CODE,
+    Column("Brist-ID", "code", required=True, width=14),
+    Column("Område", "area", width=30),
+    Column("Beskrivning", "description", required=True, width=60),
+    Column("Allvarlighet", "severity", required=True, kind=CHOICE, choices=Severity, width=14),
+    Column("Referens", "reference", width=30),
+    Column("Källa", "source", kind=CHOICE, choices=FindingSource, width=18),
+    Column("Förslag till åtgärd", "suggested_action", width=50),
+), id_field="code")
+
+TABLE_SHEETS = (KLINIKER, SAMMANFATTNING, MAL, INDIKATORER, BRISTER)
+
+# The `Bokslut` sheet: field name → (attribute, required).
+BOKSLUT = "Bokslut"
+BOKSLUT_FIELDS = {
+    "Organisation": ("organisation", True),
+    "År": ("year", True),
+    "Upprättad av": ("prepared_by", False),
+    "Färdigställd": ("completed_on", False),
+    "Version": ("version_label", False),
+}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
