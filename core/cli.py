@@ -2,18 +2,20 @@
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from core import backup as backup_module
+from core.annual_report.template import TEMPLATE_PATH
 from core import clock, db, glossary
 from core.argparse_sv import SwedishArgumentParser
 from core.config import PROJECT_DIR, load_settings
 from core.demo import load_demo
 from core.enums import Modality, Role
-from core.errors import REFUSALS, UserError
+from core.errors import REFUSALS, InvalidInput, UserError
 from core.permissions import Actor
-from core.services import auth, clinics, users
+from core.services import annual_report_import, auth, clinics, users
 from core.startup import prepare, startup_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
@@ -96,6 +98,41 @@ def cmd_user_deactivate(args) -> int:
         for username in args.usernames:
             users.deactivate_user(session, actor=actor, username=username, now=clock.now())
     print(f"Inaktiverade: {', '.join(args.usernames)}.")
+    return EXIT_OK
+
+
+def cmd_bokslut_template(args) -> int:
+    """Write the empty bokslut workbook (the one in templates/, which users may adapt)."""
+    shutil.copyfile(TEMPLATE_PATH, args.path)
+    print(f"Mallen för strålskyddsbokslut är skriven till {args.path}.")
+    return EXIT_OK
+
+
+def _read_file(path: str) -> bytes:
+    """Read a file the user named, or refuse with a Swedish message."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"Kan inte läsa {path}: {exc.strerror}.") from None
+
+
+def cmd_bokslut_import(args) -> int:
+    """Validate and load a bokslut workbook; with --dry-run only report what would change."""
+    data = _read_file(args.path)
+    narrative = (_read_file(args.attach), Path(args.attach).name) if args.attach else None
+    with db.session_scope(_engine()) as session:
+        actor = _actor(session, args)
+        if args.dry_run:
+            plan = annual_report_import.plan_import(session, actor=actor, data=data, filename=Path(args.path).name,
+                                                    replace=args.replace)
+        else:
+            plan = annual_report_import.import_annual_report(
+                session, actor=actor, data=data, filename=Path(args.path).name, replace=args.replace,
+                narrative=narrative, now=clock.now())
+    for warning in plan.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
+    print(plan.summary())
+    print("Provkörning: inget sparades." if args.dry_run else "Strålskyddsbokslutet är inläst.")
     return EXIT_OK
 
 
@@ -186,6 +223,20 @@ def _database_commands(sub) -> None:
     serve.set_defaults(func=cmd_serve)
 
 
+def _bokslut_commands(sub) -> None:
+    """Describe `bokslut template` and `bokslut import`."""
+    group = _group(sub, "bokslut", "strålskyddsbokslut")
+    template = group.add_parser("template", help="skriv den tomma arbetsboken")
+    template.add_argument("path", metavar="FIL.xlsx")
+    template.set_defaults(func=cmd_bokslut_template)
+    load = group.add_parser("import", help="läs in en ifylld arbetsbok")
+    load.add_argument("path", metavar="FIL.xlsx")
+    load.add_argument("--dry-run", action="store_true", help="kontrollera och visa ändringarna utan att spara")
+    load.add_argument("--replace", action="store_true", help="ersätt ett redan inläst bokslut för samma år")
+    load.add_argument("--attach", metavar="DOKUMENT", help="bokslutet som löptext (PDF eller Word) att spara med")
+    load.set_defaults(func=cmd_bokslut_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
     parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
@@ -195,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     _database_commands(sub)
     _user_commands(sub)
     _clinic_commands(sub)
+    _bokslut_commands(sub)
     return parser
 
 
@@ -203,6 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except InvalidInput as exc:
+        if len(exc.problems) > 1:
+            print(f"Inget ändrades. {len(exc.problems)} fel:", *(f"- {p}" for p in exc.problems), sep="\n",
+                  file=sys.stderr)
+        else:
+            print(f"Fel: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except REFUSALS as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -180,11 +180,13 @@ def _header_value(attribute: str, raw, text: str):
 def _read_bokslut(worksheet, parsed: ParsedWorkbook) -> None:
     """Read the two-column Bokslut sheet: field name, value."""
     fields = {name.casefold(): (name, *spec) for name, spec in schema.BOKSLUT_FIELDS.items()}
+    label_rows: dict[str, int] = {}
     for row_no, cells in enumerate(worksheet.iter_rows(max_col=2), start=1):
-        key = (_text(cells[0].value) or "").casefold() if cells else ""
+        key = (_text(cells[0].value) or "").rstrip("*").strip().casefold() if cells else ""
         if key not in fields:
             continue
         name, attribute, _ = fields[key]
+        label_rows[attribute] = row_no
         raw = cells[1].value if len(cells) > 1 else None
         text = _text(raw)
         if text is None:
@@ -196,7 +198,8 @@ def _read_bokslut(worksheet, parsed: ParsedWorkbook) -> None:
     for name, (attribute, required) in schema.BOKSLUT_FIELDS.items():
         already_refused = any(p.sheet == schema.BOKSLUT and p.column == name for p in parsed.errors)
         if required and attribute not in parsed.header and not already_refused:
-            parsed.errors.append(Problem(schema.BOKSLUT, None, name, "värde saknas (obligatoriskt)."))
+            parsed.errors.append(Problem(schema.BOKSLUT, label_rows.get(attribute), name,
+                                         "värde saknas (obligatoriskt)."))
 
 
 def open_workbook(data: bytes, filename: str):
