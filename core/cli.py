@@ -48,7 +48,8 @@ def cmd_demo(args) -> int:
     engine = _engine()
     with db.session_scope(engine) as session:
         added = load_demo(session, actor=_actor(session, args), now=clock.now())
-    print(f"Demosjukhuset: {added['clinics']} kliniker och {added['users']} användare tillagda.")
+    print(f"Demosjukhuset: {added['clinics']} kliniker, {added['users']} användare och "
+          f"{added['annual_reports']} strålskyddsbokslut tillagda.")
     return EXIT_OK
 
 

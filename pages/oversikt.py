@@ -6,18 +6,22 @@ from core import clock, glossary
 from core.glossary import PAGES
 from core.enums import Modality, ReviewStatus
 from core.services.clinics import the_organisation
-from core.services.overview import clinic_statuses
+from core.services.overview import clinic_statuses, meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session
+from pages._shared.pickers import sticky_select
 
 actor = guard("overview")
 today = clock.today()
 with session() as s:
     organisation = the_organisation(s)
-    statuses = clinic_statuses(s, actor=actor, today=today)
+    years = meeting_years(s, today=today)
 
-year = today.year
-st.title(PAGES["overview"])
+title, picker = st.columns([3, 1], vertical_alignment="bottom")
+title.title(PAGES["overview"])
+year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=picker)
+with session() as s:
+    statuses = clinic_statuses(s, actor=actor, year=year, today=today)
 st.caption(f"{organisation.name} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
            f"idag {today.isoformat()}")
 

@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 from core.models import Organisation, User
 from core.permissions import Actor
 from core.services import clinics as clinic_service
+from core.services.annual_report_import import import_annual_report
+from core.services.annual_reports import get_report
 from core.services import users as user_service
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
@@ -49,4 +51,16 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
             user_service.create_user(session, actor=actor, now=now, is_demo=True,
                                      data={**user, "clinics": ids, "password": data["password"]})
             added["users"] += 1
+    added["annual_reports"] = _load_annual_reports(session, actor=actor, now=now)
     return added
+
+
+def _load_annual_reports(session: Session, *, actor: Actor, now: datetime) -> int:
+    """Load the sample bokslut for 2024 and 2025 when missing, so trends have two points from the start."""
+    loaded = 0
+    for path in sorted(DEMO_FILE.parent.glob("bokslut-*.xlsx")):
+        year = int(path.stem.split("-")[1])
+        if get_report(session, year) is None:
+            import_annual_report(session, actor=actor, data=path.read_bytes(), filename=path.name, now=now)
+            loaded += 1
+    return loaded

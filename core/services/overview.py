@@ -32,9 +32,16 @@ def _counts(session: Session, query) -> dict[int, int]:
     return {clinic_id: n for clinic_id, n in session.exec(query).all()}
 
 
-def clinic_statuses(session: Session, *, actor: Actor, today: date) -> list[ClinicStatus]:
-    """Return what exists for each visible clinic, aggregated in SQL."""
-    year = today.year
+def meeting_years(session: Session, *, today: date) -> list[int]:
+    """Return the meeting years worth choosing: this year and every year with a bokslut or review."""
+    years = {today.year}
+    years |= {y + 1 for y in session.exec(select(AnnualReport.year))}
+    years |= set(session.exec(select(Review.year)))
+    return sorted(years, reverse=True)
+
+
+def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -> list[ClinicStatus]:
+    """Return what exists for each visible clinic for the meeting year, aggregated in SQL."""
     clinics = list_clinics(session, actor=actor)
     ids = [c.id for c in clinics]
     members = _counts(session, select(UserClinic.clinic_id, func.count())

@@ -21,9 +21,9 @@ def test_db_upgrade_and_demo_twice(database_url, monkeypatch, capsys):
     monkeypatch.setenv("STRALPORTAL_DATABASE_URL", database_url)
     assert _run(capsys, "db", "upgrade")[0] == 0
     code, out, _ = _run(capsys, "demo")
-    assert code == 0 and "5 kliniker och 7 användare tillagda" in out
+    assert code == 0 and "5 kliniker, 7 användare och 2 strålskyddsbokslut tillagda" in out
     code, out, _ = _run(capsys, "demo")
-    assert code == 0 and "0 kliniker och 0 användare tillagda" in out
+    assert code == 0 and "0 kliniker, 0 användare och 0 strålskyddsbokslut tillagda" in out
 
 
 def test_clinic_add_and_duplicate(demo_env, capsys):

@@ -13,10 +13,13 @@ def _form_button(at, label: str):
 
 def test_overview_shows_all_five_clinics_to_the_strateg(demo_env):
     at = open_page(logged_in("strateg"), "pages/oversikt.py")
+    at.selectbox(key="_widget_pick_meeting_year").select(2026).run()
     table = at.dataframe[0].value
     assert list(table["Kod"]) == ["KARD", "NM", "ONK", "ORT", "RTG"]
-    assert set(table.iloc[:, 4]) == {"Saknas"}  # no bokslut loaded yet, and it says so
-    assert "Demosjukhuset" in visible_text(at)
+    assert set(table["Bokslut 2025"]) == {"Inläst"}  # the demo's 2025 bokslut
+    assert "Demosjukhuset · genomgångar 2026" in visible_text(at)
+    at.selectbox(key="_widget_pick_meeting_year").select(2025).run()
+    assert set(at.dataframe[0].value["Bokslut 2024"]) == {"Inläst"}
 
 
 def test_clinic_users_see_only_their_own_clinics(demo_env):

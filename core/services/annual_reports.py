@@ -1,0 +1,142 @@
+"""Reading a loaded strålskyddsbokslut: per clinic and year, with trends and comparisons."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from core.enums import Direction, Severity
+from core.errors import NotFound
+from core.models import AnnualReport, Clinic, Document, Finding, Goal, Indicator, ReportSummary
+from core.permissions import Actor, Permission, require, visible_clinic_ids
+from core.services.clinics import the_organisation
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its verdict against the target and last year's value."""
+
+    indicator: Indicator
+    clinic_code: str | None
+    met: bool | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Return the change from last year, when both years have a value."""
+        return None if self.previous is None else self.indicator.value - self.previous
+
+
+@dataclass
+class ReportView:
+    """What one clinic (or the whole organisation) sees of a year's bokslut."""
+
+    report: AnnualReport
+    clinic: Clinic | None
+    summaries: list[ReportSummary] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    codes: dict[int, str] = field(default_factory=dict)
+
+
+def indicator_met(value: float, target: float | None, direction: str) -> bool | None:
+    """Tell whether a value meets its target in its direction (None when it has no target or direction)."""
+    if target is None or direction == Direction.NONE:
+        return None
+    return value >= target if direction == Direction.HIGHER_IS_BETTER else value <= target
+
+
+def report_years(session: Session) -> list[int]:
+    """Return the covered years with a loaded bokslut, newest first."""
+    org = the_organisation(session)
+    return list(session.exec(select(AnnualReport.year).where(AnnualReport.organisation_id == org.id)
+                             .order_by(col(AnnualReport.year).desc())))
+
+
+def get_report(session: Session, year: int) -> AnnualReport | None:
+    """Return the organisation's bokslut for a covered year, if loaded."""
+    org = the_organisation(session)
+    return session.exec(select(AnnualReport).where(AnnualReport.organisation_id == org.id,
+                                                   AnnualReport.year == year)).first()
+
+
+def _scope(model, clinic_id: int | None):
+    """Rows of the clinic plus the organisation-wide rows (for the organisation: only those)."""
+    if clinic_id is None:
+        return model.clinic_id == None  # noqa: E711  SQL IS NULL
+    return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711
+
+
+def _rows(session: Session, model, report_id: int, clinic_id: int | None, *order) -> list:
+    """Return a model's rows of the report in scope."""
+    return list(session.exec(select(model).where(model.annual_report_id == report_id, _scope(model, clinic_id))
+                             .order_by(*order)))
+
+
+def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | None,
+                    codes: dict[int, str]) -> list[IndicatorRow]:
+    """Return the indicators with their verdict and last year's value for the same clinic and ID."""
+    current = _rows(session, Indicator, report.id, clinic_id, Indicator.area, Indicator.code)
+    previous_report = get_report(session, report.year - 1)
+    previous = {}
+    if previous_report is not None:
+        previous = {(i.clinic_id, i.code): i.value
+                    for i in _rows(session, Indicator, previous_report.id, clinic_id)}
+    return [IndicatorRow(i, codes.get(i.clinic_id), indicator_met(i.value, i.target, i.direction),
+                         previous.get((i.clinic_id, i.code))) for i in current]
+
+
+def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> ReportView:
+    """Return a year's bokslut for a clinic (with organisation-wide rows) or for the whole organisation."""
+    if clinic_id is not None:
+        require(actor, Permission.VIEW_CLINIC, clinic_id)
+    report = get_report(session, year)
+    if report is None:
+        raise NotFound(f"Inget strålskyddsbokslut för {year} är inläst.")
+    codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
+    severity_order = {s.value: i for i, s in enumerate(Severity)}
+    findings = sorted(_rows(session, Finding, report.id, clinic_id, Finding.code),
+                      key=lambda f: severity_order.get(f.severity, 9))
+    return ReportView(
+        report=report, clinic=session.get(Clinic, clinic_id) if clinic_id else None,
+        summaries=_rows(session, ReportSummary, report.id, clinic_id, ReportSummary.clinic_id),
+        goals=_rows(session, Goal, report.id, clinic_id, Goal.code),
+        indicators=_indicator_rows(session, report, clinic_id, codes), findings=findings, codes=codes)
+
+
+def indicator_trend(session: Session, *, actor: Actor, clinic_id: int | None, code: str) -> list[dict]:
+    """Return an indicator's value and target per covered year, for one clinic (or organisation-wide)."""
+    if clinic_id is not None:
+        require(actor, Permission.VIEW_CLINIC, clinic_id)
+    rows = session.exec(select(AnnualReport.year, Indicator.value, Indicator.target, Indicator.unit)
+                        .join(Indicator, Indicator.annual_report_id == AnnualReport.id)
+                        .where(Indicator.code == code, Indicator.clinic_id == clinic_id)
+                        .order_by(AnnualReport.year)).all()
+    return [{"year": y, "value": v, "target": t, "unit": u} for y, v, t, u in rows]
+
+
+def indicator_comparison(session: Session, *, actor: Actor, year: int, code: str) -> list[dict]:
+    """Return every clinic's value of one indicator in a year (for those who see all clinics)."""
+    if visible_clinic_ids(actor) is not None:
+        require(actor, Permission.IMPORT_ANNUAL_REPORT)  # clinic roles never compare other clinics
+    report = get_report(session, year)
+    if report is None:
+        return []
+    rows = session.exec(select(Clinic.code, Indicator.value, Indicator.target, Indicator.direction, Indicator.unit)
+                        .join(Clinic, Clinic.id == Indicator.clinic_id)
+                        .where(Indicator.annual_report_id == report.id, Indicator.code == code)
+                        .order_by(Clinic.code)).all()
+    return [{"clinic": c, "value": v, "target": t, "met": indicator_met(v, t, d), "unit": u}
+            for c, v, t, d, u in rows]
+
+
+def documents(session: Session, *, actor: Actor, report_id: int) -> list[Document]:
+    """Return the files stored with a bokslut, newest first.
+
+    The workbook holds every clinic's rows, so only those who see every clinic get it; the narrative
+    bokslut is for everyone (SSMFS 2018:5 3 kap. 13 §: available to anyone who asks).
+    """
+    query = select(Document).where(Document.annual_report_id == report_id)
+    if visible_clinic_ids(actor) is not None:
+        query = query.where(Document.kind != "workbook")
+    return list(session.exec(query.order_by(col(Document.uploaded_at).desc(), col(Document.id).desc())))
