@@ -114,6 +114,8 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
 
 PAGES = {
     "overview": "Översikt",
+    "annual_report": "Strålskyddsbokslut",
+    "annual_report_import": "Läs in bokslut",
     "clinics": "Kliniker",
     "users": "Användare",
     "account": "Mitt konto",
@@ -121,6 +123,7 @@ PAGES = {
 
 GROUPS = {
     "start": "Start",
+    "basis": "Underlag",
     "administration": "Administration",
     "account": "Konto",
 }

@@ -1,13 +1,13 @@
 """Reading a loaded strålskyddsbokslut: per clinic and year, with trends and comparisons."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_
+from sqlalchemy import or_, true
 from sqlmodel import Session, col, select
 
 from core.enums import Direction, Severity
 from core.errors import NotFound
 from core.models import AnnualReport, Clinic, Document, Finding, Goal, Indicator, ReportSummary
-from core.permissions import Actor, Permission, require, visible_clinic_ids
+from core.permissions import Actor, Permission, PermissionDenied, require, visible_clinic_ids
 from core.services.clinics import the_organisation
 
 
@@ -61,10 +61,18 @@ def get_report(session: Session, year: int) -> AnnualReport | None:
 
 
 def _scope(model, clinic_id: int | None):
-    """Rows of the clinic plus the organisation-wide rows (for the organisation: only those)."""
+    """Rows of the clinic plus the organisation-wide rows; for the whole organisation, every row."""
     if clinic_id is None:
-        return model.clinic_id == None  # noqa: E711  SQL IS NULL
-    return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711
+        return true()
+    return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711  SQL IS NULL
+
+
+def _require_scope(actor: Actor, clinic_id: int | None) -> None:
+    """Let the actor see one of its clinics, or every clinic only when its role sees them all."""
+    if clinic_id is not None:
+        require(actor, Permission.VIEW_CLINIC, clinic_id)
+    elif visible_clinic_ids(actor) is not None:
+        raise PermissionDenied("Du kan bara se bokslutet för dina egna kliniker.")
 
 
 def _rows(session: Session, model, report_id: int, clinic_id: int | None, *order) -> list:
@@ -88,8 +96,7 @@ def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | Non
 
 def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> ReportView:
     """Return a year's bokslut for a clinic (with organisation-wide rows) or for the whole organisation."""
-    if clinic_id is not None:
-        require(actor, Permission.VIEW_CLINIC, clinic_id)
+    _require_scope(actor, clinic_id)
     report = get_report(session, year)
     if report is None:
         raise NotFound(f"Inget strålskyddsbokslut för {year} är inläst.")
@@ -105,14 +112,16 @@ def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | N
 
 
 def indicator_trend(session: Session, *, actor: Actor, clinic_id: int | None, code: str) -> list[dict]:
-    """Return an indicator's value and target per covered year, for one clinic (or organisation-wide)."""
+    """Return an indicator's value and target per covered year, for one clinic or every clinic."""
+    _require_scope(actor, clinic_id)
+    query = (select(AnnualReport.year, Indicator.value, Indicator.target, Indicator.unit, Clinic.code)
+             .join(Indicator, Indicator.annual_report_id == AnnualReport.id)
+             .join(Clinic, Clinic.id == Indicator.clinic_id, isouter=True)
+             .where(Indicator.code == code).order_by(AnnualReport.year, Clinic.code))
     if clinic_id is not None:
-        require(actor, Permission.VIEW_CLINIC, clinic_id)
-    rows = session.exec(select(AnnualReport.year, Indicator.value, Indicator.target, Indicator.unit)
-                        .join(Indicator, Indicator.annual_report_id == AnnualReport.id)
-                        .where(Indicator.code == code, Indicator.clinic_id == clinic_id)
-                        .order_by(AnnualReport.year)).all()
-    return [{"year": y, "value": v, "target": t, "unit": u} for y, v, t, u in rows]
+        query = query.where(Indicator.clinic_id == clinic_id)
+    return [{"year": y, "value": v, "target": t, "unit": u, "clinic": c or "Hela organisationen"}
+            for y, v, t, u, c in session.exec(query).all()]
 
 
 def indicator_comparison(session: Session, *, actor: Actor, year: int, code: str) -> list[dict]:

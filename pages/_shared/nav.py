@@ -26,6 +26,9 @@ class PageDef:
 ALL_PAGES = [
     PageDef("overview", "pages/oversikt.py", "start", ":material/dashboard:"),
     PageDef("clinics", "pages/kliniker.py", "start", ":material/local_hospital:"),
+    PageDef("annual_report", "pages/bokslut.py", "basis", ":material/analytics:"),
+    PageDef("annual_report_import", "pages/bokslut_import.py", "basis", ":material/upload_file:",
+            Permission.IMPORT_ANNUAL_REPORT),
     PageDef("users", "pages/anvandare.py", "administration", ":material/group:", Permission.MANAGE_USERS),
     PageDef("account", "pages/mitt_konto.py", "account", ":material/person:"),
 ]

@@ -52,8 +52,9 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
     nils = open_page(logged_in("nils"), "pages/oversikt.py")
     def label_set(at):
         return {link.label for link in at.sidebar.get("page_link")}
-    assert label_set(admin) == {"Översikt", "Kliniker", "Användare", "Mitt konto"}
-    assert label_set(nils) == {"Översikt", "Kliniker", "Mitt konto"}
+    assert label_set(admin) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Läs in bokslut", "Användare",
+                                "Mitt konto"}
+    assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto"}
 
 
 def test_production_with_defaults_refuses_to_serve(demo_env, monkeypatch):

@@ -1,0 +1,54 @@
+"""Altair charts in Swedish (axes, legends, decimal comma), for the pages and the printed minutes."""
+import altair as alt
+import pandas as pd
+
+from core.formatting import number_text
+
+# Vega formats numbers the English way; these expressions give "1 250,5".
+SWEDISH_NUMBER = "replace(replace(format(datum.value, ',~r'), /,/g, ' '), /[.]/, ',')"
+MET_COLOURS = alt.Scale(domain=["Uppfyllt", "Ej uppfyllt", "Inget mål"], range=["#2e7d4f", "#b3261e", "#7a8a99"])
+
+
+def _value_axis(title: str) -> alt.Axis:
+    """An axis with Swedish number labels."""
+    return alt.Axis(title=title, labelExpr=SWEDISH_NUMBER, grid=True)
+
+
+def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt.Chart:
+    """Line chart of an indicator per covered year (a line per clinic), the target as a dashed line."""
+    frame = pd.DataFrame({"År": [str(r["year"]) for r in rows], "Värde": [r["value"] for r in rows],
+                          "Målvärde": [r["target"] for r in rows], "Klinik": [r["clinic"] for r in rows],
+                          "Värdetext": [number_text(r["value"]) for r in rows],
+                          "Måltext": [number_text(r["target"]) for r in rows]})
+    axis_title = f"Värde ({unit})" if unit else "Värde"
+    several = frame["Klinik"].nunique() > 1
+    colour = alt.Color("Klinik:N", legend=alt.Legend(title="Klinik")) if several else alt.value("#1f5f8b")
+    base = alt.Chart(frame).encode(x=alt.X("År:O", title="År (bokslut)", axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
+        y=alt.Y("Värde:Q", axis=_value_axis(axis_title), scale=alt.Scale(zero=False)), color=colour,
+        detail="Klinik:N", tooltip=["Klinik:N", "År:O", alt.Tooltip("Värdetext:N", title="Värde"),
+                                    alt.Tooltip("Måltext:N", title="Målvärde")])
+    layers = [line]
+    if not several:
+        layers.append(base.mark_line(strokeDash=[6, 4], color="#555555").encode(y="Målvärde:Q"))
+        layers.append(base.mark_text(dy=-14, fontSize=13).encode(y="Värde:Q", text="Värdetext:N"))
+    return alt.layer(*layers).properties(title=title, height=300)
+
+
+def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -> alt.Chart:
+    """Bar chart comparing every clinic on one indicator; the bar says in words whether the target is met."""
+    frame = pd.DataFrame({
+        "Klinik": [r["clinic"] for r in rows], "Värde": [r["value"] for r in rows],
+        "Målvärde": [r["target"] for r in rows], "Värdetext": [number_text(r["value"]) for r in rows],
+        "Måltext": [number_text(r["target"]) for r in rows],
+        "Status": ["Inget mål" if r["met"] is None else ("Uppfyllt" if r["met"] else "Ej uppfyllt") for r in rows]})
+    axis_title = f"Värde ({unit})" if unit else "Värde"
+    base = alt.Chart(frame).encode(x=alt.X("Klinik:N", title="Klinik", sort=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(size=36).encode(
+        y=alt.Y("Värde:Q", axis=_value_axis(axis_title)),
+        color=alt.Color("Status:N", scale=MET_COLOURS, legend=alt.Legend(title="Mot målvärdet")),
+        tooltip=["Klinik:N", alt.Tooltip("Värdetext:N", title="Värde"), alt.Tooltip("Måltext:N", title="Målvärde"),
+                 "Status:N"])
+    labels = base.mark_text(dy=-8, fontSize=13).encode(y="Värde:Q", text="Status:N")
+    target = base.mark_tick(color="#222222", thickness=2, size=44).encode(y="Målvärde:Q")
+    return (bars + target + labels).properties(title=title, height=320)

@@ -1,0 +1,174 @@
+"""Strålskyddsbokslut: a clinic's goals, indicators and findings for a year, trends, and loading a workbook."""
+import pandas as pd
+import streamlit as st
+
+from core import charts, glossary
+from core.enums import Direction, GoalAssessment, Severity, SummaryPart
+from core.formatting import date_text, datetime_text, number_text
+from core.glossary import PAGES
+from core.permissions import Permission, can, visible_clinic_ids
+from core.services import annual_reports
+from core.services.clinics import list_clinics
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.pickers import ORGANISATION, sticky_select
+from pages._shared.ui import show_flash
+
+# Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
+GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
+CELL_COLOURS = {"Uppfyllt": GOOD, "Delvis uppfyllt": PARTLY, "Ej uppfyllt": BAD,
+                "✓ Uppfyllt": GOOD, "✗ Ej uppfyllt": BAD}
+SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+
+
+def _coloured(frame: pd.DataFrame, column: str):
+    """Give a verdict column a background colour matching its word."""
+    return frame.style.map(lambda word: CELL_COLOURS.get(word, ""), subset=[column])
+
+actor = guard("annual_report")
+show_flash()
+with session() as s:
+    years = annual_reports.report_years(s)
+    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
+
+title, year_box, clinic_box = st.columns([2, 1, 1.4], vertical_alignment="bottom")
+title.title(PAGES["annual_report"])
+year = sticky_select("Bokslutsår", years, purpose="report_year", container=year_box)
+options = ([ORGANISATION] if visible_clinic_ids(actor) is None else []) + list(clinics)
+clinic_id = sticky_select("Klinik", options, purpose="clinic", container=clinic_box,
+                          format_func=lambda i: "Hela organisationen" if i == ORGANISATION
+                          else f"{clinics[i].code} – {clinics[i].name}") or None
+may_import = can(actor, Permission.IMPORT_ANNUAL_REPORT)
+
+if may_import:
+    st.page_link("pages/bokslut_import.py", label="Läs in ett strålskyddsbokslut", icon=":material/upload_file:")
+if year is None:
+    st.info("Inget strålskyddsbokslut är inläst ännu."
+            + ("" if may_import else " Strålsäkerhetsstrategen läser in det."))
+    st.stop()
+
+with session() as s:
+    view = annual_reports.report_view(s, actor=actor, year=year, clinic_id=clinic_id)
+    files = annual_reports.documents(s, actor=actor, report_id=view.report.id)
+where = f"{view.clinic.code} – {view.clinic.name}" if view.clinic else "hela organisationen"
+st.caption(f"Strålskyddsbokslut {year} för {where} · upprättat av {view.report.prepared_by or 'okänt'} · "
+           f"färdigställt {date_text(view.report.completed_on) or 'okänt'} · version "
+           f"{view.report.version_label or '–'} · inläst {datetime_text(view.report.imported_at)}")
+
+
+def _owner(clinic_id: int | None) -> str:
+    """Name whose row it is: a clinic code or the whole organisation."""
+    return view.codes.get(clinic_id, "") if clinic_id else "Hela organisationen"
+
+
+def render_summary() -> None:
+    """Show the three parts SSMFS 2018:5 3 kap. 13 § requires, organisation-wide and for the clinic."""
+    columns = st.columns(3)
+    for column, part in zip(columns, SummaryPart):
+        with column.container(border=True):
+            st.markdown(f"**{glossary.term(part)}**")
+            texts = [x for x in view.summaries if x.part == part]
+            for summary in texts:
+                st.caption(_owner(summary.clinic_id))
+                st.write(summary.text)
+            if not texts:
+                st.caption("Ingen text i bokslutet.")
+
+
+def render_goals() -> None:
+    """Show the goals with their assessment in words and colour."""
+    if not view.goals:
+        st.info("Bokslutet har inga mål för detta urval.")
+        return
+    frame = pd.DataFrame([{
+        "Mål-ID": g.code, "Gäller": _owner(g.clinic_id), "Mål": g.text, "Målvärde": g.target or "",
+        "Utfall": g.outcome or "", "Bedömning": glossary.term(g.assessment, GoalAssessment),
+        "Kommentar": g.comment or ""} for g in view.goals])
+    st.dataframe(_coloured(frame, "Bedömning"), hide_index=True, width="stretch")
+
+
+def _verdict(met: bool | None) -> str:
+    """Say in words whether an indicator meets its target."""
+    return "–" if met is None else ("✓ Uppfyllt" if met else "✗ Ej uppfyllt")
+
+
+def _change(row) -> str:
+    """Show the change from last year with its sign."""
+    if row.change is None:
+        return "–"
+    return ("+" if row.change > 0 else "") + number_text(row.change)
+
+
+def render_indicators() -> None:
+    """Show the indicators against target and direction, with last year."""
+    if not view.indicators:
+        st.info("Bokslutet har inga indikatorer för detta urval.")
+        return
+    frame = pd.DataFrame([{
+        "Gäller": _owner(r.indicator.clinic_id), "Indikator": r.indicator.name, "Område": r.indicator.area or "",
+        "Värde": number_text(r.indicator.value), "Enhet": r.indicator.unit or "",
+        "Målvärde": number_text(r.indicator.target), "Riktning": glossary.term(r.indicator.direction, Direction),
+        "Mot målet": _verdict(r.met), f"{year - 1}": number_text(r.previous), "Förändring": _change(r),
+    } for r in view.indicators])
+    st.dataframe(_coloured(frame, "Mot målet"), hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(frame), 600))
+
+
+def render_findings() -> None:
+    """Show the findings grouped by severity."""
+    if not view.findings:
+        st.success("Bokslutet har inga brister för detta urval.")
+        return
+    for severity in Severity:
+        rows = [f for f in view.findings if f.severity == severity]
+        if rows:
+            st.markdown(f"**{SEVERITY_MARK[severity]} Allvarlighet {glossary.term(severity).lower()} ({len(rows)})**")
+            for f in rows:
+                with st.container(border=True):
+                    st.markdown(f"**{f.code}** · {_owner(f.clinic_id)} · {f.area or 'Inget område'}")
+                    st.write(f.description)
+                    details = [f"Referens: {f.reference}" if f.reference else "",
+                               f"Förslag till åtgärd: {f.suggested_action}" if f.suggested_action else ""]
+                    st.caption(" · ".join(d for d in details if d) or "Ingen referens angiven.")
+
+
+def render_trends() -> None:
+    """Chart an indicator across the years, and (for those who see all clinics) compare the clinics."""
+    names = {r.indicator.code: r.indicator.name for r in view.indicators}
+    if not names:
+        st.info("Inga indikatorer att visa.")
+        return
+    code = st.selectbox("Indikator", list(names), format_func=lambda c: f"{names[c]} ({c})", key="trend_indicator")
+    unit = next((r.indicator.unit for r in view.indicators if r.indicator.code == code), None)
+    with session() as s:
+        trend = annual_reports.indicator_trend(s, actor=actor, clinic_id=clinic_id, code=code)
+        comparison = (annual_reports.indicator_comparison(s, actor=actor, year=year, code=code)
+                      if visible_clinic_ids(actor) is None else [])
+    if trend:
+        st.altair_chart(charts.indicator_trend_chart(trend, f"{names[code]} – {where}", unit), width="stretch")
+    else:
+        st.caption("Indikatorn finns inte för detta urval; välj en klinik.")
+    if comparison:
+        st.altair_chart(charts.indicator_comparison_chart(comparison, f"{names[code]} {year}, alla kliniker", unit),
+                        width="stretch")
+
+
+def render_documents() -> None:
+    """Offer the files stored with the bokslut, with their checksums."""
+    if not files:
+        st.info("Inga dokument är sparade med bokslutet.")
+    for document in files:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        kind = "Arbetsbok" if document.kind == "workbook" else "Bokslut (löptext)"
+        left.markdown(f"**{kind}:** {document.filename} · {number_text(document.size / 1024, 0)} kB · "
+                      f"inläst {datetime_text(document.uploaded_at)}  \nSHA-256 `{document.sha256}`")
+        right.download_button("Ladda ner", data=document.content, file_name=document.filename,
+                              mime=document.media_type, key=f"document_{document.id}")
+
+
+render_summary()
+tabs = st.tabs([f"Mål ({len(view.goals)})", f"Indikatorer ({len(view.indicators)})",
+                f"Brister ({len(view.findings)})", "Trender", f"Dokument ({len(files)})"])
+for tab, render in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_documents]):
+    with tab:
+        render()
