@@ -18,7 +18,7 @@ from pages._shared.ui import show_flash
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
 CELL_COLOURS = {"Uppfyllt": GOOD, "Delvis uppfyllt": PARTLY, "Ej uppfyllt": BAD,
                 "✓ Uppfyllt": GOOD, "✗ Ej uppfyllt": BAD}
-SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+SEVERITY_BADGE = {"high": "red", "medium": "orange", "low": "blue"}
 
 
 def _coloured(frame: pd.DataFrame, column: str):
@@ -122,7 +122,8 @@ def render_findings() -> None:
     for severity in Severity:
         rows = [f for f in view.findings if f.severity == severity]
         if rows:
-            st.markdown(f"**{SEVERITY_MARK[severity]} Allvarlighet {glossary.term(severity).lower()} ({len(rows)})**")
+            st.markdown(f":{SEVERITY_BADGE[severity]}-badge[Allvarlighet {glossary.term(severity).lower()}] "
+                        f"**{len(rows)} {'brist' if len(rows) == 1 else 'brister'}**")
             for f in rows:
                 with st.container(border=True):
                     st.markdown(f"**{f.code}** · {_owner(f.clinic_id)} · {f.area or 'Inget område'}")
