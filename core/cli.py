@@ -137,6 +137,14 @@ def cmd_bokslut_import(args) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args) -> int:
+    """Measure on generated data in temporary databases (never the configured one); print JSON."""
+    from core.bench import BENCHMARKS
+    names = list(BENCHMARKS) if args.which == "all" else [args.which]
+    print(json.dumps({name: BENCHMARKS[name]() for name in names}, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one JSON file."""
     document = backup_module.backup(_engine())
@@ -222,6 +230,10 @@ def _database_commands(sub) -> None:
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
     serve.set_defaults(func=cmd_serve)
+    bench = sub.add_parser("bench", help="mät hastighet och minne på genererade data (skriver JSON)")
+    bench.add_argument("which", nargs="?", default="all", choices=["import", "all"], metavar="MÄTNING",
+                       help="import eller all (standard)")
+    bench.set_defaults(func=cmd_bench)
 
 
 def _bokslut_commands(sub) -> None:

@@ -1,0 +1,104 @@
+"""`stralportal bench`: speed and memory on generated data in a temporary database, printed as JSON.
+
+Measurements, never timed assertions: the numbers are for people to compare against the targets.
+"""
+import statistics
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import Workbook, load_workbook
+
+from core import clock, db
+from core.annual_report import schema
+from core.services.annual_report_import import import_annual_report
+from core.services.auth import SYSTEM_ACTOR
+
+RUNS = 3
+SIZES = {"clinics": 60, "indicators_per_clinic": 60, "goals": 500, "findings": 1000}
+
+
+def _rows_for(sheet: schema.Sheet, rows: list[list]) -> list[list]:
+    """Put the header (required columns marked) above the rows."""
+    return [[c.header + ("*" if c.required else "") for c in sheet.columns], *rows]
+
+
+def generate_workbook(path: Path, clinics: int, indicators_per_clinic: int, goals: int, findings: int) -> None:
+    """Write a large, valid bokslut workbook."""
+    codes = [f"K{i:02d}" for i in range(clinics)]
+    sheets = {
+        schema.KLINIKER: [[c, f"Klinik {c}", "Storsjukhuset", None, None, "Röntgen"] for c in codes],
+        schema.MAL: [[codes[i % clinics], f"M{i}", f"Mål nummer {i}", "100 %", "90 %", "Delvis uppfyllt", None]
+                     for i in range(goals)],
+        schema.INDIKATORER: [[c, f"IND-{j:02d}", f"Indikator {j}", "Personalstrålskydd", "%", 90 + j % 10, 95,
+                              "Högre är bättre", None] for c in codes for j in range(indicators_per_clinic)],
+        schema.BRISTER: [[codes[i % clinics], f"B-{i}", "Optimering och dos", f"Brist nummer {i}", "Medel",
+                          "SSMFS 2018:5", "Bokslut", "Åtgärda"] for i in range(findings)],
+    }
+    workbook = Workbook(write_only=True)
+    bokslut = workbook.create_sheet(schema.BOKSLUT)
+    for row in (["Fält", "Värde"], ["Organisation", "Storsjukhuset"], ["År", 2025]):
+        bokslut.append(row)
+    for sheet, rows in sheets.items():
+        target = workbook.create_sheet(sheet.name)
+        for row in _rows_for(sheet, rows):
+            target.append(row)
+    workbook.save(path)
+
+
+def read_floor(path: Path) -> None:
+    """Only read every cell with openpyxl in read-only mode: no import can be faster."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    for sheet in workbook.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            pass
+    workbook.close()
+
+
+def _import_into_empty_database(path: Path, folder: Path, run: int) -> Callable[[], None]:
+    """Prepare an empty migrated database and return the import to time."""
+    url = f"sqlite:///{folder}/bench-{run}.db"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    data = path.read_bytes()
+
+    def load() -> None:
+        with db.session_scope(engine) as session:
+            import_annual_report(session, actor=SYSTEM_ACTOR, data=data, filename=path.name, now=clock.now())
+    return load
+
+
+def _seconds(work: Callable[[], None]) -> float:
+    """Time one call."""
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def _peak_mb(work: Callable[[], None]) -> float:
+    """Return the peak Python memory of one call in MB."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1] / 1_000_000
+    finally:
+        tracemalloc.stop()
+
+
+def bench_import() -> dict:
+    """Import a generated 60 × 60 bokslut into an empty database; compare with just reading it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = folder / "bokslut-bench.xlsx"
+        generate_workbook(path, **SIZES)
+        floor = statistics.median(_seconds(lambda: read_floor(path)) for _ in range(RUNS))
+        seconds = statistics.median(_seconds(_import_into_empty_database(path, folder, run)) for run in range(RUNS))
+        peak = _peak_mb(_import_into_empty_database(path, folder, RUNS))
+    return {"seconds": round(seconds, 3), "floor_seconds": round(floor, 3), "ratio": round(seconds / floor, 2),
+            "peak_mb": round(peak, 1), **SIZES, "indicators": SIZES["clinics"] * SIZES["indicators_per_clinic"],
+            "target": "ratio ≤ 2 och peak_mb < 500"}
+
+
+BENCHMARKS = {"import": bench_import}
