@@ -81,8 +81,11 @@ if workbook is not None:
         with session() as s:
             plan = importer.plan_import(s, actor=actor, data=data, filename=workbook.name, replace=replace)
     except InvalidInput as exc:
-        st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats. {len(exc.problems)} fel att rätta:\n\n"
-                 + "\n".join(f"- {p}" for p in exc.problems))
+        if len(exc.problems) == 1:
+            st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats.\n\n{exc.problems[0]}")
+        else:
+            st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats. {len(exc.problems)} fel att rätta:\n\n"
+                     + "\n".join(f"- {p}" for p in exc.problems))
     except REFUSALS as exc:
         st.error(f"Inget har ändrats. {exc}")
     else:

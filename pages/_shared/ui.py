@@ -8,10 +8,18 @@ from core.errors import REFUSALS, InvalidInput
 from pages._shared.db import session
 
 FLASH_KEY = "flash_message"
-# Less empty space above the content: the portal is often shown on a projector.
+# Less empty space above the content (the portal is often on a projector), and Swedish words where
+# Streamlit has only English ones: the file uploader's texts, and the table toolbar's English tooltips.
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Välj fil"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "eller dra hit filen · högst 200 MB"; font-size: 0.875rem; }
+[data-testid="stElementToolbar"] { display: none; }
 </style>"""
 
 

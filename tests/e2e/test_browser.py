@@ -131,3 +131,33 @@ def test_wrong_password_in_the_browser(server, browser):
     page.get_by_label("Lösenord").fill("fel")
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Fel användarnamn eller lösenord.").wait_for()
+
+
+def _login(page, server: str, path: str, username: str) -> None:
+    """Open a page by its URL and log in there."""
+    page.goto(f"{server}/{path}")
+    page.get_by_label("Användarnamn").wait_for()
+    _settle(page)
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill("demo1234")
+    page.get_by_role("button", name="Logga in").click()
+
+
+def test_strateg_loads_a_bokslut_workbook(server, browser, tmp_path):
+    from tests.annual_report_files import SAMPLE_2025, WITH_ERRORS
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE").new_page()
+    page.set_default_timeout(30_000)
+    _login(page, server, "bokslut_import", "strateg")
+    _heading(page, "Läs in bokslut")
+    upload = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
+    upload.set_input_files(str(WITH_ERRORS))
+    page.get_by_text("7 fel att rätta").wait_for()
+    page.get_by_text('Indikatorer, rad 47, kolumn Värde: "tolv" är inte ett tal.').wait_for()
+    page.screenshot(path=str(tmp_path / "import-fel.png"), full_page=True)
+
+    upload.set_input_files(str(SAMPLE_2025))
+    page.get_by_text("redan inläst").wait_for()  # the demo holds 2025 already
+    page.get_by_text("Ersätt ett redan inläst bokslut för samma år").click()
+    page.get_by_text("Arbetsboken är godkänd").wait_for()
+    page.get_by_role("button", name="Ersätt bokslutet").click()
+    page.get_by_text("Strålskyddsbokslutet för 2025 är inläst.").wait_for()
