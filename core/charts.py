@@ -9,9 +9,10 @@ SWEDISH_NUMBER = "replace(replace(format(datum.value, ',~r'), /,/g, ' '), /[.]/,
 MET_COLOURS = alt.Scale(domain=["Uppfyllt", "Ej uppfyllt", "Inget mål"], range=["#2e7d4f", "#b3261e", "#7a8a99"])
 
 
-def _value_axis(title: str) -> alt.Axis:
-    """An axis with Swedish number labels."""
-    return alt.Axis(title=title, labelExpr=SWEDISH_NUMBER, grid=True)
+def _value_axis(title: str, values) -> alt.Axis:
+    """An axis with Swedish number labels; whole steps when every value is a whole number (counts)."""
+    whole = all(float(v).is_integer() for v in values if v is not None)
+    return alt.Axis(title=title, labelExpr=SWEDISH_NUMBER, grid=True, tickMinStep=1 if whole else alt.Undefined)
 
 
 def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt.Chart:
@@ -25,7 +26,7 @@ def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt
     colour = alt.Color("Klinik:N", legend=alt.Legend(title="Klinik")) if several else alt.value("#1f5f8b")
     base = alt.Chart(frame).encode(x=alt.X("År:O", title="År (bokslut)", axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
-        y=alt.Y("Värde:Q", axis=_value_axis(axis_title), scale=alt.Scale(zero=False)), color=colour,
+        y=alt.Y("Värde:Q", axis=_value_axis(axis_title, frame["Värde"]), scale=alt.Scale(zero=False)), color=colour,
         detail="Klinik:N", tooltip=["Klinik:N", "År:O", alt.Tooltip("Värdetext:N", title="Värde"),
                                     alt.Tooltip("Måltext:N", title="Målvärde")])
     layers = [line]
@@ -45,7 +46,7 @@ def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -
     axis_title = f"Värde ({unit})" if unit else "Värde"
     base = alt.Chart(frame).encode(x=alt.X("Klinik:N", title="Klinik", sort=None, axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(size=36).encode(
-        y=alt.Y("Värde:Q", axis=_value_axis(axis_title)),
+        y=alt.Y("Värde:Q", axis=_value_axis(axis_title, frame["Värde"])),
         color=alt.Color("Status:N", scale=MET_COLOURS, legend=alt.Legend(title="Mot målvärdet")),
         tooltip=["Klinik:N", alt.Tooltip("Värdetext:N", title="Värde"), alt.Tooltip("Måltext:N", title="Målvärde"),
                  "Status:N"])
