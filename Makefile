@@ -9,8 +9,8 @@ PORT ?= 8501
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
-	$(BIN)/pip install --quiet -e ".[test]" 2>&1 | grep -v "is ignored" || true
+	@echo "Installerar beroenden i $(VENV) (logg: $(VENV)/pip.log) ..."
+	@$(BIN)/pip install --quiet -e ".[test]" > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
 	$(BIN)/python -c "import core, streamlit, sqlmodel, fpdf, playwright"
 	touch $(STAMP)
 

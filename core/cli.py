@@ -6,15 +6,17 @@ import shutil
 import sys
 from pathlib import Path
 
+from sqlmodel import Session
+
 from core import backup as backup_module
-from core.annual_report.template import TEMPLATE_PATH
 from core import clock, db, glossary
+from core.annual_report.template import TEMPLATE_PATH
 from core.argparse_sv import SwedishArgumentParser
 from core.config import PROJECT_DIR, load_settings
 from core.demo import load_demo
 from core.enums import Modality, Role
 from core.errors import REFUSALS, InvalidInput, UserError
-from core.permissions import Actor
+from core.permissions import Actor, Permission, require
 from core.services import annual_report_import, auth, clinics, users
 from core.startup import prepare, startup_problems
 
@@ -36,16 +38,40 @@ def _actor(session, args) -> Actor:
     return actor
 
 
+def _require(engine, args, permission: Permission) -> Actor:
+    """Resolve the acting user and refuse unless it holds the permission."""
+    with Session(engine) as session:
+        actor = _actor(session, args)
+    require(actor, permission)
+    return actor
+
+
+def _migrated_engine():
+    """Return the configured engine, refusing a database that has not been created yet."""
+    engine = _engine()
+    if backup_module.schema_revision(engine) is None:
+        raise UserError("Databasen är inte skapad ännu. Kör först: stralportal db upgrade")
+    return engine
+
+
 def cmd_db_upgrade(args) -> int:
-    """Create or migrate the database."""
+    """Create or migrate the database, and say which it was."""
+    engine = _engine()
+    before = backup_module.schema_revision(engine)
+    if args.as_user and before is not None:
+        _require(engine, args, Permission.ADMINISTER_DATABASE)
     db.upgrade(load_settings().database_url)
-    print("Databasen har den senaste versionen.")
+    after = backup_module.schema_revision(engine)
+    print("Databasen är skapad." if before is None else
+          "Databasen har redan den senaste versionen." if before == after else
+          f"Databasen är uppgraderad från version {before} till {after}.")
     return EXIT_OK
 
 
 def cmd_demo(args) -> int:
     """Load the demo organisation; a second run changes nothing."""
-    engine = _engine()
+    engine = _migrated_engine()
+    _require(engine, args, Permission.MANAGE_USERS)
     with db.session_scope(engine) as session:
         added = load_demo(session, actor=_actor(session, args), now=clock.now())
     print(f"Demosjukhuset: {added['clinics']} kliniker, {added['users']} användare och "
@@ -104,9 +130,23 @@ def cmd_user_deactivate(args) -> int:
 
 def cmd_bokslut_template(args) -> int:
     """Write the empty bokslut workbook (the one in templates/, which users may adapt)."""
-    shutil.copyfile(TEMPLATE_PATH, args.path)
+    try:
+        shutil.copyfile(TEMPLATE_PATH, args.path)
+    except OSError as exc:
+        raise UserError(f"Kan inte skriva {args.path}: {_os_problem(exc)}.") from None
     print(f"Mallen för strålskyddsbokslut är skriven till {args.path}.")
     return EXIT_OK
+
+
+def _os_problem(exc: OSError) -> str:
+    """Say in Swedish why a file could not be read or written."""
+    if isinstance(exc, FileNotFoundError):
+        return "filen eller mappen finns inte"
+    if isinstance(exc, PermissionError):
+        return "behörighet saknas"
+    if isinstance(exc, IsADirectoryError):
+        return "det är en mapp, inte en fil"
+    return f"operativsystemet svarade {exc.errno}"
 
 
 def _read_file(path: str) -> bytes:
@@ -114,7 +154,7 @@ def _read_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise UserError(f"Kan inte läsa {path}: {exc.strerror}.") from None
+        raise UserError(f"Kan inte läsa {path}: {_os_problem(exc)}.") from None
 
 
 def cmd_bokslut_import(args) -> int:
@@ -146,9 +186,17 @@ def cmd_bench(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    """Write every table, attachments included, to one JSON file."""
-    document = backup_module.backup(_engine())
-    Path(args.output).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Write every table, attachments included, to one new JSON file (an existing file is never overwritten)."""
+    engine = _migrated_engine()
+    _require(engine, args, Permission.ADMINISTER_DATABASE)
+    target = Path(args.output)
+    if target.exists():
+        raise UserError(f"{args.output} finns redan. Välj ett nytt filnamn, t.ex. med dagens datum.")
+    document = backup_module.backup(engine)
+    try:
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
     rows = sum(len(r) for r in document["tables"].values())
     print(f"Säkerhetskopian {args.output} är skriven ({rows} rader i {len(document['tables'])} tabeller).")
     return EXIT_OK
@@ -156,11 +204,13 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     """Load a backup into an empty database."""
+    engine = _migrated_engine()
+    _require(engine, args, Permission.ADMINISTER_DATABASE)
     try:
-        document = json.loads(Path(args.path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(f"Kan inte läsa {args.path}: {exc}") from None
-    counts = backup_module.restore(_engine(), document)
+        document = json.loads(_read_file(args.path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise UserError(f"{args.path} är inte en säkerhetskopia från Strålsäkerhetsportalen (inte giltig JSON).") from None
+    counts = backup_module.restore(engine, document)
     print(f"Återställt {sum(counts.values())} rader från {args.path}.")
     return EXIT_OK
 
@@ -194,9 +244,9 @@ def _user_commands(sub) -> None:
     off.add_argument("usernames", nargs="+", metavar="ANVÄNDARNAMN")
     off.set_defaults(func=cmd_user_deactivate)
     add = group.add_parser("add", help="lägg till en användare")
-    add.add_argument("username", metavar="ANVÄNDARNAMN")
-    add.add_argument("--name", required=True, metavar="NAMN")
-    add.add_argument("--email", required=True, metavar="E-POST")
+    add.add_argument("username", metavar="ANVÄNDARNAMN", help="inloggningsnamn: små bokstäver a–z, siffror, . - _")
+    add.add_argument("--name", required=True, metavar="NAMN", help="för- och efternamn, t.ex. \"Anna Berg\"")
+    add.add_argument("--email", required=True, metavar="E-POST", help="e-postadress för påminnelser")
     add.add_argument("--role", required=True, choices=[r.value for r in Role], metavar="ROLL",
                      help="en av " + ", ".join(r.value for r in Role))
     add.add_argument("--clinic", action="append", default=[], metavar="KOD", help="klinikkod (kan upprepas)")
@@ -207,9 +257,9 @@ def _user_commands(sub) -> None:
 def _clinic_commands(sub) -> None:
     """Describe `clinic add`."""
     add = _group(sub, "clinic", "kliniker").add_parser("add", help="lägg till en klinik")
-    add.add_argument("code", metavar="KOD")
-    add.add_argument("--name", required=True, metavar="NAMN")
-    add.add_argument("--site", metavar="SJUKHUS")
+    add.add_argument("code", metavar="KOD", help="kort klinikkod, t.ex. RTG (kan inte ändras senare)")
+    add.add_argument("--name", required=True, metavar="NAMN", help="klinikens namn, t.ex. Röntgenkliniken")
+    add.add_argument("--site", metavar="SJUKHUS", help="sjukhus eller ort")
     add.add_argument("--modality", action="append", default=[], metavar="MODALITET",
                      help="t.ex. Röntgen, Nuklearmedicin, Strålbehandling (kan upprepas)")
     add.set_defaults(func=cmd_clinic_add)

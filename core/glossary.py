@@ -19,6 +19,7 @@ MODELS = {
     "AgendaItem": "Dagordningspunkt",
     "Action": "Åtgärd",
     "FollowUp": "Uppföljning",
+    "FindingDecision": "Beslut om brist",
     "Signature": "Justering",
     "AssessmentTemplate": "Egenkontrollmall",
     "Criterion": "Kriterium",

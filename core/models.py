@@ -237,6 +237,18 @@ class Action(SQLModel, table=True):
     version: int = 1
 
 
+class FindingDecision(SQLModel, table=True):
+    """A review's decision on a finding that gets no action, with the reason (actions link by finding_id)."""
+
+    __table_args__ = (UniqueConstraint("review_id", "finding_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True)
+    no_action_reason: str = _text(nullable=False)
+    decided_at: datetime
+    decided_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
 class FollowUp(SQLModel, table=True):
     """An action's status and comment as recorded at a later review; frozen with those minutes."""
 

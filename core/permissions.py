@@ -18,6 +18,7 @@ class Permission(StrEnum):
     DECIDE_ACTIONS = "decide_actions"
     FOLLOW_UP_ACTIONS = "follow_up_actions"
     EDIT_SELF_ASSESSMENT = "edit_self_assessment"
+    ADMINISTER_DATABASE = "administer_database"
 
 
 # What each permission is called in a refusal: "Du saknar behörighet att …".
@@ -32,6 +33,7 @@ PERMISSION_WORDS = {
     Permission.DECIDE_ACTIONS: "besluta åtgärder",
     Permission.FOLLOW_UP_ACTIONS: "följa upp åtgärder",
     Permission.EDIT_SELF_ASSESSMENT: "göra klinikens egenkontroll",
+    Permission.ADMINISTER_DATABASE: "säkerhetskopiera, återställa eller uppgradera databasen",
 }
 
 ALL_CLINICS = "all"

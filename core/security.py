@@ -20,10 +20,12 @@ def check_password(password: str, password_hash: str) -> bool:
 
 def password_problem(password: str) -> str | None:
     """Return why a new password is not acceptable, in Swedish, or None when it is."""
+    if not password:
+        return "måste fyllas i."
     if password != password.strip():
-        return "Lösenordet får inte börja eller sluta med mellanslag."
+        return "får inte börja eller sluta med mellanslag."
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."
+        return f"måste ha minst {MIN_PASSWORD_LENGTH} tecken."
     if len(password.encode()) > MAX_PASSWORD_BYTES:
-        return f"Lösenordet får vara högst {MAX_PASSWORD_BYTES} byte långt."
+        return f"får vara högst {MAX_PASSWORD_BYTES} byte långt."
     return None

@@ -26,4 +26,8 @@ def validated(model: type[M], data: dict, labels: dict[str, str] | None = None) 
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput([_problem(e, labels or {}) for e in exc.errors()]) from None
+        errors = exc.errors()
+        # Report in the order the form shows its fields (a model may say so in FORM_ORDER).
+        order = list(getattr(model, "FORM_ORDER", ()))
+        errors.sort(key=lambda e: order.index(e["loc"][0]) if e["loc"] and e["loc"][0] in order else len(order))
+        raise InvalidInput([_problem(e, labels or {}) for e in errors]) from None

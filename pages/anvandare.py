@@ -11,7 +11,7 @@ from core.services import users as user_service
 from core.services.auth import is_locked
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import edit_version, forget_edit, save, show_flash, yes_no
+from pages._shared.ui import edit_version, forget_edit, form_round, save, show_flash, yes_no
 
 ROLE_TERMS = glossary.options(Role)
 
@@ -53,18 +53,19 @@ def _role_and_clinics(prefix: str, role: str = Role.DELTAGARE.value, chosen: lis
 
 
 def _add_form() -> None:
-    """Form to add a user with a first password."""
-    with st.form("add_user"):
+    """Form to add a user with a first password; it empties after a successful save."""
+    prefix = f"add_{form_round('add_user')}"
+    with st.form(prefix):
         left, right = st.columns(2)
-        data = {"username": left.text_input("Användarnamn *", key="add_username"),
-                "name": right.text_input("Namn *", key="add_name"),
-                "email": left.text_input("E-post *", key="add_email"),
-                "password": right.text_input("Första lösenord *", type="password", key="add_password",
+        data = {"username": left.text_input("Användarnamn *", key=f"{prefix}_username"),
+                "name": right.text_input("Namn *", key=f"{prefix}_name"),
+                "email": left.text_input("E-post *", key=f"{prefix}_email"),
+                "password": right.text_input("Första lösenord *", type="password", key=f"{prefix}_password",
                                              help="Minst 8 tecken. Användaren byter det under Mitt konto.")}
-        data |= _role_and_clinics("add")
+        data |= _role_and_clinics(prefix)
         if st.form_submit_button("Lägg till användare", type="primary"):
             save(lambda s: user_service.create_user(s, actor=actor, data=data, now=clock.now()),
-                 lambda user: f"Användaren {user.username} är tillagd.", clear_prefix="add_")
+                 lambda user: f"Användaren {user.username} är tillagd.", empty_form="add_user")
 
 
 def _updated(user, data: dict, version: int, s) -> None:
@@ -85,7 +86,7 @@ def _edit_form(user, clinic_ids: list[int]) -> None:
         data["active"] = st.checkbox("Aktiv (kan logga in)", value=user.active, key=f"{prefix}_active")
         if st.form_submit_button("Spara ändringar", type="primary"):
             save(lambda s: _updated(user, data, version, s), f"Ändringarna för {user.username} är sparade.")
-    if version != user.version and st.button("Ladda om med de senaste uppgifterna"):
+    if version != user.version and st.button("Hämta de senaste uppgifterna"):
         forget_edit("user", user.id)
         st.rerun()
 
@@ -101,7 +102,7 @@ def _password_form(user) -> None:
 
 
 st.dataframe(_table(), hide_index=True, width="stretch")
-add_tab, edit_tab = st.tabs(["Lägg till användare", "Ändra användare"])
+add_tab, edit_tab = st.tabs(["Lägg till användare", "Ändra användare"], key="user_tabs", on_change="rerun")
 with add_tab:
     _add_form()
 with edit_tab:

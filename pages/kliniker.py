@@ -9,7 +9,7 @@ from core.permissions import Permission, can
 from core.services import clinics as clinic_service
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import edit_version, forget_edit, save, show_flash
+from pages._shared.ui import edit_version, forget_edit, form_round, save, show_flash
 
 PEOPLE = clinic_service.PEOPLE_FIELDS
 MODALITY_TERMS = glossary.options(Modality)
@@ -21,13 +21,19 @@ with session() as s:
     clinics = clinic_service.list_clinics(s, actor=actor)
 
 
-def _table(rows) -> pd.DataFrame:
-    """Return the clinics as a table with Swedish column names."""
-    return pd.DataFrame([{
-        FIELDS["code"]: c.code, FIELDS["clinic_name"]: c.name, FIELDS["site"]: c.site or "",
-        FIELDS["modalities"]: ", ".join(MODALITY_TERMS[m] for m in c.modalities),
-        **{FIELDS[f]: getattr(c, f) or "" for f in PEOPLE},
-    } for c in rows], columns=[FIELDS[f] for f in ("code", "clinic_name", "site", "modalities", *PEOPLE)])
+SUMMARY_COLUMNS = ("code", "clinic_name", "modalities", "head_name", "coordinator_name")
+
+
+def _values(clinic) -> dict:
+    """Return a clinic's values as text, by field."""
+    return {"code": clinic.code, "clinic_name": clinic.name, "site": clinic.site or "",
+            "modalities": ", ".join(MODALITY_TERMS[m] for m in clinic.modalities),
+            **{f: getattr(clinic, f) or "" for f in PEOPLE}}
+
+
+def _table(rows, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Return the clinics as a table with the given columns and Swedish column names."""
+    return pd.DataFrame([{FIELDS[k]: _values(c)[k] for k in columns} for c in rows])
 
 
 def _fields(prefix: str, clinic=None) -> dict:
@@ -35,27 +41,27 @@ def _fields(prefix: str, clinic=None) -> dict:
     data = {"name": st.text_input(f"{FIELDS['clinic_name']} *", value=clinic.name if clinic else "",
                                   key=f"{prefix}_name"),
             "site": st.text_input(FIELDS["site"], value=(clinic.site or "") if clinic else "", key=f"{prefix}_site"),
-            "modalities": st.multiselect(FIELDS["modalities"], options=list(MODALITY_TERMS),
-                                         format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
-                                         default=clinic.modalities if clinic else [], placeholder="Välj")}
+            "modalities": st.pills(FIELDS["modalities"], options=list(MODALITY_TERMS), selection_mode="multi",
+                                   format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
+                                   default=clinic.modalities if clinic else [])}
     st.markdown("**Nyckelpersoner**")
-    left, right = st.columns(2)
-    for i, field in enumerate(PEOPLE):
-        column = left if i % 2 == 0 else right
-        data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
-                                        key=f"{prefix}_{field}")
+    for pair in (PEOPLE[i:i + 2] for i in range(0, len(PEOPLE), 2)):  # row by row, for the Tab key
+        for column, field in zip(st.columns(2), pair):
+            data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
+                                            key=f"{prefix}_{field}")
     return data
 
 
 def _add_form() -> None:
-    """Form to add a clinic."""
-    with st.form("add_clinic", clear_on_submit=False):
+    """Form to add a clinic; it empties after a successful save and keeps what was typed after a refusal."""
+    prefix = f"add_{form_round('add_clinic')}"
+    with st.form(prefix):
         code = st.text_input(f"{FIELDS['code']} *", max_chars=20, help="Kort kod, t.ex. RTG. Kan inte ändras senare.",
-                             key="add_code")
-        data = {"code": code, **_fields("add")}
+                             key=f"{prefix}_code")
+        data = {"code": code, **_fields(prefix)}
         if st.form_submit_button("Lägg till klinik", type="primary"):
             save(lambda s: clinic_service.create_clinic(s, actor=actor, data=data, now=clock.now()),
-                 lambda clinic: f"Kliniken {clinic.code} ({clinic.name}) är tillagd.", clear_prefix="add_")
+                 lambda clinic: f"Kliniken {clinic.code} ({clinic.name}) är tillagd.", empty_form="add_clinic")
 
 
 def _updated(clinic, data: dict, version: int, s) -> None:
@@ -78,18 +84,20 @@ def _edit_form() -> None:
         data = _fields(f"edit_{chosen.id}_{version}", chosen)
         if st.form_submit_button("Spara ändringar", type="primary"):
             save(lambda s: _updated(chosen, data, version, s), f"Ändringarna för {chosen.code} är sparade.")
-    if version != chosen.version and st.button("Ladda om med de senaste uppgifterna"):
+    if version != chosen.version and st.button("Hämta de senaste uppgifterna"):
         forget_edit("clinic", chosen.id)
         st.rerun()
 
 
 if clinics:
-    st.dataframe(_table(clinics), hide_index=True, width="stretch")
+    st.dataframe(_table(clinics, SUMMARY_COLUMNS), hide_index=True, width="stretch")
+    with st.expander("Alla nyckelpersoner och sjukhus"):
+        st.dataframe(_table(clinics, ("code", "site", *PEOPLE)), hide_index=True, width="stretch")
 else:
     st.info("Det finns inga kliniker ännu.")
 
 if can(actor, Permission.MANAGE_CLINICS):
-    add_tab, edit_tab = st.tabs(["Lägg till klinik", "Ändra klinik"])
+    add_tab, edit_tab = st.tabs(["Lägg till klinik", "Ändra klinik"], key="clinic_tabs", on_change="rerun")
     with add_tab:
         _add_form()
     with edit_tab:

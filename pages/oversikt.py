@@ -31,11 +31,11 @@ if not statuses:
 
 left, middle, right, last, overdue = st.columns(5)
 left.metric("Kliniker", len(statuses))
-middle.metric(f"Strålskyddsbokslut {year - 1}", "Inläst" if statuses[0].report_loaded else "Saknas")
-right.metric(f"Genomgångar {year} justerade",
-             f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)} av {len(statuses)}")
+middle.metric(f"Bokslut {year - 1}", "Inläst" if statuses[0].report_loaded else "Saknas")
+right.metric("Justerade protokoll", f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)}"
+             f" av {len(statuses)}")
 last.metric("Öppna åtgärder", sum(x.open_actions for x in statuses))
-overdue.metric("Försenade åtgärder", sum(x.overdue_actions for x in statuses))
+overdue.metric("Försenade", sum(x.overdue_actions for x in statuses))
 
 
 def _row(x) -> dict:

@@ -20,10 +20,18 @@ def demo_data() -> dict:
     return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
 
 
+DEMO_PASSWORD = demo_data()["password"]
+
+
 def demo_accounts() -> list[dict]:
-    """Return the demo accounts (username, name, role) and their shared password, for the login page."""
-    data = demo_data()
-    return [{**u, "password": data["password"]} for u in data["users"]]
+    """Return the demo accounts as defined (username, name, role, clinic codes)."""
+    return demo_data()["users"]
+
+
+def active_demo_accounts(session: Session) -> list[dict]:
+    """Return the demo accounts that are still active in the database, in the defined order."""
+    active = set(session.exec(select(User.username).where(User.is_demo == True, User.active == True)))  # noqa: E712
+    return [a for a in demo_accounts() if a["username"] in active]
 
 
 def _organisation(session: Session, name: str, now: datetime) -> Organisation:

@@ -1,6 +1,7 @@
 """Clinics: list, add and edit, with their modalities and key people."""
 import re
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
@@ -63,12 +64,15 @@ class ClinicUpdate(BaseModel):
 class ClinicCreate(ClinicUpdate):
     """A new clinic: also its code."""
 
+    FORM_ORDER: ClassVar[tuple[str, ...]] = ("code", "name", "site", "modalities")
     code: str
 
     @field_validator("code")
     @classmethod
     def _code(cls, v: str) -> str:
         v = (v or "").strip().upper()
+        if not v:
+            raise ValueError("måste fyllas i.")
         if not CODE_PATTERN.match(v):
             raise ValueError("1–20 tecken: versaler, siffror, - eller _, t.ex. RTG.")
         return v
@@ -104,12 +108,22 @@ def the_organisation(session: Session) -> Organisation:
     return org
 
 
+def _name_taken(session: Session, name: str, except_id: int | None = None) -> list[str]:
+    """Refuse a clinic name another clinic already has (case ignored), so lists stay unambiguous."""
+    for other in session.exec(select(Clinic).where(Clinic.id != except_id) if except_id else select(Clinic)):
+        if other.name.casefold() == name.casefold():
+            return [f"{LABELS['name']}: {other.code} heter redan \"{other.name}\"."]
+    return []
+
+
 def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) -> Clinic:
     """Add a clinic to the organisation; a duplicate code is refused."""
     require(actor, Permission.MANAGE_CLINICS)
     fields = validated(ClinicCreate, data, LABELS)
-    if find_by_code(session, fields.code):
-        raise InvalidInput([f"Klinikkod: {fields.code} finns redan."])
+    problems = [f"Klinikkod: {fields.code} finns redan."] if find_by_code(session, fields.code) else []
+    problems += _name_taken(session, fields.name)
+    if problems:
+        raise InvalidInput(problems)
     clinic = Clinic(organisation_id=the_organisation(session).id, **fields.model_dump())
     session.add(clinic)
     session.flush()
@@ -124,6 +138,9 @@ def update_clinic(session: Session, *, actor: Actor, clinic_id: int, data: dict,
     require(actor, Permission.MANAGE_CLINICS, clinic_id)
     fields = validated(ClinicUpdate, data, LABELS)
     clinic = get_or_fail(session, Clinic, clinic_id)
+    problems = _name_taken(session, fields.name, except_id=clinic_id)
+    if problems:
+        raise InvalidInput(problems)
     old = audit.snapshot(clinic)
     claim_version(session, Clinic, clinic_id, expected_version)
     for key, value in fields.model_dump().items():

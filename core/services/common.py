@@ -26,8 +26,8 @@ def claim_version(session: Session, model: type[T], row_id: int, expected: int) 
         .execution_options(synchronize_session=False)
     )
     if result.rowcount == 0:
-        raise Conflict(f"{MODELS[model.__name__]} har ändrats av någon annan sedan du öppnade den. "
-                       "Ladda om sidan och gör ändringen igen.")
+        raise Conflict(f"{MODELS[model.__name__]} har ändrats av någon annan sedan du öppnade formuläret. "
+                       "Hämta de senaste uppgifterna och gör din ändring igen.")
     row = session.get(model, row_id)
     if row is not None:
         session.refresh(row)

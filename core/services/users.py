@@ -1,6 +1,7 @@
 """Users: add, change role and clinics, reset or change password, deactivate."""
 import re
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlmodel import Session, col, delete, select
@@ -39,8 +40,10 @@ class UserUpdate(BaseModel):
     @classmethod
     def _email(cls, v: str) -> str:
         v = (v or "").strip()
+        if not v:
+            raise ValueError("måste fyllas i.")
         if not EMAIL_PATTERN.match(v):
-            raise ValueError(f"\"{v}\" är inte en giltig e-postadress (t.ex. namn@sjukhus.se).")
+            raise ValueError(f"\"{v}\" är inte en giltig e-postadress (till exempel förnamn.efternamn@sjukhus.se).")
         return v
 
     @field_validator("role")
@@ -63,6 +66,7 @@ class UserUpdate(BaseModel):
 class UserCreate(UserUpdate):
     """A new user: also a username and a first password."""
 
+    FORM_ORDER: ClassVar[tuple[str, ...]] = ("username", "name", "email", "password", "role", "clinics")
     username: str
     password: str
 
@@ -70,6 +74,8 @@ class UserCreate(UserUpdate):
     @classmethod
     def _username(cls, v: str) -> str:
         v = (v or "").strip().lower()
+        if not v:
+            raise ValueError("måste fyllas i.")
         if not USERNAME_PATTERN.match(v):
             raise ValueError("2–64 tecken: små bokstäver a–z, siffror, punkt, - eller _.")
         return v
@@ -114,11 +120,15 @@ def list_users(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]
     return [(u, sorted(by_user.get(u.id, []))) for u in users]
 
 
+# Field names as the add form shows them.
+CREATE_LABELS = {"password": "Första lösenord"}
+
+
 def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
                 is_demo: bool = False) -> User:
     """Add a user; a duplicate username is refused."""
     require(actor, Permission.MANAGE_USERS)
-    fields = validated(UserCreate, data)
+    fields = validated(UserCreate, data, CREATE_LABELS)
     if session.exec(select(User).where(User.username == fields.username)).first():
         raise InvalidInput([f"Användarnamn: {fields.username} finns redan."])
     user = User(username=fields.username, name=fields.name, email=fields.email, role=fields.role,
@@ -138,8 +148,10 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
     require(actor, Permission.MANAGE_USERS)
     fields = validated(UserUpdate, data)
     user = get_or_fail(session, User, user_id)
-    if user.id == actor.user_id and (not fields.active or fields.role != Role.ADMIN):
-        raise InvalidInput(["Roll: du kan inte ta bort din egen administratörsbehörighet eller inaktivera dig själv."])
+    if user.id == actor.user_id and not fields.active:
+        raise InvalidInput(["Aktiv: du kan inte inaktivera dig själv."])
+    if user.id == actor.user_id and fields.role != Role.ADMIN:
+        raise InvalidInput(["Roll: du kan inte ta bort din egen administratörsbehörighet."])
     old = _user_snapshot(session, user)
     claim_version(session, User, user_id, expected_version)
     for key in ("name", "email", "role", "active"):
@@ -184,10 +196,20 @@ def change_own_password(session: Session, *, actor: Actor, current_password: str
     user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None:
         raise NotFound("Ditt konto finns inte i databasen.")
-    if not check_password(current_password or "", user.password_hash):
-        raise InvalidInput(["Nuvarande lösenord: stämmer inte."])
+    problems = []
+    if not current_password:
+        problems.append("Nuvarande lösenord: måste fyllas i.")
+    elif not check_password(current_password, user.password_hash):
+        problems.append("Nuvarande lösenord: stämmer inte.")
+    problem = password_problem(new_password or "")
+    if problem:
+        problems.append(f"Nytt lösenord: {problem}")
+    elif new_password == current_password:
+        problems.append("Nytt lösenord: måste skilja sig från det nuvarande.")
     if new_password != repeated:
-        raise InvalidInput(["Upprepa nytt lösenord: stämmer inte med det nya lösenordet."])
+        problems.append("Upprepa nytt lösenord: stämmer inte med det nya lösenordet.")
+    if problems:
+        raise InvalidInput(problems)
     _store_password(session, actor=actor, user=user, new_password=new_password, now=now)
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 from core import clock, glossary
-from core.demo import demo_accounts
+from core.demo import DEMO_PASSWORD, active_demo_accounts
 from core.enums import Role
 from core.permissions import CLINIC_ROLES, Actor
 from core.services import auth as auth_service
@@ -18,8 +18,10 @@ from pages._shared.ui import apply_style
 
 LOGIN_FIELDS = {"Form name": "Logga in", "Username": "Användarnamn", "Password": "Lösenord",
                 "Login": "Logga in", "Captcha": "Captcha"}
+LOGIN_MESSAGE = "login_message"  # a message for the login screen, e.g. why the user was logged out
+HIDE_SIDEBAR = "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}</style>"
 LOCKED_MESSAGE = ("Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
-                  "Försök igen om {minutes} minuter eller be administratören återställa lösenordet.")
+                  "Försök igen om högst {minutes} minuter eller be administratören återställa lösenordet.")
 
 
 def _make_authenticator(credentials: dict) -> stauth.Authenticate:
@@ -58,16 +60,21 @@ def _forget_stale_cookie(authenticator: stauth.Authenticate, accounts: dict) -> 
     if token and not auth_service.cookie_accepted(accounts.get(token.get("username")), token,
                                                   db.settings().cookie_expiry_days):
         st.session_state["logout"] = True  # the library's flag: ignore the cookie in this session
-        authenticator.cookie_controller.delete_cookie()
+        if db.settings().cookie_name in st.context.cookies:
+            authenticator.cookie_controller.delete_cookie()
 
 
 def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: dict) -> None:
     """Show the login form (and the demo accounts in demo mode), handling failures and locks."""
     _forget_stale_cookie(authenticator, accounts)
+    st.html(HIDE_SIDEBAR)
     left, middle, right = st.columns([1, 2, 1])
     with middle:
         st.title("Strålsäkerhetsportalen")
         st.caption("Klinikens genomgång av verksamhet med joniserande strålning")
+        message = st.session_state.pop(LOGIN_MESSAGE, None)
+        if message:
+            st.warning(message)
         minutes = db.settings().login_lock_minutes
         try:
             authenticator.login(location="main", fields=LOGIN_FIELDS, callback=_record_login,
@@ -84,10 +91,13 @@ def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: di
 
 
 def _demo_accounts_box() -> None:
-    """List the demo accounts, so a new user can try every role."""
-    accounts = demo_accounts()
+    """List the active demo accounts, so a new user can try every role."""
+    with db.session() as session:
+        accounts = active_demo_accounts(session)
+    if not accounts:
+        return
     with st.container(border=True):
-        st.markdown(f"**Demoläge.** Alla demokonton har lösenordet `{accounts[0]['password']}`.")
+        st.markdown(f"**Demoläge.** Demokontona har lösenordet `{DEMO_PASSWORD}` om det inte har bytts.")
         st.dataframe(pd.DataFrame(
             [[a["username"], a["name"], glossary.term(Role(a["role"])), ", ".join(a["clinics"]) or "Alla"]
              for a in accounts],
@@ -100,7 +110,7 @@ def _current_actor(authenticator: stauth.Authenticate) -> Actor | None:
         actor = auth_service.actor_for(session, st.session_state.get("username"))
     if actor is None:
         authenticator.logout(location="unrendered")
-        st.warning("Ditt konto är inaktiverat eller borttaget. Kontakta administratören.")
+        st.session_state[LOGIN_MESSAGE] = "Ditt konto är inaktiverat eller borttaget. Kontakta administratören."
     return actor
 
 
@@ -130,10 +140,8 @@ def guard(page_key: str) -> Actor:
     accounts = credentials["usernames"]  # the library keeps these inner dicts and counts failures in them
     before = {u: d["failed_login_attempts"] for u, d in accounts.items()}
     authenticator = _make_authenticator(credentials)
-    actor = None
-    if st.session_state.get("authentication_status"):
-        actor = _current_actor(authenticator)
-    else:
+    actor = _current_actor(authenticator) if st.session_state.get("authentication_status") else None
+    if actor is None:
         _login_screen(authenticator, accounts, before)
         if st.session_state.get("authentication_status"):
             actor = _current_actor(authenticator)

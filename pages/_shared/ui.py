@@ -40,8 +40,13 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
+def form_round(form: str) -> int:
+    """Return the form's round; widget keys include it, so a new round shows an empty form."""
+    return st.session_state.setdefault(f"round_{form}", 0)
+
+
 def save(action: Callable[[Session], Any], confirmation: str | Callable[[Any], str], *,
-         clear_prefix: str | None = None) -> None:
+         empty_form: str | None = None) -> None:
     """Run one user action in its own transaction: confirm and refresh on success, explain a refusal.
 
     The rerun comes after the transaction has committed; inside it, the rerun would roll it back.
@@ -57,9 +62,8 @@ def save(action: Callable[[Session], Any], confirmation: str | Callable[[Any], s
         st.error(f"Inget sparades. {exc}")
         return
     flash(message)
-    if clear_prefix:
-        for key in [k for k in st.session_state if str(k).startswith(clear_prefix)]:
-            del st.session_state[key]
+    if empty_form:
+        st.session_state[f"round_{empty_form}"] = form_round(empty_form) + 1
     st.rerun()
 
 

@@ -94,3 +94,24 @@ def test_deactivating_the_demo_accounts_lets_production_start_checks_pass(demo_e
     assert startup_problems(db.make_engine(demo_env), load_settings()) == []
     code, _, err = _run(capsys, "user", "deactivate", "okand")
     assert code == 2 and "Användaren okand finns inte" in err
+
+
+def test_backup_and_restore_need_database_rights(demo_env, tmp_path, capsys):
+    code, _, err = _run(capsys, "--as-user", "anna", "backup", "-o", str(tmp_path / "b.json"))
+    assert code == 2 and "säkerhetskopiera" in err and not (tmp_path / "b.json").exists()
+    code, _, err = _run(capsys, "--as-user", "ingen", "backup", "-o", str(tmp_path / "b.json"))
+    assert code == 2 and "Användaren ingen finns inte" in err
+    assert _run(capsys, "--as-user", "admin", "backup", "-o", str(tmp_path / "b.json"))[0] == 0
+    code, _, err = _run(capsys, "backup", "-o", str(tmp_path / "b.json"))
+    assert code == 2 and "finns redan" in err
+    code, _, err = _run(capsys, "--as-user", "nils", "restore", str(tmp_path / "b.json"))
+    assert code == 2 and "säkerhetskopiera" in err
+
+
+def test_commands_on_a_database_that_is_not_created_say_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("STRALPORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/ny.db")
+    for argv in (["demo"], ["backup", "-o", str(tmp_path / "b.json")]):
+        code, _, err = _run(capsys, *argv)
+        assert code == 2 and "stralportal db upgrade" in err
+    code, out, _ = _run(capsys, "db", "upgrade")
+    assert code == 0 and out.strip() == "Databasen är skapad."

@@ -46,10 +46,15 @@ def test_second_save_from_a_stale_form_is_refused(session, admin):
     opened_at = rtg.version
     clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
                                  data={"name": "Röntgen A", "physicist_name": "Johan Sund"}, now=NOW)
-    with pytest.raises(Conflict, match="Ladda om sidan"):
+    with pytest.raises(Conflict, match="Hämta de senaste uppgifterna"):
         clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
                                      data={"name": "Röntgen B"}, now=NOW)
     assert session.get(Clinic, rtg.id).name == "Röntgen A"
     update = session.exec(select(AuditEvent).where(AuditEvent.operation == "update")).one()
     assert update.old_values == {"name": "Röntgenkliniken", "physicist_name": None}
     assert update.new_values == {"name": "Röntgen A", "physicist_name": "Johan Sund"}
+
+
+def test_two_clinics_cannot_share_a_name(session, admin):
+    with pytest.raises(InvalidInput, match='Klinik: RTG heter redan "Röntgenkliniken"'):
+        clinic_service.create_clinic(session, actor=admin, now=NOW, data={"code": "RTG2", "name": "röntgenkliniken"})

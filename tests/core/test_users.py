@@ -40,7 +40,8 @@ def test_create_user_with_clinics(session, setup):
 @pytest.mark.parametrize("changes, message", [
     ({"username": "erik"}, "Användarnamn: erik finns redan"),
     ({"email": "sofia.demosjukhuset.se"}, "E-post: \"sofia.demosjukhuset.se\" är inte en giltig e-postadress"),
-    ({"password": "kort"}, "Lösenord: Lösenordet måste ha minst 8 tecken"),
+    ({"password": "kort"}, "Första lösenord: måste ha minst 8 tecken"),
+    ({"email": "  "}, "E-post: måste fyllas i"),
     ({"role": "chef"}, "Roll: okänd roll \"chef\""),
     ({"username": "å ä"}, "Användarnamn: 2–64 tecken"),
     ({"clinics": []}, "Kliniker: rollen Strålsäkerhetssamordnare måste kopplas till minst en klinik"),
@@ -117,3 +118,15 @@ def test_logout_revokes_cookies_issued_before_it(session, setup):
     assert not auth.cookie_accepted(account(), issued_before, expiry_days=1)
     assert auth.cookie_accepted(account(), issued_after, expiry_days=1)
     assert not auth.cookie_accepted(None, issued_after, expiry_days=1)  # deactivated or removed
+
+
+def test_change_password_lists_every_problem_and_refuses_the_same_password(session, setup):
+    erik = actor_of(setup["erik"], [setup["rtg"]])
+    with pytest.raises(InvalidInput) as refused:
+        user_service.change_own_password(session, actor=erik, current_password="", new_password="",
+                                         repeated="x", now=NOW)
+    assert refused.value.problems == ["Nuvarande lösenord: måste fyllas i.", "Nytt lösenord: måste fyllas i.",
+                                      "Upprepa nytt lösenord: stämmer inte med det nya lösenordet."]
+    with pytest.raises(InvalidInput, match="måste skilja sig från det nuvarande"):
+        user_service.change_own_password(session, actor=erik, current_password=PASSWORD, new_password=PASSWORD,
+                                         repeated=PASSWORD, now=NOW)

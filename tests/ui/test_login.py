@@ -65,3 +65,21 @@ def test_logout_returns_to_the_login_form(demo_env):
     assert at.session_state["authentication_status"] is None
     assert [t.label for t in at.text_input] == ["Användarnamn", "Lösenord"]
     assert "Röntgenkliniken" not in visible_text(at)
+
+
+def test_a_user_deactivated_while_logged_in_is_told_why(demo_env):
+    from sqlmodel import Session, select
+
+    from core import db
+    from core.models import User
+    at = open_page(logged_in("nils"), "pages/oversikt.py")
+    assert at.title[0].value == "Översikt"
+    with Session(db.make_engine(demo_env)) as s:
+        nils = s.exec(select(User).where(User.username == "nils")).one()
+        nils.active = False
+        s.add(nils)
+        s.commit()
+    at.run()
+    assert "Ditt konto är inaktiverat" in at.warning[0].value
+    assert [t.label for t in at.text_input] == ["Användarnamn", "Lösenord"]
+    assert "nils" not in list(at.dataframe[0].value["Användarnamn"])  # the demo box lists active accounts

@@ -33,21 +33,22 @@ def test_clinic_users_see_only_their_own_clinics(demo_env):
 
 def test_add_clinic_through_the_form(demo_env):
     at = open_page(logged_in("strateg"), "pages/kliniker.py")
-    at.text_input(key="add_code").input("tand")
-    at.text_input(key="add_name").input("Tandvårdskliniken")
-    at.multiselect(key="add_modalities").select("dental")
+    at.text_input(key="add_0_code").input("tand")
+    at.text_input(key="add_0_name").input("Tandvårdskliniken")
+    at.get("button_group")[0].set_value(["dental"])
     _form_button(at, "Lägg till klinik").click().run()
     assert "Kliniken TAND (Tandvårdskliniken) är tillagd." in visible_text(at)
     assert "TAND" in list(at.dataframe[0].value["Klinikkod"])
+    assert at.text_input(key="add_1_code").value == ""  # the form is empty for the next clinic
 
 
 def test_duplicate_clinic_is_refused_and_what_was_typed_stays(demo_env):
     at = open_page(logged_in("admin"), "pages/kliniker.py")
-    at.text_input(key="add_code").input("RTG")
-    at.text_input(key="add_name").input("Andra röntgen")
+    at.text_input(key="add_0_code").input("RTG")
+    at.text_input(key="add_0_name").input("Andra röntgen")
     _form_button(at, "Lägg till klinik").click().run()
     assert "Klinikkod: RTG finns redan." in at.error[0].value
-    assert at.text_input(key="add_name").value == "Andra röntgen"
+    assert at.text_input(key="add_0_name").value == "Andra röntgen"
     with Session(db.make_engine(demo_env)) as s:
         assert len(s.exec(select(Clinic)).all()) == 5
 
@@ -66,11 +67,11 @@ def test_edit_clinic_key_people(demo_env):
 
 def test_admin_adds_a_user_and_a_bad_email_is_refused(demo_env):
     at = open_page(logged_in("admin"), "pages/anvandare.py")
-    at.text_input(key="add_username").input("sofia")
-    at.text_input(key="add_name").input("Sofia Åkesson")
-    at.text_input(key="add_email").input("sofia(at)demosjukhuset.se")
-    at.text_input(key="add_password").input("strålning-2026")
-    at.selectbox(key="add_role").select("samordnare")
+    at.text_input(key="add_0_username").input("sofia")
+    at.text_input(key="add_0_name").input("Sofia Åkesson")
+    at.text_input(key="add_0_email").input("sofia(at)demosjukhuset.se")
+    at.text_input(key="add_0_password").input("strålning-2026")
+    at.selectbox(key="add_0_role").select("samordnare")
     _form_button(at, "Lägg till användare").click().run()
     errors = at.error[0].value
     assert "E-post:" in errors and "Kliniker: rollen Strålsäkerhetssamordnare" in errors
@@ -78,8 +79,8 @@ def test_admin_adds_a_user_and_a_bad_email_is_refused(demo_env):
     with Session(engine) as s:
         assert s.exec(select(User).where(User.username == "sofia")).first() is None
         nm = s.exec(select(Clinic).where(Clinic.code == "NM")).one()
-    at.text_input(key="add_email").input("sofia@demosjukhuset.se")
-    at.multiselect(key="add_clinics").select(nm.id)
+    at.text_input(key="add_0_email").input("sofia@demosjukhuset.se")
+    at.multiselect(key="add_0_clinics").select(nm.id)
     _form_button(at, "Lägg till användare").click().run()
     assert "Användaren sofia är tillagd." in visible_text(at)
     with Session(engine) as s:
