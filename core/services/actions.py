@@ -1,0 +1,195 @@
+"""Åtgärder (handlingsplanen): decide actions at a review, follow them up, update them between meetings."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.enums import ActionStatus, Priority
+from core.errors import InvalidInput
+from core.models import Action, Finding, FindingDecision, FollowUp, Review, User
+from core.permissions import Actor, Permission, can, require, visible_clinic_ids
+from core.services import audit
+from core.services.common import claim_version, get_or_fail
+from core.services.reviews import editable_review
+from core.validation import validated
+
+CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
+LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart senast", "priority": "Prioritet",
+          "description": "Beskrivning", "finding_id": "Brist"}
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    """Tell whether an action is late: still open after its due date (computed, never stored)."""
+    return action.status not in CLOSED and action.due_date < today
+
+
+class ActionCreate(BaseModel):
+    """A decided action as the meeting states it: what, who, when, how urgent, and what it answers."""
+
+    title: str
+    description: str | None = None
+    owner_id: int | None = None
+    owner_name: str | None = None
+    owner_role: str | None = None
+    due_date: date | None = Field(default=None, validate_default=True)
+    priority: str = Priority.MEDIUM.value
+    finding_id: int | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        if not (v or "").strip():
+            raise ValueError("måste fyllas i (vad ska göras?).")
+        return v.strip()
+
+    @field_validator("due_date")
+    @classmethod
+    def _due(cls, v: date | None) -> date:
+        if v is None:
+            raise ValueError("måste fyllas i (ÅÅÅÅ-MM-DD).")
+        return v
+
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: str) -> str:
+        if v not in {p.value for p in Priority}:
+            raise ValueError("välj Hög, Medel eller Låg.")
+        return v
+
+
+def _owner(session: Session, fields: ActionCreate) -> tuple[int | None, str, str | None]:
+    """Return the owner as (user id, name, role): a portal user, or a typed name and role."""
+    if fields.owner_id:
+        user = get_or_fail(session, User, fields.owner_id)
+        return user.id, user.name, fields.owner_role
+    name = (fields.owner_name or "").strip()
+    if not name:
+        raise InvalidInput(["Ansvarig: välj en användare eller skriv namn och roll."])
+    return None, name, (fields.owner_role or "").strip() or None
+
+
+def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict, now: datetime) -> Action:
+    """Record an action decided at the review, numbered in decision order."""
+    review = editable_review(session, actor, review_id)
+    require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
+    fields = validated(ActionCreate, data, LABELS)
+    owner_id, owner_name, owner_role = _owner(session, fields)
+    number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review.id)).one() or 0) + 1
+    action = Action(clinic_id=review.clinic_id, review_id=review.id, number=number, title=fields.title,
+                    description=(fields.description or "").strip() or None, finding_id=fields.finding_id,
+                    owner_id=owner_id, owner_name=owner_name, owner_role=owner_role, due_date=fields.due_date,
+                    priority=fields.priority, created_at=now, updated_at=now)
+    session.add(action)
+    session.flush()
+    audit.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="create",
+                 new=audit.snapshot(action), clinic_id=review.clinic_id, review_id=review.id)
+    return action
+
+
+def decide_no_action(session: Session, *, actor: Actor, review_id: int, finding_id: int, reason: str,
+                     now: datetime) -> FindingDecision:
+    """Record that the meeting decided no action on a finding, and why."""
+    review = editable_review(session, actor, review_id)
+    require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
+    if not (reason or "").strip():
+        raise InvalidInput(["Motivering: skriv varför ingen åtgärd behövs."])
+    get_or_fail(session, Finding, finding_id)
+    decision = FindingDecision(review_id=review.id, finding_id=finding_id, no_action_reason=reason.strip(),
+                               decided_at=now, decided_by_id=actor.user_id)
+    session.add(decision)
+    session.flush()
+    audit.record(session, actor=actor, now=now, entity="FindingDecision", entity_id=decision.id,
+                 operation="create", new=audit.snapshot(decision), clinic_id=review.clinic_id, review_id=review.id)
+    return decision
+
+
+def _may_update(actor: Actor, action: Action) -> None:
+    """Let the owner, or whoever follows up the clinic's actions, change an action."""
+    if action.owner_id is None or action.owner_id != actor.user_id:
+        require(actor, Permission.FOLLOW_UP_ACTIONS, action.clinic_id)
+
+
+def _apply_status(action: Action, status: str, comment: str | None, reason: str | None, today: date) -> None:
+    """Set status and comment; cancelling needs a reason, done records the date."""
+    if status not in {s.value for s in ActionStatus}:
+        raise InvalidInput([f"Status: okänt värde \"{status}\"."])
+    if status == ActionStatus.CANCELLED and not (reason or "").strip():
+        raise InvalidInput(["Skäl: en avskriven åtgärd behöver ett skäl."])
+    action.status = status
+    action.status_comment = (comment or "").strip() or action.status_comment
+    action.cancel_reason = (reason or "").strip() or None if status == ActionStatus.CANCELLED else None
+    action.done_on = (action.done_on or today) if status == ActionStatus.DONE else None
+
+
+def update_action(session: Session, *, actor: Actor, action_id: int, status: str, comment: str | None = None,
+                  cancel_reason: str | None = None, expected_version: int, today: date, now: datetime) -> Action:
+    """Update an action's status between meetings (owner or follow-up role); stale forms are refused."""
+    action = get_or_fail(session, Action, action_id)
+    _may_update(actor, action)
+    old = audit.snapshot(action)
+    claim_version(session, Action, action_id, expected_version)
+    _apply_status(action, status, comment, cancel_reason, today)
+    action.updated_at = now
+    session.add(action)
+    before, after = audit.changed(old, audit.snapshot(action))
+    audit.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
+                 old=before, new=after, clinic_id=action.clinic_id)
+    return action
+
+
+def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, status: str, comment: str | None,
+                     cancel_reason: str | None = None, today: date, now: datetime) -> FollowUp:
+    """Record at the meeting an earlier action's status and comment; the action takes the same status."""
+    follow_up = get_or_fail(session, FollowUp, follow_up_id)
+    review = editable_review(session, actor, follow_up.review_id)
+    action = get_or_fail(session, Action, follow_up.action_id)
+    old = audit.snapshot(action)
+    _apply_status(action, status, comment, cancel_reason, today)
+    action.updated_at, action.version = now, action.version + 1
+    follow_up.status, follow_up.comment = status, (comment or "").strip() or None
+    follow_up.recorded_at, follow_up.recorded_by_id = now, actor.user_id
+    session.add_all([action, follow_up])
+    before, after = audit.changed(old, audit.snapshot(action))
+    audit.record(session, actor=actor, now=now, entity="FollowUp", entity_id=follow_up.id, operation="update",
+                 old=before, new={**after, "uppföljning": status}, clinic_id=review.clinic_id, review_id=review.id)
+    return follow_up
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action with what a list shows beside it."""
+
+    action: Action
+    review_year: int
+    overdue: bool
+    finding_code: str | None
+
+
+def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: list[int] | None = None,
+                 year: int | None = None, statuses: list[str] | None = None, owner_id: int | None = None,
+                 overdue_only: bool = False) -> list[ActionRow]:
+    """Return the actions of the actor's clinics, filtered, due date first."""
+    query = (select(Action, Review.year, Finding.code).join(Review, Review.id == Action.review_id)
+             .join(Finding, Finding.id == Action.finding_id, isouter=True)
+             .order_by(Action.due_date, Action.number))
+    visible = visible_clinic_ids(actor)
+    if visible is not None:
+        query = query.where(col(Action.clinic_id).in_(visible))
+    if clinic_ids:
+        query = query.where(col(Action.clinic_id).in_(clinic_ids))
+    if year:
+        query = query.where(Review.year == year)
+    if statuses:
+        query = query.where(col(Action.status).in_(statuses))
+    if owner_id:
+        query = query.where(Action.owner_id == owner_id)
+    if overdue_only:
+        query = query.where(col(Action.status).notin_(CLOSED), Action.due_date < today)
+    return [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
+
+
+def may_update(actor: Actor, action: Action) -> bool:
+    """Tell whether the actor may change the action (for showing the form)."""
+    return action.owner_id == actor.user_id or can(actor, Permission.FOLLOW_UP_ACTIONS, action.clinic_id)

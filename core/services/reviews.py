@@ -1,0 +1,273 @@
+"""Klinikens genomgång: create a review, its invitation list and agenda, and run it § by §."""
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, field_validator
+from sqlmodel import Session, col, select
+
+from core.config import PROJECT_DIR
+from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
+from core.errors import InvalidInput, UserError
+from core.models import Action, AgendaItem, Attendance, Clinic, FollowUp, Review, User, UserClinic
+from core.permissions import Actor, Permission, require
+from core.services import audit
+from core.services.annual_reports import get_report
+from core.services.common import claim_version, get_or_fail
+from core.validation import validated
+
+AGENDA_TEMPLATE = PROJECT_DIR / "templates" / "dagordning.yaml"
+# The routine (seed 003) names who is invited; each must be present or have a stand-in.
+REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
+                  MeetingRole.PHYSICIST, MeetingRole.RADIOLOGY_LEAD, MeetingRole.FIRST_LINE_MANAGER)
+CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDINATOR: "coordinator_name",
+                 MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
+                 MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}
+ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
+OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
+TIME_FIELDS = {"start_time": "Starttid", "end_time": "Sluttid"}
+
+
+class ReviewDetails(BaseModel):
+    """When and where the review is held, and who chairs and keeps the minutes."""
+
+    meeting_date: date | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    location: str | None = None
+    video_link: str | None = None
+    chair_id: int | None = None
+    secretary_id: int | None = None
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _time(cls, v: str | None) -> str | None:
+        v = (v or "").strip()
+        if not v:
+            return None
+        hours, _, minutes = v.replace(".", ":").partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
+            raise ValueError(f"\"{v}\" är inte en tid (TT:MM, t.ex. 13:00).")
+        return f"{int(hours):02d}:{minutes}"
+
+    @field_validator("location", "video_link")
+    @classmethod
+    def _optional(cls, v: str | None) -> str | None:
+        return (v or "").strip() or None
+
+
+LABELS = {"meeting_date": "Datum", "start_time": "Starttid", "end_time": "Sluttid", "location": "Plats",
+          "video_link": "Videolänk", "chair_id": "Ordförande", "secretary_id": "Protokollförare"}
+
+
+def ensure_editable(review: Review) -> None:
+    """Refuse changes to minutes under justering or approved (justerade): those are read-only."""
+    if review.status == ReviewStatus.APPROVED:
+        raise UserError(f"Protokollet för genomgången {review.year} är justerat och kan inte ändras. "
+                        "Ordföranden kan återöppna det med en motivering.")
+    if review.status == ReviewStatus.APPROVAL:
+        raise UserError("Protokollet är under justering och kan inte ändras. Ta tillbaka det till mötet för att "
+                        "rätta (de godkännanden som getts nollställs).")
+
+
+def get_review(session: Session, *, actor: Actor, review_id: int) -> Review:
+    """Return a review the actor may see."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    return review
+
+
+def find_review(session: Session, *, actor: Actor, clinic_id: int, year: int) -> Review | None:
+    """Return the clinic's review held in the year, if any."""
+    require(actor, Permission.VIEW_CLINIC, clinic_id)
+    return session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
+
+
+def _agenda(review_id: int) -> list[AgendaItem]:
+    """Number the agenda template's items for a new review."""
+    items = yaml.safe_load(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8"))["items"]
+    return [AgendaItem(review_id=review_id, number=i, title=item["title"], kind=item.get("kind", "other"))
+            for i, item in enumerate(items, start=1)]
+
+
+def _role_of(user: User) -> MeetingRole:
+    """Guess a clinic user's meeting role from the portal role (the coordinator may edit it)."""
+    return {Role.VERKSAMHETSCHEF: MeetingRole.HEAD_OF_DEPARTMENT,
+            Role.SAMORDNARE: MeetingRole.COORDINATOR}.get(Role(user.role), MeetingRole.OTHER)
+
+
+def _invitations(session: Session, review: Review, clinic: Clinic) -> list[Attendance]:
+    """Pre-fill the invitation list: the routine's roles from the clinic's key people and its users."""
+    users = session.exec(select(User).join(UserClinic, UserClinic.user_id == User.id)
+                         .where(UserClinic.clinic_id == clinic.id, User.active == True)).all()  # noqa: E712
+    by_name = {u.name.casefold(): u for u in users}
+    rows, named = [], set()
+    for role in REQUIRED_ROLES:
+        name = getattr(clinic, CLINIC_PEOPLE[role], None) if role in CLINIC_PEOPLE else None
+        user = by_name.get((name or "").casefold())
+        rows.append(Attendance(review_id=review.id, user_id=user.id if user else None, name=name or "",
+                               meeting_role=role.value, email=user.email if user else None))
+        named.add((name or "").casefold())
+    for user in users:
+        if user.name.casefold() not in named and Role(user.role) != Role.LASARE:
+            rows.append(Attendance(review_id=review.id, user_id=user.id, name=user.name,
+                                   meeting_role=_role_of(user).value, email=user.email))
+    return rows
+
+
+def _carry_over(session: Session, review: Review) -> list[FollowUp]:
+    """Bring every open action of the clinic from earlier reviews, and those done since, into follow-up."""
+    earlier = session.exec(select(Review).where(Review.clinic_id == review.clinic_id, Review.year < review.year)
+                           .order_by(col(Review.year).desc())).first()
+    since = earlier.meeting_date if earlier and earlier.meeting_date else date.min
+    actions = session.exec(select(Action).join(Review, Review.id == Action.review_id).where(
+        Action.clinic_id == review.clinic_id, Review.year < review.year)).all()
+    return [FollowUp(review_id=review.id, action_id=a.id) for a in actions
+            if a.status in OPEN or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
+
+
+def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, data: dict,
+                  now: datetime) -> Review:
+    """Create the clinic's review for a meeting year, with invitations, agenda and follow-up."""
+    require(actor, Permission.PREPARE_REVIEW, clinic_id)
+    details = validated(ReviewDetails, data, LABELS)
+    clinic = get_or_fail(session, Clinic, clinic_id)
+    if session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first():
+        raise InvalidInput([f"År: {clinic.code} har redan en genomgång {year}."])
+    report = get_report(session, year - 1)
+    review = Review(clinic_id=clinic_id, year=year, annual_report_id=report.id if report else None,
+                    protocol_number=f"{year}-{clinic.code}", created_at=now, created_by_id=actor.user_id,
+                    **details.model_dump())
+    session.add(review)
+    session.flush()
+    session.add_all(_agenda(review.id) + _invitations(session, review, clinic) + _carry_over(session, review))
+    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="create",
+                 new=audit.snapshot(review), clinic_id=clinic_id, review_id=review.id)
+    return review
+
+
+def update_review(session: Session, *, actor: Actor, review_id: int, data: dict, expected_version: int,
+                  now: datetime) -> Review:
+    """Change date, time, place, chair or minute-taker; refused on approved minutes or a stale form."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
+    ensure_editable(review)
+    details = validated(ReviewDetails, data, LABELS)
+    old = audit.snapshot(review)
+    claim_version(session, Review, review_id, expected_version)
+    for key, value in details.model_dump().items():
+        setattr(review, key, value)
+    session.add(review)
+    _log_change(session, actor, now, review, old)
+    return review
+
+
+def _log_change(session: Session, actor: Actor, now: datetime, review: Review, old: dict) -> None:
+    """Write what changed on a review to the audit log."""
+    before, after = audit.changed(old, audit.snapshot(review))
+    if after:
+        audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="update",
+                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
+
+
+def set_status(session: Session, *, actor: Actor, review_id: int, status: ReviewStatus, now: datetime) -> Review:
+    """Move a review between preparation, called and meeting (justering has its own rules)."""
+    if status not in (ReviewStatus.PREPARATION, ReviewStatus.CALLED, ReviewStatus.MEETING):
+        raise UserError("Justering sker genom att skicka protokollet till justering.")
+    review = editable_review(session, actor, review_id)
+    old = audit.snapshot(review)
+    review.status = status.value
+    review.version += 1
+    session.add(review)
+    _log_change(session, actor, now, review, old)
+    return review
+
+
+def attendance(session: Session, review_id: int) -> list[Attendance]:
+    """Return the invitation list in the routine's role order."""
+    order = {r.value: i for i, r in enumerate(MeetingRole)}
+    rows = session.exec(select(Attendance).where(Attendance.review_id == review_id)).all()
+    return sorted(rows, key=lambda a: (order.get(a.meeting_role, 99), a.name))
+
+
+def missing_roles(session: Session, review_id: int) -> list[MeetingRole]:
+    """Return the required roles with nobody present (or standing in)."""
+    present = {a.meeting_role for a in attendance(session, review_id) if a.status in ATTENDED}
+    return [role for role in REQUIRED_ROLES if role.value not in present]
+
+
+def agenda(session: Session, review_id: int) -> list[AgendaItem]:
+    """Return the agenda in § order."""
+    return list(session.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)))
+
+
+def editable_review(session: Session, actor: Actor, review_id: int) -> Review:
+    """Return the review for a change by someone who may run it, refusing approved minutes."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
+    ensure_editable(review)
+    return review
+
+
+def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,
+                 user_id: int | None = None, email: str | None = None, now: datetime) -> Attendance:
+    """Invite someone more (or fill a role), by user or by typed name."""
+    review = editable_review(session, actor, review_id)
+    user = session.get(User, user_id) if user_id else None
+    name = user.name if user else (name or "").strip()
+    if not name:
+        raise InvalidInput(["Namn: måste fyllas i."])
+    if meeting_role not in {r.value for r in MeetingRole}:
+        raise InvalidInput([f"Roll: okänd mötesroll \"{meeting_role}\"."])
+    row = Attendance(review_id=review.id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
+                     email=user.email if user else (email or None))
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="create",
+                 new=audit.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
+    return row
+
+
+def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
+                    status: str | None = None, stand_in_for: str | None = None, now: datetime) -> Attendance:
+    """Record whether someone came (present, absent, stand-in), or fill in a name."""
+    row = get_or_fail(session, Attendance, attendance_id)
+    review = editable_review(session, actor, row.review_id)
+    if status is not None and status not in {s.value for s in AttendanceStatus}:
+        raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
+    if status == AttendanceStatus.STAND_IN and not (stand_in_for or name or row.name).strip():
+        raise InvalidInput(["Ersättare: skriv vem som ersätter."])
+    old = audit.snapshot(row)
+    row.name = (name if name is not None else row.name).strip()
+    row.status = status or row.status
+    row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
+    session.add(row)
+    before, after = audit.changed(old, audit.snapshot(row))
+    if after:
+        audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="update",
+                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
+    return row
+
+
+def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime) -> None:
+    """Keep a §'s notes and decisions."""
+    item = get_or_fail(session, AgendaItem, item_id)
+    review = editable_review(session, actor, item.review_id)
+    old = audit.snapshot(item)
+    item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
+    session.add(item)
+    before, after = audit.changed(old, audit.snapshot(item))
+    if after:
+        audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="update",
+                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
+
+
+def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date: date | None, now: datetime) -> None:
+    """Record the date of the next review."""
+    review = editable_review(session, actor, review_id)
+    old = audit.snapshot(review)
+    review.next_review_date = next_date
+    review.version += 1
+    session.add(review)
+    _log_change(session, actor, now, review, old)
+

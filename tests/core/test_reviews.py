@@ -1,0 +1,228 @@
+"""Klinikens genomgång: invitations, agenda, actions, follow-up next year, justering, locking."""
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
+from core.errors import Conflict, InvalidInput, UserError
+from core.models import Action, AuditEvent, FollowUp, Signature
+from core.permissions import PermissionDenied
+from core.services import actions, minutes, reviews
+from tests.factories import NOW, TODAY, actor_of, make_clinic, make_org, make_user
+
+
+@pytest.fixture
+def rtg(session):
+    """Röntgenkliniken with its key people, a verksamhetschef, a samordnare, an ombud and a stranger."""
+    org = make_org(session)
+    clinic = make_clinic(session, org, "RTG", name="Röntgenkliniken", head_name="Anna Berg",
+                         coordinator_name="Erik Lind", protection_officer_name="Nils Ek", physicist_name="Johan Sund",
+                         radiology_lead_name="Omar Haddad")
+    other = make_clinic(session, org, "NM")
+    people = {"anna": make_user(session, "anna", Role.VERKSAMHETSCHEF, [clinic], name="Anna Berg"),
+              "erik": make_user(session, "erik", Role.SAMORDNARE, [clinic], name="Erik Lind"),
+              "nils": make_user(session, "nils", Role.DELTAGARE, [clinic], name="Nils Ek"),
+              "karin": make_user(session, "karin", Role.VERKSAMHETSCHEF, [other], name="Karin Öberg")}
+    session.commit()
+    actors = {k: actor_of(u, [other] if k == "karin" else [clinic]) for k, u in people.items()}
+    return {"clinic": clinic, "users": people, **actors}
+
+
+def _review(session, rtg, year=2025, day=date(2025, 3, 12)):
+    return reviews.create_review(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, now=NOW,
+                                 data={"meeting_date": day, "start_time": "13.00", "end_time": "15:00",
+                                       "location": "Konferensrum Röntgen", "chair_id": rtg["users"]["anna"].id,
+                                       "secretary_id": rtg["users"]["erik"].id})
+
+
+def _action(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9, 30), **extra):
+    return actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
+                                 data={"title": title, "owner_id": rtg["users"]["erik"].id, "due_date": due, **extra})
+
+
+def _approve(session, rtg, review):
+    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
+                             now=NOW)
+    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
+    return minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
+
+
+def test_new_review_invites_the_routines_roles_and_numbers_the_agenda(session, rtg):
+    review = _review(session, rtg)
+    assert (review.start_time, review.protocol_number, review.status) == ("13:00", "2025-RTG", "preparation")
+    invited = {(a.meeting_role, a.name) for a in reviews.attendance(session, review.id)}
+    assert ("head_of_department", "Anna Berg") in invited and ("physicist", "Johan Sund") in invited
+    assert ("first_line_manager", "") in invited  # the role is on the list even before a name is known
+    items = reviews.agenda(session, review.id)
+    assert [i.number for i in items] == list(range(1, 11)) and items[1].title == "Val av justerare"
+
+
+def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
+    review = _review(session, rtg)
+    assert reviews.missing_roles(session, review.id) == list(reviews.REQUIRED_ROLES)
+    for row in reviews.attendance(session, review.id):
+        if row.meeting_role != MeetingRole.RADIOLOGY_LEAD:
+            reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
+                                    status=AttendanceStatus.PRESENT, now=NOW)
+    assert reviews.missing_roles(session, review.id) == [MeetingRole.RADIOLOGY_LEAD]
+    lead = next(a for a in reviews.attendance(session, review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
+    reviews.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
+                            status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW)
+    assert reviews.missing_roles(session, review.id) == []
+
+
+def test_bad_details_are_refused_by_field(session, rtg):
+    with pytest.raises(InvalidInput, match='Starttid: "25:00" är inte en tid'):
+        reviews.create_review(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025, now=NOW,
+                              data={"start_time": "25:00"})
+    _review(session, rtg)
+    with pytest.raises(InvalidInput, match="RTG har redan en genomgång 2025"):
+        _review(session, rtg)
+
+
+def test_only_the_clinics_own_roles_run_and_decide(session, rtg):
+    with pytest.raises(PermissionDenied):
+        reviews.create_review(session, actor=rtg["karin"], clinic_id=rtg["clinic"].id, year=2025, data={}, now=NOW)
+    with pytest.raises(PermissionDenied):
+        reviews.create_review(session, actor=rtg["nils"], clinic_id=rtg["clinic"].id, year=2025, data={}, now=NOW)
+    review = _review(session, rtg)
+    with pytest.raises(PermissionDenied):
+        actions.decide_action(session, actor=rtg["nils"], review_id=review.id, now=NOW,
+                              data={"title": "X", "owner_name": "Y", "due_date": TODAY})
+
+
+def test_decided_actions_need_what_who_and_when(session, rtg):
+    review = _review(session, rtg)
+    with pytest.raises(InvalidInput) as refused:
+        actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data={"title": " "})
+    assert refused.value.problems == ["Åtgärd: måste fyllas i (vad ska göras?).",
+                                      "Klart senast: måste fyllas i (ÅÅÅÅ-MM-DD)."]
+    typed = actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data={
+        "title": "Ny rutin", "owner_name": "Lisa Chef", "owner_role": "Första linjens chef", "due_date": TODAY})
+    assert (typed.number, typed.owner_id, typed.owner_role) == (1, None, "Första linjens chef")
+    assert _action(session, rtg, review).number == 2
+
+
+def test_overdue_is_computed_from_the_due_date_and_today(session, rtg):
+    action = _action(session, rtg, _review(session, rtg), due=date(2025, 9, 30))
+    assert not actions.is_overdue(action, date(2025, 9, 30))
+    assert actions.is_overdue(action, date(2025, 10, 1))
+    action.status = ActionStatus.DONE
+    assert not actions.is_overdue(action, date(2026, 1, 1))
+
+
+def test_owner_updates_status_cancel_needs_reason_done_records_the_date(session, rtg):
+    action = _action(session, rtg, _review(session, rtg))
+    with pytest.raises(PermissionDenied):
+        actions.update_action(session, actor=rtg["nils"], action_id=action.id, status="in_progress",
+                              expected_version=action.version, today=TODAY, now=NOW)
+    with pytest.raises(InvalidInput, match="behöver ett skäl"):
+        actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="cancelled",
+                              expected_version=action.version, today=TODAY, now=NOW)
+    actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="done", comment="Klart",
+                          expected_version=action.version, today=date(2025, 8, 1), now=NOW)
+    assert (action.status, action.done_on, action.status_comment) == ("done", date(2025, 8, 1), "Klart")
+
+
+def test_second_save_of_the_same_action_is_refused(session, rtg):
+    action = _action(session, rtg, _review(session, rtg))
+    opened = action.version
+    actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="in_progress",
+                          expected_version=opened, today=TODAY, now=NOW)
+    with pytest.raises(Conflict):
+        actions.update_action(session, actor=rtg["anna"], action_id=action.id, status="done",
+                              expected_version=opened, today=TODAY, now=NOW)
+    assert action.status == "in_progress"
+
+
+def test_justering_records_who_when_and_checksum_then_locks(session, rtg):
+    review = _review(session, rtg)
+    _action(session, rtg, review)
+    with pytest.raises(InvalidInput, match="välj minst en justerare"):
+        minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
+                             now=NOW)
+    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    with pytest.raises(UserError, match="inte vald"):
+        minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
+    assert review.status == ReviewStatus.APPROVAL  # the justerare has not approved yet
+    minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=1))
+    assert review.status == ReviewStatus.APPROVED and review.approved_at == NOW + timedelta(hours=1)
+    signed = minutes.signatures(session, review)
+    checksum = minutes.content_hash(minutes.minutes_content(session, review.id))
+    assert [(s.role, s.content_sha256) for s in signed] == [("chair", checksum), ("adjuster", checksum)]
+
+
+def test_approved_minutes_refuse_every_change(session, rtg):
+    review = _review(session, rtg)
+    action = _action(session, rtg, review)
+    _approve(session, rtg, review)
+    item = reviews.agenda(session, review.id)[0]
+    attempts = [
+        lambda: reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW),
+        lambda: _action(session, rtg, review, title="Sent tillägg"),
+        lambda: reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={},
+                                      expected_version=review.version, now=NOW),
+        lambda: reviews.set_next_review(session, actor=rtg["erik"], review_id=review.id, next_date=TODAY, now=NOW),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UserError, match="justerat och kan inte ändras"):
+            attempt()
+    assert session.exec(select(Action).where(Action.review_id == review.id)).all() == [action]
+
+
+def test_reopen_needs_a_reason_is_logged_bumps_the_version_and_clears_approvals(session, rtg):
+    review = _review(session, rtg)
+    _approve(session, rtg, review)
+    with pytest.raises(PermissionDenied):
+        minutes.reopen(session, actor=rtg["erik"], review_id=review.id, reason="Fel datum", now=NOW)
+    with pytest.raises(InvalidInput, match="Motivering"):
+        minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason=" ", now=NOW)
+    minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Fel datum i § 9", now=NOW)
+    assert (review.status, review.minutes_version, review.approved_at) == ("meeting", 2, None)
+    assert all(s.signed_at is None for s in minutes.signatures(session, review))
+    assert len(session.exec(select(Signature).where(Signature.signed_at != None)).all()) == 2  # noqa: E711
+    event = session.exec(select(AuditEvent).where(AuditEvent.operation == "reopen")).one()
+    assert event.new_values["motivering"] == "Fel datum i § 9"
+
+
+def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, rtg):
+    first = _review(session, rtg)
+    open_one = _action(session, rtg, first, title="Öppen åtgärd")
+    done_one = _action(session, rtg, first, title="Klar åtgärd")
+    cancelled = _action(session, rtg, first, title="Avskriven åtgärd")
+    actions.update_action(session, actor=rtg["erik"], action_id=done_one.id, status="done",
+                          expected_version=done_one.version, today=date(2025, 6, 1), now=NOW)
+    actions.update_action(session, actor=rtg["erik"], action_id=cancelled.id, status="cancelled",
+                          cancel_reason="Ersatt", expected_version=cancelled.version, today=TODAY, now=NOW)
+    _approve(session, rtg, first)
+    second = _review(session, rtg, year=2026, day=date(2026, 3, 11))
+    followed = {f.action_id: f for f in session.exec(select(FollowUp).where(FollowUp.review_id == second.id))}
+    assert set(followed) == {open_one.id, done_one.id}  # done since the last review is reported too
+    actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=followed[open_one.id].id,
+                             status="in_progress", comment="Två av tre protokoll klara", today=TODAY, now=NOW)
+    assert open_one.status == "in_progress"
+    _approve(session, rtg, second)
+    frozen = minutes.minutes_content(session, second.id)["follow_up"]
+    actions.update_action(session, actor=rtg["erik"], action_id=open_one.id, status="done",
+                          expected_version=open_one.version, today=date(2026, 5, 1), now=NOW)
+    assert minutes.minutes_content(session, second.id)["follow_up"] == frozen  # later edits never change it
+    with pytest.raises(UserError, match="justerat"):
+        actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=followed[open_one.id].id,
+                                 status="done", comment="", today=TODAY, now=NOW)
+
+
+def test_every_change_is_in_the_audit_log(session, rtg):
+    review = _review(session, rtg)
+    action = _action(session, rtg, review)
+    actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="in_progress",
+                          expected_version=action.version, today=TODAY, now=NOW)
+    events = session.exec(select(AuditEvent).where(AuditEvent.review_id == review.id)).all()
+    assert {(e.entity, e.operation) for e in events} >= {("Review", "create"), ("Action", "create")}
+    update = session.exec(select(AuditEvent).where(AuditEvent.entity == "Action",
+                                                   AuditEvent.operation == "update")).one()
+    assert (update.old_values, update.new_values, update.actor_name) == (
+        {"status": "not_started"}, {"status": "in_progress"}, "Erik Lind")
