@@ -1,0 +1,1 @@
+"""Documents the portal produces: calendar files and PDFs (kallelse now, minutes later)."""
