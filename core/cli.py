@@ -74,8 +74,8 @@ def cmd_demo(args) -> int:
     _require(engine, args, Permission.MANAGE_USERS)
     with db.session_scope(engine) as session:
         added = load_demo(session, actor=_actor(session, args), now=clock.now())
-    print(f"Demosjukhuset: {added['clinics']} kliniker, {added['users']} användare och "
-          f"{added['annual_reports']} strålskyddsbokslut tillagda.")
+    print(f"Demosjukhuset: {added['clinics']} kliniker, {added['users']} användare, "
+          f"{added['annual_reports']} strålskyddsbokslut och {added['reviews']} genomgångar tillagda.")
     return EXIT_OK
 
 

@@ -115,6 +115,9 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
 
 PAGES = {
     "overview": "Översikt",
+    "review": "Genomgång",
+    "meeting": "Möte",
+    "actions": "Åtgärder",
     "annual_report": "Strålskyddsbokslut",
     "annual_report_import": "Läs in bokslut",
     "clinics": "Kliniker",
@@ -124,6 +127,7 @@ PAGES = {
 
 GROUPS = {
     "start": "Start",
+    "review": "Årets genomgång",
     "basis": "Underlag",
     "administration": "Administration",
     "account": "Konto",

@@ -5,12 +5,13 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
+from core.demo.reviews import load_reviews
 from core.models import Organisation, User
 from core.permissions import Actor
 from core.services import clinics as clinic_service
+from core.services import users as user_service
 from core.services.annual_report_import import import_annual_report
 from core.services.annual_reports import get_report
-from core.services import users as user_service
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
 
@@ -60,6 +61,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
                                      data={**user, "clinics": ids, "password": data["password"]})
             added["users"] += 1
     added["annual_reports"] = _load_annual_reports(session, actor=actor, now=now)
+    added["reviews"] = load_reviews(session, data["reviews_2025"])
     return added
 
 

@@ -193,3 +193,40 @@ def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: lis
 def may_update(actor: Actor, action: Action) -> bool:
     """Tell whether the actor may change the action (for showing the form)."""
     return action.owner_id == actor.user_id or can(actor, Permission.FOLLOW_UP_ACTIONS, action.clinic_id)
+
+
+@dataclass(frozen=True)
+class FindingItem:
+    """A finding brought to the meeting, and what the meeting decided on it (if anything yet)."""
+
+    finding: Finding
+    actions: list[Action]
+    no_action: FindingDecision | None
+
+
+def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> list[FindingItem]:
+    """Return the clinic's and the organisation's findings from the bokslut the review is based on."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    if review.annual_report_id is None:
+        return []
+    findings = session.exec(select(Finding).where(
+        Finding.annual_report_id == review.annual_report_id,
+        (Finding.clinic_id == review.clinic_id) | (Finding.clinic_id == None))  # noqa: E711
+        .order_by(Finding.clinic_id.is_(None), Finding.code)).all()
+    decided = session.exec(select(Action).where(Action.review_id == review_id, Action.finding_id != None)).all()  # noqa: E711
+    no_action = {d.finding_id: d for d in session.exec(select(FindingDecision)
+                                                       .where(FindingDecision.review_id == review_id))}
+    return [FindingItem(f, [a for a in decided if a.finding_id == f.id], no_action.get(f.id)) for f in findings]
+
+
+def review_actions(session: Session, review_id: int) -> list[Action]:
+    """Return the actions decided at a review, in decision order."""
+    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)))
+
+
+def follow_ups(session: Session, review_id: int) -> list[tuple[FollowUp, Action, int]]:
+    """Return the review's follow-ups with their actions and the year each was decided."""
+    return list(session.exec(select(FollowUp, Action, Review.year).join(Action, Action.id == FollowUp.action_id)
+                             .join(Review, Review.id == Action.review_id)
+                             .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all())

@@ -1,7 +1,7 @@
 """The audit log: who changed what and when, with old and new values."""
 from datetime import date, datetime
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
 from core.models import AuditEvent
 from core.permissions import Actor
@@ -40,3 +40,9 @@ def record(session: Session, *, actor: Actor, now: datetime, entity: str, entity
         old_values={k: _plain(v) for k, v in (old or {}).items()} or None,
         new_values={k: _plain(v) for k, v in (new or {}).items()} or None,
     ))
+
+
+def history(session: Session, *, review_id: int) -> list[AuditEvent]:
+    """Return a review's change history, newest first."""
+    return list(session.exec(select(AuditEvent).where(AuditEvent.review_id == review_id)
+                             .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())))

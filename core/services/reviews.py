@@ -183,6 +183,14 @@ def set_status(session: Session, *, actor: Actor, review_id: int, status: Review
     return review
 
 
+def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:
+    """Return the clinic's active users, for choosing chair, minute-taker, owners and justerare."""
+    require(actor, Permission.VIEW_CLINIC, clinic_id)
+    return list(session.exec(select(User).join(UserClinic, UserClinic.user_id == User.id)
+                             .where(UserClinic.clinic_id == clinic_id, User.active == True)  # noqa: E712
+                             .order_by(User.name)))
+
+
 def attendance(session: Session, review_id: int) -> list[Attendance]:
     """Return the invitation list in the routine's role order."""
     order = {r.value: i for i, r in enumerate(MeetingRole)}

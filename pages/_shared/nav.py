@@ -26,6 +26,9 @@ class PageDef:
 ALL_PAGES = [
     PageDef("overview", "pages/oversikt.py", "start", ":material/dashboard:"),
     PageDef("clinics", "pages/kliniker.py", "start", ":material/local_hospital:"),
+    PageDef("review", "pages/genomgang.py", "review", ":material/event_note:"),
+    PageDef("meeting", "pages/mote.py", "review", ":material/co_present:"),
+    PageDef("actions", "pages/atgarder.py", "review", ":material/task_alt:"),
     PageDef("annual_report", "pages/bokslut.py", "basis", ":material/analytics:"),
     PageDef("annual_report_import", "pages/bokslut_import.py", "basis", ":material/upload_file:",
             Permission.IMPORT_ANNUAL_REPORT),

@@ -22,7 +22,7 @@ def test_backup_restore_backup_gives_the_same_content(demo_url, demo_document, t
     drop_everything(engine)
     db.upgrade(demo_url)
     counts = backup.restore(engine, first)
-    assert counts["clinic"] == 5 and counts["user"] == 7
+    assert counts["clinic"] == 5 and counts["user"] == 10 and counts["review"] == 5
     assert backup.backup(engine) == first == demo_document
     with Session(engine) as s:  # new rows after a restore get fresh ids (PostgreSQL sequences)
         s.add(Organisation(name="Nytt sjukhus", created_at=NOW))
@@ -42,8 +42,8 @@ def test_restore_refuses_a_database_with_data(demo_url, demo_document):
 def test_demo_twice_changes_nothing(session):
     first = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
     second = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
-    assert first == {"clinics": 5, "users": 7, "annual_reports": 2}
-    assert second == {"clinics": 0, "users": 0, "annual_reports": 0}
+    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 5}
+    assert second == {"clinics": 0, "users": 0, "annual_reports": 0, "reviews": 0}
     codes = session.exec(select(Clinic.code).order_by(Clinic.code)).all()
     assert codes == ["KARD", "NM", "ONK", "ORT", "RTG"]
     assert session.exec(select(Organisation.name)).all() == ["Demosjukhuset"]
@@ -61,10 +61,10 @@ def test_production_refuses_demo_accounts(engine, session):
     load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
     session.commit()
     production = Settings(env="production", cookie_key=STRONG_KEY, demo=False)
-    assert "7 aktiva demokonton" in startup_problems(engine, production)[0]
+    assert "10 aktiva demokonton" in startup_problems(engine, production)[0]
     for user in session.exec(select(User)).all():
         user.active = False
         session.add(user)
     session.commit()
     assert startup_problems(engine, production) == []
-    assert session.exec(select(func.count()).select_from(User)).one() == 7
+    assert session.exec(select(func.count()).select_from(User)).one() == 10

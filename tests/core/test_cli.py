@@ -21,9 +21,9 @@ def test_db_upgrade_and_demo_twice(database_url, monkeypatch, capsys):
     monkeypatch.setenv("STRALPORTAL_DATABASE_URL", database_url)
     assert _run(capsys, "db", "upgrade")[0] == 0
     code, out, _ = _run(capsys, "demo")
-    assert code == 0 and "5 kliniker, 7 användare och 2 strålskyddsbokslut tillagda" in out
+    assert code == 0 and "5 kliniker, 10 användare, 2 strålskyddsbokslut och 5 genomgångar tillagda" in out
     code, out, _ = _run(capsys, "demo")
-    assert code == 0 and "0 kliniker, 0 användare och 0 strålskyddsbokslut tillagda" in out
+    assert code == 0 and "0 kliniker, 0 användare, 0 strålskyddsbokslut och 0 genomgångar tillagda" in out
 
 
 def test_clinic_add_and_duplicate(demo_env, capsys):
@@ -87,7 +87,8 @@ def test_serve_refuses_production_with_default_key(demo_env, monkeypatch, capsys
 def test_deactivating_the_demo_accounts_lets_production_start_checks_pass(demo_env, monkeypatch, capsys):
     from core.config import load_settings
     from core.startup import startup_problems
-    code, out, _ = _run(capsys, "user", "deactivate", "admin", "strateg", "anna", "erik", "nils", "lena", "karin")
+    code, out, _ = _run(capsys, "user", "deactivate", "admin", "strateg", "anna", "erik", "nils", "lena", "karin",
+                        "per", "lars", "jonas")
     assert code == 0 and "Inaktiverade: admin" in out
     monkeypatch.setenv("STRALPORTAL_ENV", "production")
     monkeypatch.setenv("STRALPORTAL_COOKIE_KEY", "k" * 40)

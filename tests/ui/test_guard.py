@@ -31,7 +31,8 @@ def test_a_page_run_alone_without_app_py_also_shows_login(demo_env, page):
 def test_login_page_shows_demo_accounts_in_demo_mode(demo_env):
     at = app().run()
     demo_table = at.dataframe[0].value
-    assert list(demo_table["Användarnamn"]) == ["admin", "strateg", "anna", "erik", "nils", "lena", "karin"]
+    assert list(demo_table["Användarnamn"]) == ["admin", "strateg", "anna", "erik", "nils", "lena", "karin", "per",
+                                                 "lars", "jonas"]
     assert "demo1234" in visible_text(at)
 
 
@@ -52,9 +53,10 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
     nils = open_page(logged_in("nils"), "pages/oversikt.py")
     def label_set(at):
         return {link.label for link in at.sidebar.get("page_link")}
+    review_pages = {"Genomgång", "Möte", "Åtgärder"}
     assert label_set(admin) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Läs in bokslut", "Användare",
-                                "Mitt konto"}
-    assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto"}
+                                "Mitt konto"} | review_pages
+    assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto"} | review_pages
 
 
 def test_production_with_defaults_refuses_to_serve(demo_env, monkeypatch):

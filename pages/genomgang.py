@@ -1,0 +1,206 @@
+"""Genomgång: prepare, call, hold (in Möte), approve and archive a clinic's yearly review."""
+import pandas as pd
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import AuditOperation, MeetingRole, ReviewStatus, SignatureRole
+from core.formatting import datetime_text
+from core.glossary import PAGES
+from core.permissions import Permission, can
+from core.services import audit, invitations, minutes, reviews
+from core.services.annual_reports import get_report
+from core.services.clinics import list_clinics
+from core.services.overview import meeting_years
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.pickers import sticky_select
+from pages._shared.ui import save, show_flash
+
+STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
+STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Möte", "approval": "Justering",
+                  "approved": "Klart"}
+
+actor = guard("review")
+today = clock.today()
+with session() as s:
+    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
+    years = meeting_years(s, today=today)
+head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
+head.title(PAGES["review"])
+clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
+                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=year_box)
+show_flash()
+if clinic_id is None:
+    st.info("Du har ingen klinik att välja.")
+    st.stop()
+clinic = clinics[clinic_id]
+may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
+with session() as s:
+    review = reviews.find_review(s, actor=actor, clinic_id=clinic_id, year=year)
+    people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
+    report = get_report(s, year - 1)
+
+
+def _details_form(current=None) -> dict:
+    """Render date, time, place, chair and minute-taker fields (inside a form)."""
+    left, middle, right = st.columns(3)
+    ids = [None, *people]
+    return {
+        "meeting_date": left.date_input("Datum", value=current.meeting_date if current else None, format="YYYY-MM-DD"),
+        "start_time": middle.text_input("Starttid (TT:MM)", value=(current.start_time or "") if current else "13:00"),
+        "end_time": right.text_input("Sluttid (TT:MM)", value=(current.end_time or "") if current else "15:00"),
+        "location": left.text_input("Plats", value=(current.location or "") if current else ""),
+        "video_link": middle.text_input("Videolänk (valfri)", value=(current.video_link or "") if current else ""),
+        "chair_id": right.selectbox("Ordförande (verksamhetschef)", ids, format_func=lambda i: people.get(i, "Välj"),
+                                    index=ids.index(current.chair_id) if current and current.chair_id in ids else 0),
+        "secretary_id": left.selectbox("Protokollförare", ids, format_func=lambda i: people.get(i, "Välj"),
+                                       index=ids.index(current.secretary_id)
+                                       if current and current.secretary_id in ids else 0),
+    }
+
+
+if review is None:
+    st.subheader(f"{clinic.name}: ingen genomgång {year} ännu")
+    if report is None:
+        st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst. Genomgången kan förberedas ändå, "
+                   "men bokslutet behövs på mötet.")
+    if not may_run:
+        st.info("Strålsäkerhetssamordnaren eller verksamhetschefen skapar genomgången.")
+        st.stop()
+    with st.form("create_review"):
+        data = _details_form()
+        if st.form_submit_button("Skapa genomgången", type="primary"):
+            save(lambda s: reviews.create_review(s, actor=actor, clinic_id=clinic_id, year=year, data=data,
+                                                 now=clock.now()),
+                 f"Genomgången {year} för {clinic.code} är skapad med kallelselista, dagordning och uppföljning.")
+    st.stop()
+
+status_word = glossary.term(review.status, ReviewStatus)
+st.caption(f"Protokoll nr {review.protocol_number} · {status_word} · version {review.minutes_version} · "
+           f"underlag: strålskyddsbokslut {year - 1}" + ("" if review.annual_report_id else " (ej inläst)"))
+step = st.segmented_control("Steg", STEPS, default=STEP_OF_STATUS[review.status], key=f"step_{review.id}",
+                            label_visibility="collapsed") or STEP_OF_STATUS[review.status]
+
+
+def render_prepare() -> None:
+    """Date, time, place, chair, minute-taker, and what exists for the meeting."""
+    with session() as s:
+        follow_ups = len(minutes.minutes_content(s, review.id)["follow_up"])
+    st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
+                f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
+                f"- Kallelse: **{'skickad' if review.status != 'preparation' else 'inte skickad ännu'}**")
+    if may_run and review.status in ("preparation", "called", "meeting"):
+        with st.form(f"details_{review.id}_{review.version}"):
+            data = _details_form(review)
+            if st.form_submit_button("Spara", type="primary"):
+                save(lambda s: reviews.update_review(s, actor=actor, review_id=review.id, data=data,
+                                                     expected_version=review.version, now=clock.now()),
+                     "Uppgifterna om mötet är sparade.")
+
+
+def render_call() -> None:
+    """The invitation list, the agenda and the kallelse files."""
+    with session() as s:
+        rows = reviews.attendance(s, review.id)
+        items = reviews.agenda(s, review.id)
+    left, right = st.columns([3, 2])
+    left.markdown("**Kallade**")
+    left.dataframe(pd.DataFrame([{"Roll": glossary.term(a.meeting_role, MeetingRole), "Namn": a.name or "(saknas)",
+                                  "E-post": a.email or ""} for a in rows]), hide_index=True, width="stretch")
+    right.markdown("**Dagordning**")
+    right.markdown("\n".join(f"{i.number}. {i.title}" for i in items))
+    if may_run and review.status in ("preparation", "called", "meeting"):
+        _add_attendee_form()
+    _kallelse_downloads()
+
+
+def _add_attendee_form() -> None:
+    """Invite one more person, by user or by typed name."""
+    with st.expander("Lägg till en person i kallelsen"):
+        with st.form(f"invite_{review.id}", clear_on_submit=True):
+            left, middle, right = st.columns(3)
+            user_id = left.selectbox("Användare", [None, *people], format_func=lambda i: people.get(i, "Ingen"))
+            name = middle.text_input("…eller namn")
+            roles = glossary.options(MeetingRole)
+            role = right.selectbox("Roll", list(roles), format_func=roles.get, index=len(roles) - 1)
+            if st.form_submit_button("Lägg till"):
+                save(lambda s: reviews.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
+                                                    user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.")
+
+
+def _kallelse_downloads() -> None:
+    """Offer the kallelse as calendar file and PDF; mark the review as called."""
+    if review.meeting_date is None:
+        st.info("Bestäm datum under Förbered för att kunna skapa kallelsen.")
+        return
+    with session() as s:
+        ics, pdf = invitations.invitation_files(s, actor=actor, review_id=review.id, now=clock.now())
+    name = f"kallelse-{clinic.code}-{year}"
+    left, middle, right = st.columns(3)
+    left.download_button("Kallelse som PDF", pdf, file_name=f"{name}.pdf", mime="application/pdf",
+                         icon=":material/picture_as_pdf:")
+    middle.download_button("Kalenderfil (.ics)", ics, file_name=f"{name}.ics", mime="text/calendar",
+                           icon=":material/event:")
+    if may_run and review.status == "preparation" and right.button("Markera som kallad", type="primary"):
+        save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,
+                                          now=clock.now()), "Genomgången är markerad som kallad.")
+
+
+def render_meeting() -> None:
+    """Lead to the meeting mode."""
+    st.markdown("Mötet leds i **mötesläget**: en punkt i taget, stor text för projektorn.")
+    st.page_link("pages/mote.py", label="Öppna mötesläget", icon=":material/co_present:")
+
+
+def render_approval() -> None:
+    """Who approves, who has approved, and the approve button for the logged-in approver."""
+    with session() as s:
+        signed = minutes.signatures(s, review)
+        checksum = minutes.content_hash(minutes.minutes_content(s, review.id))
+    if not signed:
+        st.info("Justerare väljs under § Val av justerare i mötesläget.")
+    for signature in signed:
+        who = people.get(signature.user_id, "okänd")
+        state = (f"justerade {datetime_text(signature.signed_at)} (kontrollsumma {signature.content_sha256[:12]})"
+                 if signature.signed_at else "har inte justerat ännu")
+        st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {who} – {state}")
+    mine = [x for x in signed if x.user_id == actor.user_id and x.signed_at is None]
+    if review.status == "approval" and mine:
+        st.caption(f"Du justerar protokollets innehåll med kontrollsumman {checksum[:12]}.")
+        if st.button("Justera protokollet", type="primary"):
+            save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
+                 "Du har justerat protokollet.")
+    if review.status == "approval" and may_run and st.button("Ta tillbaka till mötet för rättelse"):
+        save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
+             "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
+
+
+def render_done() -> None:
+    """The approved minutes and reopening them (chair, with a reason)."""
+    if review.status != "approved":
+        st.info("Protokollet är inte justerat ännu.")
+        return
+    st.success(f"Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
+    if can(actor, Permission.APPROVE_REVIEW, clinic_id):
+        with st.expander("Återöppna protokollet"):
+            with st.form(f"reopen_{review.id}"):
+                reason = st.text_area("Motivering *", help="Syns i historiken. Justeringarna nollställs och "
+                                                           "protokollet får en ny version.")
+                if st.form_submit_button("Återöppna"):
+                    save(lambda s: minutes.reopen(s, actor=actor, review_id=review.id, reason=reason, now=clock.now()),
+                         "Protokollet är återöppnat som en ny version.")
+
+
+{"Förbered": render_prepare, "Kalla": render_call, "Möte": render_meeting, "Justering": render_approval,
+ "Klart": render_done}[step]()
+
+with st.expander("Historik (alla ändringar)"):
+    with session() as s:
+        events = audit.history(s, review_id=review.id)
+    st.dataframe(pd.DataFrame([{
+        "Tid": datetime_text(e.at), "Vem": e.actor_name, "Vad": glossary.MODELS.get(e.entity, e.entity),
+        "Ändring": glossary.term(e.operation, AuditOperation),
+        "Före": ", ".join(f"{k}: {v}" for k, v in (e.old_values or {}).items()),
+        "Efter": ", ".join(f"{k}: {v}" for k, v in (e.new_values or {}).items())} for e in events]),
+        hide_index=True, width="stretch")

@@ -1,0 +1,270 @@
+"""Möte: the review meeting on a projector, one § at a time, large text, few clicks."""
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import ActionStatus, AttendanceStatus, GoalAssessment, MeetingRole, Priority, ReviewStatus, Severity
+from core.formatting import date_text, number_text
+from core.glossary import PAGES
+from core.permissions import Permission, can
+from core.services import actions, annual_reports, minutes, reviews
+from core.services.clinics import list_clinics
+from core.services.overview import meeting_years
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.pickers import sticky_select
+from pages._shared.ui import save, show_flash
+
+LARGE = """<style>
+[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
+[data-testid="stMainBlockContainer"] label p { font-size: 1.25rem; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 2.2rem; }
+</style>"""
+
+actor = guard("meeting")
+st.html(LARGE)
+today = clock.today()
+with session() as s:
+    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
+    years = meeting_years(s, today=today)
+head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
+head.title(PAGES["meeting"])
+clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
+                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=year_box)
+show_flash()
+with session() as s:
+    review = reviews.find_review(s, actor=actor, clinic_id=clinic_id, year=year) if clinic_id else None
+if review is None:
+    st.info("Det finns ingen genomgång att hålla här. Skapa den under Genomgång.")
+    st.page_link("pages/genomgang.py", label="Till Genomgång", icon=":material/event_note:")
+    st.stop()
+clinic = clinics[clinic_id]
+may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
+may_decide = can(actor, Permission.DECIDE_ACTIONS, clinic_id)
+if review.status in (ReviewStatus.APPROVAL, ReviewStatus.APPROVED):
+    st.info(f"Mötet är avslutat: protokollet är {glossary.term(review.status, ReviewStatus).lower()}. "
+            "Se Genomgång för justering och protokoll.")
+    st.stop()
+if review.status != ReviewStatus.MEETING:
+    st.subheader(f"{clinic.name} · genomgång {year}")
+    if may_run and st.button("Starta mötet", type="primary"):
+        save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.MEETING,
+                                          now=clock.now()), "Mötet har startat.")
+    st.stop()
+
+with session() as s:
+    items = reviews.agenda(s, review.id)
+    people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
+position_key = f"meeting_item_{review.id}"
+index = min(st.session_state.get(position_key, 0), len(items) - 1)
+item = items[index]
+
+
+def _go(step: int) -> None:
+    """Move to another § (button callback: runs before the page is drawn)."""
+    st.session_state[position_key] = max(0, min(len(items) - 1, index + step))
+
+
+progress, main = st.columns([1, 3.2], gap="large")
+with progress:
+    st.progress((index + 1) / len(items), text=f"§ {item.number} av {len(items)}")
+    for i, other in enumerate(items):
+        marker = "▶ " if i == index else ""
+        st.markdown(f"{'**' if i == index else ''}{marker}§ {other.number} {other.title}{'**' if i == index else ''}")
+
+
+def render_opening() -> None:
+    """Attendance: present, absent or stand-in for each invited person; warn about missing roles."""
+    with session() as s:
+        rows = reviews.attendance(s, review.id)
+        missing = reviews.missing_roles(s, review.id)
+    if missing:
+        st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
+    statuses = glossary.options(AttendanceStatus)
+    with st.form(f"attendance_{review.id}"):
+        answers = {}
+        for row in rows:
+            left, middle, right = st.columns([2, 2.4, 1.6])
+            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), value=row.name, key=f"n_{row.id}")
+            status = middle.radio("Närvaro", list(statuses), format_func=statuses.get, horizontal=True,
+                                  index=list(statuses).index(row.status), key=f"s_{row.id}",
+                                  label_visibility="collapsed")
+            stand_in = right.text_input("Ersätter", value=row.stand_in_for or "", key=f"e_{row.id}",
+                                        label_visibility="collapsed", placeholder="ersätter vem?")
+            answers[row.id] = (name, status, stand_in)
+        if st.form_submit_button("Spara närvaro", type="primary"):
+            save(lambda s: [reviews.update_attendee(s, actor=actor, attendance_id=i, name=n, status=st_,
+                                                    stand_in_for=e, now=clock.now())
+                            for i, (n, st_, e) in answers.items()], "Närvaron är sparad.")
+
+
+def render_adjusters() -> None:
+    """Choose the justerare (the chair approves as chair)."""
+    with session() as s:
+        chosen = [x.user_id for x in minutes.signatures(s, review) if x.role == "adjuster"]
+    candidates = [i for i in people if i != review.chair_id]
+    with st.form(f"adjusters_{review.id}"):
+        picked = st.multiselect("Justerare", candidates, default=[i for i in chosen if i in candidates],
+                                format_func=people.get, placeholder="Välj en eller två")
+        if st.form_submit_button("Spara justerare", type="primary"):
+            save(lambda s: minutes.choose_adjusters(s, actor=actor, review_id=review.id, user_ids=picked,
+                                                    now=clock.now()), "Justerarna är valda.")
+
+
+def render_follow_up() -> None:
+    """Earlier actions, one at a time: record status and comment."""
+    with session() as s:
+        rows = actions.follow_ups(s, review.id)
+    if not rows:
+        st.success("Det finns inga tidigare åtgärder att följa upp.")
+        return
+    key = f"follow_up_{review.id}"
+    current = min(st.session_state.get(key, 0), len(rows) - 1)
+    follow_up, action, decided = rows[current]
+    recorded = sum(1 for f, _, _ in rows if f.status)
+    st.caption(f"Åtgärd {current + 1} av {len(rows)} · {recorded} uppföljda")
+    st.subheader(action.title)
+    st.markdown(f"Beslutad {decided} · ansvarig **{action.owner_name}** · klart senast **{date_text(action.due_date)}**"
+                f" · nu: **{glossary.term(action.status, ActionStatus)}**"
+                + (" · :red-badge[Försenad]" if actions.is_overdue(action, today) else ""))
+    if action.status_comment:
+        st.markdown(f"Senaste kommentar: *{action.status_comment}*")
+    statuses = glossary.options(ActionStatus)
+    with st.form(f"fu_{follow_up.id}"):
+        status = st.radio("Status vid mötet", list(statuses), format_func=statuses.get, horizontal=True,
+                          index=list(statuses).index(follow_up.status or action.status))
+        comment = st.text_input("Kommentar", value=follow_up.comment or "")
+        reason = st.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
+        if st.form_submit_button("Spara och visa nästa", type="primary"):
+            st.session_state[key] = (current + 1) % len(rows)
+            save(lambda s: actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=status,
+                                                    comment=comment, cancel_reason=reason, today=today,
+                                                    now=clock.now()), "Uppföljningen är sparad.")
+    left, right = st.columns(2)
+    left.button("← Föregående åtgärd", on_click=lambda: st.session_state.update({key: max(0, current - 1)}))
+    right.button("Nästa åtgärd →", on_click=lambda: st.session_state.update({key: (current + 1) % len(rows)}))
+
+
+def render_annual_report() -> None:
+    """The clinic's goals and indicators from the bokslut, compactly."""
+    if review.annual_report_id is None:
+        st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst.")
+        return
+    with session() as s:
+        view = annual_reports.report_view(s, actor=actor, year=year - 1, clinic_id=clinic_id)
+    st.markdown("**Mål**")
+    st.dataframe(pd.DataFrame([{"Mål": g.text, "Utfall": g.outcome or "", "Bedömning":
+                                glossary.term(g.assessment, GoalAssessment)} for g in view.goals]),
+                 hide_index=True, width="stretch")
+    st.markdown("**Indikatorer**")
+    st.dataframe(pd.DataFrame([{"Indikator": r.indicator.name, "Värde": number_text(r.indicator.value),
+                                "Mål": number_text(r.indicator.target), "Mot målet": "–" if r.met is None else
+                                ("Uppfyllt" if r.met else "Ej uppfyllt"), f"{year - 2}": number_text(r.previous)}
+                               for r in view.indicators]), hide_index=True, width="stretch")
+
+
+def render_self_assessment() -> None:
+    """The self-assessment (egenkontroll) of the year, when one exists."""
+    st.info(f"Ingen egenkontroll är registrerad för {clinic.code} {year}. Anteckna det som sades nedan.")
+
+
+def _action_form(key: str, finding=None) -> None:
+    """Decide an action: what, owner (user or typed name and role), due date, priority."""
+    priorities = glossary.options(Priority)
+    with st.form(key, clear_on_submit=True):
+        title = st.text_input("Åtgärd *", value=(finding.suggested_action or "") if finding else "")
+        description = st.text_area("Beskrivning", height=68)
+        left, middle, right = st.columns(3)
+        owner_id = left.selectbox("Ansvarig", [None, *people], format_func=lambda i: people.get(i, "Skriv namn →"))
+        owner_name = middle.text_input("…eller namn")
+        owner_role = right.text_input("Roll")
+        due = left.date_input("Klart senast *", value=today + timedelta(days=180), format="YYYY-MM-DD")
+        priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1)
+        if st.form_submit_button("Besluta åtgärd", type="primary"):
+            data = {"title": title, "description": description, "owner_id": owner_id, "owner_name": owner_name,
+                    "owner_role": owner_role, "due_date": due, "priority": priority,
+                    "finding_id": finding.id if finding else None}
+            save(lambda s: actions.decide_action(s, actor=actor, review_id=review.id, data=data, now=clock.now()),
+                 lambda a: f"Åtgärd {a.number} är beslutad.")
+
+
+def render_findings() -> None:
+    """Each finding: decide an action or 'ingen åtgärd' with a reason; and other actions."""
+    with session() as s:
+        found = actions.findings_for_review(s, actor=actor, review_id=review.id)
+    if not found:
+        st.info("Bokslutet har inga brister för kliniken.")
+    for entry in found:
+        f = entry.finding
+        with st.container(border=True):
+            owner = "hela organisationen" if f.clinic_id is None else clinic.code
+            st.markdown(f"**{f.code}** · {owner} · Allvarlighet **{glossary.term(f.severity, Severity).lower()}**")
+            st.markdown(f.description)
+            if entry.actions:
+                st.success("Beslutad åtgärd: " + "; ".join(f"{a.number}. {a.title} ({a.owner_name}, "
+                                                            f"{date_text(a.due_date)})" for a in entry.actions))
+            elif entry.no_action:
+                st.info(f"Ingen åtgärd: {entry.no_action.no_action_reason}")
+            elif may_decide:
+                _decide_on(f)
+    if may_decide:
+        with st.expander("Besluta en annan åtgärd"):
+            _action_form(f"other_action_{review.id}")
+
+
+def _decide_on(finding) -> None:
+    """Offer the two decisions for an undecided finding."""
+    act, none = st.tabs(["Besluta åtgärd", "Ingen åtgärd"])
+    with act:
+        _action_form(f"action_{finding.id}", finding)
+    with none:
+        with st.form(f"none_{finding.id}", clear_on_submit=True):
+            reason = st.text_input("Motivering *")
+            if st.form_submit_button("Ingen åtgärd"):
+                save(lambda s: actions.decide_no_action(s, actor=actor, review_id=review.id, finding_id=finding.id,
+                                                        reason=reason, now=clock.now()), "Beslutet är sparat.")
+
+
+def render_next_review() -> None:
+    """The date of the next review."""
+    with st.form(f"next_{review.id}"):
+        chosen = st.date_input("Nästa genomgång", value=review.next_review_date, format="YYYY-MM-DD")
+        if st.form_submit_button("Spara datum", type="primary"):
+            save(lambda s: reviews.set_next_review(s, actor=actor, review_id=review.id, next_date=chosen,
+                                                   now=clock.now()), "Datum för nästa genomgång är sparat.")
+
+
+def render_notes() -> None:
+    """Notes and decisions of the current §."""
+    with st.form(f"notes_{item.id}"):
+        notes = st.text_area("Anteckningar", value=item.notes or "", height=90)
+        decisions = st.text_area("Beslut", value=item.decisions or "", height=70)
+        if st.form_submit_button("Spara anteckningar"):
+            save(lambda s: reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions,
+                                              now=clock.now()), f"Anteckningarna för § {item.number} är sparade.")
+
+
+RENDER = {"opening": render_opening, "adjusters": render_adjusters, "follow_up": render_follow_up,
+          "annual_report": render_annual_report, "self_assessment": render_self_assessment,
+          "findings": render_findings, "next_review": render_next_review}
+
+with main:
+    st.header(f"§ {item.number} {item.title}")
+    if may_run:
+        RENDER.get(item.kind, lambda: None)()
+        render_notes()
+    back, forward = st.columns(2)
+    back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0, width="stretch")
+    forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1, width="stretch",
+                   type="primary")
+    with session() as s:
+        decided = actions.review_actions(s, review.id)
+    st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
+    for a in decided:
+        st.markdown(f"{a.number}. {a.title} – {a.owner_name}, klart senast {date_text(a.due_date)}")
+    if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering"):
+        save(lambda s: minutes.send_for_approval(s, actor=actor, review_id=review.id, now=clock.now()),
+             "Mötet är avslutat. Protokollet är skickat till justering.")
