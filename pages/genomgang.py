@@ -1,4 +1,6 @@
 """Genomgång: prepare, call, hold (in Möte), approve and archive a clinic's yearly review."""
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -42,21 +44,29 @@ with session() as s:
     report = get_report(s, year - 1)
 
 
+def _default(user_id: int | None) -> int | None:
+    """Return user_id when it is one of the clinic's people."""
+    return user_id if user_id in people else None
+
+
 def _details_form(current=None) -> dict:
-    """Render date, time, place, chair and minute-taker fields (inside a form)."""
+    """Render date, time, place, chair and minute-taker fields (inside a form); a new review gets suggestions."""
     left, middle, right = st.columns(3)
     ids = [None, *people]
+    head = next((i for i, name in people.items() if name == clinic.head_name), None)
+    chair = current.chair_id if current else head
+    secretary = current.secretary_id if current else _default(actor.user_id)
     return {
-        "meeting_date": left.date_input("Datum", value=current.meeting_date if current else None, format="YYYY-MM-DD"),
+        "meeting_date": left.date_input("Datum", value=current.meeting_date if current else max(today, date(year, 3, 15)),
+                                        format="YYYY-MM-DD"),
         "start_time": middle.text_input("Starttid (TT:MM)", value=(current.start_time or "") if current else "13:00"),
         "end_time": right.text_input("Sluttid (TT:MM)", value=(current.end_time or "") if current else "15:00"),
         "location": left.text_input("Plats", value=(current.location or "") if current else ""),
         "video_link": middle.text_input("Videolänk (valfri)", value=(current.video_link or "") if current else ""),
         "chair_id": right.selectbox("Ordförande (verksamhetschef)", ids, format_func=lambda i: people.get(i, "Välj"),
-                                    index=ids.index(current.chair_id) if current and current.chair_id in ids else 0),
+                                    index=ids.index(chair) if chair in ids else 0),
         "secretary_id": left.selectbox("Protokollförare", ids, format_func=lambda i: people.get(i, "Välj"),
-                                       index=ids.index(current.secretary_id)
-                                       if current and current.secretary_id in ids else 0),
+                                       index=ids.index(secretary) if secretary in ids else 0),
     }
 
 
@@ -65,6 +75,10 @@ if review is None:
     if report is None:
         st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst. Genomgången kan förberedas ändå, "
                    "men bokslutet behövs på mötet.")
+    else:
+        st.markdown(f"Genomgången bygger på strålskyddsbokslutet för {year - 1}. Kallelselistan fylls i med "
+                    "rutinens roller, dagordningen hämtas från mallen och alla öppna åtgärder från tidigare år "
+                    "tas med för uppföljning.")
     if not may_run:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen skapar genomgången.")
         st.stop()
@@ -158,6 +172,8 @@ def render_approval() -> None:
     with session() as s:
         signed = minutes.signatures(s, review)
         checksum = minutes.content_hash(minutes.minutes_content(s, review.id))
+    if review.status == "approved":
+        st.success(f"Alla har justerat. Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     if not signed:
         st.info("Justerare väljs under § Val av justerare i mötesläget.")
     for signature in signed:

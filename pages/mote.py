@@ -107,8 +107,8 @@ def render_adjusters() -> None:
         chosen = [x.user_id for x in minutes.signatures(s, review) if x.role == "adjuster"]
     candidates = [i for i in people if i != review.chair_id]
     with st.form(f"adjusters_{review.id}"):
-        picked = st.multiselect("Justerare", candidates, default=[i for i in chosen if i in candidates],
-                                format_func=people.get, placeholder="Välj en eller två")
+        picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi", format_func=people.get,
+                          default=[i for i in chosen if i in candidates]) or []
         if st.form_submit_button("Spara justerare", type="primary"):
             save(lambda s: minutes.choose_adjusters(s, actor=actor, review_id=review.id, user_ids=picked,
                                                     now=clock.now()), "Justerarna är valda.")

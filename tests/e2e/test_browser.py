@@ -75,7 +75,7 @@ def _settle(page) -> None:
     A person needs longer than this to type; a click during that rerun would be dropped.
     """
     page.locator("iframe[title*='cookie_manager']").first.wait_for(state="attached")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(700)
     page.wait_for_function("document.querySelector('[data-testid=stApp]')"
                            "?.getAttribute('data-test-script-state') === 'notRunning'")
 
@@ -161,3 +161,67 @@ def test_strateg_loads_a_bokslut_workbook(server, browser, tmp_path):
     page.get_by_text("Arbetsboken är godkänd").wait_for()
     page.get_by_role("button", name="Ersätt bokslutet").click()
     page.get_by_text("Strålskyddsbokslutet för 2025 är inläst.").wait_for()
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose an option in a Streamlit select box (opened again if a rerun closed it)."""
+    _settle(page)
+    for _ in range(3):
+        page.get_by_label(label).first.click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001  the list was closed by a rerun; open it again
+            continue
+        choice.click()
+        _settle(page)
+        return
+    raise AssertionError(f"{label}: {option} kunde inte väljas")
+
+
+def _click(page, name: str) -> None:
+    """Click a button once the page has settled."""
+    page.get_by_role("button", name=name, exact=True).first.click()
+
+
+def _person(browser, server: str, path: str, username: str):
+    """A person in their own browser context, logged in on a page, with the meeting year 2026 chosen."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE").new_page()
+    page.set_default_timeout(30_000)
+    _login(page, server, path, username)
+    page.get_by_label("Genomgångsår").first.wait_for()
+    _pick(page, "Genomgångsår", "2026")
+    return page
+
+
+def test_a_short_meeting_from_creation_to_approved_minutes(server, browser, tmp_path):
+    erik = _person(browser, server, "genomgang", "erik")
+    erik.get_by_text("ingen genomgång 2026 ännu").wait_for()
+    _click(erik, "Skapa genomgången")
+    erik.get_by_text("Genomgången 2026 för RTG är skapad").wait_for()
+
+    erik.goto(f"{server}/mote")
+    _pick(erik, "Genomgångsår", "2026")
+    _click(erik, "Starta mötet")
+    _heading(erik, "§ 1 Mötets öppnande och närvaro")
+    _click(erik, "Spara närvaro")
+    erik.get_by_text("Närvaron är sparad.").wait_for()
+    _click(erik, "Nästa →")
+    _heading(erik, "§ 2 Val av justerare")
+    _click(erik, "Nils Ek")
+    _click(erik, "Spara justerare")
+    erik.get_by_text("Justerarna är valda.").wait_for()
+    for number in range(3, 11):
+        _click(erik, "Nästa →")
+        erik.get_by_role("heading", name=f"§ {number} ").first.wait_for()
+    erik.screenshot(path=str(tmp_path / "mote-sista.png"), full_page=True)
+    _click(erik, "Avsluta mötet och skicka protokollet till justering")
+    erik.get_by_text("Protokollet är skickat till justering.").wait_for()
+
+    for username in ("anna", "nils"):
+        approver = _person(browser, server, "genomgang", username)
+        approver.get_by_text("Justera protokollet").first.wait_for()
+        _click(approver, "Justera protokollet")
+        approver.get_by_text("Du har justerat protokollet.").wait_for()
+    approver.get_by_text("är låst").wait_for()  # the last approval locks the minutes
+    approver.screenshot(path=str(tmp_path / "justerat.png"), full_page=True)

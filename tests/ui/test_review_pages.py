@@ -1,0 +1,69 @@
+"""Genomgång and Möte with AppTest: create next year's review, hold a short meeting, approve it."""
+from datetime import date
+
+from sqlmodel import Session, select
+
+from core import db
+from core.models import Action, FollowUp, Review
+from tests.ui.helpers import logged_in, open_page, visible_text
+
+
+def _choose(at, year: int):
+    at.selectbox(key="_widget_pick_meeting_year").select(year).run()
+    return at
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _review(url: str, year: int) -> Review:
+    with Session(db.make_engine(url)) as s:
+        return s.exec(select(Review).where(Review.year == year, Review.clinic_id == 1)).one()
+
+
+def test_demo_2025_review_is_approved_and_read_only(demo_env):
+    at = _choose(open_page(logged_in("anna"), "pages/genomgang.py"), 2025)
+    text = visible_text(at)
+    assert "Justerad" in text and "är låst" in text  # it opens on Klart
+
+
+def test_creating_2026_brings_open_actions_into_follow_up(demo_env):
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    assert "ingen genomgång 2026 ännu" in visible_text(at)
+    at.date_input[0].set_value(date(2026, 3, 11))
+    at.text_input[2].input("Konferensrum Röntgen")
+    _button(at, "Skapa genomgången").click().run()
+    assert "Genomgången 2026 för RTG är skapad" in visible_text(at)
+    review = _review(demo_env, 2026)
+    with Session(db.make_engine(demo_env)) as s:
+        followed = s.exec(select(Action.title).join(FollowUp, FollowUp.action_id == Action.id)
+                          .where(FollowUp.review_id == review.id)).all()
+    assert set(followed) == {"Optimera CT-protokoll för buk tillsammans med sjukhusfysiker",  # still open
+                             "Inför dosregistrering för genomlysning",  # still open
+                             "Revidera rutinen för berättigande och ange delegering"}  # done since 2025
+
+
+def test_meeting_page_steps_through_the_agenda_and_records_a_follow_up(demo_env):
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
+    _button(at, "Starta mötet").click().run()
+    assert at.header[0].value == "§ 1 Mötets öppnande och närvaro"
+    assert "Ingen närvarande för" in at.warning[0].value
+    for _ in range(3):
+        _button(at, "Nästa →").click().run()
+    assert at.header[0].value == "§ 4 Uppföljning av föregående års beslutade åtgärder"
+    assert "Åtgärd 1 av 3" in visible_text(at)
+    at.radio[0].set_value("done")
+    at.text_input[0].input("Alla tre protokoll klara")
+    _button(at, "Spara och visa nästa").click().run()
+    assert "Uppföljningen är sparad." in visible_text(at)
+    with Session(db.make_engine(demo_env)) as s:
+        recorded = s.exec(select(FollowUp).where(FollowUp.status == "done")).one()
+        assert recorded.comment == "Alla tre protokoll klara"
+
+
+def test_reader_cannot_run_the_meeting(demo_env):
+    at = _choose(open_page(logged_in("lena"), "pages/genomgang.py"), 2026)
+    assert "skapar genomgången" in visible_text(at) and not [b for b in at.button if b.label == "Skapa genomgången"]
