@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.glossary import PAGES
 from core.enums import Role
 from core.formatting import datetime_text
+from core.glossary import PAGES
 from core.services import clinics as clinic_service
 from core.services import users as user_service
 from core.services.auth import is_locked

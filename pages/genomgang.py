@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.enums import AuditOperation, MeetingRole, ReviewStatus, SignatureRole
+from core.enums import ActionStatus, AttendanceStatus, AuditOperation, MeetingRole, ReviewStatus, SignatureRole
 from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
@@ -167,8 +167,30 @@ def render_meeting() -> None:
     st.page_link("pages/mote.py", label="Öppna mötesläget", icon=":material/co_present:")
 
 
+def _minutes_preview() -> None:
+    """Show what the minutes say, as the approvers approve it."""
+    with session() as s:
+        content = minutes.minutes_content(s, review.id)
+    lines = ["**Närvaro:** " + "; ".join(f"{a['name'] or '–'} ({glossary.term(a['meeting_role'], MeetingRole)}, "
+                                           f"{glossary.term(a['status'], AttendanceStatus).lower()})"
+                                           for a in content["attendance"])]
+    for item in content["agenda"]:
+        lines.append(f"**§ {item['number']} {item['title']}**"
+                     + (f"  \n{item['notes']}" if item["notes"] else "")
+                     + (f"  \n*Beslut:* {item['decisions']}" if item["decisions"] else ""))
+    lines.append("**Uppföljning av tidigare åtgärder:** " + ("; ".join(
+        f"{f['title']} – {glossary.term(f['status'], ActionStatus) if f['status'] else 'ej uppföljd'}"
+        + (f" ({f['comment']})" if f["comment"] else "") for f in content["follow_up"]) or "inga"))
+    lines.append("**Beslutade åtgärder:** " + ("; ".join(
+        f"{a['number']}. {a['title']} – {a['owner_name']}, klart senast {a['due_date']}"
+        for a in content["actions"]) or "inga"))
+    with st.expander("Protokollet som justeras", expanded=review.status == "approval"):
+        st.markdown("\n\n".join(lines))
+
+
 def render_approval() -> None:
     """Who approves, who has approved, and the approve button for the logged-in approver."""
+    _minutes_preview()
     with session() as s:
         signed = minutes.signatures(s, review)
         checksum = minutes.content_hash(minutes.minutes_content(s, review.id))

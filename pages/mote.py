@@ -238,13 +238,22 @@ def render_next_review() -> None:
 
 
 def render_notes() -> None:
-    """Notes and decisions of the current §."""
-    with st.form(f"notes_{item.id}"):
-        notes = st.text_area("Anteckningar", value=item.notes or "", height=90)
-        decisions = st.text_area("Beslut", value=item.decisions or "", height=70)
+    """Notes and decisions of the current §; a save is refused if someone else saved them meanwhile."""
+    opened_key = f"notes_opened_{item.id}"
+    opened = st.session_state.setdefault(opened_key, (item.notes, item.decisions))
+
+    def _save(s) -> None:
+        reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
+                           opened_with=opened)
+        st.session_state.pop(opened_key, None)
+    with st.form(f"notes_{item.id}_{abs(hash(opened))}"):
+        notes = st.text_area("Anteckningar", value=opened[0] or "", height=90)
+        decisions = st.text_area("Beslut", value=opened[1] or "", height=70)
         if st.form_submit_button("Spara anteckningar"):
-            save(lambda s: reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions,
-                                              now=clock.now()), f"Anteckningarna för § {item.number} är sparade.")
+            save(_save, f"Anteckningarna för § {item.number} är sparade.")
+    if opened != (item.notes, item.decisions) and st.button("Hämta de senaste anteckningarna"):
+        st.session_state.pop(opened_key, None)
+        st.rerun()
 
 
 RENDER = {"opening": render_opening, "adjusters": render_adjusters, "follow_up": render_follow_up,

@@ -3,8 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.glossary import PAGES
 from core.enums import Modality, ReviewStatus
+from core.glossary import PAGES
 from core.services.clinics import the_organisation
 from core.services.overview import clinic_statuses, meeting_years
 from pages._shared.auth import guard

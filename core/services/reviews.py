@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from core.config import PROJECT_DIR
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
-from core.errors import InvalidInput, UserError
+from core.errors import Conflict, InvalidInput, UserError
 from core.models import Action, AgendaItem, Attendance, Clinic, FollowUp, Review, User, UserClinic
 from core.permissions import Actor, Permission, require
 from core.services import audit
@@ -257,10 +257,14 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
     return row
 
 
-def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime) -> None:
-    """Keep a §'s notes and decisions."""
+def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime,
+               opened_with: tuple[str | None, str | None] | None = None) -> None:
+    """Keep a §'s notes and decisions; refuse if someone else changed them since the form was opened."""
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
+    if opened_with is not None and opened_with != (item.notes, item.decisions):
+        raise Conflict(f"Anteckningarna för § {item.number} har ändrats av någon annan. Hämta de senaste "
+                       "uppgifterna; din text finns kvar i fältet så att du kan lägga till den igen.")
     old = audit.snapshot(item)
     item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
     session.add(item)

@@ -9,8 +9,15 @@ from core.models import Action, AnnualReport, Clinic, Document, Finding, Goal, I
 from core.permissions import PermissionDenied
 from core.services import annual_report_import as importer
 from core.services.auth import SYSTEM_ACTOR
-from tests.annual_report_files import (INDICATOR_HEADER, SAMPLE_2024, SAMPLE_2025, WITH_ERRORS, minimal, sample,
-                                       workbook_bytes)
+from tests.annual_report_files import (
+    INDICATOR_HEADER,
+    SAMPLE_2024,
+    SAMPLE_2025,
+    WITH_ERRORS,
+    minimal,
+    sample,
+    workbook_bytes,
+)
 from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
 
 

@@ -226,3 +226,15 @@ def test_every_change_is_in_the_audit_log(session, rtg):
                                                    AuditEvent.operation == "update")).one()
     assert (update.old_values, update.new_values, update.actor_name) == (
         {"status": "not_started"}, {"status": "in_progress"}, "Erik Lind")
+
+
+def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg):
+    review = _review(session, rtg)
+    item = reviews.agenda(session, review.id)[7]
+    opened = (item.notes, item.decisions)
+    reviews.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",
+                       now=NOW, opened_with=opened)
+    with pytest.raises(Conflict, match="ändrats av någon annan"):
+        reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Eriks anteckning", decisions="",
+                           now=NOW, opened_with=opened)
+    assert item.notes == "Annas anteckning"

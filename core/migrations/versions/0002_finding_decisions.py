@@ -6,9 +6,8 @@ Create Date: 2026-11-21 21:27:43.089872
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0002'
 down_revision: Union[str, None] = '0001'
