@@ -53,3 +53,26 @@ def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -
     labels = base.mark_text(dy=-8, fontSize=13).encode(y="Värde:Q", text="Status:N")
     target = base.mark_tick(color="#222222", thickness=2, size=44).encode(y="Målvärde:Q")
     return (bars + target + labels).properties(title=title, height=320)
+
+
+def key_indicators_chart(rows: list[dict]) -> alt.FacetChart:
+    """Small multiples of a clinic's key indicators over the years, for print (black and grey)."""
+    frame = pd.DataFrame({"Indikator": [r["name"] for r in rows], "År": [str(r["year"]) for r in rows],
+                          "Värde": [r["value"] for r in rows],
+                          "Värdetext": [number_text(r["value"]) for r in rows]})
+    base = alt.Chart(frame).encode(x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(point=alt.OverlayMarkDef(size=40, color="black"), color="black").encode(
+        y=alt.Y("Värde:Q", title=None, axis=alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=4),
+                scale=alt.Scale(zero=False)))
+    labels = base.mark_text(dy=-9, fontSize=10).encode(y="Värde:Q", text="Värdetext:N")
+    return (alt.layer(line, labels, data=frame).properties(width=150, height=90)
+            .facet(facet=alt.Facet("Indikator:N", title=None, header=alt.Header(labelFontSize=10, labelLimit=160)),
+                   columns=3).resolve_scale(y="independent"))
+
+
+def png(chart, scale: float = 2.0) -> bytes:
+    """Render a chart to PNG (for the PDF) with vl-convert, offline."""
+    import io
+    buffer = io.BytesIO()
+    chart.save(buffer, format="png", scale_factor=scale)
+    return buffer.getvalue()

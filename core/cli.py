@@ -17,7 +17,7 @@ from core.demo import load_demo
 from core.enums import Modality, Role
 from core.errors import REFUSALS, InvalidInput, UserError
 from core.permissions import Actor, Permission, require
-from core.services import annual_report_import, auth, clinics, users
+from core.services import annual_report_import, auth, clinics, minutes_document, reviews, users
 from core.startup import prepare, startup_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
@@ -185,6 +185,32 @@ def cmd_bench(args) -> int:
     return EXIT_OK
 
 
+def _review_of(session, actor: Actor, code: str, year: int):
+    """Return the review of a clinic (by code) held in a year, or refuse."""
+    clinic = clinics.find_by_code(session, code)
+    if clinic is None:
+        raise UserError(f"Okänd klinikkod: {code}.")
+    review = reviews.find_review(session, actor=actor, clinic_id=clinic.id, year=year)
+    if review is None:
+        raise UserError(f"{clinic.code} har ingen genomgång {year}.")
+    return review
+
+
+def cmd_minutes_pdf(args) -> int:
+    """Write the minutes of a clinic's review held in a year as a PDF."""
+    with Session(_migrated_engine()) as session:
+        actor = _actor(session, args)
+        review = _review_of(session, actor, args.clinic, args.year)
+        data = minutes_document.review_minutes_pdf(session, actor=actor, review_id=review.id)
+        state = "justerat" if review.status == "approved" else "utkast"
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    print(f"Protokollet ({state}, version {review.minutes_version}) är skrivet till {args.output}.")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one new JSON file (an existing file is never overwritten)."""
     engine = _migrated_engine()
@@ -300,6 +326,15 @@ def _bokslut_commands(sub) -> None:
     load.set_defaults(func=cmd_bokslut_import)
 
 
+def _minutes_commands(sub) -> None:
+    """Describe `minutes pdf`."""
+    pdf = _group(sub, "minutes", "protokoll").add_parser("pdf", help="skriv protokollet som PDF")
+    pdf.add_argument("--clinic", required=True, metavar="KOD", help="klinikkod, t.ex. RTG")
+    pdf.add_argument("--year", required=True, type=int, metavar="ÅR", help="året då genomgången hölls")
+    pdf.add_argument("-o", "--output", required=True, metavar="FIL.pdf")
+    pdf.set_defaults(func=cmd_minutes_pdf)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
     parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
@@ -310,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     _user_commands(sub)
     _clinic_commands(sub)
     _bokslut_commands(sub)
+    _minutes_commands(sub)
     return parser
 
 

@@ -9,7 +9,7 @@ from core.enums import ActionStatus, AttendanceStatus, AuditOperation, MeetingRo
 from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
-from core.services import audit, invitations, minutes, reviews
+from core.services import audit, invitations, minutes, minutes_document, reviews
 from core.services.annual_reports import get_report
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years
@@ -188,9 +188,24 @@ def _minutes_preview() -> None:
         st.markdown("\n\n".join(lines))
 
 
+def _minutes_download() -> None:
+    """Make the minutes PDF on request (it takes a moment) and offer it for download."""
+    key = f"minutes_pdf_{review.id}_{review.version}"
+    label = "Protokoll (PDF)" if review.status == "approved" else "Utkast till protokoll (PDF)"
+    if key not in st.session_state and st.button(f"Skapa {label[0].lower()}{label[1:]}", icon=":material/description:"):
+        with st.spinner("Skapar protokollet …"), session() as s:
+            st.session_state[key] = minutes_document.review_minutes_pdf(s, actor=actor, review_id=review.id)
+    if key in st.session_state:
+        suffix = "" if review.status == "approved" else "-utkast"
+        st.download_button(f"Ladda ner {label[0].lower()}{label[1:]}", st.session_state[key], mime="application/pdf",
+                           file_name=f"protokoll-{clinic.code}-{year}-v{review.minutes_version}{suffix}.pdf",
+                           icon=":material/download:", type="primary")
+
+
 def render_approval() -> None:
     """Who approves, who has approved, and the approve button for the logged-in approver."""
     _minutes_preview()
+    _minutes_download()
     with session() as s:
         signed = minutes.signatures(s, review)
         checksum = minutes.content_hash(minutes.minutes_content(s, review.id))
@@ -220,6 +235,7 @@ def render_done() -> None:
         st.info("Protokollet är inte justerat ännu.")
         return
     st.success(f"Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
+    _minutes_download()
     if can(actor, Permission.APPROVE_REVIEW, clinic_id):
         with st.expander("Återöppna protokollet"):
             with st.form(f"reopen_{review.id}"):

@@ -39,7 +39,9 @@ class PortalPdf(FPDF):
         self.cell(0, 6, f"Sida {self.page_no()} av {{nb}}", align="R")
 
     def heading(self, text: str, size: int = 13) -> None:
-        """Print a section heading."""
+        """Print a section heading, on a new page if too little room is left for what follows it."""
+        if self.will_page_break(30):
+            self.add_page()
         self.ln(2)
         self.set_font("DejaVu", "B", size)
         self.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")

@@ -5,7 +5,17 @@ import pytest
 from sqlmodel import func, select
 
 from core.errors import InvalidInput
-from core.models import Action, AnnualReport, Clinic, Document, Finding, Goal, Indicator, ReportSummary, Review
+from core.models import (
+    Action,
+    AnnualReport,
+    Clinic,
+    Document,
+    Finding,
+    Goal,
+    Indicator,
+    ReportSummary,
+    Review,
+)
 from core.permissions import PermissionDenied
 from core.services import annual_report_import as importer
 from core.services.auth import SYSTEM_ACTOR

@@ -4,53 +4,17 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
+from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus
 from core.errors import Conflict, InvalidInput, UserError
 from core.models import Action, AuditEvent, FollowUp, Signature
 from core.permissions import PermissionDenied
 from core.services import actions, minutes, reviews
-from tests.factories import NOW, TODAY, actor_of, make_clinic, make_org, make_user
-
-
-@pytest.fixture
-def rtg(session):
-    """Röntgenkliniken with its key people, a verksamhetschef, a samordnare, an ombud and a stranger."""
-    org = make_org(session)
-    clinic = make_clinic(session, org, "RTG", name="Röntgenkliniken", head_name="Anna Berg",
-                         coordinator_name="Erik Lind", protection_officer_name="Nils Ek", physicist_name="Johan Sund",
-                         radiology_lead_name="Omar Haddad")
-    other = make_clinic(session, org, "NM")
-    people = {"anna": make_user(session, "anna", Role.VERKSAMHETSCHEF, [clinic], name="Anna Berg"),
-              "erik": make_user(session, "erik", Role.SAMORDNARE, [clinic], name="Erik Lind"),
-              "nils": make_user(session, "nils", Role.DELTAGARE, [clinic], name="Nils Ek"),
-              "karin": make_user(session, "karin", Role.VERKSAMHETSCHEF, [other], name="Karin Öberg")}
-    session.commit()
-    actors = {k: actor_of(u, [other] if k == "karin" else [clinic]) for k, u in people.items()}
-    return {"clinic": clinic, "users": people, **actors}
-
-
-def _review(session, rtg, year=2025, day=date(2025, 3, 12)):
-    return reviews.create_review(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, now=NOW,
-                                 data={"meeting_date": day, "start_time": "13.00", "end_time": "15:00",
-                                       "location": "Konferensrum Röntgen", "chair_id": rtg["users"]["anna"].id,
-                                       "secretary_id": rtg["users"]["erik"].id})
-
-
-def _action(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9, 30), **extra):
-    return actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
-                                 data={"title": title, "owner_id": rtg["users"]["erik"].id, "due_date": due, **extra})
-
-
-def _approve(session, rtg, review):
-    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
-                             now=NOW)
-    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
-    return minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
+from tests.core.conftest import approve_all, decide, make_review
+from tests.factories import NOW, TODAY
 
 
 def test_new_review_invites_the_routines_roles_and_numbers_the_agenda(session, rtg):
-    review = _review(session, rtg)
+    review = make_review(session, rtg)
     assert (review.start_time, review.protocol_number, review.status) == ("13:00", "2025-RTG", "preparation")
     invited = {(a.meeting_role, a.name) for a in reviews.attendance(session, review.id)}
     assert ("head_of_department", "Anna Berg") in invited and ("physicist", "Johan Sund") in invited
@@ -60,7 +24,7 @@ def test_new_review_invites_the_routines_roles_and_numbers_the_agenda(session, r
 
 
 def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
-    review = _review(session, rtg)
+    review = make_review(session, rtg)
     assert reviews.missing_roles(session, review.id) == list(reviews.REQUIRED_ROLES)
     for row in reviews.attendance(session, review.id):
         if row.meeting_role != MeetingRole.RADIOLOGY_LEAD:
@@ -77,9 +41,9 @@ def test_bad_details_are_refused_by_field(session, rtg):
     with pytest.raises(InvalidInput, match='Starttid: "25:00" är inte en tid'):
         reviews.create_review(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025, now=NOW,
                               data={"start_time": "25:00"})
-    _review(session, rtg)
+    make_review(session, rtg)
     with pytest.raises(InvalidInput, match="RTG har redan en genomgång 2025"):
-        _review(session, rtg)
+        make_review(session, rtg)
 
 
 def test_only_the_clinics_own_roles_run_and_decide(session, rtg):
@@ -87,14 +51,14 @@ def test_only_the_clinics_own_roles_run_and_decide(session, rtg):
         reviews.create_review(session, actor=rtg["karin"], clinic_id=rtg["clinic"].id, year=2025, data={}, now=NOW)
     with pytest.raises(PermissionDenied):
         reviews.create_review(session, actor=rtg["nils"], clinic_id=rtg["clinic"].id, year=2025, data={}, now=NOW)
-    review = _review(session, rtg)
+    review = make_review(session, rtg)
     with pytest.raises(PermissionDenied):
         actions.decide_action(session, actor=rtg["nils"], review_id=review.id, now=NOW,
                               data={"title": "X", "owner_name": "Y", "due_date": TODAY})
 
 
 def test_decided_actions_need_what_who_and_when(session, rtg):
-    review = _review(session, rtg)
+    review = make_review(session, rtg)
     with pytest.raises(InvalidInput) as refused:
         actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data={"title": " "})
     assert refused.value.problems == ["Åtgärd: måste fyllas i (vad ska göras?).",
@@ -102,11 +66,11 @@ def test_decided_actions_need_what_who_and_when(session, rtg):
     typed = actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data={
         "title": "Ny rutin", "owner_name": "Lisa Chef", "owner_role": "Första linjens chef", "due_date": TODAY})
     assert (typed.number, typed.owner_id, typed.owner_role) == (1, None, "Första linjens chef")
-    assert _action(session, rtg, review).number == 2
+    assert decide(session, rtg, review).number == 2
 
 
 def test_overdue_is_computed_from_the_due_date_and_today(session, rtg):
-    action = _action(session, rtg, _review(session, rtg), due=date(2025, 9, 30))
+    action = decide(session, rtg, make_review(session, rtg), due=date(2025, 9, 30))
     assert not actions.is_overdue(action, date(2025, 9, 30))
     assert actions.is_overdue(action, date(2025, 10, 1))
     action.status = ActionStatus.DONE
@@ -114,7 +78,7 @@ def test_overdue_is_computed_from_the_due_date_and_today(session, rtg):
 
 
 def test_owner_updates_status_cancel_needs_reason_done_records_the_date(session, rtg):
-    action = _action(session, rtg, _review(session, rtg))
+    action = decide(session, rtg, make_review(session, rtg))
     with pytest.raises(PermissionDenied):
         actions.update_action(session, actor=rtg["nils"], action_id=action.id, status="in_progress",
                               expected_version=action.version, today=TODAY, now=NOW)
@@ -127,7 +91,7 @@ def test_owner_updates_status_cancel_needs_reason_done_records_the_date(session,
 
 
 def test_second_save_of_the_same_action_is_refused(session, rtg):
-    action = _action(session, rtg, _review(session, rtg))
+    action = decide(session, rtg, make_review(session, rtg))
     opened = action.version
     actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="in_progress",
                           expected_version=opened, today=TODAY, now=NOW)
@@ -138,8 +102,8 @@ def test_second_save_of_the_same_action_is_refused(session, rtg):
 
 
 def test_justering_records_who_when_and_checksum_then_locks(session, rtg):
-    review = _review(session, rtg)
-    _action(session, rtg, review)
+    review = make_review(session, rtg)
+    decide(session, rtg, review)
     with pytest.raises(InvalidInput, match="välj minst en justerare"):
         minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
@@ -157,13 +121,13 @@ def test_justering_records_who_when_and_checksum_then_locks(session, rtg):
 
 
 def test_approved_minutes_refuse_every_change(session, rtg):
-    review = _review(session, rtg)
-    action = _action(session, rtg, review)
-    _approve(session, rtg, review)
+    review = make_review(session, rtg)
+    action = decide(session, rtg, review)
+    approve_all(session, rtg, review)
     item = reviews.agenda(session, review.id)[0]
     attempts = [
         lambda: reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW),
-        lambda: _action(session, rtg, review, title="Sent tillägg"),
+        lambda: decide(session, rtg, review, title="Sent tillägg"),
         lambda: reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={},
                                       expected_version=review.version, now=NOW),
         lambda: reviews.set_next_review(session, actor=rtg["erik"], review_id=review.id, next_date=TODAY, now=NOW),
@@ -175,8 +139,8 @@ def test_approved_minutes_refuse_every_change(session, rtg):
 
 
 def test_reopen_needs_a_reason_is_logged_bumps_the_version_and_clears_approvals(session, rtg):
-    review = _review(session, rtg)
-    _approve(session, rtg, review)
+    review = make_review(session, rtg)
+    approve_all(session, rtg, review)
     with pytest.raises(PermissionDenied):
         minutes.reopen(session, actor=rtg["erik"], review_id=review.id, reason="Fel datum", now=NOW)
     with pytest.raises(InvalidInput, match="Motivering"):
@@ -190,22 +154,22 @@ def test_reopen_needs_a_reason_is_logged_bumps_the_version_and_clears_approvals(
 
 
 def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, rtg):
-    first = _review(session, rtg)
-    open_one = _action(session, rtg, first, title="Öppen åtgärd")
-    done_one = _action(session, rtg, first, title="Klar åtgärd")
-    cancelled = _action(session, rtg, first, title="Avskriven åtgärd")
+    first = make_review(session, rtg)
+    open_one = decide(session, rtg, first, title="Öppen åtgärd")
+    done_one = decide(session, rtg, first, title="Klar åtgärd")
+    cancelled = decide(session, rtg, first, title="Avskriven åtgärd")
     actions.update_action(session, actor=rtg["erik"], action_id=done_one.id, status="done",
                           expected_version=done_one.version, today=date(2025, 6, 1), now=NOW)
     actions.update_action(session, actor=rtg["erik"], action_id=cancelled.id, status="cancelled",
                           cancel_reason="Ersatt", expected_version=cancelled.version, today=TODAY, now=NOW)
-    _approve(session, rtg, first)
-    second = _review(session, rtg, year=2026, day=date(2026, 3, 11))
+    approve_all(session, rtg, first)
+    second = make_review(session, rtg, year=2026, day=date(2026, 3, 11))
     followed = {f.action_id: f for f in session.exec(select(FollowUp).where(FollowUp.review_id == second.id))}
     assert set(followed) == {open_one.id, done_one.id}  # done since the last review is reported too
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=followed[open_one.id].id,
                              status="in_progress", comment="Två av tre protokoll klara", today=TODAY, now=NOW)
     assert open_one.status == "in_progress"
-    _approve(session, rtg, second)
+    approve_all(session, rtg, second)
     frozen = minutes.minutes_content(session, second.id)["follow_up"]
     actions.update_action(session, actor=rtg["erik"], action_id=open_one.id, status="done",
                           expected_version=open_one.version, today=date(2026, 5, 1), now=NOW)
@@ -216,8 +180,8 @@ def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, 
 
 
 def test_every_change_is_in_the_audit_log(session, rtg):
-    review = _review(session, rtg)
-    action = _action(session, rtg, review)
+    review = make_review(session, rtg)
+    action = decide(session, rtg, review)
     actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="in_progress",
                           expected_version=action.version, today=TODAY, now=NOW)
     events = session.exec(select(AuditEvent).where(AuditEvent.review_id == review.id)).all()
@@ -229,7 +193,7 @@ def test_every_change_is_in_the_audit_log(session, rtg):
 
 
 def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg):
-    review = _review(session, rtg)
+    review = make_review(session, rtg)
     item = reviews.agenda(session, review.id)[7]
     opened = (item.notes, item.decisions)
     reviews.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",

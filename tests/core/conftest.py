@@ -1,0 +1,47 @@
+"""Shared review fixtures and steps for core tests: Röntgenkliniken and its people."""
+from datetime import date, timedelta
+
+import pytest
+
+from core.enums import Role
+from core.services import actions, minutes, reviews
+from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
+
+
+@pytest.fixture
+def rtg(session):
+    """Röntgenkliniken with its key people, a verksamhetschef, a samordnare, an ombud and a stranger."""
+    org = make_org(session)
+    clinic = make_clinic(session, org, "RTG", name="Röntgenkliniken", head_name="Anna Berg",
+                         coordinator_name="Erik Lind", protection_officer_name="Nils Ek", physicist_name="Johan Sund",
+                         radiology_lead_name="Omar Haddad")
+    other = make_clinic(session, org, "NM")
+    people = {"anna": make_user(session, "anna", Role.VERKSAMHETSCHEF, [clinic], name="Anna Berg"),
+              "erik": make_user(session, "erik", Role.SAMORDNARE, [clinic], name="Erik Lind"),
+              "nils": make_user(session, "nils", Role.DELTAGARE, [clinic], name="Nils Ek"),
+              "karin": make_user(session, "karin", Role.VERKSAMHETSCHEF, [other], name="Karin Öberg")}
+    session.commit()
+    actors = {k: actor_of(u, [other] if k == "karin" else [clinic]) for k, u in people.items()}
+    return {"clinic": clinic, "users": people, **actors}
+
+
+def make_review(session, rtg, year=2025, day=date(2025, 3, 12)):
+    return reviews.create_review(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, now=NOW,
+                                 data={"meeting_date": day, "start_time": "13.00", "end_time": "15:00",
+                                       "location": "Konferensrum Röntgen", "chair_id": rtg["users"]["anna"].id,
+                                       "secretary_id": rtg["users"]["erik"].id})
+
+
+def decide(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9, 30), **extra):
+    return actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
+                                 data={"title": title, "owner_id": rtg["users"]["erik"].id, "due_date": due, **extra})
+
+
+def approve_all(session, rtg, review):
+    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
+                             now=NOW)
+    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
+    return minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
+
+
