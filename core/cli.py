@@ -17,7 +17,8 @@ from core.demo import load_demo
 from core.enums import Modality, Role
 from core.errors import REFUSALS, InvalidInput, UserError
 from core.permissions import Actor, Permission, require
-from core.services import annual_report_import, auth, clinics, minutes_document, reviews, users
+from core.services import (action_export, actions, annual_report_import, auth, clinics, minutes_document,
+                           reviews, users)
 from core.startup import prepare, startup_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
@@ -211,6 +212,32 @@ def cmd_minutes_pdf(args) -> int:
     return EXIT_OK
 
 
+def cmd_actions_export(args) -> int:
+    """Write the action plan as XLSX or CSV (by the file's suffix), with the columns of spec/cli.md."""
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UserError(f"{args.output}: filen ska sluta på .xlsx eller .csv.")
+    with Session(_migrated_engine()) as session:
+        actor = _actor(session, args)
+        clinic_ids = None
+        if args.clinic:
+            clinic = clinics.find_by_code(session, args.clinic)
+            if clinic is None:
+                raise UserError(f"Okänd klinikkod: {args.clinic}.")
+            clinic_ids = [clinic.id]
+        today = clock.today()
+        listed = actions.list_actions(session, actor=actor, today=today, clinic_ids=clinic_ids, year=args.year,
+                                      statuses=list(actions.OPEN) if args.open else None)
+        rows = action_export.action_rows(session, actor=actor, today=today, rows=listed)
+    data = action_export.to_xlsx(rows) if suffix == ".xlsx" else action_export.to_csv(rows)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    print(f"Åtgärdsplanen ({len(rows)} åtgärder) är skriven till {args.output}.")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one new JSON file (an existing file is never overwritten)."""
     engine = _migrated_engine()
@@ -335,6 +362,16 @@ def _minutes_commands(sub) -> None:
     pdf.set_defaults(func=cmd_minutes_pdf)
 
 
+def _actions_commands(sub) -> None:
+    """Describe `actions export`."""
+    export = _group(sub, "actions", "åtgärder").add_parser("export", help="skriv åtgärdsplanen som XLSX eller CSV")
+    export.add_argument("--clinic", metavar="KOD", help="bara denna klinik")
+    export.add_argument("--year", type=int, metavar="ÅR", help="bara åtgärder beslutade vid genomgången detta år")
+    export.add_argument("--open", action="store_true", help="bara öppna åtgärder (ej påbörjade och pågående)")
+    export.add_argument("-o", "--output", required=True, metavar="FIL.xlsx|FIL.csv")
+    export.set_defaults(func=cmd_actions_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
     parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
@@ -346,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     _clinic_commands(sub)
     _bokslut_commands(sub)
     _minutes_commands(sub)
+    _actions_commands(sub)
     return parser
 
 

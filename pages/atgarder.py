@@ -6,13 +6,14 @@ from core import clock, glossary
 from core.enums import ActionStatus, Priority
 from core.formatting import date_text
 from core.glossary import OVERDUE, PAGES
-from core.services import actions
+from core.services import action_export, actions
 from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.ui import edit_version, forget_edit, save, show_flash
 
 STATUS_TERMS = glossary.options(ActionStatus)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 actor = guard("actions")
 st.title(PAGES["actions"])
@@ -62,6 +63,14 @@ table = pd.DataFrame([{
     for r in rows])
 st.dataframe(table.style.map(lambda v: "background-color: #f6d6d3" if OVERDUE in str(v) else "", subset=["Status"]),
              hide_index=True, width="stretch")
+
+with session() as s:
+    export_rows = action_export.action_rows(s, actor=actor, today=today, rows=rows)
+left, right, _ = st.columns([1, 1, 3])
+left.download_button("Exportera till Excel", action_export.to_xlsx(export_rows), icon=":material/table:",
+                     file_name=f"åtgärdsplan-{today.isoformat()}.xlsx", mime=XLSX_TYPE)
+right.download_button("Exportera till CSV", action_export.to_csv(export_rows), icon=":material/download:",
+                      file_name=f"åtgärdsplan-{today.isoformat()}.csv", mime="text/csv")
 
 editable = [r for r in rows if actions.may_update(actor, r.action)]
 if editable:

@@ -115,7 +115,7 @@ def minutes_pdf(doc: MinutesDocument) -> bytes:
     pdf.paragraph(f"Klinik: {doc.clinic}\nTid: {doc.when}\nPlats: {doc.place}\nUnderlag: {doc.basis}")
     _section(pdf, "Närvaro", doc.attendance, (50, 55, 30, 35), "Ingen närvaro är registrerad.")
     _agenda(pdf, doc)
-    _section(pdf, "Uppföljning av tidigare beslutade åtgärder", doc.follow_up, (8, 52, 30, 22, 22, 36),
+    _section(pdf, "Uppföljning av tidigare beslutade åtgärder", doc.follow_up, (14, 48, 28, 22, 22, 36),
              "Inga tidigare åtgärder att följa upp.")
     pdf.heading("Strålskyddsbokslutet för kliniken")
     _section(pdf, "Mål", doc.goals, (60, 22, 22, 26), "Bokslutet har inga mål för kliniken.")

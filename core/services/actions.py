@@ -16,6 +16,7 @@ from core.services.reviews import editable_review
 from core.validation import validated
 
 CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
+OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart senast", "priority": "Prioritet",
           "description": "Beskrivning", "finding_id": "Brist"}
 

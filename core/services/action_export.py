@@ -1,0 +1,73 @@
+"""The action plan as a table: XLSX for people, CSV (UTF-8 with BOM, `;`) for Swedish Excel (spec/cli.md)."""
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session, select
+
+from core import glossary
+from core.enums import ActionStatus, Priority
+from core.models import Clinic, FollowUp
+from core.permissions import Actor
+from core.services.actions import ActionRow, list_actions
+
+COLUMNS = ["Klinik", "Genomgång", "Nr", "Åtgärd", "Beskrivning", "Brist", "Ansvarig", "Klart senast", "Prioritet",
+           "Status", "Försenad", "Senast uppföljd", "Kommentar"]
+WIDTHS = [8, 11, 5, 45, 45, 12, 22, 13, 10, 12, 10, 15, 40]
+DATE_COLUMNS = {"Klart senast", "Senast uppföljd"}
+
+
+def _last_follow_ups(session: Session) -> dict[int, date]:
+    """Return action id → the date of its latest recorded follow-up."""
+    latest: dict[int, date] = {}
+    for action_id, moment in session.exec(select(FollowUp.action_id, FollowUp.recorded_at)
+                                          .where(FollowUp.recorded_at != None)):  # noqa: E711
+        latest[action_id] = max(latest.get(action_id, moment.date()), moment.date())
+    return latest
+
+
+def action_rows(session: Session, *, actor: Actor, today: date, rows: list[ActionRow] | None = None) -> list[list]:
+    """Return the plan's rows (dates as dates) in the spec's column order."""
+    rows = rows if rows is not None else list_actions(session, actor=actor, today=today)
+    codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
+    followed = _last_follow_ups(session)
+    return [[codes.get(r.action.clinic_id, ""), r.review_year, r.action.number, r.action.title,
+             r.action.description or "", r.finding_code or "", r.action.owner_name, r.action.due_date,
+             glossary.term(r.action.priority, Priority), glossary.term(r.action.status, ActionStatus),
+             "Ja" if r.overdue else "Nej", followed.get(r.action.id), r.action.status_comment or ""] for r in rows]
+
+
+def to_csv(rows: list[list]) -> bytes:
+    """Return the rows as CSV in UTF-8 with a byte-order mark and `;`, dates as ÅÅÅÅ-MM-DD."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([[v.isoformat() if isinstance(v, date) else ("" if v is None else v) for v in row]
+                      for row in rows])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[list]) -> bytes:
+    """Return the rows as a workbook: bold header, column widths, filters, real dates."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Åtgärdsplan"
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    for index, (name, width) in enumerate(zip(COLUMNS, WIDTHS), start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        sheet[f"{letter}1"].font = Font(bold=True)
+        sheet[f"{letter}1"].fill = PatternFill("solid", fgColor="DCE6F1")
+        if name in DATE_COLUMNS:
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
