@@ -17,8 +17,17 @@ from core.demo import load_demo
 from core.enums import Modality, Role
 from core.errors import REFUSALS, InvalidInput, UserError
 from core.permissions import Actor, Permission, require
-from core.services import (action_export, actions, annual_report_import, auth, clinics, minutes_document,
-                           reviews, users)
+from core.services import (
+    action_export,
+    actions,
+    annual_report_import,
+    archive,
+    auth,
+    clinics,
+    minutes_document,
+    reviews,
+    users,
+)
 from core.startup import prepare, startup_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
@@ -238,6 +247,20 @@ def cmd_actions_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_archive(args) -> int:
+    """Write the inspection-ready archive of one review as a ZIP."""
+    with Session(_migrated_engine()) as session:
+        actor = _actor(session, args)
+        review = _review_of(session, actor, args.clinic, args.year)
+        data = archive.review_archive(session, actor=actor, review_id=review.id, today=clock.today(), now=clock.now())
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    print(f"Arkivet för {args.clinic.upper()} {args.year} är skrivet till {args.output}.")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one new JSON file (an existing file is never overwritten)."""
     engine = _migrated_engine()
@@ -360,6 +383,12 @@ def _minutes_commands(sub) -> None:
     pdf.add_argument("--year", required=True, type=int, metavar="ÅR", help="året då genomgången hölls")
     pdf.add_argument("-o", "--output", required=True, metavar="FIL.pdf")
     pdf.set_defaults(func=cmd_minutes_pdf)
+    zipped = sub.add_parser("archive", help="skriv arkivet för en genomgång (ZIP med protokoll, åtgärdsplan, "
+                                            "bokslut, bilagor och manifest)")
+    zipped.add_argument("--clinic", required=True, metavar="KOD", help="klinikkod, t.ex. RTG")
+    zipped.add_argument("--year", required=True, type=int, metavar="ÅR", help="året då genomgången hölls")
+    zipped.add_argument("-o", "--output", required=True, metavar="FIL.zip")
+    zipped.set_defaults(func=cmd_archive)
 
 
 def _actions_commands(sub) -> None:

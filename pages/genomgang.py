@@ -9,7 +9,7 @@ from core.enums import ActionStatus, AttendanceStatus, AuditOperation, MeetingRo
 from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
-from core.services import audit, invitations, minutes, minutes_document, reviews
+from core.services import archive, audit, invitations, minutes, minutes_document, reviews
 from core.services.annual_reports import get_report
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years
@@ -202,6 +202,21 @@ def _minutes_download() -> None:
                            icon=":material/download:", type="primary")
 
 
+def _archive_download() -> None:
+    """Make the archive ZIP on request and offer it for download."""
+    key = f"archive_{review.id}_{review.version}"
+    if key not in st.session_state and st.button("Skapa arkivet (ZIP)", icon=":material/inventory_2:"):
+        with st.spinner("Skapar arkivet …"), session() as s:
+            st.session_state[key] = archive.review_archive(s, actor=actor, review_id=review.id, today=today,
+                                                           now=clock.now())
+    if key in st.session_state:
+        st.download_button("Ladda ner arkivet (ZIP)", st.session_state[key], mime="application/zip",
+                           file_name=f"arkiv-{clinic.code}-{year}-v{review.minutes_version}.zip",
+                           icon=":material/download:")
+        st.caption("Arkivet innehåller protokollet, åtgärdsplanen, klinikens del av bokslutet, bilagor och "
+                   "manifest.json med kontrollsumma (SHA-256) för varje fil.")
+
+
 def render_approval() -> None:
     """Who approves, who has approved, and the approve button for the logged-in approver."""
     _minutes_preview()
@@ -236,6 +251,7 @@ def render_done() -> None:
         return
     st.success(f"Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     _minutes_download()
+    _archive_download()
     if can(actor, Permission.APPROVE_REVIEW, clinic_id):
         with st.expander("Återöppna protokollet"):
             with st.form(f"reopen_{review.id}"):

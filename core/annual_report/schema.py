@@ -5,7 +5,14 @@ The reader, the template and the tests all use this one description.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.enums import Direction, FindingSource, GoalAssessment, Modality, Severity, SummaryPart
+from core.enums import (
+    Direction,
+    FindingSource,
+    GoalAssessment,
+    Modality,
+    Severity,
+    SummaryPart,
+)
 
 TEXT, NUMBER, CHOICE, CHOICES = "text", "number", "choice", "choices"
 

@@ -10,7 +10,17 @@ from core.annual_report import schema
 from core.annual_report.checks import check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
 from core.errors import InvalidInput
-from core.models import Action, AnnualReport, Clinic, Document, Finding, Goal, Indicator, Organisation, ReportSummary
+from core.models import (
+    Action,
+    AnnualReport,
+    Clinic,
+    Document,
+    Finding,
+    Goal,
+    Indicator,
+    Organisation,
+    ReportSummary,
+)
 from core.permissions import Actor, Permission, require
 from core.services import audit
 

@@ -6,8 +6,22 @@ from sqlmodel import Session, col, select
 
 from core.enums import Direction, Severity
 from core.errors import NotFound
-from core.models import AnnualReport, Clinic, Document, Finding, Goal, Indicator, ReportSummary
-from core.permissions import Actor, Permission, PermissionDenied, require, visible_clinic_ids
+from core.models import (
+    AnnualReport,
+    Clinic,
+    Document,
+    Finding,
+    Goal,
+    Indicator,
+    ReportSummary,
+)
+from core.permissions import (
+    Actor,
+    Permission,
+    PermissionDenied,
+    require,
+    visible_clinic_ids,
+)
 from core.services.clinics import the_organisation
 
 

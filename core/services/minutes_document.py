@@ -3,7 +3,15 @@ from sqlmodel import Session, select
 
 from core import charts, glossary
 from core.documents.minutes_pdf import MinutesDocument, Signer, minutes_pdf
-from core.enums import ActionStatus, AttendanceStatus, GoalAssessment, MeetingRole, Priority, Severity, SignatureRole
+from core.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    GoalAssessment,
+    MeetingRole,
+    Priority,
+    Severity,
+    SignatureRole,
+)
 from core.formatting import date_text, datetime_text, number_text
 from core.models import AnnualReport, Clinic, Finding, Indicator, Review, User
 from core.permissions import Actor

@@ -9,7 +9,16 @@ from sqlmodel import Session, col, select
 from core.config import PROJECT_DIR
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
 from core.errors import Conflict, InvalidInput, UserError
-from core.models import Action, AgendaItem, Attendance, Clinic, FollowUp, Review, User, UserClinic
+from core.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Clinic,
+    FollowUp,
+    Review,
+    User,
+    UserClinic,
+)
 from core.permissions import Actor, Permission, require
 from core.services import audit
 from core.services.annual_reports import get_report

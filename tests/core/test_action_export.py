@@ -39,3 +39,22 @@ def test_export_obeys_permissions(demo_env, tmp_path, capsys):
     assert _run(capsys, "--as-user", "karin", "actions", "export", "-o", str(path))[0] == 0
     codes = {line.split(";")[0] for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert codes == {"NM"}
+
+
+def test_archive_lists_every_file_with_its_checksum(demo_env, tmp_path, capsys):
+    import hashlib
+    import json
+    import zipfile
+    path = tmp_path / "arkiv.zip"
+    code, _, _ = _run(capsys, "archive", "--clinic", "RTG", "--year", "2025", "-o", str(path))
+    assert code == 0
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        names = {f["namn"] for f in manifest["filer"]}
+        assert names == {"protokoll-RTG-2025-v1.pdf", "åtgärdsplan-RTG.xlsx", "strålskyddsbokslut-2024-RTG.xlsx"}
+        for entry in manifest["filer"]:
+            assert hashlib.sha256(archive.read(entry["namn"])).hexdigest() == entry["sha256"]
+    assert manifest["status"] == "Justerad"
+    code, _, err = _run(capsys, "--as-user", "karin", "archive", "--clinic", "RTG", "--year", "2025", "-o",
+                        str(tmp_path / "x.zip"))
+    assert code == 2 and "behörighet" in err

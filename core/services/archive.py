@@ -1,0 +1,93 @@
+"""The inspection-ready archive of one review: minutes, action plan, bokslut extract, attachments, manifest."""
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlmodel import Session, select
+
+from core import glossary
+from core.enums import Direction, GoalAssessment, ReviewStatus, Severity, SummaryPart
+from core.formatting import datetime_text
+from core.models import Clinic, Document
+from core.permissions import Actor
+from core.services import action_export, actions, annual_reports, reviews
+from core.services.minutes_document import review_minutes_pdf
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+    """Add a sheet with a bold header."""
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+
+
+def bokslut_extract(session: Session, *, actor: Actor, year: int, clinic_id: int) -> bytes:
+    """Return the clinic's part of a bokslut (with the organisation-wide rows) as a workbook."""
+    view = annual_reports.report_view(session, actor=actor, year=year, clinic_id=clinic_id)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+
+    def owner(clinic_id: int | None) -> str:
+        return view.codes.get(clinic_id, "") if clinic_id else "Hela organisationen"
+    _sheet(workbook, "Sammanfattning", ["Gäller", "Del", "Text"],
+           [[owner(s.clinic_id), glossary.term(s.part, SummaryPart), s.text] for s in view.summaries])
+    _sheet(workbook, "Mål", ["Gäller", "Mål-ID", "Mål", "Målvärde", "Utfall", "Bedömning"],
+           [[owner(g.clinic_id), g.code, g.text, g.target, g.outcome, glossary.term(g.assessment, GoalAssessment)]
+            for g in view.goals])
+    _sheet(workbook, "Indikatorer", ["Gäller", "Indikator-ID", "Indikator", "Enhet", "Värde", "Målvärde", "Riktning",
+                                     "Föregående år"],
+           [[owner(r.indicator.clinic_id), r.indicator.code, r.indicator.name, r.indicator.unit, r.indicator.value,
+             r.indicator.target, glossary.term(r.indicator.direction, Direction), r.previous] for r in view.indicators])
+    _sheet(workbook, "Brister", ["Gäller", "Brist-ID", "Beskrivning", "Allvarlighet", "Referens"],
+           [[owner(f.clinic_id), f.code, f.description, glossary.term(f.severity, Severity), f.reference]
+            for f in view.findings])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _attachments(session: Session, actor: Actor, review) -> list[Document]:
+    """The review's own documents and the narrative bokslut it is based on."""
+    own = list(session.exec(select(Document).where(Document.review_id == review.id).order_by(Document.id)))
+    narrative = []
+    if review.annual_report_id:
+        narrative = [d for d in annual_reports.documents(session, actor=actor, report_id=review.annual_report_id)
+                     if d.kind == "narrative"]
+    return own + narrative
+
+
+def review_archive(session: Session, *, actor: Actor, review_id: int, today: date, now: datetime) -> bytes:
+    """Return the archive ZIP of a review, with manifest.json listing every file and its SHA-256."""
+    review = reviews.get_review(session, actor=actor, review_id=review_id)
+    clinic = session.get(Clinic, review.clinic_id)
+    prefix = f"{clinic.code}-{review.year}"
+    files = {f"protokoll-{prefix}-v{review.minutes_version}.pdf": review_minutes_pdf(session, actor=actor,
+                                                                                    review_id=review.id)}
+    plan = actions.list_actions(session, actor=actor, today=today, clinic_ids=[clinic.id])
+    files[f"åtgärdsplan-{clinic.code}.xlsx"] = action_export.to_xlsx(
+        action_export.action_rows(session, actor=actor, today=today, rows=plan))
+    if review.annual_report_id:
+        files[f"strålskyddsbokslut-{review.year - 1}-{clinic.code}.xlsx"] = bokslut_extract(
+            session, actor=actor, year=review.year - 1, clinic_id=clinic.id)
+    for document in _attachments(session, actor, review):
+        files[f"bilagor/{document.id}-{document.filename}"] = document.content
+    manifest = {"genomgång": f"Klinikens genomgång {review.year}, {clinic.code} – {clinic.name}",
+                "protokoll": review.protocol_number, "version": review.minutes_version,
+                "status": glossary.term(review.status, ReviewStatus),
+                "skapad": datetime_text(now), "skapad_av": actor.name,
+                "filer": [{"namn": name, "byte": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                          for name, data in files.items()]}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+
