@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from openpyxl import Workbook, load_workbook
+from sqlmodel import select
 
 from core import clock, db
 from core.annual_report import schema
@@ -102,3 +103,70 @@ def bench_import() -> dict:
 
 
 BENCHMARKS = {"import": bench_import}
+
+
+MINUTES_SIZES = {"actions": 150, "attendees": 50, "follow_ups": 40}
+
+
+def _minutes_database(folder: Path):
+    """Build a database with one large review: 150 actions, 50 attendees, 40 follow-ups, two bokslut years."""
+    from datetime import date, timedelta
+
+    from core.models import Clinic, User
+    from core.services import actions, minutes, reviews
+    url = f"sqlite:///{folder}/minutes.db"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    for year in (2024, 2025):
+        path = folder / f"bokslut-{year}.xlsx"
+        generate_workbook(path, clinics=2, indicators_per_clinic=6, goals=4, findings=10)
+        workbook = load_workbook(path)
+        workbook["Bokslut"]["B3"] = year
+        workbook.save(path)
+        with db.session_scope(engine) as session:
+            import_annual_report(session, actor=SYSTEM_ACTOR, data=path.read_bytes(), filename=path.name,
+                                 now=clock.now())
+    with db.session_scope(engine) as session:
+        clinic = session.exec(select(Clinic).where(Clinic.code == "K00")).one()
+        chair = User(username="ordf", name="Ordförande Ordsson", email="o@x.se", role="verksamhetschef",
+                     password_hash="x", created_at=clock.now())
+        session.add(chair)
+        session.flush()
+        first = reviews.create_review(session, actor=SYSTEM_ACTOR, clinic_id=clinic.id, year=2025, now=clock.now(),
+                                      data={"meeting_date": date(2025, 3, 10), "chair_id": chair.id})
+        for n in range(MINUTES_SIZES["follow_ups"]):
+            actions.decide_action(session, actor=SYSTEM_ACTOR, review_id=first.id, now=clock.now(), data={
+                "title": f"Tidigare åtgärd {n}", "owner_name": "Person Personsson", "due_date": date(2025, 9, 1)})
+        first.status = "approved"
+        second = reviews.create_review(session, actor=SYSTEM_ACTOR, clinic_id=clinic.id, year=2026, now=clock.now(),
+                                       data={"meeting_date": date(2026, 3, 10), "chair_id": chair.id})
+        for n in range(MINUTES_SIZES["attendees"] - len(reviews.attendance(session, second.id))):
+            reviews.add_attendee(session, actor=SYSTEM_ACTOR, review_id=second.id, name=f"Deltagare {n}",
+                                 meeting_role="other", now=clock.now())
+        for n in range(MINUTES_SIZES["actions"]):
+            actions.decide_action(session, actor=SYSTEM_ACTOR, review_id=second.id, now=clock.now(), data={
+                "title": f"Åtgärd {n}: " + "förbättra rutinen för strålskydd " * 3, "owner_name": "Ägare Ägaresson",
+                "owner_role": "Första linjens chef", "due_date": date(2026, 12, 31) - timedelta(days=n)})
+        minutes.content_hash(minutes.minutes_content(session, second.id))
+        return engine, second.id
+
+
+def bench_minutes() -> dict:
+    """Time the minutes PDF of a large review (chart included) and its peak memory."""
+    from core.services.minutes_document import review_minutes_pdf
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, review_id = _minutes_database(Path(tmp))
+        pages = []
+
+        def make() -> None:
+            from sqlmodel import Session
+            with Session(engine) as session:
+                pages.append(review_minutes_pdf(session, actor=SYSTEM_ACTOR, review_id=review_id))
+        make()  # the first run loads fonts and the chart renderer
+        seconds = statistics.median(_seconds(make) for _ in range(RUNS))
+        peak = _peak_mb(make)
+    return {"seconds": round(seconds, 3), "peak_mb": round(peak, 1), **MINUTES_SIZES,
+            "pdf_kb": round(len(pages[-1]) / 1024), "target": "seconds < 2 och peak_mb < 300"}
+
+
+BENCHMARKS["minutes"] = bench_minutes
