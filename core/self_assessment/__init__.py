@@ -1,0 +1,1 @@
+"""The egenkontroll (self-assessment): criteria sets, answers, scores."""

@@ -1,0 +1,163 @@
+"""Egenkontroll: criteria sets, a clinic's yearly self-assessment, its answers and results."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.errors import InvalidInput, NotFound
+from core.models import Answer, AssessmentTemplate, Clinic, Criterion, SelfAssessment
+from core.permissions import Actor, Permission, require
+from core.self_assessment.criteria import applies, parse_criteria
+from core.services import audit
+from core.services.common import get_or_fail
+
+LEVELS = {0: "Saknas", 1: "Påbörjat", 2: "Delvis uppfyllt", 3: "Huvudsakligen uppfyllt", 4: "Helt uppfyllt"}
+NOT_APPLICABLE = "Ej tillämpligt"
+GAP_BELOW = 3  # QUANUM: 3–4 conform, 0–2 do not
+
+
+def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetime) -> AssessmentTemplate:
+    """Load a new version of a criteria set; the older versions stay for the answers that used them."""
+    require(actor, Permission.MANAGE_TEMPLATES)
+    parsed, problems = parse_criteria(text)
+    if problems:
+        raise InvalidInput(problems)
+    if session.exec(select(AssessmentTemplate).where(AssessmentTemplate.name == parsed.name,
+                                                     AssessmentTemplate.version == parsed.version)).first():
+        raise InvalidInput([f"Rad 2: {parsed.name} version {parsed.version} är redan inläst; höj versionen."])
+    for older in session.exec(select(AssessmentTemplate).where(AssessmentTemplate.name == parsed.name)):
+        older.active = False
+        session.add(older)
+    template = AssessmentTemplate(name=parsed.name, version=parsed.version, source=text, loaded_at=now)
+    session.add(template)
+    session.flush()
+    session.add_all(Criterion(template_id=template.id, code=c.code, area=c.area, text=c.text,
+                              evidence_hint=c.evidence_hint, reference=c.reference, reference_verified=c.verified,
+                              modalities=c.modalities, position=c.position) for c in parsed.criteria)
+    audit.record(session, actor=actor, now=now, entity="AssessmentTemplate", entity_id=template.id,
+                 operation="create", new={"namn": parsed.name, "version": parsed.version,
+                                          "kriterier": len(parsed.criteria)})
+    return template
+
+
+def active_template(session: Session) -> AssessmentTemplate | None:
+    """Return the newest active criteria set."""
+    return session.exec(select(AssessmentTemplate).where(AssessmentTemplate.active == True)  # noqa: E712
+                        .order_by(col(AssessmentTemplate.loaded_at).desc())).first()
+
+
+def find(session: Session, *, actor: Actor, clinic_id: int, year: int) -> SelfAssessment | None:
+    """Return the clinic's self-assessment of a year, if started."""
+    require(actor, Permission.VIEW_CLINIC, clinic_id)
+    return session.exec(select(SelfAssessment).where(SelfAssessment.clinic_id == clinic_id,
+                                                     SelfAssessment.year == year)).first()
+
+
+def start(session: Session, *, actor: Actor, clinic_id: int, year: int, copy_last_year: bool,
+          now: datetime) -> SelfAssessment:
+    """Start a year's self-assessment, empty or with last year's answers marked 'ej omprövad'."""
+    require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
+    template = active_template(session)
+    if template is None:
+        raise NotFound("Ingen egenkontrollmall är inläst. Strålsäkerhetsstrategen läser in den under Mallar.")
+    if find(session, actor=actor, clinic_id=clinic_id, year=year):
+        raise InvalidInput([f"År: egenkontrollen för {year} är redan påbörjad."])
+    previous = find(session, actor=actor, clinic_id=clinic_id, year=year - 1) if copy_last_year else None
+    if copy_last_year and previous is None:
+        raise InvalidInput([f"Kopiera: det finns ingen egenkontroll för {year - 1} att kopiera."])
+    clinic = get_or_fail(session, Clinic, clinic_id)
+    assessment = SelfAssessment(clinic_id=clinic_id, year=year, template_id=template.id, created_at=now,
+                                created_by_id=actor.user_id, copied_from_id=previous.id if previous else None)
+    session.add(assessment)
+    session.flush()
+    earlier = _answers_by_code(session, previous.id) if previous else {}
+    for criterion in session.exec(select(Criterion).where(Criterion.template_id == template.id)
+                                  .order_by(Criterion.position)):
+        if applies(criterion.modalities, clinic.modalities):
+            session.add(_new_answer(assessment.id, criterion, earlier.get(criterion.code)))
+    audit.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id,
+                 operation="create", new={"år": year, "kopierad": bool(previous)}, clinic_id=clinic_id)
+    return assessment
+
+
+def _answers_by_code(session: Session, assessment_id: int) -> dict[str, Answer]:
+    """Return an assessment's answers keyed by criterion code."""
+    rows = session.exec(select(Answer, Criterion.code).join(Criterion, Criterion.id == Answer.criterion_id)
+                        .where(Answer.self_assessment_id == assessment_id)).all()
+    return {code: answer for answer, code in rows}
+
+
+def _new_answer(assessment_id: int, criterion: Criterion, copied: Answer | None) -> Answer:
+    """An empty answer, or a copy of last year's marked as not yet reconsidered."""
+    answer = Answer(self_assessment_id=assessment_id, criterion_id=criterion.id, criterion_text=criterion.text)
+    if copied:
+        answer.level, answer.not_applicable = copied.level, copied.not_applicable
+        answer.not_applicable_reason, answer.evidence = copied.not_applicable_reason, copied.evidence
+        answer.comment, answer.reconsidered = copied.comment, False
+    return answer
+
+
+def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | None, not_applicable: bool,
+                reason: str | None, evidence: str | None, comment: str | None, now: datetime) -> Answer:
+    """Record one assessment: a level 0–4 or Ej tillämpligt with a reason; it counts as reconsidered."""
+    answer = get_or_fail(session, Answer, answer_id)
+    assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
+    require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    if not_applicable and not (reason or "").strip():
+        raise InvalidInput(["Ej tillämpligt: ange skälet."])
+    if not not_applicable and (level is None or level not in LEVELS):
+        raise InvalidInput([f"Nivå: välj 0–4 (fick {level})."])
+    old = audit.snapshot(answer)
+    answer.level, answer.not_applicable = (None, True) if not_applicable else (level, False)
+    answer.not_applicable_reason = (reason or "").strip() or None if not_applicable else None
+    answer.evidence, answer.comment = (evidence or "").strip() or None, (comment or "").strip() or None
+    answer.reconsidered, answer.answered_by_id, answer.answered_at = True, actor.user_id, now
+    session.add(answer)
+    before, after = audit.changed(old, audit.snapshot(answer))
+    audit.record(session, actor=actor, now=now, entity="Answer", entity_id=answer.id, operation="update",
+                 old=before, new=after, clinic_id=assessment.clinic_id)
+    return answer
+
+
+@dataclass
+class AreaResult:
+    """An area's score: % of the maximum over answered, applicable criteria."""
+
+    area: str
+    answered: int = 0
+    total: int = 0
+    points: int = 0
+    possible: int = 0
+    gaps: list[tuple[Criterion, Answer]] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float | None:
+        """Return the score in percent, or None when nothing scorable is answered."""
+        return round(100 * self.points / self.possible, 1) if self.possible else None
+
+
+def answers(session: Session, assessment_id: int) -> list[tuple[Answer, Criterion]]:
+    """Return the answers with their criteria, in the criteria set's order."""
+    return list(session.exec(select(Answer, Criterion).join(Criterion, Criterion.id == Answer.criterion_id)
+                             .where(Answer.self_assessment_id == assessment_id).order_by(Criterion.position)).all())
+
+
+def results(session: Session, assessment_id: int) -> list[AreaResult]:
+    """Score every area (E/T and unanswered left out) and list the gaps (level below 3)."""
+    by_area: dict[str, AreaResult] = {}
+    for answer, criterion in answers(session, assessment_id):
+        result = by_area.setdefault(criterion.area, AreaResult(criterion.area))
+        result.total += 1
+        if answer.not_applicable or answer.level is not None:
+            result.answered += 1
+        if answer.level is not None and not answer.not_applicable:
+            result.points, result.possible = result.points + answer.level, result.possible + 4
+            if answer.level < GAP_BELOW:
+                result.gaps.append((criterion, answer))
+    return list(by_area.values())
+
+
+def total_percent(areas: list[AreaResult]) -> float | None:
+    """Return the overall score in percent."""
+    possible = sum(a.possible for a in areas)
+    return round(100 * sum(a.points for a in areas) / possible, 1) if possible else None

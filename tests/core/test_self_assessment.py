@@ -1,0 +1,124 @@
+"""Egenkontroll: criteria sets as YAML, answering, copying last year, and scoring by area."""
+import pytest
+from sqlmodel import select
+
+from core.enums import Role
+from core.errors import InvalidInput
+from core.models import Answer
+from core.permissions import PermissionDenied
+from core.self_assessment.criteria import parse_criteria
+from core.services import self_assessments as sa
+from core.services.auth import SYSTEM_ACTOR
+from tests.conftest import PROJECT_DIR
+from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
+
+SMALL = """name: Test
+version: "1"
+areas:
+  - code: A
+    name: Ledning
+    criteria:
+      - {id: A1, text: Organisation finns, modalities: [all]}
+      - {id: A2, text: Ansvar dokumenterat}
+  - code: E
+    name: Optimering
+    criteria:
+      - {id: E1, text: DRL jämförs, modalities: [xray]}
+      - {id: E2, text: Aktivitet kontrolleras, modalities: [nuclear_medicine]}
+"""
+
+
+@pytest.fixture
+def clinic(session):
+    """An X-ray clinic with a samordnare, and the small criteria set loaded."""
+    rtg = make_clinic(session, make_org(session), "RTG", modalities=["xray"])
+    erik = actor_of(make_user(session, "erik", Role.SAMORDNARE, [rtg]), [rtg])
+    sa.load_criteria_set(session, actor=SYSTEM_ACTOR, text=SMALL, now=NOW)
+    return {"clinic": rtg, "erik": erik}
+
+
+def _answer(session, assessment, code, level=None, na=False):
+    answer = next(a for a, c in sa.answers(session, assessment.id) if c.code == code)
+    return sa.save_answer(session, actor=SYSTEM_ACTOR, answer_id=answer.id, level=level, not_applicable=na,
+                          reason="Ingen sådan verksamhet" if na else None, evidence=None, comment=None, now=NOW)
+
+
+def test_the_shipped_criteria_set_has_59_criteria_in_11_areas():
+    parsed, problems = parse_criteria((PROJECT_DIR / "templates/egenkontroll/kriterier-v1.yaml").read_text("utf-8"))
+    assert problems == [] and len(parsed.criteria) == 59 and len({c.area for c in parsed.criteria}) == 11
+    assert len({c.code for c in parsed.criteria}) == 59
+
+
+def test_bad_criteria_yaml_is_refused_naming_the_line(session):
+    bad = SMALL.replace("{id: A2, text: Ansvar dokumenterat}", "{id: A1, text: Dubblett}") \
+               .replace("{id: E2, text: Aktivitet kontrolleras, modalities: [nuclear_medicine]}",
+                        "{id: E2, modalities: [laser]}")
+    with pytest.raises(InvalidInput) as refused:
+        sa.load_criteria_set(session, actor=SYSTEM_ACTOR, text=bad, now=NOW)
+    assert refused.value.problems == ["Rad 8: id A1 finns redan (rad 7).", "Rad 13: kriterium E2 saknar text.",
+                                      'Rad 14: kriterium E2 har okänd modalitet "laser" (tillåtna: all, dental, '
+                                      'intervention, nuclear_medicine, other, radiotherapy, xray).']
+
+
+def test_only_criteria_for_the_clinics_modalities_are_asked(session, clinic):
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    assert [c.code for _, c in sa.answers(session, assessment.id)] == ["A1", "A2", "E1"]
+
+
+def test_scores_per_area_leave_out_not_applicable_and_list_gaps(session, clinic):
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    _answer(session, assessment, "A1", level=4)
+    _answer(session, assessment, "A2", level=2)
+    _answer(session, assessment, "E1", na=True)
+    areas = {a.area: a for a in sa.results(session, assessment.id)}
+    assert areas["Ledning"].percent == 75.0  # (4 + 2) of 8
+    assert [c.code for c, _ in areas["Ledning"].gaps] == ["A2"]
+    assert areas["Optimering"].percent is None and areas["Optimering"].answered == 1
+    assert sa.total_percent(list(areas.values())) == 75.0
+
+
+def test_out_of_range_level_and_missing_reason_are_refused(session, clinic):
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    with pytest.raises(InvalidInput, match="välj 0–4"):
+        _answer(session, assessment, "A1", level=5)
+    answer = sa.answers(session, assessment.id)[0][0]
+    with pytest.raises(InvalidInput, match="ange skälet"):
+        sa.save_answer(session, actor=SYSTEM_ACTOR, answer_id=answer.id, level=None, not_applicable=True,
+                       reason=" ", evidence=None, comment=None, now=NOW)
+
+
+def test_copying_last_year_marks_answers_not_reconsidered_until_confirmed(session, clinic):
+    last = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2025, copy_last_year=False,
+                    now=NOW)
+    _answer(session, last, "A1", level=3)
+    this = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026, copy_last_year=True,
+                    now=NOW)
+    copied = {c.code: a for a, c in sa.answers(session, this.id)}
+    assert copied["A1"].level == 3 and copied["A1"].reconsidered is False
+    _answer(session, this, "A1", level=4)
+    assert copied["A1"].reconsidered is True
+
+
+def test_copying_needs_last_years_assessment(session, clinic):
+    with pytest.raises(InvalidInput, match="ingen egenkontroll för 2025 att kopiera"):
+        sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026, copy_last_year=True,
+                 now=NOW)
+
+
+def test_past_answers_keep_the_text_they_answered(session, clinic):
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2025,
+                          copy_last_year=False, now=NOW)
+    sa.load_criteria_set(session, actor=SYSTEM_ACTOR, now=NOW,
+                         text=SMALL.replace('version: "1"', 'version: "2"').replace("Organisation finns",
+                                                                                   "Organisationen är beskriven"))
+    texts = {a.criterion_text for a in session.exec(select(Answer).where(Answer.self_assessment_id == assessment.id))}
+    assert "Organisation finns" in texts and "Organisationen är beskriven" not in texts
+
+
+def test_a_reader_cannot_answer(session, clinic):
+    lena = actor_of(make_user(session, "lena", Role.LASARE, [clinic["clinic"]]), [clinic["clinic"]])
+    with pytest.raises(PermissionDenied):
+        sa.start(session, actor=lena, clinic_id=clinic["clinic"].id, year=2026, copy_last_year=False, now=NOW)
