@@ -56,7 +56,7 @@ def test_bad_criteria_yaml_is_refused_naming_the_line(session):
     with pytest.raises(InvalidInput) as refused:
         sa.load_criteria_set(session, actor=SYSTEM_ACTOR, text=bad, now=NOW)
     assert refused.value.problems == ["Rad 8: id A1 finns redan (rad 7).", "Rad 13: kriterium E2 saknar text.",
-                                      'Rad 14: kriterium E2 har okänd modalitet "laser" (tillåtna: all, dental, '
+                                      'Rad 13: kriterium E2 har okänd modalitet "laser" (tillåtna: all, dental, '
                                       'intervention, nuclear_medicine, other, radiotherapy, xray).']
 
 
