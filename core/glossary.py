@@ -118,6 +118,7 @@ PAGES = {
     "review": "Genomgång",
     "meeting": "Möte",
     "actions": "Åtgärder",
+    "self_assessment": "Egenkontroll",
     "annual_report": "Strålskyddsbokslut",
     "annual_report_import": "Läs in bokslut",
     "clinics": "Kliniker",

@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
+from core.config import PROJECT_DIR
 from core.demo.reviews import load_reviews
 from core.models import Organisation, User
 from core.permissions import Actor
@@ -12,8 +13,10 @@ from core.services import clinics as clinic_service
 from core.services import users as user_service
 from core.services.annual_report_import import import_annual_report
 from core.services.annual_reports import get_report
+from core.services.self_assessments import active_template, load_criteria_set
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
+CRITERIA_FILE = PROJECT_DIR / "templates" / "egenkontroll" / "kriterier-v1.yaml"
 
 
 def demo_data() -> dict:
@@ -62,6 +65,8 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
             added["users"] += 1
     added["annual_reports"] = _load_annual_reports(session, actor=actor, now=now)
     added["reviews"] = load_reviews(session, data["reviews_2025"])
+    if active_template(session) is None:
+        load_criteria_set(session, actor=actor, text=CRITERIA_FILE.read_text(encoding="utf-8"), now=now)
     return added
 
 

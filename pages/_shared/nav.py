@@ -29,6 +29,7 @@ ALL_PAGES = [
     PageDef("review", "pages/genomgang.py", "review", ":material/event_note:"),
     PageDef("meeting", "pages/mote.py", "review", ":material/co_present:"),
     PageDef("actions", "pages/atgarder.py", "review", ":material/task_alt:"),
+    PageDef("self_assessment", "pages/egenkontroll.py", "review", ":material/fact_check:"),
     PageDef("annual_report", "pages/bokslut.py", "basis", ":material/analytics:"),
     PageDef("annual_report_import", "pages/bokslut_import.py", "basis", ":material/upload_file:",
             Permission.IMPORT_ANNUAL_REPORT),

@@ -53,7 +53,7 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
     nils = open_page(logged_in("nils"), "pages/oversikt.py")
     def label_set(at):
         return {link.label for link in at.sidebar.get("page_link")}
-    review_pages = {"Genomgång", "Möte", "Åtgärder"}
+    review_pages = {"Genomgång", "Möte", "Åtgärder", "Egenkontroll"}
     assert label_set(admin) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Läs in bokslut", "Användare",
                                 "Mitt konto"} | review_pages
     assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto"} | review_pages

@@ -1,0 +1,135 @@
+"""Egenkontroll: answer the criteria for a clinic and year, see the score per area, the gaps and the trend."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import clock
+from core.glossary import PAGES
+from core.permissions import Permission, can
+from core.services import self_assessments as sa
+from core.services.clinics import list_clinics
+from core.services.overview import meeting_years
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.pickers import sticky_select
+from pages._shared.ui import save, show_flash
+
+NA = "E/T"
+CHOICES = [0, 1, 2, 3, 4, NA]
+
+actor = guard("self_assessment")
+today = clock.today()
+with session() as s:
+    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
+    years = meeting_years(s, today=today)
+head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
+head.title(PAGES["self_assessment"])
+clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
+                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+year = sticky_select("År", years, purpose="meeting_year", default=today.year, container=year_box)
+show_flash()
+if clinic_id is None:
+    st.stop()
+may_edit = can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
+with session() as s:
+    assessment = sa.find(s, actor=actor, clinic_id=clinic_id, year=year)
+    last_year = sa.find(s, actor=actor, clinic_id=clinic_id, year=year - 1)
+
+if assessment is None:
+    st.subheader(f"{clinics[clinic_id].name}: ingen egenkontroll {year} ännu")
+    if not may_edit:
+        st.info("Strålsäkerhetssamordnaren eller verksamhetschefen gör egenkontrollen.")
+        st.stop()
+    with st.form("start_self_assessment"):
+        options = ["empty"] + (["copy"] if last_year else [])
+        how = st.radio("Hur vill du börja?", options, format_func={
+            "empty": "Börja med en tom egenkontroll",
+            "copy": f"Kopiera svaren från {year - 1} (markeras som ej omprövade tills någon bekräftar dem)"}.get)
+        if st.form_submit_button("Påbörja egenkontrollen", type="primary"):
+            save(lambda s: sa.start(s, actor=actor, clinic_id=clinic_id, year=year, copy_last_year=how == "copy",
+                                    now=clock.now()), f"Egenkontrollen för {year} är påbörjad.")
+    st.stop()
+
+with session() as s:
+    rows = sa.answers(s, assessment.id)
+    areas = sa.results(s, assessment.id)
+    previous = {a.area: a.percent for a in sa.results(s, last_year.id)} if last_year else {}
+answered = sum(a.answered for a in areas)
+left, middle, right = st.columns(3)
+left.metric("Besvarade", f"{answered} av {len(rows)}")
+middle.metric("Total poäng", f"{sa.total_percent(areas) or 0:.0f} %".replace(".", ","))
+right.metric("Brister (nivå under 3)", sum(len(a.gaps) for a in areas))
+st.progress(answered / len(rows) if rows else 0.0)
+
+
+def _label(choice) -> str:
+    """Name a level in Swedish."""
+    return f"{choice} {sa.LEVELS[choice]}" if choice != NA else f"{NA} {sa.NOT_APPLICABLE}"
+
+
+def render_area(area: str) -> None:
+    """One area's criteria as a form: level, evidence, comment; saved together."""
+    entries = [(a, c) for a, c in rows if c.area == area]
+    with st.form(f"area_{assessment.id}_{area}"):
+        values = {}
+        for answer, criterion in entries:
+            st.markdown(f"**{criterion.code}** {criterion.text}")
+            reference = criterion.reference or "ingen referens"
+            st.caption(f"Underlag: {criterion.evidence_hint or '–'} · Krav: {reference}"
+                       + ("" if criterion.reference_verified else " (referensen är inte verifierad)")
+                       + ("" if answer.reconsidered else " · :orange-badge[Ej omprövad – kopierad från förra året]"))
+            current = NA if answer.not_applicable else answer.level
+            choice = st.radio("Nivå", CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}",
+                              index=CHOICES.index(current) if current in CHOICES else None, label_visibility="collapsed")
+            one, two = st.columns(2)
+            evidence = one.text_input("Underlag/länk", value=answer.evidence or "", key=f"ev_{answer.id}")
+            comment = two.text_input("Kommentar (skäl om E/T)", value=answer.comment or answer.not_applicable_reason
+                                     or "", key=f"co_{answer.id}")
+            values[answer.id] = (choice, evidence, comment, answer)
+        if may_edit and st.form_submit_button("Spara området", type="primary"):
+            save(lambda s: _save_area(s, values), f"Svaren för {area} är sparade.")
+
+
+def _save_area(s, values: dict) -> None:
+    """Save the answers of an area that were given or changed."""
+    for answer_id, (choice, evidence, comment, answer) in values.items():
+        if choice is None:
+            continue
+        unchanged = (choice == (NA if answer.not_applicable else answer.level) and evidence == (answer.evidence or "")
+                     and answer.reconsidered)
+        if not unchanged:
+            sa.save_answer(s, actor=actor, answer_id=answer_id, level=None if choice == NA else choice,
+                           not_applicable=choice == NA, reason=comment if choice == NA else None, evidence=evidence,
+                           comment=None if choice == NA else comment, now=clock.now())
+
+
+def render_results() -> None:
+    """Score per area this year against last year, and the gaps."""
+    table = pd.DataFrame([{"Område": a.area, "Besvarade": f"{a.answered} av {a.total}",
+                           "Poäng i år (%)": a.percent, f"Poäng {year - 1} (%)": previous.get(a.area),
+                           "Brister": len(a.gaps)} for a in areas])
+    st.dataframe(table, hide_index=True, width="stretch")
+    chart_rows = [{"Område": a.area, "År": str(y), "Poäng": p} for a in areas
+                  for y, p in ((year, a.percent), (year - 1, previous.get(a.area))) if p is not None]
+    if chart_rows:
+        chart = alt.Chart(pd.DataFrame(chart_rows)).mark_bar().encode(
+            y=alt.Y("Område:N", title=None, sort=None), x=alt.X("Poäng:Q", title="Poäng (% av max)",
+                                                                 scale=alt.Scale(domain=[0, 100])),
+            yOffset="År:N", color=alt.Color("År:N", legend=alt.Legend(title="År")),
+            tooltip=["Område", "År", "Poäng"]).properties(height=36 * len(areas) + 40)
+        st.altair_chart(chart, width="stretch")
+    gaps = [(c, a) for area in areas for c, a in area.gaps]
+    st.markdown(f"**Brister ({len(gaps)})** – tas upp som brister på genomgången")
+    for criterion, answer in gaps:
+        st.markdown(f"- **{criterion.code}** nivå {answer.level} ({sa.LEVELS[answer.level]}): {criterion.text}")
+
+
+tabs = st.tabs(["Bedömning", "Resultat"], key="self_assessment_tabs", on_change="rerun")
+with tabs[0]:
+    for area in dict.fromkeys(c.area for _, c in rows):
+        result = next(a for a in areas if a.area == area)
+        score = "–" if result.percent is None else f"{result.percent:.0f} %"
+        with st.expander(f"{area} · {result.answered} av {result.total} besvarade · {score}"):
+            render_area(area)
+with tabs[1]:
+    render_results()
