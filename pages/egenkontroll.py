@@ -57,7 +57,8 @@ with session() as s:
 answered = sum(a.answered for a in areas)
 left, middle, right = st.columns(3)
 left.metric("Besvarade", f"{answered} av {len(rows)}")
-middle.metric("Total poäng", f"{sa.total_percent(areas) or 0:.0f} %".replace(".", ","))
+total = sa.total_percent(areas)
+middle.metric("Total poäng", "–" if total is None else f"{total:.0f} %")
 right.metric("Brister (nivå under 3)", sum(len(a.gaps) for a in areas))
 st.progress(answered / len(rows) if rows else 0.0)
 

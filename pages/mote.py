@@ -9,7 +9,7 @@ from core.enums import ActionStatus, AttendanceStatus, GoalAssessment, MeetingRo
 from core.formatting import date_text, number_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
-from core.services import actions, annual_reports, minutes, reviews
+from core.services import actions, annual_reports, minutes, reviews, self_assessments
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years
 from pages._shared.auth import guard
@@ -167,11 +167,22 @@ def render_annual_report() -> None:
 
 
 def render_self_assessment() -> None:
-    """The self-assessment (egenkontroll) of the year, when one exists."""
-    st.info(f"Ingen egenkontroll är registrerad för {clinic.code} {year}. Anteckna det som sades nedan.")
+    """The year's self-assessment: its summary, and each gap as a finding to decide an action on."""
+    with session() as s:
+        st.markdown(self_assessments.summary(s, actor=actor, clinic_id=clinic_id, year=year))
+        gaps = self_assessments.gaps(s, actor=actor, clinic_id=clinic_id, year=year)
+        decided = {a.criterion_id: a for a in actions.review_actions(s, review.id) if a.criterion_id}
+    for criterion, answer in gaps:
+        with st.container(border=True):
+            st.markdown(f"**{criterion.code}** nivå {answer.level} · {criterion.text}")
+            if criterion.id in decided:
+                action = decided[criterion.id]
+                st.success(f"Beslutad åtgärd: {action.number}. {action.title} ({action.owner_name})")
+            elif may_decide:
+                _action_form(f"gap_{criterion.id}", criterion_id=criterion.id)
 
 
-def _action_form(key: str, finding=None) -> None:
+def _action_form(key: str, finding=None, criterion_id: int | None = None) -> None:
     """Decide an action: what, owner (user or typed name and role), due date, priority."""
     priorities = glossary.options(Priority)
     with st.form(key, clear_on_submit=True):
@@ -186,7 +197,7 @@ def _action_form(key: str, finding=None) -> None:
         if st.form_submit_button("Besluta åtgärd", type="primary"):
             data = {"title": title, "description": description, "owner_id": owner_id, "owner_name": owner_name,
                     "owner_role": owner_role, "due_date": due, "priority": priority,
-                    "finding_id": finding.id if finding else None}
+                    "finding_id": finding.id if finding else None, "criterion_id": criterion_id}
             save(lambda s: actions.decide_action(s, actor=actor, review_id=review.id, data=data, now=clock.now()),
                  lambda a: f"Åtgärd {a.number} är beslutad.")
 

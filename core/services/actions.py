@@ -37,6 +37,7 @@ class ActionCreate(BaseModel):
     due_date: date | None = Field(default=None, validate_default=True)
     priority: str = Priority.MEDIUM.value
     finding_id: int | None = None
+    criterion_id: int | None = None
 
     @field_validator("title")
     @classmethod
@@ -80,6 +81,7 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review.id)).one() or 0) + 1
     action = Action(clinic_id=review.clinic_id, review_id=review.id, number=number, title=fields.title,
                     description=(fields.description or "").strip() or None, finding_id=fields.finding_id,
+                    criterion_id=fields.criterion_id,
                     owner_id=owner_id, owner_name=owner_name, owner_role=owner_role, due_date=fields.due_date,
                     priority=fields.priority, created_at=now, updated_at=now)
     session.add(action)

@@ -15,7 +15,7 @@ from core.enums import (
 from core.formatting import date_text, datetime_text, number_text
 from core.models import AnnualReport, Clinic, Finding, Indicator, Review, User
 from core.permissions import Actor
-from core.services import actions, annual_reports, minutes, reviews
+from core.services import actions, annual_reports, minutes, reviews, self_assessments
 from core.services.invitations import meeting_title
 
 
@@ -104,7 +104,7 @@ def build_document(session: Session, *, actor: Actor, review_id: int, with_chart
         draft=review.status != "approved", attendance=attendance,
         agenda=[(f"§ {i.number} {i.title}", i.notes or "", i.decisions or "") for i in reviews.agenda(session, review.id)],
         follow_up=_follow_up(session, review), goals=goals, indicators=indicators, findings=findings,
-        self_assessment=f"Ingen egenkontroll är registrerad för {clinic.code} {review.year}.",
+        self_assessment=self_assessments.summary(session, actor=actor, clinic_id=clinic.id, year=review.year),
         actions=decided, no_action=no_action,
         next_review=date_text(review.next_review_date) or "Inte bestämt.", signers=_signers(session, review, names),
         chart_png=charts.png(charts.key_indicators_chart(trend)) if with_chart and trend else None)

@@ -161,3 +161,26 @@ def total_percent(areas: list[AreaResult]) -> float | None:
     """Return the overall score in percent."""
     possible = sum(a.possible for a in areas)
     return round(100 * sum(a.points for a in areas) / possible, 1) if possible else None
+
+
+def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str:
+    """Summarise a clinic's self-assessment of a year in one Swedish paragraph (for the meeting and minutes)."""
+    assessment = find(session, actor=actor, clinic_id=clinic_id, year=year)
+    if assessment is None:
+        return f"Ingen egenkontroll är registrerad för {year}."
+    areas = results(session, assessment.id)
+    total = total_percent(areas)
+    answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
+    gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
+    scores = "; ".join(f"{a.area} {a.percent:.0f} %" for a in areas if a.percent is not None)
+    return (f"Egenkontroll {year}: {answered} av {count} kriterier besvarade, total poäng "
+            f"{'–' if total is None else f'{total:.0f} %'}. Poäng per område: {scores or '–'}. "
+            f"Brister (nivå under 3): {', '.join(gaps) or 'inga'}.")
+
+
+def gaps(session: Session, *, actor: Actor, clinic_id: int, year: int) -> list[tuple[Criterion, Answer]]:
+    """Return the criteria the clinic scored below 3 in a year."""
+    assessment = find(session, actor=actor, clinic_id=clinic_id, year=year)
+    if assessment is None:
+        return []
+    return [gap for area in results(session, assessment.id) for gap in area.gaps]

@@ -122,3 +122,17 @@ def test_a_reader_cannot_answer(session, clinic):
     lena = actor_of(make_user(session, "lena", Role.LASARE, [clinic["clinic"]]), [clinic["clinic"]])
     with pytest.raises(PermissionDenied):
         sa.start(session, actor=lena, clinic_id=clinic["clinic"].id, year=2026, copy_last_year=False, now=NOW)
+
+
+def test_summary_for_the_meeting_and_minutes_names_scores_and_gaps(session, clinic):
+    assert sa.summary(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026) == \
+        "Ingen egenkontroll är registrerad för 2026."
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    _answer(session, assessment, "A1", level=4)
+    _answer(session, assessment, "A2", level=1)
+    text = sa.summary(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026)
+    assert text == ("Egenkontroll 2026: 2 av 3 kriterier besvarade, total poäng 62 %. Poäng per område: "
+                    "Ledning 62 %. Brister (nivå under 3): A2 (1).")
+    assert [c.code for c, _ in sa.gaps(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026)] \
+        == ["A2"]
