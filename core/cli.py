@@ -261,6 +261,19 @@ def cmd_archive(args) -> int:
     return EXIT_OK
 
 
+def cmd_criteria_load(args) -> int:
+    """Load a new version of the egenkontroll criteria set from YAML."""
+    try:
+        text = _read_file(args.path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{args.path} är inte en textfil i UTF-8.") from None
+    with db.session_scope(_migrated_engine()) as session:
+        template = self_assessments.load_criteria_set(session, actor=_actor(session, args), text=text,
+                                                      now=clock.now())
+        print(f"Kriterierna {template.name} version {template.version} är inlästa och används för nya egenkontroller.")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one new JSON file (an existing file is never overwritten)."""
     engine = _migrated_engine()
@@ -401,6 +414,13 @@ def _actions_commands(sub) -> None:
     export.set_defaults(func=cmd_actions_export)
 
 
+def _criteria_commands(sub) -> None:
+    """Describe `criteria load`."""
+    load = _group(sub, "criteria", "egenkontrollens kriterier").add_parser("load", help="läs in en ny version (YAML)")
+    load.add_argument("path", metavar="FIL.yaml")
+    load.set_defaults(func=cmd_criteria_load)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
     parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
@@ -413,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     _bokslut_commands(sub)
     _minutes_commands(sub)
     _actions_commands(sub)
+    _criteria_commands(sub)
     return parser
 
 

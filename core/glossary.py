@@ -123,6 +123,7 @@ PAGES = {
     "annual_report_import": "Läs in bokslut",
     "clinics": "Kliniker",
     "users": "Användare",
+    "templates": "Mallar",
     "account": "Mitt konto",
 }
 

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import InvalidInput, NotFound
@@ -184,3 +185,11 @@ def gaps(session: Session, *, actor: Actor, clinic_id: int, year: int) -> list[t
     if assessment is None:
         return []
     return [gap for area in results(session, assessment.id) for gap in area.gaps]
+
+
+def criteria_sets(session: Session, *, actor: Actor) -> list[tuple[AssessmentTemplate, int]]:
+    """Return every criteria set with its number of criteria, newest first."""
+    require(actor, Permission.MANAGE_TEMPLATES)
+    counts = dict(session.exec(select(Criterion.template_id, func.count()).group_by(Criterion.template_id)).all())
+    sets = session.exec(select(AssessmentTemplate).order_by(col(AssessmentTemplate.loaded_at).desc())).all()
+    return [(t, counts.get(t.id, 0)) for t in sets]

@@ -136,3 +136,19 @@ def test_summary_for_the_meeting_and_minutes_names_scores_and_gaps(session, clin
                     "Ledning 62 %. Brister (nivå under 3): A2 (1).")
     assert [c.code for c, _ in sa.gaps(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026)] \
         == ["A2"]
+
+
+def test_criteria_load_from_the_command_line_validates_and_versions(demo_env, tmp_path, capsys):
+    from tests.core.test_cli import _run
+    good = tmp_path / "v2.yaml"
+    good.write_text(SMALL.replace('version: "1"', 'version: "2"'), encoding="utf-8")
+    code, out, _ = _run(capsys, "criteria", "load", str(good))
+    assert code == 0 and "Test version 2 är inlästa" in out
+    code, _, err = _run(capsys, "criteria", "load", str(good))
+    assert code == 2 and "redan inläst" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.replace("{id: A2, text: Ansvar dokumenterat}", "{id: A2}"), encoding="utf-8")
+    code, _, err = _run(capsys, "criteria", "load", str(bad))
+    assert code == 2 and "Rad 8: kriterium A2 saknar text." in err
+    code, _, err = _run(capsys, "--as-user", "erik", "criteria", "load", str(good))
+    assert code == 2 and "hantera mallar" in err

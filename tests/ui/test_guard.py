@@ -55,7 +55,7 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
         return {link.label for link in at.sidebar.get("page_link")}
     review_pages = {"Genomgång", "Möte", "Åtgärder", "Egenkontroll"}
     assert label_set(admin) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Läs in bokslut", "Användare",
-                                "Mitt konto"} | review_pages
+                                "Mallar", "Mitt konto"} | review_pages
     assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto"} | review_pages
 
 

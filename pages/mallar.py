@@ -1,0 +1,44 @@
+"""Mallar (strateg, admin): the egenkontroll criteria sets and the agenda template."""
+import pandas as pd
+import streamlit as st
+
+from core import clock
+from core.formatting import datetime_text
+from core.glossary import PAGES
+from core.services import self_assessments as sa
+from core.services.reviews import AGENDA_TEMPLATE
+from pages._shared.auth import guard
+from pages._shared.db import session
+from pages._shared.ui import form_round, save, show_flash
+
+actor = guard("templates")
+st.title(PAGES["templates"])
+show_flash()
+with session() as s:
+    sets = sa.criteria_sets(s, actor=actor)
+
+st.subheader("Egenkontrollens kriterier")
+st.markdown("Kriterierna är versionerade. En ny version används för egenkontroller som påbörjas efter inläsningen; "
+            "tidigare svar behåller texten de besvarade.")
+st.dataframe(pd.DataFrame([{"Namn": t.name, "Version": t.version, "Kriterier": n, "Inläst": datetime_text(t.loaded_at),
+                            "Används för nya": "Ja" if t.active else "Nej"} for t, n in sets]),
+             hide_index=True, width="stretch")
+if sets:
+    newest = sets[0][0]
+    st.download_button("Ladda ner gällande version (YAML)", newest.source.encode("utf-8"), mime="text/yaml",
+                       file_name=f"egenkontroll-v{newest.version}.yaml", icon=":material/download:")
+upload = st.file_uploader("Ny version av kriterierna (YAML)", type=["yaml", "yml"],
+                          key=f"criteria_{form_round('criteria')}")
+if upload is not None and st.button("Läs in den nya versionen", type="primary"):
+    try:
+        text = upload.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        st.error("Filen är inte en textfil i UTF-8. Inget har ändrats.")
+    else:
+        save(lambda s: sa.load_criteria_set(s, actor=actor, text=text, now=clock.now()),
+             lambda t: f"{t.name} version {t.version} är inläst.", empty_form="criteria")
+
+st.subheader("Dagordning")
+st.markdown(f"Dagordningen för nya genomgångar hämtas från `{AGENDA_TEMPLATE.relative_to(AGENDA_TEMPLATE.parents[1])}` "
+            "på servern; ändringar där gäller genomgångar som skapas därefter.")
+st.code(AGENDA_TEMPLATE.read_text(encoding="utf-8"), language="yaml")
