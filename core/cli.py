@@ -26,6 +26,7 @@ from core.services import (
     clinics,
     minutes_document,
     reviews,
+    self_assessments,
     users,
 )
 from core.startup import prepare, startup_problems
