@@ -26,6 +26,7 @@ MODELS = {
     "SelfAssessment": "Egenkontroll",
     "Answer": "Bedömning",
     "AuditEvent": "Händelselogg",
+    "ClinicalAudit": "Klinisk revision",
 }
 
 VALUES: dict[type[StrEnum], dict[str, str]] = {

@@ -81,6 +81,7 @@ class Document(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
     review_id: Optional[int] = Field(default=None, foreign_key="review.id", index=True)
+    clinical_audit_id: Optional[int] = Field(default=None, foreign_key="clinicalaudit.id", index=True)
     kind: str = Field(max_length=ENUM_LEN)
     filename: str = Field(max_length=255)
     media_type: str = Field(max_length=120)
@@ -158,6 +159,7 @@ class Finding(SQLModel, table=True):
     reference: Optional[str] = Field(default=None, max_length=300)
     source: Optional[str] = Field(default=None, max_length=ENUM_LEN)
     suggested_action: Optional[str] = _text()
+    clinical_audit_id: Optional[int] = Field(default=None, foreign_key="clinicalaudit.id", index=True)
     created_at: datetime
 
 
@@ -311,6 +313,7 @@ class SelfAssessment(SQLModel, table=True):
     year: int
     template_id: int = Field(foreign_key="assessmenttemplate.id")
     copied_from_id: Optional[int] = Field(default=None, foreign_key="selfassessment.id")
+    staffing: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # radiotherapy staffing inputs
     created_at: datetime
     created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
 
@@ -331,6 +334,21 @@ class Answer(SQLModel, table=True):
     reconsidered: bool = True
     answered_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
     answered_at: Optional[datetime] = None
+
+
+class ClinicalAudit(SQLModel, table=True):
+    """A clinical audit (klinisk revision) of a clinic: when, by whom, of what; its findings are Findings."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinic_id: int = Field(foreign_key="clinic.id", index=True)
+    audit_date: date
+    external: bool = False
+    whole_activity: bool = False
+    scope: str = _text(nullable=False)
+    auditors: str = Field(max_length=300)
+    summary: Optional[str] = _text()
+    created_at: datetime
+    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
 
 
 class AuditEvent(SQLModel, table=True):
