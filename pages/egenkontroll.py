@@ -6,6 +6,7 @@ import streamlit as st
 from core import clock
 from core.glossary import PAGES
 from core.permissions import Permission, can
+from core.self_assessment.staffing import GROUPS, SOURCE, StaffingInput, compare
 from core.services import self_assessments as sa
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years
@@ -125,7 +126,44 @@ def render_results() -> None:
         st.markdown(f"- **{criterion.code}** nivå {answer.level} ({sa.LEVELS[answer.level]}): {criterion.text}")
 
 
-tabs = st.tabs(["Bedömning", "Resultat"], key="self_assessment_tabs", on_change="rerun")
+def render_staffing() -> None:
+    """Radiotherapy staffing: enter the figures, see each group's minimum from Tabell 1 and any shortfall."""
+    stored = assessment.staffing or {"inputs": {}, "actual": {}}
+    given, have = stored["inputs"], stored["actual"]
+    st.caption(f"Källa: {SOURCE}. Kraven är minimum; rekommendationerna i tabellen är högre.")
+    with st.form(f"staffing_{assessment.id}"):
+        one, two, three = st.columns(3)
+        inputs = {
+            "patients_per_year": one.number_input("Patienter per år", 0, 100000, int(given.get("patients_per_year", 0))),
+            "machines": two.number_input("Behandlingsapparater (acceleratorer)", 0, 50, int(given.get("machines", 0))),
+            "simulations_per_year": three.number_input("Simuleringar per år", 0, 100000,
+                                                       int(given.get("simulations_per_year", 0))),
+            "special_techniques": one.checkbox("Specialtekniker (IMRT, stereotaktisk)",
+                                               bool(given.get("special_techniques"))),
+            "brachy_or_radionuclide": two.checkbox("Brachyterapi eller radionuklidbehandling",
+                                                   bool(given.get("brachy_or_radionuclide"))),
+            "in_house_service": three.checkbox("Egen service av apparaterna", bool(given.get("in_house_service"))),
+            "simulator": three.checkbox("Egen simulator", bool(given.get("simulator")))}
+        st.markdown("**Personal i dag (heltidstjänster)**")
+        columns = st.columns(3)
+        actual = {key: columns[i % 3].number_input(label, 0.0, 500.0, float(have.get(key) or 0.0), step=0.5)
+                  for i, (key, label) in enumerate(GROUPS.items())}
+        if st.form_submit_button("Spara och beräkna", type="primary"):
+            save(lambda s: sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs,
+                                            actual=actual, now=clock.now()), "Bemanningen är sparad.")
+    if assessment.staffing:
+        rows = compare(StaffingInput(**given), have)
+        st.dataframe(pd.DataFrame([{"Yrkesgrupp": r.group, "Minimum enligt Tabell 1": r.required, "Regel": r.rule,
+                                    "I dag": r.actual, "Saknas": r.shortfall or ""} for r in rows]),
+                     hide_index=True, width="stretch")
+
+
+radiotherapy = "radiotherapy" in clinics[clinic_id].modalities
+tab_names = ["Bedömning", "Resultat"] + (["Bemanning strålbehandling"] if radiotherapy else [])
+tabs = st.tabs(tab_names, key="self_assessment_tabs", on_change="rerun")
+if radiotherapy:
+    with tabs[2]:
+        render_staffing()
 with tabs[0]:
     for area in dict.fromkeys(c.area for _, c in rows):
         result = next(a for a in areas if a.area == area)

@@ -9,6 +9,7 @@ from core.errors import InvalidInput, NotFound
 from core.models import Answer, AssessmentTemplate, Clinic, Criterion, SelfAssessment
 from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
+from core.self_assessment.staffing import StaffingInput, compare
 from core.services import audit
 from core.services.common import get_or_fail
 
@@ -174,9 +175,11 @@ def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str
     answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
     gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
     scores = "; ".join(f"{a.area} {a.percent:.0f} %" for a in areas if a.percent is not None)
+    short = [f"{r.group} saknar {r.shortfall:g}" for r in staffing_shortfalls(assessment)]
     return (f"Egenkontroll {year}: {answered} av {count} kriterier besvarade, total poäng "
             f"{'–' if total is None else f'{total:.0f} %'}. Poäng per område: {scores or '–'}. "
-            f"Brister (nivå under 3): {', '.join(gaps) or 'inga'}.")
+            f"Brister (nivå under 3): {', '.join(gaps) or 'inga'}."
+            + (f" Bemanning under kraven i Tabell 1: {'; '.join(short)}." if short else ""))
 
 
 def gaps(session: Session, *, actor: Actor, clinic_id: int, year: int) -> list[tuple[Criterion, Answer]]:
@@ -193,3 +196,28 @@ def criteria_sets(session: Session, *, actor: Actor) -> list[tuple[AssessmentTem
     counts = dict(session.exec(select(Criterion.template_id, func.count()).group_by(Criterion.template_id)).all())
     sets = session.exec(select(AssessmentTemplate).order_by(col(AssessmentTemplate.loaded_at).desc())).all()
     return [(t, counts.get(t.id, 0)) for t in sets]
+
+
+def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs: dict, actual: dict,
+                  now: datetime) -> SelfAssessment:
+    """Keep the radiotherapy staffing figures with the year's self-assessment."""
+    assessment = get_or_fail(session, SelfAssessment, assessment_id)
+    require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    problems = [f"{name}: kan inte vara negativt." for name, value in {**inputs, **actual}.items()
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0]
+    if problems:
+        raise InvalidInput(problems)
+    old = assessment.staffing
+    assessment.staffing = {"inputs": inputs, "actual": actual}
+    session.add(assessment)
+    audit.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id, operation="update",
+                 old={"bemanning": old}, new={"bemanning": assessment.staffing}, clinic_id=assessment.clinic_id)
+    return assessment
+
+
+def staffing_shortfalls(assessment: SelfAssessment) -> list:
+    """Return the groups below Tabell 1's requirement, from the stored figures."""
+    if not assessment.staffing:
+        return []
+    rows = compare(StaffingInput(**assessment.staffing["inputs"]), assessment.staffing["actual"])
+    return [row for row in rows if row.shortfall > 0]

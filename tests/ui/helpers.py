@@ -11,6 +11,7 @@ DEMO = {  # username: (name, role)
     "admin": ("Maja Holmberg", "admin"), "strateg": ("Ingrid Strand", "strateg"),
     "anna": ("Anna Berg", "verksamhetschef"), "erik": ("Erik Lind", "samordnare"),
     "nils": ("Nils Ek", "deltagare"), "lena": ("Lena Dahl", "lasare"), "karin": ("Karin Öberg", "verksamhetschef"),
+    "per": ("Per Holm", "verksamhetschef"),
 }
 
 

@@ -1,0 +1,30 @@
+"""Egenkontroll page: start, answer an area, and radiotherapy staffing against Tabell 1."""
+from tests.ui.helpers import logged_in, open_page, visible_text
+
+
+def _start(username: str):
+    at = open_page(logged_in(username), "pages/egenkontroll.py")
+    at.selectbox(key="_widget_pick_meeting_year").select(2026).run()
+    next(b for b in at.button if b.label == "Påbörja egenkontrollen").click().run()
+    return at
+
+
+def test_answering_an_area_updates_progress_and_gaps(demo_env):
+    at = _start("erik")
+    assert "Egenkontrollen för 2026 är påbörjad." in visible_text(at)
+    at.radio(key=at.radio[0].key).set_value(2)
+    next(b for b in at.button if b.label == "Spara området").click().run()
+    assert "Svaren för Ledning, organisation och ansvar är sparade." in visible_text(at)
+    assert at.metric[0].value.startswith("1 av") and at.metric[2].value == "1"
+
+
+def test_radiotherapy_staffing_shows_minimum_and_shortfall(demo_env):
+    at = _start("per")  # ONK: strålbehandling
+    labels = {n.label: n for n in at.number_input}
+    labels["Patienter per år"].set_value(1500)
+    labels["Behandlingsapparater (acceleratorer)"].set_value(4)
+    labels["Specialist i cancersjukdomar (behörig för strålbehandling)"].set_value(4)
+    next(b for b in at.button if b.label == "Spara och beräkna").click().run()
+    table = at.dataframe[-1].value
+    oncologists = table[table["Yrkesgrupp"].str.startswith("Specialist")].iloc[0]
+    assert oncologists["Minimum enligt Tabell 1"] == 6 and float(oncologists["Saknas"]) == 2.0
