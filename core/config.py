@@ -29,6 +29,7 @@ class Settings:
     smtp_password: str | None = None
     smtp_tls: str = "starttls"
     smtp_from: str = "stralportal@localhost"
+    audit_interval_years: int = 5  # seed 002: a clinical audit of the whole activity at least every fifth year
     login_max_attempts: int = 5
     login_lock_minutes: int = 15
 
@@ -79,6 +80,7 @@ def load_settings() -> Settings:
         smtp_password=_lookup("SMTP_PASSWORD", s),
         smtp_tls=_lookup("SMTP_TLS", s) or "starttls",
         smtp_from=_lookup("SMTP_FROM", s) or Settings.smtp_from,
+        audit_interval_years=int(_lookup("AUDIT_INTERVAL_YEARS", s) or Settings.audit_interval_years),
     )
 
 

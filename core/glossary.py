@@ -122,6 +122,7 @@ PAGES = {
     "self_assessment": "Egenkontroll",
     "annual_report": "Strålskyddsbokslut",
     "annual_report_import": "Läs in bokslut",
+    "clinical_audits": "Kliniska revisioner",
     "clinics": "Kliniker",
     "users": "Användare",
     "templates": "Mallar",

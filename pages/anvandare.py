@@ -11,7 +11,14 @@ from core.services import users as user_service
 from core.services.auth import is_locked
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import edit_version, forget_edit, form_round, save, show_flash, yes_no
+from pages._shared.ui import (
+    edit_version,
+    forget_edit,
+    form_round,
+    save,
+    show_flash,
+    yes_no,
+)
 
 ROLE_TERMS = glossary.options(Role)
 

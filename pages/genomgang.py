@@ -5,11 +5,25 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.enums import ActionStatus, AttendanceStatus, AuditOperation, MeetingRole, ReviewStatus, SignatureRole
+from core.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    AuditOperation,
+    MeetingRole,
+    ReviewStatus,
+    SignatureRole,
+)
 from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
-from core.services import archive, audit, invitations, minutes, minutes_document, reviews
+from core.services import (
+    archive,
+    audit,
+    invitations,
+    minutes,
+    minutes_document,
+    reviews,
+)
 from core.services.annual_reports import get_report
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years

@@ -5,7 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.enums import ActionStatus, AttendanceStatus, GoalAssessment, MeetingRole, Priority, ReviewStatus, Severity
+from core.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    GoalAssessment,
+    MeetingRole,
+    Priority,
+    ReviewStatus,
+    Severity,
+)
 from core.formatting import date_text, number_text
 from core.glossary import PAGES
 from core.permissions import Permission, can

@@ -4,11 +4,13 @@ import streamlit as st
 
 from core import clock, glossary
 from core.enums import Modality, ReviewStatus
+from core.formatting import date_text
 from core.glossary import PAGES
+from core.services.clinical_audits import whole_activity_overdue
 from core.services.clinics import the_organisation
 from core.services.overview import clinic_statuses, meeting_years
 from pages._shared.auth import guard
-from pages._shared.db import session
+from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
 
 actor = guard("overview")
@@ -51,6 +53,9 @@ def _row(x) -> dict:
         "Öppna åtgärder": x.open_actions,
         "Försenade": x.overdue_actions,
         f"Egenkontroll {year}": "Påbörjad" if x.self_assessment else "Ej påbörjad",
+        "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen")
+        + (" – för gammal" if whole_activity_overdue(x.last_whole_audit, today, settings().audit_interval_years)
+           else ""),
     }
 
 

@@ -211,12 +211,16 @@ def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> li
     """Return the clinic's and the organisation's findings from the bokslut the review is based on."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    if review.annual_report_id is None:
-        return []
-    findings = session.exec(select(Finding).where(
-        Finding.annual_report_id == review.annual_report_id,
-        (Finding.clinic_id == review.clinic_id) | (Finding.clinic_id == None))  # noqa: E711
-        .order_by(Finding.clinic_id.is_(None), Finding.code)).all()
+    from_report = ((Finding.annual_report_id == review.annual_report_id)
+                   & ((Finding.clinic_id == review.clinic_id) | (Finding.clinic_id == None)))  # noqa: E711
+    # Audit findings come to every review until one decides on them.
+    earlier = select(Action.finding_id).where(Action.review_id != review_id, Action.finding_id != None)  # noqa: E711
+    earlier_none = select(FindingDecision.finding_id).where(FindingDecision.review_id != review_id)
+    from_audits = ((Finding.clinical_audit_id != None) & (Finding.clinic_id == review.clinic_id)  # noqa: E711
+                   & col(Finding.id).notin_(earlier) & col(Finding.id).notin_(earlier_none))
+    condition = (from_report | from_audits) if review.annual_report_id else from_audits
+    findings = session.exec(select(Finding).where(condition)
+                            .order_by(Finding.clinic_id.is_(None), Finding.code)).all()
     decided = session.exec(select(Action).where(Action.review_id == review_id, Action.finding_id != None)).all()  # noqa: E711
     no_action = {d.finding_id: d for d in session.exec(select(FindingDecision)
                                                        .where(FindingDecision.review_id == review_id))}

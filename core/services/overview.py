@@ -6,7 +6,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.enums import ActionStatus
-from core.models import Action, AnnualReport, Clinic, Review, SelfAssessment, UserClinic
+from core.models import (
+    Action,
+    AnnualReport,
+    Clinic,
+    ClinicalAudit,
+    Review,
+    SelfAssessment,
+    UserClinic,
+)
 from core.permissions import Actor
 from core.services.clinics import list_clinics
 
@@ -25,6 +33,7 @@ class ClinicStatus:
     open_actions: int
     overdue_actions: int
     self_assessment: bool
+    last_whole_audit: date | None = None
 
 
 def _counts(session: Session, query) -> dict[int, int]:
@@ -54,10 +63,13 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
                                 .where(col(Review.clinic_id).in_(ids), Review.year == year)).all())
     assessed = set(session.exec(select(SelfAssessment.clinic_id)
                                 .where(col(SelfAssessment.clinic_id).in_(ids), SelfAssessment.year == year)))
+    audits = dict(session.exec(select(ClinicalAudit.clinic_id, func.max(ClinicalAudit.audit_date))
+                               .where(col(ClinicalAudit.clinic_id).in_(ids), ClinicalAudit.whole_activity == True)  # noqa: E712
+                               .group_by(ClinicalAudit.clinic_id)).all())
     reported_orgs = set(session.exec(select(AnnualReport.organisation_id).where(AnnualReport.year == year - 1)))
     return [ClinicStatus(
         clinic=c, year=year, members=members.get(c.id, 0),
         report_loaded=c.organisation_id in reported_orgs, review_status=reviews.get(c.id),
         open_actions=open_actions.get(c.id, 0), overdue_actions=overdue.get(c.id, 0),
-        self_assessment=c.id in assessed,
+        self_assessment=c.id in assessed, last_whole_audit=audits.get(c.id),
     ) for c in clinics]
