@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session
@@ -25,6 +26,7 @@ from core.services import (
     auth,
     clinics,
     minutes_document,
+    reminders,
     reviews,
     self_assessments,
     users,
@@ -275,6 +277,30 @@ def cmd_criteria_load(args) -> int:
     return EXIT_OK
 
 
+def _today(text: str | None):
+    """Return the date the rules use: --today, or today in Sweden."""
+    if not text:
+        return clock.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--today: \"{text}\" är inte ett datum (ÅÅÅÅ-MM-DD).") from None
+
+
+def cmd_remind(args) -> int:
+    """Send today's due reminders (for a daily job); --dry-run lists them without sending."""
+    today = _today(args.today)
+    with db.session_scope(_migrated_engine()) as session:
+        outgoing = reminders.send_reminders(session, actor=_actor(session, args), settings=load_settings(),
+                                            today=today, now=clock.now(), dry_run=args.dry_run)
+        for o in outgoing:
+            kind = "sammanfattning" if o.summary else "påminnelse"
+            print(f"{o.user.email}: {kind}, {len(o.lines)} åtgärder")
+    verb = "skulle skickas" if args.dry_run else "skickade"
+    print(f"{len(outgoing)} e-brev {verb} ({today.isoformat()}).")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Write every table, attachments included, to one new JSON file (an existing file is never overwritten)."""
     engine = _migrated_engine()
@@ -415,6 +441,14 @@ def _actions_commands(sub) -> None:
     export.set_defaults(func=cmd_actions_export)
 
 
+def _remind_command(sub) -> None:
+    """Describe `remind`."""
+    remind = sub.add_parser("remind", help="skicka dagens påminnelser om åtgärder (för ett dagligt schemalagt jobb)")
+    remind.add_argument("--dry-run", action="store_true", help="visa vad som skulle skickas utan att skicka")
+    remind.add_argument("--today", metavar="ÅÅÅÅ-MM-DD", help="datum som reglerna utgår från (standard: i dag)")
+    remind.set_defaults(func=cmd_remind)
+
+
 def _criteria_commands(sub) -> None:
     """Describe `criteria load`."""
     load = _group(sub, "criteria", "egenkontrollens kriterier").add_parser("load", help="läs in en ny version (YAML)")
@@ -435,6 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     _minutes_commands(sub)
     _actions_commands(sub)
     _criteria_commands(sub)
+    _remind_command(sub)
     return parser
 
 

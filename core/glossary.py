@@ -27,6 +27,7 @@ MODELS = {
     "Answer": "Bedömning",
     "AuditEvent": "Händelselogg",
     "ClinicalAudit": "Klinisk revision",
+    "Reminder": "Påminnelse",
 }
 
 VALUES: dict[type[StrEnum], dict[str, str]] = {

@@ -351,6 +351,17 @@ class ClinicalAudit(SQLModel, table=True):
     created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
 
 
+class Reminder(SQLModel, table=True):
+    """A reminder e-mail that was sent, so the same reminder is never sent twice."""
+
+    __table_args__ = (UniqueConstraint("user_id", "action_id", "stage"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    stage: str = Field(max_length=ENUM_LEN)  # 30, 7, 1 days before the due date, or overdue
+    sent_at: datetime
+
+
 class AuditEvent(SQLModel, table=True):
     """Who changed what and when, with old and new values."""
 

@@ -38,7 +38,13 @@ def run_online() -> None:
     from core.db import make_engine
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, **_options(engine.dialect.name == "sqlite"))
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy tables that others refer to; SQLite checks foreign keys on DROP TABLE,
+            # so they are off while migrating (and back on for every new connection).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction, so the migration's own one is committed
+        context.configure(connection=connection, **_options(sqlite))
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -21,3 +21,20 @@ def test_sqlite_uses_wal_and_enforces_foreign_keys(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migrations_keep_data_that_other_tables_refer_to(tmp_path, demo_document):
+    """Batch migrations on SQLite copy tables; rows with foreign keys pointing at them must survive."""
+    from core import backup
+    url = f"sqlite:///{tmp_path}/data.db"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    backup.restore(engine, demo_document)
+    cfg = db.alembic_config(url)
+    command.downgrade(cfg, "0002")
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.exec_driver_sql("SELECT count(*) FROM finding").scalar() == len(demo_document["tables"]["finding"])
+        assert conn.exec_driver_sql("SELECT count(*) FROM action").scalar() == len(demo_document["tables"]["action"])
+    engine.dispose()
