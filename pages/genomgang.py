@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import clock, glossary
+from core import clock, glossary, mail
 from core.enums import (
     ActionStatus,
     AttendanceStatus,
@@ -28,7 +28,7 @@ from core.services.annual_reports import get_report
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years
 from pages._shared.auth import guard
-from pages._shared.db import session
+from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
 from pages._shared.ui import save, show_flash
 
@@ -170,6 +170,10 @@ def _kallelse_downloads() -> None:
                          icon=":material/picture_as_pdf:")
     middle.download_button("Kalenderfil (.ics)", ics, file_name=f"{name}.ics", mime="text/calendar",
                            icon=":material/event:")
+    if may_run and mail.configured(settings()) and left.button("Skicka kallelsen med e-post", icon=":material/mail:"):
+        save(lambda s: invitations.send_invitation(s, actor=actor, review_id=review.id, settings=settings(),
+                                                   now=clock.now()),
+             lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
     if may_run and review.status == "preparation" and right.button("Markera som kallad", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,
                                           now=clock.now()), "Genomgången är markerad som kallad.")

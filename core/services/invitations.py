@@ -11,7 +11,8 @@ from core.enums import MeetingRole
 from core.errors import UserError
 from core.formatting import date_text
 from core.models import AnnualReport, Clinic, FollowUp, Review, User
-from core.permissions import Actor
+from core.mail import message, send
+from core.permissions import Actor, Permission, require
 from core.services.reviews import agenda, attendance, get_review
 
 
@@ -64,3 +65,23 @@ def invitation_files(session: Session, *, actor: Actor, review_id: int, now: dat
                          description=description, organizer_email=settings.smtp_from, attendees=people,
                          stamp=now, sequence=review.version)
     return ics, kallelse_pdf(invitation)
+
+
+def send_invitation(session: Session, *, actor: Actor, review_id: int, settings, now: datetime) -> list[str]:
+    """E-mail the kallelse (PDF and .ics attached) to everyone invited who has an e-mail address."""
+    review = get_review(session, actor=actor, review_id=review_id)
+    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
+    ics, pdf = invitation_files(session, actor=actor, review_id=review_id, now=now)
+    clinic = session.get(Clinic, review.clinic_id)
+    recipients = sorted({a.email for a in attendance(session, review.id) if a.email})
+    if not recipients:
+        raise UserError("Ingen i kallelsen har en e-postadress.")
+    title = meeting_title(review, clinic)
+    body = (f"Du är kallad till {title}.\n\nTid: {date_text(review.meeting_date)} kl. {review.start_time or ''}\n"
+            f"Plats: {review.location or '–'}\n\nKallelsen med dagordning finns som PDF, och mötet som kalenderfil.\n\n"
+            f"{actor.name}")
+    name = f"kallelse-{clinic.code}-{review.year}"
+    send(settings, [message(settings, to=to, subject=f"Kallelse: {title}", body=body,
+                            attachments=[(f"{name}.pdf", pdf, "application/pdf"),
+                                         (f"{name}.ics", ics, "text/calendar")]) for to in recipients])
+    return recipients

@@ -60,3 +60,26 @@ def test_without_a_mail_server_reminders_are_refused_clearly(demo_env, capsys, m
     assert code == 2 and "Ingen e-postserver är inställd" in err
     code, _, err = _run(capsys, "remind", "--today", "28/12")
     assert code == 2 and "inte ett datum" in err
+
+
+def test_kallelse_is_mailed_with_pdf_and_calendar_file(demo_env, smtp):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from core import clock, db
+    from core.config import load_settings
+    from core.models import Clinic
+    from core.services import invitations, reviews
+    from core.services.auth import SYSTEM_ACTOR
+    with db.session_scope(db.make_engine(demo_env)) as s:
+        rtg = s.exec(select(Clinic).where(Clinic.code == "RTG")).one()
+        review = reviews.create_review(s, actor=SYSTEM_ACTOR, clinic_id=rtg.id, year=2026, now=clock.now(),
+                                       data={"meeting_date": date(2026, 3, 11), "start_time": "13:00"})
+        sent = invitations.send_invitation(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings(),
+                                           now=clock.now())
+    assert "anna.berg@demosjukhuset.se" in sent and len(smtp.messages) == len(sent)
+    mail = smtp.messages[0][1]
+    names = [part.get_filename() for part in mail.iter_attachments()]
+    assert names == ["kallelse-RTG-2026.pdf", "kallelse-RTG-2026.ics"]
+    assert mail["Subject"].startswith("Kallelse: Klinikens genomgång av verksamhet med joniserande strålning 2026")
