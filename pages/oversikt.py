@@ -1,20 +1,33 @@
-"""Översikt: the clinics the user may see and what exists for each this year."""
+"""Översikt: every clinic at a glance (strateg, admin), my clinics and my actions, and the year's calendar."""
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.enums import Modality, ReviewStatus
+from core.enums import ActionStatus, Modality, ReviewStatus, Severity
 from core.formatting import date_text
-from core.glossary import PAGES
+from core.glossary import OVERDUE, PAGES
+from core.permissions import visible_clinic_ids
+from core.services import actions, calendar_year
 from core.services.clinical_audits import whole_activity_overdue
 from core.services.clinics import the_organisation
-from core.services.overview import clinic_statuses, meeting_years
+from core.services.overview import (
+    actions_by_status,
+    clinic_statuses,
+    meeting_years,
+    on_time_share,
+    overdue_over_time,
+    unanswered_findings,
+)
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
 
+STATUS_TERMS = glossary.options(ActionStatus)
+
 actor = guard("overview")
 today = clock.today()
+sees_all = visible_clinic_ids(actor) is None
 with session() as s:
     organisation = the_organisation(s)
     years = meeting_years(s, today=today)
@@ -26,7 +39,6 @@ with session() as s:
     statuses = clinic_statuses(s, actor=actor, year=year, today=today)
 st.caption(f"{organisation.name} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
            f"idag {today.isoformat()}")
-
 if not statuses:
     st.info("Det finns inga kliniker som du kan se ännu.")
     st.stop()
@@ -43,21 +55,88 @@ overdue.metric("Försenade", sum(x.overdue_actions for x in statuses))
 def _row(x) -> dict:
     """Describe one clinic in words (never colour alone)."""
     review = glossary.term(x.review_status, ReviewStatus) if x.review_status else "Ej skapad"
+    old_audit = whole_activity_overdue(x.last_whole_audit, today, settings().audit_interval_years)
     return {
-        "Kod": x.clinic.code,
-        "Klinik": x.clinic.name,
+        "Kod": x.clinic.code, "Klinik": x.clinic.name,
         "Modaliteter": ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
-        "Användare": x.members,
-        f"Bokslut {year - 1}": "Inläst" if x.report_loaded else "Saknas",
-        f"Genomgång {year}": review,
-        "Öppna åtgärder": x.open_actions,
-        "Försenade": x.overdue_actions,
+        f"Bokslut {year - 1}": "Inläst" if x.report_loaded else "Saknas", f"Genomgång {year}": review,
+        "Öppna åtgärder": x.open_actions, "Försenade": x.overdue_actions,
         f"Egenkontroll {year}": "Påbörjad" if x.self_assessment else "Ej påbörjad",
-        "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen")
-        + (" – för gammal" if whole_activity_overdue(x.last_whole_audit, today, settings().audit_interval_years)
-           else ""),
+        "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
     }
 
 
 st.subheader("Klinikerna")
 st.dataframe(pd.DataFrame([_row(x) for x in statuses]), hide_index=True, width="stretch")
+
+
+def render_charts() -> None:
+    """Actions by status per clinic, the share completed on time per year, and overdue over the last year."""
+    with session() as s:
+        by_status = actions_by_status(s, actor=actor)
+        on_time = on_time_share(s, actor=actor)
+        late = overdue_over_time(s, actor=actor, today=today)
+    left, right = st.columns(2)
+    if by_status:
+        frame = pd.DataFrame([{"Klinik": r["clinic"], "Status": STATUS_TERMS[r["status"]], "Antal": r["count"]}
+                              for r in by_status])
+        left.altair_chart(alt.Chart(frame, title="Åtgärder per status").mark_bar().encode(
+            x=alt.X("Klinik:N", axis=alt.Axis(labelAngle=0)), y=alt.Y("Antal:Q", title="Antal åtgärder"),
+            color=alt.Color("Status:N", sort=list(STATUS_TERMS.values()), legend=alt.Legend(title="Status")),
+            tooltip=["Klinik", "Status", "Antal"]), width="stretch")
+    if on_time:
+        frame = pd.DataFrame([{"År": str(r["year"]), "Andel klara i tid (%)": r["share"],
+                               "Text": f"{r['on_time']} av {r['actions']}"} for r in on_time])
+        base = alt.Chart(frame, title="Klara i tid, per år åtgärderna beslutades").encode(
+            x=alt.X("År:O", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("Andel klara i tid (%):Q", scale=alt.Scale(domain=[0, 100])))
+        right.altair_chart(base.mark_bar(size=40) + base.mark_text(dy=-8).encode(text="Text:N"), width="stretch")
+    frame = pd.DataFrame([{"Månad": r["date"].strftime("%Y-%m"), "Försenade": r["overdue"]} for r in late])
+    st.altair_chart(alt.Chart(frame, title="Försenade åtgärder vid varje månadsskifte").mark_line(point=True).encode(
+        x=alt.X("Månad:O", axis=alt.Axis(labelAngle=0)), y=alt.Y("Försenade:Q", axis=alt.Axis(tickMinStep=1))),
+        width="stretch")
+
+
+def render_unanswered() -> None:
+    """Findings of last year's bokslut that no action answers yet."""
+    with session() as s:
+        rows = unanswered_findings(s, actor=actor, report_year=year - 1)
+    st.subheader(f"Brister i bokslutet {year - 1} utan beslut ({len(rows)})")
+    if rows:
+        st.dataframe(pd.DataFrame([{"Brist": f.code, "Gäller": owner, "Allvarlighet": glossary.term(f.severity, Severity),
+                                    "Beskrivning": f.description} for f, owner in rows]),
+                     hide_index=True, width="stretch")
+
+
+def render_my_actions() -> None:
+    """The actions I own, due soonest first, overdue marked."""
+    with session() as s:
+        mine = actions.list_actions(s, actor=actor, today=today, owner_id=actor.user_id,
+                                    statuses=list(actions.OPEN))
+    st.subheader(f"Mina åtgärder ({len(mine)})")
+    if not mine:
+        st.caption("Du är inte ansvarig för någon öppen åtgärd.")
+        return
+    st.dataframe(pd.DataFrame([{"Klart senast": date_text(r.action.due_date), "Åtgärd": r.action.title,
+                                "Status": STATUS_TERMS[r.action.status] + (f" – {OVERDUE}" if r.overdue else "")}
+                               for r in mine]), hide_index=True, width="stretch")
+
+
+def render_calendar() -> None:
+    """Årshjulet for the year, and my own due dates as a calendar file."""
+    with session() as s:
+        events = calendar_year.year_events(s, actor=actor, year=year, today=today,
+                                           audit_interval_years=settings().audit_interval_years)
+        ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
+    st.subheader(f"Årshjul {year}")
+    st.dataframe(pd.DataFrame([{"Datum": date_text(e.day), "Klinik": e.clinic, "Vad": e.what} for e in events]),
+                 hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420))
+    st.download_button("Mina datum som kalenderfil (.ics)", ics, file_name="mina-datum.ics", mime="text/calendar",
+                       icon=":material/event:")
+
+
+if sees_all:
+    render_charts()
+    render_unanswered()
+render_my_actions()
+render_calendar()

@@ -44,3 +44,15 @@ def invitation_ics(*, uid: str, title: str, day, start: str | None, end: str | N
     lines += [f"ATTENDEE;CN={_escape(name)};ROLE=REQ-PARTICIPANT:mailto:{email}" for name, email in attendees if email]
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+
+
+def due_dates_ics(events: list[tuple[str, object, str]], stamp: datetime) -> bytes:
+    """Return all-day calendar events (uid, date, summary) for a person's due dates."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Strålsäkerhetsportalen//SV", "CALSCALE:GREGORIAN"]
+    for uid, day, summary in events:
+        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp.astimezone(UTC).strftime(ICS_DATE)}Z",
+                  f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+                  f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
+                  f"SUMMARY:{_escape(summary)}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()

@@ -10,8 +10,8 @@ from core.documents.pdf import Invitation, kallelse_pdf
 from core.enums import MeetingRole
 from core.errors import UserError
 from core.formatting import date_text
-from core.models import AnnualReport, Clinic, FollowUp, Review, User
 from core.mail import message, send
+from core.models import AnnualReport, Clinic, FollowUp, Review, User
 from core.permissions import Actor, Permission, require
 from core.services.reviews import agenda, attendance, get_review
 

@@ -1,16 +1,18 @@
 """Översikt: for each clinic the actor may see, what exists for this year's review."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
-from core.enums import ActionStatus
+from core.enums import ActionStatus, Severity
 from core.models import (
     Action,
     AnnualReport,
     Clinic,
     ClinicalAudit,
+    Finding,
+    FindingDecision,
     Review,
     SelfAssessment,
     UserClinic,
@@ -73,3 +75,55 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
         open_actions=open_actions.get(c.id, 0), overdue_actions=overdue.get(c.id, 0),
         self_assessment=c.id in assessed, last_whole_audit=audits.get(c.id),
     ) for c in clinics]
+
+
+def actions_by_status(session: Session, *, actor: Actor) -> list[dict]:
+    """Count actions per clinic and status, in SQL."""
+    ids = [c.id for c in list_clinics(session, actor=actor)]
+    rows = session.exec(select(Clinic.code, Action.status, func.count()).join(Clinic, Clinic.id == Action.clinic_id)
+                        .where(col(Action.clinic_id).in_(ids)).group_by(Clinic.code, Action.status)).all()
+    return [{"clinic": code, "status": status, "count": n} for code, status, n in rows]
+
+
+def on_time_share(session: Session, *, actor: Actor) -> list[dict]:
+    """Per year of decision: the share of actions completed by their due date."""
+    ids = [c.id for c in list_clinics(session, actor=actor)]
+    on_time = func.sum(case((and_(Action.status == "done", Action.done_on <= Action.due_date), 1), else_=0))
+    rows = session.exec(select(Review.year, func.count(), on_time).join(Review, Review.id == Action.review_id)
+                        .where(col(Action.clinic_id).in_(ids)).group_by(Review.year).order_by(Review.year)).all()
+    return [{"year": y, "actions": n, "on_time": int(ok or 0), "share": round(100 * (ok or 0) / n, 1)}
+            for y, n, ok in rows]
+
+
+def overdue_over_time(session: Session, *, actor: Actor, today: date, months: int = 12) -> list[dict]:
+    """Count, at each month end of the last year, the actions that were past due and not yet done then."""
+    ids = [c.id for c in list_clinics(session, actor=actor)]
+    points = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - back, 12)  # the month after the one measured
+        moment = today if back == 0 else date(year, month + 1, 1) - timedelta(days=1)
+        late = session.exec(select(func.count()).select_from(Action).where(
+            col(Action.clinic_id).in_(ids), Action.due_date < moment, Action.created_at <= _end_of(moment),
+            Action.status != "cancelled", or_(Action.done_on == None, Action.done_on > moment))).one()  # noqa: E711
+        points.append({"date": moment, "overdue": late})
+    return points
+
+
+def _end_of(day: date) -> datetime:
+    """Return the last moment of a day (UTC)."""
+    return datetime.combine(day, time.max, UTC)
+
+
+def unanswered_findings(session: Session, *, actor: Actor, report_year: int) -> list[tuple[Finding, str]]:
+    """Findings of a year's bokslut that no action and no 'ingen åtgärd' decision answers yet."""
+    ids = [c.id for c in list_clinics(session, actor=actor)]
+    answered = select(Action.finding_id).where(Action.finding_id != None)  # noqa: E711
+    decided = select(FindingDecision.finding_id)
+    rows = session.exec(select(Finding, Clinic.code).join(AnnualReport, AnnualReport.id == Finding.annual_report_id)
+                        .join(Clinic, Clinic.id == Finding.clinic_id, isouter=True)
+                        .where(AnnualReport.year == report_year, col(Finding.id).notin_(answered),
+                               col(Finding.id).notin_(decided),
+                               or_(col(Finding.clinic_id).in_(ids), Finding.clinic_id == None))  # noqa: E711
+                        .order_by(Finding.severity, Finding.code)).all()
+    order = {s.value: i for i, s in enumerate(Severity)}
+    return sorted([(f, code or "Hela organisationen") for f, code in rows], key=lambda r: order.get(r[0].severity, 9))

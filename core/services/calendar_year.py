@@ -1,0 +1,68 @@
+"""Årshjulet: the year's fixed dates (bokslut 1 March, reviews in March), action due dates and next audits."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.documents.calendar import due_dates_ics
+from core.models import ClinicalAudit, Review
+from core.permissions import Actor
+from core.services.actions import OPEN, list_actions
+from core.services.clinics import list_clinics
+
+
+@dataclass(frozen=True)
+class Event:
+    """One date in the yearly calendar."""
+
+    day: date
+    what: str
+    clinic: str
+    uid: str
+
+
+def _audit_events(session: Session, clinics: dict[int, str], year: int, interval: int) -> list[Event]:
+    """The year in which each clinic's next audit of its whole activity is due."""
+    last = dict(session.exec(select(ClinicalAudit.clinic_id, func.max(ClinicalAudit.audit_date))
+                             .where(ClinicalAudit.whole_activity == True,  # noqa: E712
+                                    col(ClinicalAudit.clinic_id).in_(list(clinics)))
+                             .group_by(ClinicalAudit.clinic_id)).all())
+    events = []
+    for clinic_id, code in clinics.items():
+        due = last[clinic_id].replace(year=last[clinic_id].year + interval) if clinic_id in last else date(year, 12, 31)
+        if due.year <= year:
+            events.append(Event(max(due, date(year, 1, 1)), "Klinisk revision av hela verksamheten senast", code,
+                                f"revision-{code}-{year}"))
+    return events
+
+
+def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_only: bool = False,
+                audit_interval_years: int = 5) -> list[Event]:
+    """Return the year's events for the actor's clinics (or only the actor's own due dates)."""
+    clinics = {c.id: c.code for c in list_clinics(session, actor=actor)}
+    events = []
+    if not mine_only:
+        events.append(Event(date(year, 3, 1), f"Strålskyddsbokslutet för {year - 1} ska vara färdigställt", "Alla",
+                            f"bokslut-{year}"))
+        planned = session.exec(select(Review).where(Review.year == year, col(Review.clinic_id).in_(list(clinics)))).all()
+        for review in planned:
+            if review.meeting_date:
+                events.append(Event(review.meeting_date, "Klinikens genomgång", clinics[review.clinic_id],
+                                    f"genomgang-{review.id}"))
+        for code in sorted(set(clinics.values()) - {clinics[r.clinic_id] for r in planned if r.meeting_date}):
+            events.append(Event(date(year, 3, 31), "Genomgången bör hållas i mars (inte planerad)", code,
+                                f"saknas-{code}-{year}"))
+        events += _audit_events(session, clinics, year, audit_interval_years)
+    owner = actor.user_id if mine_only else None
+    for row in list_actions(session, actor=actor, today=today, statuses=list(OPEN), owner_id=owner):
+        if row.action.due_date.year == year or mine_only:
+            events.append(Event(row.action.due_date, f"Åtgärd klar senast: {row.action.title}",
+                                clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}"))
+    return sorted(events, key=lambda e: (e.day, e.clinic))
+
+
+def my_due_dates_ics(session: Session, *, actor: Actor, today: date, now: datetime) -> bytes:
+    """Return the actor's own open actions' due dates as a calendar file."""
+    events = year_events(session, actor=actor, year=today.year, today=today, mine_only=True)
+    return due_dates_ics([(f"{e.uid}@stralportal", e.day, f"{e.what} ({e.clinic})") for e in events], now)
