@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
+from core.charts import SWEDISH_NUMBER
 from core.enums import ActionStatus, Modality, ReviewStatus, Severity
 from core.formatting import date_text
 from core.glossary import OVERDUE, PAGES
@@ -24,6 +25,7 @@ from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
 
 STATUS_TERMS = glossary.options(ActionStatus)
+STATUS_COLOURS = ["#9aa5b1", "#1f5f8b", "#2e7d4f", "#d5dbe1"]  # ej påbörjad, pågår, klar, avskriven
 
 actor = guard("overview")
 today = clock.today()
@@ -81,8 +83,10 @@ def render_charts() -> None:
         frame = pd.DataFrame([{"Klinik": r["clinic"], "Status": STATUS_TERMS[r["status"]], "Antal": r["count"]}
                               for r in by_status])
         left.altair_chart(alt.Chart(frame, title="Åtgärder per status").mark_bar().encode(
-            x=alt.X("Klinik:N", axis=alt.Axis(labelAngle=0)), y=alt.Y("Antal:Q", title="Antal åtgärder"),
-            color=alt.Color("Status:N", sort=list(STATUS_TERMS.values()), legend=alt.Legend(title="Status")),
+            x=alt.X("Klinik:N", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("Antal:Q", title="Antal åtgärder", axis=alt.Axis(tickMinStep=1, labelExpr=SWEDISH_NUMBER)),
+            color=alt.Color("Status:N", legend=alt.Legend(title="Status"),
+                            scale=alt.Scale(domain=list(STATUS_TERMS.values()), range=STATUS_COLOURS)),
             tooltip=["Klinik", "Status", "Antal"]), width="stretch")
     if on_time:
         frame = pd.DataFrame([{"År": str(r["year"]), "Andel klara i tid (%)": r["share"],
