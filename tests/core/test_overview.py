@@ -1,0 +1,34 @@
+"""Översikt's figures match the clinic pages' for every clinic of the demo."""
+from datetime import date
+
+from sqlmodel import Session
+
+from core import db
+from core.services import actions, overview
+from core.services.auth import actor_for
+
+TODAY = date(2026, 11, 21)
+
+
+def test_overview_counts_match_the_action_plan_and_reviews(demo_url):
+    with Session(db.make_engine(demo_url)) as s:
+        strateg = actor_for(s, "strateg")
+        statuses = overview.clinic_statuses(s, actor=strateg, year=2025, today=TODAY)
+        assert len(statuses) == 5
+        for status in statuses:
+            plan = actions.list_actions(s, actor=strateg, today=TODAY, clinic_ids=[status.clinic.id])
+            open_rows = [r for r in plan if r.action.status in actions.OPEN]
+            assert status.open_actions == len(open_rows), status.clinic.code
+            assert status.overdue_actions == sum(r.overdue for r in plan), status.clinic.code
+            assert status.review_status == "approved"
+        by_status = overview.actions_by_status(s, actor=strateg)
+        assert sum(r["count"] for r in by_status) == len(actions.list_actions(s, actor=strateg, today=TODAY))
+
+
+def test_a_clinic_user_sees_only_own_clinics_in_every_figure(demo_url):
+    with Session(db.make_engine(demo_url)) as s:
+        karin = actor_for(s, "karin")
+        assert [x.clinic.code for x in overview.clinic_statuses(s, actor=karin, year=2026, today=TODAY)] == ["NM"]
+        assert {r["clinic"] for r in overview.actions_by_status(s, actor=karin)} == {"NM"}
+        codes = {code for _, code in overview.unanswered_findings(s, actor=karin, report_year=2025)}
+        assert codes == {"NM", "Hela organisationen"}
