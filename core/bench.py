@@ -170,3 +170,86 @@ def bench_minutes() -> dict:
 
 
 BENCHMARKS["minutes"] = bench_minutes
+
+
+OVERVIEW_SIZES = {"clinics": 60, "years": 10, "actions_per_review": 33}
+
+
+def _overview_database(folder: Path, name: str, filled: bool) -> str:
+    """Build a database with a strateg and, when filled, 60 clinics with 10 years of reviews and actions."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert
+
+    from core.models import Action, Clinic, Organisation, Review, User
+    from core.security import hash_password
+    url = f"sqlite:///{folder}/{name}.db"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with db.session_scope(engine) as session:
+        org = Organisation(name="Storsjukhuset", created_at=now)
+        session.add(org)
+        session.add(User(username="strateg", name="Strateg", email="s@x.se", role="strateg",
+                         password_hash=hash_password("bench-losen"), created_at=now))
+        session.flush()
+        if filled:
+            n, years = OVERVIEW_SIZES["clinics"], OVERVIEW_SIZES["years"]
+            session.execute(insert(Clinic), [{"organisation_id": org.id, "code": f"K{i:02d}", "name": f"Klinik {i}",
+                                              "modalities": ["xray"]} for i in range(n)])
+            session.execute(insert(Review), [{"clinic_id": c + 1, "year": 2017 + y, "status": "approved",
+                                              "created_at": now} for c in range(n) for y in range(years)])
+            statuses = ["not_started", "in_progress", "done", "cancelled"]
+            session.execute(insert(Action), [{
+                "clinic_id": r // years + 1, "review_id": r + 1, "number": a + 1, "title": f"Åtgärd {a}",
+                "owner_name": "Ägare", "due_date": date(2017 + r % years, 6 + a % 6, 1),
+                "status": statuses[a % 4], "priority": "medium", "created_at": now, "updated_at": now,
+                "done_on": date(2017 + r % years, 5, 1) if a % 4 == 2 else None}
+                for r in range(n * years) for a in range(OVERVIEW_SIZES["actions_per_review"])])
+    engine.dispose()
+    return url
+
+
+def _overview_run(url: str) -> Callable[[], None]:
+    """Return one script run of Översikt for the strateg, against the given database."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+    from core.config import PROJECT_DIR
+
+    def run() -> None:
+        os.environ["STRALPORTAL_DATABASE_URL"] = url
+        at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
+        for key, value in {"authentication_status": True, "username": "strateg", "name": "Strateg",
+                           "roles": ["strateg"], "email": "s@x.se", "logout": None}.items():
+            at.session_state[key] = value
+        at.run()
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+    return run
+
+
+def bench_overview() -> dict:
+    """Time the Översikt page on 60 clinics × 10 years of reviews (~20 000 actions) against an empty database."""
+    import os
+    before = os.environ.get("STRALPORTAL_DATABASE_URL")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            empty = _overview_run(_overview_database(Path(tmp), "empty", filled=False))
+            full = _overview_run(_overview_database(Path(tmp), "full", filled=True))
+            empty(), full()  # warm up imports and caches
+            floor = statistics.median(_seconds(empty) for _ in range(RUNS))
+            seconds = statistics.median(_seconds(full) for _ in range(RUNS))
+            peak = _peak_mb(full)
+    finally:
+        if before is None:
+            os.environ.pop("STRALPORTAL_DATABASE_URL", None)
+        else:
+            os.environ["STRALPORTAL_DATABASE_URL"] = before
+    actions = OVERVIEW_SIZES["clinics"] * OVERVIEW_SIZES["years"] * OVERVIEW_SIZES["actions_per_review"]
+    return {"seconds": round(seconds, 3), "floor_seconds": round(floor, 3), "ratio": round(seconds / floor, 2),
+            "peak_mb": round(peak, 1), **OVERVIEW_SIZES, "actions": actions,
+            "target": "ratio ≤ 2 och seconds < 1"}
+
+
+BENCHMARKS["overview"] = bench_overview

@@ -397,8 +397,8 @@ def _database_commands(sub) -> None:
     serve.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
     serve.set_defaults(func=cmd_serve)
     bench = sub.add_parser("bench", help="mät hastighet och minne på genererade data (skriver JSON)")
-    bench.add_argument("which", nargs="?", default="all", choices=["import", "minutes", "all"],
-                       metavar="MÄTNING", help="import, minutes eller all (standard)")
+    bench.add_argument("which", nargs="?", default="all", choices=["import", "minutes", "overview", "all"],
+                       metavar="MÄTNING", help="import, minutes, overview eller all (standard)")
     bench.set_defaults(func=cmd_bench)
 
 

@@ -172,7 +172,7 @@ class ActionRow:
 
 def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: list[int] | None = None,
                  year: int | None = None, statuses: list[str] | None = None, owner_id: int | None = None,
-                 overdue_only: bool = False) -> list[ActionRow]:
+                 overdue_only: bool = False, due_between: tuple[date, date] | None = None) -> list[ActionRow]:
     """Return the actions of the actor's clinics, filtered, due date first."""
     query = (select(Action, Review.year, Finding.code).join(Review, Review.id == Action.review_id)
              .join(Finding, Finding.id == Action.finding_id, isouter=True)
@@ -190,6 +190,8 @@ def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: lis
         query = query.where(Action.owner_id == owner_id)
     if overdue_only:
         query = query.where(col(Action.status).notin_(CLOSED), Action.due_date < today)
+    if due_between:
+        query = query.where(Action.due_date >= due_between[0], Action.due_date <= due_between[1])
     return [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
 
 

@@ -55,10 +55,10 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
                                 f"saknas-{code}-{year}"))
         events += _audit_events(session, clinics, year, audit_interval_years)
     owner = actor.user_id if mine_only else None
-    for row in list_actions(session, actor=actor, today=today, statuses=list(OPEN), owner_id=owner):
-        if row.action.due_date.year == year or mine_only:
-            events.append(Event(row.action.due_date, f"Åtgärd klar senast: {row.action.title}",
-                                clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}"))
+    window = None if mine_only else (date(year, 1, 1), date(year, 12, 31))
+    for row in list_actions(session, actor=actor, today=today, statuses=list(OPEN), owner_id=owner, due_between=window):
+        events.append(Event(row.action.due_date, f"Åtgärd klar senast: {row.action.title}",
+                            clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}"))
     return sorted(events, key=lambda e: (e.day, e.clinic))
 
 

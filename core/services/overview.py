@@ -95,18 +95,24 @@ def on_time_share(session: Session, *, actor: Actor) -> list[dict]:
             for y, n, ok in rows]
 
 
+def _month_ends(today: date, months: int) -> list[date]:
+    """Return the last day of each of the past months, ending with today."""
+    ends = []
+    for back in range(months - 1, 0, -1):
+        year, month = divmod(today.year * 12 + today.month - back, 12)  # the month after the one measured
+        ends.append(date(year, month + 1, 1) - timedelta(days=1))
+    return ends + [today]
+
+
 def overdue_over_time(session: Session, *, actor: Actor, today: date, months: int = 12) -> list[dict]:
     """Count, at each month end of the last year, the actions that were past due and not yet done then."""
     ids = [c.id for c in list_clinics(session, actor=actor)]
-    points = []
-    for back in range(months - 1, -1, -1):
-        year, month = divmod(today.year * 12 + today.month - back, 12)  # the month after the one measured
-        moment = today if back == 0 else date(year, month + 1, 1) - timedelta(days=1)
-        late = session.exec(select(func.count()).select_from(Action).where(
-            col(Action.clinic_id).in_(ids), Action.due_date < moment, Action.created_at <= _end_of(moment),
-            Action.status != "cancelled", or_(Action.done_on == None, Action.done_on > moment))).one()  # noqa: E711
-        points.append({"date": moment, "overdue": late})
-    return points
+    moments = _month_ends(today, months)
+    late_at = [func.sum(case((and_(Action.due_date < m, Action.created_at <= _end_of(m),
+                                   or_(Action.done_on == None, Action.done_on > m)), 1), else_=0))  # noqa: E711
+               for m in moments]
+    counts = session.exec(select(*late_at).where(col(Action.clinic_id).in_(ids), Action.status != "cancelled")).one()
+    return [{"date": m, "overdue": int(n or 0)} for m, n in zip(moments, counts)]
 
 
 def _end_of(day: date) -> datetime:
