@@ -210,42 +210,24 @@ def _overview_database(folder: Path, name: str, filled: bool) -> str:
     return url
 
 
-def _overview_run(url: str) -> Callable[[], None]:
-    """Return one script run of Översikt for the strateg, against the given database."""
-    import os
+def _page_seconds(url: str, page: str = "pages/oversikt.py") -> tuple[float, float]:
+    """Time a page's script run in a separate process (the Streamlit glue does the AppTest run)."""
+    import json
+    import subprocess
+    import sys
 
-    from streamlit.testing.v1 import AppTest
     from core.config import PROJECT_DIR
-
-    def run() -> None:
-        os.environ["STRALPORTAL_DATABASE_URL"] = url
-        at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
-        for key, value in {"authentication_status": True, "username": "strateg", "name": "Strateg",
-                           "roles": ["strateg"], "email": "s@x.se", "logout": None}.items():
-            at.session_state[key] = value
-        at.run()
-        if at.exception:
-            raise RuntimeError(at.exception[0].message)
-    return run
+    result = subprocess.run([sys.executable, "-m", "pages._shared.page_timer", url, page, "strateg", "strateg",
+                             str(RUNS)], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    return statistics.median(measured["seconds"]), measured["peak_mb"]
 
 
 def bench_overview() -> dict:
     """Time the Översikt page on 60 clinics × 10 years of reviews (~20 000 actions) against an empty database."""
-    import os
-    before = os.environ.get("STRALPORTAL_DATABASE_URL")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            empty = _overview_run(_overview_database(Path(tmp), "empty", filled=False))
-            full = _overview_run(_overview_database(Path(tmp), "full", filled=True))
-            empty(), full()  # warm up imports and caches
-            floor = statistics.median(_seconds(empty) for _ in range(RUNS))
-            seconds = statistics.median(_seconds(full) for _ in range(RUNS))
-            peak = _peak_mb(full)
-    finally:
-        if before is None:
-            os.environ.pop("STRALPORTAL_DATABASE_URL", None)
-        else:
-            os.environ["STRALPORTAL_DATABASE_URL"] = before
+    with tempfile.TemporaryDirectory() as tmp:
+        floor, _ = _page_seconds(_overview_database(Path(tmp), "empty", filled=False))
+        seconds, peak = _page_seconds(_overview_database(Path(tmp), "full", filled=True))
     actions = OVERVIEW_SIZES["clinics"] * OVERVIEW_SIZES["years"] * OVERVIEW_SIZES["actions_per_review"]
     return {"seconds": round(seconds, 3), "floor_seconds": round(floor, 3), "ratio": round(seconds / floor, 2),
             "peak_mb": round(peak, 1), **OVERVIEW_SIZES, "actions": actions,
