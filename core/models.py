@@ -82,6 +82,7 @@ class Document(SQLModel, table=True):
     annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
     review_id: Optional[int] = Field(default=None, foreign_key="review.id", index=True)
     clinical_audit_id: Optional[int] = Field(default=None, foreign_key="clinicalaudit.id", index=True)
+    answer_id: Optional[int] = Field(default=None, foreign_key="answer.id", index=True)
     kind: str = Field(max_length=ENUM_LEN)
     filename: str = Field(max_length=255)
     media_type: str = Field(max_length=120)

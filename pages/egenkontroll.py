@@ -13,7 +13,7 @@ from core.services.overview import meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.pickers import sticky_select
-from pages._shared.ui import save, show_flash
+from pages._shared.ui import form_round, save, show_flash
 
 NA = "E/T"
 CHOICES = [0, 1, 2, 3, 4, NA]
@@ -55,6 +55,7 @@ with session() as s:
     rows = sa.answers(s, assessment.id)
     areas = sa.results(s, assessment.id)
     previous = {a.area: a.percent for a in sa.results(s, last_year.id)} if last_year else {}
+    files = sa.evidence_files(s, actor=actor, assessment_id=assessment.id)
 answered = sum(a.answered for a in areas)
 left, middle, right = st.columns(3)
 left.metric("Besvarade", f"{answered} av {len(rows)}")
@@ -90,6 +91,26 @@ def render_area(area: str) -> None:
             values[answer.id] = (choice, evidence, comment, answer)
         if may_edit and st.form_submit_button("Spara området", type="primary"):
             save(lambda s: _save_area(s, values), f"Svaren för {area} är sparade.")
+    _evidence(entries, area)
+
+
+def _evidence(entries, area: str) -> None:
+    """List the area's evidence files, and attach a new one to a chosen criterion."""
+    for answer, criterion in entries:
+        for document in files.get(answer.id, []):
+            st.download_button(f"{criterion.code}: {document.filename}", document.content, file_name=document.filename,
+                               mime=document.media_type, key=f"evidence_{document.id}", icon=":material/attach_file:")
+    if not may_edit:
+        return
+    with st.form(f"evidence_{assessment.id}_{area}_{form_round('evidence')}"):
+        left, right = st.columns([1, 2])
+        answer_id = left.selectbox("Kriterium", [a.id for a, _ in entries],
+                                   format_func=lambda i: next(c.code for a, c in entries if a.id == i))
+        upload = right.file_uploader("Bifoga underlag (fil)")
+        if st.form_submit_button("Bifoga") and upload is not None:
+            save(lambda s: sa.attach_evidence(s, actor=actor, answer_id=answer_id, data=upload.getvalue(),
+                                              filename=upload.name, media_type=upload.type, now=clock.now()),
+                 f"{upload.name} är bifogad.", empty_form="evidence")
 
 
 def _save_area(s, values: dict) -> None:

@@ -72,6 +72,24 @@ st.subheader("Klinikerna")
 st.dataframe(pd.DataFrame([_row(x) for x in statuses]), hide_index=True, width="stretch")
 
 
+def _open_clinic(page: str, clinic_id: int) -> None:
+    """Go to a clinic page with the clinic chosen (a button callback)."""
+    st.session_state["pick_clinic"] = clinic_id
+    st.session_state["pick_meeting_year"] = year
+    st.session_state["go_to"] = page
+
+
+chooser, *buttons = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+chosen = chooser.selectbox("Öppna en klinik", [x.clinic.id for x in statuses], key="overview_clinic",
+                           format_func=lambda i: next(f"{x.clinic.code} – {x.clinic.name}" for x in statuses
+                                                      if x.clinic.id == i))
+for column, (label, page) in zip(buttons, [("Genomgång", "pages/genomgang.py"), ("Åtgärder", "pages/atgarder.py"),
+                                           ("Egenkontroll", "pages/egenkontroll.py")]):
+    column.button(label, on_click=_open_clinic, args=(page, chosen), width="stretch", key=f"open_{page}")
+if st.session_state.get("go_to"):
+    st.switch_page(st.session_state.pop("go_to"))
+
+
 def render_charts() -> None:
     """Actions by status per clinic, the share completed on time per year, and overdue over the last year."""
     with session() as s:

@@ -1,4 +1,5 @@
 """Egenkontroll: criteria sets, a clinic's yearly self-assessment, its answers and results."""
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -6,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import InvalidInput, NotFound
-from core.models import Answer, AssessmentTemplate, Clinic, Criterion, SelfAssessment
+from core.models import Answer, AssessmentTemplate, Clinic, Criterion, Document, SelfAssessment
 from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import StaffingInput, compare
@@ -221,3 +222,32 @@ def staffing_shortfalls(assessment: SelfAssessment) -> list:
         return []
     rows = compare(StaffingInput(**assessment.staffing["inputs"]), assessment.staffing["actual"])
     return [row for row in rows if row.shortfall > 0]
+
+
+def attach_evidence(session: Session, *, actor: Actor, answer_id: int, data: bytes, filename: str,
+                    media_type: str, now: datetime) -> Document:
+    """Keep a file as evidence for one answer, with its SHA-256."""
+    answer = get_or_fail(session, Answer, answer_id)
+    assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
+    require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    if not data:
+        raise InvalidInput([f"Fil: {filename} är tom."])
+    document = Document(answer_id=answer.id, kind="evidence", filename=filename, media_type=media_type or
+                        "application/octet-stream", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                        content=data, uploaded_at=now, uploaded_by_id=actor.user_id)
+    session.add(document)
+    session.flush()
+    audit.record(session, actor=actor, now=now, entity="Document", entity_id=document.id, operation="create",
+                 new={"underlag": filename, "sha256": document.sha256}, clinic_id=assessment.clinic_id)
+    return document
+
+
+def evidence_files(session: Session, *, actor: Actor, assessment_id: int) -> dict[int, list[Document]]:
+    """Return the evidence files of an assessment, by answer id."""
+    assessment = get_or_fail(session, SelfAssessment, assessment_id)
+    require(actor, Permission.VIEW_CLINIC, assessment.clinic_id)
+    ids = select(Answer.id).where(Answer.self_assessment_id == assessment_id)
+    files: dict[int, list[Document]] = {}
+    for document in session.exec(select(Document).where(col(Document.answer_id).in_(ids)).order_by(Document.id)):
+        files.setdefault(document.answer_id, []).append(document)
+    return files

@@ -152,3 +152,18 @@ def test_criteria_load_from_the_command_line_validates_and_versions(demo_env, tm
     assert code == 2 and "Rad 8: kriterium A2 saknar text." in err
     code, _, err = _run(capsys, "--as-user", "erik", "criteria", "load", str(good))
     assert code == 2 and "hantera mallar" in err
+
+
+def test_evidence_files_are_kept_with_the_answer(session, clinic):
+    import hashlib
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    answer = sa.answers(session, assessment.id)[0][0]
+    sa.attach_evidence(session, actor=clinic["erik"], answer_id=answer.id, data=b"%PDF organisationsplan",
+                       filename="organisationsplan.pdf", media_type="application/pdf", now=NOW)
+    stored = sa.evidence_files(session, actor=clinic["erik"], assessment_id=assessment.id)[answer.id]
+    assert [d.filename for d in stored] == ["organisationsplan.pdf"]
+    assert stored[0].sha256 == hashlib.sha256(b"%PDF organisationsplan").hexdigest()
+    with pytest.raises(InvalidInput, match="är tom"):
+        sa.attach_evidence(session, actor=clinic["erik"], answer_id=answer.id, data=b"", filename="tom.pdf",
+                           media_type="application/pdf", now=NOW)
