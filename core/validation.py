@@ -16,6 +16,8 @@ def _problem(error: dict, labels: dict[str, str]) -> str:
     ctx_error = (error.get("ctx") or {}).get("error")
     if ctx_error is not None:
         return f"{label}: {ctx_error}"
+    if not error["loc"] and error["type"] not in ("missing",):
+        return error["msg"]  # a rule across fields says its own field
     if error["type"] == "missing":
         return f"{label}: måste fyllas i."
     return f"{label}: ogiltigt värde."

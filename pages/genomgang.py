@@ -30,7 +30,7 @@ from core.services.overview import meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
-from pages._shared.ui import save, show_flash
+from pages._shared.ui import form_round, save, show_flash
 
 STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
 STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Möte", "approval": "Justering",
@@ -146,7 +146,7 @@ def render_call() -> None:
 def _add_attendee_form() -> None:
     """Invite one more person, by user or by typed name."""
     with st.expander("Lägg till en person i kallelsen"):
-        with st.form(f"invite_{review.id}", clear_on_submit=True):
+        with st.form(f"invite_{review.id}_{form_round('invite')}"):
             left, middle, right = st.columns(3)
             user_id = left.selectbox("Användare", [None, *people], format_func=lambda i: people.get(i, "Ingen"))
             name = middle.text_input("…eller namn")
@@ -154,7 +154,8 @@ def _add_attendee_form() -> None:
             role = right.selectbox("Roll", list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button("Lägg till"):
                 save(lambda s: reviews.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
-                                                    user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.")
+                                                    user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
+                     empty_form="invite")
 
 
 def _kallelse_downloads() -> None:

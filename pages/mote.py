@@ -23,7 +23,7 @@ from core.services.overview import meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.pickers import sticky_select
-from pages._shared.ui import save, show_flash
+from pages._shared.ui import form_round, save, show_flash
 
 LARGE = """<style>
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
@@ -46,15 +46,16 @@ show_flash()
 with session() as s:
     review = reviews.find_review(s, actor=actor, clinic_id=clinic_id, year=year) if clinic_id else None
 if review is None:
-    st.info("Det finns ingen genomgång att hålla här. Skapa den under Genomgång.")
+    st.info("Det finns ingen genomgång att hålla här."
+            + (" Skapa den under Genomgång." if clinic_id and can(actor, Permission.PREPARE_REVIEW, clinic_id) else ""))
     st.page_link("pages/genomgang.py", label="Till Genomgång", icon=":material/event_note:")
     st.stop()
 clinic = clinics[clinic_id]
 may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
 may_decide = can(actor, Permission.DECIDE_ACTIONS, clinic_id)
 if review.status in (ReviewStatus.APPROVAL, ReviewStatus.APPROVED):
-    st.info(f"Mötet är avslutat: protokollet är {glossary.term(review.status, ReviewStatus).lower()}. "
-            "Se Genomgång för justering och protokoll.")
+    state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
+    st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
 if review.status != ReviewStatus.MEETING:
     st.subheader(f"{clinic.name} · genomgång {year}")
@@ -147,10 +148,11 @@ def render_follow_up() -> None:
         comment = st.text_input("Kommentar", value=follow_up.comment or "")
         reason = st.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
         if st.form_submit_button("Spara och visa nästa", type="primary"):
-            st.session_state[key] = (current + 1) % len(rows)
-            save(lambda s: actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=status,
-                                                    comment=comment, cancel_reason=reason, today=today,
-                                                    now=clock.now()), "Uppföljningen är sparad.")
+            def _record(s) -> None:
+                actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=status, comment=comment,
+                                         cancel_reason=reason, today=today, now=clock.now())
+                st.session_state[key] = (current + 1) % len(rows)  # only once saved: a refusal stays here
+            save(_record, "Uppföljningen är sparad.")
     left, right = st.columns(2)
     left.button("← Föregående åtgärd", on_click=lambda: st.session_state.update({key: max(0, current - 1)}))
     right.button("Nästa åtgärd →", on_click=lambda: st.session_state.update({key: (current + 1) % len(rows)}))
@@ -193,21 +195,26 @@ def render_self_assessment() -> None:
 def _action_form(key: str, finding=None, criterion_id: int | None = None) -> None:
     """Decide an action: what, owner (user or typed name and role), due date, priority."""
     priorities = glossary.options(Priority)
-    with st.form(key, clear_on_submit=True):
-        title = st.text_input("Åtgärd *", value=(finding.suggested_action or "") if finding else "")
-        description = st.text_area("Beskrivning", height=68)
+    prefix = f"{key}_{form_round(key)}"
+    with st.form(prefix):
+        title = st.text_input("Åtgärd *", value=(finding.suggested_action or "") if finding else "",
+                              key=f"{prefix}_title")
+        description = st.text_area("Beskrivning", height=68, key=f"{prefix}_description")
         left, middle, right = st.columns(3)
-        owner_id = left.selectbox("Ansvarig", [None, *people], format_func=lambda i: people.get(i, "Skriv namn →"))
-        owner_name = middle.text_input("…eller namn")
-        owner_role = right.text_input("Roll")
-        due = left.date_input("Klart senast *", value=today + timedelta(days=180), format="YYYY-MM-DD")
-        priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1)
+        owner_id = left.selectbox("Ansvarig", [None, *people], format_func=lambda i: people.get(i, "Skriv namn →"),
+                                  key=f"{prefix}_owner")
+        owner_name = middle.text_input("…eller namn", key=f"{prefix}_owner_name")
+        owner_role = right.text_input("Roll (om namnet skrivs)", key=f"{prefix}_owner_role")
+        due = left.date_input("Klart senast *", value=today + timedelta(days=180), format="YYYY-MM-DD",
+                              key=f"{prefix}_due")
+        priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
+                                    key=f"{prefix}_priority")
         if st.form_submit_button("Besluta åtgärd", type="primary"):
             data = {"title": title, "description": description, "owner_id": owner_id, "owner_name": owner_name,
                     "owner_role": owner_role, "due_date": due, "priority": priority,
                     "finding_id": finding.id if finding else None, "criterion_id": criterion_id}
             save(lambda s: actions.decide_action(s, actor=actor, review_id=review.id, data=data, now=clock.now()),
-                 lambda a: f"Åtgärd {a.number} är beslutad.")
+                 lambda a: f"Åtgärd {a.number} är beslutad.", empty_form=key)
 
 
 def render_findings() -> None:
@@ -240,7 +247,7 @@ def _decide_on(finding) -> None:
     with act:
         _action_form(f"action_{finding.id}", finding)
     with none:
-        with st.form(f"none_{finding.id}", clear_on_submit=True):
+        with st.form(f"none_{finding.id}"):
             reason = st.text_input("Motivering *")
             if st.form_submit_button("Ingen åtgärd"):
                 save(lambda s: actions.decide_no_action(s, actor=actor, review_id=review.id, finding_id=finding.id,

@@ -66,10 +66,12 @@ def _owner(session: Session, fields: ActionCreate) -> tuple[int | None, str, str
     if fields.owner_id:
         user = get_or_fail(session, User, fields.owner_id)
         return user.id, user.name, fields.owner_role
-    name = (fields.owner_name or "").strip()
+    name, role = (fields.owner_name or "").strip(), (fields.owner_role or "").strip()
     if not name:
         raise InvalidInput(["Ansvarig: välj en användare eller skriv namn och roll."])
-    return None, name, (fields.owner_role or "").strip() or None
+    if not role:
+        raise InvalidInput([f"Roll: skriv vilken roll {name} har (t.ex. Första linjens chef)."])
+    return None, name, role
 
 
 def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict, now: datetime) -> Action:
@@ -77,6 +79,9 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     review = editable_review(session, actor, review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     fields = validated(ActionCreate, data, LABELS)
+    earliest = review.meeting_date or now.date()
+    if fields.due_date < earliest:
+        raise InvalidInput([f"Klart senast: {fields.due_date.isoformat()} är före mötet ({earliest.isoformat()})."])
     owner_id, owner_name, owner_role = _owner(session, fields)
     number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review.id)).one() or 0) + 1
     action = Action(clinic_id=review.clinic_id, review_id=review.id, number=number, title=fields.title,
@@ -108,9 +113,9 @@ def decide_no_action(session: Session, *, actor: Actor, review_id: int, finding_
     return decision
 
 
-def _may_update(actor: Actor, action: Action) -> None:
-    """Let the owner, or whoever follows up the clinic's actions, change an action."""
-    if action.owner_id is None or action.owner_id != actor.user_id:
+def _may_update(actor: Actor, action: Action, status: str) -> None:
+    """Let the owner, or whoever follows up the clinic's actions, change an action; only the latter cancels it."""
+    if action.owner_id is None or action.owner_id != actor.user_id or status == ActionStatus.CANCELLED:
         require(actor, Permission.FOLLOW_UP_ACTIONS, action.clinic_id)
 
 
@@ -130,7 +135,7 @@ def update_action(session: Session, *, actor: Actor, action_id: int, status: str
                   cancel_reason: str | None = None, expected_version: int, today: date, now: datetime) -> Action:
     """Update an action's status between meetings (owner or follow-up role); stale forms are refused."""
     action = get_or_fail(session, Action, action_id)
-    _may_update(actor, action)
+    _may_update(actor, action, status)
     old = audit.snapshot(action)
     claim_version(session, Action, action_id, expected_version)
     _apply_status(action, status, comment, cancel_reason, today)

@@ -60,6 +60,10 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
         raise InvalidInput(["Justerare: välj minst en justerare."])
     if review.chair_id in user_ids:
         raise InvalidInput(["Justerare: ordföranden justerar redan som ordförande; välj någon annan."])
+    if review.secretary_id in user_ids:
+        raise InvalidInput(["Justerare: protokollföraren kan inte justera sitt eget protokoll; välj någon annan."])
+    if len(set(user_ids)) > 2:
+        raise InvalidInput(["Justerare: välj en eller två justerare."])
     for row in signatures(session, review):
         session.delete(row)
     session.flush()

@@ -3,7 +3,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session, col, select
 
 from core.config import PROJECT_DIR
@@ -59,10 +60,24 @@ class ReviewDetails(BaseModel):
             raise ValueError(f"\"{v}\" är inte en tid (TT:MM, t.ex. 13:00).")
         return f"{int(hours):02d}:{minutes}"
 
-    @field_validator("location", "video_link")
+    @field_validator("location")
     @classmethod
     def _optional(cls, v: str | None) -> str | None:
         return (v or "").strip() or None
+
+    @field_validator("video_link")
+    @classmethod
+    def _link(cls, v: str | None) -> str | None:
+        v = (v or "").strip()
+        if v and not v.lower().startswith(("https://", "http://")):
+            raise ValueError(f"\"{v}\" är inte en länk (ska börja med https://).")
+        return v or None
+
+    @model_validator(mode="after")
+    def _end_after_start(self):
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise PydanticCustomError("time_order", "Sluttid: måste vara efter starttiden.")
+        return self
 
 
 LABELS = {"meeting_date": "Datum", "start_time": "Starttid", "end_time": "Sluttid", "location": "Plats",
@@ -236,6 +251,10 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
         raise InvalidInput(["Namn: måste fyllas i."])
     if meeting_role not in {r.value for r in MeetingRole}:
         raise InvalidInput([f"Roll: okänd mötesroll \"{meeting_role}\"."])
+    already = [a for a in attendance(session, review.id) if (user and a.user_id == user.id)
+               or a.name.casefold() == name.casefold()]
+    if already:
+        raise InvalidInput([f"Namn: {name} finns redan i kallelsen."])
     row = Attendance(review_id=review.id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
                      email=user.email if user else (email or None))
     session.add(row)
@@ -252,8 +271,8 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
     review = editable_review(session, actor, row.review_id)
     if status is not None and status not in {s.value for s in AttendanceStatus}:
         raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
-    if status == AttendanceStatus.STAND_IN and not (stand_in_for or name or row.name).strip():
-        raise InvalidInput(["Ersättare: skriv vem som ersätter."])
+    if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():
+        raise InvalidInput([f"Ersätter: skriv vem {(name or row.name) or 'ersättaren'} ersätter."])
     old = audit.snapshot(row)
     row.name = (name if name is not None else row.name).strip()
     row.status = status or row.status
@@ -286,6 +305,8 @@ def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, deci
 def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date: date | None, now: datetime) -> None:
     """Record the date of the next review."""
     review = editable_review(session, actor, review_id)
+    if next_date and review.meeting_date and next_date <= review.meeting_date:
+        raise InvalidInput(["Nästa genomgång: måste vara efter detta möte."])
     old = audit.snapshot(review)
     review.next_review_date = next_date
     review.version += 1

@@ -202,3 +202,36 @@ def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg)
         reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Eriks anteckning", decisions="",
                            now=NOW, opened_with=opened)
     assert item.notes == "Annas anteckning"
+
+
+def test_rules_that_keep_the_minutes_sensible(session, rtg):
+    with pytest.raises(InvalidInput, match="Sluttid: måste vara efter starttiden"):
+        reviews.create_review(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025, now=NOW,
+                              data={"start_time": "16:00", "end_time": "15:00"})
+    review = make_review(session, rtg)
+    with pytest.raises(InvalidInput, match="före mötet"):
+        decide(session, rtg, review, due=date(2025, 1, 15))
+    with pytest.raises(InvalidInput, match="Roll: skriv vilken roll Pia Lund har"):
+        actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
+                              data={"title": "X", "owner_name": "Pia Lund", "due_date": date(2025, 6, 1)})
+    with pytest.raises(InvalidInput, match="måste vara efter detta möte"):
+        reviews.set_next_review(session, actor=rtg["erik"], review_id=review.id, next_date=date(2020, 1, 1), now=NOW)
+    with pytest.raises(InvalidInput, match="protokollföraren kan inte justera"):
+        minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id,
+                                 user_ids=[rtg["users"]["erik"].id], now=NOW)
+    with pytest.raises(InvalidInput, match="finns redan i kallelsen"):
+        reviews.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
+                             now=NOW)
+    nils_row = next(a for a in reviews.attendance(session, review.id) if a.name == "Nils Ek")
+    with pytest.raises(InvalidInput, match="Ersätter: skriv vem"):
+        reviews.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW)
+
+
+def test_an_owner_may_not_cancel_a_decided_action(session, rtg):
+    action = decide(session, rtg, make_review(session, rtg))
+    action.owner_id = rtg["users"]["nils"].id
+    with pytest.raises(PermissionDenied):
+        actions.update_action(session, actor=rtg["nils"], action_id=action.id, status="cancelled",
+                              cancel_reason="Hinner inte", expected_version=action.version, today=TODAY, now=NOW)
+    actions.update_action(session, actor=rtg["nils"], action_id=action.id, status="in_progress",
+                          expected_version=action.version, today=TODAY, now=NOW)

@@ -32,7 +32,7 @@ def test_creating_2026_brings_open_actions_into_follow_up(demo_env):
     at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
     assert "ingen genomgång 2026 ännu" in visible_text(at)
     at.date_input[0].set_value(date(2026, 3, 11))
-    at.text_input[2].input("Konferensrum Röntgen")
+    next(t for t in at.text_input if t.label == "Plats").input("Konferensrum Röntgen")
     _button(at, "Skapa genomgången").click().run()
     assert "Genomgången 2026 för RTG är skapad" in visible_text(at)
     review = _review(demo_env, 2026)
