@@ -115,6 +115,9 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
     },
 }
 
+# The definite form, for sentences like "Någon annan har ändrat åtgärden".
+DEFINITE = {"Action": "åtgärden", "Clinic": "kliniken", "User": "användaren", "Review": "genomgången"}
+
 PAGES = {
     "overview": "Översikt",
     "review": "Genomgång",

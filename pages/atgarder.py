@@ -30,8 +30,8 @@ chosen_clinics = a.multiselect("Klinik", list(clinics), format_func=lambda i: cl
 year = b.selectbox("Beslutad år", [None, *years], format_func=lambda y: "Alla" if y is None else str(y))
 statuses = c.multiselect("Status", list(STATUS_TERMS), format_func=STATUS_TERMS.get, placeholder="Alla",
                          default=[ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value])
-owner = d.selectbox("Ansvarig", [None, *owners], format_func=lambda o: "Alla" if o is None else o[1])
 mine = e.toggle("Bara mina", value=False)
+owner = d.selectbox("Ansvarig", [None, *owners], format_func=lambda o: "Alla" if o is None else o[1], disabled=mine)
 overdue_only = e.toggle("Bara försenade", value=False)
 
 with session() as s:
@@ -51,7 +51,7 @@ def _status_text(row) -> str:
 left, middle, right = st.columns(3)
 left.metric("Visas", len(rows))
 middle.metric("Försenade", sum(r.overdue for r in rows))
-right.metric("Klara", sum(r.action.status == ActionStatus.DONE for r in rows))
+right.metric("Klara (alla år)", sum(r.action.status == ActionStatus.DONE for r in everything))
 if not rows:
     st.info("Inga åtgärder matchar filtret.")
     st.stop()

@@ -284,12 +284,23 @@ def render_done() -> None:
 {"Förbered": render_prepare, "Kalla": render_call, "Möte": render_meeting, "Justering": render_approval,
  "Klart": render_done}[step]()
 
+def _shown(values: dict | None) -> str:
+    """Show logged values in words: Swedish field names, Swedish terms for codes, a dash for nothing."""
+    words = {**glossary.FIELDS, "status": "Status", "meeting_date": "Datum", "start_time": "Starttid",
+             "end_time": "Sluttid", "location": "Plats", "video_link": "Videolänk", "title": "Åtgärd",
+             "owner_name": "Ansvarig", "due_date": "Klart senast", "notes": "Anteckningar", "decisions": "Beslut",
+             "next_review_date": "Nästa genomgång", "status_comment": "Kommentar", "stand_in_for": "Ersätter"}
+    terms = {code: term for kind in glossary.VALUES.values() for code, term in kind.items()}
+    hidden = {"id", "review_id", "clinic_id", "user_id", "created_at", "updated_at", "created_by_id", "chair_id",
+              "secretary_id", "annual_report_id", "current_item", "number", "minutes_version", "finding_id"}
+    return ", ".join(f"{words.get(k, k)}: {'–' if v in (None, '') else terms.get(v, v) if isinstance(v, str) else v}"
+                     for k, v in (values or {}).items() if k not in hidden)
+
+
 with st.expander("Historik (alla ändringar)"):
     with session() as s:
         events = audit.history(s, review_id=review.id)
     st.dataframe(pd.DataFrame([{
         "Tid": datetime_text(e.at), "Vem": e.actor_name, "Vad": glossary.MODELS.get(e.entity, e.entity),
-        "Ändring": glossary.term(e.operation, AuditOperation),
-        "Före": ", ".join(f"{k}: {v}" for k, v in (e.old_values or {}).items()),
-        "Efter": ", ".join(f"{k}: {v}" for k, v in (e.new_values or {}).items())} for e in events]),
-        hide_index=True, width="stretch")
+        "Ändring": glossary.term(e.operation, AuditOperation), "Före": _shown(e.old_values),
+        "Efter": _shown(e.new_values)} for e in events]), hide_index=True, width="stretch")

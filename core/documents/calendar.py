@@ -13,13 +13,13 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets, as the format requires."""
-    data, parts = line.encode(), []
-    while len(data) > 75:
-        cut = 75
+    data, parts, limit = line.encode(), [], 75
+    while len(data) > limit:
+        cut = limit
         while (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
             cut -= 1
         parts.append(data[:cut].decode())
-        data = data[cut:]
+        data, limit = data[cut:], 74  # continuation lines begin with a space
     parts.append(data.decode())
     return "\r\n ".join(parts)
 

@@ -5,7 +5,7 @@ from sqlalchemy import update
 from sqlmodel import Session, SQLModel
 
 from core.errors import Conflict, NotFound
-from core.glossary import MODELS
+from core.glossary import DEFINITE, MODELS
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -26,8 +26,9 @@ def claim_version(session: Session, model: type[T], row_id: int, expected: int) 
         .execution_options(synchronize_session=False)
     )
     if result.rowcount == 0:
-        raise Conflict(f"{MODELS[model.__name__]} har ändrats av någon annan sedan du öppnade formuläret. "
-                       "Hämta de senaste uppgifterna och gör din ändring igen.")
+        what = DEFINITE.get(model.__name__, MODELS[model.__name__].lower())
+        raise Conflict(f"Någon annan har ändrat {what} sedan du öppnade formuläret. Hämta de senaste uppgifterna "
+                       "och gör din ändring igen.")
     row = session.get(model, row_id)
     if row is not None:
         session.refresh(row)

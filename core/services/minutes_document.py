@@ -29,8 +29,11 @@ def _follow_up(session: Session, review: Review) -> list[list[str]]:
     rows = [["Nr", "Åtgärd", "Ansvarig", "Klart senast", "Status vid mötet", "Kommentar"]]
     for follow_up, action, year in actions.follow_ups(session, review.id):
         status = glossary.term(follow_up.status, ActionStatus) if follow_up.status else "Ej uppföljd"
+        comment = follow_up.comment or ""
+        if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
+            comment = f"{comment} Skäl: {action.cancel_reason}".strip()
         rows.append([f"{year}:{action.number}", action.title, action.owner_name, date_text(action.due_date),
-                     status, follow_up.comment or ""])
+                     status, comment])
     return rows
 
 
@@ -84,6 +87,17 @@ def _actions(session: Session, review: Review) -> tuple[list[list[str]], list[li
     return decided, none
 
 
+def _item_text(session: Session, review: Review, item, names: dict[int, str]) -> str:
+    """A §'s notes, with what the minutes must state for it: the justerare, the next review."""
+    facts = ""
+    if item.kind == "adjusters":
+        chosen = [names.get(s.user_id, "–") for s in minutes.signatures(session, review) if s.role == "adjuster"]
+        facts = f"Till justerare valdes {' och '.join(chosen)}." if chosen else "Justerare är inte valda."
+    elif item.kind == "next_review":
+        facts = f"Nästa genomgång: {date_text(review.next_review_date) or 'inte bestämt'}."
+    return "\n".join(t for t in (facts, item.notes or "") if t)
+
+
 def build_document(session: Session, *, actor: Actor, review_id: int, with_chart: bool = True) -> MinutesDocument:
     """Gather the minutes of a review."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
@@ -97,12 +111,14 @@ def build_document(session: Session, *, actor: Actor, review_id: int, with_chart
          a.stand_in_for or ""] for a in reviews.attendance(session, review.id)]
     return MinutesDocument(
         title=meeting_title(review, clinic), number=review.protocol_number or "", clinic=f"{clinic.code} – {clinic.name}",
-        when=f"{date_text(review.meeting_date)} kl. {review.start_time or ''}–{review.end_time or ''}",
+        when=(date_text(review.meeting_date) or "datum ej angivet")
+        + (f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else ""),
         place=", ".join(p for p in (review.location, review.video_link) if p) or "–",
         basis=f"Strålskyddsbokslut {review.year - 1}" + ("" if review.annual_report_id else " (ej inläst)"),
         version=review.minutes_version, checksum=minutes.content_hash(content),
         draft=review.status != "approved", attendance=attendance,
-        agenda=[(f"§ {i.number} {i.title}", i.notes or "", i.decisions or "") for i in reviews.agenda(session, review.id)],
+        agenda=[(f"§ {i.number} {i.title}", _item_text(session, review, i, names), i.decisions or "")
+                for i in reviews.agenda(session, review.id)],
         follow_up=_follow_up(session, review), goals=goals, indicators=indicators, findings=findings,
         self_assessment=self_assessments.summary(session, actor=actor, clinic_id=clinic.id, year=review.year),
         actions=decided, no_action=no_action,

@@ -20,6 +20,7 @@ STYLE = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "eller dra hit filen · högst 200 MB"; font-size: 0.875rem; }
 [data-testid="stElementToolbar"] { display: none; }
+[data-testid="InputInstructions"] { display: none; }
 </style>"""
 
 
