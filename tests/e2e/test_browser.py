@@ -90,7 +90,7 @@ def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
     page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="sv-SE").new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{server}/kliniker")  # a bookmark, opened logged out
-    page.get_by_label("Användarnamn").wait_for()
+    page.get_by_label("Användarnamn").first.wait_for()
     _settle(page)
     assert page.get_by_text("Röntgenkliniken").count() == 0
     page.get_by_label("Användarnamn").fill("admin")
@@ -113,11 +113,11 @@ def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
     _heading(page, "Översikt")
 
     page.get_by_role("button", name="Logga ut").click()
-    page.get_by_label("Användarnamn").wait_for()
+    page.get_by_label("Användarnamn").first.wait_for()
     # The cookie is deleted by a browser component; its answer reruns the page without the button.
     expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
     page.reload()  # the cookie is gone: still logged out
-    page.get_by_label("Användarnamn").wait_for()
+    page.get_by_label("Användarnamn").first.wait_for()
     assert page.get_by_role("heading", name="Översikt").count() == 0
 
 
@@ -125,7 +125,7 @@ def test_wrong_password_in_the_browser(server, browser):
     page = browser.new_context(locale="sv-SE").new_page()
     page.set_default_timeout(30_000)
     page.goto(server)
-    page.get_by_label("Användarnamn").wait_for()
+    page.get_by_label("Användarnamn").first.wait_for()
     _settle(page)
     page.get_by_label("Användarnamn").fill("anna")
     page.get_by_label("Lösenord").fill("fel")
@@ -136,7 +136,7 @@ def test_wrong_password_in_the_browser(server, browser):
 def _login(page, server: str, path: str, username: str) -> None:
     """Open a page by its URL and log in there."""
     page.goto(f"{server}/{path}")
-    page.get_by_label("Användarnamn").wait_for()
+    page.get_by_label("Användarnamn").first.wait_for()
     _settle(page)
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill("demo1234")
