@@ -217,6 +217,32 @@ def _action_form(key: str, finding=None, criterion_id: int | None = None) -> Non
                  lambda a: f"Åtgärd {a.number} är beslutad.", empty_form=key)
 
 
+def _correct_form(decided) -> None:
+    """Correct a decided action (what, owner, due date, priority) before the minutes go to justering."""
+    with st.expander("Rätta en beslutad åtgärd"):
+        by_id = {a.id: a for a in decided}
+        chosen = by_id[st.selectbox("Åtgärd", list(by_id), format_func=lambda i: f"{by_id[i].number}. {by_id[i].title}",
+                                    key=f"correct_pick_{review.id}")]
+        priorities = glossary.options(Priority)
+        with st.form(f"correct_{chosen.id}_{chosen.version}"):
+            title = st.text_input("Åtgärd *", value=chosen.title)
+            left, middle, right = st.columns(3)
+            ids = [None, *people]
+            owner_id = left.selectbox("Ansvarig", ids, format_func=lambda i: people.get(i, "Skriv namn →"),
+                                      index=ids.index(chosen.owner_id) if chosen.owner_id in ids else 0)
+            owner_name = middle.text_input("…eller namn", value="" if chosen.owner_id else chosen.owner_name)
+            owner_role = right.text_input("Roll (om namnet skrivs)", value=chosen.owner_role or "")
+            due = left.date_input("Klart senast *", value=chosen.due_date, format="YYYY-MM-DD")
+            priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get,
+                                        index=list(priorities).index(chosen.priority))
+            if st.form_submit_button("Spara rättelsen"):
+                data = {"title": title, "description": chosen.description, "owner_id": owner_id,
+                        "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
+                save(lambda s: actions.correct_action(s, actor=actor, action_id=chosen.id, data=data,
+                                                      expected_version=chosen.version, now=clock.now()),
+                     f"Åtgärd {chosen.number} är rättad.")
+
+
 def render_findings() -> None:
     """Each finding: decide an action or 'ingen åtgärd' with a reason; and other actions."""
     with session() as s:
@@ -300,6 +326,8 @@ with main:
     st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
     for a in decided:
         st.markdown(f"{a.number}. {a.title} – {a.owner_name}, klart senast {date_text(a.due_date)}")
+    if decided and may_decide:
+        _correct_form(decided)
     if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering"):
         save(lambda s: minutes.send_for_approval(s, actor=actor, review_id=review.id, now=clock.now()),
              "Mötet är avslutat. Protokollet är skickat till justering.")

@@ -244,3 +244,24 @@ def follow_ups(session: Session, review_id: int) -> list[tuple[FollowUp, Action,
     return list(session.exec(select(FollowUp, Action, Review.year).join(Action, Action.id == FollowUp.action_id)
                              .join(Review, Review.id == Action.review_id)
                              .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all())
+
+
+def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict, expected_version: int,
+                   now: datetime) -> Action:
+    """Correct what the meeting decided (what, owner, due date, priority) while its minutes are not locked."""
+    action = get_or_fail(session, Action, action_id)
+    review = editable_review(session, actor, action.review_id)
+    require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
+    fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id},
+                       LABELS)
+    owner_id, owner_name, owner_role = _owner(session, fields)
+    old = audit.snapshot(action)
+    claim_version(session, Action, action_id, expected_version)
+    action.title, action.description = fields.title, (fields.description or "").strip() or None
+    action.owner_id, action.owner_name, action.owner_role = owner_id, owner_name, owner_role
+    action.due_date, action.priority, action.updated_at = fields.due_date, fields.priority, now
+    session.add(action)
+    before, after = audit.changed(old, audit.snapshot(action))
+    audit.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
+                 old=before, new=after, clinic_id=action.clinic_id, review_id=review.id)
+    return action

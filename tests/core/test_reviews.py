@@ -235,3 +235,18 @@ def test_an_owner_may_not_cancel_a_decided_action(session, rtg):
                               cancel_reason="Hinner inte", expected_version=action.version, today=TODAY, now=NOW)
     actions.update_action(session, actor=rtg["nils"], action_id=action.id, status="in_progress",
                           expected_version=action.version, today=TODAY, now=NOW)
+
+
+def test_a_decided_action_can_be_corrected_until_justering(session, rtg):
+    review = make_review(session, rtg)
+    action = decide(session, rtg, review, title="Optimera CT")
+    actions.correct_action(session, actor=rtg["anna"], action_id=action.id, expected_version=action.version, now=NOW,
+                           data={"title": "Optimera CT-protokoll för buk", "owner_id": rtg["users"]["anna"].id,
+                                 "due_date": date(2025, 10, 31)})
+    assert (action.title, action.owner_name, action.due_date) == ("Optimera CT-protokoll för buk", "Anna Berg",
+                                                                  date(2025, 10, 31))
+    approve_all(session, rtg, review)
+    with pytest.raises(UserError, match="justerat"):
+        actions.correct_action(session, actor=rtg["anna"], action_id=action.id, expected_version=action.version,
+                               now=NOW, data={"title": "Sent", "owner_id": rtg["users"]["anna"].id,
+                                              "due_date": date(2025, 10, 31)})
