@@ -62,8 +62,9 @@ def _row(x) -> dict:
         "Kod": x.clinic.code, "Klinik": x.clinic.name,
         "Modaliteter": ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
         f"Bokslut {year - 1}": "Inläst" if x.report_loaded else "Saknas", f"Genomgång {year}": review,
-        "Öppna åtgärder": x.open_actions, "Försenade": x.overdue_actions,
-        f"Egenkontroll {year}": "Påbörjad" if x.self_assessment else "Ej påbörjad",
+        "Öppna åtgärder": x.open_actions, "Försenade": x.overdue_actions, "Klara åtgärder": x.done_actions,
+        f"Egenkontroll {year}": ("Ej påbörjad" if not x.self_assessment else "Påbörjad" if x.self_assessment_score
+                                 is None else f"{x.self_assessment_score:.0f} %"),
         "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
     }
 

@@ -9,6 +9,7 @@ from core.enums import ActionStatus, Severity
 from core.models import (
     Action,
     AnnualReport,
+    Answer,
     Clinic,
     ClinicalAudit,
     Finding,
@@ -36,6 +37,8 @@ class ClinicStatus:
     overdue_actions: int
     self_assessment: bool
     last_whole_audit: date | None = None
+    done_actions: int = 0
+    self_assessment_score: float | None = None
 
 
 def _counts(session: Session, query) -> dict[int, int]:
@@ -65,6 +68,14 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
                                 .where(col(Review.clinic_id).in_(ids), Review.year == year)).all())
     assessed = set(session.exec(select(SelfAssessment.clinic_id)
                                 .where(col(SelfAssessment.clinic_id).in_(ids), SelfAssessment.year == year)))
+    done = _counts(session, select(Action.clinic_id, func.count()).where(
+        col(Action.clinic_id).in_(ids), Action.status == ActionStatus.DONE.value).group_by(Action.clinic_id))
+    scored = (Answer.level != None) & (Answer.not_applicable == False)  # noqa: E711,E712
+    scores = {cid: round(100 * points / (4 * n), 1) for cid, points, n in session.exec(
+        select(SelfAssessment.clinic_id, func.sum(Answer.level), func.count(Answer.id))
+        .join(Answer, Answer.self_assessment_id == SelfAssessment.id)
+        .where(col(SelfAssessment.clinic_id).in_(ids), SelfAssessment.year == year, scored)
+        .group_by(SelfAssessment.clinic_id)).all() if n}
     audits = dict(session.exec(select(ClinicalAudit.clinic_id, func.max(ClinicalAudit.audit_date))
                                .where(col(ClinicalAudit.clinic_id).in_(ids), ClinicalAudit.whole_activity == True)  # noqa: E712
                                .group_by(ClinicalAudit.clinic_id)).all())
@@ -73,7 +84,8 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
         clinic=c, year=year, members=members.get(c.id, 0),
         report_loaded=c.organisation_id in reported_orgs, review_status=reviews.get(c.id),
         open_actions=open_actions.get(c.id, 0), overdue_actions=overdue.get(c.id, 0),
-        self_assessment=c.id in assessed, last_whole_audit=audits.get(c.id),
+        self_assessment=c.id in assessed, last_whole_audit=audits.get(c.id), done_actions=done.get(c.id, 0),
+        self_assessment_score=scores.get(c.id),
     ) for c in clinics]
 
 

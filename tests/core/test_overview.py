@@ -20,6 +20,7 @@ def test_overview_counts_match_the_action_plan_and_reviews(demo_url):
             open_rows = [r for r in plan if r.action.status in actions.OPEN]
             assert status.open_actions == len(open_rows), status.clinic.code
             assert status.overdue_actions == sum(r.overdue for r in plan), status.clinic.code
+            assert status.done_actions == sum(r.action.status == "done" for r in plan), status.clinic.code
             assert status.review_status == "approved"
         by_status = overview.actions_by_status(s, actor=strateg)
         assert sum(r["count"] for r in by_status) == len(actions.list_actions(s, actor=strateg, today=TODAY))

@@ -167,3 +167,16 @@ def test_evidence_files_are_kept_with_the_answer(session, clinic):
     with pytest.raises(InvalidInput, match="är tom"):
         sa.attach_evidence(session, actor=clinic["erik"], answer_id=answer.id, data=b"", filename="tom.pdf",
                            media_type="application/pdf", now=NOW)
+
+
+def test_overview_shows_the_same_score_as_the_egenkontroll(session, clinic):
+    from datetime import date
+
+    from core.services.overview import clinic_statuses
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    _answer(session, assessment, "A1", level=4)
+    _answer(session, assessment, "A2", level=1)
+    _answer(session, assessment, "E1", na=True)
+    status = clinic_statuses(session, actor=clinic["erik"], year=2026, today=date(2026, 3, 1))[0]
+    assert status.self_assessment_score == sa.total_percent(sa.results(session, assessment.id)) == 62.5
