@@ -143,20 +143,30 @@ def _login(page, server: str, path: str, username: str) -> None:
     page.get_by_role("button", name="Logga in").click()
 
 
+def _upload(page, path, expected: str) -> None:
+    """Upload a file and wait for the page's answer (once more if a rerun swallowed the first upload)."""
+    for attempt in range(2):
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+        try:
+            page.get_by_text(expected).first.wait_for(timeout=20_000 if attempt == 0 else 30_000)
+            return
+        except Exception:  # noqa: BLE001  try once more, as a person would
+            _settle(page)
+    raise AssertionError(f"{path.name}: väntade på {expected!r}")
+
+
 def test_strateg_loads_a_bokslut_workbook(server, browser, tmp_path):
     from tests.annual_report_files import SAMPLE_2025, WITH_ERRORS
     page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE").new_page()
     page.set_default_timeout(30_000)
     _login(page, server, "bokslut_import", "strateg")
     _heading(page, "Läs in bokslut")
-    upload = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
-    upload.set_input_files(str(WITH_ERRORS))
-    page.get_by_text("7 fel att rätta").wait_for()
+    _settle(page)  # the login's rerun must be over, or it can drop the upload
+    _upload(page, WITH_ERRORS, "7 fel att rätta")
     page.get_by_text('Indikatorer, rad 47, kolumn Värde: "tolv" är inte ett tal.').wait_for()
     page.screenshot(path=str(tmp_path / "import-fel.png"), full_page=True)
 
-    upload.set_input_files(str(SAMPLE_2025))
-    page.get_by_text("redan inläst").wait_for()  # the demo holds 2025 already
+    _upload(page, SAMPLE_2025, "redan inläst")  # the demo holds 2025 already
     page.get_by_text("Ersätt ett redan inläst bokslut för samma år").click()
     page.get_by_text("Arbetsboken är godkänd").wait_for()
     page.get_by_role("button", name="Ersätt bokslutet").click()
