@@ -2,7 +2,6 @@
 import argparse
 import json
 import os
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -143,10 +142,7 @@ def cmd_user_deactivate(args) -> int:
 
 def cmd_bokslut_template(args) -> int:
     """Write the empty bokslut workbook (the one in templates/, which users may adapt)."""
-    try:
-        shutil.copyfile(TEMPLATE_PATH, args.path)
-    except OSError as exc:
-        raise UserError(f"Kan inte skriva {args.path}: {_os_problem(exc)}.") from None
+    _write(args.path, TEMPLATE_PATH.read_bytes())
     print(f"Mallen för strålskyddsbokslut är skriven till {args.path}.")
     return EXIT_OK
 
@@ -160,6 +156,22 @@ def _os_problem(exc: OSError) -> str:
     if isinstance(exc, IsADirectoryError):
         return "det är en mapp, inte en fil"
     return f"operativsystemet svarade {exc.errno}"
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write a file the user named, or refuse with a Swedish message."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"Kan inte skriva {path}: {_os_problem(exc)}.") from None
+
+
+def _clinic_by_code(session, code: str):
+    """Return the clinic with the code, or refuse."""
+    clinic = clinics.find_by_code(session, code)
+    if clinic is None:
+        raise UserError(f"Okänd klinikkod: {code}.")
+    return clinic
 
 
 def _read_file(path: str) -> bytes:
@@ -200,9 +212,7 @@ def cmd_bench(args) -> int:
 
 def _review_of(session, actor: Actor, code: str, year: int):
     """Return the review of a clinic (by code) held in a year, or refuse."""
-    clinic = clinics.find_by_code(session, code)
-    if clinic is None:
-        raise UserError(f"Okänd klinikkod: {code}.")
+    clinic = _clinic_by_code(session, code)
     review = reviews.find_review(session, actor=actor, clinic_id=clinic.id, year=year)
     if review is None:
         raise UserError(f"{clinic.code} har ingen genomgång {year}.")
@@ -216,10 +226,7 @@ def cmd_minutes_pdf(args) -> int:
         review = _review_of(session, actor, args.clinic, args.year)
         data = minutes_document.review_minutes_pdf(session, actor=actor, review_id=review.id)
         state = "justerat" if review.status == "approved" else "utkast"
-    try:
-        Path(args.output).write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    _write(args.output, data)
     print(f"Protokollet ({state}, version {review.minutes_version}) är skrivet till {args.output}.")
     return EXIT_OK
 
@@ -231,21 +238,13 @@ def cmd_actions_export(args) -> int:
         raise UserError(f"{args.output}: filen ska sluta på .xlsx eller .csv.")
     with Session(_migrated_engine()) as session:
         actor = _actor(session, args)
-        clinic_ids = None
-        if args.clinic:
-            clinic = clinics.find_by_code(session, args.clinic)
-            if clinic is None:
-                raise UserError(f"Okänd klinikkod: {args.clinic}.")
-            clinic_ids = [clinic.id]
+        clinic_ids = [_clinic_by_code(session, args.clinic).id] if args.clinic else None
         today = clock.today()
         listed = actions.list_actions(session, actor=actor, today=today, clinic_ids=clinic_ids, year=args.year,
                                       statuses=list(actions.OPEN) if args.open else None)
         rows = action_export.action_rows(session, actor=actor, today=today, rows=listed)
     data = action_export.to_xlsx(rows) if suffix == ".xlsx" else action_export.to_csv(rows)
-    try:
-        Path(args.output).write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    _write(args.output, data)
     print(f"Åtgärdsplanen ({len(rows)} åtgärder) är skriven till {args.output}.")
     return EXIT_OK
 
@@ -256,10 +255,7 @@ def cmd_archive(args) -> int:
         actor = _actor(session, args)
         review = _review_of(session, actor, args.clinic, args.year)
         data = archive.review_archive(session, actor=actor, review_id=review.id, today=clock.today(), now=clock.now())
-    try:
-        Path(args.output).write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    _write(args.output, data)
     print(f"Arkivet för {args.clinic.upper()} {args.year} är skrivet till {args.output}.")
     return EXIT_OK
 
@@ -309,10 +305,7 @@ def cmd_backup(args) -> int:
     if target.exists():
         raise UserError(f"{args.output} finns redan. Välj ett nytt filnamn, t.ex. med dagens datum.")
     document = backup_module.backup(engine)
-    try:
-        target.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"Kan inte skriva {args.output}: {_os_problem(exc)}.") from None
+    _write(args.output, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
     rows = sum(len(r) for r in document["tables"].values())
     print(f"Säkerhetskopian {args.output} är skriven ({rows} rader i {len(document['tables'])} tabeller).")
     return EXIT_OK

@@ -7,7 +7,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import InvalidInput, NotFound
-from core.models import Answer, AssessmentTemplate, Clinic, Criterion, Document, SelfAssessment
+from core.models import (
+    Answer,
+    AssessmentTemplate,
+    Clinic,
+    Criterion,
+    Document,
+    SelfAssessment,
+)
 from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import StaffingInput, compare

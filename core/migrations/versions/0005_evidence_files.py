@@ -6,9 +6,8 @@ Create Date: 2026-11-21 22:14:34.605106
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0005'
 down_revision: Union[str, None] = '0004'
