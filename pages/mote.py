@@ -29,6 +29,8 @@ LARGE = """<style>
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
 [data-testid="stMainBlockContainer"] label p { font-size: 1.25rem; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 2.2rem; }
+[class*="st-key-goto_"] button { justify-content: flex-start; text-align: left; height: auto; padding: 0.3rem 0.6rem; }
+[class*="st-key-goto_"] button p { font-size: 1rem !important; white-space: normal; text-align: left; }
 </style>"""
 
 actor = guard("meeting")
@@ -67,22 +69,27 @@ if review.status != ReviewStatus.MEETING:
 with session() as s:
     items = reviews.agenda(s, review.id)
     people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
-position_key = f"meeting_item_{review.id}"
-index = min(st.session_state.get(position_key, 0), len(items) - 1)
+index = min(review.current_item, len(items) - 1)  # kept in the review: a reload or a second screen follows
 item = items[index]
 
 
+def _go_to(target: int) -> None:
+    """Move the meeting to another § (button callback: runs before the page is drawn)."""
+    with session() as s:
+        reviews.move_to_item(s, actor=actor, review_id=review.id, index=max(0, min(len(items) - 1, target)))
+
+
 def _go(step: int) -> None:
-    """Move to another § (button callback: runs before the page is drawn)."""
-    st.session_state[position_key] = max(0, min(len(items) - 1, index + step))
+    """Move one § back or forward."""
+    _go_to(index + step)
 
 
 progress, main = st.columns([1, 3.2], gap="large")
 with progress:
     st.progress((index + 1) / len(items), text=f"§ {item.number} av {len(items)}")
     for i, other in enumerate(items):
-        marker = "▶ " if i == index else ""
-        st.markdown(f"{'**' if i == index else ''}{marker}§ {other.number} {other.title}{'**' if i == index else ''}")
+        st.button(f"§ {other.number} {other.title}", key=f"goto_{other.id}", on_click=_go_to, args=(i,),
+                  type="primary" if i == index else "tertiary", width="stretch", disabled=not may_run)
 
 
 def render_opening() -> None:
@@ -328,6 +335,7 @@ with main:
         st.markdown(f"{a.number}. {a.title} – {a.owner_name}, klart senast {date_text(a.due_date)}")
     if decided and may_decide:
         _correct_form(decided)
-    if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering"):
+    if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering",
+                                                         type="primary"):
         save(lambda s: minutes.send_for_approval(s, actor=actor, review_id=review.id, now=clock.now()),
              "Mötet är avslutat. Protokollet är skickat till justering.")

@@ -313,3 +313,11 @@ def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date
     session.add(review)
     _log_change(session, actor, now, review, old)
 
+
+
+def move_to_item(session: Session, *, actor: Actor, review_id: int, index: int) -> None:
+    """Remember which § the meeting is on (not a change of the minutes, so neither versioned nor logged)."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
+    review.current_item = index
+    session.add(review)
