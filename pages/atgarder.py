@@ -26,7 +26,8 @@ with session() as s:
 years = sorted({r.review_year for r in everything}, reverse=True)
 owners = sorted({(r.action.owner_id, r.action.owner_name) for r in everything}, key=lambda o: o[1])
 a, b, c, d, e = st.columns([1.3, 1, 1.6, 1.4, 1], vertical_alignment="bottom")
-chosen_clinics = a.multiselect("Klinik", list(clinics), format_func=lambda i: clinics[i].code, placeholder="Alla")
+chosen_clinics = a.multiselect("Klinik", list(clinics), format_func=lambda i: clinics[i].code, placeholder="Alla",
+                               key="actions_clinics")
 year = b.selectbox("Beslutad år", [None, *years], format_func=lambda y: "Alla" if y is None else str(y))
 statuses = c.multiselect("Status", list(STATUS_TERMS), format_func=STATUS_TERMS.get, placeholder="Alla",
                          default=[ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value])

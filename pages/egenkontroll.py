@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock
+from core.formatting import number_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.self_assessment.staffing import GROUPS, SOURCE, StaffingInput, compare
@@ -42,10 +43,13 @@ if assessment is None:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen gör egenkontrollen.")
         st.stop()
     with st.form("start_self_assessment"):
-        options = ["empty"] + (["copy"] if last_year else [])
-        how = st.radio("Hur vill du börja?", options, format_func={
-            "empty": "Börja med en tom egenkontroll",
-            "copy": f"Kopiera svaren från {year - 1} (markeras som ej omprövade tills någon bekräftar dem)"}.get)
+        how = "empty"
+        if last_year:
+            how = st.radio("Hur vill du börja?", ["empty", "copy"], format_func={
+                "empty": "Börja med en tom egenkontroll",
+                "copy": f"Kopiera svaren från {year - 1} (markeras som ej omprövade tills någon bekräftar dem)"}.get)
+        else:
+            st.markdown(f"Det finns ingen egenkontroll för {year - 1} att utgå från; egenkontrollen börjar tom.")
         if st.form_submit_button("Påbörja egenkontrollen", type="primary"):
             save(lambda s: sa.start(s, actor=actor, clinic_id=clinic_id, year=year, copy_last_year=how == "copy",
                                     now=clock.now()), f"Egenkontrollen för {year} är påbörjad.")
@@ -126,12 +130,17 @@ def _save_area(s, values: dict) -> None:
                            comment=None if choice == NA else comment, now=clock.now())
 
 
+def _percent(value: float | None) -> str:
+    """Show a score as whole percent, or a dash."""
+    return "–" if value is None else f"{number_text(value, 0)} %"
+
+
 def render_results() -> None:
     """Score per area this year against last year, and the gaps."""
     table = pd.DataFrame([{"Område": a.area, "Besvarade": f"{a.answered} av {a.total}",
-                           "Poäng i år (%)": a.percent, f"Poäng {year - 1} (%)": previous.get(a.area),
+                           f"Poäng {year}": _percent(a.percent), f"Poäng {year - 1}": _percent(previous.get(a.area)),
                            "Brister": len(a.gaps)} for a in areas])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(areas))
     chart_rows = [{"Område": a.area, "År": str(y), "Poäng": p} for a in areas
                   for y, p in ((year, a.percent), (year - 1, previous.get(a.area))) if p is not None]
     if chart_rows:
@@ -151,7 +160,8 @@ def render_staffing() -> None:
     """Radiotherapy staffing: enter the figures, see each group's minimum from Tabell 1 and any shortfall."""
     stored = assessment.staffing or {"inputs": {}, "actual": {}}
     given, have = stored["inputs"], stored["actual"]
-    st.caption(f"Källa: {SOURCE}. Kraven är minimum; rekommendationerna i tabellen är högre.")
+    st.caption(f"Källa: {SOURCE}. Kraven där är minimum och används här som riktmärke; rekommendationerna i "
+               "tabellen är högre.")
     with st.form(f"staffing_{assessment.id}"):
         one, two, three = st.columns(3)
         inputs = {
@@ -167,16 +177,16 @@ def render_staffing() -> None:
             "simulator": three.checkbox("Egen simulator", bool(given.get("simulator")))}
         st.markdown("**Personal i dag (heltidstjänster)**")
         columns = st.columns(3)
-        actual = {key: columns[i % 3].number_input(label, 0.0, 500.0, float(have.get(key) or 0.0), step=0.5)
+        actual = {key: columns[i % 3].text_input(label, value=number_text(have.get(key)), placeholder="t.ex. 2,5")
                   for i, (key, label) in enumerate(GROUPS.items())}
         if st.form_submit_button("Spara och beräkna", type="primary"):
             save(lambda s: sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs,
                                             actual=actual, now=clock.now()), "Bemanningen är sparad.")
     if assessment.staffing:
         rows = compare(StaffingInput(**given), have)
-        st.dataframe(pd.DataFrame([{"Yrkesgrupp": r.group, "Minimum enligt Tabell 1": r.required, "Regel": r.rule,
-                                    "I dag": r.actual, "Saknas": r.shortfall or ""} for r in rows]),
-                     hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{"Yrkesgrupp": r.group, "Minimum enligt Tabell 1": r.required,
+                                    "I dag": number_text(r.actual), "Saknas": number_text(r.shortfall or None),
+                                    "Regel": r.rule} for r in rows]), hide_index=True, width="stretch")
 
 
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities

@@ -6,7 +6,7 @@ from core import clock
 from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.services import self_assessments as sa
-from core.services.reviews import AGENDA_TEMPLATE
+from core.services import reviews
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.ui import form_round, save, show_flash
@@ -39,6 +39,6 @@ if upload is not None and st.button("Läs in den nya versionen", type="primary")
              lambda t: f"{t.name} version {t.version} är inläst.", empty_form="criteria")
 
 st.subheader("Dagordning")
-st.markdown(f"Dagordningen för nya genomgångar hämtas från `{AGENDA_TEMPLATE.relative_to(AGENDA_TEMPLATE.parents[1])}` "
-            "på servern; ändringar där gäller genomgångar som skapas därefter.")
-st.code(AGENDA_TEMPLATE.read_text(encoding="utf-8"), language="yaml")
+st.markdown("Nya genomgångar får den här dagordningen. Den ändras i mallfilen för dagordningen på servern "
+            "(hos IT); ändringar gäller genomgångar som skapas därefter.")
+st.markdown("\n".join(f"{i}. {item['title']}" for i, item in enumerate(reviews.agenda_template(), start=1)))

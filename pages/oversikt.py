@@ -77,6 +77,7 @@ def _open_clinic(page: str, clinic_id: int) -> None:
     """Go to a clinic page with the clinic chosen (a button callback)."""
     st.session_state["pick_clinic"] = clinic_id
     st.session_state["pick_meeting_year"] = year
+    st.session_state["actions_clinics"] = [clinic_id]  # the action plan's clinic filter
     st.session_state["go_to"] = page
 
 

@@ -2,13 +2,13 @@
 import math
 from dataclasses import dataclass
 
-SOURCE = ("Tabell 1. Krav och rekommendationer för minimum av personal vid strålbehandling "
-          "(Strålsäkerhetscentralen, direktiv ST 2.1; efter internationella rekommendationer)")
+SOURCE = ("Tabell 1 \"Krav och rekommendationer för minimum av personal vid strålbehandling\" i den finska "
+          "Strålsäkerhetscentralens (STUK) direktiv ST 2.1, som bygger på internationella rekommendationer")
 GROUPS = {
     "oncologists": "Specialist i cancersjukdomar (behörig för strålbehandling)",
     "physicists": "Sjukhusfysiker",
     "dose_planners": "Dosplanerare",
-    "mould_room": "Personal i matrisrummet",
+    "mould_room": "Personal i matrisrummet (fixationer)",
     "therapists": "Röntgenskötare",
     "engineers": "Serviceingenjör eller tekniker",
 }

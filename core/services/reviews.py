@@ -107,9 +107,14 @@ def find_review(session: Session, *, actor: Actor, clinic_id: int, year: int) ->
     return session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
 
 
+def agenda_template() -> list[dict]:
+    """Return the agenda template's items (title, kind)."""
+    return yaml.safe_load(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8"))["items"]
+
+
 def _agenda(review_id: int) -> list[AgendaItem]:
     """Number the agenda template's items for a new review."""
-    items = yaml.safe_load(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8"))["items"]
+    items = agenda_template()
     return [AgendaItem(review_id=review_id, number=i, title=item["title"], kind=item.get("kind", "other"))
             for i, item in enumerate(items, start=1)]
 

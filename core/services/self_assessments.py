@@ -17,7 +17,8 @@ from core.models import (
 )
 from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
-from core.self_assessment.staffing import StaffingInput, compare
+from core.annual_report.reader import parse_number
+from core.self_assessment.staffing import GROUPS, StaffingInput, compare
 from core.services import audit
 from core.services.common import get_or_fail
 
@@ -113,10 +114,11 @@ def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | 
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    code = get_or_fail(session, Criterion, answer.criterion_id).code
     if not_applicable and not (reason or "").strip():
-        raise InvalidInput(["Ej tillämpligt: ange skälet."])
+        raise InvalidInput([f"{code}: ange skälet till Ej tillämpligt i kommentaren."])
     if not not_applicable and (level is None or level not in LEVELS):
-        raise InvalidInput([f"Nivå: välj 0–4 (fick {level})."])
+        raise InvalidInput([f"{code}: välj nivå 0–4 (fick {level})."])
     old = audit.snapshot(answer)
     answer.level, answer.not_applicable = (None, True) if not_applicable else (level, False)
     answer.not_applicable_reason = (reason or "").strip() or None if not_applicable else None
@@ -211,12 +213,20 @@ def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs:
     """Keep the radiotherapy staffing figures with the year's self-assessment."""
     assessment = get_or_fail(session, SelfAssessment, assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
-    problems = [f"{name}: kan inte vara negativt." for name, value in {**inputs, **actual}.items()
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0]
+    staff, problems = {}, []
+    for key, text in actual.items():
+        try:
+            value = parse_number(text)[0] if str(text or "").strip() else None
+        except ValueError:
+            problems.append(f"{GROUPS[key]}: \"{text}\" är inte ett tal (t.ex. 2,5).")
+            continue
+        if value is not None and value < 0:
+            problems.append(f"{GROUPS[key]}: kan inte vara negativt.")
+        staff[key] = value
     if problems:
         raise InvalidInput(problems)
     old = assessment.staffing
-    assessment.staffing = {"inputs": inputs, "actual": actual}
+    assessment.staffing = {"inputs": inputs, "actual": staff}
     session.add(assessment)
     audit.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id, operation="update",
                  old={"bemanning": old}, new={"bemanning": assessment.staffing}, clinic_id=assessment.clinic_id)

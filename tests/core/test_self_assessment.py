@@ -82,10 +82,10 @@ def test_scores_per_area_leave_out_not_applicable_and_list_gaps(session, clinic)
 def test_out_of_range_level_and_missing_reason_are_refused(session, clinic):
     assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
                           copy_last_year=False, now=NOW)
-    with pytest.raises(InvalidInput, match="välj 0–4"):
+    with pytest.raises(InvalidInput, match="A1: välj nivå 0–4"):
         _answer(session, assessment, "A1", level=5)
     answer = sa.answers(session, assessment.id)[0][0]
-    with pytest.raises(InvalidInput, match="ange skälet"):
+    with pytest.raises(InvalidInput, match="A1: ange skälet till Ej tillämpligt"):
         sa.save_answer(session, actor=SYSTEM_ACTOR, answer_id=answer.id, level=None, not_applicable=True,
                        reason=" ", evidence=None, comment=None, now=NOW)
 
