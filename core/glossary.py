@@ -183,8 +183,3 @@ def parse(kind: type[StrEnum], text: str) -> StrEnum | None:
         if VALUES[kind][member.value].casefold() == wanted:
             return member
     return None
-
-
-def model_term(name: str) -> str:
-    """Return the Swedish term for a model class name."""
-    return MODELS[name]

@@ -35,7 +35,6 @@ CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDI
                  MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
 OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
-TIME_FIELDS = {"start_time": "Starttid", "end_time": "Sluttid"}
 
 
 class ReviewDetails(BaseModel):
