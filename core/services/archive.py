@@ -14,7 +14,13 @@ from core.enums import Direction, GoalAssessment, ReviewStatus, Severity, Summar
 from core.formatting import datetime_text
 from core.models import Clinic, Document
 from core.permissions import Actor
-from core.services import action_export, actions, annual_reports, reviews
+from core.services import (
+    action_export,
+    actions,
+    annual_reports,
+    reviews,
+    self_assessments,
+)
 from core.services.minutes_document import review_minutes_pdf
 
 
@@ -53,6 +59,28 @@ def bokslut_extract(session: Session, *, actor: Actor, year: int, clinic_id: int
     return buffer.getvalue()
 
 
+def self_assessment_extract(session: Session, *, actor: Actor, clinic_id: int, year: int) -> bytes | None:
+    """Return the clinic's self-assessment of the year as a workbook (answers and area scores), if any."""
+    assessment = self_assessments.find(session, actor=actor, clinic_id=clinic_id, year=year)
+    if assessment is None:
+        return None
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    levels = {**self_assessments.LEVELS}
+    _sheet(workbook, "Bedömningar", ["Område", "ID", "Kriterium (som det besvarades)", "Nivå", "Ej tillämpligt",
+                                     "Underlag", "Kommentar", "Omprövad", "Referens"],
+           [[c.area, c.code, a.criterion_text, f"{a.level} {levels[a.level]}" if a.level is not None else "",
+             "Ja" if a.not_applicable else "", a.evidence, a.comment or a.not_applicable_reason,
+             "Ja" if a.reconsidered else "Nej (kopierad)", c.reference]
+            for a, c in self_assessments.answers(session, assessment.id)])
+    _sheet(workbook, "Resultat", ["Område", "Besvarade", "Av", "Poäng (%)", "Brister (nivå under 3)"],
+           [[r.area, r.answered, r.total, r.percent, ", ".join(c.code for c, _ in r.gaps)]
+            for r in self_assessments.results(session, assessment.id)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _attachments(session: Session, actor: Actor, review) -> list[Document]:
     """The review's own documents and the narrative bokslut it is based on."""
     own = list(session.exec(select(Document).where(Document.review_id == review.id).order_by(Document.id)))
@@ -76,6 +104,9 @@ def review_archive(session: Session, *, actor: Actor, review_id: int, today: dat
     if review.annual_report_id:
         files[f"strålskyddsbokslut-{review.year - 1}-{clinic.code}.xlsx"] = bokslut_extract(
             session, actor=actor, year=review.year - 1, clinic_id=clinic.id)
+    assessment = self_assessment_extract(session, actor=actor, clinic_id=clinic.id, year=review.year)
+    if assessment:
+        files[f"egenkontroll-{review.year}-{clinic.code}.xlsx"] = assessment
     for document in _attachments(session, actor, review):
         files[f"bilagor/{document.id}-{document.filename}"] = document.content
     manifest = {"genomgång": f"Klinikens genomgång {review.year}, {clinic.code} – {clinic.name}",

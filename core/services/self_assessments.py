@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.annual_report.reader import parse_number
 from core.errors import InvalidInput, NotFound
 from core.models import (
     Answer,
@@ -17,7 +18,6 @@ from core.models import (
 )
 from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
-from core.annual_report.reader import parse_number
 from core.self_assessment.staffing import GROUPS, StaffingInput, compare
 from core.services import audit
 from core.services.common import get_or_fail

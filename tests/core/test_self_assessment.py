@@ -180,3 +180,19 @@ def test_overview_shows_the_same_score_as_the_egenkontroll(session, clinic):
     _answer(session, assessment, "E1", na=True)
     status = clinic_statuses(session, actor=clinic["erik"], year=2026, today=date(2026, 3, 1))[0]
     assert status.self_assessment_score == sa.total_percent(sa.results(session, assessment.id)) == 62.5
+
+
+def test_the_archive_holds_the_self_assessment_once_it_exists(session, clinic):
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.services.archive import self_assessment_extract
+    assert self_assessment_extract(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026) is None
+    assessment = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026,
+                          copy_last_year=False, now=NOW)
+    _answer(session, assessment, "A1", level=4)
+    workbook = load_workbook(io.BytesIO(self_assessment_extract(session, actor=clinic["erik"],
+                                                                clinic_id=clinic["clinic"].id, year=2026)))
+    rows = list(workbook["Bedömningar"].iter_rows(values_only=True))
+    assert rows[1][:4] == ("Ledning", "A1", "Organisation finns", "4 Helt uppfyllt")
