@@ -100,21 +100,35 @@ def render_opening() -> None:
     if missing:
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
     statuses = glossary.options(AttendanceStatus)
-    with st.form(f"attendance_{review.id}"):
+    opened_key = f"attendance_opened_{review.id}"
+    opened = st.session_state.setdefault(opened_key, {r.id: (r.name, r.status, r.stand_in_for) for r in rows})
+    with st.form(f"attendance_{review.id}_{abs(hash(tuple(sorted(opened.items()))))}"):
         answers = {}
         for row in rows:
+            shown = opened.get(row.id, (row.name, row.status, row.stand_in_for))
             left, middle, right = st.columns([2, 2.4, 1.6])
-            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), value=row.name, key=f"n_{row.id}")
+            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), value=shown[0], key=f"n_{row.id}")
             status = middle.radio("Närvaro", list(statuses), format_func=statuses.get, horizontal=True,
-                                  index=list(statuses).index(row.status), key=f"s_{row.id}",
+                                  index=list(statuses).index(shown[1]), key=f"s_{row.id}",
                                   label_visibility="collapsed")
-            stand_in = right.text_input("Ersätter", value=row.stand_in_for or "", key=f"e_{row.id}",
+            stand_in = right.text_input("Ersätter", value=shown[2] or "", key=f"e_{row.id}",
                                         label_visibility="collapsed", placeholder="ersätter vem?")
             answers[row.id] = (name, status, stand_in)
         if st.form_submit_button("Spara närvaro", type="primary"):
-            save(lambda s: [reviews.update_attendee(s, actor=actor, attendance_id=i, name=n, status=st_,
-                                                    stand_in_for=e, now=clock.now())
-                            for i, (n, st_, e) in answers.items()], "Närvaron är sparad.")
+            save(lambda s: _save_attendance(s, answers, opened), "Närvaron är sparad.")
+    stale = any(opened.get(r.id) != (r.name, r.status, r.stand_in_for) for r in rows)
+    if stale and st.button("Hämta de senaste uppgifterna om närvaron"):
+        st.session_state.pop(opened_key, None)
+        st.rerun()
+
+
+def _save_attendance(s, answers: dict, opened: dict) -> None:
+    """Save the attendance rows that changed, each checked against what the form showed."""
+    for row_id, (name, status, stand_in) in answers.items():
+        if (name, status, stand_in or None) != (opened[row_id][0], opened[row_id][1], opened[row_id][2]):
+            reviews.update_attendee(s, actor=actor, attendance_id=row_id, name=name, status=status,
+                                    stand_in_for=stand_in, now=clock.now(), opened_with=opened[row_id])
+    st.session_state.pop(f"attendance_opened_{review.id}", None)
 
 
 def render_adjusters() -> None:

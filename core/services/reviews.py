@@ -269,10 +269,17 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
 
 
 def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
-                    status: str | None = None, stand_in_for: str | None = None, now: datetime) -> Attendance:
-    """Record whether someone came (present, absent, stand-in), or fill in a name."""
+                    status: str | None = None, stand_in_for: str | None = None, now: datetime,
+                    opened_with: tuple | None = None) -> Attendance:
+    """Record whether someone came (present, absent, stand-in), or fill in a name.
+
+    `opened_with` is (name, status, stand-in) as the form showed them; a row someone else changed since is refused.
+    """
     row = get_or_fail(session, Attendance, attendance_id)
     review = editable_review(session, actor, row.review_id)
+    if opened_with is not None and tuple(opened_with) != (row.name, row.status, row.stand_in_for):
+        raise Conflict(f"Någon annan har ändrat närvaron för {row.name or 'en person'} sedan du öppnade formuläret. "
+                       "Hämta de senaste uppgifterna och gör din ändring igen.")
     if status is not None and status not in {s.value for s in AttendanceStatus}:
         raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
     if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():

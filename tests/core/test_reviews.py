@@ -250,3 +250,15 @@ def test_a_decided_action_can_be_corrected_until_justering(session, rtg):
         actions.correct_action(session, actor=rtg["anna"], action_id=action.id, expected_version=action.version,
                                now=NOW, data={"title": "Sent", "owner_id": rtg["users"]["anna"].id,
                                               "due_date": date(2025, 10, 31)})
+
+
+def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
+    review = make_review(session, rtg)
+    row = reviews.attendance(session, review.id)[0]
+    opened = (row.name, row.status, row.stand_in_for)
+    reviews.update_attendee(session, actor=rtg["anna"], attendance_id=row.id, name=row.name, status="present",
+                            now=NOW, opened_with=opened)
+    with pytest.raises(Conflict, match="ändrat närvaron"):
+        reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name, status="absent",
+                                now=NOW, opened_with=opened)
+    assert row.status == "present"
