@@ -9,11 +9,9 @@ from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.self_assessment.staffing import GROUPS, SOURCE, StaffingInput, compare
 from core.services import self_assessments as sa
-from core.services.clinics import list_clinics
-from core.services.overview import meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.pickers import sticky_select
+from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import form_round, save, show_flash
 
 NA = "E/T"
@@ -21,14 +19,7 @@ CHOICES = [0, 1, 2, 3, 4, NA]
 
 actor = guard("self_assessment")
 today = clock.today()
-with session() as s:
-    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
-    years = meeting_years(s, today=today)
-head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
-head.title(PAGES["self_assessment"])
-clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
-                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
-year = sticky_select("År", years, purpose="meeting_year", default=today.year, container=year_box)
+clinics, clinic_id, year = clinic_year_header(actor, PAGES["self_assessment"], today, year_label="År")
 show_flash()
 if clinic_id is None:
     st.stop()

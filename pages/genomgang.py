@@ -25,11 +25,9 @@ from core.services import (
     reviews,
 )
 from core.services.annual_reports import get_report
-from core.services.clinics import list_clinics
-from core.services.overview import meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
-from pages._shared.pickers import sticky_select
+from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import form_round, save, show_flash
 
 STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
@@ -38,14 +36,7 @@ STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Mö
 
 actor = guard("review")
 today = clock.today()
-with session() as s:
-    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
-    years = meeting_years(s, today=today)
-head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
-head.title(PAGES["review"])
-clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
-                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
-year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=year_box)
+clinics, clinic_id, year = clinic_year_header(actor, PAGES["review"], today)
 show_flash()
 if clinic_id is None:
     st.info("Du har ingen klinik att välja.")

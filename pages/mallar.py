@@ -5,8 +5,8 @@ import streamlit as st
 from core import clock
 from core.formatting import datetime_text
 from core.glossary import PAGES
-from core.services import self_assessments as sa
 from core.services import reviews
+from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.ui import form_round, save, show_flash

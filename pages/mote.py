@@ -18,11 +18,9 @@ from core.formatting import date_text, number_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.services import actions, annual_reports, minutes, reviews, self_assessments
-from core.services.clinics import list_clinics
-from core.services.overview import meeting_years
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.pickers import sticky_select
+from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import form_round, save, show_flash
 
 LARGE = """<style>
@@ -36,14 +34,7 @@ LARGE = """<style>
 actor = guard("meeting")
 st.html(LARGE)
 today = clock.today()
-with session() as s:
-    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
-    years = meeting_years(s, today=today)
-head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
-head.title(PAGES["meeting"])
-clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
-                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
-year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=year_box)
+clinics, clinic_id, year = clinic_year_header(actor, PAGES["meeting"], today)
 show_flash()
 with session() as s:
     review = reviews.find_review(s, actor=actor, clinic_id=clinic_id, year=year) if clinic_id else None

@@ -9,7 +9,7 @@ from core.permissions import Actor
 SECRET_FIELDS = {"password_hash", "content"}
 
 
-def _plain(value):
+def plain(value):
     """Make a value JSON-friendly for the log."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -21,7 +21,7 @@ def _plain(value):
 def snapshot(obj: SQLModel) -> dict:
     """Return an object's loggable fields (secrets and bookkeeping left out)."""
     skip = SECRET_FIELDS | {"version"}
-    return {k: _plain(v) for k, v in obj.model_dump().items() if k not in skip}
+    return {k: plain(v) for k, v in obj.model_dump().items() if k not in skip}
 
 
 def changed(old: dict, new: dict) -> tuple[dict, dict]:
@@ -37,8 +37,8 @@ def record(session: Session, *, actor: Actor, now: datetime, entity: str, entity
     session.add(AuditEvent(
         at=now, user_id=actor.user_id, actor_name=actor.name, entity=entity, entity_id=entity_id,
         operation=operation, clinic_id=clinic_id, review_id=review_id,
-        old_values={k: _plain(v) for k, v in (old or {}).items()} or None,
-        new_values={k: _plain(v) for k, v in (new or {}).items()} or None,
+        old_values={k: plain(v) for k, v in (old or {}).items()} or None,
+        new_values={k: plain(v) for k, v in (new or {}).items()} or None,
     ))
 
 

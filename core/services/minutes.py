@@ -11,12 +11,12 @@ from core.models import Action, FindingDecision, FollowUp, Review, Signature, Us
 from core.permissions import Actor, Permission, require
 from core.services import audit
 from core.services.common import get_or_fail
-from core.services.reviews import agenda, attendance, editable_review
+from core.services.reviews import agenda, attendance, change_status, editable_review
 
 
 def _plain(obj, *fields: str) -> dict:
     """Return chosen fields of a row as JSON-friendly values."""
-    return {f: audit._plain(getattr(obj, f)) for f in fields}
+    return {f: audit.plain(getattr(obj, f)) for f in fields}
 
 
 def minutes_content(session: Session, review_id: int) -> dict:
@@ -87,19 +87,8 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
                               minutes_version=review.minutes_version))
     if problems:
         raise InvalidInput(problems)
-    _set_status(session, actor, review, ReviewStatus.APPROVAL, now)
+    change_status(session, actor, review, ReviewStatus.APPROVAL, now)
     return review
-
-
-def _set_status(session: Session, actor: Actor, review: Review, status: ReviewStatus, now: datetime,
-                operation: str = "update", extra: dict | None = None) -> None:
-    """Change a review's status and log it."""
-    old = review.status
-    review.status, review.version = status.value, review.version + 1
-    session.add(review)
-    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
-                 old={"status": old}, new={"status": status.value, **(extra or {})},
-                 clinic_id=review.clinic_id, review_id=review.id)
 
 
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
@@ -119,7 +108,7 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
     session.flush()
     if all(s.signed_at for s in signatures(session, review)):
         review.approved_at = now
-        _set_status(session, actor, review, ReviewStatus.APPROVED, now, operation="approve")
+        change_status(session, actor, review, ReviewStatus.APPROVED, now, operation="approve")
     return review
 
 
@@ -132,7 +121,7 @@ def return_to_meeting(session: Session, *, actor: Actor, review_id: int, now: da
     for signature in signatures(session, review):
         signature.signed_at, signature.content_sha256 = None, None
         session.add(signature)
-    _set_status(session, actor, review, ReviewStatus.MEETING, now)
+    change_status(session, actor, review, ReviewStatus.MEETING, now)
     return review
 
 
@@ -150,6 +139,6 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
     for old in previous:
         session.add(Signature(review_id=review.id, user_id=old.user_id, role=old.role,
                               minutes_version=review.minutes_version))
-    _set_status(session, actor, review, ReviewStatus.MEETING, now, operation="reopen",
+    change_status(session, actor, review, ReviewStatus.MEETING, now, operation="reopen",
                 extra={"motivering": reason.strip(), "version": review.minutes_version})
     return review

@@ -203,12 +203,19 @@ def set_status(session: Session, *, actor: Actor, review_id: int, status: Review
     if status not in (ReviewStatus.PREPARATION, ReviewStatus.CALLED, ReviewStatus.MEETING):
         raise UserError("Justering sker genom att skicka protokollet till justering.")
     review = editable_review(session, actor, review_id)
-    old = audit.snapshot(review)
-    review.status = status.value
-    review.version += 1
-    session.add(review)
-    _log_change(session, actor, now, review, old)
+    change_status(session, actor, review, status, now)
     return review
+
+
+def change_status(session: Session, actor: Actor, review: Review, status: ReviewStatus, now: datetime,
+                  operation: str = "update", extra: dict | None = None) -> None:
+    """Change a review's status (a new version for open forms) and log it."""
+    old = review.status
+    review.status, review.version = status.value, review.version + 1
+    session.add(review)
+    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
+                 old={"status": old}, new={"status": status.value, **(extra or {})},
+                 clinic_id=review.clinic_id, review_id=review.id)
 
 
 def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:

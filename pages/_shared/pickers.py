@@ -3,6 +3,10 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from core.services.clinics import list_clinics
+from core.services.overview import meeting_years
+from pages._shared.db import session
+
 ORGANISATION = 0  # the clinic picker's choice for "the whole organisation"
 
 
@@ -23,3 +27,16 @@ def sticky_select(label: str, options: list, *, purpose: str, default: Any = Non
                                 on_change=_remember, args=(store_key, widget_key))
     st.session_state[store_key] = value
     return value
+
+
+def clinic_year_header(actor, title: str, today, year_label: str = "Genomgångsår"):
+    """Draw a clinic page's title with the sticky clinic and meeting-year pickers; return (clinics, id, year)."""
+    with session() as s:
+        clinics = {c.id: c for c in list_clinics(s, actor=actor)}
+        years = meeting_years(s, today=today)
+    head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
+    head.title(title)
+    clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
+                              format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+    year = sticky_select(year_label, years, purpose="meeting_year", default=today.year, container=year_box)
+    return clinics, clinic_id, year
