@@ -21,6 +21,7 @@ MODELS = {
     "FollowUp": "Uppföljning",
     "FindingDecision": "Beslut om brist",
     "Signature": "Justering",
+    "MinutesVersion": "Protokollversion",
     "AssessmentTemplate": "Egenkontrollmall",
     "Criterion": "Kriterium",
     "SelfAssessment": "Egenkontroll",

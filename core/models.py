@@ -27,6 +27,7 @@ class Organisation(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    licence_number: Optional[str] = Field(default=None, max_length=50)  # SSM's number, printed on the minutes
     created_at: datetime
 
 
@@ -241,12 +242,16 @@ class Action(SQLModel, table=True):
 
 
 class FindingDecision(SQLModel, table=True):
-    """A review's decision on a finding that gets no action, with the reason (actions link by finding_id)."""
+    """A review's decision that a finding or a self-assessment gap gets no action, with the reason.
 
-    __table_args__ = (UniqueConstraint("review_id", "finding_id"),)
+    Exactly one of finding_id and criterion_id is set; actions link to what they answer the same way.
+    """
+
+    __table_args__ = (UniqueConstraint("review_id", "finding_id"), UniqueConstraint("review_id", "criterion_id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
-    finding_id: int = Field(foreign_key="finding.id", index=True)
+    finding_id: Optional[int] = Field(default=None, foreign_key="finding.id", index=True)
+    criterion_id: Optional[int] = Field(default=None, foreign_key="criterion.id")
     no_action_reason: str = _text(nullable=False)
     decided_at: datetime
     decided_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
@@ -261,6 +266,8 @@ class FollowUp(SQLModel, table=True):
     action_id: int = Field(foreign_key="action.id", index=True)
     status: Optional[str] = Field(default=None, max_length=ENUM_LEN)
     comment: Optional[str] = _text()
+    new_due_date: Optional[date] = None  # when the meeting postponed the action
+    original_due_date: Optional[date] = None  # the due date it was followed up against, when postponed
     recorded_at: Optional[datetime] = None
     recorded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
 
@@ -275,6 +282,28 @@ class Signature(SQLModel, table=True):
     minutes_version: int = 1
     signed_at: Optional[datetime] = None
     content_sha256: Optional[str] = Field(default=None, max_length=64)
+
+
+class MinutesVersion(SQLModel, table=True):
+    """One version of a review's minutes: its content frozen when sent for justering, its PDF once approved.
+
+    What was approved is printed from here, never again from the live rows (QATrack+'s performed instances).
+    """
+
+    __table_args__ = (UniqueConstraint("review_id", "version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    version: int
+    content: dict = Field(sa_column=Column(JSON, nullable=False))
+    content_sha256: str = Field(max_length=64)
+    frozen_at: datetime
+    frozen_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    approved_at: Optional[datetime] = None
+    pdf: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    pdf_sha256: Optional[str] = Field(default=None, max_length=64)
+    reopened_at: Optional[datetime] = None
+    reopened_by_name: Optional[str] = Field(default=None, max_length=200)
+    reopen_reason: Optional[str] = _text()
 
 
 class AssessmentTemplate(SQLModel, table=True):

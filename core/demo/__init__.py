@@ -6,7 +6,7 @@ import yaml
 from sqlmodel import Session, select
 
 from core.config import PROJECT_DIR
-from core.demo.reviews import load_reviews
+from core.demo.reviews import load_review_2026, load_reviews
 from core.models import Organisation, User
 from core.permissions import Actor
 from core.services import clinics as clinic_service
@@ -42,7 +42,7 @@ def _organisation(session: Session, name: str, now: datetime) -> Organisation:
     """Return the named organisation, creating it when missing."""
     org = session.exec(select(Organisation).where(Organisation.name == name)).first()
     if org is None:
-        org = Organisation(name=name, created_at=now)
+        org = Organisation(name=name, licence_number=demo_data().get("licence_number"), created_at=now)
         session.add(org)
         session.flush()
     return org
@@ -64,9 +64,9 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
                                      data={**user, "clinics": ids, "password": data["password"]})
             added["users"] += 1
     added["annual_reports"] = _load_annual_reports(session, actor=actor, now=now)
-    added["reviews"] = load_reviews(session, data["reviews_2025"])
     if active_template(session) is None:
         load_criteria_set(session, actor=actor, text=CRITERIA_FILE.read_text(encoding="utf-8"), now=now)
+    added["reviews"] = load_reviews(session, data["reviews_2025"]) + load_review_2026(session, data["review_2026"])
     return added
 
 

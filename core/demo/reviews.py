@@ -1,12 +1,12 @@
-"""The demo's approved 2025 reviews: held, with attendance, decided actions and justering."""
+"""The demo's reviews: approved 2025 reviews for every clinic, and RTG's 2026 review under justering."""
 from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, select
 
-from core.enums import AttendanceStatus, ReviewStatus
-from core.models import Clinic, Finding, Review, User
+from core.enums import AttendanceStatus, MeetingRole, ReviewStatus
+from core.models import Clinic, Criterion, Finding, Review, User
 from core.permissions import Actor
-from core.services import actions, minutes, reviews
+from core.services import actions, minutes, reviews, self_assessments
 from core.services.auth import actor_for
 
 YEAR = 2025
@@ -24,8 +24,11 @@ def _finding_id(session: Session, code: str | None) -> int | None:
     return session.exec(select(Finding.id).where(Finding.code == code)).first()
 
 
-def _hold_meeting(session: Session, review: Review, actor: Actor, at: datetime) -> None:
-    """Everyone invited came, except the first-line manager who has no name yet."""
+def _hold_meeting(session: Session, review: Review, actor: Actor, at: datetime, guest: Actor) -> None:
+    """Everyone invited came, except the first-line manager who has no name yet; the justerare too."""
+    if not any(row.user_id == guest.user_id for row in reviews.attendance(session, review.id)):
+        reviews.add_attendee(session, actor=actor, review_id=review.id, name=guest.name,
+                             meeting_role=MeetingRole.OTHER.value, user_id=guest.user_id, now=at)
     for row in reviews.attendance(session, review.id):
         status = AttendanceStatus.PRESENT if row.name else AttendanceStatus.ABSENT
         reviews.update_attendee(session, actor=actor, attendance_id=row.id, status=status, now=at)
@@ -46,20 +49,37 @@ def _decide(session: Session, review: Review, chair: Actor, spec: dict, at: date
 def _review(session: Session, clinic: Clinic, spec: dict) -> None:
     """Create, hold and approve one clinic's 2025 review."""
     at = datetime.combine(spec["date"], time(13, 0), UTC)
-    chair = actor_for(session, next(u.username for u in session.exec(select(User)) if u.name == clinic.head_name))
-    adjuster = actor_for(session, spec["adjuster"])
-    review = reviews.create_review(session, actor=chair, clinic_id=clinic.id, year=YEAR, now=at, data={
-        "meeting_date": spec["date"], "start_time": "13:00", "end_time": "15:00",
-        "location": f"Konferensrummet, {clinic.name}", "chair_id": chair.user_id, "secretary_id": chair.user_id})
-    _hold_meeting(session, review, chair, at)
+    chair, adjuster, review = _create(session, clinic, spec, YEAR, at)
     for item in spec["actions"]:
         _decide(session, review, chair, item, at)
     reviews.set_next_review(session, actor=chair, review_id=review.id, next_date=date(YEAR + 1, 3, spec["date"].day),
                             now=at)
+    _send(session, review, chair, adjuster, at)
+    minutes.approve(session, actor=adjuster, review_id=review.id, now=at.replace(day=at.day + 1, hour=9))
+
+
+def _create(session: Session, clinic: Clinic, spec: dict, year: int, at: datetime) -> tuple[Actor, Actor, Review]:
+    """Create a clinic's review (chaired by the head, minutes by the coordinator when a user) and hold it."""
+    by_name = {u.name: u.username for u in session.exec(select(User))}
+    chair = actor_for(session, by_name[clinic.head_name])
+    secretary = actor_for(session, by_name.get(clinic.coordinator_name)) or chair
+    adjuster = actor_for(session, spec["adjuster"])
+    review = reviews.create_review(session, actor=chair, clinic_id=clinic.id, year=year, now=at, data={
+        "meeting_date": spec["date"], "start_time": "13:00", "end_time": "15:00",
+        "location": f"Konferensrummet, {clinic.name}", "chair_id": chair.user_id, "secretary_id": secretary.user_id})
+    _hold_meeting(session, review, chair, at, adjuster)
+    return chair, adjuster, review
+
+
+def _send(session: Session, review: Review, chair: Actor, adjuster: Actor, at: datetime) -> None:
+    """Choose the justerare, send the minutes for justering; the chair and the protokollförare approve."""
     minutes.choose_adjusters(session, actor=chair, review_id=review.id, user_ids=[adjuster.user_id], now=at)
     minutes.send_for_approval(session, actor=chair, review_id=review.id, now=at)
     minutes.approve(session, actor=chair, review_id=review.id, now=at.replace(hour=16))
-    minutes.approve(session, actor=adjuster, review_id=review.id, now=at.replace(day=at.day + 1, hour=9))
+    secretary = session.get(User, review.secretary_id)
+    if secretary.id != chair.user_id:
+        minutes.approve(session, actor=actor_for(session, secretary.username), review_id=review.id,
+                        now=at.replace(hour=17))
 
 
 def load_reviews(session: Session, specs: dict) -> int:
@@ -73,3 +93,65 @@ def load_reviews(session: Session, specs: dict) -> int:
     session.flush()
     return added
 
+
+
+def _criterion_id(session: Session, template_id: int, code: str) -> int:
+    """Return the id of a criterion of the active set by its code."""
+    return session.exec(select(Criterion.id).where(Criterion.template_id == template_id,
+                                                   Criterion.code == code)).one()
+
+
+def _self_assess(session: Session, clinic: Clinic, chair: Actor, gaps: dict, at: datetime) -> int:
+    """Answer every criterion at level 3 or 4, except the gaps; return the criteria set's id."""
+    assessment = self_assessments.start(session, actor=chair, clinic_id=clinic.id, year=YEAR + 1,
+                                        copy_last_year=False, now=at)
+    for i, (answer, criterion) in enumerate(self_assessments.answers(session, assessment.id)):
+        level = gaps.get(criterion.code, 4 if i % 3 else 3)
+        self_assessments.save_answer(session, actor=chair, answer_id=answer.id, level=level, not_applicable=False,
+                                     reason=None, evidence="Se klinikens strålskyddspärm.", comment=None, now=at)
+    return assessment.template_id
+
+
+def _follow_up(session: Session, review: Review, chair: Actor, spec: dict, at: datetime) -> None:
+    """Record last year's actions at the meeting: as still planned, or as the spec says."""
+    for follow_up, action, _ in actions.follow_ups(session, review.id):
+        given = spec.get(action.title, {})
+        actions.record_follow_up(session, actor=chair, follow_up_id=follow_up.id,
+                                 status=given.get("status", action.status), comment=given.get("comment"),
+                                 new_due_date=given.get("new_due"), today=at.date(), now=at)
+
+
+def _decisions(session: Session, review: Review, chair: Actor, spec: dict, template_id: int, at: datetime) -> None:
+    """Decide the actions and the 'ingen åtgärd' of the spec."""
+    def subject(item: dict) -> dict:
+        if "criterion" in item:
+            return {"criterion_id": _criterion_id(session, template_id, item["criterion"])}
+        return {"finding_id": _finding_id(session, item["finding"])}
+    for item in spec["decisions"]:
+        owner = _user(session, item["owner"])
+        actions.decide_action(session, actor=chair, review_id=review.id, now=at, data={
+            "title": item["title"], "owner_id": owner.id, "due_date": item["due"],
+            "priority": item.get("priority", "medium"), **subject(item)})
+    for item in spec["no_action"]:
+        actions.decide_no_action(session, actor=chair, review_id=review.id, reason=item["reason"], now=at,
+                                 **subject(item))
+
+
+def load_review_2026(session: Session, spec: dict) -> int:
+    """Add RTG's 2026 review under justering when missing; return 1 if added."""
+    clinic = session.exec(select(Clinic).where(Clinic.code == spec["clinic"])).one()
+    if session.exec(select(Review).where(Review.clinic_id == clinic.id, Review.year == YEAR + 1)).first():
+        return 0
+    at = datetime.combine(spec["date"], time(13, 0), UTC)
+    chair, adjuster, review = _create(session, clinic, spec, YEAR + 1, at)
+    template_id = _self_assess(session, clinic, chair, spec["gaps"], at)
+    _follow_up(session, review, chair, spec["follow_up"], at)
+    _decisions(session, review, chair, spec, template_id, at)
+    for item in reviews.agenda(session, review.id):
+        text = spec["notes"].pop(item.kind, None)
+        if text:
+            reviews.save_notes(session, actor=chair, item_id=item.id, notes=text.get("notes", ""),
+                               decisions=text.get("decisions", ""), now=at)
+    reviews.set_next_review(session, actor=chair, review_id=review.id, next_date=spec["next"], now=at)
+    _send(session, review, chair, adjuster, at)
+    return 1

@@ -8,11 +8,11 @@ from sqlmodel import Session, col, select
 
 from core.enums import ActionStatus, Priority
 from core.errors import InvalidInput
-from core.models import Action, Finding, FindingDecision, FollowUp, Review, User
+from core.models import Action, Criterion, Finding, FindingDecision, FollowUp, Review, User
 from core.permissions import Actor, Permission, can, require, visible_clinic_ids
 from core.services import audit
 from core.services.common import claim_version, get_or_fail
-from core.services.reviews import editable_review
+from core.services.reviews import belongs_to_clinic, editable_review
 from core.validation import validated
 
 CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
@@ -61,10 +61,13 @@ class ActionCreate(BaseModel):
         return v
 
 
-def _owner(session: Session, fields: ActionCreate) -> tuple[int | None, str, str | None]:
-    """Return the owner as (user id, name, role): a portal user, or a typed name and role."""
+def _owner(session: Session, fields: ActionCreate, clinic_id: int) -> tuple[int | None, str, str | None]:
+    """Return the owner as (user id, name, role): one of the clinic's users, or a typed name and role."""
     if fields.owner_id:
         user = get_or_fail(session, User, fields.owner_id)
+        if not belongs_to_clinic(session, user, clinic_id):
+            raise InvalidInput([f"Ansvarig: {user.name} hör inte till kliniken; välj någon av klinikens "
+                                "användare eller skriv namn och roll."])
         return user.id, user.name, fields.owner_role
     name, role = (fields.owner_name or "").strip(), (fields.owner_role or "").strip()
     if not name:
@@ -82,7 +85,8 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     earliest = review.meeting_date or now.date()
     if fields.due_date < earliest:
         raise InvalidInput([f"Klart senast: {fields.due_date.isoformat()} är före mötet ({earliest.isoformat()})."])
-    owner_id, owner_name, owner_role = _owner(session, fields)
+    _check_subject(session, review, fields.finding_id, fields.criterion_id)
+    owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
     number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review.id)).one() or 0) + 1
     action = Action(clinic_id=review.clinic_id, review_id=review.id, number=number, title=fields.title,
                     description=(fields.description or "").strip() or None, finding_id=fields.finding_id,
@@ -96,16 +100,40 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     return action
 
 
-def decide_no_action(session: Session, *, actor: Actor, review_id: int, finding_id: int, reason: str,
-                     now: datetime) -> FindingDecision:
-    """Record that the meeting decided no action on a finding, and why."""
+def _check_subject(session: Session, review: Review, finding_id: int | None, criterion_id: int | None) -> None:
+    """Refuse a decision on a finding of another clinic, or on an unknown finding or criterion."""
+    if finding_id is not None:
+        finding = get_or_fail(session, Finding, finding_id)
+        if finding.clinic_id not in (None, review.clinic_id):
+            raise InvalidInput([f"Brist: {finding.code} hör till en annan klinik och kan inte beslutas här."])
+    if criterion_id is not None:
+        get_or_fail(session, Criterion, criterion_id)
+
+
+def _decided_already(session: Session, review_id: int, finding_id: int | None, criterion_id: int | None) -> bool:
+    """Tell whether the review already decided on the finding or gap (an action or no action)."""
+    column_action = Action.finding_id if finding_id is not None else Action.criterion_id
+    column_none = FindingDecision.finding_id if finding_id is not None else FindingDecision.criterion_id
+    subject = finding_id if finding_id is not None else criterion_id
+    return bool(session.exec(select(Action.id).where(Action.review_id == review_id, column_action == subject)).first()
+                or session.exec(select(FindingDecision.id).where(FindingDecision.review_id == review_id,
+                                                                 column_none == subject)).first())
+
+
+def decide_no_action(session: Session, *, actor: Actor, review_id: int, reason: str, now: datetime,
+                     finding_id: int | None = None, criterion_id: int | None = None) -> FindingDecision:
+    """Record that the meeting decided no action on a finding or a self-assessment gap, and why."""
     review = editable_review(session, actor, review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
+    if (finding_id is None) == (criterion_id is None):
+        raise InvalidInput(["Beslut: ange antingen en brist eller ett kriterium."])
     if not (reason or "").strip():
         raise InvalidInput(["Motivering: skriv varför ingen åtgärd behövs."])
-    get_or_fail(session, Finding, finding_id)
-    decision = FindingDecision(review_id=review.id, finding_id=finding_id, no_action_reason=reason.strip(),
-                               decided_at=now, decided_by_id=actor.user_id)
+    _check_subject(session, review, finding_id, criterion_id)
+    if _decided_already(session, review.id, finding_id, criterion_id):
+        raise InvalidInput(["Beslut: mötet har redan beslutat om detta."])
+    decision = FindingDecision(review_id=review.id, finding_id=finding_id, criterion_id=criterion_id,
+                               no_action_reason=reason.strip(), decided_at=now, decided_by_id=actor.user_id)
     session.add(decision)
     session.flush()
     audit.record(session, actor=actor, now=now, entity="FindingDecision", entity_id=decision.id,
@@ -148,14 +176,25 @@ def update_action(session: Session, *, actor: Actor, action_id: int, status: str
 
 
 def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, status: str, comment: str | None,
-                     cancel_reason: str | None = None, today: date, now: datetime) -> FollowUp:
-    """Record at the meeting an earlier action's status and comment; the action takes the same status."""
+                     cancel_reason: str | None = None, new_due_date: date | None = None, today: date,
+                     now: datetime) -> FollowUp:
+    """Record at the meeting an earlier action's status and comment; the action takes the same status.
+
+    A new due date records the meeting's decision to postpone the action, on the follow-up and the action.
+    """
     follow_up = get_or_fail(session, FollowUp, follow_up_id)
     review = editable_review(session, actor, follow_up.review_id)
     action = get_or_fail(session, Action, follow_up.action_id)
+    if new_due_date is not None and (status in CLOSED or new_due_date <= (review.meeting_date or today)):
+        raise InvalidInput(["Ny tidpunkt: bara en öppen åtgärd kan skjutas upp, och till ett datum efter mötet."])
     old = audit.snapshot(action)
     _apply_status(action, status, comment, cancel_reason, today)
+    # The due date the meeting followed up against stays on the follow-up, so a second recording can undo it.
+    original = follow_up.original_due_date or action.due_date
+    action.due_date = new_due_date or original
+    follow_up.original_due_date = original if new_due_date else None
     action.updated_at, action.version = now, action.version + 1
+    follow_up.new_due_date = new_due_date
     follow_up.status, follow_up.comment = status, (comment or "").strip() or None
     follow_up.recorded_at, follow_up.recorded_by_id = now, actor.user_id
     session.add_all([action, follow_up])
@@ -222,7 +261,8 @@ def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> li
                    & ((Finding.clinic_id == review.clinic_id) | (Finding.clinic_id == None)))  # noqa: E711
     # Audit findings come to every review until one decides on them.
     earlier = select(Action.finding_id).where(Action.review_id != review_id, Action.finding_id != None)  # noqa: E711
-    earlier_none = select(FindingDecision.finding_id).where(FindingDecision.review_id != review_id)
+    earlier_none = select(FindingDecision.finding_id).where(FindingDecision.review_id != review_id,
+                                                         FindingDecision.finding_id != None)  # noqa: E711
     from_audits = ((Finding.clinical_audit_id != None) & (Finding.clinic_id == review.clinic_id)  # noqa: E711
                    & col(Finding.id).notin_(earlier) & col(Finding.id).notin_(earlier_none))
     condition = (from_report | from_audits) if review.annual_report_id else from_audits
@@ -254,7 +294,7 @@ def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id},
                        LABELS)
-    owner_id, owner_name, owner_role = _owner(session, fields)
+    owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
     old = audit.snapshot(action)
     claim_version(session, Action, action_id, expected_version)
     action.title, action.description = fields.title, (fields.description or "").strip() or None

@@ -1,144 +1,229 @@
-"""Protokoll and justering: the minutes' content, approval by chair and justerare, locking and reopening."""
+"""Justering of the minutes: who signs, freezing the content, approval, returning and reopening.
+
+Sending the minutes for justering freezes what they say into a MinutesVersion; every approver signs its
+SHA-256, and when the last one has signed the PDF is rendered once from the frozen content and stored.
+Every later download, the archive and the command line return that PDF.
+"""
 import hashlib
-import json
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
+from core.config import Settings
 from core.enums import ReviewStatus, SignatureRole
 from core.errors import InvalidInput, UserError
-from core.models import Action, FindingDecision, FollowUp, Review, Signature, User
+from core.mail import message, send
+from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
 from core.services import audit
 from core.services.common import get_or_fail
-from core.services.reviews import agenda, attendance, change_status, editable_review
+from core.services.minutes_content import build_content, signers
+from core.services.minutes_document import content_hash, record, render_approved
+from core.services.reviews import ATTENDED, change_status, claim_editable, editable_review, may_approve
 
-
-def _plain(obj, *fields: str) -> dict:
-    """Return chosen fields of a row as JSON-friendly values."""
-    return {f: audit.plain(getattr(obj, f)) for f in fields}
-
-
-def minutes_content(session: Session, review_id: int) -> dict:
-    """Return everything the minutes state, in a fixed form: what each approver's checksum covers."""
-    review = get_or_fail(session, Review, review_id)
-    follow_ups = session.exec(select(FollowUp, Action).join(Action, Action.id == FollowUp.action_id)
-                              .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all()
-    actions = session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)).all()
-    decisions = session.exec(select(FindingDecision).where(FindingDecision.review_id == review_id)
-                             .order_by(FindingDecision.finding_id)).all()
-    return {
-        "review": _plain(review, "clinic_id", "year", "protocol_number", "meeting_date", "start_time", "end_time",
-                         "location", "video_link", "chair_id", "secretary_id", "next_review_date",
-                         "minutes_version"),
-        "attendance": [_plain(a, "name", "meeting_role", "status", "stand_in_for") for a in attendance(session, review_id)],
-        "agenda": [_plain(i, "number", "title", "notes", "decisions") for i in agenda(session, review_id)],
-        "follow_up": [{**_plain(a, "id", "title", "owner_name", "due_date"), **_plain(f, "status", "comment")}
-                      for f, a in follow_ups],
-        "actions": [_plain(a, "number", "title", "description", "owner_name", "owner_role", "due_date", "priority",
-                           "finding_id") for a in actions],
-        "no_action": [_plain(d, "finding_id", "no_action_reason") for d in decisions],
-    }
-
-
-def content_hash(content: dict) -> str:
-    """Return the SHA-256 of the minutes' content."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+__all__ = ["content_hash", "signatures", "choose_adjusters", "send_for_approval", "approve", "return_to_meeting",
+           "reopen", "warnings", "awaiting_approval", "notify_approvers"]
 
 
 def signatures(session: Session, review: Review) -> list[Signature]:
-    """Return the approvals of the current minutes version: chair first, then justerare."""
+    """Return the approvals of the current minutes version: chair, protokollförare, then justerare."""
+    order = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
     rows = session.exec(select(Signature).where(Signature.review_id == review.id,
                                                 Signature.minutes_version == review.minutes_version)).all()
-    return sorted(rows, key=lambda s: (s.role != SignatureRole.CHAIR, s.id))
+    return sorted(rows, key=lambda s: (order.get(s.role, 9), s.id))
+
+
+def _present_users(session: Session, review_id: int) -> set[int]:
+    """Return the users recorded as present (or standing in) at the meeting."""
+    return set(session.exec(select(Attendance.user_id).where(Attendance.review_id == review_id,
+                                                             col(Attendance.status).in_(ATTENDED),
+                                                             Attendance.user_id != None)).all())  # noqa: E711
+
+
+def _adjuster_problems(session: Session, review: Review, user_ids: list[int]) -> list[str]:
+    """Check the justerare: one or two, present at the meeting, neither the chair nor the protokollförare."""
+    if not user_ids:
+        return ["Justerare: välj minst en justerare (§ Val av justerare)."]
+    if len(set(user_ids)) > 2:
+        return ["Justerare: välj en eller två justerare."]
+    problems, present = [], _present_users(session, review.id)
+    for user_id in dict.fromkeys(user_ids):
+        user = get_or_fail(session, User, user_id)
+        if user_id == review.chair_id:
+            problems.append("Justerare: ordföranden justerar redan som ordförande; välj någon annan.")
+        elif user_id == review.secretary_id:
+            problems.append("Justerare: protokollföraren kan inte justera sitt eget protokoll; välj någon annan.")
+        elif user_id not in present:
+            problems.append(f"Justerare: {user.name} är inte antecknad som närvarande vid mötet; justerare väljs "
+                            "bland de närvarande.")
+    return problems
 
 
 def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids: list[int], now: datetime) -> None:
-    """Choose the justerare (and keep the chair's approval row) for the current minutes version."""
+    """Choose the justerare of the current minutes version among those present."""
     review = editable_review(session, actor, review_id)
-    if not user_ids:
-        raise InvalidInput(["Justerare: välj minst en justerare."])
-    if review.chair_id in user_ids:
-        raise InvalidInput(["Justerare: ordföranden justerar redan som ordförande; välj någon annan."])
-    if review.secretary_id in user_ids:
-        raise InvalidInput(["Justerare: protokollföraren kan inte justera sitt eget protokoll; välj någon annan."])
-    if len(set(user_ids)) > 2:
-        raise InvalidInput(["Justerare: välj en eller två justerare."])
+    problems = _adjuster_problems(session, review, user_ids)
+    if problems:
+        raise InvalidInput(problems)
     for row in signatures(session, review):
-        session.delete(row)
+        if row.role == SignatureRole.ADJUSTER:
+            session.delete(row)
     session.flush()
-    for user_id in [review.chair_id, *user_ids] if review.chair_id else user_ids:
-        get_or_fail(session, User, user_id)
-        role = SignatureRole.CHAIR if user_id == review.chair_id else SignatureRole.ADJUSTER
-        session.add(Signature(review_id=review.id, user_id=user_id, role=role.value,
+    for user_id in dict.fromkeys(user_ids):
+        session.add(Signature(review_id=review.id, user_id=user_id, role=SignatureRole.ADJUSTER.value,
                               minutes_version=review.minutes_version))
     audit.record(session, actor=actor, now=now, entity="Signature", entity_id=None, operation="update",
-                 new={"justerare": user_ids}, clinic_id=review.clinic_id, review_id=review.id)
+                 new={"justerare": list(dict.fromkeys(user_ids))}, clinic_id=review.clinic_id, review_id=review.id)
+
+
+def warnings(session: Session, review: Review) -> list[str]:
+    """Return what is allowed but worth a second look before justering."""
+    if review.chair_id and review.chair_id == review.secretary_id:
+        return ["Ordföranden är också protokollförare. Det är tillåtet, men ingen annan än justerarna "
+                "granskar då protokollet."]
+    return []
+
+
+def _justering_problems(session: Session, review: Review) -> list[str]:
+    """Everything that must hold before the minutes go to justering."""
+    problems = []
+    chair = session.get(User, review.chair_id) if review.chair_id else None
+    if chair is None:
+        problems.append("Ordförande: välj ordförande innan protokollet går till justering.")
+    elif not may_approve(session, chair, review.clinic_id):
+        problems.append(f"Ordförande: {chair.name} får inte justera klinikens protokoll som ordförande; välj "
+                        "klinikens verksamhetschef.")
+    if review.secretary_id is None:
+        problems.append("Protokollförare: välj protokollförare; protokollföraren skriver under vid protokollet.")
+    adjusters = [s.user_id for s in signatures(session, review) if s.role == SignatureRole.ADJUSTER]
+    return problems + _adjuster_problems(session, review, adjusters)
 
 
 def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
-    """Close the meeting and send the minutes to the chair and the justerare."""
-    review = editable_review(session, actor, review_id)
-    problems = [] if review.chair_id else ["Ordförande: välj ordförande innan protokollet går till justering."]
-    if not any(s.role == SignatureRole.ADJUSTER for s in signatures(session, review)):
-        problems.append("Justerare: välj minst en justerare (§ Val av justerare).")
-    if not any(s.role == SignatureRole.CHAIR for s in signatures(session, review)) and review.chair_id:
-        session.add(Signature(review_id=review.id, user_id=review.chair_id, role=SignatureRole.CHAIR.value,
-                              minutes_version=review.minutes_version))
+    """Close the meeting, freeze what the minutes say, and send them to the chair, protokollförare and justerare."""
+    review = editable_review(session, actor, review_id)  # locked: nothing changes the minutes until we commit
+    problems = _justering_problems(session, review)
     if problems:
         raise InvalidInput(problems)
-    change_status(session, actor, review, ReviewStatus.APPROVAL, now)
+    for row in signatures(session, review):
+        if row.role != SignatureRole.ADJUSTER:
+            session.delete(row)
+    session.flush()
+    session.add(Signature(review_id=review.id, user_id=review.chair_id, role=SignatureRole.CHAIR.value,
+                          minutes_version=review.minutes_version))
+    session.add(Signature(review_id=review.id, user_id=review.secretary_id, role=SignatureRole.SECRETARY.value,
+                          minutes_version=review.minutes_version))
+    session.flush()
+    content = build_content(session, actor=actor, review=review)
+    checksum = content_hash(content)
+    session.add(MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
+                               content_sha256=checksum, frozen_at=now, frozen_by_id=actor.user_id))
+    change_status(session, actor, review, ReviewStatus.APPROVAL, now, extra={"sha256": checksum})
+    return review
+
+
+def _lock_in(session: Session, review_id: int, status: ReviewStatus, refusal: str) -> Review:
+    """Lock the review row if it is in the status, else refuse (one statement: no step can slip between)."""
+    result = session.execute(update(Review).where(Review.id == review_id, Review.status == status.value)
+                             .values(version=Review.version).execution_options(synchronize_session=False))
+    review = get_or_fail(session, Review, review_id)
+    session.refresh(review)
+    if result.rowcount == 0:
+        raise UserError(refusal)
     return review
 
 
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
-    """Approve the minutes with the actor's own login; when all have approved, the review is locked."""
-    review = get_or_fail(session, Review, review_id)
-    if review.status != ReviewStatus.APPROVAL:
-        raise UserError("Protokollet är inte skickat till justering.")
+    """Approve the frozen minutes with the actor's own login; the last approval stores the PDF and locks them."""
+    review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte skickat till justering.")
     mine = [s for s in signatures(session, review) if s.user_id == actor.user_id and s.signed_at is None]
     if not mine:
-        raise UserError("Du är inte vald som ordförande eller justerare för detta protokoll, eller har redan justerat.")
-    checksum = content_hash(minutes_content(session, review.id))
+        raise UserError("Du är inte vald att justera detta protokoll, eller har redan justerat.")
+    if any(s.role == SignatureRole.CHAIR for s in mine):
+        require(actor, Permission.APPROVE_REVIEW, review.clinic_id)
+    frozen = record(session, review)
     for signature in mine:
-        signature.signed_at, signature.content_sha256 = now, checksum
+        signature.signed_at, signature.content_sha256 = now, frozen.content_sha256
         session.add(signature)
         audit.record(session, actor=actor, now=now, entity="Signature", entity_id=signature.id, operation="approve",
-                     new={"roll": signature.role, "sha256": checksum}, clinic_id=review.clinic_id, review_id=review.id)
+                     new={"roll": signature.role, "sha256": frozen.content_sha256}, clinic_id=review.clinic_id,
+                     review_id=review.id)
     session.flush()
     if all(s.signed_at for s in signatures(session, review)):
-        review.approved_at = now
-        change_status(session, actor, review, ReviewStatus.APPROVED, now, operation="approve")
+        review.approved_at = frozen.approved_at = now
+        frozen.pdf = render_approved(session, review, frozen)
+        frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
+        session.add(frozen)
+        change_status(session, actor, review, ReviewStatus.APPROVED, now, operation="approve",
+                      extra={"pdf_sha256": frozen.pdf_sha256})
     return review
 
 
 def return_to_meeting(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
-    """Take minutes under justering back for corrections; approvals given so far are cleared."""
+    """Take minutes under justering back for corrections; the frozen draft and approvals so far are dropped."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    if review.status != ReviewStatus.APPROVAL:
-        raise UserError("Protokollet är inte under justering.")
+    review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte under justering.")
     for signature in signatures(session, review):
         signature.signed_at, signature.content_sha256 = None, None
         session.add(signature)
+    frozen = record(session, review)
+    if frozen is not None:  # never approved, so not a record: the next freeze replaces it
+        session.delete(frozen)
     change_status(session, actor, review, ReviewStatus.MEETING, now)
     return review
 
 
 def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: datetime) -> Review:
-    """Reopen approved minutes: needs a reason, is logged, raises the version and clears the approvals."""
+    """Reopen approved minutes: needs a reason, keeps the approved version, and starts the next one."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.APPROVE_REVIEW, review.clinic_id)
-    if review.status != ReviewStatus.APPROVED:
-        raise UserError("Bara ett justerat protokoll kan återöppnas.")
     if not (reason or "").strip():
         raise InvalidInput(["Motivering: skriv varför protokollet återöppnas."])
+    review = _lock_in(session, review_id, ReviewStatus.APPROVED, "Bara ett justerat protokoll kan återöppnas.")
+    frozen = record(session, review)
+    frozen.reopened_at, frozen.reopened_by_name, frozen.reopen_reason = now, actor.name, reason.strip()
+    session.add(frozen)
     previous = signatures(session, review)
     review.minutes_version += 1
     review.approved_at = None
     for old in previous:
-        session.add(Signature(review_id=review.id, user_id=old.user_id, role=old.role,
-                              minutes_version=review.minutes_version))
+        if old.role == SignatureRole.ADJUSTER:
+            session.add(Signature(review_id=review.id, user_id=old.user_id, role=old.role,
+                                  minutes_version=review.minutes_version))
     change_status(session, actor, review, ReviewStatus.MEETING, now, operation="reopen",
-                extra={"motivering": reason.strip(), "version": review.minutes_version})
+                  extra={"motivering": reason.strip(), "version": review.minutes_version})
     return review
+
+
+def awaiting_approval(session: Session, *, actor: Actor) -> list[tuple[Review, Clinic, str]]:
+    """Return the minutes the actor still has to sign, with the clinic and the capacity they sign in."""
+    rows = session.exec(select(Review, Clinic, Signature.role).join(Signature, Signature.review_id == Review.id)
+                        .join(Clinic, Clinic.id == Review.clinic_id)
+                        .where(Signature.user_id == actor.user_id, Signature.signed_at == None,  # noqa: E711
+                               Signature.minutes_version == Review.minutes_version,
+                               Review.status == ReviewStatus.APPROVAL.value)
+                        .order_by(Review.year, Clinic.code)).all()
+    return [(review, clinic, role) for review, clinic, role in rows]
+
+
+def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings: Settings) -> list[str]:
+    """E-mail everyone who still has to sign a link to the review; return the addresses written to."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
+    clinic = session.get(Clinic, review.clinic_id)
+    link = f"{settings.base_url}/genomgang?klinik={clinic.code}&ar={review.year}"
+    mails, sent = [], []
+    for signer, signature in zip(signers(session, review), signatures(session, review)):
+        user = session.get(User, signature.user_id)
+        if signature.signed_at or not user or not user.email or user.email in sent:
+            continue
+        body = (f"Hej {user.name},\n\nProtokollet från {clinic.name}s genomgång {review.year} (protokoll nr "
+                f"{review.protocol_number}, version {review.minutes_version}) väntar på din justering som "
+                f"{signer['capacity'].lower()}.\n\nLäs och justera det här: {link}\n\nStrålsäkerhetsportalen")
+        mails.append(message(settings, to=user.email, subject=f"Att justera: protokoll {review.protocol_number}",
+                             body=body))
+        sent.append(user.email)
+    send(settings, mails)
+    return sent

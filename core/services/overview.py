@@ -136,7 +136,7 @@ def unanswered_findings(session: Session, *, actor: Actor, report_year: int) -> 
     """Findings of a year's bokslut that no action and no 'ingen åtgärd' decision answers yet."""
     ids = [c.id for c in list_clinics(session, actor=actor)]
     answered = select(Action.finding_id).where(Action.finding_id != None)  # noqa: E711
-    decided = select(FindingDecision.finding_id)
+    decided = select(FindingDecision.finding_id).where(FindingDecision.finding_id != None)  # noqa: E711
     rows = session.exec(select(Finding, Clinic.code).join(AnnualReport, AnnualReport.id == Finding.annual_report_id)
                         .join(Clinic, Clinic.id == Finding.clinic_id, isouter=True)
                         .where(AnnualReport.year == report_year, col(Finding.id).notin_(answered),

@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from core.config import PROJECT_DIR
@@ -20,10 +21,10 @@ from core.models import (
     User,
     UserClinic,
 )
-from core.permissions import Actor, Permission, require
+from core.permissions import ALL_CLINICS, GRANTS, Actor, Permission, can, require
 from core.services import audit
 from core.services.annual_reports import get_report
-from core.services.common import claim_version, get_or_fail
+from core.services.common import get_or_fail
 from core.validation import validated
 
 AGENDA_TEMPLATE = PROJECT_DIR / "templates" / "dagordning.yaml"
@@ -34,6 +35,7 @@ CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDI
                  MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
                  MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
+EDITABLE = (ReviewStatus.PREPARATION.value, ReviewStatus.CALLED.value, ReviewStatus.MEETING.value)
 OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 
 
@@ -162,9 +164,10 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     clinic = get_or_fail(session, Clinic, clinic_id)
     if session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first():
         raise InvalidInput([f"År: {clinic.code} har redan en genomgång {year}."])
+    check_chair_and_secretary(session, clinic_id, details.chair_id, details.secretary_id)
     report = get_report(session, year - 1)
     review = Review(clinic_id=clinic_id, year=year, annual_report_id=report.id if report else None,
-                    protocol_number=f"{year}-{clinic.code}", created_at=now, created_by_id=actor.user_id,
+                    protocol_number=_protocol_number(session, clinic, year), created_at=now, created_by_id=actor.user_id,
                     **details.model_dump())
     session.add(review)
     session.flush()
@@ -174,15 +177,51 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     return review
 
 
+def _protocol_number(session: Session, clinic: Clinic, year: int) -> str:
+    """Number the clinic's protocols in order: "RTG 3/2026" is the clinic's third review, held in 2026."""
+    held = session.exec(select(func.count()).select_from(Review).where(Review.clinic_id == clinic.id)).one()
+    return f"{clinic.code} {held + 1}/{year}"
+
+
+def belongs_to_clinic(session: Session, user: User, clinic_id: int) -> bool:
+    """Tell whether a user is one of the clinic's people (or sees every clinic, as the strateg does)."""
+    if GRANTS[Role(user.role)].get(Permission.VIEW_CLINIC) == ALL_CLINICS:
+        return True
+    return session.get(UserClinic, (user.id, clinic_id)) is not None
+
+
+def may_approve(session: Session, user: User, clinic_id: int) -> bool:
+    """Tell whether a user, as chair, may approve the clinic's minutes."""
+    actor = Actor(user_id=user.id, username=user.username, name=user.name, role=Role(user.role),
+                  clinic_ids=frozenset([clinic_id]) if belongs_to_clinic(session, user, clinic_id) else frozenset())
+    return user.active and can(actor, Permission.APPROVE_REVIEW, clinic_id)
+
+
+def check_chair_and_secretary(session: Session, clinic_id: int, chair_id: int | None,
+                              secretary_id: int | None) -> None:
+    """Refuse a chair who may not approve the clinic's minutes, or a minute-taker from outside the clinic."""
+    problems = []
+    chair = session.get(User, chair_id) if chair_id else None
+    if chair_id and (chair is None or not may_approve(session, chair, clinic_id)):
+        problems.append(f"Ordförande: {chair.name if chair else 'personen'} får inte justera klinikens protokoll som "
+                        "ordförande; välj klinikens verksamhetschef.")
+    secretary = session.get(User, secretary_id) if secretary_id else None
+    if secretary_id and (secretary is None or not secretary.active
+                         or not belongs_to_clinic(session, secretary, clinic_id)):
+        problems.append("Protokollförare: välj en av klinikens användare.")
+    if problems:
+        raise InvalidInput(problems)
+
+
 def update_review(session: Session, *, actor: Actor, review_id: int, data: dict, expected_version: int,
                   now: datetime) -> Review:
     """Change date, time, place, chair or minute-taker; refused on approved minutes or a stale form."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    ensure_editable(review)
     details = validated(ReviewDetails, data, LABELS)
+    check_chair_and_secretary(session, review.clinic_id, details.chair_id, details.secretary_id)
     old = audit.snapshot(review)
-    claim_version(session, Review, review_id, expected_version)
+    review = claim_editable(session, review_id, expected_version)
     for key, value in details.model_dump().items():
         setattr(review, key, value)
     session.add(review)
@@ -244,19 +283,55 @@ def agenda(session: Session, review_id: int) -> list[AgendaItem]:
     return list(session.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)))
 
 
+def claim_editable(session: Session, review_id: int, expected_version: int | None = None) -> Review:
+    """Lock the review row if its minutes are still editable (and, if given, at that version), else refuse.
+
+    The check and the lock are one UPDATE, so a change of the minutes and the step that freezes them for
+    justering cannot interleave: whichever comes second waits for the first and then sees its result
+    (a row lock on PostgreSQL, the write lock on SQLite).
+    """
+    condition = [Review.id == review_id, col(Review.status).in_(EDITABLE)]
+    if expected_version is not None:
+        condition.append(Review.version == expected_version)
+    bump = Review.version + 1 if expected_version is not None else Review.version
+    result = session.execute(update(Review).where(*condition).values(version=bump)
+                             .execution_options(synchronize_session=False))
+    review = get_or_fail(session, Review, review_id)
+    session.refresh(review)
+    if result.rowcount == 0:
+        ensure_editable(review)
+        raise Conflict("Någon annan har ändrat genomgången sedan du öppnade formuläret. Hämta de senaste "
+                       "uppgifterna och gör din ändring igen.")
+    return review
+
+
 def editable_review(session: Session, actor: Actor, review_id: int) -> Review:
-    """Return the review for a change by someone who may run it, refusing approved minutes."""
+    """Return the review, locked, for a change by someone who may run it; refuse minutes sent for justering."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    ensure_editable(review)
-    return review
+    return claim_editable(session, review_id)
+
+
+def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -> None:
+    """Refuse a change of something the year's minutes print once they are sent for justering (lock otherwise)."""
+    review = session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
+    if review is None:
+        return
+    try:
+        claim_editable(session, review.id)
+    except UserError:
+        state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
+        raise UserError(f"{what} ingår i protokollet för genomgången {year}, som är {state}, och kan inte "
+                        "ändras. Ordföranden kan återöppna protokollet med en motivering.") from None
 
 
 def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,
                  user_id: int | None = None, email: str | None = None, now: datetime) -> Attendance:
     """Invite someone more (or fill a role), by user or by typed name."""
     review = editable_review(session, actor, review_id)
-    user = session.get(User, user_id) if user_id else None
+    user = get_or_fail(session, User, user_id) if user_id else None
+    if user and not belongs_to_clinic(session, user, review.clinic_id):
+        raise InvalidInput([f"Användare: {user.name} hör inte till kliniken; skriv namnet i stället."])
     name = user.name if user else (name or "").strip()
     if not name:
         raise InvalidInput(["Namn: måste fyllas i."])
@@ -284,6 +359,7 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
     """
     row = get_or_fail(session, Attendance, attendance_id)
     review = editable_review(session, actor, row.review_id)
+    session.refresh(row)  # as it is now that the review is locked
     if opened_with is not None and tuple(opened_with) != (row.name, row.status, row.stand_in_for):
         raise Conflict(f"Någon annan har ändrat närvaron för {row.name or 'en person'} sedan du öppnade formuläret. "
                        "Hämta de senaste uppgifterna och gör din ändring igen.")
@@ -308,6 +384,7 @@ def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, deci
     """Keep a §'s notes and decisions; refuse if someone else changed them since the form was opened."""
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
+    session.refresh(item)  # as it is now that the review is locked
     if opened_with is not None and opened_with != (item.notes, item.decisions):
         raise Conflict(f"Anteckningarna för § {item.number} har ändrats av någon annan. Hämta de senaste "
                        "uppgifterna; din text finns kvar i fältet så att du kan lägga till den igen.")

@@ -21,6 +21,8 @@ from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import GROUPS, StaffingInput, compare
 from core.services import audit
 from core.services.common import get_or_fail
+from core.services.reviews import claim_year_open
+from core.formatting import NBSP, number_text
 
 LEVELS = {0: "Saknas", 1: "Påbörjat", 2: "Delvis uppfyllt", 3: "Huvudsakligen uppfyllt", 4: "Helt uppfyllt"}
 NOT_APPLICABLE = "Ej tillämpligt"
@@ -68,6 +70,7 @@ def start(session: Session, *, actor: Actor, clinic_id: int, year: int, copy_las
           now: datetime) -> SelfAssessment:
     """Start a year's self-assessment, empty or with last year's answers marked 'ej omprövad'."""
     require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
+    claim_year_open(session, clinic_id=clinic_id, year=year, what=f"Egenkontrollen {year}")
     template = active_template(session)
     if template is None:
         raise NotFound("Ingen egenkontrollmall är inläst. Strålsäkerhetsstrategen läser in den under Mallar.")
@@ -108,12 +111,19 @@ def _new_answer(assessment_id: int, criterion: Criterion, copied: Answer | None)
     return answer
 
 
+def _claim_open(session: Session, assessment: SelfAssessment) -> None:
+    """Refuse a change once the year's minutes, which print the self-assessment, are sent for justering."""
+    claim_year_open(session, clinic_id=assessment.clinic_id, year=assessment.year,
+                    what=f"Egenkontrollen {assessment.year}")
+
+
 def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | None, not_applicable: bool,
                 reason: str | None, evidence: str | None, comment: str | None, now: datetime) -> Answer:
     """Record one assessment: a level 0–4 or Ej tillämpligt with a reason; it counts as reconsidered."""
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    _claim_open(session, assessment)
     code = get_or_fail(session, Criterion, answer.criterion_id).code
     if not_applicable and not (reason or "").strip():
         raise InvalidInput([f"{code}: ange skälet till Ej tillämpligt i kommentaren."])
@@ -184,10 +194,10 @@ def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str
     total = total_percent(areas)
     answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
     gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
-    scores = "; ".join(f"{a.area} {a.percent:.0f} %" for a in areas if a.percent is not None)
-    short = [f"{r.group} saknar {r.shortfall:g}" for r in staffing_shortfalls(assessment)]
+    scores = "; ".join(f"{a.area} {number_text(a.percent, 0)}{NBSP}%" for a in areas if a.percent is not None)
+    short = [f"{r.group} saknar {number_text(r.shortfall)}" for r in staffing_shortfalls(assessment)]
     return (f"Egenkontroll {year}: {answered} av {count} kriterier besvarade, total poäng "
-            f"{'–' if total is None else f'{total:.0f} %'}. Poäng per område: {scores or '–'}. "
+            f"{'–' if total is None else f'{number_text(total, 0)}{NBSP}%'}. Poäng per område: {scores or '–'}. "
             f"Brister (nivå under 3): {', '.join(gaps) or 'inga'}."
             + (f" Bemanning under kraven i Tabell 1: {'; '.join(short)}." if short else ""))
 
@@ -213,6 +223,7 @@ def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs:
     """Keep the radiotherapy staffing figures with the year's self-assessment."""
     assessment = get_or_fail(session, SelfAssessment, assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    _claim_open(session, assessment)
     staff, problems = {}, []
     for key, text in actual.items():
         try:
@@ -247,6 +258,7 @@ def attach_evidence(session: Session, *, actor: Actor, answer_id: int, data: byt
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
+    _claim_open(session, assessment)
     if not data:
         raise InvalidInput([f"Fil: {filename} är tom."])
     document = Document(answer_id=answer.id, kind="evidence", filename=filename, media_type=media_type or

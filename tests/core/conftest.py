@@ -37,11 +37,20 @@ def decide(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9
                                  data={"title": title, "owner_id": rtg["users"]["erik"].id, "due_date": due, **extra})
 
 
+def mark_present(session, rtg, review):
+    """Everyone with a login on the invitation list came."""
+    for row in reviews.attendance(session, review.id):
+        if row.user_id:
+            reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, status="present", now=NOW)
+
+
 def approve_all(session, rtg, review):
+    mark_present(session, rtg, review)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
                              now=NOW)
     minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
     minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
+    minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW + timedelta(hours=1))
     return minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
 
 

@@ -22,7 +22,7 @@ def test_backup_restore_backup_gives_the_same_content(demo_url, demo_document, t
     drop_everything(engine)
     db.upgrade(demo_url)
     counts = backup.restore(engine, first)
-    assert counts["clinic"] == 5 and counts["user"] == 10 and counts["review"] == 5
+    assert counts["clinic"] == 5 and counts["user"] == 10 and counts["review"] == 6
     assert backup.backup(engine) == first == demo_document
     with Session(engine) as s:  # new rows after a restore get fresh ids (PostgreSQL sequences)
         s.add(Organisation(name="Nytt sjukhus", created_at=NOW))
@@ -42,7 +42,7 @@ def test_restore_refuses_a_database_with_data(demo_url, demo_document):
 def test_demo_twice_changes_nothing(session):
     first = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
     second = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
-    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 5}
+    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 6}
     assert second == {"clinics": 0, "users": 0, "annual_reports": 0, "reviews": 0}
     codes = session.exec(select(Clinic.code).order_by(Clinic.code)).all()
     assert codes == ["KARD", "NM", "ONK", "ORT", "RTG"]

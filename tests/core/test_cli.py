@@ -21,7 +21,7 @@ def test_db_upgrade_and_demo_twice(database_url, monkeypatch, capsys):
     monkeypatch.setenv("STRALPORTAL_DATABASE_URL", database_url)
     assert _run(capsys, "db", "upgrade")[0] == 0
     code, out, _ = _run(capsys, "demo")
-    assert code == 0 and "5 kliniker, 10 användare, 2 strålskyddsbokslut och 5 genomgångar tillagda" in out
+    assert code == 0 and "5 kliniker, 10 användare, 2 strålskyddsbokslut och 6 genomgångar tillagda" in out
     code, out, _ = _run(capsys, "demo")
     assert code == 0 and "0 kliniker, 0 användare, 0 strålskyddsbokslut och 0 genomgångar tillagda" in out
 

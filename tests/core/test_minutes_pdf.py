@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from core.services import actions, minutes, reviews
+from core.services import actions, minutes_document, reviews
 from core.services.minutes_document import review_minutes_pdf
 from tests.core.conftest import approve_all, decide, make_review
 from tests.factories import NOW
@@ -35,7 +35,7 @@ def test_draft_minutes_say_utkast_on_every_page_and_number_the_pages(session, rt
     assert all("UTKAST" in p for p in pages)
     assert all(f"Sida {i} av {len(pages)}" in p for i, p in enumerate(pages, start=1))
     text = _flat("\n".join(pages))
-    assert "Protokoll nr 2025-RTG" in text and "Åtgärd nummer 11 för Röntgenkliniken" in text
+    assert "Protokoll nr RTG 1/2025" in text and "Åtgärd nummer 11 för Röntgenkliniken" in text
     assert "Protokollet är inte justerat" in text
 
 
@@ -48,7 +48,7 @@ def test_approved_minutes_carry_names_and_times_and_no_utkast(session, rtg):
     assert "UTKAST" not in text
     assert "Ordförande: Anna Berg" in flat and "Justerare: Nils Ek" in flat
     assert "Justerat 2026-03-10 10:00 i Strålsäkerhetsportalen" in flat  # 09:00 UTC is 10:00 in Sweden
-    assert minutes.content_hash(minutes.minutes_content(session, review.id)) in flat.replace(" ", "")
+    assert minutes_document.record(session, review).content_sha256 in flat.replace(" ", "")
 
 
 def test_user_text_prints_as_typed_and_long_words_wrap(session, rtg):
@@ -57,11 +57,11 @@ def test_user_text_prints_as_typed_and_long_words_wrap(session, rtg):
     decide(session, rtg, review, title=typed, description=LONG_WORD + " " + LONG_WORD)
     item = reviews.agenda(session, review.id)[7]
     reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes=f"Åäö ÅÄÖ é – “citat” … {LONG_WORD}",
-                       decisions="Beslut ≤ 3 månader", now=NOW)
+                       decisions="Anta rutinen ≤ 3 månader", now=NOW)
     text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
     flat = _flat(text)
     assert "Skärmning <b>fet</b> ≥ 0,5 mm Pb → klart" in flat
-    assert "Åäö ÅÄÖ é – “citat” …" in flat and "Beslut: Beslut ≤ 3 månader" in flat
+    assert "Åäö ÅÄÖ é – “citat” …" in flat and "Beslutades att anta rutinen ≤ 3 månader." in flat
     assert LONG_WORD[:20] in text.replace("\n", "")  # wrapped within the cell, every letter kept
 
 

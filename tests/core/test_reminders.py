@@ -73,13 +73,13 @@ def test_kallelse_is_mailed_with_pdf_and_calendar_file(demo_env, smtp):
     from core.services import invitations, reviews
     from core.services.auth import SYSTEM_ACTOR
     with db.session_scope(db.make_engine(demo_env)) as s:
-        rtg = s.exec(select(Clinic).where(Clinic.code == "RTG")).one()
+        rtg = s.exec(select(Clinic).where(Clinic.code == "NM")).one()
         review = reviews.create_review(s, actor=SYSTEM_ACTOR, clinic_id=rtg.id, year=2026, now=clock.now(),
                                        data={"meeting_date": date(2026, 3, 11), "start_time": "13:00"})
         sent = invitations.send_invitation(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings(),
                                            now=clock.now())
-    assert "anna.berg@demosjukhuset.se" in sent and len(smtp.messages) == len(sent)
+    assert "karin.oberg@demosjukhuset.se" in sent and len(smtp.messages) == len(sent)
     mail = smtp.messages[0][1]
     names = [part.get_filename() for part in mail.iter_attachments()]
-    assert names == ["kallelse-RTG-2026.pdf", "kallelse-RTG-2026.ics"]
+    assert names == ["kallelse-NM-2026.pdf", "kallelse-NM-2026.ics"]
     assert mail["Subject"].startswith("Kallelse: Klinikens genomgång av verksamhet med joniserande strålning 2026")

@@ -1,4 +1,5 @@
 """Klinikens genomgång: invitations, agenda, actions, follow-up next year, justering, locking."""
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -8,14 +9,14 @@ from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus
 from core.errors import Conflict, InvalidInput, UserError
 from core.models import Action, AuditEvent, FollowUp, Signature
 from core.permissions import PermissionDenied
-from core.services import actions, minutes, reviews
-from tests.core.conftest import approve_all, decide, make_review
+from core.services import actions, minutes, minutes_document, reviews
+from tests.core.conftest import approve_all, decide, make_review, mark_present
 from tests.factories import NOW, TODAY
 
 
 def test_new_review_invites_the_routines_roles_and_numbers_the_agenda(session, rtg):
     review = make_review(session, rtg)
-    assert (review.start_time, review.protocol_number, review.status) == ("13:00", "2025-RTG", "preparation")
+    assert (review.start_time, review.protocol_number, review.status) == ("13:00", "RTG 1/2025", "preparation")
     invited = {(a.meeting_role, a.name) for a in reviews.attendance(session, review.id)}
     assert ("head_of_department", "Anna Berg") in invited and ("physicist", "Johan Sund") in invited
     assert ("first_line_manager", "") in invited  # the role is on the list even before a name is known
@@ -106,18 +107,23 @@ def test_justering_records_who_when_and_checksum_then_locks(session, rtg):
     decide(session, rtg, review)
     with pytest.raises(InvalidInput, match="välj minst en justerare"):
         minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    mark_present(session, rtg, review)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
                              now=NOW)
     minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
     with pytest.raises(UserError, match="inte vald"):
-        minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+        minutes.approve(session, actor=rtg["karin"], review_id=review.id, now=NOW)
     minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
+    minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW)  # vid protokollet
     assert review.status == ReviewStatus.APPROVAL  # the justerare has not approved yet
     minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=1))
     assert review.status == ReviewStatus.APPROVED and review.approved_at == NOW + timedelta(hours=1)
     signed = minutes.signatures(session, review)
-    checksum = minutes.content_hash(minutes.minutes_content(session, review.id))
-    assert [(s.role, s.content_sha256) for s in signed] == [("chair", checksum), ("adjuster", checksum)]
+    frozen = minutes_document.record(session, review)
+    checksum = minutes.content_hash(frozen.content)
+    assert checksum == frozen.content_sha256 and frozen.pdf_sha256 == hashlib.sha256(frozen.pdf).hexdigest()
+    assert [(s.role, s.content_sha256) for s in signed] == [("chair", checksum), ("secretary", checksum),
+                                                             ("adjuster", checksum)]
 
 
 def test_approved_minutes_refuse_every_change(session, rtg):
@@ -148,7 +154,7 @@ def test_reopen_needs_a_reason_is_logged_bumps_the_version_and_clears_approvals(
     minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Fel datum i § 9", now=NOW)
     assert (review.status, review.minutes_version, review.approved_at) == ("meeting", 2, None)
     assert all(s.signed_at is None for s in minutes.signatures(session, review))
-    assert len(session.exec(select(Signature).where(Signature.signed_at != None)).all()) == 2  # noqa: E711
+    assert len(session.exec(select(Signature).where(Signature.signed_at != None)).all()) == 3  # noqa: E711
     event = session.exec(select(AuditEvent).where(AuditEvent.operation == "reopen")).one()
     assert event.new_values["motivering"] == "Fel datum i § 9"
 
@@ -170,10 +176,10 @@ def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, 
                              status="in_progress", comment="Två av tre protokoll klara", today=TODAY, now=NOW)
     assert open_one.status == "in_progress"
     approve_all(session, rtg, second)
-    frozen = minutes.minutes_content(session, second.id)["follow_up"]
+    printed = minutes_document.review_minutes_pdf(session, actor=rtg["erik"], review_id=second.id)
     actions.update_action(session, actor=rtg["erik"], action_id=open_one.id, status="done",
                           expected_version=open_one.version, today=date(2026, 5, 1), now=NOW)
-    assert minutes.minutes_content(session, second.id)["follow_up"] == frozen  # later edits never change it
+    assert minutes_document.review_minutes_pdf(session, actor=rtg["erik"], review_id=second.id) == printed
     with pytest.raises(UserError, match="justerat"):
         actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=followed[open_one.id].id,
                                  status="done", comment="", today=TODAY, now=NOW)

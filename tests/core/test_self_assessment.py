@@ -132,8 +132,8 @@ def test_summary_for_the_meeting_and_minutes_names_scores_and_gaps(session, clin
     _answer(session, assessment, "A1", level=4)
     _answer(session, assessment, "A2", level=1)
     text = sa.summary(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026)
-    assert text == ("Egenkontroll 2026: 2 av 3 kriterier besvarade, total poäng 62 %. Poäng per område: "
-                    "Ledning 62 %. Brister (nivå under 3): A2 (1).")
+    assert text == ("Egenkontroll 2026: 2 av 3 kriterier besvarade, total poäng 62\u00a0%. Poäng per område: "
+                    "Ledning 62\u00a0%. Brister (nivå under 3): A2 (1).")
     assert [c.code for c, _ in sa.gaps(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026)] \
         == ["A2"]
 

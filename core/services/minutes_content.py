@@ -1,0 +1,333 @@
+"""The minutes' content document: everything the printed protokoll says, gathered from the live rows.
+
+It is built while the meeting is open (for the draft), and once more when the minutes are sent for
+justering: then it is frozen in a MinutesVersion and never built again for that version. The document is
+plain JSON (Swedish text and tables), so its SHA-256 covers exactly what is printed.
+"""
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from core import glossary
+from core.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    GoalAssessment,
+    MeetingRole,
+    Priority,
+    Severity,
+    SignatureRole,
+    SummaryPart,
+)
+from core.formatting import NBSP, date_text, datetime_text, number_text
+from core.models import (
+    AnnualReport,
+    AssessmentTemplate,
+    Clinic,
+    Criterion,
+    Finding,
+    FindingDecision,
+    Indicator,
+    MinutesVersion,
+    Organisation,
+    Review,
+    Signature,
+    User,
+)
+from core.permissions import Actor
+from core.services import actions, annual_reports, self_assessments
+from core.services.invitations import meeting_title
+from core.services.reviews import agenda, attendance, missing_roles
+
+CHART_INDICATORS = 9  # three rows of three: what one A4 page shows legibly
+CHART_YEARS = 6
+CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
+ROLE_ORDER = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
+CAPACITY = {SignatureRole.CHAIR.value: "Ordförande", SignatureRole.SECRETARY.value: "Vid protokollet",
+            SignatureRole.ADJUSTER.value: "Justerare"}
+
+
+def text(value: str) -> dict:
+    """A paragraph."""
+    return {"kind": "text", "text": value}
+
+
+def subheading(value: str) -> dict:
+    """A small heading inside a §."""
+    return {"kind": "subheading", "text": value}
+
+
+def table(rows: list[list[str]], widths: list[int]) -> dict:
+    """A table whose first row is the header."""
+    return {"kind": "table", "rows": rows, "widths": widths}
+
+
+def decision(value: str) -> dict:
+    """A decision of the meeting, worded "Beslutades att …"."""
+    return {"kind": "decision", "text": value}
+
+
+def decision_lines(typed: str | None) -> list[dict]:
+    """Turn what was typed in a §'s Beslut field into decisions, each worded "Beslutades att …"."""
+    result = []
+    for line in (typed or "").splitlines():
+        line = line.strip().lstrip("-•").strip()
+        if not line:
+            continue
+        if not line.casefold().startswith("beslutades"):
+            lower = line[:1].lower() + line[1:] if line[1:2].islower() else line
+            line = f"Beslutades att {lower.removeprefix('att ')}"
+        result.append(decision(line if line.endswith((".", "!", "?")) else line + "."))
+    return result
+
+
+def percent_text(value: float | None) -> str:
+    """Format a share as "75 %" that never breaks between the number and the sign."""
+    return "–" if value is None else f"{number_text(value, 0)}{NBSP}%"
+
+
+def _names(session: Session) -> dict[int, str]:
+    """Return user id → name."""
+    return dict(session.exec(select(User.id, User.name)).all())
+
+
+def _basis(session: Session, review: Review, assessment) -> list[str]:
+    """The underlag of the meeting, each with its version."""
+    report = session.get(AnnualReport, review.annual_report_id) if review.annual_report_id else None
+    lines = [f"Strålskyddsbokslut {review.year - 1}" + (
+        (f", version {report.version_label}" if report.version_label else "")
+        + (f", färdigställt {date_text(report.completed_on)}" if report.completed_on else "")
+        + f", inläst {datetime_text(report.imported_at)}" if report else " (ej inläst)")]
+    if assessment:
+        template = session.get(AssessmentTemplate, assessment.template_id)
+        lines.append(f"Egenkontroll {review.year} enligt {template.name}, version {template.version}")
+    else:
+        lines.append(f"Egenkontroll {review.year} (ej registrerad)")
+    earlier = session.exec(select(Review).where(Review.clinic_id == review.clinic_id, Review.year < review.year)
+                           .order_by(col(Review.year).desc())).first()
+    if earlier:
+        lines.append(f"Åtgärdslista från genomgången {earlier.year} (protokoll nr {earlier.protocol_number}, "
+                     f"version {earlier.minutes_version})")
+    return lines
+
+
+def _replaces(session: Session, review: Review) -> str | None:
+    """Say which approved version this one replaces, when, by whom and why."""
+    if review.minutes_version <= 1:
+        return None
+    old = session.exec(select(MinutesVersion).where(MinutesVersion.review_id == review.id,
+                                                    MinutesVersion.version == review.minutes_version - 1)).first()
+    if old is None:
+        return f"Denna version ersätter version {review.minutes_version - 1}."
+    return (f"Denna version ersätter version {old.version}, justerad {datetime_text(old.approved_at)}. "
+            f"{old.reopened_by_name} återöppnade protokollet {datetime_text(old.reopened_at)} med motiveringen: "
+            f"{old.reopen_reason}")
+
+
+def signers(session: Session, review: Review) -> list[dict]:
+    """Who signs the minutes of the current version: ordförande, protokollförare (vid protokollet), justerare."""
+    names = _names(session)
+    rows = session.exec(select(Signature).where(Signature.review_id == review.id,
+                                                Signature.minutes_version == review.minutes_version)).all()
+    rows = sorted(rows, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.id))
+    return [{"role": s.role, "capacity": CAPACITY[s.role], "name": names.get(s.user_id, "–")}
+            for s in rows]
+
+
+def _opening(session: Session, review: Review, names: dict[int, str]) -> list[dict]:
+    """Who chaired, who kept the minutes, and who was there."""
+    rows = [["Roll", "Namn", "Närvaro", "Ersätter"]] + [
+        [glossary.term(a.meeting_role, MeetingRole), a.name or "–", glossary.term(a.status, AttendanceStatus),
+         a.stand_in_for or ""] for a in attendance(session, review.id)]
+    blocks = [text(f"Ordförande: {names.get(review.chair_id, 'inte vald')}. "
+                   f"Protokollförare: {names.get(review.secretary_id, 'inte vald')}."), table(rows, [50, 55, 30, 35])]
+    missing = missing_roles(session, review.id)
+    if missing:
+        blocks.append(text("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing) + "."))
+    return blocks
+
+
+def _adjusters(signed: list[dict]) -> list[dict]:
+    """The justerare the meeting chose."""
+    chosen = [s["name"] for s in signed if s["role"] == SignatureRole.ADJUSTER]
+    if not chosen:
+        return [text("Justerare är inte valda.")]
+    return [decision(f"Beslutades att välja {' och '.join(chosen)} att jämte ordföranden justera protokollet.")]
+
+
+def _follow_up(session: Session, review: Review) -> list[dict]:
+    """Last year's actions with the status recorded at this meeting; late ones marked, postponements decided."""
+    meeting_day = review.meeting_date or date.max
+    rows = [["Nr", "Åtgärd", "Ansvarig", "Klart senast", "Status vid mötet", "Kommentar"]]
+    decided = []
+    for follow_up, action, year in actions.follow_ups(session, review.id):
+        number = f"{year}:{action.number}"
+        due = follow_up.original_due_date or action.due_date
+        status = glossary.term(follow_up.status, ActionStatus) if follow_up.status else "Ej uppföljd"
+        if (follow_up.status or action.status) not in CLOSED and due < meeting_day:
+            status += " – Försenad"
+        comment = follow_up.comment or ""
+        if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
+            comment = f"{comment} Skäl: {action.cancel_reason}".strip()
+            decided.append(decision(f"Beslutades att avskriva åtgärd {number} ({action.title}) med skälet: "
+                                    f"{action.cancel_reason}"))
+        when = date_text(due)
+        if follow_up.new_due_date:
+            when += f"\nNytt: {date_text(follow_up.new_due_date)}"
+            decided.append(decision(f"Beslutades att skjuta upp åtgärd {number} ({action.title}) till "
+                                    f"{date_text(follow_up.new_due_date)}."))
+        rows.append([number, action.title, action.owner_name, when, status, comment])
+    if len(rows) == 1:
+        return [text("Det fanns inga tidigare beslutade åtgärder att följa upp.")]
+    return [table(rows, [16, 46, 28, 24, 26, 30]), *decided]
+
+
+def _indicator_name(indicator: Indicator) -> str:
+    """Name an indicator with its unit."""
+    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+
+
+def _annual_report(session: Session, actor: Actor, review: Review) -> tuple[list[dict], list[dict]]:
+    """The bokslut for the clinic: the three parts of the Sammanfattning, goals, every indicator; chart data."""
+    if review.annual_report_id is None:
+        return [text(f"Strålskyddsbokslutet för {review.year - 1} är inte inläst.")], []
+    view = annual_reports.report_view(session, actor=actor, year=review.year - 1, clinic_id=review.clinic_id)
+    blocks = [subheading("Sammanfattning")]
+    for part in SummaryPart:
+        parts = [s.text for s in view.summaries if s.part == part]
+        blocks.append(text(f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or "–")))
+    goals = [["Mål", "Målvärde", "Utfall", "Bedömning"]] + [
+        [g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)] for g in view.goals]
+    blocks += [subheading("Mål"), table(goals, [76, 30, 30, 34]) if len(goals) > 1 else text("Inga mål.")]
+    indicators = [["Indikator", "Värde", "Mål", str(review.year - 2), "Mot målet"]] + [
+        [_indicator_name(r.indicator), number_text(r.indicator.value), number_text(r.indicator.target) or "–",
+         number_text(r.previous) or "–", "Inget mål" if r.met is None else ("Uppfyllt" if r.met else "Ej uppfyllt")]
+        for r in view.indicators]
+    blocks += [subheading("Indikatorer"),
+               table(indicators, [74, 22, 22, 22, 30]) if len(indicators) > 1 else text("Inga indikatorer.")]
+    return blocks, _trend(session, review)
+
+
+def _trend(session: Session, review: Review) -> list[dict]:
+    """The clinic's key indicators (those with a target) over the last years, capped to one page of charts."""
+    rows = session.exec(select(Indicator.code, Indicator.name, Indicator.unit, AnnualReport.year, Indicator.value)
+                        .join(AnnualReport, AnnualReport.id == Indicator.annual_report_id)
+                        .where(Indicator.clinic_id == review.clinic_id, Indicator.target != None,  # noqa: E711
+                               AnnualReport.year < review.year, AnnualReport.year >= review.year - CHART_YEARS)
+                        .order_by(Indicator.code, AnnualReport.year)).all()
+    codes = list(dict.fromkeys(code for code, *_ in rows))[:CHART_INDICATORS]
+    return [{"name": f"{name} ({unit})" if unit else name, "year": year, "value": value}
+            for code, name, unit, year, value in rows if code in codes]
+
+
+def _gap_decision(number: dict[int, int], no_action: dict, criterion_id: int, where: str) -> dict:
+    """What the meeting decided on one gap or finding."""
+    if criterion_id in number:
+        return decision(f"Beslutades att åtgärda bristen genom åtgärd {number[criterion_id]} (se {where}).")
+    if criterion_id in no_action:
+        return decision(f"Beslutades att ingen åtgärd vidtas, med motiveringen: {no_action[criterion_id]}")
+    return text("Mötet fattade inget beslut.")
+
+
+def _self_assessment(session: Session, actor: Actor, review: Review, decided: list, where: str) -> list[dict]:
+    """The self-assessment summary, staffing, and every gap with its criterion text and decision."""
+    blocks = [text(self_assessments.summary(session, actor=actor, clinic_id=review.clinic_id, year=review.year))]
+    gaps = self_assessments.gaps(session, actor=actor, clinic_id=review.clinic_id, year=review.year)
+    by_criterion = {}
+    for a in decided:
+        if a.criterion_id:
+            by_criterion.setdefault(a.criterion_id, a.number)
+    no_action = {d.criterion_id: d.no_action_reason for d in session.exec(
+        select(FindingDecision).where(FindingDecision.review_id == review.id, FindingDecision.criterion_id != None))}  # noqa: E711
+    for criterion, answer in gaps:
+        blocks.append(subheading(f"{criterion.code} (nivå {answer.level}) – {criterion.area}"))
+        blocks.append(text(answer.criterion_text))
+        blocks.append(_gap_decision(by_criterion, no_action, criterion.id, where))
+    return blocks
+
+
+def _findings(session: Session, actor: Actor, review: Review, decided: list, clinic: Clinic) -> list[dict]:
+    """Each finding with its decision, then the decided actions, numbered, each naming what it answers."""
+    blocks = []
+    for item in actions.findings_for_review(session, actor=actor, review_id=review.id):
+        f = item.finding
+        owner = "hela organisationen" if f.clinic_id is None else clinic.code
+        blocks.append(subheading(f"{f.code} · {owner} · allvarlighet {glossary.term(f.severity, Severity).lower()}"))
+        blocks.append(text(f.description))
+        if item.actions:
+            blocks.append(decision("Beslutades att åtgärda bristen genom åtgärd "
+                                   + ", ".join(str(a.number) for a in item.actions) + "."))
+        elif item.no_action:
+            blocks.append(decision(f"Beslutades att ingen åtgärd vidtas, med motiveringen: "
+                                   f"{item.no_action.no_action_reason}"))
+        else:
+            blocks.append(text("Mötet fattade inget beslut."))
+    if not blocks:
+        blocks.append(text("Inga brister för kliniken i bokslutet eller från kliniska revisioner."))
+    codes = dict(session.exec(select(Finding.id, Finding.code)).all())
+    criteria = dict(session.exec(select(Criterion.id, Criterion.code)).all())
+    rows = [["Nr", "Åtgärd", "Ansvarig", "Klart senast", "Prio", "Svarar mot"]] + [
+        [str(a.number), a.title + (f"\n{a.description}" if a.description else ""),
+         a.owner_name + (f", {a.owner_role}" if a.owner_role else ""), date_text(a.due_date),
+         glossary.term(a.priority, Priority),
+         f"Brist {codes[a.finding_id]}" if a.finding_id in codes else
+         f"Kriterium {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"] for a in decided]
+    blocks.append(subheading("Beslut om åtgärder"))
+    if len(rows) == 1:
+        blocks.append(decision("Beslutades att inga nya åtgärder behövs."))
+        return blocks
+    numbers = f"1–{len(decided)}" if len(decided) > 1 else "1"
+    blocks += [decision(f"Beslutades att genomföra åtgärd {numbers} enligt tabellen, med ansvarig och tidpunkt."),
+               table(rows, [9, 56, 32, 22, 15, 36]),
+               text("Verksamhetschefen ansvarar för att beslutade åtgärder genomförs. De följs upp vid nästa "
+                    "genomgång.")]
+    return blocks
+
+
+def _next_review(review: Review) -> list[dict]:
+    """When the next review is held."""
+    if review.next_review_date is None:
+        return [text("Datum för nästa genomgång är inte bestämt.")]
+    return [decision(f"Beslutades att nästa genomgång hålls {date_text(review.next_review_date)}; då följs "
+                     "beslutade åtgärder upp.")]
+
+
+def build_content(session: Session, *, actor: Actor, review: Review) -> dict:
+    """Gather everything the minutes print, from the live rows, as one JSON document."""
+    clinic = session.get(Clinic, review.clinic_id)
+    organisation = session.get(Organisation, clinic.organisation_id)
+    names = _names(session)
+    assessment = self_assessments.find(session, actor=actor, clinic_id=clinic.id, year=review.year)
+    decided = actions.review_actions(session, review.id)
+    signed = signers(session, review)
+    report_blocks, trend = _annual_report(session, actor, review)
+    items = agenda(session, review.id)
+    findings_at = next((f"§ {i.number}" for i in items if i.kind == "findings"), "beslut om åtgärder")
+    by_kind = {
+        "opening": lambda: _opening(session, review, names), "adjusters": lambda: _adjusters(signed),
+        "follow_up": lambda: _follow_up(session, review), "annual_report": lambda: report_blocks,
+        "self_assessment": lambda: _self_assessment(session, actor, review, decided, findings_at),
+        "findings": lambda: _findings(session, actor, review, decided, clinic),
+        "next_review": lambda: _next_review(review)}
+    sections = []
+    for item in items:
+        blocks = by_kind.get(item.kind, list)()
+        blocks += [text(item.notes)] if item.notes else []
+        sections.append({"heading": f"§ {item.number} {item.title}", "kind": item.kind,
+                         "blocks": blocks + decision_lines(item.decisions)})
+    # What the agenda has no § for is still part of the record, after the last §.
+    for kind, title in (("follow_up", "Uppföljning av tidigare beslutade åtgärder"),
+                        ("annual_report", "Strålskyddsbokslutet"), ("self_assessment", "Egenkontroll"),
+                        ("findings", "Brister och beslut om åtgärder")):
+        if not any(i.kind == kind for i in items):
+            sections.append({"heading": f"§ {len(sections) + 1} {title}", "kind": kind, "blocks": by_kind[kind]()})
+    return {
+        "title": meeting_title(review, clinic), "number": review.protocol_number or "",
+        "organisation": organisation.name, "licence_number": organisation.licence_number,
+        "clinic": f"{clinic.code} – {clinic.name}",
+        "when": (date_text(review.meeting_date) or "datum ej angivet")
+        + (f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else ""),
+        "place": ", ".join(p for p in (review.location, review.video_link) if p) or "–",
+        "basis": _basis(session, review, assessment), "version": review.minutes_version,
+        "replaces": _replaces(session, review), "sections": sections, "chart": trend, "signers": signed,
+    }
