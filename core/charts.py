@@ -1,4 +1,7 @@
 """Altair charts in Swedish (axes, legends, decimal comma), for the pages and the printed minutes."""
+import math
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -55,19 +58,31 @@ def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -
     return (bars + target + labels).properties(title=title, height=320)
 
 
-def key_indicators_chart(rows: list[dict]) -> alt.FacetChart:
-    """Small multiples of a clinic's key indicators over the years, for print (black and grey)."""
+def _small_multiple(frame: pd.DataFrame, name: str) -> alt.LayerChart:
+    """One key indicator over the years, for print: its whole name (with unit) as the title, in black."""
+    whole = all(float(v).is_integer() for v in frame["Värde"])
+    # Counts start at zero in whole steps (ticks given, as Vega would put 0,5 on a small range);
+    # rates and doses zoom in on their range.
+    top = int(frame["Värde"].max()) if whole else 0
+    step = max(1, math.ceil(top / 4))
+    ticks = list(range(0, top + step + 1, step)) if whole else alt.Undefined
+    axis = alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=4, values=ticks)
+    base = alt.Chart(frame).encode(x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(point=alt.OverlayMarkDef(size=40, color="black"), color="black").encode(
+        y=alt.Y("Värde:Q", title=None, axis=axis,
+                scale=alt.Scale(domain=[0, ticks[-1]]) if whole else alt.Scale(zero=False, nice=True)))
+    labels = base.mark_text(dy=-9, fontSize=10).encode(y="Värde:Q", text="Värdetext:N")
+    title = alt.TitleParams(textwrap.wrap(name, 30), fontSize=11, anchor="start")
+    return alt.layer(line, labels).properties(width=150, height=90, title=title)
+
+
+def key_indicators_chart(rows: list[dict]) -> alt.ConcatChart:
+    """Small multiples of a clinic's key indicators over the years, three to a row, only those with data."""
     frame = pd.DataFrame({"Indikator": [r["name"] for r in rows], "År": [str(r["year"]) for r in rows],
                           "Värde": [r["value"] for r in rows],
                           "Värdetext": [number_text(r["value"]) for r in rows]})
-    base = alt.Chart(frame).encode(x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)))
-    line = base.mark_line(point=alt.OverlayMarkDef(size=40, color="black"), color="black").encode(
-        y=alt.Y("Värde:Q", title=None, axis=alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=4),
-                scale=alt.Scale(zero=False)))
-    labels = base.mark_text(dy=-9, fontSize=10).encode(y="Värde:Q", text="Värdetext:N")
-    return (alt.layer(line, labels, data=frame).properties(width=150, height=90)
-            .facet(facet=alt.Facet("Indikator:N", title=None, header=alt.Header(labelFontSize=10, labelLimit=160)),
-                   columns=3).resolve_scale(y="independent"))
+    names = list(dict.fromkeys(frame["Indikator"]))
+    return alt.concat(*[_small_multiple(frame[frame["Indikator"] == n], n) for n in names], columns=3)
 
 
 def png(chart, scale: float = 2.0) -> bytes:

@@ -17,6 +17,7 @@ from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.services import (
+    actions,
     archive,
     audit,
     invitations,
@@ -46,6 +47,7 @@ may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
 with session() as s:
     review = reviews.find_review(s, actor=actor, clinic_id=clinic_id, year=year)
     people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
+    chairs = {u.id: u.name for u in reviews.chair_candidates(s, actor=actor, clinic_id=clinic_id)}
     report = get_report(s, year - 1)
 
 
@@ -68,8 +70,10 @@ def _details_form(current=None) -> dict:
         "end_time": right.text_input("Sluttid (TT:MM)", value=(current.end_time or "") if current else "15:00"),
         "location": left.text_input("Plats", value=(current.location or "") if current else ""),
         "video_link": middle.text_input("Videolänk (valfri)", value=(current.video_link or "") if current else ""),
-        "chair_id": right.selectbox("Ordförande (verksamhetschef)", ids, format_func=lambda i: people.get(i, "Välj"),
-                                    index=ids.index(chair) if chair in ids else 0),
+        "chair_id": right.selectbox("Ordförande (verksamhetschef)", [None, *chairs],
+                                    format_func=lambda i: chairs.get(i, "Välj"),
+                                    index=[None, *chairs].index(chair) if chair in chairs else 0,
+                                    help="Bara den som får justera klinikens protokoll som ordförande."),
         "secretary_id": left.selectbox("Protokollförare", ids, format_func=lambda i: people.get(i, "Välj"),
                                        index=ids.index(secretary) if secretary in ids else 0),
     }
@@ -105,7 +109,9 @@ step = st.segmented_control("Steg", STEPS, default=STEP_OF_STATUS[review.status]
 def render_prepare() -> None:
     """Date, time, place, chair, minute-taker, and what exists for the meeting."""
     with session() as s:
-        follow_ups = len(minutes.minutes_content(s, review.id)["follow_up"])
+        follow_ups = len(actions.follow_ups(s, review.id))
+        for warning in minutes.warnings(s, review):
+            st.warning(warning)
     st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
                 f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
                 f"- Kallelse: **{'skickad' if review.status != 'preparation' else 'inte skickad ännu'}**")
@@ -178,24 +184,28 @@ def render_meeting() -> None:
 
 
 def _minutes_preview() -> None:
-    """Show what the minutes say, as the approvers approve it."""
+    """Show what the minutes say, § by §, as the approvers approve it."""
     with session() as s:
-        content = minutes.minutes_content(s, review.id)
-    lines = ["**Närvaro:** " + "; ".join(f"{a['name'] or '–'} ({glossary.term(a['meeting_role'], MeetingRole)}, "
-                                           f"{glossary.term(a['status'], AttendanceStatus).lower()})"
-                                           for a in content["attendance"])]
-    for item in content["agenda"]:
-        lines.append(f"**§ {item['number']} {item['title']}**"
-                     + (f"  \n{item['notes']}" if item["notes"] else "")
-                     + (f"  \n*Beslut:* {item['decisions']}" if item["decisions"] else ""))
-    lines.append("**Uppföljning av tidigare åtgärder:** " + ("; ".join(
-        f"{f['title']} – {glossary.term(f['status'], ActionStatus) if f['status'] else 'ej uppföljd'}"
-        + (f" ({f['comment']})" if f["comment"] else "") for f in content["follow_up"]) or "inga"))
-    lines.append("**Beslutade åtgärder:** " + ("; ".join(
-        f"{a['number']}. {a['title']} – {a['owner_name']}, klart senast {a['due_date']}"
-        for a in content["actions"]) or "inga"))
+        content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
     with st.expander("Protokollet som justeras", expanded=review.status == "approval"):
-        st.markdown("\n\n".join(lines))
+        st.caption(f"Protokoll nr {content['number']} · version {content['version']} · underlag: "
+                   + "; ".join(content["basis"]))
+        if content["replaces"]:
+            st.info(content["replaces"])
+        for section in content["sections"]:
+            st.markdown(f"**{section['heading']}**")
+            for block in section["blocks"]:
+                _show_block(block)
+
+
+def _show_block(block: dict) -> None:
+    """Show one block of a § as plain text (user text is never read as Markdown)."""
+    if block["kind"] == "table":
+        st.dataframe(pd.DataFrame(block["rows"][1:], columns=block["rows"][0]), hide_index=True, width="stretch")
+    elif block["kind"] == "decision":
+        st.text(f"➜ {block['text']}")
+    else:
+        st.text(block["text"])
 
 
 def _minutes_download() -> None:
@@ -233,7 +243,9 @@ def render_approval() -> None:
     _minutes_download()
     with session() as s:
         signed = minutes.signatures(s, review)
-        checksum = minutes.content_hash(minutes.minutes_content(s, review.id))
+        _, checksum = minutes_document.content_for(s, actor=actor, review_id=review.id)
+        for warning in minutes.warnings(s, review):
+            st.warning(warning)
     if review.status == "approved":
         st.success(f"Alla har justerat. Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     if not signed:
@@ -249,18 +261,42 @@ def render_approval() -> None:
         if st.button("Justera protokollet", type="primary"):
             save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
                  "Du har justerat protokollet.")
+    if review.status == "approval" and may_run and mail.configured(settings()) and st.button(
+            "Påminn dem som inte har justerat (e-post)", icon=":material/mail:"):
+        save(lambda s: minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()),
+             lambda sent: f"E-post skickad till {len(sent)} personer.")
     if review.status == "approval" and may_run and st.button("Ta tillbaka till mötet för rättelse"):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
 
 
+def _approved_versions() -> None:
+    """Every approved version, as stored when it was approved (never printed again from live data)."""
+    with session() as s:
+        versions = minutes_document.approved_versions(s, actor=actor, review_id=review.id)
+    for version in reversed(versions):
+        with st.container(border=True):
+            left, right = st.columns([3, 1.2], vertical_alignment="center")
+            state = (f"ersatt – återöppnad {datetime_text(version.reopened_at)} av {version.reopened_by_name}: "
+                     f"{version.reopen_reason}" if version.reopened_at else "gällande")
+            left.markdown(f"**Version {version.version}** · justerad {datetime_text(version.approved_at)} · {state}")
+            left.caption(f"Kontrollsumma för innehållet (SHA-256): {version.content_sha256}  \n"
+                         f"Kontrollsumma för PDF-filen (SHA-256): {version.pdf_sha256}")
+            right.download_button("Ladda ner (PDF)", version.pdf, mime="application/pdf",
+                                  file_name=f"protokoll-{clinic.code}-{year}-v{version.version}.pdf",
+                                  icon=":material/download:", key=f"version_{version.id}",
+                                  type="primary" if not version.reopened_at else "secondary")
+
+
 def render_done() -> None:
     """The approved minutes and reopening them (chair, with a reason)."""
     if review.status != "approved":
-        st.info("Protokollet är inte justerat ännu.")
+        st.info("Protokollet är inte justerat ännu." if review.minutes_version == 1 else
+                f"Version {review.minutes_version} är inte justerad ännu. De tidigare justerade versionerna finns kvar:")
+        _approved_versions()
         return
     st.success(f"Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
-    _minutes_download()
+    _approved_versions()
     _archive_download()
     if can(actor, Permission.APPROVE_REVIEW, clinic_id):
         with st.expander("Återöppna protokollet"):

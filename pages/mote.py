@@ -4,7 +4,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from core import clock, glossary
+from core import clock, glossary, mail
 from core.enums import (
     ActionStatus,
     AttendanceStatus,
@@ -14,12 +14,13 @@ from core.enums import (
     ReviewStatus,
     Severity,
 )
+from core.errors import UserError
 from core.formatting import date_text, number_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.services import actions, annual_reports, minutes, reviews, self_assessments
 from pages._shared.auth import guard
-from pages._shared.db import session
+from pages._shared.db import session, settings
 from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import form_round, save, show_flash
 
@@ -126,7 +127,14 @@ def render_adjusters() -> None:
     """Choose the justerare (the chair approves as chair)."""
     with session() as s:
         chosen = [x.user_id for x in minutes.signatures(s, review) if x.role == "adjuster"]
-    candidates = [i for i in people if i != review.chair_id]
+        present = {a.user_id: a.name for a in reviews.attendance(s, review.id)
+                   if a.user_id and a.status in reviews.ATTENDED}
+    candidates = [i for i in present if i not in (review.chair_id, review.secretary_id)]
+    if not candidates:
+        st.info("Justerare väljs bland de närvarande (utom ordförande och protokollförare). Anteckna närvaron "
+                "under § 1 först.")
+        return
+    people.update(present)
     with st.form(f"adjusters_{review.id}"):
         picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi", format_func=people.get,
                           default=[i for i in chosen if i in candidates]) or []
@@ -158,11 +166,14 @@ def render_follow_up() -> None:
         status = st.radio("Status vid mötet", list(statuses), format_func=statuses.get, horizontal=True,
                           index=list(statuses).index(follow_up.status or action.status))
         comment = st.text_input("Kommentar", value=follow_up.comment or "")
-        reason = st.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
+        left, right = st.columns(2)
+        reason = left.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
+        postpone = right.date_input("Ny tidpunkt (om mötet skjuter upp åtgärden)", value=follow_up.new_due_date,
+                                    format="YYYY-MM-DD")
         if st.form_submit_button("Spara och visa nästa", type="primary"):
             def _record(s) -> None:
                 actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=status, comment=comment,
-                                         cancel_reason=reason, today=today, now=clock.now())
+                                         cancel_reason=reason, new_due_date=postpone, today=today, now=clock.now())
                 st.session_state[key] = (current + 1) % len(rows)  # only once saved: a refusal stays here
             save(_record, "Uppföljningen är sparad.")
     left, right = st.columns(2)
@@ -194,14 +205,18 @@ def render_self_assessment() -> None:
         st.markdown(self_assessments.summary(s, actor=actor, clinic_id=clinic_id, year=year))
         gaps = self_assessments.gaps(s, actor=actor, clinic_id=clinic_id, year=year)
         decided = {a.criterion_id: a for a in actions.review_actions(s, review.id) if a.criterion_id}
+        none = actions.gap_decisions(s, actor=actor, review_id=review.id)
     for criterion, answer in gaps:
         with st.container(border=True):
-            st.markdown(f"**{criterion.code}** nivå {answer.level} · {criterion.text}")
+            st.markdown(f"**{criterion.code}** nivå {answer.level}")
+            st.text(answer.criterion_text)
             if criterion.id in decided:
                 action = decided[criterion.id]
                 st.success(f"Beslutad åtgärd: {action.number}. {action.title} ({action.owner_name})")
+            elif criterion.id in none:
+                st.info(f"Ingen åtgärd: {none[criterion.id]}")
             elif may_decide:
-                _action_form(f"gap_{criterion.id}", criterion_id=criterion.id)
+                _decide_on(criterion_id=criterion.id)
 
 
 def _action_form(key: str, finding=None, criterion_id: int | None = None) -> None:
@@ -279,17 +294,19 @@ def render_findings() -> None:
             _action_form(f"other_action_{review.id}")
 
 
-def _decide_on(finding) -> None:
-    """Offer the two decisions for an undecided finding."""
+def _decide_on(finding=None, criterion_id: int | None = None) -> None:
+    """Offer the two decisions for an undecided finding or self-assessment gap."""
+    key = f"finding_{finding.id}" if finding else f"gap_{criterion_id}"
     act, none = st.tabs(["Besluta åtgärd", "Ingen åtgärd"])
     with act:
-        _action_form(f"action_{finding.id}", finding)
+        _action_form(f"action_{key}", finding, criterion_id=criterion_id)
     with none:
-        with st.form(f"none_{finding.id}"):
+        with st.form(f"none_{key}"):
             reason = st.text_input("Motivering *")
             if st.form_submit_button("Ingen åtgärd"):
-                save(lambda s: actions.decide_no_action(s, actor=actor, review_id=review.id, finding_id=finding.id,
-                                                        reason=reason, now=clock.now()), "Beslutet är sparat.")
+                save(lambda s: actions.decide_no_action(
+                    s, actor=actor, review_id=review.id, finding_id=finding.id if finding else None,
+                    criterion_id=criterion_id, reason=reason, now=clock.now()), "Beslutet är sparat.")
 
 
 def render_next_review() -> None:
@@ -312,12 +329,26 @@ def render_notes() -> None:
         st.session_state.pop(opened_key, None)
     with st.form(f"notes_{item.id}_{abs(hash(opened))}"):
         notes = st.text_area("Anteckningar", value=opened[0] or "", height=90)
-        decisions = st.text_area("Beslut", value=opened[1] or "", height=70)
+        decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",
+                                 value=opened[1] or "", height=70, placeholder="godkänna dagordningen")
         if st.form_submit_button("Spara anteckningar"):
             save(_save, f"Anteckningarna för § {item.number} är sparade.")
     if opened != (item.notes, item.decisions) and st.button("Hämta de senaste anteckningarna"):
         st.session_state.pop(opened_key, None)
         st.rerun()
+
+
+def _send_for_approval(s) -> str:
+    """Freeze the minutes for justering; tell the approvers by e-mail when a server is configured."""
+    minutes.send_for_approval(s, actor=actor, review_id=review.id, now=clock.now())
+    if not mail.configured(settings()):
+        return ""
+    s.flush()
+    try:  # a mail server that fails must not undo the justering step; Genomgång offers to send again
+        return f" {len(minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()))} " \
+               "personer har fått e-post om att justera."
+    except UserError as exc:
+        return f" E-post kunde inte skickas: {exc}"
 
 
 RENDER = {"opening": render_opening, "adjusters": render_adjusters, "follow_up": render_follow_up,
@@ -342,5 +373,4 @@ with main:
         _correct_form(decided)
     if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering",
                                                          type="primary"):
-        save(lambda s: minutes.send_for_approval(s, actor=actor, review_id=review.id, now=clock.now()),
-             "Mötet är avslutat. Protokollet är skickat till justering.")
+        save(_send_for_approval, lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")

@@ -5,11 +5,11 @@ import streamlit as st
 
 from core import clock, glossary
 from core.charts import SWEDISH_NUMBER
-from core.enums import ActionStatus, Modality, ReviewStatus, Severity
+from core.enums import ActionStatus, Modality, ReviewStatus, Severity, SignatureRole
 from core.formatting import date_text
 from core.glossary import OVERDUE, PAGES
 from core.permissions import visible_clinic_ids
-from core.services import actions, calendar_year
+from core.services import actions, calendar_year, minutes
 from core.services.clinical_audits import whole_activity_overdue
 from core.services.clinics import the_organisation
 from core.services.overview import (
@@ -41,6 +41,21 @@ with session() as s:
     statuses = clinic_statuses(s, actor=actor, year=year, today=today)
 st.caption(f"{organisation.name} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
            f"idag {today.isoformat()}")
+with session() as s:
+    to_sign = minutes.awaiting_approval(s, actor=actor)
+if to_sign:
+    with st.container(border=True):
+        st.subheader("Att justera")
+        for review, clinic, role in to_sign:
+            left, right = st.columns([3, 1], vertical_alignment="center")
+            left.markdown(f"Protokoll nr {review.protocol_number} · {clinic.name}, genomgången {review.year} · "
+                          f"du justerar som **{glossary.term(role, SignatureRole).lower()}**")
+            if right.button("Läs och justera", key=f"sign_{review.id}", type="primary"):
+                st.session_state["pick_clinic"] = st.session_state["_widget_pick_clinic"] = clinic.id
+                st.session_state["pick_meeting_year"] = review.year
+                st.session_state.pop("_widget_pick_meeting_year", None)
+                st.session_state[f"step_{review.id}"] = "Justering"
+                st.switch_page("pages/genomgang.py")
 if not statuses:
     st.info("Det finns inga kliniker som du kan se ännu.")
     st.stop()

@@ -274,6 +274,15 @@ def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> li
     return [FindingItem(f, [a for a in decided if a.finding_id == f.id], no_action.get(f.id)) for f in findings]
 
 
+def gap_decisions(session: Session, *, actor: Actor, review_id: int) -> dict[int, str]:
+    """Return the self-assessment gaps the review decided need no action: criterion id → reason."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    return dict(session.exec(select(FindingDecision.criterion_id, FindingDecision.no_action_reason)
+                             .where(FindingDecision.review_id == review_id,
+                                    FindingDecision.criterion_id != None)).all())  # noqa: E711
+
+
 def review_actions(session: Session, review_id: int) -> list[Action]:
     """Return the actions decided at a review, in decision order."""
     return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)))

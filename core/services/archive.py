@@ -21,7 +21,7 @@ from core.services import (
     reviews,
     self_assessments,
 )
-from core.services.minutes_document import review_minutes_pdf
+from core.services.minutes_document import approved_versions, review_minutes_pdf
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
@@ -96,8 +96,12 @@ def review_archive(session: Session, *, actor: Actor, review_id: int, today: dat
     review = reviews.get_review(session, actor=actor, review_id=review_id)
     clinic = session.get(Clinic, review.clinic_id)
     prefix = f"{clinic.code}-{review.year}"
-    files = {f"protokoll-{prefix}-v{review.minutes_version}.pdf": review_minutes_pdf(session, actor=actor,
-                                                                                    review_id=review.id)}
+    # Every approved version as stored when approved; the current version too while it is a draft.
+    files = {f"protokoll-{prefix}-v{v.version}.pdf": v.pdf
+             for v in approved_versions(session, actor=actor, review_id=review.id)}
+    if review.status != ReviewStatus.APPROVED:
+        files[f"protokoll-{prefix}-v{review.minutes_version}-utkast.pdf"] = review_minutes_pdf(
+            session, actor=actor, review_id=review.id)
     plan = actions.list_actions(session, actor=actor, today=today, clinic_ids=[clinic.id])
     files[f"åtgärdsplan-{clinic.code}.xlsx"] = action_export.to_xlsx(
         action_export.action_rows(session, actor=actor, today=today, rows=plan))

@@ -64,6 +64,16 @@ def review_minutes_pdf(session: Session, *, actor: Actor, review_id: int, with_c
     return render(content, stamp)
 
 
+def content_for(session: Session, *, actor: Actor, review_id: int) -> tuple[dict, str]:
+    """Return what the minutes say and its checksum: the frozen content once sent for justering, else live."""
+    review = reviews.get_review(session, actor=actor, review_id=review_id)
+    frozen = record(session, review)
+    if frozen is not None:
+        return frozen.content, frozen.content_sha256
+    content = build_content(session, actor=actor, review=review)
+    return content, content_hash(content)
+
+
 def approved_versions(session: Session, *, actor: Actor, review_id: int) -> list[MinutesVersion]:
     """Return every approved version of a review's minutes, oldest first, each with its stored PDF."""
     reviews.get_review(session, actor=actor, review_id=review_id)

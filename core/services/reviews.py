@@ -265,6 +265,11 @@ def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[Use
                              .order_by(User.name)))
 
 
+def chair_candidates(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:
+    """Return the clinic's users who may chair the review (they approve its minutes as chair)."""
+    return [u for u in clinic_people(session, actor=actor, clinic_id=clinic_id) if may_approve(session, u, clinic_id)]
+
+
 def attendance(session: Session, review_id: int) -> list[Attendance]:
     """Return the invitation list in the routine's role order."""
     order = {r.value: i for i, r in enumerate(MeetingRole)}

@@ -29,11 +29,24 @@ def sticky_select(label: str, options: list, *, purpose: str, default: Any = Non
     return value
 
 
+def _from_link(clinics: dict, years: list[int]) -> None:
+    """Open the clinic and year a link names (?klinik=RTG&ar=2026, as in the e-mails), once."""
+    code, year = st.query_params.get("klinik"), st.query_params.get("ar")
+    by_code = {c.code: i for i, c in clinics.items()}
+    if code in by_code:
+        st.session_state["pick_clinic"] = st.session_state["_widget_pick_clinic"] = by_code[code]
+    if year and year.isdigit() and int(year) in years:
+        st.session_state["pick_meeting_year"] = st.session_state["_widget_pick_meeting_year"] = int(year)
+    for key in ("klinik", "ar"):
+        st.query_params.pop(key, None)
+
+
 def clinic_year_header(actor, title: str, today, year_label: str = "Genomgångsår"):
     """Draw a clinic page's title with the sticky clinic and meeting-year pickers; return (clinics, id, year)."""
     with session() as s:
         clinics = {c.id: c for c in list_clinics(s, actor=actor)}
         years = meeting_years(s, today=today)
+    _from_link(clinics, years)
     head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
     head.title(title)
     clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
