@@ -112,8 +112,8 @@ def _minutes_database(folder: Path):
     """Build a database with one large review: 150 actions, 50 attendees, 40 follow-ups, two bokslut years."""
     from datetime import date, timedelta
 
-    from core.models import Clinic, User
-    from core.services import actions, minutes, reviews
+    from core.models import Clinic, User, UserClinic
+    from core.services import actions, reviews
     url = f"sqlite:///{folder}/minutes.db"
     db.upgrade(url)
     engine = db.make_engine(url)
@@ -132,6 +132,8 @@ def _minutes_database(folder: Path):
                      password_hash="x", created_at=clock.now())
         session.add(chair)
         session.flush()
+        session.add(UserClinic(user_id=chair.id, clinic_id=clinic.id))  # the chair must be the clinic's own
+        session.flush()
         first = reviews.create_review(session, actor=SYSTEM_ACTOR, clinic_id=clinic.id, year=2025, now=clock.now(),
                                       data={"meeting_date": date(2025, 3, 10), "chair_id": chair.id})
         for n in range(MINUTES_SIZES["follow_ups"]):
@@ -147,7 +149,6 @@ def _minutes_database(folder: Path):
             actions.decide_action(session, actor=SYSTEM_ACTOR, review_id=second.id, now=clock.now(), data={
                 "title": f"Åtgärd {n}: " + "förbättra rutinen för strålskydd " * 3, "owner_name": "Ägare Ägaresson",
                 "owner_role": "Första linjens chef", "due_date": date(2026, 12, 31) - timedelta(days=n)})
-        minutes.content_hash(minutes.minutes_content(session, second.id))
         return engine, second.id
 
 

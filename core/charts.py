@@ -58,13 +58,19 @@ def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -
     return (bars + target + labels).properties(title=title, height=320)
 
 
+def _nice_step(rough: float) -> int:
+    """Return a whole tick step of 1, 2 or 5 times a power of ten, at least `rough`."""
+    power = 10 ** max(0, math.floor(math.log10(rough))) if rough >= 1 else 1
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+
+
 def _small_multiple(frame: pd.DataFrame, name: str) -> alt.LayerChart:
     """One key indicator over the years, for print: its whole name (with unit) as the title, in black."""
     whole = all(float(v).is_integer() for v in frame["Värde"])
     # Counts start at zero in whole steps (ticks given, as Vega would put 0,5 on a small range);
     # rates and doses zoom in on their range.
     top = int(frame["Värde"].max()) if whole else 0
-    step = max(1, math.ceil(top / 4))
+    step = _nice_step(top / 4)
     ticks = list(range(0, top + step + 1, step)) if whole else alt.Undefined
     axis = alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=4, values=ticks)
     base = alt.Chart(frame).encode(x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)))

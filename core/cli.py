@@ -224,10 +224,16 @@ def cmd_minutes_pdf(args) -> int:
     with Session(_migrated_engine()) as session:
         actor = _actor(session, args)
         review = _review_of(session, actor, args.clinic, args.year)
-        data = minutes_document.review_minutes_pdf(session, actor=actor, review_id=review.id)
-        state = "justerat" if review.status == "approved" else "utkast"
+        version = args.minutes_version
+        if version and version != review.minutes_version or review.status == "approved":
+            version = version or review.minutes_version
+            data = minutes_document.approved_pdf(session, actor=actor, review_id=review.id, version=version)
+            state = "justerat, som det lagrades vid justeringen"
+        else:
+            data = minutes_document.review_minutes_pdf(session, actor=actor, review_id=review.id)
+            state, version = "utkast", review.minutes_version
     _write(args.output, data)
-    print(f"Protokollet ({state}, version {review.minutes_version}) är skrivet till {args.output}.")
+    print(f"Protokollet ({state}, version {version}) är skrivet till {args.output}.")
     return EXIT_OK
 
 
@@ -414,6 +420,8 @@ def _minutes_commands(sub) -> None:
     pdf = _group(sub, "minutes", "protokoll").add_parser("pdf", help="skriv protokollet som PDF")
     pdf.add_argument("--clinic", required=True, metavar="KOD", help="klinikkod, t.ex. RTG")
     pdf.add_argument("--year", required=True, type=int, metavar="ÅR", help="året då genomgången hölls")
+    pdf.add_argument("--version", type=int, metavar="N", dest="minutes_version",
+                     help="en tidigare justerad version (standard: den gällande)")
     pdf.add_argument("-o", "--output", required=True, metavar="FIL.pdf")
     pdf.set_defaults(func=cmd_minutes_pdf)
     zipped = sub.add_parser("archive", help="skriv arkivet för en genomgång (ZIP med protokoll, åtgärdsplan, "

@@ -6,8 +6,6 @@ import streamlit as st
 
 from core import clock, glossary, mail
 from core.enums import (
-    ActionStatus,
-    AttendanceStatus,
     AuditOperation,
     MeetingRole,
     ReviewStatus,

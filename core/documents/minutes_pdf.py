@@ -39,7 +39,7 @@ class MinutesPdf(PortalPdf):
                     self.text(self.w / 2 - 75, self.h / 2 + 12, "UTKAST")
 
 
-def _block(pdf: PortalPdf, block: dict, chart_png: bytes | None) -> None:
+def _block(pdf: PortalPdf, block: dict) -> None:
     """Print one block of a §: text, a small heading, a table, a decision or the chart."""
     kind = block["kind"]
     if kind == "text":
@@ -77,8 +77,11 @@ def _sections(pdf: PortalPdf, content: dict, chart_png: bytes | None) -> None:
     for section in content["sections"]:
         pdf.heading(section["heading"], 12)
         for block in section["blocks"]:
-            _block(pdf, block, chart_png)
+            _block(pdf, block)
         if section["kind"] == "annual_report" and chart_png:
+            width, height = int.from_bytes(chart_png[16:20], "big"), int.from_bytes(chart_png[20:24], "big")
+            if pdf.will_page_break(8 + pdf.epw * height / width):  # the heading stays with its chart
+                pdf.add_page()
             pdf.set_font("DejaVu", "B", 10)
             pdf.cell(0, 6, "Nyckelindikatorer över åren", new_x="LMARGIN", new_y="NEXT")
             pdf.image(chart_png, w=pdf.epw)

@@ -8,7 +8,15 @@ from sqlmodel import Session, col, select
 
 from core.enums import ActionStatus, Priority
 from core.errors import InvalidInput
-from core.models import Action, Criterion, Finding, FindingDecision, FollowUp, Review, User
+from core.models import (
+    Action,
+    Criterion,
+    Finding,
+    FindingDecision,
+    FollowUp,
+    Review,
+    User,
+)
 from core.permissions import Actor, Permission, can, require, visible_clinic_ids
 from core.services import audit
 from core.services.common import claim_version, get_or_fail

@@ -20,7 +20,12 @@ from core.services import audit
 from core.services.common import get_or_fail
 from core.services.minutes_content import build_content, signers
 from core.services.minutes_document import content_hash, record, render_approved
-from core.services.reviews import ATTENDED, change_status, claim_editable, editable_review, may_approve
+from core.services.reviews import (
+    ATTENDED,
+    change_status,
+    editable_review,
+    may_approve,
+)
 
 __all__ = ["content_hash", "signatures", "choose_adjusters", "send_for_approval", "approve", "return_to_meeting",
            "reopen", "warnings", "awaiting_approval", "notify_approvers"]

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from core.annual_report.reader import parse_number
 from core.errors import InvalidInput, NotFound
+from core.formatting import NBSP, number_text
 from core.models import (
     Answer,
     AssessmentTemplate,
@@ -22,7 +23,6 @@ from core.self_assessment.staffing import GROUPS, StaffingInput, compare
 from core.services import audit
 from core.services.common import get_or_fail
 from core.services.reviews import claim_year_open
-from core.formatting import NBSP, number_text
 
 LEVELS = {0: "Saknas", 1: "Påbörjat", 2: "Delvis uppfyllt", 3: "Huvudsakligen uppfyllt", 4: "Helt uppfyllt"}
 NOT_APPLICABLE = "Ej tillämpligt"

@@ -214,6 +214,9 @@ def test_a_short_meeting_from_creation_to_approved_minutes(server, browser, tmp_
     _pick(erik, "Genomgångsår", "2026")
     _click(erik, "Starta mötet")
     _heading(erik, "§ 1 Mötets öppnande och närvaro")
+    _settle(erik)
+    for present in erik.get_by_text("Närvarande", exact=True).all():  # everyone came
+        present.click()
     _click(erik, "Spara närvaro")
     erik.get_by_text("Närvaron är sparad.").wait_for()
     _click(erik, "Nästa →")
@@ -228,7 +231,7 @@ def test_a_short_meeting_from_creation_to_approved_minutes(server, browser, tmp_
     _click(erik, "Avsluta mötet och skicka protokollet till justering")
     erik.get_by_text("Protokollet är skickat till justering.").wait_for()
 
-    for username in ("anna", "nils"):
+    for username in ("anna", "erik", "nils"):  # ordförande, vid protokollet, justerare
         approver = _person(browser, server, "genomgang", username)
         approver.get_by_text("Justera protokollet").first.wait_for()
         _click(approver, "Justera protokollet")
