@@ -236,11 +236,10 @@ def _archive_download() -> None:
 
 
 def render_approval() -> None:
-    """Who approves, who has approved, and the approve button for the logged-in approver."""
-    _minutes_preview()
-    _minutes_download()
+    """Who signs and who has signed, the approval for the logged-in signer, then the minutes to read."""
     with session() as s:
         signed = minutes.signatures(s, review)
+        names = {u.id: u.name for u in minutes.signers_of(s, review)}
         _, checksum = minutes_document.content_for(s, actor=actor, review_id=review.id)
         for warning in minutes.warnings(s, review):
             st.warning(warning)
@@ -249,16 +248,19 @@ def render_approval() -> None:
     if not signed:
         st.info("Justerare väljs under § Val av justerare i mötesläget.")
     for signature in signed:
-        who = people.get(signature.user_id, "okänd")
         state = (f"justerade {datetime_text(signature.signed_at)} (kontrollsumma {signature.content_sha256[:12]})"
                  if signature.signed_at else "har inte justerat ännu")
-        st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {who} – {state}")
+        st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {names.get(signature.user_id, '–')} "
+                    f"– {state}")
     mine = [x for x in signed if x.user_id == actor.user_id and x.signed_at is None]
     if review.status == "approval" and mine:
-        st.caption(f"Du justerar protokollets innehåll med kontrollsumman {checksum[:12]}.")
-        if st.button("Justera protokollet", type="primary"):
-            save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
-                 "Du har justerat protokollet.")
+        with st.container(border=True):
+            read = st.checkbox("Jag har läst protokollet nedan och intygar att det stämmer med vad mötet beslutade.")
+            st.caption(f"Du justerar protokollets innehåll med kontrollsumman {checksum[:12]}. Justeringen kan "
+                       "inte ångras; ett justerat protokoll kan bara återöppnas av ordföranden med en motivering.")
+            if st.button("Justera protokollet", type="primary", disabled=not read):
+                save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
+                     "Du har justerat protokollet.")
     if review.status == "approval" and may_run and mail.configured(settings()) and st.button(
             "Påminn dem som inte har justerat (e-post)", icon=":material/mail:"):
         save(lambda s: minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()),
@@ -266,6 +268,8 @@ def render_approval() -> None:
     if review.status == "approval" and may_run and st.button("Ta tillbaka till mötet för rättelse"):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
+    _minutes_download()
+    _minutes_preview()
 
 
 def _approved_versions() -> None:

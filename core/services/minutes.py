@@ -27,7 +27,7 @@ from core.services.reviews import (
     may_approve,
 )
 
-__all__ = ["content_hash", "signatures", "choose_adjusters", "send_for_approval", "approve", "return_to_meeting",
+__all__ = ["content_hash", "signatures", "signers_of", "choose_adjusters", "send_for_approval", "approve", "return_to_meeting",
            "reopen", "warnings", "awaiting_approval", "notify_approvers"]
 
 
@@ -37,6 +37,12 @@ def signatures(session: Session, review: Review) -> list[Signature]:
     rows = session.exec(select(Signature).where(Signature.review_id == review.id,
                                                 Signature.minutes_version == review.minutes_version)).all()
     return sorted(rows, key=lambda s: (order.get(s.role, 9), s.id))
+
+
+def signers_of(session: Session, review: Review) -> list[User]:
+    """Return the people who sign the current version (for showing their names)."""
+    ids = {s.user_id for s in signatures(session, review)}
+    return list(session.exec(select(User).where(col(User.id).in_(ids)))) if ids else []
 
 
 def _present_users(session: Session, review_id: int) -> set[int]:

@@ -234,6 +234,8 @@ def test_a_short_meeting_from_creation_to_approved_minutes(server, browser, tmp_
     for username in ("anna", "erik", "nils"):  # ordförande, vid protokollet, justerare
         approver = _person(browser, server, "genomgang", username)
         approver.get_by_text("Justera protokollet").first.wait_for()
+        approver.get_by_text("Jag har läst protokollet").click()  # approving is irreversible: confirmed first
+        _settle(approver)
         _click(approver, "Justera protokollet")
         approver.get_by_text("Du har justerat protokollet.").wait_for()
     approver.get_by_text("är låst").wait_for()  # the last approval locks the minutes
