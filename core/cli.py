@@ -24,6 +24,7 @@ from core.services import (
     archive,
     auth,
     clinics,
+    minutes,
     minutes_document,
     reminders,
     reviews,
@@ -73,6 +74,10 @@ def cmd_db_upgrade(args) -> int:
     if args.as_user and before is not None:
         _require(engine, args, Permission.ADMINISTER_DATABASE)
     db.upgrade(load_settings().database_url)
+    with db.session_scope(engine) as session:
+        stored = minutes.store_unrecorded(session, now=clock.now())
+    if stored:
+        print(f"{stored} justerade protokoll från en tidigare version av portalen är nu lagrade som PDF.")
     after = backup_module.schema_revision(engine)
     print("Databasen är skapad." if before is None else
           "Databasen har redan den senaste versionen." if before == after else

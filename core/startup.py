@@ -6,6 +6,7 @@ from core import clock, db
 from core.config import Settings, configuration_problems
 from core.demo import demo_accounts, load_demo
 from core.models import User
+from core.services import minutes
 from core.services.auth import SYSTEM_ACTOR
 
 
@@ -32,6 +33,8 @@ def prepare(settings: Settings) -> Engine:
     """Migrate the database and, in demo mode, load the demo into an empty database."""
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
+    with db.session_scope(engine) as session:
+        minutes.store_unrecorded(session, now=clock.now())
     if settings.demo and db.is_empty(engine):
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())

@@ -208,6 +208,29 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
     return review
 
 
+def store_unrecorded(session: Session, *, now: datetime) -> int:
+    """Store approved minutes approved before minutes were frozen (an older portal), once; return how many.
+
+    They can only be printed from the rows as they are at the upgrade; from then on they never change.
+    """
+    from core.services.auth import SYSTEM_ACTOR
+    stored = 0
+    for review in session.exec(select(Review).where(Review.status == ReviewStatus.APPROVED.value)).all():
+        if record(session, review) is not None:
+            continue
+        content = build_content(session, actor=SYSTEM_ACTOR, review=review)
+        frozen = MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
+                                content_sha256=content_hash(content), frozen_at=now, approved_at=review.approved_at)
+        frozen.pdf = render_approved(session, review, frozen)
+        frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
+        session.add(frozen)
+        audit.record(session, actor=SYSTEM_ACTOR, now=now, entity="MinutesVersion", entity_id=None,
+                     operation="create", new={"version": review.minutes_version, "lagrad_vid_uppgradering": True},
+                     clinic_id=review.clinic_id, review_id=review.id)
+        stored += 1
+    return stored
+
+
 def awaiting_approval(session: Session, *, actor: Actor) -> list[tuple[Review, Clinic, str]]:
     """Return the minutes the actor still has to sign, with the clinic and the capacity they sign in."""
     rows = session.exec(select(Review, Clinic, Signature.role).join(Signature, Signature.review_id == Review.id)

@@ -268,3 +268,15 @@ def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
         reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name, status="absent",
                                 now=NOW, opened_with=opened)
     assert row.status == "present"
+
+
+def test_minutes_approved_by_an_older_portal_are_stored_once_at_upgrade(session, rtg):
+    review = make_review(session, rtg)
+    approve_all(session, rtg, review)
+    session.delete(minutes_document.record(session, review))  # as a database from before minutes were frozen
+    session.flush()
+    assert minutes.store_unrecorded(session, now=NOW) == 1
+    stored = minutes_document.record(session, review)
+    assert stored.pdf.startswith(b"%PDF") and stored.approved_at == review.approved_at
+    assert minutes.store_unrecorded(session, now=NOW) == 0
+    assert minutes_document.review_minutes_pdf(session, actor=rtg["anna"], review_id=review.id) == stored.pdf
