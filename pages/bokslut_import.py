@@ -48,6 +48,8 @@ def _show_plan(plan: importer.ImportPlan) -> None:
                + (" Det ersätter det bokslut som redan är inläst." if plan.replacing else ""))
     for warning in plan.warnings:
         st.warning(warning)
+    if plan.locked_minutes:
+        st.info(plan.locked_note(), icon=":material/lock:")
     st.dataframe(pd.DataFrame([{"Blad": name, "Nya": ch.counts()[0], "Ändrade": ch.counts()[1],
                                 "Tas bort": ch.counts()[2]} for name, ch in plan.sheets.items()]),
                  hide_index=True)

@@ -20,6 +20,7 @@ from core.models import (
     Indicator,
     Organisation,
     ReportSummary,
+    Review,
 )
 from core.permissions import Actor, Permission, require
 from core.services import audit
@@ -55,6 +56,7 @@ class ImportPlan:
     sheets: dict[str, SheetChanges]
     warnings: list[str]
     parsed: ParsedWorkbook
+    locked_minutes: list[str] = field(default_factory=list)  # minutes frozen on the bokslut being replaced
 
     def summary(self) -> str:
         """Describe the plan in one Swedish line per sheet."""
@@ -63,7 +65,14 @@ class ImportPlan:
         for name, changes in self.sheets.items():
             added, changed, removed = changes.counts()
             lines.append(f"  {name}: {added} nya, {changed} ändrade, {removed} borttagna")
+        if self.locked_minutes:
+            lines.append(self.locked_note())
         return "\n".join(lines)
+
+    def locked_note(self) -> str:
+        """Say that the minutes already frozen on this bokslut stay as they are."""
+        return (f"Protokoll som redan är justerade eller under justering och bygger på bokslutet "
+                f"{self.year} ändras inte av att det ersätts: {', '.join(self.locked_minutes)}.")
 
 
 def _key(row: dict, id_field: str) -> tuple:
@@ -164,6 +173,16 @@ def _protected_findings(session: Session, removed: list[dict]) -> list[str]:
     return [f"{r['code']} ({r['clinic_code'] or 'hela organisationen'})" for r in removed if r["id"] in answered]
 
 
+def _locked_minutes(session: Session, report: AnnualReport | None) -> list[str]:
+    """Name the minutes frozen on a bokslut (sent for justering or approved): a replace leaves them as they are."""
+    if report is None:
+        return []
+    rows = session.exec(select(Review.protocol_number, Review.status).where(
+        Review.annual_report_id == report.id, col(Review.status).in_(["approval", "approved"]))
+        .order_by(Review.protocol_number)).all()
+    return [f"{number} ({'justerat' if status == 'approved' else 'under justering'})" for number, status in rows]
+
+
 def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool) -> ImportPlan:
     """Validate a workbook against the portal and return what loading it would change; writes nothing."""
     require(actor, Permission.IMPORT_ANNUAL_REPORT)
@@ -184,7 +203,8 @@ def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, r
         raise InvalidInput(["Brister: arbetsboken saknar brister som redan har beslutade åtgärder och därför "
                             "inte får tas bort: " + ", ".join(protected) + "."])
     return ImportPlan(organisation=parsed.header["organisation"], year=year, replacing=report is not None,
-                      sheets=sheets, warnings=[str(w) for w in parsed.warnings], parsed=parsed)
+                      sheets=sheets, warnings=[str(w) for w in parsed.warnings], parsed=parsed,
+                      locked_minutes=_locked_minutes(session, report))
 
 
 def _apply_clinics(session: Session, *, actor: Actor, org: Organisation, changes: SheetChanges,

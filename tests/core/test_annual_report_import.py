@@ -236,3 +236,17 @@ def test_a_workbook_saved_by_libreoffice_loads_the_same(session, portal):
     plan = _load(session, (DATA / "bokslut-2025-sparad-i-libreoffice.xlsx").read_bytes())
     assert [plan.sheets[s].counts()[0] for s in ("Sammanfattning", "Mål", "Indikatorer", "Brister")] == [4, 5, 45, 7]
     assert session.exec(select(AnnualReport)).one().completed_on == date(2026, 2, 26)
+
+
+def test_a_replace_names_the_frozen_minutes_it_leaves_untouched(demo_url):
+    from core import db
+    from core.services.annual_report_import import plan_import
+    from core.services.auth import SYSTEM_ACTOR
+    from tests.annual_report_files import SAMPLE_2025
+    engine = db.make_engine(demo_url)
+    with db.session_scope(engine) as s:
+        plan = plan_import(s, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename=SAMPLE_2025.name,
+                           replace=True)
+    assert plan.locked_minutes == ["KARD 2/2026 (under justering)"]
+    assert "ändras inte av att det ersätts: KARD 2/2026 (under justering)" in plan.summary()
+    engine.dispose()
