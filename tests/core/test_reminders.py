@@ -83,3 +83,24 @@ def test_kallelse_is_mailed_with_pdf_and_calendar_file(demo_env, smtp):
     names = [part.get_filename() for part in mail.iter_attachments()]
     assert names == ["kallelse-NM-2026.pdf", "kallelse-NM-2026.ics"]
     assert mail["Subject"].startswith("Kallelse: Klinikens genomgång av verksamhet med joniserande strålning 2026")
+
+
+def test_approvers_who_have_not_signed_get_a_link_to_the_review(demo_env, smtp):
+    from sqlmodel import select
+
+    from core import db
+    from core.config import load_settings
+    from core.models import Clinic, Review
+    from core.services import minutes
+    from core.services.auth import SYSTEM_ACTOR, actor_for
+    with db.session_scope(db.make_engine(demo_env)) as s:
+        kard = s.exec(select(Clinic).where(Clinic.code == "KARD")).one()
+        review = s.exec(select(Review).where(Review.clinic_id == kard.id, Review.year == 2026)).one()
+        sent = minutes.notify_approvers(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings())
+        waiting = minutes.awaiting_approval(s, actor=actor_for(s, "strateg"))
+        assert minutes.awaiting_approval(s, actor=actor_for(s, "lars")) == []  # he has signed
+    assert sent == ["ingrid.strand@demosjukhuset.se"] and len(smtp.messages) == 1  # the chair has signed
+    assert [(r.protocol_number, role) for r, _, role in waiting] == [("KARD 2/2026", "adjuster")]
+    body = smtp.messages[0][1].get_content()
+    assert "protokoll nr KARD 2/2026" in body and "/genomgang?klinik=KARD&ar=2026" in body
+    assert smtp.messages[0][1]["Subject"] == "Att justera: protokoll KARD 2/2026"

@@ -11,7 +11,7 @@ DEMO = {  # username: (name, role)
     "admin": ("Maja Holmberg", "admin"), "strateg": ("Ingrid Strand", "strateg"),
     "anna": ("Anna Berg", "verksamhetschef"), "erik": ("Erik Lind", "samordnare"),
     "nils": ("Nils Ek", "deltagare"), "lena": ("Lena Dahl", "lasare"), "karin": ("Karin Öberg", "verksamhetschef"),
-    "per": ("Per Holm", "verksamhetschef"),
+    "per": ("Per Holm", "verksamhetschef"), "lars": ("Lars Nyström", "verksamhetschef"),
 }
 
 

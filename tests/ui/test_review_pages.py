@@ -67,3 +67,29 @@ def test_meeting_page_steps_through_the_agenda_and_records_a_follow_up(demo_env)
 def test_reader_cannot_run_the_meeting(demo_env):
     at = _choose(open_page(logged_in("lena"), "pages/genomgang.py"), 2026)
     assert "skapar genomgången" in visible_text(at) and not [b for b in at.button if b.label == "Skapa genomgången"]
+
+
+def test_the_justerare_follows_the_link_signs_and_the_minutes_lock(demo_env):
+    at = logged_in("strateg")
+    at.query_params["klinik"] = "KARD"
+    at.query_params["ar"] = "2026"
+    at = open_page(at, "pages/genomgang.py")
+    text = visible_text(at)
+    assert "Protokoll nr KARD 2/2026" in text and "Ingrid Strand – har inte justerat ännu" in text
+    assert "Ordföranden är också protokollförare" in text  # the warning, not a refusal
+    button = _button(at, "Justera protokollet")
+    assert button.disabled  # not before the approver confirms having read the minutes
+    next(c for c in at.checkbox if c.label.startswith("Jag har läst protokollet")).check().run()
+    _button(at, "Justera protokollet").click().run()
+    assert "Du har justerat protokollet." in visible_text(at)
+    review = _review_of(demo_env, "KARD", 2026)
+    assert review.status == "approved"
+    at = open_page(logged_in("lars"), "pages/oversikt.py")
+    assert "Att justera" not in visible_text(at)
+
+
+def _review_of(url: str, code: str, year: int) -> Review:
+    from core.models import Clinic
+    with Session(db.make_engine(url)) as s:
+        return s.exec(select(Review).join(Clinic, Clinic.id == Review.clinic_id)
+                      .where(Clinic.code == code, Review.year == year)).one()
