@@ -3,10 +3,12 @@
 The PDF is drawn from the minutes' content document (core/services/minutes_content.py) and the
 approval times alone, so an approved version prints from what was frozen and nothing else.
 """
+import re
 from dataclasses import dataclass, field
 
 from core.documents.pdf import PortalPdf
 
+NUMBER_AND_SIGN = re.compile(r"(\d) (%|‰|mSv|µSv|mGy|Gy)(?=\W|$)")
 DRAFT_GREY = 150
 DRAFT_OPACITY = 0.25
 
@@ -39,9 +41,18 @@ class MinutesPdf(PortalPdf):
                     self.text(self.w / 2 - 75, self.h / 2 + 12, "UTKAST")
 
 
+def typeset(text: str) -> str:
+    """Keep a number with its unit sign on one line ("75 %", "3 mSv" stays whole at a line end)."""
+    return NUMBER_AND_SIGN.sub(lambda m: f"{m.group(1)}\u00a0{m.group(2)}", text or "")
+
+
 def _block(pdf: PortalPdf, block: dict) -> None:
     """Print one block of a §: text, a small heading, a table, a decision or the chart."""
     kind = block["kind"]
+    if kind == "table":
+        block = {**block, "rows": [[typeset(cell) for cell in row] for row in block["rows"]]}
+    elif "text" in block:
+        block = {**block, "text": typeset(block["text"])}
     if kind == "text":
         pdf.paragraph(block["text"])
     elif kind == "subheading":
