@@ -194,6 +194,8 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
         raise InvalidInput(["Motivering: skriv varför protokollet återöppnas."])
     review = _lock_in(session, review_id, ReviewStatus.APPROVED, "Bara ett justerat protokoll kan återöppnas.")
     frozen = record(session, review)
+    if frozen is None:
+        raise UserError("Det justerade protokollet finns inte lagrat; kör `stralportal db upgrade` först.")
     frozen.reopened_at, frozen.reopened_by_name, frozen.reopen_reason = now, actor.name, reason.strip()
     session.add(frozen)
     previous = signatures(session, review)
