@@ -14,7 +14,16 @@ from core import db
 from core.cli import main
 from core.enums import ReviewStatus
 from core.errors import InvalidInput, UserError
-from core.models import Action, AgendaItem, Answer, Clinic, Finding, MinutesVersion, Organisation, Review
+from core.models import (
+    Action,
+    AgendaItem,
+    Answer,
+    Clinic,
+    Finding,
+    MinutesVersion,
+    Organisation,
+    Review,
+)
 from core.services import actions, clinical_audits, minutes, minutes_document, reviews
 from core.services import self_assessments as sa
 from core.services.annual_report_import import import_annual_report
@@ -59,7 +68,7 @@ def _load_criteria(session, version="1", text="Organisation finns"):
 
 
 def _gap(session, rtg, year) -> dict:
-    """Start the year's self-assessment with A1 at level 1 (a gap) and A2 unanswered; return code → (answer, criterion)."""
+    """Start the year's self-assessment: A1 at level 1 (a gap), A2 unanswered; return code → (answer, criterion)."""
     assessment = sa.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, copy_last_year=False,
                           now=NOW)
     answers = {criterion.code: (answer, criterion) for answer, criterion in sa.answers(session, assessment.id)}
@@ -185,17 +194,25 @@ def _ready(session, rtg) -> tuple[Review, int]:
     return review, item_id
 
 
-def test_a_note_racing_the_freeze_is_in_the_frozen_minutes_or_refused(session, rtg, engine):
+def test_a_note_racing_the_freeze_is_in_the_frozen_minutes_or_refused(session, rtg, engine, monkeypatch):
+    build = minutes.build_content
+
+    def slow_build(*args, **kwargs):  # test only: hold the frozen content a while before it is committed
+        content = build(*args, **kwargs)
+        time.sleep(0.3)
+        return content
+
+    monkeypatch.setattr(minutes, "build_content", slow_build)
     review, item_id = _ready(session, rtg)
     saved_first = set()
-    for round_ in range(10):
+    for round_ in range(9):
         note = f"Anteckning i runda {round_}"
         saved, sent = _race(
             engine,
             lambda s, note=note: reviews.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
                                                     now=NOW),
             lambda s: minutes.send_for_approval(s, actor=rtg["anna"], review_id=review.id, now=NOW),
-            delays=[(0.2, 0), (0, 0.2), (0, 0)][round_ % 3])  # the freeze first, the note first, a true race
+            delays=[(0.1, 0), (0, 0.1), (0, 0)][round_ % 3])  # the note during the freeze, before it, a true race
         assert sent == "ok" and (saved == "ok" or isinstance(saved, UserError)), (saved, sent)
         session.expire_all()
         frozen = minutes_document.record(session, session.get(Review, review.id))
@@ -321,17 +338,15 @@ def test_demo_2026_minutes_put_each_decision_under_its_own_heading(demo_url):
         starts.append(raw.index(f"\n{heading}\n", starts[-1] + 1 if starts else 0))
     flat = raw.replace("\n", " ")  # same positions, wrapped lines joined
 
-    def heading_of(at: int) -> str:
+    def heading_of(at: int | str) -> str:
+        at = flat.index(at) if isinstance(at, str) else at
         return headings[max(i for i, start in enumerate(starts) if start < at)]
 
-    def heading_of_text(needle: str) -> str:
-        return heading_of(flat.index(needle))
-
     assert flat.count("Beslutades att") >= 6 and flat.index("Beslutades att") > starts[0]
-    assert heading_of_text("Beslutades att godkänna dagordningen.").startswith("§ 3 ")
-    assert "Uppföljning" in heading_of_text("Beslutades att skjuta upp åtgärd")
-    assert "bokslutet" in heading_of_text("Beslutades att lägga bokslutet till handlingarna.")
-    assert heading_of_text("Beslutades att nästa genomgång hålls").endswith("Nästa genomgång")
+    assert heading_of("Beslutades att godkänna dagordningen.").startswith("§ 3 ")
+    assert "Uppföljning" in heading_of("Beslutades att skjuta upp åtgärd")
+    assert "bokslutet" in heading_of("Beslutades att lägga bokslutet till handlingarna.")
+    assert heading_of("Beslutades att nästa genomgång hålls").endswith("Nästa genomgång")
     assert decided
     for number, code in decided:
         finding = flat.index(f"{code} · ")
