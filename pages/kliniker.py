@@ -7,6 +7,7 @@ from core.enums import Modality
 from core.glossary import FIELDS, PAGES
 from core.permissions import Permission, can
 from core.services import clinics as clinic_service
+from core.services.clinics import the_organisation, update_organisation
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.ui import edit_version, forget_edit, form_round, save, show_flash
@@ -89,6 +90,20 @@ def _edit_form() -> None:
         st.rerun()
 
 
+def _organisation_form() -> None:
+    """The licence holder's name and SSM licence number, as the minutes' heading prints them."""
+    with session() as s:
+        org = the_organisation(s)
+    with st.form(f"organisation_{org.id}"):
+        name = st.text_input("Tillståndshavare (organisationens namn) *", value=org.name, max_chars=200)
+        licence = st.text_input("SSM:s tillståndsnummer", value=org.licence_number or "", max_chars=50,
+                                help="Skrivs i rubriken på protokoll som skickas till justering härefter; "
+                                     "redan justerade protokoll ändras inte.")
+        if st.form_submit_button("Spara", type="primary"):
+            save(lambda s: update_organisation(s, actor=actor, name=name, licence_number=licence, now=clock.now()),
+                 "Uppgifterna om tillståndshavaren är sparade.")
+
+
 if clinics:
     st.dataframe(_table(clinics, SUMMARY_COLUMNS), hide_index=True, width="stretch")
     with st.expander("Alla nyckelpersoner och sjukhus"):
@@ -97,9 +112,12 @@ else:
     st.info("Det finns inga kliniker ännu.")
 
 if can(actor, Permission.MANAGE_CLINICS):
-    add_tab, edit_tab = st.tabs(["Lägg till klinik", "Ändra klinik"], key="clinic_tabs", on_change="rerun")
+    add_tab, edit_tab, holder_tab = st.tabs(["Lägg till klinik", "Ändra klinik", "Tillståndshavare"],
+                                            key="clinic_tabs", on_change="rerun")
     with add_tab:
         _add_form()
     with edit_tab:
         if clinics:
             _edit_form()
+    with holder_tab:
+        _organisation_form()

@@ -108,6 +108,26 @@ def the_organisation(session: Session) -> Organisation:
     return org
 
 
+def update_organisation(session: Session, *, actor: Actor, name: str, licence_number: str | None,
+                        now: datetime) -> Organisation:
+    """Change the licence holder's name and SSM licence number (printed in the heading of new minutes)."""
+    require(actor, Permission.MANAGE_CLINICS)
+    org = the_organisation(session)
+    problems = [] if (name or "").strip() else ["Namn: måste fyllas i."]
+    problems += [f"{label}: högst {limit} tecken." for label, value, limit in
+                 (("Namn", name, 200), ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
+    if problems:
+        raise InvalidInput(problems)
+    old = audit.snapshot(org)
+    org.name, org.licence_number = name.strip(), _clean(licence_number)
+    session.add(org)
+    before, after = audit.changed(old, audit.snapshot(org))
+    if after:
+        audit.record(session, actor=actor, now=now, entity="Organisation", entity_id=org.id, operation="update",
+                     old=before, new=after)
+    return org
+
+
 def _name_taken(session: Session, name: str, except_id: int | None = None) -> list[str]:
     """Refuse a clinic name another clinic already has (case ignored), so lists stay unambiguous."""
     for other in session.exec(select(Clinic).where(Clinic.id != except_id) if except_id else select(Clinic)):

@@ -58,3 +58,22 @@ def test_second_save_from_a_stale_form_is_refused(session, admin):
 def test_two_clinics_cannot_share_a_name(session, admin):
     with pytest.raises(InvalidInput, match='Klinik: RTG heter redan "Röntgenkliniken"'):
         clinic_service.create_clinic(session, actor=admin, now=NOW, data={"code": "RTG2", "name": "röntgenkliniken"})
+
+
+def test_the_licence_holder_and_its_licence_number_are_kept_and_logged(session):
+    from core.errors import InvalidInput
+    from core.models import AuditEvent
+    from core.permissions import PermissionDenied
+    from core.services.clinics import update_organisation
+    from tests.factories import NOW, actor_of, make_org, make_user
+    make_org(session)
+    admin = actor_of(make_user(session, "admin", Role.ADMIN))
+    reader = actor_of(make_user(session, "lena", Role.LASARE))
+    with pytest.raises(PermissionDenied):
+        update_organisation(session, actor=reader, name="X", licence_number=None, now=NOW)
+    with pytest.raises(InvalidInput, match="Namn"):
+        update_organisation(session, actor=admin, name=" ", licence_number=None, now=NOW)
+    org = update_organisation(session, actor=admin, name="Region Test", licence_number=" SSM2024-1 ", now=NOW)
+    assert (org.name, org.licence_number) == ("Region Test", "SSM2024-1")
+    event = session.exec(select(AuditEvent).where(AuditEvent.entity == "Organisation")).one()
+    assert event.new_values == {"name": "Region Test", "licence_number": "SSM2024-1"}
