@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from core import db
 from core.models import Action, FollowUp, Review
+from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 
 
@@ -93,3 +94,24 @@ def _review_of(url: str, code: str, year: int) -> Review:
     with Session(db.make_engine(url)) as s:
         return s.exec(select(Review).join(Clinic, Clinic.id == Review.clinic_id)
                       .where(Clinic.code == code, Review.year == year)).one()
+
+
+def test_a_gap_in_the_self_assessment_can_be_decided_as_no_action_in_the_meeting(demo_env):
+    from core.services import self_assessments
+    from core.services.auth import actor_for
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    with db.session_scope(db.make_engine(demo_env)) as s:
+        erik = actor_for(s, "erik")
+        assessment = self_assessments.start(s, actor=erik, clinic_id=1, year=2026, copy_last_year=False, now=NOW)
+        answer, criterion = self_assessments.answers(s, assessment.id)[0]
+        self_assessments.save_answer(s, actor=erik, answer_id=answer.id, level=1, not_applicable=False, reason=None,
+                                     evidence=None, comment=None, now=NOW)
+    at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
+    _button(at, "Starta mötet").click().run()
+    _button(at, "§ 6 Genomgång av egenkontroll").click().run()
+    assert criterion.code in visible_text(at)
+    reason = next(t for t in at.text_input if t.label == "Motivering *")
+    reason.input("Rutinen revideras redan")
+    _button(at, "Ingen åtgärd").click().run()
+    assert "Beslutet är sparat." in visible_text(at) and "Ingen åtgärd: Rutinen revideras redan" in visible_text(at)
