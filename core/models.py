@@ -202,6 +202,7 @@ class Attendance(SQLModel, table=True):
     status: str = Field(default="invited", max_length=ENUM_LEN)
     stand_in_for: Optional[str] = Field(default=None, max_length=200)
     email: Optional[str] = Field(default=None, max_length=254)
+    version: int = 1
 
 
 class AgendaItem(SQLModel, table=True):
@@ -214,6 +215,7 @@ class AgendaItem(SQLModel, table=True):
     kind: str = Field(default="other", max_length=ENUM_LEN)
     notes: Optional[str] = _text()
     decisions: Optional[str] = _text()
+    version: int = 1
 
 
 class Action(SQLModel, table=True):
@@ -364,6 +366,7 @@ class Answer(SQLModel, table=True):
     reconsidered: bool = True
     answered_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
     answered_at: Optional[datetime] = None
+    version: int = 1
 
 
 class ClinicalAudit(SQLModel, table=True):
@@ -382,14 +385,15 @@ class ClinicalAudit(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    """A reminder e-mail that was sent, so the same reminder is never sent twice."""
+    """A reminder e-mail, claimed (committed) before it is sent and marked when sent: never sent twice."""
 
     __table_args__ = (UniqueConstraint("user_id", "action_id", "stage"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     action_id: int = Field(foreign_key="action.id", index=True)
     stage: str = Field(max_length=ENUM_LEN)  # 30, 7, 1 days before the due date, or overdue
-    sent_at: datetime
+    claimed_at: Optional[datetime] = None
+    sent_at: Optional[datetime] = None
 
 
 class AuditEvent(SQLModel, table=True):
