@@ -361,9 +361,10 @@ with main:
         RENDER.get(item.kind, lambda: None)()
         render_notes()
     back, forward = st.columns(2)
-    back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0, width="stretch")
-    forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1, width="stretch",
-                   type="primary")
+    # Only whoever runs the meeting moves it; the others follow on their own screens.
+    back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0 or not may_run, width="stretch")
+    forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
+                   width="stretch", type="primary")
     with session() as s:
         decided = actions.review_actions(s, review.id)
     st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
