@@ -1,16 +1,20 @@
 """Backup and restore of every table, generically, so tables added later are included without code."""
 import base64
+import logging
 from datetime import date, datetime
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import JSON, LargeBinary, Table, TypeDecorator, func, select, text
+from sqlalchemy import JSON, LargeBinary, Table, func, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from core import models  # noqa: F401  registers the tables
+from core.backup_checks import check_document, python_type
 from core.errors import UserError
 
 FORMAT = "stralportal-backup"
+LOGGER = logging.getLogger("stralportal.backup")
 
 
 def _tables() -> list[Table]:
@@ -29,22 +33,11 @@ def _encode(column, value):
     return value
 
 
-def _python_type(column) -> type | None:
-    """Return the Python type a column holds (decorated types included), if known."""
-    type_ = column.type
-    if isinstance(type_, TypeDecorator):
-        type_ = type_.impl_instance
-    try:
-        return type_.python_type
-    except NotImplementedError:
-        return None
-
-
 def _decode(column, value):
     """Turn a JSON value back into the column's Python type."""
     if value is None or isinstance(column.type, JSON):
         return value
-    kind = _python_type(column)
+    kind = python_type(column)
     if kind is bytes:
         return base64.b64decode(value)
     if kind is datetime:
@@ -85,8 +78,19 @@ def _check_restorable(engine: Engine, document: dict) -> None:
 
 
 def restore(engine: Engine, document: dict) -> dict[str, int]:
-    """Load a backup into an empty database in one transaction; return rows per table."""
+    """Check the whole backup, then load it into an empty database in one transaction; return rows per table."""
     _check_restorable(engine, document)
+    check_document(_tables(), document)
+    try:
+        return _write(engine, document)
+    except SQLAlchemyError as exc:
+        LOGGER.info("Återställningen avbröts och rullades tillbaka: %s", exc)
+        raise UserError("Säkerhetskopian kunde inte läsas in: databasen godtog inte innehållet (till exempel "
+                        "ett värde som ska vara unikt men finns två gånger). Inget har ändrats.") from None
+
+
+def _write(engine: Engine, document: dict) -> dict[str, int]:
+    """Insert every table's rows in one transaction: all of them, or none."""
     counts = {}
     with engine.begin() as conn:
         for table in _tables():

@@ -195,7 +195,7 @@ def cmd_bokslut_import(args) -> int:
         actor = _actor(session, args)
         if args.dry_run:
             plan = annual_report_import.plan_import(session, actor=actor, data=data, filename=Path(args.path).name,
-                                                    replace=args.replace)
+                                                    replace=args.replace, narrative_name=narrative and narrative[1])
         else:
             plan = annual_report_import.import_annual_report(
                 session, actor=actor, data=data, filename=Path(args.path).name, replace=args.replace,
@@ -297,12 +297,14 @@ def _today(text: str | None):
 def cmd_remind(args) -> int:
     """Send today's due reminders (for a daily job); --dry-run lists them without sending."""
     today = _today(args.today)
-    with db.session_scope(_migrated_engine()) as session:
-        outgoing = reminders.send_reminders(session, actor=_actor(session, args), settings=load_settings(),
-                                            today=today, now=clock.now(), dry_run=args.dry_run)
-        for o in outgoing:
-            kind = "sammanfattning" if o.summary else "påminnelse"
-            print(f"{o.user.email}: {kind}, {len(o.lines)} åtgärder")
+    engine = _migrated_engine()
+    with Session(engine) as session:
+        actor = _actor(session, args)
+    outgoing = reminders.send_reminders(engine, actor=actor, settings=load_settings(), today=today, now=clock.now(),
+                                        dry_run=args.dry_run)
+    for o in outgoing:
+        kind = "sammanfattning" if o.summary else "påminnelse"
+        print(f"{o.user.email}: {kind}, {len(o.lines)} åtgärder")
     verb = "skulle skickas" if args.dry_run else "skickade"
     print(f"{len(outgoing)} e-brev {verb} ({today.isoformat()}).")
     return EXIT_OK

@@ -4,12 +4,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import UserError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
 DEFAULT_DATABASE_URL = "sqlite:///data/stralportal.db"
 # Only for development: production refuses to start with it (see production_problems).
 DEVELOPMENT_COOKIE_KEY = "stralportal-utvecklingsnyckel-far-aldrig-anvandas-i-drift"
 TRUE_WORDS = {"1", "true", "yes", "ja", "on"}
+ENVIRONMENTS = ("development", "production")
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,18 @@ def resolve_sqlite_path(url: str) -> str:
     return url
 
 
+def _environment(value: str) -> str:
+    """Return STRALPORTAL_ENV when it is development or production; refuse anything else in Swedish."""
+    if value not in ENVIRONMENTS:
+        raise UserError(f"STRALPORTAL_ENV är \"{value}\", men får bara vara development eller production. "
+                        "Portalen startar inte förrän värdet är rättat.")
+    return value
+
+
 def load_settings() -> Settings:
     """Build Settings from the environment and secrets.toml."""
     s = _secrets()
-    env = _lookup("ENV", s) or "development"
+    env = _environment(_lookup("ENV", s) or "development")
     demo_default = "0" if env == "production" else "1"
     port = _lookup("SMTP_PORT", s)
     return Settings(

@@ -10,9 +10,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine, select
 
-from core import models
+from core import limits, models
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+limits.guard_sessions()  # a text longer than its column is refused in Swedish, on SQLite as on PostgreSQL
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

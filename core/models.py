@@ -6,7 +6,7 @@ and adding a value never needs a migration. Timestamps are aware datetimes, stor
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 ENUM_LEN = 32
@@ -20,6 +20,18 @@ def _json_list() -> Any:
 def _text(nullable: bool = True) -> Any:
     """Return an unbounded text column."""
     return Field(default=None if nullable else "", sa_column=Column(Text, nullable=nullable))
+
+
+def _unique_codes(table: str) -> tuple:
+    """Return the rules that a code is used once per bokslut and clinic, and once organisation-wide.
+
+    clinic_id is NULL on organisation-wide rows, and NULLs never collide in a unique constraint, so those
+    rows get a partial unique index of their own.
+    """
+    organisation_wide = text("clinic_id IS NULL")
+    return (UniqueConstraint("annual_report_id", "clinic_id", "code", name=f"uq_{table}_report_clinic_code"),
+            Index(f"uq_{table}_report_code_organisation", "annual_report_id", "code", unique=True,
+                  sqlite_where=organisation_wide, postgresql_where=organisation_wide))
 
 
 class Organisation(SQLModel, table=True):
@@ -121,6 +133,7 @@ class ReportSummary(SQLModel, table=True):
 class Goal(SQLModel, table=True):
     """A goal of the bokslut with target, outcome and assessment."""
 
+    __table_args__ = _unique_codes("goal")
     id: Optional[int] = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
     clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
@@ -135,6 +148,7 @@ class Goal(SQLModel, table=True):
 class Indicator(SQLModel, table=True):
     """A measured value with unit, target and direction, per clinic or organisation-wide."""
 
+    __table_args__ = _unique_codes("indicator")
     id: Optional[int] = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
     clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
@@ -151,6 +165,7 @@ class Indicator(SQLModel, table=True):
 class Finding(SQLModel, table=True):
     """A deficiency with severity, reference and source; belongs to a clinic or the organisation."""
 
+    __table_args__ = _unique_codes("finding")
     id: Optional[int] = Field(default=None, primary_key=True)
     annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
     clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)

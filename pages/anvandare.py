@@ -6,6 +6,8 @@ from core import clock, glossary
 from core.enums import Role
 from core.formatting import datetime_text
 from core.glossary import PAGES
+from core.limits import max_length
+from core.models import User
 from core.services import clinics as clinic_service
 from core.services import users as user_service
 from core.services.auth import is_locked
@@ -64,9 +66,10 @@ def _add_form() -> None:
     prefix = f"add_{form_round('add_user')}"
     with st.form(prefix):
         left, right = st.columns(2)
-        data = {"username": left.text_input("Användarnamn *", key=f"{prefix}_username"),
-                "name": right.text_input("Namn *", key=f"{prefix}_name"),
-                "email": left.text_input("E-post *", key=f"{prefix}_email"),
+        data = {"username": left.text_input("Användarnamn *", key=f"{prefix}_username",
+                                            max_chars=max_length(User, "username")),
+                "name": right.text_input("Namn *", key=f"{prefix}_name", max_chars=max_length(User, "name")),
+                "email": left.text_input("E-post *", key=f"{prefix}_email", max_chars=max_length(User, "email")),
                 "password": right.text_input("Första lösenord *", type="password", key=f"{prefix}_password",
                                              help="Minst 8 tecken. Användaren byter det under Mitt konto.")}
         data |= _role_and_clinics(prefix)
@@ -87,13 +90,15 @@ def _edit_form(user, clinic_ids: list[int]) -> None:
     prefix = f"edit_{user.id}_{version}"
     with st.form(prefix):
         left, right = st.columns(2)
-        data = {"name": left.text_input("Namn *", value=user.name, key=f"{prefix}_name"),
-                "email": right.text_input("E-post *", value=user.email, key=f"{prefix}_email")}
+        data = {"name": left.text_input("Namn *", value=user.name, key=f"{prefix}_name",
+                                        max_chars=max_length(User, "name")),
+                "email": right.text_input("E-post *", value=user.email, key=f"{prefix}_email",
+                                          max_chars=max_length(User, "email"))}
         data |= _role_and_clinics(prefix, user.role, clinic_ids)
         data["active"] = st.checkbox("Aktiv (kan logga in)", value=user.active, key=f"{prefix}_active")
         if st.form_submit_button("Spara ändringar", type="primary"):
             save(lambda s: _updated(user, data, version, s), f"Ändringarna för {user.username} är sparade.")
-    if version != user.version and st.button("Hämta de senaste uppgifterna"):
+    if version != user.version and st.button("Ladda om de senaste uppgifterna"):
         forget_edit("user", user.id)
         st.rerun()
 

@@ -93,6 +93,6 @@ if editable:
                                       now=clock.now())
                 forget_edit("action", action.id)
             save(_update, "Åtgärden är uppdaterad.")
-    if version != action.version and st.button("Hämta de senaste uppgifterna"):
+    if version != action.version and st.button("Ladda om de senaste uppgifterna"):
         forget_edit("action", action.id)
         st.rerun()

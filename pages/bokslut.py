@@ -12,7 +12,7 @@ from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.pickers import ORGANISATION, sticky_select
-from pages._shared.ui import show_flash
+from pages._shared.ui import plain, show_flash
 
 # Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
@@ -51,9 +51,9 @@ with session() as s:
     view = annual_reports.report_view(s, actor=actor, year=year, clinic_id=clinic_id)
     files = annual_reports.documents(s, actor=actor, report_id=view.report.id)
 where = f"{view.clinic.code} – {view.clinic.name}" if view.clinic else "hela organisationen"
-st.caption(f"Strålskyddsbokslut {year} för {where} · upprättat av {view.report.prepared_by or 'okänt'} · "
-           f"färdigställt {date_text(view.report.completed_on) or 'okänt'} · version "
-           f"{view.report.version_label or '–'} · inläst {datetime_text(view.report.imported_at)}")
+st.caption(f"Strålskyddsbokslut {year} för {plain(where)} · upprättat av {plain(view.report.prepared_by or 'okänt')}"
+           f" · färdigställt {date_text(view.report.completed_on) or 'okänt'} · version "
+           f"{plain(view.report.version_label or '–')} · inläst {datetime_text(view.report.imported_at)}")
 
 
 def _owner(clinic_id: int | None) -> str:
@@ -69,8 +69,8 @@ def render_summary() -> None:
             st.markdown(f"**{glossary.term(part)}**")
             texts = [x for x in view.summaries if x.part == part]
             for summary in texts:
-                st.caption(_owner(summary.clinic_id))
-                st.write(summary.text)
+                st.caption(plain(_owner(summary.clinic_id)))
+                st.markdown(plain(summary.text))
             if not texts:
                 st.caption("Ingen text i bokslutet.")
 
@@ -126,10 +126,11 @@ def render_findings() -> None:
                         f"**{len(rows)} {'brist' if len(rows) == 1 else 'brister'}**")
             for f in rows:
                 with st.container(border=True):
-                    st.markdown(f"**{f.code}** · {_owner(f.clinic_id)} · {f.area or 'Inget område'}")
-                    st.write(f.description)
-                    details = [f"Referens: {f.reference}" if f.reference else "",
-                               f"Förslag till åtgärd: {f.suggested_action}" if f.suggested_action else ""]
+                    st.markdown(f"**{plain(f.code)}** · {plain(_owner(f.clinic_id))} · "
+                                f"{plain(f.area or 'Inget område')}")
+                    st.markdown(plain(f.description))
+                    details = [f"Referens: {plain(f.reference)}" if f.reference else "",
+                               f"Förslag till åtgärd: {plain(f.suggested_action)}" if f.suggested_action else ""]
                     st.caption(" · ".join(d for d in details if d) or "Ingen referens angiven.")
 
 
@@ -161,7 +162,7 @@ def render_documents() -> None:
     for document in files:
         left, right = st.columns([3, 1], vertical_alignment="center")
         kind = "Arbetsbok" if document.kind == "workbook" else "Bokslut (löptext)"
-        left.markdown(f"**{kind}:** {document.filename} · {number_text(document.size / 1024, 0)} kB · "
+        left.markdown(f"**{kind}:** {plain(document.filename)} · {number_text(document.size / 1024, 0)} kB · "
                       f"inläst {datetime_text(document.uploaded_at)}  \nSHA-256 `{document.sha256}`")
         right.download_button("Ladda ner", data=document.content, file_name=document.filename,
                               mime=document.media_type, key=f"document_{document.id}")

@@ -5,11 +5,12 @@ import streamlit as st
 from core import clock
 from core.annual_report.template import TEMPLATE_PATH
 from core.errors import REFUSALS, InvalidInput
+from core.files import safe_filename
 from core.glossary import PAGES
 from core.services import annual_report_import as importer
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import save, show_flash
+from pages._shared.ui import plain, save, show_flash
 
 actor = guard("annual_report_import")
 st.title(PAGES["annual_report_import"])
@@ -44,12 +45,12 @@ def _rows_table(changes: importer.SheetChanges) -> pd.DataFrame:
 
 def _show_plan(plan: importer.ImportPlan) -> None:
     """Show counts per sheet and, per sheet, the rows themselves."""
-    st.success(f"Arbetsboken är godkänd: strålskyddsbokslut {plan.year} för {plan.organisation}."
+    st.success(f"Arbetsboken är godkänd: strålskyddsbokslut {plan.year} för {plain(plan.organisation)}."
                + (" Det ersätter det bokslut som redan är inläst." if plan.replacing else ""))
     for warning in plan.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     if plan.locked_minutes:
-        st.info(plan.locked_note(), icon=":material/lock:")
+        st.info(plain(plan.locked_note()), icon=":material/lock:")
     st.dataframe(pd.DataFrame([{"Blad": name, "Nya": ch.counts()[0], "Ändrade": ch.counts()[1],
                                 "Tas bort": ch.counts()[2]} for name, ch in plan.sheets.items()]),
                  hide_index=True)
@@ -71,25 +72,26 @@ def _confirm(plan: importer.ImportPlan, data: bytes, filename: str) -> None:
 
 def _load(s, data: bytes, filename: str) -> None:
     """Load the workbook, then start a new round so the upload fields are empty."""
-    attachment = (narrative.getvalue(), narrative.name) if narrative else None
+    attachment = (narrative.getvalue(), safe_filename(narrative.name)) if narrative else None
     importer.import_annual_report(s, actor=actor, data=data, filename=filename, replace=replace,
                                   narrative=attachment, now=clock.now())
     st.session_state["import_round"] = round_key + 1
 
 
 if workbook is not None:
-    data = workbook.getvalue()
+    data, workbook_name = workbook.getvalue(), safe_filename(workbook.name)
     try:
         with session() as s:
-            plan = importer.plan_import(s, actor=actor, data=data, filename=workbook.name, replace=replace)
+            plan = importer.plan_import(s, actor=actor, data=data, filename=workbook_name, replace=replace,
+                                        narrative_name=safe_filename(narrative.name) if narrative else None)
     except InvalidInput as exc:
         if len(exc.problems) == 1:
-            st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats.\n\n{exc.problems[0]}")
+            st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats.\n\n{plain(exc.problems[0])}")
         else:
             st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats. {len(exc.problems)} fel att rätta:\n\n"
-                     + "\n".join(f"- {p}" for p in exc.problems))
+                     + "\n".join(f"- {plain(p, one_line=True)}" for p in exc.problems))
     except REFUSALS as exc:
-        st.error(f"Inget har ändrats. {exc}")
+        st.error(f"Inget har ändrats. {plain(exc)}")
     else:
         _show_plan(plan)
-        _confirm(plan, data, workbook.name)
+        _confirm(plan, data, workbook_name)

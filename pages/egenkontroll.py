@@ -12,7 +12,7 @@ from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.pickers import clinic_year_header
-from pages._shared.ui import form_round, save, show_flash
+from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save, show_flash
 
 NA = "E/T"
 CHOICES = [0, 1, 2, 3, 4, NA]
@@ -29,7 +29,7 @@ with session() as s:
     last_year = sa.find(s, actor=actor, clinic_id=clinic_id, year=year - 1)
 
 if assessment is None:
-    st.subheader(f"{clinics[clinic_id].name}: ingen egenkontroll {year} ännu")
+    st.subheader(f"{plain(clinics[clinic_id].name, one_line=True)}: ingen egenkontroll {year} ännu")
     if not may_edit:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen gör egenkontrollen.")
         st.stop()
@@ -65,27 +65,38 @@ def _label(choice) -> str:
     return f"{choice} {sa.LEVELS[choice]}" if choice != NA else f"{NA} {sa.NOT_APPLICABLE}"
 
 
+def _shown(answer) -> tuple:
+    """Return the level, evidence and comment an answer shows in the form."""
+    return (NA if answer.not_applicable else answer.level, answer.evidence or "",
+            answer.comment or answer.not_applicable_reason or "")
+
+
 def render_area(area: str) -> None:
     """One area's criteria as a form: level, evidence, comment; saved together."""
     entries = [(a, c) for a, c in rows if c.area == area]
     with st.form(f"area_{assessment.id}_{area}"):
         values = {}
         for answer, criterion in entries:
-            st.markdown(f"**{criterion.code}** {criterion.text}")
-            reference = criterion.reference or "ingen referens"
-            st.caption(f"Underlag: {criterion.evidence_hint or '–'} · Krav: {reference}"
+            version, shown = edit_snapshot("answer", answer.id, answer.version, _shown(answer))
+            st.markdown(f"**{plain(criterion.code)}** {plain(criterion.text)}")
+            reference = plain(criterion.reference or "ingen referens")
+            st.caption(f"Underlag: {plain(criterion.evidence_hint or '–')} · Krav: {reference}"
                        + ("" if criterion.reference_verified else " (referensen är inte verifierad)")
                        + ("" if answer.reconsidered else " · :orange-badge[Ej omprövad – kopierad från förra året]"))
-            current = NA if answer.not_applicable else answer.level
-            choice = st.radio("Nivå", CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}",
-                              index=CHOICES.index(current) if current in CHOICES else None, label_visibility="collapsed")
+            choice = st.radio("Nivå", CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}_{version}",
+                              index=CHOICES.index(shown[0]) if shown[0] in CHOICES else None,
+                              label_visibility="collapsed")
             one, two = st.columns(2)
-            evidence = one.text_input("Underlag/länk", value=answer.evidence or "", key=f"ev_{answer.id}")
-            comment = two.text_input("Kommentar (skäl om E/T)", value=answer.comment or answer.not_applicable_reason
-                                     or "", key=f"co_{answer.id}")
-            values[answer.id] = (choice, evidence, comment, answer)
+            evidence = one.text_input("Underlag/länk", value=shown[1], key=f"ev_{answer.id}_{version}")
+            comment = two.text_input("Kommentar (skäl om E/T)", value=shown[2], key=f"co_{answer.id}_{version}")
+            values[answer.id] = (version, shown, (choice, evidence, comment), answer.reconsidered)
         if may_edit and st.form_submit_button("Spara området", type="primary"):
             save(lambda s: _save_area(s, values), f"Svaren för {area} är sparade.")
+    if any(values[a.id][0] != a.version for a, _ in entries) and st.button(
+            "Ladda om de senaste uppgifterna", key=f"reload_area_{assessment.id}_{area}"):
+        for answer, _ in entries:
+            forget_edit("answer", answer.id)
+        st.rerun()
     _evidence(entries, area)
 
 
@@ -93,7 +104,8 @@ def _evidence(entries, area: str) -> None:
     """List the area's evidence files, and attach a new one to a chosen criterion."""
     for answer, criterion in entries:
         for document in files.get(answer.id, []):
-            st.download_button(f"{criterion.code}: {document.filename}", document.content, file_name=document.filename,
+            st.download_button(plain(f"{criterion.code}: {document.filename}", one_line=True), document.content,
+                               file_name=document.filename,
                                mime=document.media_type, key=f"evidence_{document.id}", icon=":material/attach_file:")
     if not may_edit:
         return
@@ -109,16 +121,16 @@ def _evidence(entries, area: str) -> None:
 
 
 def _save_area(s, values: dict) -> None:
-    """Save the answers of an area that were given or changed."""
-    for answer_id, (choice, evidence, comment, answer) in values.items():
-        if choice is None:
+    """Save the area's answers given, changed or confirmed, each refused if someone else saved it meanwhile."""
+    for answer_id, (version, shown, typed, reconsidered) in values.items():
+        choice, evidence, comment = typed
+        if choice is None or (typed == shown and reconsidered):
             continue
-        unchanged = (choice == (NA if answer.not_applicable else answer.level) and evidence == (answer.evidence or "")
-                     and answer.reconsidered)
-        if not unchanged:
-            sa.save_answer(s, actor=actor, answer_id=answer_id, level=None if choice == NA else choice,
-                           not_applicable=choice == NA, reason=comment if choice == NA else None, evidence=evidence,
-                           comment=None if choice == NA else comment, now=clock.now())
+        sa.save_answer(s, actor=actor, answer_id=answer_id, level=None if choice == NA else choice,
+                       not_applicable=choice == NA, reason=comment if choice == NA else None, evidence=evidence,
+                       comment=None if choice == NA else comment, now=clock.now(), expected_version=version)
+    for answer_id in values:
+        forget_edit("answer", answer_id)
 
 
 def _percent(value: float | None) -> str:
@@ -144,7 +156,8 @@ def render_results() -> None:
     gaps = [(c, a) for area in areas for c, a in area.gaps]
     st.markdown(f"**Brister ({len(gaps)})** – tas upp som brister på genomgången")
     for criterion, answer in gaps:
-        st.markdown(f"- **{criterion.code}** nivå {answer.level} ({sa.LEVELS[answer.level]}): {criterion.text}")
+        st.markdown(f"- **{plain(criterion.code)}** nivå {answer.level} ({sa.LEVELS[answer.level]}): "
+                    f"{plain(criterion.text, one_line=True)}")
 
 
 def render_staffing() -> None:
@@ -190,7 +203,7 @@ with tabs[0]:
     for area in dict.fromkeys(c.area for _, c in rows):
         result = next(a for a in areas if a.area == area)
         score = "–" if result.percent is None else f"{result.percent:.0f} %"
-        with st.expander(f"{area} · {result.answered} av {result.total} besvarade · {score}"):
+        with st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}"):
             render_area(area)
 with tabs[1]:
     render_results()

@@ -13,6 +13,8 @@ from core.enums import (
 )
 from core.formatting import datetime_text
 from core.glossary import PAGES
+from core.limits import max_length
+from core.models import Attendance, Review
 from core.permissions import Permission, can
 from core.services import (
     actions,
@@ -27,7 +29,7 @@ from core.services.annual_reports import get_report
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import clinic_year_header
-from pages._shared.ui import form_round, save, show_flash
+from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save, show_flash
 
 STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
 STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Möte", "approval": "Justering",
@@ -64,10 +66,14 @@ def _details_form(current=None) -> dict:
     return {
         "meeting_date": left.date_input("Datum", value=current.meeting_date if current else max(today, date(year, 3, 15)),
                                         format="YYYY-MM-DD"),
-        "start_time": middle.text_input("Starttid (TT:MM)", value=(current.start_time or "") if current else "13:00"),
-        "end_time": right.text_input("Sluttid (TT:MM)", value=(current.end_time or "") if current else "15:00"),
-        "location": left.text_input("Plats", value=(current.location or "") if current else ""),
-        "video_link": middle.text_input("Videolänk (valfri)", value=(current.video_link or "") if current else ""),
+        "start_time": middle.text_input("Starttid (TT:MM)", value=(current.start_time or "") if current else "13:00",
+                                        max_chars=max_length(Review, "start_time")),
+        "end_time": right.text_input("Sluttid (TT:MM)", value=(current.end_time or "") if current else "15:00",
+                                     max_chars=max_length(Review, "end_time")),
+        "location": left.text_input("Plats", value=(current.location or "") if current else "",
+                                    max_chars=max_length(Review, "location")),
+        "video_link": middle.text_input("Videolänk (valfri)", value=(current.video_link or "") if current else "",
+                                        max_chars=max_length(Review, "video_link")),
         "chair_id": right.selectbox("Ordförande (verksamhetschef)", [None, *chairs],
                                     format_func=lambda i: chairs.get(i, "Välj"),
                                     index=[None, *chairs].index(chair) if chair in chairs else 0,
@@ -78,7 +84,7 @@ def _details_form(current=None) -> dict:
 
 
 if review is None:
-    st.subheader(f"{clinic.name}: ingen genomgång {year} ännu")
+    st.subheader(f"{plain(clinic.name, one_line=True)}: ingen genomgång {year} ännu")
     if report is None:
         st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst. Genomgången kan förberedas ändå, "
                    "men bokslutet behövs på mötet.")
@@ -98,7 +104,7 @@ if review is None:
     st.stop()
 
 status_word = glossary.term(review.status, ReviewStatus)
-st.caption(f"Protokoll nr {review.protocol_number} · {status_word} · version {review.minutes_version} · "
+st.caption(f"Protokoll nr {plain(review.protocol_number)} · {status_word} · version {review.minutes_version} · "
            f"underlag: strålskyddsbokslut {year - 1}" + ("" if review.annual_report_id else " (ej inläst)"))
 step = st.segmented_control("Steg", STEPS, default=STEP_OF_STATUS[review.status], key=f"step_{review.id}",
                             label_visibility="collapsed") or STEP_OF_STATUS[review.status]
@@ -109,17 +115,25 @@ def render_prepare() -> None:
     with session() as s:
         follow_ups = len(actions.follow_ups(s, review.id))
         for warning in minutes.warnings(s, review):
-            st.warning(warning)
+            st.warning(plain(warning))
     st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
                 f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
                 f"- Kallelse: **{'skickad' if review.status != 'preparation' else 'inte skickad ännu'}**")
     if may_run and review.status in ("preparation", "called", "meeting"):
-        with st.form(f"details_{review.id}_{review.version}"):
-            data = _details_form(review)
+        version, shown = edit_snapshot("review", review.id, review.version, review)  # the review as opened
+        with st.form(f"details_{review.id}_{version}"):
+            data = _details_form(shown)
             if st.form_submit_button("Spara", type="primary"):
-                save(lambda s: reviews.update_review(s, actor=actor, review_id=review.id, data=data,
-                                                     expected_version=review.version, now=clock.now()),
-                     "Uppgifterna om mötet är sparade.")
+                save(lambda s: _update_details(s, data, version), "Uppgifterna om mötet är sparade.")
+        if version != review.version and st.button("Ladda om de senaste uppgifterna", key=f"reload_review_{review.id}"):
+            forget_edit("review", review.id)
+            st.rerun()
+
+
+def _update_details(s, data: dict, version: int) -> None:
+    """Save date, time, place, chair and minute-taker, refused if the review changed since the form was opened."""
+    reviews.update_review(s, actor=actor, review_id=review.id, data=data, expected_version=version, now=clock.now())
+    forget_edit("review", review.id)
 
 
 def render_call() -> None:
@@ -132,7 +146,7 @@ def render_call() -> None:
     left.dataframe(pd.DataFrame([{"Roll": glossary.term(a.meeting_role, MeetingRole), "Namn": a.name or "(saknas)",
                                   "E-post": a.email or ""} for a in rows]), hide_index=True, width="stretch")
     right.markdown("**Dagordning**")
-    right.markdown("\n".join(f"{i.number}. {i.title}" for i in items))
+    right.markdown("\n".join(f"{i.number}. {plain(i.title, one_line=True)}" for i in items))
     if may_run and review.status in ("preparation", "called", "meeting"):
         _add_attendee_form()
     _kallelse_downloads()
@@ -144,7 +158,7 @@ def _add_attendee_form() -> None:
         with st.form(f"invite_{review.id}_{form_round('invite')}"):
             left, middle, right = st.columns(3)
             user_id = left.selectbox("Användare", [None, *people], format_func=lambda i: people.get(i, "Ingen"))
-            name = middle.text_input("…eller namn")
+            name = middle.text_input("…eller namn", max_chars=max_length(Attendance, "name"))
             roles = glossary.options(MeetingRole)
             role = right.selectbox("Roll", list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button("Lägg till"):
@@ -186,12 +200,12 @@ def _minutes_preview() -> None:
     with session() as s:
         content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
     with st.expander("Protokollet som justeras", expanded=review.status == "approval"):
-        st.caption(f"Protokoll nr {content['number']} · version {content['version']} · underlag: "
-                   + "; ".join(content["basis"]))
+        st.caption(f"Protokoll nr {plain(content['number'])} · version {content['version']} · underlag: "
+                   + plain("; ".join(content["basis"])))
         if content["replaces"]:
-            st.info(content["replaces"])
+            st.info(plain(content["replaces"]))
         for section in content["sections"]:
-            st.markdown(f"**{section['heading']}**")
+            st.markdown(f"**{plain(section['heading'], one_line=True)}**")
             for block in section["blocks"]:
                 _show_block(block)
 
@@ -242,7 +256,7 @@ def render_approval() -> None:
         names = {u.id: u.name for u in minutes.signers_of(s, review)}
         _, checksum = minutes_document.content_for(s, actor=actor, review_id=review.id)
         for warning in minutes.warnings(s, review):
-            st.warning(warning)
+            st.warning(plain(warning))
     if review.status == "approved":
         st.success(f"Alla har justerat. Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     if not signed:
@@ -250,7 +264,7 @@ def render_approval() -> None:
     for signature in signed:
         state = (f"justerade {datetime_text(signature.signed_at)} (kontrollsumma {signature.content_sha256[:12]})"
                  if signature.signed_at else "har inte justerat ännu")
-        st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {names.get(signature.user_id, '–')} "
+        st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {plain(names.get(signature.user_id, '–'))} "
                     f"– {state}")
     mine = [x for x in signed if x.user_id == actor.user_id and x.signed_at is None]
     if review.status == "approval" and mine:
@@ -279,8 +293,8 @@ def _approved_versions() -> None:
     for version in reversed(versions):
         with st.container(border=True):
             left, right = st.columns([3, 1.2], vertical_alignment="center")
-            state = (f"ersatt – återöppnad {datetime_text(version.reopened_at)} av {version.reopened_by_name}: "
-                     f"{version.reopen_reason}" if version.reopened_at else "gällande")
+            state = (f"ersatt – återöppnad {datetime_text(version.reopened_at)} av {plain(version.reopened_by_name)}: "
+                     f"{plain(version.reopen_reason, one_line=True)}" if version.reopened_at else "gällande")
             left.markdown(f"**Version {version.version}** · justerad {datetime_text(version.approved_at)} · {state}")
             left.caption(f"Kontrollsumma för innehållet (SHA-256): {version.content_sha256}  \n"
                          f"Kontrollsumma för PDF-filen (SHA-256): {version.pdf_sha256}")

@@ -5,6 +5,8 @@ import streamlit as st
 from core import clock, glossary
 from core.enums import Modality
 from core.glossary import FIELDS, PAGES
+from core.limits import max_length
+from core.models import Clinic, Organisation
 from core.permissions import Permission, can
 from core.services import clinics as clinic_service
 from core.services.clinics import the_organisation, update_organisation
@@ -40,8 +42,9 @@ def _table(rows, columns: tuple[str, ...]) -> pd.DataFrame:
 def _fields(prefix: str, clinic=None) -> dict:
     """Render the clinic's form fields (inside a form) and return what was entered."""
     data = {"name": st.text_input(f"{FIELDS['clinic_name']} *", value=clinic.name if clinic else "",
-                                  key=f"{prefix}_name"),
-            "site": st.text_input(FIELDS["site"], value=(clinic.site or "") if clinic else "", key=f"{prefix}_site"),
+                                  key=f"{prefix}_name", max_chars=max_length(Clinic, "name")),
+            "site": st.text_input(FIELDS["site"], value=(clinic.site or "") if clinic else "", key=f"{prefix}_site",
+                                  max_chars=max_length(Clinic, "site")),
             "modalities": st.pills(FIELDS["modalities"], options=list(MODALITY_TERMS), selection_mode="multi",
                                    format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
                                    default=clinic.modalities if clinic else [])}
@@ -49,7 +52,7 @@ def _fields(prefix: str, clinic=None) -> dict:
     for pair in (PEOPLE[i:i + 2] for i in range(0, len(PEOPLE), 2)):  # row by row, for the Tab key
         for column, field in zip(st.columns(2), pair):
             data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
-                                            key=f"{prefix}_{field}")
+                                            key=f"{prefix}_{field}", max_chars=max_length(Clinic, field))
     return data
 
 
@@ -57,7 +60,8 @@ def _add_form() -> None:
     """Form to add a clinic; it empties after a successful save and keeps what was typed after a refusal."""
     prefix = f"add_{form_round('add_clinic')}"
     with st.form(prefix):
-        code = st.text_input(f"{FIELDS['code']} *", max_chars=20, help="Kort kod, t.ex. RTG. Kan inte ändras senare.",
+        code = st.text_input(f"{FIELDS['code']} *", max_chars=max_length(Clinic, "code"),
+                             help="Kort kod, t.ex. RTG. Kan inte ändras senare.",
                              key=f"{prefix}_code")
         data = {"code": code, **_fields(prefix)}
         if st.form_submit_button("Lägg till klinik", type="primary"):
@@ -85,7 +89,7 @@ def _edit_form() -> None:
         data = _fields(f"edit_{chosen.id}_{version}", chosen)
         if st.form_submit_button("Spara ändringar", type="primary"):
             save(lambda s: _updated(chosen, data, version, s), f"Ändringarna för {chosen.code} är sparade.")
-    if version != chosen.version and st.button("Hämta de senaste uppgifterna"):
+    if version != chosen.version and st.button("Ladda om de senaste uppgifterna"):
         forget_edit("clinic", chosen.id)
         st.rerun()
 
@@ -95,8 +99,10 @@ def _organisation_form() -> None:
     with session() as s:
         org = the_organisation(s)
     with st.form(f"organisation_{org.id}"):
-        name = st.text_input("Tillståndshavare (organisationens namn) *", value=org.name, max_chars=200)
-        licence = st.text_input("SSM:s tillståndsnummer", value=org.licence_number or "", max_chars=50,
+        name = st.text_input("Tillståndshavare (organisationens namn) *", value=org.name,
+                             max_chars=max_length(Organisation, "name"))
+        licence = st.text_input("SSM:s tillståndsnummer", value=org.licence_number or "",
+                                max_chars=max_length(Organisation, "licence_number"),
                                 help="Skrivs i rubriken på protokoll som skickas till justering härefter; "
                                      "redan justerade protokoll ändras inte.")
         if st.form_submit_button("Spara", type="primary"):

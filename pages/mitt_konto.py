@@ -7,7 +7,7 @@ from core.services import clinics as clinic_service
 from core.services import users as user_service
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import save, show_flash
+from pages._shared.ui import plain, save, show_flash
 
 actor = guard("account")
 st.title(PAGES["account"])
@@ -15,9 +15,9 @@ show_flash()
 with session() as s:
     my_clinics = [c for c in clinic_service.list_clinics(s, actor=actor) if c.id in actor.clinic_ids]
 
-st.markdown(f"**{actor.name}** ({actor.username})  \n"
+st.markdown(f"**{plain(actor.name)}** ({plain(actor.username)})  \n"
             f"Roll: {glossary.term(actor.role)}  \n"
-            f"Kliniker: {', '.join(f'{c.code} – {c.name}' for c in my_clinics) or 'inga'}")
+            f"Kliniker: {plain(', '.join(f'{c.code} – {c.name}' for c in my_clinics) or 'inga')}")
 
 st.subheader("Byt lösenord")
 with st.form("change_password", clear_on_submit=True):

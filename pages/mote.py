@@ -22,7 +22,7 @@ from core.services import actions, annual_reports, minutes, reviews, self_assess
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import clinic_year_header
-from pages._shared.ui import form_round, save, show_flash
+from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save, show_flash
 
 LARGE = """<style>
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
@@ -52,7 +52,7 @@ if review.status in (ReviewStatus.APPROVAL, ReviewStatus.APPROVED):
     st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
 if review.status != ReviewStatus.MEETING:
-    st.subheader(f"{clinic.name} · genomgång {year}")
+    st.subheader(f"{plain(clinic.name, one_line=True)} · genomgång {year}")
     if may_run and st.button("Starta mötet", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.MEETING,
                                           now=clock.now()), "Mötet har startat.")
@@ -80,7 +80,8 @@ progress, main = st.columns([1, 3.2], gap="large")
 with progress:
     st.progress((index + 1) / len(items), text=f"§ {item.number} av {len(items)}")
     for i, other in enumerate(items):
-        st.button(f"§ {other.number} {other.title}", key=f"goto_{other.id}", on_click=_go_to, args=(i,),
+        st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}", on_click=_go_to,
+                  args=(i,),
                   type="primary" if i == index else "tertiary", width="stretch", disabled=not may_run)
 
 
@@ -92,35 +93,38 @@ def render_opening() -> None:
     if missing:
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
     statuses = glossary.options(AttendanceStatus)
-    opened_key = f"attendance_opened_{review.id}"
-    opened = st.session_state.setdefault(opened_key, {r.id: (r.name, r.status, r.stand_in_for) for r in rows})
-    with st.form(f"attendance_{review.id}_{abs(hash(tuple(sorted(opened.items()))))}"):
+    opened = {r.id: edit_snapshot("attendance", r.id, r.version, (r.name, r.status, r.stand_in_for)) for r in rows}
+    with st.form(f"attendance_{review.id}"):
         answers = {}
         for row in rows:
-            shown = opened.get(row.id, (row.name, row.status, row.stand_in_for))
+            version, shown = opened[row.id]
             left, middle, right = st.columns([2, 2.4, 1.6])
-            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), value=shown[0], key=f"n_{row.id}")
+            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), value=shown[0],
+                                   key=f"n_{row.id}_{version}")
             status = middle.radio("Närvaro", list(statuses), format_func=statuses.get, horizontal=True,
-                                  index=list(statuses).index(shown[1]), key=f"s_{row.id}",
+                                  index=list(statuses).index(shown[1]), key=f"s_{row.id}_{version}",
                                   label_visibility="collapsed")
-            stand_in = right.text_input("Ersätter", value=shown[2] or "", key=f"e_{row.id}",
+            stand_in = right.text_input("Ersätter", value=shown[2] or "", key=f"e_{row.id}_{version}",
                                         label_visibility="collapsed", placeholder="ersätter vem?")
             answers[row.id] = (name, status, stand_in)
         if st.form_submit_button("Spara närvaro", type="primary"):
             save(lambda s: _save_attendance(s, answers, opened), "Närvaron är sparad.")
-    stale = any(opened.get(r.id) != (r.name, r.status, r.stand_in_for) for r in rows)
-    if stale and st.button("Hämta de senaste uppgifterna om närvaron"):
-        st.session_state.pop(opened_key, None)
+    stale = any(opened[r.id][0] != r.version for r in rows)
+    if stale and st.button("Ladda om de senaste uppgifterna", key=f"reload_attendance_{review.id}"):
+        for row in rows:
+            forget_edit("attendance", row.id)
         st.rerun()
 
 
 def _save_attendance(s, answers: dict, opened: dict) -> None:
-    """Save the attendance rows that changed, each checked against what the form showed."""
+    """Save the attendance rows the user changed, each refused if someone else saved it since the form opened."""
     for row_id, (name, status, stand_in) in answers.items():
-        if (name, status, stand_in or None) != (opened[row_id][0], opened[row_id][1], opened[row_id][2]):
+        version, shown = opened[row_id]
+        if (name, status, stand_in or None) != shown:
             reviews.update_attendee(s, actor=actor, attendance_id=row_id, name=name, status=status,
-                                    stand_in_for=stand_in, now=clock.now(), opened_with=opened[row_id])
-    st.session_state.pop(f"attendance_opened_{review.id}", None)
+                                    stand_in_for=stand_in, now=clock.now(), expected_version=version)
+    for row_id in answers:
+        forget_edit("attendance", row_id)
 
 
 def render_adjusters() -> None:
@@ -136,7 +140,8 @@ def render_adjusters() -> None:
         return
     people.update(present)
     with st.form(f"adjusters_{review.id}"):
-        picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi", format_func=people.get,
+        picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi",
+                          format_func=lambda i: plain(people.get(i), one_line=True),
                           default=[i for i in chosen if i in candidates]) or []
         if st.form_submit_button("Spara justerare", type="primary"):
             save(lambda s: minutes.choose_adjusters(s, actor=actor, review_id=review.id, user_ids=picked,
@@ -155,12 +160,13 @@ def render_follow_up() -> None:
     follow_up, action, decided = rows[current]
     recorded = sum(1 for f, _, _ in rows if f.status)
     st.caption(f"Åtgärd {current + 1} av {len(rows)} · {recorded} uppföljda")
-    st.subheader(action.title)
-    st.markdown(f"Beslutad {decided} · ansvarig **{action.owner_name}** · klart senast **{date_text(action.due_date)}**"
+    st.subheader(plain(action.title, one_line=True))
+    st.markdown(f"Beslutad {decided} · ansvarig **{plain(action.owner_name)}** · "
+                f"klart senast **{date_text(action.due_date)}**"
                 f" · nu: **{glossary.term(action.status, ActionStatus)}**"
                 + (" · :red-badge[Försenad]" if actions.is_overdue(action, today) else ""))
     if action.status_comment:
-        st.markdown(f"Senaste kommentar: *{action.status_comment}*")
+        st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
     statuses = glossary.options(ActionStatus)
     with st.form(f"fu_{follow_up.id}"):
         status = st.radio("Status vid mötet", list(statuses), format_func=statuses.get, horizontal=True,
@@ -202,19 +208,19 @@ def render_annual_report() -> None:
 def render_self_assessment() -> None:
     """The year's self-assessment: its summary, and each gap as a finding to decide an action on."""
     with session() as s:
-        st.markdown(self_assessments.summary(s, actor=actor, clinic_id=clinic_id, year=year))
+        st.markdown(plain(self_assessments.summary(s, actor=actor, clinic_id=clinic_id, year=year)))
         gaps = self_assessments.gaps(s, actor=actor, clinic_id=clinic_id, year=year)
         decided = {a.criterion_id: a for a in actions.review_actions(s, review.id) if a.criterion_id}
         none = actions.gap_decisions(s, actor=actor, review_id=review.id)
     for criterion, answer in gaps:
         with st.container(border=True):
-            st.markdown(f"**{criterion.code}** nivå {answer.level}")
+            st.markdown(f"**{plain(criterion.code)}** nivå {answer.level}")
             st.text(answer.criterion_text)
             if criterion.id in decided:
                 action = decided[criterion.id]
-                st.success(f"Beslutad åtgärd: {action.number}. {action.title} ({action.owner_name})")
+                st.success(f"Beslutad åtgärd: {action.number}. {plain(action.title)} ({plain(action.owner_name)})")
             elif criterion.id in none:
-                st.info(f"Ingen åtgärd: {none[criterion.id]}")
+                st.info(f"Ingen åtgärd: {plain(none[criterion.id])}")
             elif may_decide:
                 _decide_on(criterion_id=criterion.id)
 
@@ -251,23 +257,32 @@ def _correct_form(decided) -> None:
         chosen = by_id[st.selectbox("Åtgärd", list(by_id), format_func=lambda i: f"{by_id[i].number}. {by_id[i].title}",
                                     key=f"correct_pick_{review.id}")]
         priorities = glossary.options(Priority)
-        with st.form(f"correct_{chosen.id}_{chosen.version}"):
-            title = st.text_input("Åtgärd *", value=chosen.title)
+        version, shown = edit_snapshot("correct_action", chosen.id, chosen.version, chosen)  # the action as opened
+        with st.form(f"correct_{chosen.id}_{version}"):
+            title = st.text_input("Åtgärd *", value=shown.title)
             left, middle, right = st.columns(3)
             ids = [None, *people]
             owner_id = left.selectbox("Ansvarig", ids, format_func=lambda i: people.get(i, "Skriv namn →"),
-                                      index=ids.index(chosen.owner_id) if chosen.owner_id in ids else 0)
-            owner_name = middle.text_input("…eller namn", value="" if chosen.owner_id else chosen.owner_name)
-            owner_role = right.text_input("Roll (om namnet skrivs)", value=chosen.owner_role or "")
-            due = left.date_input("Klart senast *", value=chosen.due_date, format="YYYY-MM-DD")
+                                      index=ids.index(shown.owner_id) if shown.owner_id in ids else 0)
+            owner_name = middle.text_input("…eller namn", value="" if shown.owner_id else shown.owner_name)
+            owner_role = right.text_input("Roll (om namnet skrivs)", value=shown.owner_role or "")
+            due = left.date_input("Klart senast *", value=shown.due_date, format="YYYY-MM-DD")
             priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get,
-                                        index=list(priorities).index(chosen.priority))
+                                        index=list(priorities).index(shown.priority))
             if st.form_submit_button("Spara rättelsen"):
-                data = {"title": title, "description": chosen.description, "owner_id": owner_id,
+                data = {"title": title, "description": shown.description, "owner_id": owner_id,
                         "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
-                save(lambda s: actions.correct_action(s, actor=actor, action_id=chosen.id, data=data,
-                                                      expected_version=chosen.version, now=clock.now()),
-                     f"Åtgärd {chosen.number} är rättad.")
+                save(lambda s: _correct(s, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")
+        stale = version != chosen.version
+        if stale and st.button("Ladda om de senaste uppgifterna", key=f"reload_correct_{chosen.id}"):
+            forget_edit("correct_action", chosen.id)
+            st.rerun()
+
+
+def _correct(s, action_id: int, data: dict, version: int) -> None:
+    """Correct a decided action, refused if someone else changed it since the form was opened."""
+    actions.correct_action(s, actor=actor, action_id=action_id, data=data, expected_version=version, now=clock.now())
+    forget_edit("correct_action", action_id)
 
 
 def render_findings() -> None:
@@ -280,13 +295,14 @@ def render_findings() -> None:
         f = entry.finding
         with st.container(border=True):
             owner = "hela organisationen" if f.clinic_id is None else clinic.code
-            st.markdown(f"**{f.code}** · {owner} · Allvarlighet **{glossary.term(f.severity, Severity).lower()}**")
-            st.markdown(f.description)
+            st.markdown(f"**{plain(f.code)}** · {plain(owner)} · "
+                        f"Allvarlighet **{glossary.term(f.severity, Severity).lower()}**")
+            st.markdown(plain(f.description))
             if entry.actions:
-                st.success("Beslutad åtgärd: " + "; ".join(f"{a.number}. {a.title} ({a.owner_name}, "
+                st.success("Beslutad åtgärd: " + "; ".join(f"{a.number}. {plain(a.title)} ({plain(a.owner_name)}, "
                                                             f"{date_text(a.due_date)})" for a in entry.actions))
             elif entry.no_action:
-                st.info(f"Ingen åtgärd: {entry.no_action.no_action_reason}")
+                st.info(f"Ingen åtgärd: {plain(entry.no_action.no_action_reason)}")
             elif may_decide:
                 _decide_on(f)
     if may_decide:
@@ -320,21 +336,20 @@ def render_next_review() -> None:
 
 def render_notes() -> None:
     """Notes and decisions of the current §; a save is refused if someone else saved them meanwhile."""
-    opened_key = f"notes_opened_{item.id}"
-    opened = st.session_state.setdefault(opened_key, (item.notes, item.decisions))
+    version, shown = edit_snapshot("notes", item.id, item.version, (item.notes, item.decisions))
 
     def _save(s) -> None:
         reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
-                           opened_with=opened)
-        st.session_state.pop(opened_key, None)
-    with st.form(f"notes_{item.id}_{abs(hash(opened))}"):
-        notes = st.text_area("Anteckningar", value=opened[0] or "", height=90)
+                           expected_version=version)
+        forget_edit("notes", item.id)
+    with st.form(f"notes_{item.id}_{version}"):
+        notes = st.text_area("Anteckningar", value=shown[0] or "", height=90)
         decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",
-                                 value=opened[1] or "", height=70, placeholder="godkänna dagordningen")
+                                 value=shown[1] or "", height=70, placeholder="godkänna dagordningen")
         if st.form_submit_button("Spara anteckningar"):
             save(_save, f"Anteckningarna för § {item.number} är sparade.")
-    if opened != (item.notes, item.decisions) and st.button("Hämta de senaste anteckningarna"):
-        st.session_state.pop(opened_key, None)
+    if version != item.version and st.button("Ladda om de senaste uppgifterna", key=f"reload_notes_{item.id}"):
+        forget_edit("notes", item.id)
         st.rerun()
 
 
@@ -356,7 +371,7 @@ RENDER = {"opening": render_opening, "adjusters": render_adjusters, "follow_up":
           "findings": render_findings, "next_review": render_next_review}
 
 with main:
-    st.header(f"§ {item.number} {item.title}")
+    st.header(f"§ {item.number} {plain(item.title, one_line=True)}")
     if may_run:
         RENDER.get(item.kind, lambda: None)()
         render_notes()
@@ -369,7 +384,8 @@ with main:
         decided = actions.review_actions(s, review.id)
     st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
     for a in decided:
-        st.markdown(f"{a.number}. {a.title} – {a.owner_name}, klart senast {date_text(a.due_date)}")
+        st.markdown(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name)}, "
+                    f"klart senast {date_text(a.due_date)}")
     if decided and may_decide:
         _correct_form(decided)
     if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering",

@@ -23,6 +23,7 @@ from core.services.overview import (
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
+from pages._shared.ui import plain
 
 STATUS_TERMS = glossary.options(ActionStatus)
 STATUS_COLOURS = ["#9aa5b1", "#1f5f8b", "#2e7d4f", "#d5dbe1"]  # ej påbörjad, pågår, klar, avskriven
@@ -39,7 +40,7 @@ title.title(PAGES["overview"])
 year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=picker)
 with session() as s:
     statuses = clinic_statuses(s, actor=actor, year=year, today=today)
-st.caption(f"{organisation.name} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
+st.caption(f"{plain(organisation.name)} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
            f"idag {today.isoformat()}")
 with session() as s:
     to_sign = minutes.awaiting_approval(s, actor=actor)
@@ -48,7 +49,8 @@ if to_sign:
         st.subheader("Att justera")
         for review, clinic, role in to_sign:
             left, right = st.columns([3, 1], vertical_alignment="center")
-            left.markdown(f"Protokoll nr {review.protocol_number} · {clinic.name}, genomgången {review.year} · "
+            left.markdown(f"Protokoll nr {plain(review.protocol_number)} · {plain(clinic.name)}, "
+                          f"genomgången {review.year} · "
                           f"du justerar som **{glossary.term(role, SignatureRole).lower()}**")
             if right.button("Läs och justera", key=f"sign_{review.id}", type="primary"):
                 st.session_state["pick_clinic"] = st.session_state["_widget_pick_clinic"] = clinic.id

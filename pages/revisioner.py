@@ -5,13 +5,15 @@ from core import clock, glossary
 from core.enums import Severity
 from core.formatting import date_text
 from core.glossary import PAGES
+from core.limits import max_length
+from core.models import ClinicalAudit
 from core.permissions import Permission, can
 from core.services import clinical_audits
 from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
-from pages._shared.ui import form_round, save, show_flash
+from pages._shared.ui import form_round, plain, save, show_flash
 
 FINDING_ROWS = 5
 SEVERITIES = glossary.options(Severity)
@@ -39,13 +41,13 @@ else:
 
 for record, findings in register:
     kind = "Extern" if record.external else "Intern"
-    with st.expander(f"{date_text(record.audit_date)} · {kind} · {record.scope}"
+    with st.expander(f"{date_text(record.audit_date)} · {kind} · {plain(record.scope, one_line=True)}"
                      + (" · hela verksamheten" if record.whole_activity else "")):
-        st.markdown(f"**Revisorer:** {record.auditors}")
+        st.markdown(f"**Revisorer:** {plain(record.auditors)}")
         if record.summary:
-            st.markdown(record.summary)
+            st.markdown(plain(record.summary))
         for f in findings:
-            st.markdown(f"- **{f.code}** ({glossary.term(f.severity, Severity).lower()}): {f.description}")
+            st.markdown(f"- **{plain(f.code)}** ({glossary.term(f.severity, Severity).lower()}): {plain(f.description)}")
         with session() as s:
             report = clinical_audits.report_of(s, actor=actor, audit_id=record.id)
         if report:
@@ -62,7 +64,8 @@ if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
         data = {"audit_date": one.date_input("Datum *", value=today, format="YYYY-MM-DD"),
                 "external": two.toggle("Extern revision"), "whole_activity": three.toggle("Hela verksamheten"),
                 "scope": st.text_input("Omfattning *", placeholder="t.ex. Remisshantering och berättigande"),
-                "auditors": st.text_input("Revisorer *"), "summary": st.text_area("Sammanfattning", height=80)}
+                "auditors": st.text_input("Revisorer *", max_chars=max_length(ClinicalAudit, "auditors")),
+                "summary": st.text_area("Sammanfattning", height=80)}
         st.markdown("**Brister som revisionen fann** (tas upp på nästa genomgång)")
         findings = []
         for i in range(FINDING_ROWS):

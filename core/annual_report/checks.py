@@ -1,11 +1,18 @@
 """Checks that need more than one cell: known clinic codes, unique IDs, percent units."""
 from core.annual_report import schema
 from core.annual_report.reader import ParsedWorkbook, Problem
+from core.formatting import number_text
 
 
 def _clinic_codes(parsed: ParsedWorkbook, known: set[str]) -> set[str]:
     """Return the codes a row may use: the portal's clinics and the workbook's own Kliniker sheet."""
     return {c.upper() for c in known} | {r["code"].upper() for r in parsed.rows.get("Kliniker", []) if r.get("code")}
+
+
+def _listed(codes: set[str], most: int = 30) -> str:
+    """List the known codes for a message, the first ones when there are many."""
+    names = sorted(codes)
+    return ", ".join(names[:most]) + (f" och {len(names) - most} till" if len(names) > most else "") or "inga"
 
 
 def _check_sheet(sheet: schema.Sheet, parsed: ParsedWorkbook, codes: set[str]) -> None:
@@ -15,9 +22,8 @@ def _check_sheet(sheet: schema.Sheet, parsed: ParsedWorkbook, codes: set[str]) -
         if "clinic_code" in row and row["clinic_code"]:
             row["clinic_code"] = row["clinic_code"].upper()
             if row["clinic_code"] not in codes:
-                parsed.errors.append(Problem(sheet.name, row["row"], "Klinikkod",
-                                             f"\"{row['clinic_code']}\" är ingen känd klinik "
-                                             f"(kända: {', '.join(sorted(codes)) or 'inga'})."))
+                parsed.errors.append(Problem(sheet.name, row["row"], "Klinikkod", f"\"{row['clinic_code']}\" är "
+                                             f"ingen känd klinik (kända: {_listed(codes)})."))
         if sheet.id_field and row.get(sheet.id_field):
             key = (row.get("clinic_code"), row[sheet.id_field].casefold())
             if key in seen:
@@ -34,6 +40,14 @@ def _percent_units(parsed: ParsedWorkbook) -> None:
     for row in parsed.rows["Indikatorer"]:
         if "value" in row.pop("percent_columns", set()) and not row.get("unit"):
             row["unit"] = "%"
+
+
+def capped(problems: list, more_text: str = "fel till. Rätta de första och läs in arbetsboken igen för att se "
+                                            "resten.") -> list[str]:
+    """Return the first problems as text, then how many more there are (a list must stay readable)."""
+    shown = [str(p) for p in problems[:schema.MAX_PROBLEMS]]
+    more = len(problems) - len(shown)
+    return shown + ([f"… och {number_text(more)} {more_text}"] if more else [])
 
 
 def check_workbook(parsed: ParsedWorkbook, known_codes: set[str]) -> ParsedWorkbook:

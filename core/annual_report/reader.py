@@ -1,24 +1,36 @@
 """Read a filled strålskyddsbokslut workbook: every problem reported in Swedish, nothing written.
 
-Reading is streamed (openpyxl read-only), so a large workbook costs little more than opening it.
+Reading is streamed (openpyxl's parser, row by row), so a large workbook costs little more than opening it,
+and a damaged or hostile one is refused naming the sheet, row and column, never with a traceback.
 """
 import io
-import re
-import zipfile
+import warnings
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 
-from core import glossary
 from core.annual_report import schema
-from core.annual_report.schema import CHOICE, CHOICES, NUMBER, Column, Sheet
+from core.annual_report.cells import CellFault, RawCell, SheetDamaged, SheetStream
+from core.annual_report.container import broken_part, check_container
+from core.annual_report.schema import Column, Sheet
+from core.annual_report.values import cell_value, header_value, parse_number, text_of
+from core.formatting import number_text
 
-NUMBER_TEXT = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+__all__ = ["ParsedWorkbook", "Problem", "parse_number", "read_workbook"]
+
 NOT_A_WORKBOOK = ("Filen {name} är inte en läsbar Excel-arbetsbok (.xlsx). Spara den som "
                   "Excel-arbetsbok och försök igen; en CSV-fil, en PDF, en skadad eller lösenordsskyddad "
                   "fil kan inte läsas.")
+DAMAGED_PART = ("Filen {name} är skadad: {part} innehåller ogiltig eller otillåten XML och kan inte läsas. Öppna "
+                "filen i Excel, spara den som Excel-arbetsbok och försök igen.")
+LAST_ROW, LAST_COLUMN = 1_048_576, 16_384  # Excel's own limits, for ranges that name whole columns or rows
+
+# openpyxl warns in English about what it skips (data validation extensions, a missing default style, dates out
+# of range); the reader refuses what matters in Swedish, so those warnings would only reach stderr as noise.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 
 
 @dataclass(frozen=True)
@@ -46,77 +58,42 @@ class ParsedWorkbook:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def _text(value) -> str | None:
-    """Return a cell as stripped text, or None when empty."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+def _blank(value) -> bool:
+    """Tell whether a cell holds nothing (a damaged cell is not nothing)."""
+    return value is None or (not isinstance(value, CellFault) and text_of(value) is None)
 
 
-def parse_number(value, percent_format: bool = False) -> tuple[float | None, bool]:
-    """Read a number from a cell or text (decimal comma, spaces, %); return (number, was_percent)."""
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, (int, float)):
-        return (float(value) * 100, True) if percent_format else (float(value), False)
-    text = str(value).replace("\u00a0", " ").replace("\u202f", " ").strip()
-    percent = text.endswith("%")
-    text = text.rstrip("%").replace(" ", "")
-    if not NUMBER_TEXT.match(text):
-        raise ValueError
-    return float(text.replace(",", ".")), percent
+def _letter(index: int) -> str:
+    """Return a column's letter for a message."""
+    try:
+        return get_column_letter(index)
+    except ValueError:
+        return str(index)
 
 
-def _allowed(kind) -> str:
-    """List an enum's Swedish terms for a message."""
-    return ", ".join(glossary.options(kind).values())
+def _header_name(sheet: Sheet, index: int, cell: RawCell, parsed: ParsedWorkbook, row_no: int) -> str:
+    """Return a header cell's name without the required marker; a damaged header cell is refused."""
+    try:
+        return (text_of(cell.value) or "").rstrip("*").strip()
+    except ValueError as exc:
+        parsed.errors.append(Problem(sheet.name, row_no, _letter(index), str(exc)))
+        return ""
 
 
-def _choice(column: Column, text: str) -> str:
-    """Return the enum value for a Swedish term, or raise ValueError with the message."""
-    member = glossary.parse(column.choices, text)
-    if member is None:
-        raise ValueError(f"\"{text}\" är inte ett av: {_allowed(column.choices)}.")
-    return member.value
-
-
-def _cell_value(column: Column, cell, result: dict) -> object:
-    """Convert one cell for its column; raise ValueError with a Swedish message when it cannot."""
-    raw = cell.value if cell is not None else None
-    text = _text(raw)
-    if text is None:
-        if column.required:
-            raise ValueError("värde saknas (obligatoriskt).")
-        return None
-    if column.kind == NUMBER:
-        try:
-            number, percent = parse_number(raw, "%" in (getattr(cell, "number_format", "") or ""))
-        except ValueError:
-            raise ValueError(f"\"{text}\" är inte ett tal.") from None
-        if percent:
-            result.setdefault("percent_columns", set()).add(column.field)
-        return number
-    if column.kind == CHOICE:
-        return _choice(column, text)
-    if column.kind == CHOICES:
-        return [_choice(column, part.strip()) for part in text.split(",") if part.strip()]
-    return text
-
-
-def _header_map(sheet: Sheet, cells, parsed: ParsedWorkbook, row_no: int) -> dict[int, Column]:
-    """Match header cells to the sheet's columns; warn about unknown ones, refuse missing required ones."""
+def _header_map(sheet: Sheet, cells: dict[int, RawCell], parsed: ParsedWorkbook, row_no: int) -> dict[int, Column]:
+    """Match header cells to the sheet's columns; warn about unknown ones, refuse missing or repeated ones."""
     by_name = {c.header.casefold(): c for c in sheet.columns}
     found: dict[int, Column] = {}
-    for index, cell in enumerate(cells):
-        name = (_text(cell.value) or "").rstrip("*").strip()
+    for index, cell in sorted(cells.items()):
+        name = _header_name(sheet, index, cell, parsed, row_no)
+        column = by_name.get(name.casefold())
         if not name:
             continue
-        column = by_name.get(name.casefold())
         if column is None:
             parsed.warnings.append(Problem(sheet.name, row_no, name, "okänd kolumn, den läses inte."))
+        elif column in found.values():
+            parsed.errors.append(Problem(sheet.name, row_no, column.header, "kolumnen finns två gånger (kolumn "
+                                         f"{_letter(index)}); ta bort den ena så att inget värde går förlorat."))
         else:
             found[index] = column
     for column in sheet.columns:
@@ -125,76 +102,140 @@ def _header_map(sheet: Sheet, cells, parsed: ParsedWorkbook, row_no: int) -> dic
     return found
 
 
-def _read_row(sheet: Sheet, columns: dict[int, Column], cells, row_no: int, parsed: ParsedWorkbook) -> dict:
-    """Convert one data row, collecting every problem in it."""
+def _read_row(stream: SheetStream, sheet: Sheet, columns: dict[int, Column], cells: dict[int, RawCell],
+              row_no: int, parsed: ParsedWorkbook) -> dict:
+    """Convert one data row, collecting every problem in it (a damaged cell in any column included)."""
     result: dict = {"row": row_no}
     for index, column in columns.items():
-        cell = cells[index] if index < len(cells) else None
+        cell = cells.get(index)
         try:
-            result[column.field] = _cell_value(column, cell, result)
+            result[column.field] = cell_value(column, sheet.limit(column), cell and cell.value,
+                                              lambda cell=cell: "%" in stream.number_format(cell.style_id), result)
         except ValueError as exc:
             parsed.errors.append(Problem(sheet.name, row_no, column.header, str(exc)))
+    for index, cell in cells.items():
+        if index not in columns and isinstance(cell.value, CellFault):
+            parsed.errors.append(Problem(sheet.name, row_no, _letter(index), cell.value.reason))
     return result
 
 
-def _read_table(sheet: Sheet, worksheet, parsed: ParsedWorkbook) -> None:
+def _damaged(sheet_name: str, damage: SheetDamaged, columns: dict[int, Column] | None = None) -> Problem:
+    """Describe a sheet whose XML breaks off: at the cell when it is known, else after the last row read."""
+    advice = "Öppna arbetsboken i Excel, spara den som Excel-arbetsbok och försök igen."
+    if damage.row:
+        known = (columns or {}).get(damage.column)
+        column = known.header if known else damage.column and _letter(damage.column)
+        return Problem(sheet_name, damage.row, column, f"bladet är skadat här och kan inte läsas. {advice}")
+    where = f" efter rad {damage.after_row}" if damage.after_row else ""
+    return Problem(sheet_name, None, None, f"bladet är skadat{where} och kan inte läsas. {advice}")
+
+
+def _merge_problem(sheet_name: str, bounds: tuple, columns: dict[int, Column], header_row: int) -> Problem | None:
+    """Refuse a merged range that hides values of data rows (only its first cell holds a value)."""
+    min_col, min_row, max_col, max_row = bounds
+    min_row, max_row, max_col = min_row or 1, max_row or LAST_ROW, max_col or LAST_COLUMN
+    covered = sorted(i for i in columns if min_col <= i <= max_col)
+    first = max(min_row, header_row + 1)
+    if not covered or first > max_row or (covered == [min_col] and first == max_row == min_row):
+        return None
+    ref = f"{_letter(min_col)}{min_row}:{_letter(max_col)}{max_row}"
+    return Problem(sheet_name, first, columns[covered[0]].header,
+                   f"cellerna {ref} är sammanfogade, så bara den första har ett värde och de andra skulle läsas "
+                   "som tomma. Dela upp de sammanfogade cellerna och skriv värdet i varje rad.")
+
+
+def _refuse_merged(sheet_name: str, stream: SheetStream, columns: dict[int, Column], header_row: int,
+                   parsed: ParsedWorkbook) -> None:
+    """Add a problem for every merged range over the read columns of data rows."""
+    for bounds in stream.merged:
+        problem = _merge_problem(sheet_name, bounds, columns, header_row)
+        if problem:
+            parsed.errors.append(problem)
+
+
+def _too_many_rows(sheet_name: str) -> Problem:
+    """Refuse a sheet beyond the row cap."""
+    return Problem(sheet_name, None, None, f"bladet har fler än {number_text(schema.MAX_ROWS)} rader med innehåll; "
+                   "ett bokslut får ha högst så många per blad. Ta bort rader som inte hör till bokslutet.")
+
+
+def _read_table(sheet: Sheet, stream: SheetStream, parsed: ParsedWorkbook) -> None:
     """Read a table sheet: the first non-empty row is the header; empty rows are skipped."""
-    rows, columns = [], None
-    for row_no, cells in enumerate(worksheet.iter_rows(), start=1):
-        if all(_text(c.value) is None for c in cells):
-            continue
-        if columns is None:
-            columns = _header_map(sheet, cells, parsed, row_no)
-            continue
-        rows.append(_read_row(sheet, columns, cells, row_no, parsed))
+    rows, columns, header_row = [], None, 0
+    try:
+        with closing(stream.rows()) as stream_rows:
+            for row_no, cells in stream_rows:
+                if all(_blank(c.value) for c in cells.values()):
+                    continue
+                if columns is None:
+                    columns, header_row = _header_map(sheet, cells, parsed, row_no), row_no
+                elif len(rows) == schema.MAX_ROWS:  # the sheet is refused whole, without a problem per row
+                    parsed.errors.append(_too_many_rows(sheet.name))
+                    rows = []
+                    break
+                else:
+                    rows.append(_read_row(stream, sheet, columns, cells, row_no, parsed))
+            else:
+                _refuse_merged(sheet.name, stream, columns or {}, header_row, parsed)
+    except SheetDamaged as exc:
+        parsed.errors.append(_damaged(sheet.name, exc, columns))
     parsed.rows[sheet.name] = rows
 
 
-def _read_date(text: str, raw) -> date:
-    """Read an Excel date or ÅÅÅÅ-MM-DD text."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    return date.fromisoformat(text)
+def _bokslut_row(cells: dict[int, RawCell], row_no: int, fields: dict, label_rows: dict,
+                 parsed: ParsedWorkbook) -> None:
+    """Read one row of the Bokslut sheet: a known field name and its value."""
+    try:
+        key = (text_of(cells[1].value) or "").rstrip("*").strip().casefold() if 1 in cells else ""
+    except ValueError as exc:
+        parsed.errors.append(Problem(schema.BOKSLUT, row_no, None, str(exc)))
+        return
+    name, attribute, _ = fields.get(key, (None, None, None))
+    if attribute:
+        label_rows[attribute] = row_no
+    try:
+        raw = cells[2].value if 2 in cells else None
+        text = text_of(raw)
+        if attribute and text is not None:
+            parsed.header[attribute] = header_value(attribute, raw, text)
+    except ValueError as exc:
+        parsed.errors.append(Problem(schema.BOKSLUT, row_no, name, str(exc)))
 
 
-def _header_value(attribute: str, raw, text: str):
-    """Convert one value of the Bokslut sheet; raise ValueError with the message."""
-    if attribute == "year":
-        try:
-            number = parse_number(raw)[0]
-        except ValueError:
-            number = None
-        if number is None or not number.is_integer() or not schema.FIRST_YEAR <= number <= schema.LAST_YEAR:
-            raise ValueError(f"\"{text}\" är inte ett år (ett heltal {schema.FIRST_YEAR}–{schema.LAST_YEAR}).")
-        return int(number)
-    if attribute == "completed_on":
-        try:
-            return _read_date(text, raw)
-        except ValueError:
-            raise ValueError(f"\"{text}\" är inte ett datum (ÅÅÅÅ-MM-DD).") from None
-    return text
-
-
-def _read_bokslut(worksheet, parsed: ParsedWorkbook) -> None:
-    """Read the two-column Bokslut sheet: field name, value."""
+def _bokslut_rows(stream: SheetStream, parsed: ParsedWorkbook) -> dict[str, int]:
+    """Read the Bokslut sheet's rows; return the row of each field name found."""
     fields = {name.casefold(): (name, *spec) for name, spec in schema.BOKSLUT_FIELDS.items()}
     label_rows: dict[str, int] = {}
-    for row_no, cells in enumerate(worksheet.iter_rows(max_col=2), start=1):
-        key = (_text(cells[0].value) or "").rstrip("*").strip().casefold() if cells else ""
-        if key not in fields:
-            continue
-        name, attribute, _ = fields[key]
-        label_rows[attribute] = row_no
-        raw = cells[1].value if len(cells) > 1 else None
-        text = _text(raw)
-        if text is None:
-            continue
-        try:
-            parsed.header[attribute] = _header_value(attribute, raw, text)
-        except ValueError as exc:
-            parsed.errors.append(Problem(schema.BOKSLUT, row_no, name, str(exc)))
+    try:
+        for row_no, cells in stream.rows():
+            _bokslut_row(cells, row_no, fields, label_rows, parsed)
+    except SheetDamaged as exc:
+        parsed.errors.append(_damaged(schema.BOKSLUT, exc))
+    return label_rows
+
+
+def _bokslut_merges(stream: SheetStream, label_rows: dict[str, int], parsed: ParsedWorkbook) -> None:
+    """Refuse merged cells over a field name or its value."""
+    for min_col, min_row, max_col, max_row in stream.merged:
+        rows = [r for r in label_rows.values() if (min_row or 1) <= r <= (max_row or LAST_ROW)]
+        if rows and min_col <= 2 and (min_col, min_row) != (max_col, max_row):
+            parsed.errors.append(Problem(schema.BOKSLUT, min(rows), None, "cellerna är sammanfogade; skriv fältets "
+                                         "namn i kolumn A och värdet i kolumn B, utan sammanfogade celler."))
+
+
+def _completed_in_time(parsed: ParsedWorkbook, label_rows: dict[str, int]) -> None:
+    """Refuse a completion date before the year the bokslut covers has begun."""
+    completed, year = parsed.header.get("completed_on"), parsed.header.get("year")
+    if completed and year and completed < date(year, 1, 1):
+        parsed.errors.append(Problem(schema.BOKSLUT, label_rows.get("completed_on"), "Färdigställd",
+                                     f"{completed.isoformat()} ligger före det år bokslutet gäller ({year})."))
+
+
+def _read_bokslut(stream: SheetStream, parsed: ParsedWorkbook) -> None:
+    """Read the two-column Bokslut sheet: field name, value."""
+    label_rows = _bokslut_rows(stream, parsed)
+    _bokslut_merges(stream, label_rows, parsed)
+    _completed_in_time(parsed, label_rows)
     for name, (attribute, required) in schema.BOKSLUT_FIELDS.items():
         already_refused = any(p.sheet == schema.BOKSLUT and p.column == name for p in parsed.errors)
         if required and attribute not in parsed.header and not already_refused:
@@ -206,10 +247,42 @@ def open_workbook(data: bytes, filename: str):
     """Open the bytes as a workbook, or raise ValueError with one clear Swedish message."""
     if not data:
         raise ValueError(f"Filen {filename} är tom.")
+    check_container(data, filename)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise ValueError(NOT_A_WORKBOOK.format(name=filename)) from None
+    except Exception:  # noqa: BLE001  hostile bytes: whatever the library raises, the file cannot be read
+        part = broken_part(data)
+        message = DAMAGED_PART.format(name=filename, part=part) if part else NOT_A_WORKBOOK.format(name=filename)
+        raise ValueError(message) from None
+
+
+def _sheets(workbook, parsed: ParsedWorkbook) -> dict:
+    """Return the workbook's sheets by their schema name; a name used twice is refused."""
+    names = {n.casefold(): n for n in [schema.BOKSLUT, *(s.name for s in schema.TABLE_SHEETS)]}
+    sheets: dict = {}
+    for worksheet in workbook.worksheets:
+        name = names.get(worksheet.title.strip().casefold())
+        if name in sheets:
+            parsed.errors.append(Problem(name, None, None, "arbetsboken har flera blad med det här namnet; behåll "
+                                                           "bara ett så att inget läses fel."))
+        elif name:
+            sheets[name] = worksheet
+    return sheets
+
+
+def _read_sheets(workbook, parsed: ParsedWorkbook) -> None:
+    """Read the Bokslut sheet and every table sheet the workbook has."""
+    sheets = _sheets(workbook, parsed)
+    if schema.BOKSLUT in sheets:
+        _read_bokslut(SheetStream(workbook, sheets[schema.BOKSLUT], max_col=2), parsed)
+    else:
+        parsed.errors.append(Problem(schema.BOKSLUT, None, None, "bladet saknas (obligatoriskt)."))
+    for sheet in schema.TABLE_SHEETS:
+        if sheet.name in sheets:
+            _read_table(sheet, SheetStream(workbook, sheets[sheet.name]), parsed)
+        else:
+            parsed.rows[sheet.name] = []
+            parsed.warnings.append(Problem(sheet.name, None, None, "bladet saknas och räknas som tomt."))
 
 
 def read_workbook(data: bytes, filename: str = "arbetsboken") -> ParsedWorkbook:
@@ -221,17 +294,7 @@ def read_workbook(data: bytes, filename: str = "arbetsboken") -> ParsedWorkbook:
         parsed.errors.append(Problem("", None, None, str(exc)))
         return parsed
     try:
-        sheets = {ws.title.strip().casefold(): ws for ws in workbook.worksheets}
-        if schema.BOKSLUT.casefold() in sheets:
-            _read_bokslut(sheets[schema.BOKSLUT.casefold()], parsed)
-        else:
-            parsed.errors.append(Problem(schema.BOKSLUT, None, None, "bladet saknas (obligatoriskt)."))
-        for sheet in schema.TABLE_SHEETS:
-            if sheet.name.casefold() in sheets:
-                _read_table(sheet, sheets[sheet.name.casefold()], parsed)
-            else:
-                parsed.rows[sheet.name] = []
-                parsed.warnings.append(Problem(sheet.name, None, None, "bladet saknas och räknas som tomt."))
+        _read_sheets(workbook, parsed)
     finally:
         workbook.close()
     return parsed

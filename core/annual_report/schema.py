@@ -5,6 +5,7 @@ The reader, the template and the tests all use this one description.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core import limits
 from core.enums import (
     Direction,
     FindingSource,
@@ -13,6 +14,7 @@ from core.enums import (
     Severity,
     SummaryPart,
 )
+from core.models import AnnualReport, Clinic, Finding, Goal, Indicator, Organisation, ReportSummary
 
 TEXT, NUMBER, CHOICE, CHOICES = "text", "number", "choice", "choices"
 
@@ -27,6 +29,7 @@ class Column:
     kind: str = TEXT
     choices: type[StrEnum] | None = None
     width: int = 18
+    default: str | None = None  # stored when the cell is empty
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,13 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     id_field: str | None = None  # unique per clinic within the sheet
+    model: type | None = None  # the table the rows are stored in; its columns give the text limits
+
+    def limit(self, column: Column) -> int:
+        """Return the most characters a text cell of the column may hold."""
+        if column.field == "clinic_code":
+            return limits.text_limit(Clinic, "code")
+        return limits.text_limit(self.model, column.field)
 
 
 CLINIC_CODE = Column("Klinikkod", "clinic_code", width=12)
@@ -47,13 +57,13 @@ KLINIKER = Sheet("Kliniker", (
     Column("Verksamhetschef", "head_name", width=22),
     Column("Strålsäkerhetssamordnare", "coordinator_name", width=24),
     Column("Modaliteter", "modalities", kind=CHOICES, choices=Modality, width=30),
-), id_field="code")
+), id_field="code", model=Clinic)
 
 SAMMANFATTNING = Sheet("Sammanfattning", (
     CLINIC_CODE,
     Column("Del", "part", required=True, kind=CHOICE, choices=SummaryPart, width=36),
     Column("Text", "text", required=True, width=90),
-))
+), model=ReportSummary)
 
 MAL = Sheet("Mål", (
     CLINIC_CODE,
@@ -63,7 +73,7 @@ MAL = Sheet("Mål", (
     Column("Utfall", "outcome", width=14),
     Column("Bedömning", "assessment", required=True, kind=CHOICE, choices=GoalAssessment, width=18),
     Column("Kommentar", "comment", width=40),
-), id_field="code")
+), id_field="code", model=Goal)
 
 INDIKATORER = Sheet("Indikatorer", (
     CLINIC_CODE,
@@ -73,9 +83,9 @@ INDIKATORER = Sheet("Indikatorer", (
     Column("Enhet", "unit", width=10),
     Column("Värde", "value", required=True, kind=NUMBER, width=10),
     Column("Målvärde", "target", kind=NUMBER, width=10),
-    Column("Riktning", "direction", kind=CHOICE, choices=Direction, width=18),
+    Column("Riktning", "direction", kind=CHOICE, choices=Direction, width=18, default=Direction.NONE.value),
     Column("Kommentar", "comment", width=40),
-), id_field="code")
+), id_field="code", model=Indicator)
 
 BRISTER = Sheet("Brister", (
     CLINIC_CODE,
@@ -86,7 +96,7 @@ BRISTER = Sheet("Brister", (
     Column("Referens", "reference", width=30),
     Column("Källa", "source", kind=CHOICE, choices=FindingSource, width=18),
     Column("Förslag till åtgärd", "suggested_action", width=50),
-), id_field="code")
+), id_field="code", model=Finding)
 
 TABLE_SHEETS = (KLINIKER, SAMMANFATTNING, MAL, INDIKATORER, BRISTER)
 
@@ -99,4 +109,14 @@ BOKSLUT_FIELDS = {
     "Färdigställd": ("completed_on", False),
     "Version": ("version_label", False),
 }
+# The Bokslut sheet's texts → the column that stores them.
+BOKSLUT_COLUMNS = {"organisation": (Organisation, "name"), "prepared_by": (AnnualReport, "prepared_by"),
+                   "version_label": (AnnualReport, "version_label")}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# Caps on what one workbook may hold, so a hostile file cannot exhaust memory or time.
+MAX_FILE_BYTES = 20_000_000          # the .xlsx file itself
+MAX_UNPACKED_BYTES = 50_000_000      # all its parts, uncompressed, as the zip declares them
+MAX_PARTS = 10_000                   # files inside the zip
+MAX_ROWS = 20_000                    # data rows per sheet
+MAX_PROBLEMS = 200                   # problems listed; the rest are counted

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from core import glossary
 from core.enums import ActionStatus, Priority
+from core.files import append_text_safe, csv_cell
 from core.models import Clinic, FollowUp
 from core.permissions import Actor
 from core.services.actions import ActionRow, list_actions
@@ -41,23 +42,23 @@ def action_rows(session: Session, *, actor: Actor, today: date, rows: list[Actio
 
 
 def to_csv(rows: list[list]) -> bytes:
-    """Return the rows as CSV in UTF-8 with a byte-order mark and `;`, dates as ÅÅÅÅ-MM-DD."""
+    """Return the rows as CSV in UTF-8 with a BOM and `;`, dates as ÅÅÅÅ-MM-DD, formula-like text with a leading '."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([[v.isoformat() if isinstance(v, date) else ("" if v is None else v) for v in row]
+    writer.writerows([[v.isoformat() if isinstance(v, date) else ("" if v is None else csv_cell(v)) for v in row]
                       for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(rows: list[list]) -> bytes:
-    """Return the rows as a workbook: bold header, column widths, filters, real dates."""
+    """Return the rows as a workbook: bold header, column widths, filters, real dates, text never a formula."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Åtgärdsplan"
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append(row)
+        append_text_safe(sheet, row)
     for index, (name, width) in enumerate(zip(COLUMNS, WIDTHS), start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width

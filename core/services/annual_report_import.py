@@ -1,160 +1,35 @@
 """Loading a strålskyddsbokslut: validate, show what would change, then apply all or nothing."""
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from core.annual_report import schema
-from core.annual_report.checks import check_workbook
+from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
-from core.errors import InvalidInput
-from core.models import (
-    Action,
-    AnnualReport,
-    Clinic,
-    Document,
-    Finding,
-    Goal,
-    Indicator,
-    Organisation,
-    ReportSummary,
-    Review,
-)
+from core.errors import Conflict, InvalidInput
+from core.limits import too_long
+from core.models import AnnualReport, Clinic, Document, Finding, Organisation, ReportSummary
 from core.permissions import Actor, Permission, require
 from core.services import audit
+from core.services.annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
+    CLINIC_FIELDS,
+    TABLES,
+    ImportPlan,
+    SheetChanges,
+    locked_minutes,
+    plan_sheets,
+    protected_findings,
+    sheet_fields,
+)
 
-# Sheet → (model, the fields a row fills). Kliniker and Sammanfattning are handled on their own.
-TABLES = {"Mål": Goal, "Indikatorer": Indicator, "Brister": Finding}
-CLINIC_FIELDS = ("name", "site", "head_name", "coordinator_name", "modalities")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BUSY = "Ett annat strålskyddsbokslut läses in just nu. Inget har ändrats; vänta en stund och försök igen."
+RACED = ("Någon annan läste in ett strålskyddsbokslut samtidigt, så inget har ändrats. Läs in arbetsboken igen "
+         "för att se vad den nu skulle ändra.")
 NARRATIVE_TYPES = {".pdf": "application/pdf", ".doc": "application/msword",
                    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-@dataclass
-class SheetChanges:
-    """What loading would do to one sheet's rows."""
-
-    added: list[dict] = field(default_factory=list)
-    changed: list[dict] = field(default_factory=list)
-    removed: list[dict] = field(default_factory=list)
-
-    def counts(self) -> tuple[int, int, int]:
-        """Return (added, changed, removed)."""
-        return len(self.added), len(self.changed), len(self.removed)
-
-
-@dataclass
-class ImportPlan:
-    """Everything an import would change, shown before it is confirmed."""
-
-    organisation: str
-    year: int
-    replacing: bool
-    sheets: dict[str, SheetChanges]
-    warnings: list[str]
-    parsed: ParsedWorkbook
-    locked_minutes: list[str] = field(default_factory=list)  # minutes frozen on the bokslut being replaced
-
-    def summary(self) -> str:
-        """Describe the plan in one Swedish line per sheet."""
-        lines = [f"Strålskyddsbokslut {self.year} för {self.organisation}"
-                 + (" (ersätter det inlästa)" if self.replacing else "") + ":"]
-        for name, changes in self.sheets.items():
-            added, changed, removed = changes.counts()
-            lines.append(f"  {name}: {added} nya, {changed} ändrade, {removed} borttagna")
-        if self.locked_minutes:
-            lines.append(self.locked_note())
-        return "\n".join(lines)
-
-    def locked_note(self) -> str:
-        """Say that the minutes already frozen on this bokslut stay as they are."""
-        return (f"Protokoll som redan är justerade eller under justering och bygger på bokslutet "
-                f"{self.year} ändras inte av att det ersätts: {', '.join(self.locked_minutes)}.")
-
-
-def _key(row: dict, id_field: str) -> tuple:
-    """Identify a row within its sheet: clinic code and ID (case-insensitive)."""
-    return (row.get("clinic_code"), str(row.get(id_field, "")).casefold())
-
-
-def sheet_fields(sheet_name: str) -> list[str]:
-    """Return the fields a table sheet fills (besides the clinic)."""
-    sheet = next(s for s in schema.TABLE_SHEETS if s.name == sheet_name)
-    return [c.field for c in sheet.columns if c.field != "clinic_code"]
-
-
-def _row_of(obj, code_of: dict[int, str], fields: list[str]) -> dict:
-    """Describe a stored row like a workbook row."""
-    return {"clinic_code": code_of.get(obj.clinic_id), **{f: getattr(obj, f) for f in fields}, "id": obj.id}
-
-
-def _diff(existing: list, rows: list[dict], code_of: dict[int, str], fields: list[str],
-          id_field: str = "code") -> SheetChanges:
-    """Compare stored rows with the workbook's rows by clinic and ID."""
-    stored = {_key(r, id_field): r for r in (_row_of(o, code_of, fields) for o in existing)}
-    changes = SheetChanges()
-    for row in rows:
-        old = stored.pop(_key(row, id_field), None)
-        if old is None:
-            changes.added.append(row)
-        elif any(_normalised(old.get(f)) != _normalised(row.get(f)) for f in fields):
-            changes.changed.append({**row, "id": old["id"]})
-    changes.removed = list(stored.values())
-    return changes
-
-
-def _normalised(value):
-    """Compare empty and missing alike, and numbers as floats."""
-    if value in ("", None):
-        return None
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _clinic_changes(session: Session, rows: list[dict]) -> SheetChanges:
-    """Compare the Kliniker sheet with the portal's clinics (clinics are never removed by a workbook)."""
-    clinics = {c.code: c for c in session.exec(select(Clinic))}
-    changes = SheetChanges()
-    for row in rows:
-        clinic = clinics.get(row["code"])
-        if clinic is None:
-            changes.added.append(row)
-        elif any(row.get(f) not in (None, []) and row.get(f) != getattr(clinic, f) for f in CLINIC_FIELDS):
-            changes.changed.append({**row, "id": clinic.id})
-    return changes
-
-
-def _summary_rows(rows: list[dict]) -> list[dict]:
-    """Merge summary rows per clinic and part (several rows of one part become paragraphs)."""
-    merged: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row.get("clinic_code"), row["part"])
-        if key in merged:
-            merged[key]["text"] += "\n\n" + row["text"]
-        else:
-            merged[key] = dict(row)
-    return list(merged.values())
-
-
-def _existing(session: Session, model, report: AnnualReport | None) -> list:
-    """Return the stored rows of a model for the report (none for a new year)."""
-    if report is None:
-        return []
-    return list(session.exec(select(model).where(model.annual_report_id == report.id)))
-
-
-def _plan_sheets(session: Session, parsed: ParsedWorkbook, report: AnnualReport | None) -> dict[str, SheetChanges]:
-    """Compute what changes per sheet."""
-    code_of = dict(session.exec(select(Clinic.id, Clinic.code)).all())
-    sheets = {"Kliniker": _clinic_changes(session, parsed.rows["Kliniker"]),
-              "Sammanfattning": _diff(_existing(session, ReportSummary, report),
-                                      _summary_rows(parsed.rows["Sammanfattning"]), code_of,
-                                      ["part", "text"], id_field="part")}
-    for name, model in TABLES.items():
-        sheets[name] = _diff(_existing(session, model, report), parsed.rows[name], code_of, sheet_fields(name))
-    return sheets
 
 
 def _organisation(session: Session, name: str) -> Organisation | None:
@@ -166,45 +41,72 @@ def _organisation(session: Session, name: str) -> Organisation | None:
     return org
 
 
-def _protected_findings(session: Session, removed: list[dict]) -> list[str]:
-    """Name the findings a replace would remove although an action answers them."""
-    ids = [r["id"] for r in removed]
-    answered = set(session.exec(select(Action.finding_id).where(col(Action.finding_id).in_(ids))))
-    return [f"{r['code']} ({r['clinic_code'] or 'hela organisationen'})" for r in removed if r["id"] in answered]
+def _refuse_removing_decided(session: Session, sheets: dict[str, SheetChanges]) -> None:
+    """Refuse a replace that would remove findings a review has decided on."""
+    protected = protected_findings(session, sheets["Brister"].removed)
+    if protected:
+        raise InvalidInput(["Brister: arbetsboken saknar brister som en genomgång redan har beslutat om (en åtgärd "
+                            "eller ingen åtgärd) och som därför inte får tas bort: " + ", ".join(protected)
+                            + ". Lägg tillbaka dem i arbetsboken."])
 
 
-def _locked_minutes(session: Session, report: AnnualReport | None) -> list[str]:
-    """Name the minutes frozen on a bokslut (sent for justering or approved): a replace leaves them as they are."""
-    if report is None:
-        return []
-    rows = session.exec(select(Review.protocol_number, Review.status).where(
-        Review.annual_report_id == report.id, col(Review.status).in_(["approval", "approved"]))
-        .order_by(Review.protocol_number)).all()
-    return [f"{number} ({'justerat' if status == 'approved' else 'under justering'})" for number, status in rows]
-
-
-def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool) -> ImportPlan:
-    """Validate a workbook against the portal and return what loading it would change; writes nothing."""
-    require(actor, Permission.IMPORT_ANNUAL_REPORT)
-    known = set(session.exec(select(Clinic.code)))
-    parsed = check_workbook(read_workbook(data, filename), known)
-    if parsed.errors:
-        raise InvalidInput([str(p) for p in parsed.errors])
-    org = _organisation(session, parsed.header["organisation"])
-    year = parsed.header["year"]
+def _report_of(session: Session, org: Organisation | None, year: int, replace: bool) -> AnnualReport | None:
+    """Return the stored bokslut of the year; refuse a second load unless replacing."""
     report = org and session.exec(select(AnnualReport).where(
         AnnualReport.organisation_id == org.id, AnnualReport.year == year)).first()
     if report is not None and not replace:
         raise InvalidInput([f"Strålskyddsbokslutet för {year} är redan inläst. Välj att ersätta det "
                             "om arbetsboken är en rättad version."])
-    sheets = _plan_sheets(session, parsed, report)
-    protected = _protected_findings(session, sheets["Brister"].removed)
-    if protected:
-        raise InvalidInput(["Brister: arbetsboken saknar brister som redan har beslutade åtgärder och därför "
-                            "inte får tas bort: " + ", ".join(protected) + "."])
+    return report
+
+
+def _checked(session: Session, parsed: ParsedWorkbook) -> ParsedWorkbook:
+    """Check the read workbook against the portal's clinics; refuse it with every problem (capped)."""
+    known = set(session.exec(select(Clinic.code)))
+    parsed = check_workbook(parsed, known)
+    if parsed.errors:
+        raise InvalidInput(capped(parsed.errors))
+    return parsed
+
+
+def _refuse_long_filename(filename: str, what: str) -> None:
+    """Refuse a file name longer than the database keeps."""
+    problem = too_long(Document, "filename", filename)
+    if problem:
+        raise InvalidInput([f"{what}: filnamnets {problem} Byt namn på filen och försök igen."])
+
+
+def _read(*, actor: Actor, data: bytes, filename: str, narrative_name: str | None) -> ParsedWorkbook:
+    """Check the permission and the file names, then read the workbook (no database needed)."""
+    require(actor, Permission.IMPORT_ANNUAL_REPORT)
+    _refuse_long_filename(filename, "Arbetsboken")
+    if narrative_name is not None:
+        narrative_media_type(narrative_name)
+        _refuse_long_filename(narrative_name, "Bilaga")
+    return read_workbook(data, filename)
+
+
+def _plan(session: Session, parsed: ParsedWorkbook, replace: bool) -> ImportPlan:
+    """Check a read workbook against the portal and work out what loading it changes."""
+    parsed = _checked(session, parsed)
+    org = _organisation(session, parsed.header["organisation"])
+    year = parsed.header["year"]
+    report = _report_of(session, org, year, replace)
+    sheets = plan_sheets(session, parsed, report)
+    _refuse_removing_decided(session, sheets)
     return ImportPlan(organisation=parsed.header["organisation"], year=year, replacing=report is not None,
-                      sheets=sheets, warnings=[str(w) for w in parsed.warnings], parsed=parsed,
-                      locked_minutes=_locked_minutes(session, report))
+                      sheets=sheets, warnings=capped(parsed.warnings, "varningar till."), parsed=parsed,
+                      locked_minutes=locked_minutes(session, report))
+
+
+def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool,
+                narrative_name: str | None = None) -> ImportPlan:
+    """Validate a workbook against the portal and return what loading it would change; writes nothing.
+
+    The real load runs exactly these steps (after taking the import lock), so a dry run says what it will do.
+    """
+    parsed = _read(actor=actor, data=data, filename=filename, narrative_name=narrative_name)
+    return _plan(session, parsed, replace)
 
 
 def _apply_clinics(session: Session, *, actor: Actor, org: Organisation, changes: SheetChanges,
@@ -277,11 +179,20 @@ def _report_row(session: Session, org: Organisation, plan: ImportPlan, actor: Ac
     return report
 
 
-def import_annual_report(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool = False,
-                         narrative: tuple[bytes, str] | None = None, now: datetime) -> ImportPlan:
-    """Load a workbook: all or nothing, in the caller's one transaction. Return what changed."""
-    media_type = narrative_media_type(narrative[1]) if narrative else None
-    plan = plan_import(session, actor=actor, data=data, filename=filename, replace=replace)
+def _take_import_lock(session: Session) -> None:
+    """Make a second load at the same time wait for this one (a row lock; on SQLite the write lock)."""
+    try:
+        session.execute(update(Organisation).values(licence_number=Organisation.licence_number)
+                        .execution_options(synchronize_session=False))
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):  # only SQLite's "database is locked" after its busy timeout is a wait
+            raise
+        raise Conflict(BUSY) from None
+
+
+def _apply(session: Session, plan: ImportPlan, *, actor: Actor, data: bytes, filename: str,
+           narrative: tuple[bytes, str] | None, now: datetime) -> AnnualReport:
+    """Write the plan: clinics, the bokslut, its rows and its documents."""
     org = _organisation(session, plan.organisation)
     if org is None:
         org = Organisation(name=plan.organisation, created_at=now)
@@ -297,8 +208,27 @@ def import_annual_report(session: Session, *, actor: Actor, data: bytes, filenam
                     media_type=XLSX_TYPE, actor=actor, now=now)
     if narrative:
         _store_document(session, report_id=report.id, kind="narrative", data=narrative[0], filename=narrative[1],
-                        media_type=media_type, actor=actor, now=now)
+                        media_type=narrative_media_type(narrative[1]), actor=actor, now=now)
+    session.flush()
+    return report
+
+
+def import_annual_report(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool = False,
+                         narrative: tuple[bytes, str] | None = None, now: datetime) -> ImportPlan:
+    """Load a workbook: all or nothing, in the caller's one transaction. Return what changed.
+
+    The import lock is taken before anything is looked up, so a second load waits and then plans against the
+    first one's result: two replaces at once never duplicate rows.
+    """
+    parsed = _read(actor=actor, data=data, filename=filename, narrative_name=narrative and narrative[1])
+    _take_import_lock(session)
+    plan = _plan(session, parsed, replace)
+    try:
+        report = _apply(session, plan, actor=actor, data=data, filename=filename, narrative=narrative, now=now)
+    except IntegrityError:  # only a load racing this one can break a unique rule here
+        raise Conflict(RACED) from None
     audit.record(session, actor=actor, now=now, entity="AnnualReport", entity_id=report.id,
                  operation="update" if plan.replacing else "create",
-                 new={name: dict(zip(("nya", "ändrade", "borttagna"), ch.counts())) for name, ch in plan.sheets.items()})
+                 new={name: dict(zip(("nya", "ändrade", "borttagna"), ch.counts(), strict=True))
+                      for name, ch in plan.sheets.items()})
     return plan

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from core import glossary
 from core.enums import Direction, GoalAssessment, ReviewStatus, Severity, SummaryPart
+from core.files import append_text_safe, filename_part, safe_filename, unique_name
 from core.formatting import datetime_text
 from core.models import Clinic, Document
 from core.permissions import Actor
@@ -25,13 +26,13 @@ from core.services.minutes_document import approved_versions, review_minutes_pdf
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
-    """Add a sheet with a bold header."""
+    """Add a sheet with a bold header; text cells are stored as text, never as formulas."""
     sheet = workbook.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_text_safe(sheet, row)
 
 
 def bokslut_extract(session: Session, *, actor: Actor, year: int, clinic_id: int) -> bytes:
@@ -91,11 +92,17 @@ def _attachments(session: Session, actor: Actor, review) -> list[Document]:
     return own + narrative
 
 
+def _attachment_name(document: Document, taken: set[str]) -> str:
+    """Return an attachment's entry name: bilagor/<id>-<safe short base name>, unique in the archive."""
+    return unique_name(f"bilagor/{document.id}-{safe_filename(document.filename)}", taken)
+
+
 def review_archive(session: Session, *, actor: Actor, review_id: int, today: date, now: datetime) -> bytes:
     """Return the archive ZIP of a review, with manifest.json listing every file and its SHA-256."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
     clinic = session.get(Clinic, review.clinic_id)
-    prefix = f"{clinic.code}-{review.year}"
+    code = filename_part(clinic.code) or "klinik"
+    prefix = f"{code}-{review.year}"
     # Every approved version as stored when approved; the current version too while it is a draft.
     files = {f"protokoll-{prefix}-v{v.version}.pdf": v.pdf
              for v in approved_versions(session, actor=actor, review_id=review.id)}
@@ -103,16 +110,16 @@ def review_archive(session: Session, *, actor: Actor, review_id: int, today: dat
         files[f"protokoll-{prefix}-v{review.minutes_version}-utkast.pdf"] = review_minutes_pdf(
             session, actor=actor, review_id=review.id)
     plan = actions.list_actions(session, actor=actor, today=today, clinic_ids=[clinic.id])
-    files[f"åtgärdsplan-{clinic.code}.xlsx"] = action_export.to_xlsx(
+    files[f"åtgärdsplan-{code}.xlsx"] = action_export.to_xlsx(
         action_export.action_rows(session, actor=actor, today=today, rows=plan))
     if review.annual_report_id:
-        files[f"strålskyddsbokslut-{review.year - 1}-{clinic.code}.xlsx"] = bokslut_extract(
+        files[f"strålskyddsbokslut-{review.year - 1}-{code}.xlsx"] = bokslut_extract(
             session, actor=actor, year=review.year - 1, clinic_id=clinic.id)
     assessment = self_assessment_extract(session, actor=actor, clinic_id=clinic.id, year=review.year)
     if assessment:
-        files[f"egenkontroll-{review.year}-{clinic.code}.xlsx"] = assessment
+        files[f"egenkontroll-{review.year}-{code}.xlsx"] = assessment
     for document in _attachments(session, actor, review):
-        files[f"bilagor/{document.id}-{document.filename}"] = document.content
+        files[_attachment_name(document, set(files))] = document.content
     manifest = {"genomgång": f"Klinikens genomgång {review.year}, {clinic.code} – {clinic.name}",
                 "protokoll": review.protocol_number, "version": review.minutes_version,
                 "status": glossary.term(review.status, ReviewStatus),

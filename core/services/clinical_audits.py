@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from core.enums import Severity
 from core.errors import InvalidInput
+from core.files import safe_filename
 from core.models import ClinicalAudit, Document, Finding
 from core.permissions import Actor, Permission, require
 from core.services import audit
@@ -60,7 +61,7 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
                             description=finding["description"].strip(), severity=finding["severity"],
                             source="clinical_audit", area=finding.get("area"), created_at=now))
     if report:
-        data_bytes, name = report
+        data_bytes, name = report[0], safe_filename(report[1])
         session.add(Document(clinical_audit_id=record.id, kind="audit_report", filename=name,
                              media_type="application/pdf" if name.lower().endswith(".pdf") else "application/octet-stream",
                              size=len(data_bytes), sha256=hashlib.sha256(data_bytes).hexdigest(), content=data_bytes,

@@ -18,17 +18,20 @@ def get_or_fail(session: Session, model: type[T], row_id: int) -> T:
     return row
 
 
-def claim_version(session: Session, model: type[T], row_id: int, expected: int) -> None:
-    """Bump the row's version if it is still `expected`, else raise Conflict (nothing is overwritten)."""
-    result = session.execute(
-        update(model).where(model.id == row_id, model.version == expected)
-        .values(version=model.version + 1)
-        .execution_options(synchronize_session=False)
-    )
+def stale(what: str) -> Conflict:
+    """Return the refusal of a save made from a form someone else has saved since it was opened."""
+    return Conflict(f"Någon annan har ändrat {what} sedan du öppnade formuläret. Ladda om de senaste uppgifterna "
+                    "och gör din ändring igen.")
+
+
+def claim_version(session: Session, model: type[T], row_id: int, expected: int | None,
+                  what: str | None = None) -> None:
+    """Bump the row's version if it is still `expected` (None: whatever it is), else raise Conflict naming `what`."""
+    condition = [model.id == row_id] + ([model.version == expected] if expected is not None else [])
+    result = session.execute(update(model).where(*condition).values(version=model.version + 1)
+                             .execution_options(synchronize_session=False))
     if result.rowcount == 0:
-        what = DEFINITE.get(model.__name__, MODELS[model.__name__].lower())
-        raise Conflict(f"Någon annan har ändrat {what} sedan du öppnade formuläret. Hämta de senaste uppgifterna "
-                       "och gör din ändring igen.")
+        raise stale(what or DEFINITE.get(model.__name__, MODELS[model.__name__].lower()))
     row = session.get(model, row_id)
     if row is not None:
         session.refresh(row)

@@ -1,19 +1,30 @@
-"""Påminnelser: each owner gets one e-mail listing actions due in 30, 7 or 1 days or overdue; never twice."""
+"""Påminnelser: each owner gets one e-mail listing actions due in 30, 7 or 1 days or overdue; never twice.
+
+Each e-mail's reminders are claimed in the database (a unique row, committed) before it is sent and marked
+sent afterwards, so two runs at once never send one twice, and a run that fails gives back what it did not send.
+"""
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Callable
 
+from sqlalchemy import delete, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from core.config import Settings
 from core.enums import Role
+from core.errors import UserError
 from core.formatting import date_text
-from core.mail import message, send
+from core.mail import connection, message, require_configured
 from core.models import Action, Clinic, Reminder, User, UserClinic
 from core.permissions import Actor, Permission, require
 from core.services.actions import OPEN
 
 SUMMARY = "summary-"  # a coordinator's summary is recorded apart from the same person's own reminders
+ABANDONED_AFTER = timedelta(minutes=30)  # a claim never marked sent by then was left by a run that crashed
 STAGES = ((-1, "overdue", "försenad"), (1, "1", "klart senast i morgon"), (7, "7", "klart inom en vecka"),
           (30, "30", "klart inom 30 dagar"))
 
@@ -45,9 +56,10 @@ class Outgoing:
                 + f"\n\nUppdatera status under Åtgärder: {settings.base_url}/atgarder\n\nStrålsäkerhetsportalen")
 
 
-def due_reminders(session: Session, *, today: date) -> list[Outgoing]:
+def due_reminders(session: Session, *, today: date, now: datetime) -> list[Outgoing]:
     """Return the e-mails due today: one per owner with new reminders, and a summary per samordnare."""
-    sent = set(session.exec(select(Reminder.user_id, Reminder.action_id, Reminder.stage)).all())
+    sent = set(session.exec(select(Reminder.user_id, Reminder.action_id, Reminder.stage).where(
+        or_(Reminder.sent_at != None, Reminder.claimed_at >= now - ABANDONED_AFTER))).all())  # noqa: E711
     open_actions = session.exec(select(Action).where(col(Action.status).in_(OPEN), Action.owner_id != None)  # noqa: E711
                                 .order_by(Action.due_date)).all()
     users = {u.id: u for u in session.exec(select(User).where(User.active == True))}  # noqa: E712
@@ -75,19 +87,85 @@ def _summaries(session: Session, users: dict[int, User], lines: list, sent: set)
     return result
 
 
-def send_reminders(session: Session, *, actor: Actor, settings: Settings, today: date, now: datetime,
+def send_reminders(engine: Engine, *, actor: Actor, settings: Settings, today: date, now: datetime,
                    dry_run: bool = False) -> list[Outgoing]:
-    """Send (or with dry_run only list) today's reminders and record them, so none is sent twice."""
+    """Send (or with dry_run only list) today's reminders; return those this run sent (each exactly once)."""
     require(actor, Permission.ADMINISTER_DATABASE)
-    outgoing = [o for o in due_reminders(session, today=today) if o.user.email]
+    with Session(engine, expire_on_commit=False) as session:
+        outgoing = [o for o in due_reminders(session, today=today, now=now) if o.user.email]
+        codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
     if dry_run or not outgoing:
         return outgoing
-    codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
-    send(settings, [message(settings, to=o.user.email, body=o.body(settings, codes),
-                            subject=("Sammanfattning av påminnelser" if o.summary else "Påminnelse om åtgärder")
-                            + " – Strålsäkerhetsportalen") for o in outgoing])
-    for o in outgoing:
-        prefix = SUMMARY if o.summary else ""
-        session.add_all(Reminder(user_id=o.user.id, action_id=a.id, stage=prefix + code, sent_at=now)
-                        for a, code, _ in o.lines)
-    return outgoing
+    require_configured(settings)
+    sent: list[Outgoing] = []
+    try:
+        with connection(settings) as deliver:
+            for o in outgoing:
+                mine = _send_one(engine, deliver, o, settings, codes, now)
+                if mine:
+                    sent.append(mine)
+    except UserError as exc:
+        raise UserError(f"Påminnelserna avbröts: {len(sent)} e-brev skickades innan felet, de övriga skickas nästa "
+                        f"gång påminnelserna körs. {exc}") from None
+    return sent
+
+
+def _send_one(engine: Engine, deliver: Callable, o: Outgoing, settings: Settings, codes: dict[int, str],
+              now: datetime) -> Outgoing | None:
+    """Claim one e-mail's reminders, send those this run won and mark them sent; give the claim back on failure."""
+    mine = _claim(engine, o, now)
+    if mine is None:
+        return None
+    subject = ("Sammanfattning av påminnelser" if o.summary else "Påminnelse om åtgärder") + " – Strålsäkerhetsportalen"
+    try:
+        deliver(message(settings, to=o.user.email, body=mine.body(settings, codes), subject=subject))
+    except UserError:
+        _release(engine, mine, now)
+        raise
+    _mark_sent(engine, mine, now)
+    return mine
+
+
+def _keys(o: Outgoing) -> list[tuple[int, int, str]]:
+    """Return the reminder rows an e-mail stands for, (user, action, stage), in the same order in every run."""
+    prefix = SUMMARY if o.summary else ""
+    return sorted((o.user.id, action.id, prefix + code) for action, code, _ in o.lines)
+
+
+def _claim(engine: Engine, o: Outgoing, now: datetime) -> Outgoing | None:
+    """Claim the e-mail's reminders in a transaction of their own; return the e-mail with the lines this run won."""
+    with engine.begin() as conn:
+        won = {action_id for user_id, action_id, stage in _keys(o) if _claim_row(conn, user_id, action_id, stage, now)}
+    lines = [line for line in o.lines if line[0].id in won]
+    return Outgoing(o.user, lines, o.summary) if lines else None
+
+
+def _claim_row(conn: Connection, user_id: int, action_id: int, stage: str, now: datetime) -> bool:
+    """Insert the reminder's claim, or take over one a crashed run abandoned; tell whether this run holds it."""
+    table = Reminder.__table__
+    insert = (postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+    inserted = conn.execute(insert.values(user_id=user_id, action_id=action_id, stage=stage, claimed_at=now)
+                            .on_conflict_do_nothing().returning(table.c.id)).first()
+    if inserted is not None:
+        return True
+    taken_over = conn.execute(update(Reminder).where(
+        Reminder.user_id == user_id, Reminder.action_id == action_id, Reminder.stage == stage,
+        Reminder.sent_at == None, Reminder.claimed_at < now - ABANDONED_AFTER).values(claimed_at=now))  # noqa: E711
+    return taken_over.rowcount == 1
+
+
+def _release(engine: Engine, o: Outgoing, now: datetime) -> None:
+    """Give back this run's claims of an e-mail that was not sent, so the next run sends it."""
+    with engine.begin() as conn:
+        for user_id, action_id, stage in _keys(o):
+            conn.execute(delete(Reminder).where(Reminder.user_id == user_id, Reminder.action_id == action_id,
+                                                Reminder.stage == stage, Reminder.sent_at == None,  # noqa: E711
+                                                Reminder.claimed_at == now))
+
+
+def _mark_sent(engine: Engine, o: Outgoing, now: datetime) -> None:
+    """Record the e-mail's reminders as sent, at once, so no later run sends them again."""
+    with engine.begin() as conn:
+        for user_id, action_id, stage in _keys(o):
+            conn.execute(update(Reminder).where(Reminder.user_id == user_id, Reminder.action_id == action_id,
+                                                Reminder.stage == stage).values(sent_at=now))

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from core.config import PROJECT_DIR
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
-from core.errors import Conflict, InvalidInput, UserError
+from core.errors import InvalidInput, UserError
 from core.models import (
     Action,
     AgendaItem,
@@ -24,7 +24,7 @@ from core.models import (
 from core.permissions import ALL_CLINICS, GRANTS, Actor, Permission, can, require
 from core.services import audit
 from core.services.annual_reports import get_report
-from core.services.common import get_or_fail
+from core.services.common import claim_version, get_or_fail, stale
 from core.validation import validated
 
 AGENDA_TEMPLATE = PROJECT_DIR / "templates" / "dagordning.yaml"
@@ -305,8 +305,7 @@ def claim_editable(session: Session, review_id: int, expected_version: int | Non
     session.refresh(review)
     if result.rowcount == 0:
         ensure_editable(review)
-        raise Conflict("Någon annan har ändrat genomgången sedan du öppnade formuläret. Hämta de senaste "
-                       "uppgifterna och gör din ändring igen.")
+        raise stale("genomgången")
     return review
 
 
@@ -357,17 +356,11 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
 
 def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
                     status: str | None = None, stand_in_for: str | None = None, now: datetime,
-                    opened_with: tuple | None = None) -> Attendance:
-    """Record whether someone came (present, absent, stand-in), or fill in a name.
-
-    `opened_with` is (name, status, stand-in) as the form showed them; a row someone else changed since is refused.
-    """
+                    expected_version: int | None = None) -> Attendance:
+    """Record whether someone came (present, absent, stand-in), or fill in a name; refused on a stale form."""
     row = get_or_fail(session, Attendance, attendance_id)
     review = editable_review(session, actor, row.review_id)
-    session.refresh(row)  # as it is now that the review is locked
-    if opened_with is not None and tuple(opened_with) != (row.name, row.status, row.stand_in_for):
-        raise Conflict(f"Någon annan har ändrat närvaron för {row.name or 'en person'} sedan du öppnade formuläret. "
-                       "Hämta de senaste uppgifterna och gör din ändring igen.")
+    claim_version(session, Attendance, row.id, expected_version, what=f"närvaron för {row.name or 'en person'}")
     if status is not None and status not in {s.value for s in AttendanceStatus}:
         raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
     if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():
@@ -385,14 +378,11 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
 
 
 def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime,
-               opened_with: tuple[str | None, str | None] | None = None) -> None:
-    """Keep a §'s notes and decisions; refuse if someone else changed them since the form was opened."""
+               expected_version: int | None = None) -> None:
+    """Keep a §'s notes and decisions; refused if someone else saved them since the form was opened."""
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
-    session.refresh(item)  # as it is now that the review is locked
-    if opened_with is not None and opened_with != (item.notes, item.decisions):
-        raise Conflict(f"Anteckningarna för § {item.number} har ändrats av någon annan. Hämta de senaste "
-                       "uppgifterna; din text finns kvar i fältet så att du kan lägga till den igen.")
+    claim_version(session, AgendaItem, item.id, expected_version, what=f"anteckningarna för § {item.number}")
     old = audit.snapshot(item)
     item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
     session.add(item)

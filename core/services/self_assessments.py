@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from core.annual_report.reader import parse_number
 from core.errors import InvalidInput, NotFound
+from core.files import safe_filename
 from core.formatting import NBSP, number_text
 from core.models import (
     Answer,
@@ -21,7 +22,7 @@ from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import GROUPS, StaffingInput, compare
 from core.services import audit
-from core.services.common import get_or_fail
+from core.services.common import claim_version, get_or_fail
 from core.services.reviews import claim_year_open
 
 LEVELS = {0: "Saknas", 1: "Påbörjat", 2: "Delvis uppfyllt", 3: "Huvudsakligen uppfyllt", 4: "Helt uppfyllt"}
@@ -117,18 +118,25 @@ def _claim_open(session: Session, assessment: SelfAssessment) -> None:
                     what=f"Egenkontrollen {assessment.year}")
 
 
+def _check_answer(code: str, level: int | None, not_applicable: bool, reason: str | None) -> None:
+    """Refuse an answer without a level 0–4, or Ej tillämpligt without a reason."""
+    if not_applicable and not (reason or "").strip():
+        raise InvalidInput([f"{code}: ange skälet till Ej tillämpligt i kommentaren."])
+    if not not_applicable and (level is None or level not in LEVELS):
+        raise InvalidInput([f"{code}: välj nivå 0–4 (fick {level})."])
+
+
 def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | None, not_applicable: bool,
-                reason: str | None, evidence: str | None, comment: str | None, now: datetime) -> Answer:
-    """Record one assessment: a level 0–4 or Ej tillämpligt with a reason; it counts as reconsidered."""
+                reason: str | None, evidence: str | None, comment: str | None, now: datetime,
+                expected_version: int | None = None) -> Answer:
+    """Record one assessment (level 0–4, or Ej tillämpligt with a reason) as reconsidered; refused on a stale form."""
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
     _claim_open(session, assessment)
     code = get_or_fail(session, Criterion, answer.criterion_id).code
-    if not_applicable and not (reason or "").strip():
-        raise InvalidInput([f"{code}: ange skälet till Ej tillämpligt i kommentaren."])
-    if not not_applicable and (level is None or level not in LEVELS):
-        raise InvalidInput([f"{code}: välj nivå 0–4 (fick {level})."])
+    _check_answer(code, level, not_applicable, reason)
+    claim_version(session, Answer, answer.id, expected_version, what=f"svaret på {code}")
     old = audit.snapshot(answer)
     answer.level, answer.not_applicable = (None, True) if not_applicable else (level, False)
     answer.not_applicable_reason = (reason or "").strip() or None if not_applicable else None
@@ -254,7 +262,8 @@ def staffing_shortfalls(assessment: SelfAssessment) -> list:
 
 def attach_evidence(session: Session, *, actor: Actor, answer_id: int, data: bytes, filename: str,
                     media_type: str, now: datetime) -> Document:
-    """Keep a file as evidence for one answer, with its SHA-256."""
+    """Keep a file as evidence for one answer, with its SHA-256, under a safe base name."""
+    filename = safe_filename(filename)
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)

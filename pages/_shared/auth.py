@@ -14,7 +14,7 @@ from core.permissions import CLINIC_ROLES, Actor
 from core.services import auth as auth_service
 from pages._shared import db
 from pages._shared.nav import allowed, page_def, render_links
-from pages._shared.ui import apply_style
+from pages._shared.ui import apply_style, catch_unexpected_errors, plain
 
 LOGIN_FIELDS = {"Form name": "Logga in", "Username": "Användarnamn", "Password": "Lösenord",
                 "Login": "Logga in", "Captcha": "Captcha"}
@@ -125,12 +125,13 @@ def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:
         render_links(actor)
     with who:
         st.divider()
-        st.markdown(f"**{actor.name}**  \n{glossary.term(actor.role)}")
+        st.markdown(f"**{plain(actor.name)}**  \n{glossary.term(actor.role)}")
     return True
 
 
 def guard(page_key: str) -> Actor:
     """Check login and role for the page; show the login form or a refusal and stop when needed."""
+    catch_unexpected_errors()
     page = page_def(page_key)
     st.set_page_config(page_title=f"{page.title} – Strålsäkerhetsportalen", page_icon="☢️", layout="wide")
     apply_style()

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from core import db
 from core.config import Settings, load_settings
+from core.errors import UserError
 from core.startup import startup_problems
 
 
@@ -40,8 +41,12 @@ def _startup_problems(url: str, env: str, key: str, demo: bool) -> list[str]:
 
 
 def refuse_unsafe_start() -> None:
-    """Stop with the reasons when production settings are unsafe (default key, demo accounts)."""
-    s = settings()
+    """Stop with the reasons when the settings are refused or production is unsafe (default key, demo accounts)."""
+    try:
+        s = settings()
+    except UserError as exc:
+        st.error(f"**Portalen startar inte:** {exc}")
+        st.stop()
     problems = _startup_problems(s.database_url, s.env, s.cookie_key, s.demo)
     if problems:
         st.error("**Portalen startar inte i drift:**\n\n" + "\n".join(f"- {p}" for p in problems))

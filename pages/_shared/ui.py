@@ -1,13 +1,20 @@
-"""Small widgets the pages share: messages that survive a rerun, refusals, edit versions."""
+"""Small widgets the pages share: messages that survive a rerun, refusals, incidents, plain user text."""
+import re
 from typing import Any, Callable
 
 import streamlit as st
 from sqlmodel import Session
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import REFUSALS, InvalidInput
+from core.incidents import incident_message, log_incident
 from pages._shared.db import session
 
 FLASH_KEY = "flash_message"
+# Markdown that user text must never trigger: emphasis, code, links, images, HTML, maths, tables, directives.
+MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]{}<>$~|!])")
+MARKDOWN_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, setext lines
+AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.@])|(@)")  # GFM turns these into links
 # Less empty space above the content (the portal is often on a projector), and Swedish words where
 # Streamlit has only English ones: the file uploader's texts, and the table toolbar's English tooltips.
 STYLE = """<style>
@@ -38,7 +45,7 @@ def show_flash() -> None:
     """Show (once) a confirmation remembered by flash()."""
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(plain(message), icon=":material/check_circle:")
 
 
 def form_round(form: str) -> int:
@@ -57,10 +64,14 @@ def save(action: Callable[[Session], Any], confirmation: str | Callable[[Any], s
             result = action(s)
             message = confirmation(result) if callable(confirmation) else confirmation
     except InvalidInput as exc:
-        st.error("Inget sparades. Rätta följande:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.error("Inget sparades. Rätta följande:\n\n"
+                 + "\n".join(f"- {plain(p, one_line=True)}" for p in exc.problems))
         return
     except REFUSALS as exc:
-        st.error(f"Inget sparades. {exc}")
+        st.error(f"Inget sparades. {plain(exc)}")
+        return
+    except Exception as exc:  # noqa: BLE001  rolled back; the form keeps what the user typed
+        show_incident(exc)
         return
     flash(message)
     if empty_form:
@@ -73,11 +84,73 @@ def edit_version(kind: str, row_id: int, current: int) -> int:
     return st.session_state.setdefault(f"edit_version_{kind}_{row_id}", current)
 
 
+def edit_snapshot(kind: str, row_id: int, version: int, shown: Any) -> tuple[int, Any]:
+    """Return the version and values (or row) a form first showed, kept with what the user typed until forget_edit()."""
+    return st.session_state.setdefault(f"edit_snapshot_{kind}_{row_id}", (version, shown))
+
+
 def forget_edit(kind: str, row_id: int) -> None:
     """Forget the version being edited (after a save, or to reload someone else's change)."""
     st.session_state.pop(f"edit_version_{kind}_{row_id}", None)
+    st.session_state.pop(f"edit_snapshot_{kind}_{row_id}", None)
 
 
 def yes_no(value: bool) -> str:
     """Return Ja or Nej."""
     return "Ja" if value else "Nej"
+
+
+def plain(text: Any, *, one_line: bool = False) -> str:
+    """Escape user text for Markdown so it shows literally: no links, images, maths or formatting; lines kept."""
+    lines = [line.strip() for line in str("" if text is None else text).replace("\r\n", "\n").split("\n")]
+    escaped = [_escape_line(line) for line in lines if line or not one_line]
+    return (" " if one_line else "  \n").join(escaped)
+
+
+def _escape_line(line: str) -> str:
+    """Escape one line's Markdown characters, its block markers and what GFM would turn into a link."""
+    line = MARKDOWN_ANYWHERE.sub(r"\\\1", line.replace("\r", " "))
+    line = AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else "\\@", line)
+    return MARKDOWN_LINE_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], line)
+
+
+def show_incident(exc: Exception) -> None:
+    """Log an unexpected error with its traceback and show the Swedish message with its incident number."""
+    st.error(incident_message(log_incident(exc, where=_page_name())), icon=":material/error:")
+
+
+def _page_name() -> str:
+    """Return the address the user had open, for the log."""
+    try:
+        return st.context.url or ""
+    except Exception:  # noqa: BLE001  logging must not fail
+        return ""
+
+
+def show_error(exc: Exception) -> None:
+    """Show an error that escaped a page: a refusal as it is, anything else as an incident."""
+    if isinstance(exc, REFUSALS):
+        st.error(plain(exc))
+    else:
+        show_incident(exc)
+
+
+def run_page(page) -> None:
+    """Run the chosen page: show a refusal that escaped it, or an incident number for anything unexpected."""
+    try:
+        page.run()
+    except Exception as exc:  # noqa: BLE001  never a traceback in the browser; the log has it
+        show_error(exc)
+
+
+def catch_unexpected_errors() -> None:
+    """Show errors as run_page does also when Streamlit runs a page without app.py (a pages/ folder's old mode)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.on_script_error = _on_script_error
+
+
+def _on_script_error(exc: Exception) -> bool:
+    """Streamlit's hook for an error nobody caught: show it in Swedish; True means no traceback on the page."""
+    show_error(exc)
+    return True

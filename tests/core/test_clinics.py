@@ -46,7 +46,7 @@ def test_second_save_from_a_stale_form_is_refused(session, admin):
     opened_at = rtg.version
     clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
                                  data={"name": "Röntgen A", "physicist_name": "Johan Sund"}, now=NOW)
-    with pytest.raises(Conflict, match="Hämta de senaste uppgifterna"):
+    with pytest.raises(Conflict, match="Någon annan har ändrat kliniken .* Ladda om"):
         clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
                                      data={"name": "Röntgen B"}, now=NOW)
     assert session.get(Clinic, rtg.id).name == "Röntgen A"

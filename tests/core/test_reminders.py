@@ -1,20 +1,39 @@
 """Reminders over a real SMTP server on loopback (aiosmtpd): who gets what, and never twice."""
+import asyncio
 import socket
+import threading
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlmodel import Session, select
 
+from core import clock, db
+from core.config import load_settings
+from core.errors import UserError
+from core.models import Reminder
+from core.services import reminders
+from core.services.auth import SYSTEM_ACTOR
 from tests.core.test_cli import _run
+
+DAY = date(2026, 12, 28)  # three demo actions due 2026-12-31 are 3 days away (stage 7), several are overdue
 
 
 class Inbox:
-    """An SMTP handler that keeps every message it receives."""
+    """An SMTP handler that keeps every message it receives (or refuses one, as a failing server would)."""
 
     def __init__(self):
         self.messages = []
+        self.received = 0
+        self.refuse = None  # the number of the message to refuse: 2 is the second one received
+        self.delay = 0.0  # seconds each message takes, so that two runs overlap
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd's name
+        self.received += 1
+        await asyncio.sleep(self.delay)
+        if self.received == self.refuse:
+            return "554 5.3.0 Tillfälligt fel i testservern"
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
 
@@ -104,3 +123,95 @@ def test_approvers_who_have_not_signed_get_a_link_to_the_review(demo_env, smtp):
     body = smtp.messages[0][1].get_content()
     assert "protokoll nr KARD 2/2026" in body and "/genomgang?klinik=KARD&ar=2026" in body
     assert smtp.messages[0][1]["Subject"] == "Att justera: protokoll KARD 2/2026"
+
+
+def _due(url: str, now) -> set[tuple[int, int, str]]:
+    """Return the reminders due on DAY as (user, action, stage), as the database records them when sent."""
+    with Session(db.make_engine(url)) as s:
+        return {key for o in reminders.due_reminders(s, today=DAY, now=now) if o.user.email for key in reminders._keys(o)}
+
+
+def _recorded(url: str) -> list[Reminder]:
+    """Return every reminder row (claimed or sent)."""
+    with Session(db.make_engine(url)) as s:
+        return list(s.exec(select(Reminder)))
+
+
+def _lines(inbox: Inbox) -> list[tuple[str, str, str]]:
+    """Return every action line of every message received: (recipient, subject, line)."""
+    return [(tuple(to)[0], mail["Subject"], line) for to, mail in inbox.messages
+            for line in mail.get_content().splitlines() if line.startswith("- ")]
+
+
+def test_two_runs_at_once_send_each_reminder_exactly_once(demo_env, smtp):
+    smtp.delay = 0.05
+    now, settings = clock.now(), load_settings()
+    due = _due(demo_env, now)
+    barrier, sent = threading.Barrier(2), [None, None]
+
+    def run(i):
+        engine = db.make_engine(demo_env)  # each run has its own engine and connections, as two processes would
+        barrier.wait()
+        sent[i] = reminders.send_reminders(engine, actor=SYSTEM_ACTOR, settings=settings, today=DAY, now=now)
+        engine.dispose()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(isinstance(result, list) for result in sent), sent
+    lines = _lines(smtp)
+    assert len(lines) == len(set(lines)) == len(due) and len(due) > 7  # nothing twice, nothing left out
+    assert sum(len(o.lines) for result in sent for o in result) == len(due)
+    rows = _recorded(demo_env)
+    assert {(r.user_id, r.action_id, r.stage) for r in rows} == due and len(rows) == len(due)
+    assert all(r.sent_at is not None for r in rows)
+
+
+def test_a_mail_server_failing_halfway_sends_nothing_twice_and_skips_nothing(demo_env, smtp, capsys):
+    due = _due(demo_env, clock.now())
+    smtp.refuse = 2
+    code, out, err = _run(capsys, "remind", "--today", DAY.isoformat())
+    assert code == 2 and len(smtp.messages) == 1
+    assert "Påminnelserna avbröts: 1 e-brev skickades innan felet" in err and "SMTPDataError" in err, err
+    first = _lines(smtp)
+    rows = _recorded(demo_env)  # the first e-mail is recorded as sent; the rest are not even claimed
+    assert len(rows) == len(first) and all(r.sent_at is not None for r in rows)
+    smtp.refuse = None
+    code, out, err = _run(capsys, "remind", "--today", DAY.isoformat())
+    assert code == 0, err
+    lines = _lines(smtp)
+    assert len(lines) == len(set(lines)) == len(due) and lines[:len(first)] == first
+    assert f"{len(smtp.messages) - 1} e-brev skickade" in out
+    code, out, _ = _run(capsys, "remind", "--today", DAY.isoformat())
+    assert code == 0 and "0 e-brev skickade" in out and len(_lines(smtp)) == len(due)
+
+
+def test_a_claim_abandoned_by_a_crashed_run_is_sent_later_a_fresh_one_is_left_alone(demo_env, smtp):
+    now, settings = clock.now(), load_settings()
+    abandoned, busy = sorted(_due(demo_env, now))[:2]
+    with db.session_scope(db.make_engine(demo_env)) as s:
+        s.add(Reminder(user_id=abandoned[0], action_id=abandoned[1], stage=abandoned[2],
+                       claimed_at=now - reminders.ABANDONED_AFTER - timedelta(minutes=1)))
+        s.add(Reminder(user_id=busy[0], action_id=busy[1], stage=busy[2], claimed_at=now - timedelta(minutes=1)))
+    assert busy not in _due(demo_env, now) and abandoned in _due(demo_env, now)
+    engine = db.make_engine(demo_env)
+    sent = reminders.send_reminders(engine, actor=SYSTEM_ACTOR, settings=settings, today=DAY, now=now)
+    keys = {key for o in sent for key in reminders._keys(o)}
+    assert abandoned in keys and busy not in keys
+    rows = {(r.user_id, r.action_id, r.stage): r for r in _recorded(demo_env)}
+    assert rows[abandoned].sent_at is not None and rows[busy].sent_at is None
+
+
+def test_a_server_that_refuses_the_connection_sends_nothing_and_claims_nothing(demo_env, monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nobody listens here
+    monkeypatch.setenv("STRALPORTAL_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("STRALPORTAL_SMTP_PORT", str(port))
+    monkeypatch.setenv("STRALPORTAL_SMTP_TLS", "none")
+    with pytest.raises(UserError, match="0 e-brev skickades innan felet"):
+        reminders.send_reminders(db.make_engine(demo_env), actor=SYSTEM_ACTOR, settings=load_settings(), today=DAY,
+                                 now=clock.now())
+    assert _recorded(demo_env) == []

@@ -201,13 +201,13 @@ def test_every_change_is_in_the_audit_log(session, rtg):
 def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg):
     review = make_review(session, rtg)
     item = reviews.agenda(session, review.id)[7]
-    opened = (item.notes, item.decisions)
+    opened = item.version
     reviews.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",
-                       now=NOW, opened_with=opened)
-    with pytest.raises(Conflict, match="ändrats av någon annan"):
+                       now=NOW, expected_version=opened)
+    with pytest.raises(Conflict, match="Någon annan har ändrat anteckningarna för § 8 .* Ladda om"):
         reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Eriks anteckning", decisions="",
-                           now=NOW, opened_with=opened)
-    assert item.notes == "Annas anteckning"
+                           now=NOW, expected_version=opened)
+    assert (item.notes, item.version) == ("Annas anteckning", opened + 1)
 
 
 def test_rules_that_keep_the_minutes_sensible(session, rtg):
@@ -261,13 +261,13 @@ def test_a_decided_action_can_be_corrected_until_justering(session, rtg):
 def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
     review = make_review(session, rtg)
     row = reviews.attendance(session, review.id)[0]
-    opened = (row.name, row.status, row.stand_in_for)
+    opened = row.version
     reviews.update_attendee(session, actor=rtg["anna"], attendance_id=row.id, name=row.name, status="present",
-                            now=NOW, opened_with=opened)
-    with pytest.raises(Conflict, match="ändrat närvaron"):
+                            now=NOW, expected_version=opened)
+    with pytest.raises(Conflict, match="Någon annan har ändrat närvaron för Anna Berg .* Ladda om"):
         reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name, status="absent",
-                                now=NOW, opened_with=opened)
-    assert row.status == "present"
+                                now=NOW, expected_version=opened)
+    assert (row.status, row.version) == ("present", opened + 1)
 
 
 def test_minutes_approved_by_an_older_portal_are_stored_once_at_upgrade(session, rtg):

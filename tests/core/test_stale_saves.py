@@ -1,0 +1,142 @@
+"""Stale saves of notes, attendance and answers: of two saves from the same version the second is refused."""
+import threading
+import time
+
+import pytest
+from sqlmodel import Session, select
+
+from core import db
+from core.errors import Conflict
+from core.models import AgendaItem, Answer, Attendance, AuditEvent
+from core.services import reviews
+from core.services import self_assessments as sa
+from core.services.auth import SYSTEM_ACTOR
+from tests.conftest import reset_schema
+from tests.core.conftest import make_review
+from tests.factories import NOW
+
+CRITERIA = """name: Test
+version: "1"
+areas:
+  - code: A
+    name: Ledning
+    criteria:
+      - {id: A1, text: Organisation finns}
+"""
+
+
+@pytest.fixture
+def engine(database_url):
+    """A database file (or PostgreSQL), not in-memory SQLite: each user needs a connection of their own."""
+    engine = db.make_engine(database_url)
+    reset_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+def _notes(session, rtg) -> tuple:
+    """§ 8 of a new review: its notes are saved as the text."""
+    item = reviews.agenda(session, make_review(session, rtg).id)[7]
+
+    def save(s, text, version):
+        reviews.save_notes(s, actor=rtg["erik"], item_id=item.id, notes=text, decisions="", now=NOW,
+                           expected_version=version)
+    return AgendaItem, item.id, save, lambda row: row.notes, "anteckningarna för § 8"
+
+
+def _attendance(session, rtg) -> tuple:
+    """Anna Berg on the invitation list: the text is whom her stand-in replaces."""
+    row = next(a for a in reviews.attendance(session, make_review(session, rtg).id) if a.name == "Anna Berg")
+
+    def save(s, text, version):
+        reviews.update_attendee(s, actor=rtg["erik"], attendance_id=row.id, status="stand_in", stand_in_for=text,
+                                now=NOW, expected_version=version)
+    return Attendance, row.id, save, lambda r: r.stand_in_for, "närvaron för Anna Berg"
+
+
+def _answer(session, rtg) -> tuple:
+    """Criterion A1 of the clinic's self-assessment: the text is its evidence."""
+    sa.load_criteria_set(session, actor=SYSTEM_ACTOR, text=CRITERIA, now=NOW)
+    assessment = sa.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025, copy_last_year=False,
+                          now=NOW)
+    answer = sa.answers(session, assessment.id)[0][0]
+
+    def save(s, text, version):
+        sa.save_answer(s, actor=rtg["erik"], answer_id=answer.id, level=3, not_applicable=False, reason=None,
+                       evidence=text, comment=None, now=NOW, expected_version=version)
+    return Answer, answer.id, save, lambda row: row.evidence, "svaret på A1"
+
+
+CASES = {"notes": _notes, "attendance": _attendance, "answer": _answer}
+
+
+def _version(engine, model, row_id) -> int:
+    """Return the row's version as a form opened now would see it."""
+    with Session(engine) as s:
+        return s.get(model, row_id).version
+
+
+def _race(engine, *steps) -> list:
+    """Run each step in a thread with its own session, released together; return "ok" or what each raised."""
+    barrier, outcome = threading.Barrier(len(steps)), [None] * len(steps)
+
+    def run(i):
+        with Session(engine, expire_on_commit=False) as s:
+            barrier.wait()
+            try:
+                steps[i](s)
+                time.sleep(0.05)  # hold the lock a moment, so the other save really overlaps
+                s.commit()
+                outcome[i] = "ok"
+            except Exception as exc:  # noqa: BLE001  the test looks at it
+                s.rollback()
+                outcome[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(steps))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcome
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_second_save_from_the_same_version_is_refused_and_changes_nothing(engine, session, rtg, case):
+    model, row_id, save, stored, what = CASES[case](session, rtg)
+    session.commit()
+    with Session(engine) as first, Session(engine) as second:
+        opened = first.get(model, row_id).version
+        assert second.get(model, row_id).version == opened  # both users open the form
+        save(first, "Först", opened)
+        first.commit()
+        with pytest.raises(Conflict) as refused:
+            save(second, "Sedan", opened)
+        second.rollback()
+    assert str(refused.value) == (f"Någon annan har ändrat {what} sedan du öppnade formuläret. Ladda om de senaste "
+                                  "uppgifterna och gör din ändring igen.")
+    with Session(engine) as s:
+        row = s.get(model, row_id)
+        assert (stored(row), row.version) == ("Först", opened + 1)
+        logged = s.exec(select(AuditEvent).where(AuditEvent.entity == model.__name__, AuditEvent.entity_id == row_id,
+                                                 AuditEvent.operation == "update")).all()
+        assert ["Först" in str(e.new_values) for e in logged] == [True]
+    save(session, "Efter omladdning", _version(engine, model, row_id))  # a form opened anew saves
+    session.commit()
+    assert stored(session.get(model, row_id)) == "Efter omladdning"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_of_two_saves_at_the_same_moment_one_wins_and_the_other_is_refused(engine, session, rtg, case):
+    model, row_id, save, stored, what = CASES[case](session, rtg)
+    session.commit()
+    for round_ in range(3):
+        opened = _version(engine, model, row_id)
+        outcome = _race(engine, lambda s: save(s, f"Anna {round_}", opened),
+                        lambda s: save(s, f"Erik {round_}", opened))
+        assert sorted(str(type(o).__name__) for o in outcome) == ["Conflict", "str"], outcome
+        refused = next(o for o in outcome if o != "ok")
+        assert f"Någon annan har ändrat {what}" in str(refused) and "Ladda om" in str(refused)
+        winner = ["Anna", "Erik"][outcome.index("ok")]
+        with Session(engine) as s:
+            row = s.get(model, row_id)
+            assert (stored(row), row.version) == (f"{winner} {round_}", opened + 1)

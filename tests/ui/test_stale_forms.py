@@ -1,0 +1,132 @@
+"""Forms opened before someone else saved: the save is refused, the typing kept, and the latest can be loaded."""
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from core import db
+from core.models import Action, Attendance, Review
+from core.services import actions, reviews
+from core.services import self_assessments as sa
+from core.services.auth import actor_for
+from tests.factories import NOW
+from tests.ui.helpers import logged_in, open_page, visible_text
+
+RELOAD = "Ladda om de senaste uppgifterna"
+
+
+def _choose(at, year: int):
+    at.selectbox(key="_widget_pick_meeting_year").select(year).run()
+    return at
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _meeting(url: str):
+    """Create RTG's review 2026, start the meeting as Erik and return the page on § 1 with the review."""
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
+    _button(at, "Starta mötet").click().run()
+    with Session(db.make_engine(url)) as s:
+        return at, s.exec(select(Review).where(Review.year == 2026, Review.clinic_id == 1)).one()
+
+
+def _as_anna(url: str, change) -> None:
+    """Let Anna save something in her own transaction, as another user at another screen."""
+    with db.session_scope(db.make_engine(url)) as s:
+        change(s, actor_for(s, "anna"))
+
+
+def test_notes_saved_meanwhile_are_not_overwritten_and_the_typed_text_stays(demo_env):
+    at, review = _meeting(demo_env)
+    with Session(db.make_engine(demo_env)) as s:
+        item = reviews.agenda(s, review.id)[0]
+    notes = next(t for t in at.text_area if t.label == "Anteckningar")
+    notes.input("Eriks anteckning")
+    _as_anna(demo_env, lambda s, anna: reviews.save_notes(s, actor=anna, item_id=item.id, notes="Annas anteckning",
+                                                           decisions="", now=NOW))
+    _button(at, "Spara anteckningar").click().run()
+    assert ("Inget sparades. Någon annan har ändrat anteckningarna för § 1 sedan du öppnade formuläret. Ladda om de "
+            "senaste uppgifterna och gör din ändring igen.") in [e.value for e in at.error]
+    assert next(t for t in at.text_area if t.label == "Anteckningar").value == "Eriks anteckning"
+    _button(at, RELOAD).click().run()
+    assert next(t for t in at.text_area if t.label == "Anteckningar").value == "Annas anteckning"
+    next(t for t in at.text_area if t.label == "Anteckningar").input("Annas anteckning. Eriks tillägg")
+    _button(at, "Spara anteckningar").click().run()
+    assert "Anteckningarna för § 1 är sparade." in visible_text(at)
+    with Session(db.make_engine(demo_env)) as s:
+        assert reviews.agenda(s, review.id)[0].notes == "Annas anteckning. Eriks tillägg"
+
+
+def test_attendance_changed_meanwhile_is_refused_and_can_be_reloaded(demo_env):
+    at, review = _meeting(demo_env)
+    with Session(db.make_engine(demo_env)) as s:
+        row = next(a for a in reviews.attendance(s, review.id) if a.name == "Anna Berg")
+    at.radio(key=f"s_{row.id}_{row.version}").set_value("absent")
+    _as_anna(demo_env, lambda s, anna: reviews.update_attendee(s, actor=anna, attendance_id=row.id, status="present",
+                                                               now=NOW))
+    _button(at, "Spara närvaro").click().run()
+    assert any("Någon annan har ändrat närvaron för Anna Berg sedan du öppnade formuläret. Ladda om" in e.value
+               for e in at.error)
+    assert at.radio(key=f"s_{row.id}_{row.version}").value == "absent"  # what the user chose is still there
+    with Session(db.make_engine(demo_env)) as s:
+        assert s.get(Attendance, row.id).status == "present"
+    _button(at, RELOAD).click().run()
+    assert at.radio(key=f"s_{row.id}_{row.version + 1}").value == "present"
+
+
+def test_an_answer_saved_meanwhile_is_not_overwritten(demo_env):
+    at = open_page(logged_in("erik"), "pages/egenkontroll.py")
+    at.selectbox(key="_widget_pick_meeting_year").select(2026).run()
+    _button(at, "Påbörja egenkontrollen").click().run()
+    with Session(db.make_engine(demo_env)) as s:
+        assessment = sa.find(s, actor=actor_for(s, "erik"), clinic_id=1, year=2026)
+        answer, criterion = sa.answers(s, assessment.id)[0]
+    at.radio(key=f"lvl_{answer.id}_{answer.version}").set_value(2)
+    _as_anna(demo_env, lambda s, anna: sa.save_answer(s, actor=anna, answer_id=answer.id, level=4,
+                                                      not_applicable=False, reason=None, evidence=None, comment=None,
+                                                      now=NOW))
+    next(b for b in at.button if b.label == "Spara området").click().run()
+    assert any(f"Någon annan har ändrat svaret på {criterion.code} sedan du öppnade formuläret. Ladda om" in e.value
+               for e in at.error)
+    assert at.radio(key=f"lvl_{answer.id}_{answer.version}").value == 2
+    next(b for b in at.button if b.label == RELOAD).click().run()
+    assert at.radio(key=f"lvl_{answer.id}_{answer.version + 1}").value == 4
+
+
+def test_meeting_details_changed_meanwhile_are_refused_and_the_typed_place_stays(demo_env):
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    with Session(db.make_engine(demo_env)) as s:
+        review = s.exec(select(Review).where(Review.year == 2026, Review.clinic_id == 1)).one()
+    next(t for t in at.text_input if t.label == "Plats").input("Eriks rum")
+    details = {"meeting_date": review.meeting_date, "start_time": review.start_time, "location": "Annas rum",
+               "chair_id": review.chair_id, "secretary_id": review.secretary_id}
+    _as_anna(demo_env, lambda s, anna: reviews.update_review(s, actor=anna, review_id=review.id, data=details,
+                                                             expected_version=review.version, now=NOW))
+    _button(at, "Spara").click().run()
+    assert any("Någon annan har ändrat genomgången sedan du öppnade formuläret. Ladda om" in e.value for e in at.error)
+    assert next(t for t in at.text_input if t.label == "Plats").value == "Eriks rum"
+    _button(at, RELOAD).click().run()
+    assert next(t for t in at.text_input if t.label == "Plats").value == "Annas rum"
+
+
+def test_a_decided_action_corrected_meanwhile_is_not_overwritten(demo_env):
+    at, review = _meeting(demo_env)
+    data = {"title": "Optimera CT", "owner_name": "Pia Lund", "owner_role": "Fysiker",
+            "due_date": review.meeting_date + timedelta(days=60)}
+    _as_anna(demo_env, lambda s, anna: actions.decide_action(s, actor=anna, review_id=review.id, data=data, now=NOW))
+    at.run()
+    with Session(db.make_engine(demo_env)) as s:
+        action = s.exec(select(Action).where(Action.review_id == review.id)).one()
+    next(t for t in at.text_input if t.label == "Åtgärd *").input("Optimera CT för barn")
+    _as_anna(demo_env, lambda s, anna: actions.correct_action(s, actor=anna, action_id=action.id, now=NOW,
+                                                              expected_version=action.version,
+                                                              data={**data, "title": "Optimera CT för buk"}))
+    _button(at, "Spara rättelsen").click().run()
+    assert any("Någon annan har ändrat åtgärden sedan du öppnade formuläret. Ladda om" in e.value for e in at.error)
+    assert next(t for t in at.text_input if t.label == "Åtgärd *").value == "Optimera CT för barn"
+    _button(at, RELOAD).click().run()
+    assert next(t for t in at.text_input if t.label == "Åtgärd *").value == "Optimera CT för buk"
