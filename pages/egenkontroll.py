@@ -47,9 +47,9 @@ if assessment is None:
     st.stop()
 
 with session() as s:
-    rows = sa.answers(s, assessment.id)
-    areas = sa.results(s, assessment.id)
-    previous = {a.area: a.percent for a in sa.results(s, last_year.id)} if last_year else {}
+    rows = sa.answers(s, actor=actor, assessment_id=assessment.id)
+    areas = sa.results(s, actor=actor, assessment_id=assessment.id)
+    previous = {a.area: a.percent for a in sa.results(s, actor=actor, assessment_id=last_year.id)} if last_year else {}
     files = sa.evidence_files(s, actor=actor, assessment_id=assessment.id)
 answered = sum(a.answered for a in areas)
 left, middle, right = st.columns(3)

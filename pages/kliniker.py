@@ -93,7 +93,7 @@ def _edit_form() -> None:
 def _organisation_form() -> None:
     """The licence holder's name and SSM licence number, as the minutes' heading prints them."""
     with session() as s:
-        org = the_organisation(s)
+        org = the_organisation(s, actor=actor)
     with st.form(f"organisation_{org.id}"):
         name = st.text_input("Tillståndshavare (organisationens namn) *", value=org.name, max_chars=200)
         licence = st.text_input("SSM:s tillståndsnummer", value=org.licence_number or "", max_chars=50,

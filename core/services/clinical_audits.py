@@ -10,7 +10,7 @@ from core.errors import InvalidInput
 from core.models import ClinicalAudit, Document, Finding
 from core.permissions import Actor, Permission, require
 from core.services import audit
-from core.services.common import get_or_fail
+from core.services._common import get_or_fail
 from core.validation import validated
 
 LABELS = {"audit_date": "Datum", "scope": "Omfattning", "auditors": "Revisorer"}
