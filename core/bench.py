@@ -142,7 +142,7 @@ def _minutes_database(folder: Path):
         first.status = "approved"
         second = reviews.create_review(session, actor=SYSTEM_ACTOR, clinic_id=clinic.id, year=2026, now=clock.now(),
                                        data={"meeting_date": date(2026, 3, 10), "chair_id": chair.id})
-        for n in range(MINUTES_SIZES["attendees"] - len(reviews.attendance(session, second.id))):
+        for n in range(MINUTES_SIZES["attendees"] - len(reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=second.id))):
             reviews.add_attendee(session, actor=SYSTEM_ACTOR, review_id=second.id, name=f"Deltagare {n}",
                                  meeting_role="other", now=clock.now())
         for n in range(MINUTES_SIZES["actions"]):

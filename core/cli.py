@@ -75,7 +75,7 @@ def cmd_db_upgrade(args) -> int:
         _require(engine, args, Permission.ADMINISTER_DATABASE)
     db.upgrade(load_settings().database_url)
     with db.session_scope(engine) as session:
-        stored = minutes.store_unrecorded(session, now=clock.now())
+        stored = minutes.store_unrecorded(session, actor=auth.SYSTEM_ACTOR, now=clock.now())
     if stored:
         print(f"{stored} justerade protokoll från en tidigare version av portalen är nu lagrade som PDF.")
     after = backup_module.schema_revision(engine)
@@ -112,9 +112,9 @@ def cmd_clinic_add(args) -> int:
     return EXIT_OK
 
 
-def _clinic_ids(session, codes: list[str]) -> list[int]:
+def _clinic_ids(session, actor: Actor, codes: list[str]) -> list[int]:
     """Turn clinic codes into ids, refusing unknown codes."""
-    found = {code: clinics.find_by_code(session, code) for code in codes}
+    found = {code: clinics.find_by_code(session, actor=actor, code=code) for code in codes}
     unknown = [code for code, clinic in found.items() if clinic is None]
     if unknown:
         raise UserError(f"Okänd klinikkod: {', '.join(unknown)}.")
@@ -126,9 +126,10 @@ def cmd_user_add(args) -> int:
     import secrets
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
     with db.session_scope(_engine()) as session:
+        actor = _actor(session, args)
         data = {"username": args.username, "name": args.name, "email": args.email,
-                "role": args.role, "clinics": _clinic_ids(session, args.clinic), "password": password}
-        user = users.create_user(session, actor=_actor(session, args), data=data, now=clock.now())
+                "role": args.role, "clinics": _clinic_ids(session, actor, args.clinic), "password": password}
+        user = users.create_user(session, actor=actor, data=data, now=clock.now())
         print(f"Användaren {user.username} ({glossary.term(Role(user.role))}) är tillagd.")
     if not args.password_stdin:
         print(f"Tillfälligt lösenord: {password}  (be användaren byta det under Mitt konto)")
@@ -171,9 +172,9 @@ def _write(path: str, data: bytes) -> None:
         raise UserError(f"Kan inte skriva {path}: {_os_problem(exc)}.") from None
 
 
-def _clinic_by_code(session, code: str):
+def _clinic_by_code(session, actor: Actor, code: str):
     """Return the clinic with the code, or refuse."""
-    clinic = clinics.find_by_code(session, code)
+    clinic = clinics.find_by_code(session, actor=actor, code=code)
     if clinic is None:
         raise UserError(f"Okänd klinikkod: {code}.")
     return clinic
@@ -217,7 +218,7 @@ def cmd_bench(args) -> int:
 
 def _review_of(session, actor: Actor, code: str, year: int):
     """Return the review of a clinic (by code) held in a year, or refuse."""
-    clinic = _clinic_by_code(session, code)
+    clinic = _clinic_by_code(session, actor, code)
     review = reviews.find_review(session, actor=actor, clinic_id=clinic.id, year=year)
     if review is None:
         raise UserError(f"{clinic.code} har ingen genomgång {year}.")
@@ -249,7 +250,7 @@ def cmd_actions_export(args) -> int:
         raise UserError(f"{args.output}: filen ska sluta på .xlsx eller .csv.")
     with Session(_migrated_engine()) as session:
         actor = _actor(session, args)
-        clinic_ids = [_clinic_by_code(session, args.clinic).id] if args.clinic else None
+        clinic_ids = [_clinic_by_code(session, actor, args.clinic).id] if args.clinic else None
         today = clock.today()
         listed = actions.list_actions(session, actor=actor, today=today, clinic_ids=clinic_ids, year=args.year,
                                       statuses=list(actions.OPEN) if args.open else None)

@@ -34,7 +34,7 @@ def prepare(settings: Settings) -> Engine:
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
     with db.session_scope(engine) as session:
-        minutes.store_unrecorded(session, now=clock.now())
+        minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=clock.now())
     if settings.demo and db.is_empty(engine):
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())

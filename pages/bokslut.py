@@ -28,7 +28,7 @@ def _coloured(frame: pd.DataFrame, column: str):
 actor = guard("annual_report")
 show_flash()
 with session() as s:
-    years = annual_reports.report_years(s)
+    years = annual_reports.report_years(s, actor=actor)
     clinics = {c.id: c for c in list_clinics(s, actor=actor)}
 
 title, year_box, clinic_box = st.columns([2, 1, 1.4], vertical_alignment="bottom")

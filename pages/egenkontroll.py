@@ -12,7 +12,14 @@ from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.pickers import clinic_year_header
-from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save, show_flash
+from pages._shared.ui import (
+    edit_snapshot,
+    forget_edit,
+    form_round,
+    plain,
+    save,
+    show_flash,
+)
 
 NA = "E/T"
 CHOICES = [0, 1, 2, 3, 4, NA]
@@ -47,9 +54,9 @@ if assessment is None:
     st.stop()
 
 with session() as s:
-    rows = sa.answers(s, assessment.id)
-    areas = sa.results(s, assessment.id)
-    previous = {a.area: a.percent for a in sa.results(s, last_year.id)} if last_year else {}
+    rows = sa.answers(s, actor=actor, assessment_id=assessment.id)
+    areas = sa.results(s, actor=actor, assessment_id=assessment.id)
+    previous = {a.area: a.percent for a in sa.results(s, actor=actor, assessment_id=last_year.id)} if last_year else {}
     files = sa.evidence_files(s, actor=actor, assessment_id=assessment.id)
 answered = sum(a.answered for a in areas)
 left, middle, right = st.columns(3)

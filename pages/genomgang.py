@@ -29,7 +29,14 @@ from core.services.annual_reports import get_report
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import clinic_year_header
-from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save, show_flash
+from pages._shared.ui import (
+    edit_snapshot,
+    forget_edit,
+    form_round,
+    plain,
+    save,
+    show_flash,
+)
 
 STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
 STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Möte", "approval": "Justering",
@@ -48,7 +55,7 @@ with session() as s:
     review = reviews.find_review(s, actor=actor, clinic_id=clinic_id, year=year)
     people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
     chairs = {u.id: u.name for u in reviews.chair_candidates(s, actor=actor, clinic_id=clinic_id)}
-    report = get_report(s, year - 1)
+    report = get_report(s, actor=actor, year=year - 1)
 
 
 def _default(user_id: int | None) -> int | None:
@@ -113,8 +120,8 @@ step = st.segmented_control("Steg", STEPS, default=STEP_OF_STATUS[review.status]
 def render_prepare() -> None:
     """Date, time, place, chair, minute-taker, and what exists for the meeting."""
     with session() as s:
-        follow_ups = len(actions.follow_ups(s, review.id))
-        for warning in minutes.warnings(s, review):
+        follow_ups = len(actions.follow_ups(s, actor=actor, review_id=review.id))
+        for warning in minutes.warnings(s, actor=actor, review_id=review.id):
             st.warning(plain(warning))
     st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
                 f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
@@ -139,8 +146,8 @@ def _update_details(s, data: dict, version: int) -> None:
 def render_call() -> None:
     """The invitation list, the agenda and the kallelse files."""
     with session() as s:
-        rows = reviews.attendance(s, review.id)
-        items = reviews.agenda(s, review.id)
+        rows = reviews.attendance(s, actor=actor, review_id=review.id)
+        items = reviews.agenda(s, actor=actor, review_id=review.id)
     left, right = st.columns([3, 2])
     left.markdown("**Kallade**")
     left.dataframe(pd.DataFrame([{"Roll": glossary.term(a.meeting_role, MeetingRole), "Namn": a.name or "(saknas)",
@@ -252,10 +259,10 @@ def _archive_download() -> None:
 def render_approval() -> None:
     """Who signs and who has signed, the approval for the logged-in signer, then the minutes to read."""
     with session() as s:
-        signed = minutes.signatures(s, review)
-        names = {u.id: u.name for u in minutes.signers_of(s, review)}
+        signed = minutes.signatures(s, actor=actor, review_id=review.id)
+        names = {u.id: u.name for u in minutes.signers_of(s, actor=actor, review_id=review.id)}
         _, checksum = minutes_document.content_for(s, actor=actor, review_id=review.id)
-        for warning in minutes.warnings(s, review):
+        for warning in minutes.warnings(s, actor=actor, review_id=review.id):
             st.warning(plain(warning))
     if review.status == "approved":
         st.success(f"Alla har justerat. Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
@@ -342,7 +349,7 @@ def _shown(values: dict | None) -> str:
 
 with st.expander("Historik (alla ändringar)"):
     with session() as s:
-        events = audit.history(s, review_id=review.id)
+        events = audit.history(s, actor=actor, review_id=review.id)
     st.dataframe(pd.DataFrame([{
         "Tid": datetime_text(e.at), "Vem": e.actor_name, "Vad": glossary.MODELS.get(e.entity, e.entity),
         "Ändring": glossary.term(e.operation, AuditOperation), "Före": _shown(e.old_values),

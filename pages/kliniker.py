@@ -97,7 +97,7 @@ def _edit_form() -> None:
 def _organisation_form() -> None:
     """The licence holder's name and SSM licence number, as the minutes' heading prints them."""
     with session() as s:
-        org = the_organisation(s)
+        org = the_organisation(s, actor=actor)
     with st.form(f"organisation_{org.id}"):
         name = st.text_input("Tillståndshavare (organisationens namn) *", value=org.name,
                              max_chars=max_length(Organisation, "name"))

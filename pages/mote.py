@@ -22,7 +22,14 @@ from core.services import actions, annual_reports, minutes, reviews, self_assess
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import clinic_year_header
-from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save, show_flash
+from pages._shared.ui import (
+    edit_snapshot,
+    forget_edit,
+    form_round,
+    plain,
+    save,
+    show_flash,
+)
 
 LARGE = """<style>
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
@@ -59,7 +66,7 @@ if review.status != ReviewStatus.MEETING:
     st.stop()
 
 with session() as s:
-    items = reviews.agenda(s, review.id)
+    items = reviews.agenda(s, actor=actor, review_id=review.id)
     people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
 index = min(review.current_item, len(items) - 1)  # kept in the review: a reload or a second screen follows
 item = items[index]
@@ -88,8 +95,8 @@ with progress:
 def render_opening() -> None:
     """Attendance: present, absent or stand-in for each invited person; warn about missing roles."""
     with session() as s:
-        rows = reviews.attendance(s, review.id)
-        missing = reviews.missing_roles(s, review.id)
+        rows = reviews.attendance(s, actor=actor, review_id=review.id)
+        missing = reviews.missing_roles(s, actor=actor, review_id=review.id)
     if missing:
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
     statuses = glossary.options(AttendanceStatus)
@@ -130,8 +137,8 @@ def _save_attendance(s, answers: dict, opened: dict) -> None:
 def render_adjusters() -> None:
     """Choose the justerare (the chair approves as chair)."""
     with session() as s:
-        chosen = [x.user_id for x in minutes.signatures(s, review) if x.role == "adjuster"]
-        present = {a.user_id: a.name for a in reviews.attendance(s, review.id)
+        chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id) if x.role == "adjuster"]
+        present = {a.user_id: a.name for a in reviews.attendance(s, actor=actor, review_id=review.id)
                    if a.user_id and a.status in reviews.ATTENDED}
     candidates = [i for i in present if i not in (review.chair_id, review.secretary_id)]
     if not candidates:
@@ -151,7 +158,7 @@ def render_adjusters() -> None:
 def render_follow_up() -> None:
     """Earlier actions, one at a time: record status and comment."""
     with session() as s:
-        rows = actions.follow_ups(s, review.id)
+        rows = actions.follow_ups(s, actor=actor, review_id=review.id)
     if not rows:
         st.success("Det finns inga tidigare åtgärder att följa upp.")
         return
@@ -210,7 +217,7 @@ def render_self_assessment() -> None:
     with session() as s:
         st.markdown(plain(self_assessments.summary(s, actor=actor, clinic_id=clinic_id, year=year)))
         gaps = self_assessments.gaps(s, actor=actor, clinic_id=clinic_id, year=year)
-        decided = {a.criterion_id: a for a in actions.review_actions(s, review.id) if a.criterion_id}
+        decided = {a.criterion_id: a for a in actions.review_actions(s, actor=actor, review_id=review.id) if a.criterion_id}
         none = actions.gap_decisions(s, actor=actor, review_id=review.id)
     for criterion, answer in gaps:
         with st.container(border=True):
@@ -381,7 +388,7 @@ with main:
     forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
                    width="stretch", type="primary")
     with session() as s:
-        decided = actions.review_actions(s, review.id)
+        decided = actions.review_actions(s, actor=actor, review_id=review.id)
     st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
     for a in decided:
         st.markdown(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name)}, "

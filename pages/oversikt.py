@@ -32,8 +32,8 @@ actor = guard("overview")
 today = clock.today()
 sees_all = visible_clinic_ids(actor) is None
 with session() as s:
-    organisation = the_organisation(s)
-    years = meeting_years(s, today=today)
+    organisation = the_organisation(s, actor=actor)
+    years = meeting_years(s, actor=actor, today=today)
 
 title, picker = st.columns([3, 1], vertical_alignment="bottom")
 title.title(PAGES["overview"])

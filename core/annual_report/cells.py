@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, range_boundaries
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_to_tuple,
+    range_boundaries,
+)
 from openpyxl.utils.datetime import from_ISO8601
 from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 

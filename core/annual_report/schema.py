@@ -14,7 +14,15 @@ from core.enums import (
     Severity,
     SummaryPart,
 )
-from core.models import AnnualReport, Clinic, Finding, Goal, Indicator, Organisation, ReportSummary
+from core.models import (
+    AnnualReport,
+    Clinic,
+    Finding,
+    Goal,
+    Indicator,
+    Organisation,
+    ReportSummary,
+)
 
 TEXT, NUMBER, CHOICE, CHOICES = "text", "number", "choice", "choices"
 

@@ -11,9 +11,9 @@ from core.models import Organisation, User
 from core.permissions import Actor
 from core.services import clinics as clinic_service
 from core.services import users as user_service
+from core.services._queries import active_template, clinic_by_code, report_of_year
 from core.services.annual_report_import import import_annual_report
-from core.services.annual_reports import get_report
-from core.services.self_assessments import active_template, load_criteria_set
+from core.services.self_assessments import load_criteria_set
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
 CRITERIA_FILE = PROJECT_DIR / "templates" / "egenkontroll" / "kriterier-v1.yaml"
@@ -54,12 +54,12 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
     _organisation(session, data["organisation"], now)
     added = {"clinics": 0, "users": 0}
     for clinic in data["clinics"]:
-        if clinic_service.find_by_code(session, clinic["code"]) is None:
+        if clinic_by_code(session, clinic["code"]) is None:
             clinic_service.create_clinic(session, actor=actor, data=clinic, now=now)
             added["clinics"] += 1
     for user in data["users"]:
         if session.exec(select(User).where(User.username == user["username"])).first() is None:
-            ids = [clinic_service.find_by_code(session, code).id for code in user["clinics"]]
+            ids = [clinic_by_code(session, code).id for code in user["clinics"]]
             user_service.create_user(session, actor=actor, now=now, is_demo=True,
                                      data={**user, "clinics": ids, "password": data["password"]})
             added["users"] += 1
@@ -75,7 +75,7 @@ def _load_annual_reports(session: Session, *, actor: Actor, now: datetime) -> in
     loaded = 0
     for path in sorted(DEMO_FILE.parent.glob("bokslut-*.xlsx")):
         year = int(path.stem.split("-")[1])
-        if get_report(session, year) is None:
+        if report_of_year(session, year) is None:
             import_annual_report(session, actor=actor, data=path.read_bytes(), filename=path.name, now=now)
             loaded += 1
     return loaded

@@ -19,8 +19,9 @@ from core.models import (
 )
 from core.permissions import Actor, Permission, can, require, visible_clinic_ids
 from core.services import audit
-from core.services.common import claim_version, get_or_fail
-from core.services.reviews import belongs_to_clinic, editable_review
+from core.services._common import claim_version, get_or_fail
+from core.services._queries import decided_actions, follow_up_rows
+from core.services._rules import belongs_to_clinic, editable_review
 from core.validation import validated
 
 CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
@@ -291,16 +292,23 @@ def gap_decisions(session: Session, *, actor: Actor, review_id: int) -> dict[int
                                     FindingDecision.criterion_id != None)).all())  # noqa: E711
 
 
-def review_actions(session: Session, review_id: int) -> list[Action]:
+def _visible_review(session: Session, actor: Actor, review_id: int) -> Review:
+    """Return a review the actor may see."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    return review
+
+
+def review_actions(session: Session, *, actor: Actor, review_id: int) -> list[Action]:
     """Return the actions decided at a review, in decision order."""
-    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)))
+    _visible_review(session, actor, review_id)
+    return decided_actions(session, review_id)
 
 
-def follow_ups(session: Session, review_id: int) -> list[tuple[FollowUp, Action, int]]:
+def follow_ups(session: Session, *, actor: Actor, review_id: int) -> list[tuple[FollowUp, Action, int]]:
     """Return the review's follow-ups with their actions and the year each was decided."""
-    return list(session.exec(select(FollowUp, Action, Review.year).join(Action, Action.id == FollowUp.action_id)
-                             .join(Review, Review.id == Action.review_id)
-                             .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all())
+    _visible_review(session, actor, review_id)
+    return follow_up_rows(session, review_id)
 
 
 def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict, expected_version: int,

@@ -10,10 +10,17 @@ from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
 from core.errors import Conflict, InvalidInput
 from core.limits import too_long
-from core.models import AnnualReport, Clinic, Document, Finding, Organisation, ReportSummary
+from core.models import (
+    AnnualReport,
+    Clinic,
+    Document,
+    Finding,
+    Organisation,
+    ReportSummary,
+)
 from core.permissions import Actor, Permission, require
 from core.services import audit
-from core.services.annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
+from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
     CLINIC_FIELDS,
     TABLES,
     ImportPlan,

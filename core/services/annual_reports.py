@@ -22,7 +22,7 @@ from core.permissions import (
     require,
     visible_clinic_ids,
 )
-from core.services.clinics import the_organisation
+from core.services._queries import organisation, report_of_year
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,18 @@ def indicator_met(value: float, target: float | None, direction: str) -> bool | 
     return value >= target if direction == Direction.HIGHER_IS_BETTER else value <= target
 
 
-def report_years(session: Session) -> list[int]:
+def report_years(session: Session, *, actor: Actor) -> list[int]:
     """Return the covered years with a loaded bokslut, newest first."""
-    org = the_organisation(session)
+    require(actor, Permission.VIEW_CLINIC)
+    org = organisation(session)
     return list(session.exec(select(AnnualReport.year).where(AnnualReport.organisation_id == org.id)
                              .order_by(col(AnnualReport.year).desc())))
 
 
-def get_report(session: Session, year: int) -> AnnualReport | None:
+def get_report(session: Session, *, actor: Actor, year: int) -> AnnualReport | None:
     """Return the organisation's bokslut for a covered year, if loaded."""
-    org = the_organisation(session)
-    return session.exec(select(AnnualReport).where(AnnualReport.organisation_id == org.id,
-                                                   AnnualReport.year == year)).first()
+    require(actor, Permission.VIEW_CLINIC)
+    return report_of_year(session, year)
 
 
 def _scope(model, clinic_id: int | None):
@@ -99,7 +99,7 @@ def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | Non
                     codes: dict[int, str]) -> list[IndicatorRow]:
     """Return the indicators with their verdict and last year's value for the same clinic and ID."""
     current = _rows(session, Indicator, report.id, clinic_id, Indicator.area, Indicator.code)
-    previous_report = get_report(session, report.year - 1)
+    previous_report = report_of_year(session, report.year - 1)
     previous = {}
     if previous_report is not None:
         previous = {(i.clinic_id, i.code): i.value
@@ -111,7 +111,7 @@ def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | Non
 def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> ReportView:
     """Return a year's bokslut for a clinic (with organisation-wide rows) or for the whole organisation."""
     _require_scope(actor, clinic_id)
-    report = get_report(session, year)
+    report = report_of_year(session, year)
     if report is None:
         raise NotFound(f"Inget strålskyddsbokslut för {year} är inläst.")
     codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
@@ -142,7 +142,7 @@ def indicator_comparison(session: Session, *, actor: Actor, year: int, code: str
     """Return every clinic's value of one indicator in a year (for those who see all clinics)."""
     if visible_clinic_ids(actor) is not None:
         require(actor, Permission.IMPORT_ANNUAL_REPORT)  # clinic roles never compare other clinics
-    report = get_report(session, year)
+    report = report_of_year(session, year)
     if report is None:
         return []
     rows = session.exec(select(Clinic.code, Indicator.value, Indicator.target, Indicator.direction, Indicator.unit)

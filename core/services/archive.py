@@ -73,10 +73,10 @@ def self_assessment_extract(session: Session, *, actor: Actor, clinic_id: int, y
            [[c.area, c.code, a.criterion_text, f"{a.level} {levels[a.level]}" if a.level is not None else "",
              "Ja" if a.not_applicable else "", a.evidence, a.comment or a.not_applicable_reason,
              "Ja" if a.reconsidered else "Nej (kopierad)", c.reference]
-            for a, c in self_assessments.answers(session, assessment.id)])
+            for a, c in self_assessments.answers(session, actor=actor, assessment_id=assessment.id)])
     _sheet(workbook, "Resultat", ["Område", "Besvarade", "Av", "Poäng (%)", "Brister (nivå under 3)"],
            [[r.area, r.answered, r.total, r.percent, ", ".join(c.code for c, _ in r.gaps)]
-            for r in self_assessments.results(session, assessment.id)])
+            for r in self_assessments.results(session, actor=actor, assessment_id=assessment.id)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, SQLModel, col, select
 
-from core.models import AuditEvent
-from core.permissions import Actor
+from core.models import AuditEvent, Review
+from core.permissions import Actor, Permission, require
 
 SECRET_FIELDS = {"password_hash", "content"}
 
@@ -42,7 +42,9 @@ def record(session: Session, *, actor: Actor, now: datetime, entity: str, entity
     ))
 
 
-def history(session: Session, *, review_id: int) -> list[AuditEvent]:
+def history(session: Session, *, actor: Actor, review_id: int) -> list[AuditEvent]:
     """Return a review's change history, newest first."""
+    review = session.get(Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id if review else -1)
     return list(session.exec(select(AuditEvent).where(AuditEvent.review_id == review_id)
                              .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())))

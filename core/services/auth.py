@@ -7,7 +7,7 @@ from core.config import Settings
 from core.enums import Role
 from core.models import User
 from core.permissions import Actor
-from core.services.users import clinic_ids_of
+from core.services._queries import clinic_ids_of
 
 # The command line acts as the server's administrator unless told to act as a named user.
 SYSTEM_ACTOR = Actor(user_id=None, username="system", name="Kommandoraden", role=Role.ADMIN)

@@ -11,7 +11,7 @@ from core.files import safe_filename
 from core.models import ClinicalAudit, Document, Finding
 from core.permissions import Actor, Permission, require
 from core.services import audit
-from core.services.common import get_or_fail
+from core.services._common import get_or_fail
 from core.validation import validated
 
 LABELS = {"audit_date": "Datum", "scope": "Omfattning", "auditors": "Revisorer"}

@@ -8,11 +8,12 @@ from sqlmodel import Session, col, select
 
 from core import glossary
 from core.enums import Modality
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.models import Clinic, Organisation
 from core.permissions import Actor, Permission, require, visible_clinic_ids
 from core.services import audit
-from core.services.common import claim_version, get_or_fail
+from core.services._common import claim_version, get_or_fail
+from core.services._queries import clinic_by_code, organisation
 from core.validation import validated
 
 CODE_PATTERN = re.compile(r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$")
@@ -95,24 +96,25 @@ def get_clinic(session: Session, *, actor: Actor, clinic_id: int) -> Clinic:
     return get_or_fail(session, Clinic, clinic_id)
 
 
-def find_by_code(session: Session, code: str) -> Clinic | None:
-    """Return the clinic with this code, whatever its case."""
-    return session.exec(select(Clinic).where(Clinic.code == code.strip().upper())).first()
+def find_by_code(session: Session, *, actor: Actor, code: str) -> Clinic | None:
+    """Return the clinic with this code (whatever its case), if the actor may see it."""
+    clinic = clinic_by_code(session, code)
+    if clinic is not None:
+        require(actor, Permission.VIEW_CLINIC, clinic.id)
+    return clinic
 
 
-def the_organisation(session: Session) -> Organisation:
+def the_organisation(session: Session, *, actor: Actor) -> Organisation:
     """Return the portal's organisation (one per installation)."""
-    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
-    if org is None:
-        raise NotFound("Ingen organisation finns ännu. Kör `stralportal demo` eller lägg upp en organisation.")
-    return org
+    require(actor, Permission.VIEW_CLINIC)
+    return organisation(session)
 
 
 def update_organisation(session: Session, *, actor: Actor, name: str, licence_number: str | None,
                         now: datetime) -> Organisation:
     """Change the licence holder's name and SSM licence number (printed in the heading of new minutes)."""
     require(actor, Permission.MANAGE_CLINICS)
-    org = the_organisation(session)
+    org = organisation(session)
     problems = [] if (name or "").strip() else ["Namn: måste fyllas i."]
     problems += [f"{label}: högst {limit} tecken." for label, value, limit in
                  (("Namn", name, 200), ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
@@ -140,11 +142,11 @@ def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) 
     """Add a clinic to the organisation; a duplicate code is refused."""
     require(actor, Permission.MANAGE_CLINICS)
     fields = validated(ClinicCreate, data, LABELS)
-    problems = [f"Klinikkod: {fields.code} finns redan."] if find_by_code(session, fields.code) else []
+    problems = [f"Klinikkod: {fields.code} finns redan."] if clinic_by_code(session, fields.code) else []
     problems += _name_taken(session, fields.name)
     if problems:
         raise InvalidInput(problems)
-    clinic = Clinic(organisation_id=the_organisation(session).id, **fields.model_dump())
+    clinic = Clinic(organisation_id=organisation(session).id, **fields.model_dump())
     session.add(clinic)
     session.flush()
     audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,

@@ -13,7 +13,8 @@ from core.formatting import date_text
 from core.mail import message, send
 from core.models import AnnualReport, Clinic, FollowUp, Review, User
 from core.permissions import Actor, Permission, require
-from core.services.reviews import agenda, attendance, get_review
+from core.services._queries import agenda_rows, attendance_rows
+from core.services.reviews import get_review
 
 
 def meeting_title(review: Review, clinic: Clinic) -> str:
@@ -43,8 +44,8 @@ def _invitation(session: Session, review: Review, actor: Actor) -> Invitation:
         f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else "")
     place = ", ".join(p for p in (review.location, review.video_link) if p) or "plats ej bestämd"
     invited = [[glossary.term(a.meeting_role, MeetingRole), a.name or "(namn saknas)"]
-               for a in attendance(session, review.id)]
-    items = [f"§ {i.number}  {i.title}" for i in agenda(session, review.id)]
+               for a in attendance_rows(session, review.id)]
+    items = [f"§ {i.number}  {i.title}" for i in agenda_rows(session, review.id)]
     return Invitation(title=meeting_title(review, clinic), clinic=f"{clinic.code} – {clinic.name}", when=when,
                       place=place, chair=_name(session, review.chair_id), secretary=_name(session, review.secretary_id),
                       basis=_basis(session, review), invited=invited, agenda=items, caller=actor.name)
@@ -59,7 +60,7 @@ def invitation_files(session: Session, *, actor: Actor, review_id: int, now: dat
     settings = load_settings()
     description = (f"{invitation.title}\nUnderlag: {'; '.join(invitation.basis)}\n\nDagordning:\n"
                    + "\n".join(invitation.agenda) + f"\n\n{settings.base_url}/genomgang")
-    people = [(a.name, a.email) for a in attendance(session, review.id) if a.email]
+    people = [(a.name, a.email) for a in attendance_rows(session, review.id) if a.email]
     ics = invitation_ics(uid=f"genomgang-{review.id}@stralportal", title=invitation.title, day=review.meeting_date,
                          start=review.start_time, end=review.end_time, location=invitation.place,
                          description=description, organizer_email=settings.smtp_from, attendees=people,
@@ -73,7 +74,7 @@ def send_invitation(session: Session, *, actor: Actor, review_id: int, settings,
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     ics, pdf = invitation_files(session, actor=actor, review_id=review_id, now=now)
     clinic = session.get(Clinic, review.clinic_id)
-    recipients = sorted({a.email for a in attendance(session, review.id) if a.email})
+    recipients = sorted({a.email for a in attendance_rows(session, review.id) if a.email})
     if not recipients:
         raise UserError("Ingen i kallelsen har en e-postadress.")
     title = meeting_title(review, clinic)

@@ -17,31 +17,30 @@ from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
 from core.services import audit
-from core.services.common import get_or_fail
-from core.services.minutes_content import build_content, signers
-from core.services.minutes_document import content_hash, record, render_approved
-from core.services.reviews import (
+from core.services._common import get_or_fail
+from core.services._queries import approval_times, minutes_record, signature_rows
+from core.services._rules import (
     ATTENDED,
     change_status,
     editable_review,
     may_approve,
 )
+from core.services.minutes_content import build_content
+from core.services.minutes_document import content_hash, render_approved
+from core.services.reviews import get_review
 
 __all__ = ["content_hash", "signatures", "signers_of", "choose_adjusters", "send_for_approval", "approve", "return_to_meeting",
            "reopen", "warnings", "awaiting_approval", "notify_approvers"]
 
 
-def signatures(session: Session, review: Review) -> list[Signature]:
+def signatures(session: Session, *, actor: Actor, review_id: int) -> list[Signature]:
     """Return the approvals of the current minutes version: chair, protokollförare, then justerare."""
-    order = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
-    rows = session.exec(select(Signature).where(Signature.review_id == review.id,
-                                                Signature.minutes_version == review.minutes_version)).all()
-    return sorted(rows, key=lambda s: (order.get(s.role, 9), s.id))
+    return signature_rows(session, get_review(session, actor=actor, review_id=review_id))
 
 
-def signers_of(session: Session, review: Review) -> list[User]:
+def signers_of(session: Session, *, actor: Actor, review_id: int) -> list[User]:
     """Return the people who sign the current version (for showing their names)."""
-    ids = {s.user_id for s in signatures(session, review)}
+    ids = {s.user_id for s in signatures(session, actor=actor, review_id=review_id)}
     return list(session.exec(select(User).where(col(User.id).in_(ids)))) if ids else []
 
 
@@ -77,7 +76,7 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
     problems = _adjuster_problems(session, review, user_ids)
     if problems:
         raise InvalidInput(problems)
-    for row in signatures(session, review):
+    for row in signature_rows(session, review):
         if row.role == SignatureRole.ADJUSTER:
             session.delete(row)
     session.flush()
@@ -88,8 +87,9 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
                  new={"justerare": list(dict.fromkeys(user_ids))}, clinic_id=review.clinic_id, review_id=review.id)
 
 
-def warnings(session: Session, review: Review) -> list[str]:
+def warnings(session: Session, *, actor: Actor, review_id: int) -> list[str]:
     """Return what is allowed but worth a second look before justering."""
+    review = get_review(session, actor=actor, review_id=review_id)
     if review.chair_id and review.chair_id == review.secretary_id:
         return ["Ordföranden är också protokollförare. Det är tillåtet, men ingen annan än justerarna "
                 "granskar då protokollet."]
@@ -107,7 +107,7 @@ def _justering_problems(session: Session, review: Review) -> list[str]:
                         "klinikens verksamhetschef.")
     if review.secretary_id is None:
         problems.append("Protokollförare: välj protokollförare; protokollföraren skriver under vid protokollet.")
-    adjusters = [s.user_id for s in signatures(session, review) if s.role == SignatureRole.ADJUSTER]
+    adjusters = [s.user_id for s in signature_rows(session, review) if s.role == SignatureRole.ADJUSTER]
     return problems + _adjuster_problems(session, review, adjusters)
 
 
@@ -117,7 +117,7 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
     problems = _justering_problems(session, review)
     if problems:
         raise InvalidInput(problems)
-    for row in signatures(session, review):
+    for row in signature_rows(session, review):
         if row.role != SignatureRole.ADJUSTER:
             session.delete(row)
     session.flush()
@@ -148,12 +148,12 @@ def _lock_in(session: Session, review_id: int, status: ReviewStatus, refusal: st
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
     """Approve the frozen minutes with the actor's own login; the last approval stores the PDF and locks them."""
     review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte skickat till justering.")
-    mine = [s for s in signatures(session, review) if s.user_id == actor.user_id and s.signed_at is None]
+    mine = [s for s in signature_rows(session, review) if s.user_id == actor.user_id and s.signed_at is None]
     if not mine:
         raise UserError("Du är inte vald att justera detta protokoll, eller har redan justerat.")
     if any(s.role == SignatureRole.CHAIR for s in mine):
         require(actor, Permission.APPROVE_REVIEW, review.clinic_id)
-    frozen = record(session, review)
+    frozen = minutes_record(session, review)
     for signature in mine:
         signature.signed_at, signature.content_sha256 = now, frozen.content_sha256
         session.add(signature)
@@ -161,9 +161,9 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
                      new={"roll": signature.role, "sha256": frozen.content_sha256}, clinic_id=review.clinic_id,
                      review_id=review.id)
     session.flush()
-    if all(s.signed_at for s in signatures(session, review)):
+    if all(s.signed_at for s in signature_rows(session, review)):
         review.approved_at = frozen.approved_at = now
-        frozen.pdf = render_approved(session, review, frozen)
+        frozen.pdf = render_approved(frozen, approval_times(session, review))
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
         change_status(session, actor, review, ReviewStatus.APPROVED, now, operation="approve",
@@ -176,10 +176,10 @@ def return_to_meeting(session: Session, *, actor: Actor, review_id: int, now: da
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte under justering.")
-    for signature in signatures(session, review):
+    for signature in signature_rows(session, review):
         signature.signed_at, signature.content_sha256 = None, None
         session.add(signature)
-    frozen = record(session, review)
+    frozen = minutes_record(session, review)
     if frozen is not None:  # never approved, so not a record: the next freeze replaces it
         session.delete(frozen)
     change_status(session, actor, review, ReviewStatus.MEETING, now)
@@ -193,12 +193,12 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
     if not (reason or "").strip():
         raise InvalidInput(["Motivering: skriv varför protokollet återöppnas."])
     review = _lock_in(session, review_id, ReviewStatus.APPROVED, "Bara ett justerat protokoll kan återöppnas.")
-    frozen = record(session, review)
+    frozen = minutes_record(session, review)
     if frozen is None:
         raise UserError("Det justerade protokollet finns inte lagrat; kör `stralportal db upgrade` först.")
     frozen.reopened_at, frozen.reopened_by_name, frozen.reopen_reason = now, actor.name, reason.strip()
     session.add(frozen)
-    previous = signatures(session, review)
+    previous = signature_rows(session, review)
     review.minutes_version += 1
     review.approved_at = None
     for old in previous:
@@ -210,23 +210,23 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
     return review
 
 
-def store_unrecorded(session: Session, *, now: datetime) -> int:
+def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
     """Store approved minutes approved before minutes were frozen (an older portal), once; return how many.
 
     They can only be printed from the rows as they are at the upgrade; from then on they never change.
     """
-    from core.services.auth import SYSTEM_ACTOR
+    require(actor, Permission.ADMINISTER_DATABASE)
     stored = 0
     for review in session.exec(select(Review).where(Review.status == ReviewStatus.APPROVED.value)).all():
-        if record(session, review) is not None:
+        if minutes_record(session, review) is not None:
             continue
-        content = build_content(session, actor=SYSTEM_ACTOR, review=review)
+        content = build_content(session, actor=actor, review=review)
         frozen = MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
                                 content_sha256=content_hash(content), frozen_at=now, approved_at=review.approved_at)
-        frozen.pdf = render_approved(session, review, frozen)
+        frozen.pdf = render_approved(frozen, approval_times(session, review))
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
-        audit.record(session, actor=SYSTEM_ACTOR, now=now, entity="MinutesVersion", entity_id=None,
+        audit.record(session, actor=actor, now=now, entity="MinutesVersion", entity_id=None,
                      operation="create", new={"version": review.minutes_version, "lagrad_vid_uppgradering": True},
                      clinic_id=review.clinic_id, review_id=review.id)
         stored += 1
@@ -251,7 +251,10 @@ def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings
     clinic = session.get(Clinic, review.clinic_id)
     link = f"{settings.base_url}/genomgang?klinik={clinic.code}&ar={review.year}"
     mails, sent = [], []
-    for signer, signature in zip(signers(session, review), signatures(session, review)):
+    frozen = minutes_record(session, review)
+    if frozen is None:
+        raise UserError("Protokollet är inte skickat till justering.")
+    for signer, signature in zip(frozen.content["signers"], signature_rows(session, review)):
         user = session.get(User, signature.user_id)
         if signature.signed_at or not user or not user.email or user.email in sent:
             continue

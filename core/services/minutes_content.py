@@ -31,18 +31,23 @@ from core.models import (
     MinutesVersion,
     Organisation,
     Review,
-    Signature,
     User,
 )
 from core.permissions import Actor
 from core.services import actions, annual_reports, self_assessments
+from core.services._queries import (
+    agenda_rows,
+    attendance_rows,
+    decided_actions,
+    follow_up_rows,
+    missing_roles_of,
+    signature_rows,
+)
 from core.services.invitations import meeting_title
-from core.services.reviews import agenda, attendance, missing_roles
 
 CHART_INDICATORS = 9  # three rows of three: what one A4 page shows legibly
 CHART_YEARS = 6
 CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
-ROLE_ORDER = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
 CAPACITY = {SignatureRole.CHAIR.value: "Ordförande", SignatureRole.SECRETARY.value: "Vid protokollet",
             SignatureRole.ADJUSTER.value: "Justerare"}
 
@@ -124,24 +129,21 @@ def _replaces(session: Session, review: Review) -> str | None:
             f"{old.reopen_reason}")
 
 
-def signers(session: Session, review: Review) -> list[dict]:
+def _signers(session: Session, review: Review) -> list[dict]:
     """Who signs the minutes of the current version: ordförande, protokollförare (vid protokollet), justerare."""
     names = _names(session)
-    rows = session.exec(select(Signature).where(Signature.review_id == review.id,
-                                                Signature.minutes_version == review.minutes_version)).all()
-    rows = sorted(rows, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.id))
     return [{"role": s.role, "capacity": CAPACITY[s.role], "name": names.get(s.user_id, "–")}
-            for s in rows]
+            for s in signature_rows(session, review)]
 
 
 def _opening(session: Session, review: Review, names: dict[int, str]) -> list[dict]:
     """Who chaired, who kept the minutes, and who was there."""
     rows = [["Roll", "Namn", "Närvaro", "Ersätter"]] + [
         [glossary.term(a.meeting_role, MeetingRole), a.name or "–", glossary.term(a.status, AttendanceStatus),
-         a.stand_in_for or ""] for a in attendance(session, review.id)]
+         a.stand_in_for or ""] for a in attendance_rows(session, review.id)]
     blocks = [text(f"Ordförande: {names.get(review.chair_id, 'inte vald')}. "
                    f"Protokollförare: {names.get(review.secretary_id, 'inte vald')}."), table(rows, [50, 55, 30, 35])]
-    missing = missing_roles(session, review.id)
+    missing = missing_roles_of(session, review.id)
     if missing:
         blocks.append(text("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing) + "."))
     return blocks
@@ -160,7 +162,7 @@ def _follow_up(session: Session, review: Review) -> list[dict]:
     meeting_day = review.meeting_date or date.max
     rows = [["Nr", "Åtgärd", "Ansvarig", "Klart senast", "Status vid mötet", "Kommentar"]]
     decided = []
-    for follow_up, action, year in actions.follow_ups(session, review.id):
+    for follow_up, action, year in follow_up_rows(session, review.id):
         number = f"{year}:{action.number}"
         due = follow_up.original_due_date or action.due_date
         status = glossary.term(follow_up.status, ActionStatus) if follow_up.status else "Ej uppföljd"
@@ -298,10 +300,10 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> dict:
     organisation = session.get(Organisation, clinic.organisation_id)
     names = _names(session)
     assessment = self_assessments.find(session, actor=actor, clinic_id=clinic.id, year=review.year)
-    decided = actions.review_actions(session, review.id)
-    signed = signers(session, review)
+    decided = decided_actions(session, review.id)
+    signed = _signers(session, review)
     report_blocks, trend = _annual_report(session, actor, review)
-    items = agenda(session, review.id)
+    items = agenda_rows(session, review.id)
     findings_at = next((f"§ {i.number}" for i in items if i.kind == "findings"), "beslut om åtgärder")
     by_kind = {
         "opening": lambda: _opening(session, review, names), "adjusters": lambda: _adjusters(signed),

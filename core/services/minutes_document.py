@@ -8,11 +8,11 @@ from core import charts
 from core.documents.minutes_pdf import Stamp, minutes_pdf
 from core.enums import ReviewStatus
 from core.errors import NotFound
-from core.formatting import datetime_text
-from core.models import MinutesVersion, Review, Signature
+from core.models import MinutesVersion
 from core.permissions import Actor
 from core.services import reviews
-from core.services.minutes_content import ROLE_ORDER, build_content
+from core.services._queries import approval_times, minutes_record
+from core.services.minutes_content import build_content
 
 
 def content_hash(content: dict) -> str:
@@ -21,37 +21,21 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def record(session: Session, review: Review, version: int | None = None) -> MinutesVersion | None:
-    """Return the frozen minutes of a version (the current one by default), if frozen."""
-    return session.exec(select(MinutesVersion).where(MinutesVersion.review_id == review.id,
-                                                     MinutesVersion.version == (version or review.minutes_version))
-                        ).first()
-
-
-def _approval_times(session: Session, review: Review) -> list[str | None]:
-    """When each signer of the current version approved, in the signers' order."""
-    rows = session.exec(select(Signature).where(Signature.review_id == review.id,
-                                                Signature.minutes_version == review.minutes_version)).all()
-    rows = sorted(rows, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.id))
-    return [datetime_text(s.signed_at) or None for s in rows]
-
-
 def render(content: dict, stamp: Stamp) -> bytes:
     """Print a content document, with its key-indicator chart."""
     chart = charts.png(charts.key_indicators_chart(content["chart"])) if content["chart"] else None
     return minutes_pdf(content, stamp, chart)
 
 
-def render_approved(session: Session, review: Review, frozen: MinutesVersion) -> bytes:
+def render_approved(frozen: MinutesVersion, approved: list[str | None]) -> bytes:
     """Print the frozen content as approved, with every approval time (for storing once)."""
-    return render(frozen.content, Stamp(draft=False, checksum=frozen.content_sha256,
-                                        approved=_approval_times(session, review)))
+    return render(frozen.content, Stamp(draft=False, checksum=frozen.content_sha256, approved=approved))
 
 
 def review_minutes_pdf(session: Session, *, actor: Actor, review_id: int, with_chart: bool = True) -> bytes:
     """Return the minutes of a review: the stored PDF once approved, else a draft (frozen or live)."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
-    frozen = record(session, review)
+    frozen = minutes_record(session, review)
     if review.status == ReviewStatus.APPROVED:
         if frozen is None or frozen.pdf is None:
             raise NotFound(f"Det justerade protokollet version {review.minutes_version} finns inte lagrat.")
@@ -60,14 +44,14 @@ def review_minutes_pdf(session: Session, *, actor: Actor, review_id: int, with_c
     if not with_chart:
         content = {**content, "chart": []}
     stamp = Stamp(draft=True, checksum=frozen.content_sha256 if frozen else content_hash(content),
-                  approved=_approval_times(session, review) if frozen else [])
+                  approved=approval_times(session, review) if frozen else [])
     return render(content, stamp)
 
 
 def content_for(session: Session, *, actor: Actor, review_id: int) -> tuple[dict, str]:
     """Return what the minutes say and its checksum: the frozen content once sent for justering, else live."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
-    frozen = record(session, review)
+    frozen = minutes_record(session, review)
     if frozen is not None:
         return frozen.content, frozen.content_sha256
     content = build_content(session, actor=actor, review=review)
@@ -85,7 +69,7 @@ def approved_versions(session: Session, *, actor: Actor, review_id: int) -> list
 def approved_pdf(session: Session, *, actor: Actor, review_id: int, version: int) -> bytes:
     """Return the stored PDF of one approved version."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
-    frozen = record(session, review, version)
+    frozen = minutes_record(session, review, version)
     if frozen is None or frozen.pdf is None:
         raise NotFound(f"Protokollet version {version} är inte justerat.")
     return frozen.pdf

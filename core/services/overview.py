@@ -18,7 +18,7 @@ from core.models import (
     SelfAssessment,
     UserClinic,
 )
-from core.permissions import Actor
+from core.permissions import Actor, Permission, require
 from core.services.clinics import list_clinics
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
@@ -46,8 +46,9 @@ def _counts(session: Session, query) -> dict[int, int]:
     return {clinic_id: n for clinic_id, n in session.exec(query).all()}
 
 
-def meeting_years(session: Session, *, today: date) -> list[int]:
+def meeting_years(session: Session, *, actor: Actor, today: date) -> list[int]:
     """Return the meeting years worth choosing: this year and every year with a bokslut or review."""
+    require(actor, Permission.VIEW_CLINIC)
     years = {today.year}
     years |= {y + 1 for y in session.exec(select(AnnualReport.year))}
     years |= set(session.exec(select(Review.year)))

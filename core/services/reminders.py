@@ -56,8 +56,9 @@ class Outgoing:
                 + f"\n\nUppdatera status under Åtgärder: {settings.base_url}/atgarder\n\nStrålsäkerhetsportalen")
 
 
-def due_reminders(session: Session, *, today: date, now: datetime) -> list[Outgoing]:
+def due_reminders(session: Session, *, actor: Actor, today: date, now: datetime) -> list[Outgoing]:
     """Return the e-mails due today: one per owner with new reminders, and a summary per samordnare."""
+    require(actor, Permission.ADMINISTER_DATABASE)
     sent = set(session.exec(select(Reminder.user_id, Reminder.action_id, Reminder.stage).where(
         or_(Reminder.sent_at != None, Reminder.claimed_at >= now - ABANDONED_AFTER))).all())  # noqa: E711
     open_actions = session.exec(select(Action).where(col(Action.status).in_(OPEN), Action.owner_id != None)  # noqa: E711
@@ -92,7 +93,7 @@ def send_reminders(engine: Engine, *, actor: Actor, settings: Settings, today: d
     """Send (or with dry_run only list) today's reminders; return those this run sent (each exactly once)."""
     require(actor, Permission.ADMINISTER_DATABASE)
     with Session(engine, expire_on_commit=False) as session:
-        outgoing = [o for o in due_reminders(session, today=today, now=now) if o.user.email]
+        outgoing = [o for o in due_reminders(session, actor=actor, today=today, now=now) if o.user.email]
         codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
     if dry_run or not outgoing:
         return outgoing

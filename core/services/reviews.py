@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.config import PROJECT_DIR
@@ -21,21 +21,32 @@ from core.models import (
     User,
     UserClinic,
 )
-from core.permissions import ALL_CLINICS, GRANTS, Actor, Permission, can, require
+from core.permissions import Actor, Permission, require
 from core.services import audit
-from core.services.annual_reports import get_report
-from core.services.common import claim_version, get_or_fail, stale
+from core.services._common import claim_version, get_or_fail
+from core.services._queries import (
+    REQUIRED_ROLES,
+    agenda_rows,
+    attendance_rows,
+    missing_roles_of,
+    report_of_year,
+)
+from core.services._rules import (  # noqa: F401  ATTENDED and EDITABLE are read by pages
+    ATTENDED,
+    EDITABLE,
+    belongs_to_clinic,
+    change_status,
+    check_chair_and_secretary,
+    claim_editable,
+    editable_review,
+    may_approve,
+)
 from core.validation import validated
 
 AGENDA_TEMPLATE = PROJECT_DIR / "templates" / "dagordning.yaml"
-# The routine (seed 003) names who is invited; each must be present or have a stand-in.
-REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
-                  MeetingRole.PHYSICIST, MeetingRole.RADIOLOGY_LEAD, MeetingRole.FIRST_LINE_MANAGER)
 CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDINATOR: "coordinator_name",
                  MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
                  MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}
-ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
-EDITABLE = (ReviewStatus.PREPARATION.value, ReviewStatus.CALLED.value, ReviewStatus.MEETING.value)
 OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 
 
@@ -83,16 +94,6 @@ class ReviewDetails(BaseModel):
 
 LABELS = {"meeting_date": "Datum", "start_time": "Starttid", "end_time": "Sluttid", "location": "Plats",
           "video_link": "Videolänk", "chair_id": "Ordförande", "secretary_id": "Protokollförare"}
-
-
-def ensure_editable(review: Review) -> None:
-    """Refuse changes to minutes under justering or approved (justerade): those are read-only."""
-    if review.status == ReviewStatus.APPROVED:
-        raise UserError(f"Protokollet för genomgången {review.year} är justerat och kan inte ändras. "
-                        "Ordföranden kan återöppna det med en motivering.")
-    if review.status == ReviewStatus.APPROVAL:
-        raise UserError("Protokollet är under justering och kan inte ändras. Ta tillbaka det till mötet för att "
-                        "rätta (de godkännanden som getts nollställs).")
 
 
 def get_review(session: Session, *, actor: Actor, review_id: int) -> Review:
@@ -165,7 +166,7 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     if session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first():
         raise InvalidInput([f"År: {clinic.code} har redan en genomgång {year}."])
     check_chair_and_secretary(session, clinic_id, details.chair_id, details.secretary_id)
-    report = get_report(session, year - 1)
+    report = report_of_year(session, year - 1)
     review = Review(clinic_id=clinic_id, year=year, annual_report_id=report.id if report else None,
                     protocol_number=_protocol_number(session, clinic, year), created_at=now, created_by_id=actor.user_id,
                     **details.model_dump())
@@ -181,36 +182,6 @@ def _protocol_number(session: Session, clinic: Clinic, year: int) -> str:
     """Number the clinic's protocols in order: "RTG 3/2026" is the clinic's third review, held in 2026."""
     held = session.exec(select(func.count()).select_from(Review).where(Review.clinic_id == clinic.id)).one()
     return f"{clinic.code} {held + 1}/{year}"
-
-
-def belongs_to_clinic(session: Session, user: User, clinic_id: int) -> bool:
-    """Tell whether a user is one of the clinic's people (or sees every clinic, as the strateg does)."""
-    if GRANTS[Role(user.role)].get(Permission.VIEW_CLINIC) == ALL_CLINICS:
-        return True
-    return session.get(UserClinic, (user.id, clinic_id)) is not None
-
-
-def may_approve(session: Session, user: User, clinic_id: int) -> bool:
-    """Tell whether a user, as chair, may approve the clinic's minutes."""
-    actor = Actor(user_id=user.id, username=user.username, name=user.name, role=Role(user.role),
-                  clinic_ids=frozenset([clinic_id]) if belongs_to_clinic(session, user, clinic_id) else frozenset())
-    return user.active and can(actor, Permission.APPROVE_REVIEW, clinic_id)
-
-
-def check_chair_and_secretary(session: Session, clinic_id: int, chair_id: int | None,
-                              secretary_id: int | None) -> None:
-    """Refuse a chair who may not approve the clinic's minutes, or a minute-taker from outside the clinic."""
-    problems = []
-    chair = session.get(User, chair_id) if chair_id else None
-    if chair_id and (chair is None or not may_approve(session, chair, clinic_id)):
-        problems.append(f"Ordförande: {chair.name if chair else 'personen'} får inte justera klinikens protokoll som "
-                        "ordförande; välj klinikens verksamhetschef.")
-    secretary = session.get(User, secretary_id) if secretary_id else None
-    if secretary_id and (secretary is None or not secretary.active
-                         or not belongs_to_clinic(session, secretary, clinic_id)):
-        problems.append("Protokollförare: välj en av klinikens användare.")
-    if problems:
-        raise InvalidInput(problems)
 
 
 def update_review(session: Session, *, actor: Actor, review_id: int, data: dict, expected_version: int,
@@ -246,17 +217,6 @@ def set_status(session: Session, *, actor: Actor, review_id: int, status: Review
     return review
 
 
-def change_status(session: Session, actor: Actor, review: Review, status: ReviewStatus, now: datetime,
-                  operation: str = "update", extra: dict | None = None) -> None:
-    """Change a review's status (a new version for open forms) and log it."""
-    old = review.status
-    review.status, review.version = status.value, review.version + 1
-    session.add(review)
-    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
-                 old={"status": old}, new={"status": status.value, **(extra or {})},
-                 clinic_id=review.clinic_id, review_id=review.id)
-
-
 def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:
     """Return the clinic's active users, for choosing chair, minute-taker, owners and justerare."""
     require(actor, Permission.VIEW_CLINIC, clinic_id)
@@ -270,63 +230,22 @@ def chair_candidates(session: Session, *, actor: Actor, clinic_id: int) -> list[
     return [u for u in clinic_people(session, actor=actor, clinic_id=clinic_id) if may_approve(session, u, clinic_id)]
 
 
-def attendance(session: Session, review_id: int) -> list[Attendance]:
-    """Return the invitation list in the routine's role order."""
-    order = {r.value: i for i, r in enumerate(MeetingRole)}
-    rows = session.exec(select(Attendance).where(Attendance.review_id == review_id)).all()
-    return sorted(rows, key=lambda a: (order.get(a.meeting_role, 99), a.name))
+def attendance(session: Session, *, actor: Actor, review_id: int) -> list[Attendance]:
+    """Return the review's invitation list in the routine's role order."""
+    get_review(session, actor=actor, review_id=review_id)
+    return attendance_rows(session, review_id)
 
 
-def missing_roles(session: Session, review_id: int) -> list[MeetingRole]:
+def missing_roles(session: Session, *, actor: Actor, review_id: int) -> list[MeetingRole]:
     """Return the required roles with nobody present (or standing in)."""
-    present = {a.meeting_role for a in attendance(session, review_id) if a.status in ATTENDED}
-    return [role for role in REQUIRED_ROLES if role.value not in present]
+    get_review(session, actor=actor, review_id=review_id)
+    return missing_roles_of(session, review_id)
 
 
-def agenda(session: Session, review_id: int) -> list[AgendaItem]:
-    """Return the agenda in § order."""
-    return list(session.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)))
-
-
-def claim_editable(session: Session, review_id: int, expected_version: int | None = None) -> Review:
-    """Lock the review row if its minutes are still editable (and, if given, at that version), else refuse.
-
-    The check and the lock are one UPDATE, so a change of the minutes and the step that freezes them for
-    justering cannot interleave: whichever comes second waits for the first and then sees its result
-    (a row lock on PostgreSQL, the write lock on SQLite).
-    """
-    condition = [Review.id == review_id, col(Review.status).in_(EDITABLE)]
-    if expected_version is not None:
-        condition.append(Review.version == expected_version)
-    bump = Review.version + 1 if expected_version is not None else Review.version
-    result = session.execute(update(Review).where(*condition).values(version=bump)
-                             .execution_options(synchronize_session=False))
-    review = get_or_fail(session, Review, review_id)
-    session.refresh(review)
-    if result.rowcount == 0:
-        ensure_editable(review)
-        raise stale("genomgången")
-    return review
-
-
-def editable_review(session: Session, actor: Actor, review_id: int) -> Review:
-    """Return the review, locked, for a change by someone who may run it; refuse minutes sent for justering."""
-    review = get_or_fail(session, Review, review_id)
-    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    return claim_editable(session, review_id)
-
-
-def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -> None:
-    """Refuse a change of something the year's minutes print once they are sent for justering (lock otherwise)."""
-    review = session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
-    if review is None:
-        return
-    try:
-        claim_editable(session, review.id)
-    except UserError:
-        state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
-        raise UserError(f"{what} ingår i protokollet för genomgången {year}, som är {state}, och kan inte "
-                        "ändras. Ordföranden kan återöppna protokollet med en motivering.") from None
+def agenda(session: Session, *, actor: Actor, review_id: int) -> list[AgendaItem]:
+    """Return the review's agenda in § order."""
+    get_review(session, actor=actor, review_id=review_id)
+    return agenda_rows(session, review_id)
 
 
 def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,
@@ -341,7 +260,7 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
         raise InvalidInput(["Namn: måste fyllas i."])
     if meeting_role not in {r.value for r in MeetingRole}:
         raise InvalidInput([f"Roll: okänd mötesroll \"{meeting_role}\"."])
-    already = [a for a in attendance(session, review.id) if (user and a.user_id == user.id)
+    already = [a for a in attendance_rows(session, review.id) if (user and a.user_id == user.id)
                or a.name.casefold() == name.casefold()]
     if already:
         raise InvalidInput([f"Namn: {name} finns redan i kallelsen."])

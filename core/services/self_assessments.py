@@ -22,8 +22,9 @@ from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import GROUPS, StaffingInput, compare
 from core.services import audit
-from core.services.common import claim_version, get_or_fail
-from core.services.reviews import claim_year_open
+from core.services._common import claim_version, get_or_fail
+from core.services._queries import active_template
+from core.services._rules import claim_year_open
 
 LEVELS = {0: "Saknas", 1: "Påbörjat", 2: "Delvis uppfyllt", 3: "Huvudsakligen uppfyllt", 4: "Helt uppfyllt"}
 NOT_APPLICABLE = "Ej tillämpligt"
@@ -52,12 +53,6 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
                  operation="create", new={"namn": parsed.name, "version": parsed.version,
                                           "kriterier": len(parsed.criteria)})
     return template
-
-
-def active_template(session: Session) -> AssessmentTemplate | None:
-    """Return the newest active criteria set."""
-    return session.exec(select(AssessmentTemplate).where(AssessmentTemplate.active == True)  # noqa: E712
-                        .order_by(col(AssessmentTemplate.loaded_at).desc())).first()
 
 
 def find(session: Session, *, actor: Actor, clinic_id: int, year: int) -> SelfAssessment | None:
@@ -166,16 +161,35 @@ class AreaResult:
         return round(100 * self.points / self.possible, 1) if self.possible else None
 
 
-def answers(session: Session, assessment_id: int) -> list[tuple[Answer, Criterion]]:
+def answers(session: Session, *, actor: Actor, assessment_id: int) -> list[tuple[Answer, Criterion]]:
     """Return the answers with their criteria, in the criteria set's order."""
+    _visible(session, actor, assessment_id)
+    return _answers(session, assessment_id)
+
+
+def _answers(session: Session, assessment_id: int) -> list[tuple[Answer, Criterion]]:
+    """Return the answers with their criteria (the caller has checked the actor)."""
     return list(session.exec(select(Answer, Criterion).join(Criterion, Criterion.id == Answer.criterion_id)
                              .where(Answer.self_assessment_id == assessment_id).order_by(Criterion.position)).all())
 
 
-def results(session: Session, assessment_id: int) -> list[AreaResult]:
+def results(session: Session, *, actor: Actor, assessment_id: int) -> list[AreaResult]:
     """Score every area (E/T and unanswered left out) and list the gaps (level below 3)."""
+    _visible(session, actor, assessment_id)
+    return _results(session, assessment_id)
+
+
+def _visible(session: Session, actor: Actor, assessment_id: int) -> SelfAssessment:
+    """Return an assessment the actor may see."""
+    assessment = get_or_fail(session, SelfAssessment, assessment_id)
+    require(actor, Permission.VIEW_CLINIC, assessment.clinic_id)
+    return assessment
+
+
+def _results(session: Session, assessment_id: int) -> list[AreaResult]:
+    """Score every area (the caller has checked the actor)."""
     by_area: dict[str, AreaResult] = {}
-    for answer, criterion in answers(session, assessment_id):
+    for answer, criterion in _answers(session, assessment_id):
         result = by_area.setdefault(criterion.area, AreaResult(criterion.area))
         result.total += 1
         if answer.not_applicable or answer.level is not None:
@@ -198,7 +212,7 @@ def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str
     assessment = find(session, actor=actor, clinic_id=clinic_id, year=year)
     if assessment is None:
         return f"Ingen egenkontroll är registrerad för {year}."
-    areas = results(session, assessment.id)
+    areas = _results(session, assessment.id)
     total = total_percent(areas)
     answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
     gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
@@ -215,7 +229,7 @@ def gaps(session: Session, *, actor: Actor, clinic_id: int, year: int) -> list[t
     assessment = find(session, actor=actor, clinic_id=clinic_id, year=year)
     if assessment is None:
         return []
-    return [gap for area in results(session, assessment.id) for gap in area.gaps]
+    return [gap for area in _results(session, assessment.id) for gap in area.gaps]
 
 
 def criteria_sets(session: Session, *, actor: Actor) -> list[tuple[AssessmentTemplate, int]]:

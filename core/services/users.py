@@ -13,7 +13,8 @@ from core.models import Clinic, User, UserClinic
 from core.permissions import CLINIC_ROLES, Actor, Permission, require
 from core.security import check_password, hash_password, password_problem
 from core.services import audit
-from core.services.common import claim_version, get_or_fail
+from core.services._common import claim_version, get_or_fail
+from core.services._queries import clinic_ids_of
 from core.validation import validated
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -87,11 +88,6 @@ class UserCreate(UserUpdate):
         if problem:
             raise ValueError(problem)
         return v
-
-
-def clinic_ids_of(session: Session, user_id: int) -> list[int]:
-    """Return the ids of the user's clinics."""
-    return list(session.exec(select(UserClinic.clinic_id).where(UserClinic.user_id == user_id)))
 
 
 def _set_clinics(session: Session, user_id: int, clinic_ids: list[int]) -> None:

@@ -45,7 +45,7 @@ def clinic_year_header(actor, title: str, today, year_label: str = "Genomg√•ngs√
     """Draw a clinic page's title with the sticky clinic and meeting-year pickers; return (clinics, id, year)."""
     with session() as s:
         clinics = {c.id: c for c in list_clinics(s, actor=actor)}
-        years = meeting_years(s, today=today)
+        years = meeting_years(s, actor=actor, today=today)
     _from_link(clinics, years)
     head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
     head.title(title)

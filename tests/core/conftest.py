@@ -5,6 +5,7 @@ import pytest
 
 from core.enums import Role
 from core.services import actions, minutes, reviews
+from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
 
 
@@ -39,7 +40,7 @@ def decide(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9
 
 def mark_present(session, rtg, review):
     """Everyone with a login on the invitation list came."""
-    for row in reviews.attendance(session, review.id):
+    for row in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id):
         if row.user_id:
             reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, status="present", now=NOW)
 

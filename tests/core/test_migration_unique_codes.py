@@ -5,7 +5,16 @@ from alembic import command
 from sqlalchemy import insert, text
 
 from core import db
-from core.models import Action, AnnualReport, Clinic, Finding, Goal, Indicator, Organisation, Review
+from core.models import (
+    Action,
+    AnnualReport,
+    Clinic,
+    Finding,
+    Goal,
+    Indicator,
+    Organisation,
+    Review,
+)
 from tests.conftest import drop_everything
 from tests.factories import NOW
 

@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from core.services import actions, minutes_document, reviews
+from core.services import actions, reviews
+from core.services._queries import minutes_record
+from core.services.auth import SYSTEM_ACTOR
 from core.services.minutes_document import review_minutes_pdf
 from tests.core.conftest import approve_all, decide, make_review
 from tests.factories import NOW
@@ -48,14 +50,14 @@ def test_approved_minutes_carry_names_and_times_and_no_utkast(session, rtg):
     assert "UTKAST" not in text
     assert "Ordförande: Anna Berg" in flat and "Justerare: Nils Ek" in flat
     assert "Justerat 2026-03-10 10:00 i Strålsäkerhetsportalen" in flat  # 09:00 UTC is 10:00 in Sweden
-    assert minutes_document.record(session, review).content_sha256 in flat.replace(" ", "")
+    assert minutes_record(session, review).content_sha256 in flat.replace(" ", "")
 
 
 def test_user_text_prints_as_typed_and_long_words_wrap(session, rtg):
     review = make_review(session, rtg)
     typed = "Skärmning <b>fet</b> ≥ 0,5 mm Pb → klart"
     decide(session, rtg, review, title=typed, description=LONG_WORD + " " + LONG_WORD)
-    item = reviews.agenda(session, review.id)[7]
+    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
     reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes=f"Åäö ÅÄÖ é – “citat” … {LONG_WORD}",
                        decisions="Anta rutinen ≤ 3 månader", now=NOW)
     text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
@@ -70,7 +72,7 @@ def test_follow_up_in_approved_minutes_is_frozen(session, rtg):
     action = decide(session, rtg, first, title="Optimera CT-protokoll")
     approve_all(session, rtg, first)
     second = make_review(session, rtg, year=2026, day=date(2026, 3, 11))
-    follow_up = actions.follow_ups(session, second.id)[0][0]
+    follow_up = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=second.id)[0][0]
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=follow_up.id, status="in_progress",
                              comment="Två av tre klara", today=date(2026, 3, 11), now=NOW)
     approve_all(session, rtg, second)

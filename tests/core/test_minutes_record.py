@@ -26,6 +26,7 @@ from core.models import (
 )
 from core.services import actions, clinical_audits, minutes, minutes_document, reviews
 from core.services import self_assessments as sa
+from core.services._queries import minutes_record
 from core.services.annual_report_import import import_annual_report
 from core.services.auth import SYSTEM_ACTOR
 from core.services.minutes_content import build_content
@@ -71,7 +72,7 @@ def _gap(session, rtg, year) -> dict:
     """Start the year's self-assessment: A1 at level 1 (a gap), A2 unanswered; return code → (answer, criterion)."""
     assessment = sa.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, copy_last_year=False,
                           now=NOW)
-    answers = {criterion.code: (answer, criterion) for answer, criterion in sa.answers(session, assessment.id)}
+    answers = {criterion.code: (answer, criterion) for answer, criterion in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)}
     sa.save_answer(session, actor=rtg["erik"], answer_id=answers["A1"][0].id, level=1, not_applicable=False,
                    reason=None, evidence=None, comment=None, now=NOW)
     return answers
@@ -87,7 +88,7 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
     _load_criteria(session)
     answers = _gap(session, rtg, 2026)
     review = make_review(session, rtg, year=2026, day=date(2026, 3, 11))
-    follow_up = actions.follow_ups(session, review.id)[0][0]
+    follow_up = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=review.id)[0][0]
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=follow_up.id, status="cancelled", comment=None,
                              cancel_reason="Ersatt av ny rutin", today=date(2026, 3, 11), now=NOW)
     finding = session.exec(select(Finding).where(Finding.code == "B-2025-01")).one()
@@ -96,7 +97,7 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
                              now=NOW, criterion_id=answers["A1"][1].id)
     approve_all(session, rtg, review)
     session.commit()
-    frozen = minutes_document.record(session, review)
+    frozen = minutes_record(session, review)
     pdf, checksum = frozen.pdf, frozen.content_sha256
     printed = _text(pdf)
     assert "Ersatt av ny rutin" in printed and "B-2025-01" in printed and "Rutinen ses över ändå." in printed
@@ -130,7 +131,7 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
                     "Nytt skäl efter justeringen", "Rättad text efter justeringen."):
         assert changed in live  # the changes took: only the freeze keeps them out of the minutes
     stored = review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id)
-    frozen = minutes_document.record(session, review)
+    frozen = minutes_record(session, review)
     assert stored == pdf and hashlib.sha256(stored).hexdigest() == frozen.pdf_sha256
     assert frozen.content_sha256 == checksum == minutes.content_hash(frozen.content)
 
@@ -140,9 +141,9 @@ def test_reopened_minutes_keep_version_1_and_version_2_says_what_it_replaces(ses
     decide(session, rtg, review)
     approve_all(session, rtg, review)
     session.commit()
-    first = bytes(minutes_document.record(session, review).pdf)
+    first = bytes(minutes_record(session, review).pdf)
     minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Fel datum i § 9", now=NOW)
-    item = reviews.agenda(session, review.id)[7]
+    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
     reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Tillägg efter återöppning", decisions="",
                        now=NOW)
     approve_all(session, rtg, review)
@@ -189,7 +190,7 @@ def _ready(session, rtg) -> tuple[Review, int]:
     mark_present(session, rtg, review)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
                              now=NOW)
-    item_id = reviews.agenda(session, review.id)[7].id
+    item_id = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7].id
     session.commit()
     return review, item_id
 
@@ -215,7 +216,7 @@ def test_a_note_racing_the_freeze_is_in_the_frozen_minutes_or_refused(session, r
             delays=[(0.1, 0), (0, 0.1), (0, 0)][round_ % 3])  # the note during the freeze, before it, a true race
         assert sent == "ok" and (saved == "ok" or isinstance(saved, UserError)), (saved, sent)
         session.expire_all()
-        frozen = minutes_document.record(session, session.get(Review, review.id))
+        frozen = minutes_record(session, session.get(Review, review.id))
         in_minutes = note in json.dumps(frozen.content, ensure_ascii=False)
         assert in_minutes if saved == "ok" else not in_minutes and session.get(AgendaItem, item_id).notes != note
         saved_first.add(saved == "ok")
@@ -241,7 +242,7 @@ def test_a_note_racing_the_last_approval_is_refused_and_the_approval_stands(sess
         assert approved == "ok" and isinstance(saved, UserError), (saved, approved)
         session.expire_all()
         current = session.get(Review, review.id)
-        frozen = minutes_document.record(session, current)
+        frozen = minutes_record(session, current)
         assert current.status == ReviewStatus.APPROVED and frozen.pdf_sha256 == hashlib.sha256(frozen.pdf).hexdigest()
         assert note not in _text(frozen.pdf) and session.get(AgendaItem, item_id).notes != note
         minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason=f"Runda {round_}", now=NOW)
@@ -276,12 +277,12 @@ def test_justering_rules_chair_justerare_owners_findings_and_the_protokollforare
     with pytest.raises(InvalidInput, match="hör till en annan klinik"):
         actions.decide_no_action(session, actor=rtg["anna"], review_id=review.id, reason="Inte vår", now=NOW,
                                  finding_id=foreign.id)
-    assert actions.review_actions(session, review.id) == []
-    assert minutes.warnings(session, review) == []
+    assert actions.review_actions(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
+    assert minutes.warnings(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
     same = {**details, "chair_id": anna.id, "secretary_id": anna.id}
     reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data=same, expected_version=review.version,
                           now=NOW)
-    assert "Ordföranden är också protokollförare" in minutes.warnings(session, review)[0]
+    assert "Ordföranden är också protokollförare" in minutes.warnings(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={**same, "secretary_id": erik.id},
                           expected_version=review.version, now=NOW)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[nils.id], now=NOW)
@@ -328,7 +329,7 @@ def test_demo_2026_minutes_put_each_decision_under_its_own_heading(demo_url):
     with Session(engine) as s:
         review = s.exec(select(Review).where(Review.year == 2026)).one()
         assert review.status == ReviewStatus.APPROVAL
-        headings = [section["heading"] for section in minutes_document.record(s, review).content["sections"]]
+        headings = [section["heading"] for section in minutes_record(s, review).content["sections"]]
         decided = s.exec(select(Action.number, Finding.code).join(Finding, Finding.id == Action.finding_id)
                          .where(Action.review_id == review.id)).all()
         raw = _raw(review_minutes_pdf(s, actor=SYSTEM_ACTOR, review_id=review.id, with_chart=False))

@@ -10,6 +10,8 @@ from core.errors import Conflict, InvalidInput, UserError
 from core.models import Action, AuditEvent, FollowUp, Signature
 from core.permissions import PermissionDenied
 from core.services import actions, minutes, minutes_document, reviews
+from core.services._queries import REQUIRED_ROLES, minutes_record
+from core.services.auth import SYSTEM_ACTOR
 from tests.core.conftest import approve_all, decide, make_review, mark_present
 from tests.factories import NOW, TODAY
 
@@ -17,25 +19,25 @@ from tests.factories import NOW, TODAY
 def test_new_review_invites_the_routines_roles_and_numbers_the_agenda(session, rtg):
     review = make_review(session, rtg)
     assert (review.start_time, review.protocol_number, review.status) == ("13:00", "RTG 1/2025", "preparation")
-    invited = {(a.meeting_role, a.name) for a in reviews.attendance(session, review.id)}
+    invited = {(a.meeting_role, a.name) for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)}
     assert ("head_of_department", "Anna Berg") in invited and ("physicist", "Johan Sund") in invited
     assert ("first_line_manager", "") in invited  # the role is on the list even before a name is known
-    items = reviews.agenda(session, review.id)
+    items = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)
     assert [i.number for i in items] == list(range(1, 11)) and items[1].title == "Val av justerare"
 
 
 def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
     review = make_review(session, rtg)
-    assert reviews.missing_roles(session, review.id) == list(reviews.REQUIRED_ROLES)
-    for row in reviews.attendance(session, review.id):
+    assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == list(REQUIRED_ROLES)
+    for row in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id):
         if row.meeting_role != MeetingRole.RADIOLOGY_LEAD:
             reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
                                     status=AttendanceStatus.PRESENT, now=NOW)
-    assert reviews.missing_roles(session, review.id) == [MeetingRole.RADIOLOGY_LEAD]
-    lead = next(a for a in reviews.attendance(session, review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
+    assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == [MeetingRole.RADIOLOGY_LEAD]
+    lead = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
     reviews.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
                             status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW)
-    assert reviews.missing_roles(session, review.id) == []
+    assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
 
 
 def test_bad_details_are_refused_by_field(session, rtg):
@@ -118,8 +120,8 @@ def test_justering_records_who_when_and_checksum_then_locks(session, rtg):
     assert review.status == ReviewStatus.APPROVAL  # the justerare has not approved yet
     minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=1))
     assert review.status == ReviewStatus.APPROVED and review.approved_at == NOW + timedelta(hours=1)
-    signed = minutes.signatures(session, review)
-    frozen = minutes_document.record(session, review)
+    signed = minutes.signatures(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    frozen = minutes_record(session, review)
     checksum = minutes.content_hash(frozen.content)
     assert checksum == frozen.content_sha256 and frozen.pdf_sha256 == hashlib.sha256(frozen.pdf).hexdigest()
     assert [(s.role, s.content_sha256) for s in signed] == [("chair", checksum), ("secretary", checksum),
@@ -130,7 +132,7 @@ def test_approved_minutes_refuse_every_change(session, rtg):
     review = make_review(session, rtg)
     action = decide(session, rtg, review)
     approve_all(session, rtg, review)
-    item = reviews.agenda(session, review.id)[0]
+    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     attempts = [
         lambda: reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW),
         lambda: decide(session, rtg, review, title="Sent tillägg"),
@@ -153,7 +155,7 @@ def test_reopen_needs_a_reason_is_logged_bumps_the_version_and_clears_approvals(
         minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason=" ", now=NOW)
     minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Fel datum i § 9", now=NOW)
     assert (review.status, review.minutes_version, review.approved_at) == ("meeting", 2, None)
-    assert all(s.signed_at is None for s in minutes.signatures(session, review))
+    assert all(s.signed_at is None for s in minutes.signatures(session, actor=SYSTEM_ACTOR, review_id=review.id))
     assert len(session.exec(select(Signature).where(Signature.signed_at != None)).all()) == 3  # noqa: E711
     event = session.exec(select(AuditEvent).where(AuditEvent.operation == "reopen")).one()
     assert event.new_values["motivering"] == "Fel datum i § 9"
@@ -200,7 +202,7 @@ def test_every_change_is_in_the_audit_log(session, rtg):
 
 def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg):
     review = make_review(session, rtg)
-    item = reviews.agenda(session, review.id)[7]
+    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
     opened = item.version
     reviews.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",
                        now=NOW, expected_version=opened)
@@ -228,7 +230,7 @@ def test_rules_that_keep_the_minutes_sensible(session, rtg):
     with pytest.raises(InvalidInput, match="finns redan i kallelsen"):
         reviews.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
                              now=NOW)
-    nils_row = next(a for a in reviews.attendance(session, review.id) if a.name == "Nils Ek")
+    nils_row = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Nils Ek")
     with pytest.raises(InvalidInput, match="Ersätter: skriv vem"):
         reviews.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW)
 
@@ -260,7 +262,7 @@ def test_a_decided_action_can_be_corrected_until_justering(session, rtg):
 
 def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
     review = make_review(session, rtg)
-    row = reviews.attendance(session, review.id)[0]
+    row = reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     opened = row.version
     reviews.update_attendee(session, actor=rtg["anna"], attendance_id=row.id, name=row.name, status="present",
                             now=NOW, expected_version=opened)
@@ -273,10 +275,10 @@ def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
 def test_minutes_approved_by_an_older_portal_are_stored_once_at_upgrade(session, rtg):
     review = make_review(session, rtg)
     approve_all(session, rtg, review)
-    session.delete(minutes_document.record(session, review))  # as a database from before minutes were frozen
+    session.delete(minutes_record(session, review))  # as a database from before minutes were frozen
     session.flush()
-    assert minutes.store_unrecorded(session, now=NOW) == 1
-    stored = minutes_document.record(session, review)
+    assert minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=NOW) == 1
+    stored = minutes_record(session, review)
     assert stored.pdf.startswith(b"%PDF") and stored.approved_at == review.approved_at
-    assert minutes.store_unrecorded(session, now=NOW) == 0
+    assert minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=NOW) == 0
     assert minutes_document.review_minutes_pdf(session, actor=rtg["anna"], review_id=review.id) == stored.pdf

@@ -115,7 +115,7 @@ def test_uploads_are_stored_under_safe_base_names(session, rtg):
     self_assessments.load_criteria_set(session, actor=SYSTEM_ACTOR, text=SMALL, now=NOW)
     assessment = self_assessments.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2026,
                                         copy_last_year=False, now=NOW)
-    answer = self_assessments.answers(session, assessment.id)[0][0]
+    answer = self_assessments.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)[0][0]
     document = self_assessments.attach_evidence(session, actor=rtg["erik"], answer_id=answer.id, data=b"x",
                                                 filename="/tmp/../" + "b" * 250 + ".docx", media_type="", now=NOW)
     assert document.filename == "b" * 95 + ".docx"

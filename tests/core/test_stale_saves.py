@@ -36,7 +36,7 @@ def engine(database_url):
 
 def _notes(session, rtg) -> tuple:
     """§ 8 of a new review: its notes are saved as the text."""
-    item = reviews.agenda(session, make_review(session, rtg).id)[7]
+    item = reviews.agenda(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)[7]
 
     def save(s, text, version):
         reviews.save_notes(s, actor=rtg["erik"], item_id=item.id, notes=text, decisions="", now=NOW,
@@ -46,7 +46,8 @@ def _notes(session, rtg) -> tuple:
 
 def _attendance(session, rtg) -> tuple:
     """Anna Berg on the invitation list: the text is whom her stand-in replaces."""
-    row = next(a for a in reviews.attendance(session, make_review(session, rtg).id) if a.name == "Anna Berg")
+    row = next(a for a in reviews.attendance(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)
+               if a.name == "Anna Berg")
 
     def save(s, text, version):
         reviews.update_attendee(s, actor=rtg["erik"], attendance_id=row.id, status="stand_in", stand_in_for=text,
@@ -59,7 +60,7 @@ def _answer(session, rtg) -> tuple:
     sa.load_criteria_set(session, actor=SYSTEM_ACTOR, text=CRITERIA, now=NOW)
     assessment = sa.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025, copy_last_year=False,
                           now=NOW)
-    answer = sa.answers(session, assessment.id)[0][0]
+    answer = sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)[0][0]
 
     def save(s, text, version):
         sa.save_answer(s, actor=rtg["erik"], answer_id=answer.id, level=3, not_applicable=False, reason=None,

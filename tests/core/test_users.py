@@ -11,6 +11,7 @@ from core.models import User, UserClinic
 from core.security import check_password
 from core.services import auth
 from core.services import users as user_service
+from core.services._queries import clinic_ids_of
 from tests.factories import NOW, PASSWORD, actor_of, make_clinic, make_org, make_user
 
 SETTINGS = Settings(login_max_attempts=3, login_lock_minutes=15)
@@ -34,7 +35,7 @@ def _new(**changes) -> dict:
 def test_create_user_with_clinics(session, setup):
     user = user_service.create_user(session, actor=setup["admin"], now=NOW, data=_new(clinics=[setup["nm"].id]))
     assert user.username == "sofia.a" and check_password("strålning-2026", user.password_hash)
-    assert user_service.clinic_ids_of(session, user.id) == [setup["nm"].id]
+    assert clinic_ids_of(session, user.id) == [setup["nm"].id]
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from core import db
 from core.models import Action, FollowUp, Review
+from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 
@@ -104,7 +105,7 @@ def test_a_gap_in_the_self_assessment_can_be_decided_as_no_action_in_the_meeting
     with db.session_scope(db.make_engine(demo_env)) as s:
         erik = actor_for(s, "erik")
         assessment = self_assessments.start(s, actor=erik, clinic_id=1, year=2026, copy_last_year=False, now=NOW)
-        answer, criterion = self_assessments.answers(s, assessment.id)[0]
+        answer, criterion = self_assessments.answers(s, actor=SYSTEM_ACTOR, assessment_id=assessment.id)[0]
         self_assessments.save_answer(s, actor=erik, answer_id=answer.id, level=1, not_applicable=False, reason=None,
                                      evidence=None, comment=None, now=NOW)
     at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)

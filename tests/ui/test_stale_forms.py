@@ -7,7 +7,7 @@ from core import db
 from core.models import Action, Attendance, Review
 from core.services import actions, reviews
 from core.services import self_assessments as sa
-from core.services.auth import actor_for
+from core.services.auth import SYSTEM_ACTOR, actor_for
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 
@@ -42,7 +42,7 @@ def _as_anna(url: str, change) -> None:
 def test_notes_saved_meanwhile_are_not_overwritten_and_the_typed_text_stays(demo_env):
     at, review = _meeting(demo_env)
     with Session(db.make_engine(demo_env)) as s:
-        item = reviews.agenda(s, review.id)[0]
+        item = reviews.agenda(s, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     notes = next(t for t in at.text_area if t.label == "Anteckningar")
     notes.input("Eriks anteckning")
     _as_anna(demo_env, lambda s, anna: reviews.save_notes(s, actor=anna, item_id=item.id, notes="Annas anteckning",
@@ -57,13 +57,13 @@ def test_notes_saved_meanwhile_are_not_overwritten_and_the_typed_text_stays(demo
     _button(at, "Spara anteckningar").click().run()
     assert "Anteckningarna för § 1 är sparade." in visible_text(at)
     with Session(db.make_engine(demo_env)) as s:
-        assert reviews.agenda(s, review.id)[0].notes == "Annas anteckning. Eriks tillägg"
+        assert reviews.agenda(s, actor=SYSTEM_ACTOR, review_id=review.id)[0].notes == "Annas anteckning. Eriks tillägg"
 
 
 def test_attendance_changed_meanwhile_is_refused_and_can_be_reloaded(demo_env):
     at, review = _meeting(demo_env)
     with Session(db.make_engine(demo_env)) as s:
-        row = next(a for a in reviews.attendance(s, review.id) if a.name == "Anna Berg")
+        row = next(a for a in reviews.attendance(s, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Anna Berg")
     at.radio(key=f"s_{row.id}_{row.version}").set_value("absent")
     _as_anna(demo_env, lambda s, anna: reviews.update_attendee(s, actor=anna, attendance_id=row.id, status="present",
                                                                now=NOW))
@@ -83,7 +83,7 @@ def test_an_answer_saved_meanwhile_is_not_overwritten(demo_env):
     _button(at, "Påbörja egenkontrollen").click().run()
     with Session(db.make_engine(demo_env)) as s:
         assessment = sa.find(s, actor=actor_for(s, "erik"), clinic_id=1, year=2026)
-        answer, criterion = sa.answers(s, assessment.id)[0]
+        answer, criterion = sa.answers(s, actor=SYSTEM_ACTOR, assessment_id=assessment.id)[0]
     at.radio(key=f"lvl_{answer.id}_{answer.version}").set_value(2)
     _as_anna(demo_env, lambda s, anna: sa.save_answer(s, actor=anna, answer_id=answer.id, level=4,
                                                       not_applicable=False, reason=None, evidence=None, comment=None,

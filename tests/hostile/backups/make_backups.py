@@ -11,7 +11,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from core import backup, db
-from core.models import Clinic, Document, MinutesVersion, Organisation, Review, User, UserClinic
+from core.models import (
+    Clinic,
+    Document,
+    MinutesVersion,
+    Organisation,
+    Review,
+    User,
+    UserClinic,
+)
 
 FOLDER = Path(__file__).resolve().parent
 AT = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

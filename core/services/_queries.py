@@ -1,0 +1,110 @@
+"""Reads the services share (not for pages): rows of one review, the organisation, a clinic by code.
+
+They take no actor: the public service that calls them has checked it. Pages and the command line call the
+public services, which each check the actor themselves (tests/core/test_architecture.py).
+"""
+from sqlmodel import Session, col, select
+
+from core.enums import MeetingRole, SignatureRole
+from core.errors import NotFound
+from core.formatting import datetime_text
+from core.models import (
+    Action,
+    AgendaItem,
+    AnnualReport,
+    AssessmentTemplate,
+    Attendance,
+    Clinic,
+    FollowUp,
+    MinutesVersion,
+    Organisation,
+    Review,
+    Signature,
+    UserClinic,
+)
+from core.services._rules import ATTENDED
+
+# The routine (seed 003) names who is invited; each must be present or have a stand-in.
+REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
+                  MeetingRole.PHYSICIST, MeetingRole.RADIOLOGY_LEAD, MeetingRole.FIRST_LINE_MANAGER)
+SIGNATURE_ORDER = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
+
+
+def attendance_rows(session: Session, review_id: int) -> list[Attendance]:
+    """Return the invitation list in the routine's role order."""
+    order = {r.value: i for i, r in enumerate(MeetingRole)}
+    rows = session.exec(select(Attendance).where(Attendance.review_id == review_id)).all()
+    return sorted(rows, key=lambda a: (order.get(a.meeting_role, 99), a.name))
+
+
+def missing_roles_of(session: Session, review_id: int) -> list[MeetingRole]:
+    """Return the required roles with nobody present (or standing in)."""
+    present = {a.meeting_role for a in attendance_rows(session, review_id) if a.status in ATTENDED}
+    return [role for role in REQUIRED_ROLES if role.value not in present]
+
+
+def agenda_rows(session: Session, review_id: int) -> list[AgendaItem]:
+    """Return the agenda in § order."""
+    return list(session.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)))
+
+
+def decided_actions(session: Session, review_id: int) -> list[Action]:
+    """Return the actions decided at a review, in decision order."""
+    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)))
+
+
+def follow_up_rows(session: Session, review_id: int) -> list[tuple[FollowUp, Action, int]]:
+    """Return the review's follow-ups with their actions and the year each was decided."""
+    return list(session.exec(select(FollowUp, Action, Review.year).join(Action, Action.id == FollowUp.action_id)
+                             .join(Review, Review.id == Action.review_id)
+                             .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all())
+
+
+def signature_rows(session: Session, review: Review) -> list[Signature]:
+    """Return the approvals of the current minutes version: chair, protokollförare, then justerare."""
+    rows = session.exec(select(Signature).where(Signature.review_id == review.id,
+                                                Signature.minutes_version == review.minutes_version)).all()
+    return sorted(rows, key=lambda s: (SIGNATURE_ORDER.get(s.role, 9), s.id))
+
+
+def approval_times(session: Session, review: Review) -> list[str | None]:
+    """When each signer of the current version approved (ÅÅÅÅ-MM-DD HH:MM), in the signers' order."""
+    return [datetime_text(s.signed_at) or None for s in signature_rows(session, review)]
+
+
+def minutes_record(session: Session, review: Review, version: int | None = None) -> MinutesVersion | None:
+    """Return the frozen minutes of a version (the current one by default), if frozen."""
+    return session.exec(select(MinutesVersion).where(MinutesVersion.review_id == review.id,
+                                                     MinutesVersion.version == (version or review.minutes_version))
+                        ).first()
+
+
+def organisation(session: Session) -> Organisation:
+    """Return the portal's organisation (one per installation)."""
+    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+    if org is None:
+        raise NotFound("Ingen organisation finns ännu. Kör `stralportal demo` eller lägg upp en organisation.")
+    return org
+
+
+def clinic_by_code(session: Session, code: str) -> Clinic | None:
+    """Return the clinic with this code, whatever its case."""
+    return session.exec(select(Clinic).where(Clinic.code == code.strip().upper())).first()
+
+
+def report_of_year(session: Session, year: int) -> AnnualReport | None:
+    """Return the organisation's bokslut for a covered year, if loaded."""
+    org = organisation(session)
+    return session.exec(select(AnnualReport).where(AnnualReport.organisation_id == org.id,
+                                                   AnnualReport.year == year)).first()
+
+
+def active_template(session: Session) -> AssessmentTemplate | None:
+    """Return the newest active criteria set."""
+    return session.exec(select(AssessmentTemplate).where(AssessmentTemplate.active == True)  # noqa: E712
+                        .order_by(col(AssessmentTemplate.loaded_at).desc())).first()
+
+
+def clinic_ids_of(session: Session, user_id: int) -> list[int]:
+    """Return the ids of the user's clinics."""
+    return list(session.exec(select(UserClinic.clinic_id).where(UserClinic.user_id == user_id)))

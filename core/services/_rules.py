@@ -1,0 +1,108 @@
+"""Rules the services share (not for pages): is the review still editable, who belongs to a clinic, who may
+chair. They take no actor: the public service that calls them has checked it."""
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core.enums import AttendanceStatus, ReviewStatus, Role
+from core.errors import InvalidInput, UserError
+from core.models import Review, User, UserClinic
+from core.permissions import ALL_CLINICS, GRANTS, Actor, Permission, can, require
+from core.services import audit
+from core.services._common import get_or_fail, stale
+
+ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
+EDITABLE = (ReviewStatus.PREPARATION.value, ReviewStatus.CALLED.value, ReviewStatus.MEETING.value)
+
+
+def ensure_editable(review: Review) -> None:
+    """Refuse changes to minutes under justering or approved (justerade): those are read-only."""
+    if review.status == ReviewStatus.APPROVED:
+        raise UserError(f"Protokollet för genomgången {review.year} är justerat och kan inte ändras. "
+                        "Ordföranden kan återöppna det med en motivering.")
+    if review.status == ReviewStatus.APPROVAL:
+        raise UserError("Protokollet är under justering och kan inte ändras. Ta tillbaka det till mötet för att "
+                        "rätta (de godkännanden som getts nollställs).")
+
+
+def belongs_to_clinic(session: Session, user: User, clinic_id: int) -> bool:
+    """Tell whether a user is one of the clinic's people (or sees every clinic, as the strateg does)."""
+    if GRANTS[Role(user.role)].get(Permission.VIEW_CLINIC) == ALL_CLINICS:
+        return True
+    return session.get(UserClinic, (user.id, clinic_id)) is not None
+
+
+def may_approve(session: Session, user: User, clinic_id: int) -> bool:
+    """Tell whether a user, as chair, may approve the clinic's minutes."""
+    actor = Actor(user_id=user.id, username=user.username, name=user.name, role=Role(user.role),
+                  clinic_ids=frozenset([clinic_id]) if belongs_to_clinic(session, user, clinic_id) else frozenset())
+    return user.active and can(actor, Permission.APPROVE_REVIEW, clinic_id)
+
+
+def check_chair_and_secretary(session: Session, clinic_id: int, chair_id: int | None,
+                              secretary_id: int | None) -> None:
+    """Refuse a chair who may not approve the clinic's minutes, or a minute-taker from outside the clinic."""
+    problems = []
+    chair = session.get(User, chair_id) if chair_id else None
+    if chair_id and (chair is None or not may_approve(session, chair, clinic_id)):
+        problems.append(f"Ordförande: {chair.name if chair else 'personen'} får inte justera klinikens protokoll som "
+                        "ordförande; välj klinikens verksamhetschef.")
+    secretary = session.get(User, secretary_id) if secretary_id else None
+    if secretary_id and (secretary is None or not secretary.active
+                         or not belongs_to_clinic(session, secretary, clinic_id)):
+        problems.append("Protokollförare: välj en av klinikens användare.")
+    if problems:
+        raise InvalidInput(problems)
+
+
+def change_status(session: Session, actor: Actor, review: Review, status: ReviewStatus, now: datetime,
+                  operation: str = "update", extra: dict | None = None) -> None:
+    """Change a review's status (a new version for open forms) and log it."""
+    old = review.status
+    review.status, review.version = status.value, review.version + 1
+    session.add(review)
+    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
+                 old={"status": old}, new={"status": status.value, **(extra or {})},
+                 clinic_id=review.clinic_id, review_id=review.id)
+
+
+def claim_editable(session: Session, review_id: int, expected_version: int | None = None) -> Review:
+    """Lock the review row if its minutes are still editable (and, if given, at that version), else refuse.
+
+    The check and the lock are one UPDATE, so a change of the minutes and the step that freezes them for
+    justering cannot interleave: whichever comes second waits for the first and then sees its result
+    (a row lock on PostgreSQL, the write lock on SQLite).
+    """
+    condition = [Review.id == review_id, col(Review.status).in_(EDITABLE)]
+    if expected_version is not None:
+        condition.append(Review.version == expected_version)
+    bump = Review.version + 1 if expected_version is not None else Review.version
+    result = session.execute(update(Review).where(*condition).values(version=bump)
+                             .execution_options(synchronize_session=False))
+    review = get_or_fail(session, Review, review_id)
+    session.refresh(review)
+    if result.rowcount == 0:
+        ensure_editable(review)
+        raise stale("genomgången")
+    return review
+
+
+def editable_review(session: Session, actor: Actor, review_id: int) -> Review:
+    """Return the review, locked, for a change by someone who may run it; refuse minutes sent for justering."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
+    return claim_editable(session, review_id)
+
+
+def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -> None:
+    """Refuse a change of something the year's minutes print once they are sent for justering (lock otherwise)."""
+    review = session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
+    if review is None:
+        return
+    try:
+        claim_editable(session, review.id)
+    except UserError:
+        state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
+        raise UserError(f"{what} ingår i protokollet för genomgången {year}, som är {state}, och kan inte "
+                        "ändras. Ordföranden kan återöppna protokollet med en motivering.") from None
