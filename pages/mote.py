@@ -17,6 +17,8 @@ from core.enums import (
 from core.errors import UserError
 from core.formatting import date_text, number_text
 from core.glossary import PAGES
+from core.limits import max_length
+from core.models import Action, Attendance
 from core.permissions import Permission, can
 from core.services import actions, annual_reports, minutes, reviews, self_assessments
 from pages._shared.auth import guard
@@ -38,6 +40,9 @@ LARGE = """<style>
 [class*="st-key-goto_"] button { justify-content: flex-start; text-align: left; height: auto; padding: 0.3rem 0.6rem; }
 [class*="st-key-goto_"] button p { font-size: 1rem !important; white-space: normal; text-align: left; }
 </style>"""
+
+# One source for text limits: the columns themselves (core/limits.py).
+TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
 
 actor = guard("meeting")
 st.html(LARGE)
@@ -106,12 +111,12 @@ def render_opening() -> None:
         for row in rows:
             version, shown = opened[row.id]
             left, middle, right = st.columns([2, 2.4, 1.6])
-            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), value=shown[0],
+            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), max_chars=NAME, value=shown[0],
                                    key=f"n_{row.id}_{version}")
             status = middle.radio("Närvaro", list(statuses), format_func=statuses.get, horizontal=True,
                                   index=list(statuses).index(shown[1]), key=f"s_{row.id}_{version}",
                                   label_visibility="collapsed")
-            stand_in = right.text_input("Ersätter", value=shown[2] or "", key=f"e_{row.id}_{version}",
+            stand_in = right.text_input("Ersätter", max_chars=NAME, value=shown[2] or "", key=f"e_{row.id}_{version}",
                                         label_visibility="collapsed", placeholder="ersätter vem?")
             answers[row.id] = (name, status, stand_in)
         if st.form_submit_button("Spara närvaro", type="primary"):
@@ -237,14 +242,14 @@ def _action_form(key: str, finding=None, criterion_id: int | None = None) -> Non
     priorities = glossary.options(Priority)
     prefix = f"{key}_{form_round(key)}"
     with st.form(prefix):
-        title = st.text_input("Åtgärd *", value=(finding.suggested_action or "") if finding else "",
+        title = st.text_input("Åtgärd *", max_chars=TITLE, value=(finding.suggested_action or "") if finding else "",
                               key=f"{prefix}_title")
         description = st.text_area("Beskrivning", height=68, key=f"{prefix}_description")
         left, middle, right = st.columns(3)
         owner_id = left.selectbox("Ansvarig", [None, *people], format_func=lambda i: people.get(i, "Skriv namn →"),
                                   key=f"{prefix}_owner")
-        owner_name = middle.text_input("…eller namn", key=f"{prefix}_owner_name")
-        owner_role = right.text_input("Roll (om namnet skrivs)", key=f"{prefix}_owner_role")
+        owner_name = middle.text_input("…eller namn", max_chars=NAME, key=f"{prefix}_owner_name")
+        owner_role = right.text_input("Roll (om namnet skrivs)", max_chars=NAME, key=f"{prefix}_owner_role")
         due = left.date_input("Klart senast *", value=today + timedelta(days=180), format="YYYY-MM-DD",
                               key=f"{prefix}_due")
         priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
@@ -266,13 +271,13 @@ def _correct_form(decided) -> None:
         priorities = glossary.options(Priority)
         version, shown = edit_snapshot("correct_action", chosen.id, chosen.version, chosen)  # the action as opened
         with st.form(f"correct_{chosen.id}_{version}"):
-            title = st.text_input("Åtgärd *", value=shown.title)
+            title = st.text_input("Åtgärd *", max_chars=TITLE, value=shown.title)
             left, middle, right = st.columns(3)
             ids = [None, *people]
             owner_id = left.selectbox("Ansvarig", ids, format_func=lambda i: people.get(i, "Skriv namn →"),
                                       index=ids.index(shown.owner_id) if shown.owner_id in ids else 0)
-            owner_name = middle.text_input("…eller namn", value="" if shown.owner_id else shown.owner_name)
-            owner_role = right.text_input("Roll (om namnet skrivs)", value=shown.owner_role or "")
+            owner_name = middle.text_input("…eller namn", max_chars=NAME, value="" if shown.owner_id else shown.owner_name)
+            owner_role = right.text_input("Roll (om namnet skrivs)", max_chars=NAME, value=shown.owner_role or "")
             due = left.date_input("Klart senast *", value=shown.due_date, format="YYYY-MM-DD")
             priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get,
                                         index=list(priorities).index(shown.priority))

@@ -114,9 +114,9 @@ class _Parser(WorkSheetParser):
         elif kind == "n":
             number = float(value)
             if not math.isfinite(number):
-                raise CellProblem(f"\"{value.strip()}\" är inget tal som kan sparas.")
+                raise CellProblem(f"\"{value.strip()[:40]}\" är inget tal som kan sparas.")
             if style_id in self.date_formats and not 0 <= number <= LAST_EXCEL_DATE:
-                raise CellProblem(f"cellen är formaterad som datum men {value.strip()} är inget giltigt datum.")
+                raise CellProblem(f"cellen är formaterad som datum men {value.strip()[:40]} är inget giltigt datum.")
 
     def _position(self, element, column_before: int) -> tuple[int, int]:
         """Return the cell's row and column, keeping the parser's column counter in step."""

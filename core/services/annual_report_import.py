@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
 from core.errors import Conflict, InvalidInput
-from core.limits import too_long
+from core.formatting import number_text
+from core.limits import max_length
 from core.models import (
     AnnualReport,
     Clinic,
@@ -78,9 +79,10 @@ def _checked(session: Session, parsed: ParsedWorkbook) -> ParsedWorkbook:
 
 def _refuse_long_filename(filename: str, what: str) -> None:
     """Refuse a file name longer than the database keeps."""
-    problem = too_long(Document, "filename", filename)
-    if problem:
-        raise InvalidInput([f"{what}: filnamnets {problem} Byt namn på filen och försök igen."])
+    limit = max_length(Document, "filename")
+    if len(filename) > limit:
+        raise InvalidInput([f"{what}: filnamnet är {number_text(len(filename))} tecken långt; högst "
+                            f"{number_text(limit)} tecken får plats. Byt namn på filen och försök igen."])
 
 
 def _read(*, actor: Actor, data: bytes, filename: str, narrative_name: str | None) -> ParsedWorkbook:

@@ -240,8 +240,8 @@ def test_a_code_stored_twice_before_codes_were_unique_is_cleaned_up_by_a_replace
 
 def test_the_attachment_is_checked_by_the_dry_run_as_by_the_real_run(session, portal):
     for name, message in (("bokslut.txt", "Bilaga: bokslut.txt är inte en PDF- eller Word-fil (.pdf, .doc, .docx)."),
-                          ("b" * 252 + ".pdf", "Bilaga: filnamnets texten är 256 tecken lång; högst 255 tecken får "
-                                               "plats. Byt namn på filen och försök igen.")):
+                          ("b" * 252 + ".pdf", "Bilaga: filnamnet är 256 tecken långt; högst 255 tecken får plats. "
+                                               "Byt namn på filen och försök igen.")):
         with pytest.raises(InvalidInput) as dry_run:
             importer.plan_import(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename="x.xlsx",
                                  replace=False, narrative_name=name)

@@ -101,11 +101,12 @@ class Book:
 
 
 def zip_parts(parts: dict[str, bytes]) -> bytes:
-    """Pack the parts as an .xlsx (deflated, [Content_Types].xml first)."""
+    """Pack the parts as an .xlsx (deflated, [Content_Types].xml first, a fixed date: the same bytes every time)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(parts, key=lambda n: n != "[Content_Types].xml"):
-            archive.writestr(name, parts[name])
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), parts[name],
+                             compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

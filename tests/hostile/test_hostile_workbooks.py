@@ -118,6 +118,13 @@ def test_every_file_in_the_folder_has_an_expected_answer():
     assert sorted(p.name for p in FOLDER.glob("*.xlsx")) == sorted([*REFUSED, *ACCEPTED])
 
 
+def test_the_files_are_what_make_files_writes():
+    from tests.hostile.make_files import cases
+    stale = [name for name, build in cases().items()
+             if name != "zip-bomb.xlsx" and build() != (FOLDER / name).read_bytes()]  # the bomb takes a while
+    assert stale == [], "kör python -m tests.hostile.make_files"
+
+
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_a_hostile_workbook_is_refused_in_swedish_and_changes_nothing(session, portal, name):
     data, before = (FOLDER / name).read_bytes(), snapshot(session)
@@ -172,7 +179,7 @@ def test_hundreds_of_unknown_columns_give_the_first_warnings_and_a_count(session
     assert plan.sheets["Mål"].counts() == (1, 0, 0)
 
 
-def test_the_command_line_refuses_every_hostile_workbook_in_swedish_without_a_traceback(demo_env, capsys):
+def test_the_command_line_refuses_every_hostile_workbook_in_swedish_without_a_traceback(demo_env, capsys, tmp_path):
     from core import db
     engine = db.make_engine(demo_env)
     with engine.connect() as conn:
@@ -184,6 +191,10 @@ def test_the_command_line_refuses_every_hostile_workbook_in_swedish_without_a_tr
             assert code == 2, (name, err)
             assert problems[0] in err and "Oväntat fel" not in err and "Traceback" not in err, (name, err)
             assert len(err.splitlines()) <= 202, name
+    (tmp_path / "bokslut.txt").write_text("löptext")
+    code = main(["bokslut", "import", str(FOLDER / "giltig.xlsx"), "--dry-run",
+                 "--attach", str(tmp_path / "bokslut.txt")])
+    assert code == 2 and "Bilaga: bokslut.txt är inte en PDF- eller Word-fil" in capsys.readouterr().err
     with engine.connect() as conn:
         assert {t.name: conn.execute(sa_select(t)).all() for t in SQLModel.metadata.sorted_tables} == before
     engine.dispose()
