@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
 from core.errors import Conflict, InvalidInput
+from core.files import safe_filename
 from core.formatting import number_text
 from core.limits import max_length
 from core.models import (
@@ -158,8 +159,8 @@ def _apply_rows(session: Session, model, changes: SheetChanges, fields: list[str
 
 def _store_document(session: Session, *, report_id: int, kind: str, data: bytes, filename: str,
                     media_type: str, actor: Actor, now: datetime) -> Document:
-    """Keep a file with the bokslut, with its SHA-256."""
-    document = Document(annual_report_id=report_id, kind=kind, filename=filename, media_type=media_type,
+    """Keep a file with the bokslut under a safe base name, with its SHA-256 (the page and the CLI alike)."""
+    document = Document(annual_report_id=report_id, kind=kind, filename=safe_filename(filename), media_type=media_type,
                         size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
                         uploaded_at=now, uploaded_by_id=actor.user_id)
     session.add(document)

@@ -119,3 +119,19 @@ def test_uploads_are_stored_under_safe_base_names(session, rtg):
     document = self_assessments.attach_evidence(session, actor=rtg["erik"], answer_id=answer.id, data=b"x",
                                                 filename="/tmp/../" + "b" * 250 + ".docx", media_type="", now=NOW)
     assert document.filename == "b" * 95 + ".docx"
+
+
+def test_the_bokslut_import_stores_its_files_under_safe_names_from_the_command_line_too(session):
+    from sqlmodel import select
+
+    from core.services.annual_report_import import import_annual_report
+    from core.services.auth import SYSTEM_ACTOR
+    from tests.annual_report_files import SAMPLE_2025
+    from tests.factories import make_clinic, make_org
+    org = make_org(session, "Demosjukhuset")
+    for code in ("RTG", "NM", "ONK", "KARD", "ORT"):
+        make_clinic(session, org, code)
+    import_annual_report(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename="../../etc/bok\x00slut.xlsx",
+                         now=NOW)
+    stored = session.exec(select(Document.filename).where(Document.kind == "workbook")).one()
+    assert "/" not in stored and "\x00" not in stored and stored.endswith(".xlsx")
