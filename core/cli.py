@@ -208,11 +208,27 @@ def cmd_bokslut_import(args) -> int:
     return EXIT_OK
 
 
+def _positive_list(text: str) -> list[int]:
+    """Parse "15,60,240" into whole numbers above zero."""
+    try:
+        numbers = [int(part) for part in text.split(",")]
+    except ValueError:
+        numbers = []
+    if not numbers or min(numbers) < 1:
+        raise argparse.ArgumentTypeError(f"\"{text}\" är inte heltal större än noll, åtskilda med komma")
+    return numbers
+
+
 def cmd_bench(args) -> int:
     """Measure on generated data in temporary databases (never the configured one); print JSON."""
-    from core.bench import BENCHMARKS
+    try:
+        from benchmarks.run import BENCHMARKS, run, sizes_for
+    except ImportError:
+        raise UserError("Mätningarna finns bara i källkoden: kör `make bench` eller `stralportal bench` "
+                        "i projektmappen.") from None
     names = list(BENCHMARKS) if args.which == "all" else [args.which]
-    print(json.dumps({name: BENCHMARKS[name]() for name in names}, ensure_ascii=False, indent=2))
+    figures = run(names, sizes_for(args.small, args.scales, args.runs))
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -404,8 +420,12 @@ def _database_commands(sub) -> None:
     serve.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
     serve.set_defaults(func=cmd_serve)
     bench = sub.add_parser("bench", help="mät hastighet och minne på genererade data (skriver JSON)")
-    bench.add_argument("which", nargs="?", default="all", choices=["import", "minutes", "overview", "all"],
-                       metavar="MÄTNING", help="import, minutes, overview eller all (standard)")
+    bench.add_argument("which", nargs="?", default="all", choices=["import", "minutes", "pages", "cli", "all"],
+                       metavar="MÄTNING", help="import, minutes, pages, cli eller all (standard)")
+    bench.add_argument("--scales", type=_positive_list, metavar="N,N,…",
+                       help="antal kliniker för sidmätningen (standard 15,60,240)")
+    bench.add_argument("--runs", type=int, metavar="N", help="antal mätta körningar (medianen visas; standard 3)")
+    bench.add_argument("--small", action="store_true", help="små data: visar att mätningen fungerar (testerna)")
     bench.set_defaults(func=cmd_bench)
 
 

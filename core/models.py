@@ -148,7 +148,7 @@ class Goal(SQLModel, table=True):
 class Indicator(SQLModel, table=True):
     """A measured value with unit, target and direction, per clinic or organisation-wide."""
 
-    __table_args__ = _unique_codes("indicator")
+    __table_args__ = (*_unique_codes("indicator"), Index("ix_indicator_clinic_code", "clinic_id", "code"))
     id: Optional[int] = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
     clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
@@ -183,7 +183,7 @@ class Finding(SQLModel, table=True):
 class Review(SQLModel, table=True):
     """One clinic's yearly review meeting; the meeting year is the covered year + 1."""
 
-    __table_args__ = (UniqueConstraint("clinic_id", "year"),)
+    __table_args__ = (UniqueConstraint("clinic_id", "year"), Index("ix_review_year", "year"))
     id: Optional[int] = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     year: int
@@ -236,6 +236,9 @@ class AgendaItem(SQLModel, table=True):
 class Action(SQLModel, table=True):
     """An action decided at a review, with owner, due date, priority and status."""
 
+    # Open actions by due date: the action plan, Översikt's counts, the årshjul and the reminders.
+    __table_args__ = (Index("ix_action_status_due_date", "status", "due_date"),
+                      Index("ix_action_clinic_status_due_date", "clinic_id", "status", "due_date"))
     id: Optional[int] = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     review_id: int = Field(foreign_key="review.id", index=True)

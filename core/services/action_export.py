@@ -6,14 +6,15 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from core import glossary
 from core.enums import ActionStatus, Priority
 from core.files import append_text_safe, csv_cell
 from core.models import Clinic, FollowUp
 from core.permissions import Actor
-from core.services.actions import ActionRow, list_actions
+from core.services.actions import ActionFilter, ActionRow, action_page
 
 COLUMNS = ["Klinik", "Genomgång", "Nr", "Åtgärd", "Beskrivning", "Brist", "Ansvarig", "Klart senast", "Prioritet",
            "Status", "Försenad", "Senast uppföljd", "Kommentar"]
@@ -21,20 +22,25 @@ WIDTHS = [8, 11, 5, 45, 45, 12, 22, 13, 10, 12, 10, 15, 40]
 DATE_COLUMNS = {"Klart senast", "Senast uppföljd"}
 
 
-def _last_follow_ups(session: Session) -> dict[int, date]:
-    """Return action id → the date of its latest recorded follow-up."""
+def _last_follow_ups(session: Session, action_ids: list[int]) -> dict[int, date]:
+    """Return action id → the date of its latest recorded follow-up (one grouped query per chunk)."""
     latest: dict[int, date] = {}
-    for action_id, moment in session.exec(select(FollowUp.action_id, FollowUp.recorded_at)
-                                          .where(FollowUp.recorded_at != None)):  # noqa: E711
-        latest[action_id] = max(latest.get(action_id, moment.date()), moment.date())
+    for start in range(0, len(action_ids), 5000):
+        chunk = action_ids[start:start + 5000]
+        query = (select(FollowUp.action_id, func.max(FollowUp.recorded_at)).where(
+            col(FollowUp.action_id).in_(chunk), FollowUp.recorded_at != None)  # noqa: E711
+            .group_by(FollowUp.action_id))
+        latest.update({action_id: moment.date() for action_id, moment in session.exec(query) if moment})
     return latest
 
 
-def action_rows(session: Session, *, actor: Actor, today: date, rows: list[ActionRow] | None = None) -> list[list]:
-    """Return the plan's rows (dates as dates) in the spec's column order."""
-    rows = rows if rows is not None else list_actions(session, actor=actor, today=today)
+def action_rows(session: Session, *, actor: Actor, today: date, rows: list[ActionRow] | None = None,
+                chosen: ActionFilter | None = None) -> list[list]:
+    """Return the plan's rows (dates as dates) in the spec's column order: the given rows, or the filter's."""
+    if rows is None:
+        rows = action_page(session, actor=actor, today=today, chosen=chosen or ActionFilter()).rows
     codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
-    followed = _last_follow_ups(session)
+    followed = _last_follow_ups(session, [r.action.id for r in rows])
     return [[codes.get(r.action.clinic_id, ""), r.review_year, r.action.number, r.action.title,
              r.action.description or "", r.finding_code or "", r.action.owner_name, r.action.due_date,
              glossary.term(r.action.priority, Priority), glossary.term(r.action.status, ActionStatus),

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from core.enums import ActionStatus, Priority
@@ -223,29 +223,97 @@ class ActionRow:
     finding_code: str | None
 
 
+@dataclass(frozen=True)
+class ActionFilter:
+    """What a list of actions is narrowed to; empty fields narrow nothing."""
+
+    clinic_ids: tuple[int, ...] = ()
+    year: int | None = None
+    statuses: tuple[str, ...] = ()
+    owner_id: int | None = None
+    owner_name: str | None = None  # an owner typed by name has no user id
+    overdue_only: bool = False
+    due_between: tuple[date, date] | None = None
+
+
+def _filtered(query, actor: Actor, chosen: ActionFilter, today: date):
+    """Narrow a query over Action (joined with Review) to the actor's clinics and the filter."""
+    visible = visible_clinic_ids(actor)
+    if visible is not None:
+        query = query.where(col(Action.clinic_id).in_(visible))
+    if chosen.clinic_ids:
+        query = query.where(col(Action.clinic_id).in_(chosen.clinic_ids))
+    if chosen.year:
+        query = query.where(Review.year == chosen.year)
+    if chosen.statuses:
+        query = query.where(col(Action.status).in_(chosen.statuses))
+    if chosen.owner_id:
+        query = query.where(Action.owner_id == chosen.owner_id)
+    if chosen.owner_name:
+        query = query.where(Action.owner_id == None, Action.owner_name == chosen.owner_name)  # noqa: E711
+    if chosen.overdue_only:
+        query = query.where(col(Action.status).notin_(CLOSED), Action.due_date < today)
+    if chosen.due_between:
+        query = query.where(Action.due_date >= chosen.due_between[0], Action.due_date <= chosen.due_between[1])
+    return query
+
+
 def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: list[int] | None = None,
                  year: int | None = None, statuses: list[str] | None = None, owner_id: int | None = None,
                  overdue_only: bool = False, due_between: tuple[date, date] | None = None) -> list[ActionRow]:
     """Return the actions of the actor's clinics, filtered, due date first."""
+    chosen = ActionFilter(tuple(clinic_ids or ()), year, tuple(statuses or ()), owner_id, None, overdue_only,
+                          due_between)
+    return action_page(session, actor=actor, today=today, chosen=chosen).rows
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """One page of a filtered action list, with counts over the whole filter."""
+
+    rows: list[ActionRow]
+    total: int
+    overdue: int
+
+
+def action_page(session: Session, *, actor: Actor, today: date, chosen: ActionFilter, offset: int = 0,
+                limit: int | None = None) -> ActionPage:
+    """Return a page of the filtered actions (due date first) and the filter's counts, counted in SQL."""
     query = (select(Action, Review.year, Finding.code).join(Review, Review.id == Action.review_id)
              .join(Finding, Finding.id == Action.finding_id, isouter=True)
-             .order_by(Action.due_date, Action.number))
+             .order_by(Action.due_date, Action.number, Action.id))
+    query = _filtered(query, actor, chosen, today).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
+    late = (col(Action.status).notin_(CLOSED)) & (Action.due_date < today)
+    counts = select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(Action).join(
+        Review, Review.id == Action.review_id)
+    total, overdue = session.exec(_filtered(counts, actor, chosen, today)).one()
+    return ActionPage(rows, total, overdue)
+
+
+@dataclass(frozen=True)
+class ActionChoices:
+    """What the action list's filters offer: decision years, owners and how many actions are done."""
+
+    years: list[int]
+    owners: list[tuple[int | None, str]]
+    done: int
+
+
+def action_choices(session: Session, *, actor: Actor) -> ActionChoices:
+    """Return the filter choices over the actor's clinics, from SQL aggregates (never the rows)."""
     visible = visible_clinic_ids(actor)
-    if visible is not None:
-        query = query.where(col(Action.clinic_id).in_(visible))
-    if clinic_ids:
-        query = query.where(col(Action.clinic_id).in_(clinic_ids))
-    if year:
-        query = query.where(Review.year == year)
-    if statuses:
-        query = query.where(col(Action.status).in_(statuses))
-    if owner_id:
-        query = query.where(Action.owner_id == owner_id)
-    if overdue_only:
-        query = query.where(col(Action.status).notin_(CLOSED), Action.due_date < today)
-    if due_between:
-        query = query.where(Action.due_date >= due_between[0], Action.due_date <= due_between[1])
-    return [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
+
+    def scoped(query):
+        return query if visible is None else query.where(col(Action.clinic_id).in_(visible))
+    years = session.exec(scoped(select(Review.year).join(Action, Action.review_id == Review.id).distinct()
+                                .order_by(col(Review.year).desc()))).all()
+    owners = session.exec(scoped(select(Action.owner_id, Action.owner_name).distinct())).all()
+    done = session.exec(scoped(select(func.count()).select_from(Action)
+                               .where(Action.status == ActionStatus.DONE.value))).one()
+    return ActionChoices(list(years), sorted({(i, n) for i, n in owners}, key=lambda o: (o[1], o[0] or 0)), done)
 
 
 def may_update(actor: Actor, action: Action) -> bool:

@@ -1,6 +1,6 @@
 """The cached engine (the only cached thing) and a short session per block."""
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import streamlit as st
 from sqlmodel import Session
@@ -9,6 +9,8 @@ from core import db
 from core.config import Settings, load_settings
 from core.errors import UserError
 from core.startup import startup_problems
+
+T = TypeVar("T")
 
 
 def settings() -> Settings:
@@ -51,3 +53,16 @@ def refuse_unsafe_start() -> None:
     if problems:
         st.error("**Portalen startar inte i drift:**\n\n" + "\n".join(f"- {p}" for p in problems))
         st.stop()
+
+
+def deferred(build: Callable[[Session], T]) -> Callable[[], T]:
+    """Return a no-argument callable that runs build in its own session when called (e.g. a download click).
+
+    The engine is looked up now: Streamlit calls deferred downloads on a thread without the script's context.
+    """
+    bound = engine()
+
+    def run() -> T:
+        with db.session_scope(bound) as s:
+            return build(s)
+    return run
