@@ -23,3 +23,4 @@ class Conflict(UserError):
 
 
 REFUSALS = (UserError, PermissionDenied)
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2  # the command line's exit statuses (spec/cli.md)
