@@ -1,6 +1,6 @@
 """Open every page as one logged-in user in a process of its own; print seconds per page and peak RSS as JSON.
 
-Run as: python -m benchmarks.page_timer DATABASE_URL USERNAME ROLE RUNS PAGE...
+Run as: python -m benchmarks.page_timer DATABASE_URL USERNAME ROLE RUNS PAGE[?KEY=VALUE&…]...
 
 The harness's own start-up (importing Streamlit, the first script run) is done before the clock starts;
 each page is then opened once untimed (its modules load) and timed RUNS times, as a link click would open
@@ -13,6 +13,7 @@ import resource
 import statistics
 import sys
 import time
+from urllib.parse import parse_qsl
 
 
 def main(url: str, username: str, role: str, runs: int, pages: list[str]) -> dict:
@@ -31,11 +32,16 @@ def main(url: str, username: str, role: str, runs: int, pages: list[str]) -> dic
     if runs == 0:  # a cold start: the whole process is timed from outside
         pages = []
     for page in pages:
-        at.switch_page(page).run()
+        # "pages/x.py?key=value" opens the page with those choices made (e.g. the whole organisation).
+        path, _, query = page.partition("?")
+        choices = {key: int(value) if value.isdigit() else value for key, value in parse_qsl(query)}
+        for key, value in choices.items():
+            at.session_state[key] = value
+        at.switch_page(path).run()
         seconds = []
         for _ in range(runs):
             start = time.perf_counter()
-            at.switch_page(page).run()
+            at.switch_page(path).run()
             seconds.append(time.perf_counter() - start)
         error = at.exception[0].message if at.exception else None
         result[page] = {"seconds": round(statistics.median(seconds), 4), "error": error}

@@ -89,13 +89,17 @@ def bench_minutes(sizes: Sizes, folder: Path) -> dict:
                                  str(folder / "protokoll.pdf"), url=url) for _ in range(sizes.runs)]
     return {**inside, "process_seconds": round(statistics.median(m.seconds for m in whole), 3),
             "process_peak_mb": round(max(m.peak_mb for m in whole), 1), "actions": sizes.minutes_actions,
-            "years_of_indicators": sizes.years, "target": "seconds < 2 och peak_mb < 300"}
+            "years_of_indicators": sizes.years, "target": "seconds < 2"}
+
+
+# The heaviest views a page has, opened after the pages themselves (session state set as the pickers would).
+VIEWS = {"pages/bokslut.py?pick_clinic=0&_widget_pick_clinic=0": "Strålskyddsbokslut, hela organisationen"}
 
 
 def _page_names() -> dict[str, str]:
-    """Every page of the portal: script path → Swedish title."""
+    """Every page of the portal and its heaviest views: what the page timer opens → Swedish title."""
     from pages._shared.nav import ALL_PAGES
-    return {p.path: p.title for p in ALL_PAGES}
+    return {**{p.path: p.title for p in ALL_PAGES}, **VIEWS}
 
 
 def _pages_at(url: str, sizes: Sizes, names: dict[str, str]) -> dict:

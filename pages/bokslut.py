@@ -21,8 +21,14 @@ CELL_COLOURS = {"Uppfyllt": GOOD, "Delvis uppfyllt": PARTLY, "Ej uppfyllt": BAD,
 SEVERITY_BADGE = {"high": "red", "medium": "orange", "low": "blue"}
 
 
+STYLED_ROWS = 500  # styling sends every cell's style: beyond this, the words alone carry the verdict
+FINDING_CARDS = 30  # beyond this, findings are a table (a region's bokslut has about a thousand)
+
+
 def _coloured(frame: pd.DataFrame, column: str):
-    """Give a verdict column a background colour matching its word."""
+    """Give a verdict column a background colour matching its word (small tables only)."""
+    if len(frame) > STYLED_ROWS:
+        return frame
     return frame.style.map(lambda word: CELL_COLOURS.get(word, ""), subset=[column])
 
 actor = guard("annual_report")
@@ -119,6 +125,13 @@ def render_findings() -> None:
     if not view.findings:
         st.success("Bokslutet har inga brister för detta urval.")
         return
+    if len(view.findings) > FINDING_CARDS:
+        st.dataframe(pd.DataFrame([{
+            "Brist": f.code, "Gäller": _owner(f.clinic_id), "Allvarlighet": glossary.term(f.severity, Severity),
+            "Område": f.area or "", "Beskrivning": f.description, "Referens": f.reference or "",
+            "Förslag till åtgärd": f.suggested_action or ""} for f in view.findings]),
+            hide_index=True, width="stretch", height=600)
+        return
     for severity in Severity:
         rows = [f for f in view.findings if f.severity == severity]
         if rows:
@@ -169,8 +182,11 @@ def render_documents() -> None:
 
 
 render_summary()
+# Only the open tab is computed and sent (Streamlit's lazy tabs): a region's bokslut is thousands of rows.
 tabs = st.tabs([f"Mål ({len(view.goals)})", f"Indikatorer ({len(view.indicators)})",
-                f"Brister ({len(view.findings)})", "Trender", f"Dokument ({len(files)})"])
+                f"Brister ({len(view.findings)})", "Trender", f"Dokument ({len(files)})"],
+               key="annual_report_tab", on_change="rerun")
 for tab, render in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_documents]):
-    with tab:
-        render()
+    if tab.open:
+        with tab:
+            render()

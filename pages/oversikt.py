@@ -71,10 +71,14 @@ last.metric("Öppna åtgärder", sum(x.open_actions for x in statuses))
 overdue.metric("Försenade", sum(x.overdue_actions for x in statuses))
 
 
+AUDIT_INTERVAL = settings().audit_interval_years
+CHART_CLINICS = 20  # a bar per clinic stays readable up to about this many
+
+
 def _row(x) -> dict:
     """Describe one clinic in words (never colour alone)."""
     review = glossary.term(x.review_status, ReviewStatus) if x.review_status else "Ej skapad"
-    old_audit = whole_activity_overdue(x.last_whole_audit, today, settings().audit_interval_years)
+    old_audit = whole_activity_overdue(x.last_whole_audit, today, AUDIT_INTERVAL)
     return {
         "Kod": x.clinic.code, "Klinik": x.clinic.name,
         "Modaliteter": ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
@@ -112,14 +116,16 @@ if st.session_state.get("go_to"):
 def render_charts() -> None:
     """Actions by status per clinic, the share completed on time per year, and overdue over the last year."""
     with session() as s:
-        by_status = actions_by_status(s, actor=actor)
+        by_status = actions_by_status(s, actor=actor, top=CHART_CLINICS)
         on_time = on_time_share(s, actor=actor)
         late = overdue_over_time(s, actor=actor, today=today)
     left, right = st.columns(2)
     if by_status:
         frame = pd.DataFrame([{"Klinik": r["clinic"], "Status": STATUS_TERMS[r["status"]], "Antal": r["count"]}
                               for r in by_status])
-        left.altair_chart(alt.Chart(frame, title="Åtgärder per status").mark_bar().encode(
+        title = ("Åtgärder per status" if len(statuses) <= CHART_CLINICS
+                 else f"Åtgärder per status: de {CHART_CLINICS} kliniker som har flest öppna")
+        left.altair_chart(alt.Chart(frame, title=title).mark_bar().encode(
             x=alt.X("Klinik:N", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("Antal:Q", title="Antal åtgärder", axis=alt.Axis(tickMinStep=1, labelExpr=SWEDISH_NUMBER)),
             color=alt.Color("Status:N", legend=alt.Legend(title="Status"),
@@ -167,7 +173,7 @@ def render_calendar() -> None:
     """Årshjulet for the year, and my own due dates as a calendar file."""
     with session() as s:
         events = calendar_year.year_events(s, actor=actor, year=year, today=today,
-                                           audit_interval_years=settings().audit_interval_years)
+                                           audit_interval_years=AUDIT_INTERVAL)
         ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
     st.subheader(f"Årshjul {year}")
     st.dataframe(pd.DataFrame([{"Datum": date_text(e.day), "Klinik": e.clinic, "Vad": e.what} for e in events]),

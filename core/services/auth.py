@@ -13,9 +13,13 @@ from core.services._queries import clinic_ids_of
 SYSTEM_ACTOR = Actor(user_id=None, username="system", name="Kommandoraden", role=Role.ADMIN)
 
 
-def login_credentials(session: Session, *, settings: Settings, now: datetime) -> dict:
-    """Return active users in streamlit-authenticator's credentials format (a dict, never a file)."""
-    users = session.exec(select(User).where(User.active == True)).all()  # noqa: E712
+def login_credentials(session: Session, *, settings: Settings, now: datetime, only: str | None = None) -> dict:
+    """Return active users in streamlit-authenticator's credentials format (a dict, never a file).
+
+    Once logged in, a page needs only the user's own entry (`only`), not every account of the region.
+    """
+    query = select(User).where(User.active == True)  # noqa: E712
+    users = session.exec(query if only is None else query.where(User.username == only)).all()
     return {"usernames": {
         u.username: {
             "name": u.name, "email": u.email, "password": u.password_hash, "roles": [u.role],

@@ -90,9 +90,13 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
     ) for c in clinics]
 
 
-def actions_by_status(session: Session, *, actor: Actor) -> list[dict]:
-    """Count actions per clinic and status, in SQL."""
+def actions_by_status(session: Session, *, actor: Actor, top: int | None = None) -> list[dict]:
+    """Count actions per clinic and status, in SQL; with top, only the clinics with the most open actions."""
     ids = [c.id for c in list_clinics(session, actor=actor)]
+    if top is not None:
+        busiest = (select(Action.clinic_id).where(col(Action.clinic_id).in_(ids), col(Action.status).in_(OPEN_STATUSES))
+                   .group_by(Action.clinic_id).order_by(func.count().desc(), Action.clinic_id).limit(top))
+        ids = list(session.exec(busiest))
     rows = session.exec(select(Clinic.code, Action.status, func.count()).join(Clinic, Clinic.id == Action.clinic_id)
                         .where(col(Action.clinic_id).in_(ids)).group_by(Clinic.code, Action.status)).all()
     return [{"clinic": code, "status": status, "count": n} for code, status, n in rows]
@@ -124,7 +128,10 @@ def overdue_over_time(session: Session, *, actor: Actor, today: date, months: in
     late_at = [func.sum(case((and_(Action.due_date < m, Action.created_at <= _end_of(m),
                                    or_(Action.done_on == None, Action.done_on > m)), 1), else_=0))  # noqa: E711
                for m in moments]
-    counts = session.exec(select(*late_at).where(col(Action.clinic_id).in_(ids), Action.status != "cancelled")).one()
+    # Only actions due before today and not done before the first month end can count (an index narrows them).
+    counts = session.exec(select(*late_at).where(
+        col(Action.clinic_id).in_(ids), Action.status != "cancelled", Action.due_date < today,
+        or_(Action.done_on == None, Action.done_on > moments[0]))).one()  # noqa: E711
     return [{"date": m, "overdue": int(n or 0)} for m, n in zip(moments, counts)]
 
 

@@ -136,8 +136,10 @@ def guard(page_key: str) -> Actor:
     st.set_page_config(page_title=f"{page.title} – Strålsäkerhetsportalen", page_icon="☢️", layout="wide")
     apply_style()
     db.refuse_unsafe_start()
+    logged_in = st.session_state.get("username") if st.session_state.get("authentication_status") else None
     with db.session() as session:
-        credentials = auth_service.login_credentials(session, settings=db.settings(), now=clock.now())
+        credentials = auth_service.login_credentials(session, settings=db.settings(), now=clock.now(),
+                                                     only=logged_in)
     accounts = credentials["usernames"]  # the library keeps these inner dicts and counts failures in them
     before = {u: d["failed_login_attempts"] for u, d in accounts.items()}
     authenticator = _make_authenticator(credentials)

@@ -59,3 +59,10 @@ def fake_cookie(monkeypatch, username: str) -> None:
         return None if st.session_state.get("logout") else {"username": username, "exp_date": 9e9}
 
     monkeypatch.setattr(CookieModel, "get_cookie", get_cookie)
+
+
+def open_tab(at: AppTest, key: str, label_start: str) -> AppTest:
+    """Open the lazy tab whose label starts with label_start (only the open tab's content is drawn)."""
+    label = next(t.label for t in at.tabs if t.label.startswith(label_start))
+    at.session_state[key] = label
+    return at.run()

@@ -1,5 +1,5 @@
 """The Strålskyddsbokslut page: each role sees its clinics' rows and the organisation-wide ones."""
-from tests.ui.helpers import logged_in, open_page, visible_text
+from tests.ui.helpers import logged_in, open_page, open_tab, visible_text
 
 
 def _page(username: str):
@@ -12,25 +12,28 @@ def test_strateg_sees_the_whole_organisation_with_summary_and_trend(demo_env):
     at = _page("strateg")
     text = visible_text(at)
     assert "Strålsäkerhetsrådet har haft fyra möten" in text  # Sammanfattning
-    goals, indicators = at.dataframe[0].value, at.dataframe[1].value
+    assert len(at.dataframe) == 1  # only the open tab is drawn
+    goals = at.dataframe[0].value
+    indicators = open_tab(at, "annual_report_tab", "Indikatorer").dataframe[0].value
     assert list(goals["Mål-ID"]) == ["M1", "M2", "M3", "M4", "M5"]
     assert len(indicators) == 45 and set(indicators["Gäller"]) == {"RTG", "NM", "ONK", "KARD", "ORT"}
     kard = indicators[(indicators["Gäller"] == "KARD") & (indicators["Indikator"] == "Högsta individuella dos Hp(10)")]
     row = kard.iloc[0].to_dict()
     assert {k: row[k] for k in ("Värde", "Målvärde", "Mot målet", "2024", "Förändring")} == {
         "Värde": "6,8", "Målvärde": "6", "Mot målet": "✗ Ej uppfyllt", "2024": "7,9", "Förändring": "-1,1"}
+    text = visible_text(open_tab(at, "annual_report_tab", "Brister"))
     assert "B-2025-07" in text and "B-2025-01" in text
-    assert len(at.get("vega_lite_chart")) == 2  # trend per clinic and the comparison of clinics
+    assert len(open_tab(at, "annual_report_tab", "Trender").get("vega_lite_chart")) == 2  # per clinic, all clinics
 
 
 def test_clinic_user_sees_own_clinic_and_organisation_rows_only(demo_env):
     at = _page("karin")  # verksamhetschef, NM
     assert at.selectbox(key="_widget_pick_clinic").options == ["NM – Nuklearmedicin"]
-    text = visible_text(at)
+    text = visible_text(at) + visible_text(open_tab(at, "annual_report_tab", "Brister"))
     assert "B-2025-03" in text and "B-2025-07" in text  # NM's own, and the organisation-wide one
     assert "B-2025-01" not in text and "Tre CT-protokoll" not in text  # RTG's
-    assert set(at.dataframe[1].value["Gäller"]) == {"NM"}
-    assert len(at.get("vega_lite_chart")) == 1  # no comparison with other clinics
+    assert set(open_tab(at, "annual_report_tab", "Indikatorer").dataframe[0].value["Gäller"]) == {"NM"}
+    assert len(open_tab(at, "annual_report_tab", "Trender").get("vega_lite_chart")) == 1  # no comparison
     assert "Läs in ett strålskyddsbokslut" not in text
 
 
