@@ -27,7 +27,7 @@ from core.services import (
 )
 from core.services.annual_reports import get_report
 from pages._shared.auth import guard
-from pages._shared.db import session, settings
+from pages._shared.db import deferred, session, settings
 from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import (
     edit_snapshot,
@@ -228,32 +228,26 @@ def _show_block(block: dict) -> None:
 
 
 def _minutes_download() -> None:
-    """Make the minutes PDF on request (it takes a moment) and offer it for download."""
-    key = f"minutes_pdf_{review.id}_{review.version}"
+    """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
     label = "Protokoll (PDF)" if review.status == "approved" else "Utkast till protokoll (PDF)"
-    if key not in st.session_state and st.button(f"Skapa {label[0].lower()}{label[1:]}", icon=":material/description:"):
-        with st.spinner("Skapar protokollet …"), session() as s:
-            st.session_state[key] = minutes_document.review_minutes_pdf(s, actor=actor, review_id=review.id)
-    if key in st.session_state:
-        suffix = "" if review.status == "approved" else "-utkast"
-        st.download_button(f"Ladda ner {label[0].lower()}{label[1:]}", st.session_state[key], mime="application/pdf",
-                           file_name=f"protokoll-{clinic.code}-{year}-v{review.minutes_version}{suffix}.pdf",
-                           icon=":material/download:", type="primary")
+    suffix = "" if review.status == "approved" else "-utkast"
+    review_id = review.id
+    st.download_button(f"Ladda ner {label[0].lower()}{label[1:]}", mime="application/pdf",
+                       data=deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id)),
+                       file_name=f"protokoll-{clinic.code}-{year}-v{review.minutes_version}{suffix}.pdf",
+                       icon=":material/download:", type="primary", on_click="ignore")
 
 
 def _archive_download() -> None:
-    """Make the archive ZIP on request and offer it for download."""
-    key = f"archive_{review.id}_{review.version}"
-    if key not in st.session_state and st.button("Skapa arkivet (ZIP)", icon=":material/inventory_2:"):
-        with st.spinner("Skapar arkivet …"), session() as s:
-            st.session_state[key] = archive.review_archive(s, actor=actor, review_id=review.id, today=today,
-                                                           now=clock.now())
-    if key in st.session_state:
-        st.download_button("Ladda ner arkivet (ZIP)", st.session_state[key], mime="application/zip",
-                           file_name=f"arkiv-{clinic.code}-{year}-v{review.minutes_version}.zip",
-                           icon=":material/download:")
-        st.caption("Arkivet innehåller protokollet, åtgärdsplanen, klinikens del av bokslutet, bilagor och "
-                   "manifest.json med kontrollsumma (SHA-256) för varje fil.")
+    """Offer the archive ZIP, made only when the user clicks (never kept in the session)."""
+    review_id = review.id
+    st.download_button("Ladda ner arkivet (ZIP)", mime="application/zip", on_click="ignore",
+                       data=deferred(lambda s: archive.review_archive(s, actor=actor, review_id=review_id,
+                                                                      today=today, now=clock.now())),
+                       file_name=f"arkiv-{clinic.code}-{year}-v{review.minutes_version}.zip",
+                       icon=":material/download:")
+    st.caption("Arkivet innehåller protokollet, åtgärdsplanen, klinikens del av bokslutet, bilagor och "
+               "manifest.json med kontrollsumma (SHA-256) för varje fil.")
 
 
 def render_approval() -> None:

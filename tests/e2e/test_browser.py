@@ -80,6 +80,13 @@ def _settle(page) -> None:
                            "?.getAttribute('data-test-script-state') === 'notRunning'")
 
 
+def _idle(page) -> None:
+    """Wait until no script run is going on (after a short pause for one that is about to start)."""
+    page.wait_for_timeout(700)
+    page.wait_for_function("document.querySelector('[data-testid=stApp]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'")
+
+
 def _heading(page, name: str) -> None:
     """Wait until the page shows exactly one heading with this name (stale elements fade after a rerun)."""
     page.get_by_role("heading", name=name, exact=True).first.wait_for()
@@ -240,3 +247,33 @@ def test_a_short_meeting_from_creation_to_approved_minutes(server, browser, tmp_
         approver.get_by_text("Du har justerat protokollet.").wait_for()
     approver.get_by_text("är låst").wait_for()  # the last approval locks the minutes
     approver.screenshot(path=str(tmp_path / "justerat.png"), full_page=True)
+
+
+def test_exports_and_minutes_are_made_when_clicked(server, browser, tmp_path):
+    """Downloads are built on the click, on Streamlit's own thread, from the filter the user sees."""
+    from io import BytesIO
+    from zipfile import ZipFile
+
+    from openpyxl import load_workbook
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="sv-SE",
+                               accept_downloads=True).new_page()
+    page.set_default_timeout(30_000)
+    _login(page, server, "atgarder", "strateg")
+    _heading(page, "Åtgärder")
+    expect(page.get_by_role("button", name="Exportera till Excel")).to_have_count(1)
+    _idle(page)  # a click during a rerun would be dropped
+    shown = int(page.get_by_test_id("stMetricValue").first.inner_text().replace("\u00a0", "").replace(" ", ""))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exportera till Excel").click()
+    sheet = load_workbook(BytesIO(download.value.path().read_bytes())).active
+    assert sheet.max_row - 1 == shown > 0  # every open action of the filter, not only the page shown
+    assert [c.value for c in sheet[1]][:4] == ["Klinik", "Genomgång", "Nr", "Åtgärd"]
+
+    page.goto(f"{server}/genomgang?klinik=RTG&ar=2025")
+    _heading(page, "Genomgång")
+    expect(page.get_by_role("button", name="Ladda ner arkivet (ZIP)")).to_have_count(1)
+    _idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner arkivet (ZIP)").click()
+    with ZipFile(download.value.path()) as archive:
+        assert "manifest.json" in archive.namelist() and any(n.endswith(".pdf") for n in archive.namelist())
