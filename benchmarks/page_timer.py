@@ -1,4 +1,4 @@
-"""Open every page as one logged-in user in a process of its own; print seconds per page and peak RSS as JSON.
+"""Open every page as one logged-in user in a process of its own; print seconds per page as JSON.
 
 Run as: python -m benchmarks.page_timer DATABASE_URL USERNAME ROLE RUNS PAGE[?KEY=VALUE&…]...
 
@@ -9,7 +9,6 @@ in the real server, so the process's peak RSS is what a server holds after that 
 """
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -17,7 +16,7 @@ from urllib.parse import parse_qsl
 
 
 def main(url: str, username: str, role: str, runs: int, pages: list[str]) -> dict:
-    """Return per page the median seconds and any error, with the process's peak RSS."""
+    """Return per page the median seconds and any error (the orchestrator measures the peak RSS)."""
     os.environ["STRALPORTAL_DATABASE_URL"] = url
     os.environ.setdefault("STRALPORTAL_DEMO", "0")
     from streamlit.testing.v1 import AppTest
@@ -45,7 +44,7 @@ def main(url: str, username: str, role: str, runs: int, pages: list[str]) -> dic
             seconds.append(time.perf_counter() - start)
         error = at.exception[0].message if at.exception else None
         result[page] = {"seconds": round(statistics.median(seconds), 4), "error": error}
-    return {"pages": result, "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return {"pages": result}
 
 
 if __name__ == "__main__":

@@ -1,10 +1,9 @@
-"""Run a command as a process of its own and measure its wall time and peak RSS (from the kernel, via wait4)."""
+"""Run a command as a process of its own and measure its wall time and peak RSS (benchmarks/peak.py)."""
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,19 +24,18 @@ class Measured:
 
 
 def run(args: list[str], env: dict | None = None) -> Measured:
-    """Run args to completion; refuse (with its standard error) if it fails."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=err, cwd=PROJECT_DIR,
-                                   env={**os.environ, "STRALPORTAL_DEMO": "0", **(env or {})})
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """Run args to completion through benchmarks.peak; refuse (with its standard error) if it fails."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(suffix=".json") as figures:
+        process = subprocess.run([sys.executable, "-m", "benchmarks.peak", figures.name, *args], stdout=out,
+                                 stderr=err, cwd=PROJECT_DIR,
+                                 env={**os.environ, "STRALPORTAL_DEMO": "0", **(env or {})})
         out.seek(0), err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
+        measured = json.loads(Path(figures.name).read_text() or "{}")
     if process.returncode:
         raise RuntimeError(f"{' '.join(args[:4])} … misslyckades ({process.returncode}):\n{stderr[-3000:]}")
-    return Measured(stdout, seconds, usage.ru_maxrss / 1024)
+    return Measured(stdout, measured["seconds"], measured["peak_mb"])
 
 
 def python(module: str, *args: str, env: dict | None = None) -> Measured:

@@ -43,7 +43,8 @@ def bench_import(sizes: Sizes, folder: Path) -> dict:
     path = folder / "bokslut-bench.xlsx"
     generate_workbook(path, clinics=sizes.import_clinics, indicators_per_clinic=sizes.indicators_per_clinic,
                       goals=sizes.goals, findings=sizes.findings)
-    inside = process.python("benchmarks.worker", "import", str(path), str(sizes.runs)).json()
+    measured = process.python("benchmarks.worker", "import", str(path), str(sizes.runs))
+    inside = {**measured.json(), "peak_mb": round(measured.peak_mb, 1)}
     floor = process.python("benchmarks.worker", "read", str(path), str(sizes.runs)).json()
     whole = []
     for run in range(sizes.runs):
@@ -84,7 +85,8 @@ def bench_minutes(sizes: Sizes, folder: Path) -> dict:
     """The draft minutes of a review with many actions and years of indicators; in-process and `minutes pdf`."""
     url = f"sqlite:///{folder}/minutes.db"
     review_id, code, year = _minutes_database(url, sizes)
-    inside = process.python("benchmarks.worker", "minutes", url, str(review_id), str(sizes.runs)).json()
+    measured = process.python("benchmarks.worker", "minutes", url, str(review_id), str(sizes.runs))
+    inside = {**measured.json(), "peak_mb": round(measured.peak_mb, 1)}
     whole = [process.stralportal("minutes", "pdf", "--clinic", code, "--year", str(year), "-o",
                                  str(folder / "protokoll.pdf"), url=url) for _ in range(sizes.runs)]
     return {**inside, "process_seconds": round(statistics.median(m.seconds for m in whole), 3),
@@ -110,7 +112,7 @@ def _pages_at(url: str, sizes: Sizes, names: dict[str, str]) -> dict:
     errors = {names[p]: r["error"] for p, r in result["pages"].items() if r["error"]}
     if errors:
         raise RuntimeError(f"Sidor gav fel: {errors}")
-    return {"pages": {names[p]: r["seconds"] for p, r in result["pages"].items()}, "peak_mb": result["peak_rss_mb"],
+    return {"pages": {names[p]: r["seconds"] for p, r in result["pages"].items()}, "peak_mb": round(measured.peak_mb, 1),
             "cold_start_seconds": round(cold.seconds, 3)}
 
 

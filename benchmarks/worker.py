@@ -1,9 +1,8 @@
-"""The in-process measurements, each run by the orchestrator in a process of its own (peak RSS is then its own).
+"""The in-process measurements, each run by the orchestrator in a process of its own, so its peak RSS is its own.
 
 Run as: python -m benchmarks.worker import|read|minutes ARGS…; prints one JSON object.
 """
 import json
-import resource
 import statistics
 import sys
 import tempfile
@@ -20,9 +19,8 @@ def _seconds(work: Callable[[], object]) -> float:
 
 
 def _result(seconds: list[float]) -> dict:
-    """The median of the runs and the process's peak RSS so far."""
-    return {"seconds": round(statistics.median(seconds), 4),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    """The median of the runs (the orchestrator adds the process's peak RSS)."""
+    return {"seconds": round(statistics.median(seconds), 4)}
 
 
 def import_workbook(path: str, runs: int) -> dict:

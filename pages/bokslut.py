@@ -54,7 +54,7 @@ if year is None:
     st.stop()
 
 with session() as s:
-    view = annual_reports.report_view(s, actor=actor, year=year, clinic_id=clinic_id)
+    view = annual_reports.report_view(s, actor=actor, year=year, clinic_id=clinic_id, parts=("summaries",))
     files = annual_reports.documents(s, actor=actor, report_id=view.report.id)
 where = f"{view.clinic.code} – {view.clinic.name}" if view.clinic else "hela organisationen"
 st.caption(f"Strålskyddsbokslut {year} för {plain(where)} · upprättat av {plain(view.report.prepared_by or 'okänt')}"
@@ -149,12 +149,12 @@ def render_findings() -> None:
 
 def render_trends() -> None:
     """Chart an indicator across the years, and (for those who see all clinics) compare the clinics."""
-    names = {r.indicator.code: r.indicator.name for r in view.indicators}
+    names = {code: name for code, (name, _) in view.indicator_names.items()}
     if not names:
         st.info("Inga indikatorer att visa.")
         return
     code = st.selectbox("Indikator", list(names), format_func=lambda c: f"{names[c]} ({c})", key="trend_indicator")
-    unit = next((r.indicator.unit for r in view.indicators if r.indicator.code == code), None)
+    unit = view.indicator_names[code][1]
     with session() as s:
         trend = annual_reports.indicator_trend(s, actor=actor, clinic_id=clinic_id, code=code)
         comparison = (annual_reports.indicator_comparison(s, actor=actor, year=year, code=code)
@@ -182,11 +182,15 @@ def render_documents() -> None:
 
 
 render_summary()
-# Only the open tab is computed and sent (Streamlit's lazy tabs): a region's bokslut is thousands of rows.
-tabs = st.tabs([f"Mål ({len(view.goals)})", f"Indikatorer ({len(view.indicators)})",
-                f"Brister ({len(view.findings)})", "Trender", f"Dokument ({len(files)})"],
+# Only the open tab is loaded, computed and sent (Streamlit's lazy tabs): a region's bokslut is thousands of rows.
+tabs = st.tabs([f"Mål ({view.counts['goals']})", f"Indikatorer ({view.counts['indicators']})",
+                f"Brister ({view.counts['findings']})", "Trender", f"Dokument ({len(files)})"],
                key="annual_report_tab", on_change="rerun")
-for tab, render in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_documents]):
+for tab, render, part in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_documents],
+                             ["goals", "indicators", "findings", "indicator_names", None]):
     if tab.open:
+        if part:
+            with session() as s:
+                view = annual_reports.report_view(s, actor=actor, year=year, clinic_id=clinic_id, parts=(part,))
         with tab:
             render()

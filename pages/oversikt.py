@@ -103,9 +103,8 @@ def _open_clinic(page: str, clinic_id: int) -> None:
 
 
 chooser, *buttons = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-chosen = chooser.selectbox("Öppna en klinik", [x.clinic.id for x in statuses], key="overview_clinic",
-                           format_func=lambda i: next(f"{x.clinic.code} – {x.clinic.name}" for x in statuses
-                                                      if x.clinic.id == i))
+names = {x.clinic.id: f"{x.clinic.code} – {x.clinic.name}" for x in statuses}
+chosen = chooser.selectbox("Öppna en klinik", list(names), key="overview_clinic", format_func=names.get)
 for column, (label, page) in zip(buttons, [("Genomgång", "pages/genomgang.py"), ("Åtgärder", "pages/atgarder.py"),
                                            ("Egenkontroll", "pages/egenkontroll.py")]):
     column.button(label, on_click=_open_clinic, args=(page, chosen), width="stretch", key=f"open_{page}")

@@ -1,7 +1,7 @@
 """Reading a loaded strålskyddsbokslut: per clinic and year, with trends and comparisons."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, true
+from sqlalchemy import func, or_, true
 from sqlmodel import Session, col, select
 
 from core.enums import Direction, Severity
@@ -51,7 +51,11 @@ class ReportView:
     indicators: list[IndicatorRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     codes: dict[int, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # goals, indicators, findings in scope, always counted
+    indicator_names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # code → (name, unit)
 
+
+PARTS = ("summaries", "goals", "indicators", "findings")
 
 def indicator_met(value: float, target: float | None, direction: str) -> bool | None:
     """Tell whether a value meets its target in its direction (None when it has no target or direction)."""
@@ -108,21 +112,43 @@ def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | Non
                          previous.get((i.clinic_id, i.code))) for i in current]
 
 
-def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> ReportView:
-    """Return a year's bokslut for a clinic (with organisation-wide rows) or for the whole organisation."""
+def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | None,
+                parts: tuple[str, ...] = PARTS) -> ReportView:
+    """Return a year's bokslut for a clinic (with organisation-wide rows) or for the whole organisation.
+
+    Only the parts asked for are loaded (a region's bokslut is thousands of rows; a page shows one part at a
+    time); the number of goals, indicators and findings is always counted, and "indicator_names" lists them.
+    """
     _require_scope(actor, clinic_id)
     report = report_of_year(session, year)
     if report is None:
         raise NotFound(f"Inget strålskyddsbokslut för {year} är inläst.")
     codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
-    severity_order = {s.value: i for i, s in enumerate(Severity)}
-    findings = sorted(_rows(session, Finding, report.id, clinic_id, Finding.code),
-                      key=lambda f: severity_order.get(f.severity, 9))
-    return ReportView(
-        report=report, clinic=session.get(Clinic, clinic_id) if clinic_id else None,
-        summaries=_rows(session, ReportSummary, report.id, clinic_id, ReportSummary.clinic_id),
-        goals=_rows(session, Goal, report.id, clinic_id, Goal.code),
-        indicators=_indicator_rows(session, report, clinic_id, codes), findings=findings, codes=codes)
+    view = ReportView(report=report, clinic=session.get(Clinic, clinic_id) if clinic_id else None, codes=codes,
+                      counts={name: _count(session, model, report.id, clinic_id)
+                              for name, model in (("goals", Goal), ("indicators", Indicator), ("findings", Finding))})
+    if "summaries" in parts:
+        view.summaries = _rows(session, ReportSummary, report.id, clinic_id, ReportSummary.clinic_id)
+    if "goals" in parts:
+        view.goals = _rows(session, Goal, report.id, clinic_id, Goal.code)
+    if "indicators" in parts:
+        view.indicators = _indicator_rows(session, report, clinic_id, codes)
+    if "findings" in parts:
+        severity_order = {s.value: i for i, s in enumerate(Severity)}
+        view.findings = sorted(_rows(session, Finding, report.id, clinic_id, Finding.code),
+                               key=lambda f: severity_order.get(f.severity, 9))
+    if "indicator_names" in parts:
+        view.indicator_names = {code: (name, unit) for code, name, unit in session.exec(
+            select(Indicator.code, func.min(Indicator.name), func.min(Indicator.unit))
+            .where(Indicator.annual_report_id == report.id, _scope(Indicator, clinic_id))
+            .group_by(Indicator.code).order_by(Indicator.code))}
+    return view
+
+
+def _count(session: Session, model, report_id: int, clinic_id: int | None) -> int:
+    """Count a model's rows of the report in scope, in SQL."""
+    return session.exec(select(func.count()).select_from(model)
+                        .where(model.annual_report_id == report_id, _scope(model, clinic_id))).one()
 
 
 def indicator_trend(session: Session, *, actor: Actor, clinic_id: int | None, code: str) -> list[dict]:

@@ -19,6 +19,7 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, Permission, require
+from core.services._queries import visible_clinics
 from core.services.clinics import list_clinics
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
@@ -58,7 +59,7 @@ def meeting_years(session: Session, *, actor: Actor, today: date) -> list[int]:
 def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -> list[ClinicStatus]:
     """Return what exists for each visible clinic for the meeting year, aggregated in SQL."""
     clinics = list_clinics(session, actor=actor)
-    ids = [c.id for c in clinics]
+    ids = visible_clinics(actor)
     members = _counts(session, select(UserClinic.clinic_id, func.count())
                       .where(col(UserClinic.clinic_id).in_(ids)).group_by(UserClinic.clinic_id))
     open_q = select(Action.clinic_id, func.count()).where(
@@ -92,7 +93,7 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
 
 def actions_by_status(session: Session, *, actor: Actor, top: int | None = None) -> list[dict]:
     """Count actions per clinic and status, in SQL; with top, only the clinics with the most open actions."""
-    ids = [c.id for c in list_clinics(session, actor=actor)]
+    ids = visible_clinics(actor)
     if top is not None:
         busiest = (select(Action.clinic_id).where(col(Action.clinic_id).in_(ids), col(Action.status).in_(OPEN_STATUSES))
                    .group_by(Action.clinic_id).order_by(func.count().desc(), Action.clinic_id).limit(top))
@@ -104,7 +105,7 @@ def actions_by_status(session: Session, *, actor: Actor, top: int | None = None)
 
 def on_time_share(session: Session, *, actor: Actor) -> list[dict]:
     """Per year of decision: the share of actions completed by their due date."""
-    ids = [c.id for c in list_clinics(session, actor=actor)]
+    ids = visible_clinics(actor)
     on_time = func.sum(case((and_(Action.status == "done", Action.done_on <= Action.due_date), 1), else_=0))
     rows = session.exec(select(Review.year, func.count(), on_time).join(Review, Review.id == Action.review_id)
                         .where(col(Action.clinic_id).in_(ids)).group_by(Review.year).order_by(Review.year)).all()
@@ -123,7 +124,7 @@ def _month_ends(today: date, months: int) -> list[date]:
 
 def overdue_over_time(session: Session, *, actor: Actor, today: date, months: int = 12) -> list[dict]:
     """Count, at each month end of the last year, the actions that were past due and not yet done then."""
-    ids = [c.id for c in list_clinics(session, actor=actor)]
+    ids = visible_clinics(actor)
     moments = _month_ends(today, months)
     late_at = [func.sum(case((and_(Action.due_date < m, Action.created_at <= _end_of(m),
                                    or_(Action.done_on == None, Action.done_on > m)), 1), else_=0))  # noqa: E711
@@ -142,7 +143,7 @@ def _end_of(day: date) -> datetime:
 
 def unanswered_findings(session: Session, *, actor: Actor, report_year: int) -> list[tuple[Finding, str]]:
     """Findings of a year's bokslut that no action and no 'ingen åtgärd' decision answers yet."""
-    ids = [c.id for c in list_clinics(session, actor=actor)]
+    ids = visible_clinics(actor)
     answered = select(Action.finding_id).where(Action.finding_id != None)  # noqa: E711
     decided = select(FindingDecision.finding_id).where(FindingDecision.finding_id != None)  # noqa: E711
     rows = session.exec(select(Finding, Clinic.code).join(AnnualReport, AnnualReport.id == Finding.annual_report_id)
