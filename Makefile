@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast migrate demo clean
+.PHONY: run test test-fast bench migrate demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 ## test-fast: everything but the browser tests
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e"
+
+## bench: measure every page at 15, 60 and 240 clinics, the import, the minutes and --help (JSON; several minutes)
+bench: $(STAMP)
+	$(BIN)/stralportal bench > bench.json
+	$(BIN)/python -m benchmarks.table bench.json
 
 migrate: $(STAMP)
 	$(BIN)/stralportal db upgrade
