@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import clock, glossary
 from core.enums import ActionStatus, Priority
-from core.formatting import date_text
+from core.formatting import date_text, number_text
 from core.glossary import OVERDUE, PAGES
 from core.services import action_export, actions
 from core.services.clinics import list_clinics
@@ -46,10 +46,10 @@ with session() as s:
     total = actions.action_page(s, actor=actor, today=today, chosen=chosen, limit=0)
 pages = max(1, -(-total.total // PAGE_SIZE))
 left, middle, right, pager = st.columns([1, 1, 1, 1.2], vertical_alignment="bottom")
-left.metric("Visas", total.total)
-middle.metric("Försenade", total.overdue)
-right.metric("Klara (alla år)", choices.done)
-number = pager.number_input(f"Sida (av {pages})", min_value=1, max_value=pages, value=1, step=1,
+left.metric("Visas", number_text(total.total))
+middle.metric("Försenade", number_text(total.overdue))
+right.metric("Klara (alla år)", number_text(choices.done))
+number = pager.number_input(f"Sida (av {number_text(pages)})", min_value=1, max_value=pages, value=1, step=1,
                             disabled=pages == 1, key=f"actions_page_{hash(chosen)}")
 if not total.total:
     st.info("Inga åtgärder matchar filtret.")
@@ -75,7 +75,8 @@ table = pd.DataFrame([{
 st.dataframe(table.style.map(lambda v: "background-color: #f6d6d3" if OVERDUE in str(v) else "", subset=["Status"]),
              hide_index=True, width="stretch")
 first = (number - 1) * PAGE_SIZE + 1
-st.caption(f"Rad {first}–{first + len(rows) - 1} av {total.total}. Exporten tar med alla {total.total} rader.")
+st.caption(f"Rad {number_text(first)}–{number_text(first + len(rows) - 1)} av {number_text(total.total)}. "
+           f"Exporten tar med alla {number_text(total.total)} raderna.")
 
 
 def _export(render, chosen: actions.ActionFilter):

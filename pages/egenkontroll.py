@@ -203,14 +203,17 @@ def render_staffing() -> None:
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities
 tab_names = ["Bedömning", "Resultat"] + (["Bemanning strålbehandling"] if radiotherapy else [])
 tabs = st.tabs(tab_names, key="self_assessment_tabs", on_change="rerun")
-if radiotherapy:
+# Only the open tab is computed and sent (Streamlit's lazy tabs).
+if radiotherapy and tabs[2].open:
     with tabs[2]:
         render_staffing()
-with tabs[0]:
-    for area in dict.fromkeys(c.area for _, c in rows):
-        result = next(a for a in areas if a.area == area)
-        score = "–" if result.percent is None else f"{result.percent:.0f} %"
-        with st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}"):
-            render_area(area)
-with tabs[1]:
-    render_results()
+if tabs[0].open:
+    with tabs[0]:
+        for area in dict.fromkeys(c.area for _, c in rows):
+            result = next(a for a in areas if a.area == area)
+            score = "–" if result.percent is None else f"{result.percent:.0f} %"
+            with st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}"):
+                render_area(area)
+if tabs[1].open:
+    with tabs[1]:
+        render_results()

@@ -6,7 +6,7 @@ import streamlit as st
 from core import clock, glossary
 from core.charts import SWEDISH_NUMBER
 from core.enums import ActionStatus, Modality, ReviewStatus, Severity, SignatureRole
-from core.formatting import date_text
+from core.formatting import date_text, number_text
 from core.glossary import OVERDUE, PAGES
 from core.permissions import visible_clinic_ids
 from core.services import actions, calendar_year, minutes
@@ -67,8 +67,8 @@ left.metric("Kliniker", len(statuses))
 middle.metric(f"Bokslut {year - 1}", "Inläst" if statuses[0].report_loaded else "Saknas")
 right.metric("Justerade protokoll", f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)}"
              f" av {len(statuses)}")
-last.metric("Öppna åtgärder", sum(x.open_actions for x in statuses))
-overdue.metric("Försenade", sum(x.overdue_actions for x in statuses))
+last.metric("Öppna åtgärder", number_text(sum(x.open_actions for x in statuses)))
+overdue.metric("Försenade", number_text(sum(x.overdue_actions for x in statuses)))
 
 
 AUDIT_INTERVAL = settings().audit_interval_years

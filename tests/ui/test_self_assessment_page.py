@@ -1,5 +1,5 @@
 """Egenkontroll page: start, answer an area, and radiotherapy staffing against Tabell 1."""
-from tests.ui.helpers import logged_in, open_page, visible_text
+from tests.ui.helpers import logged_in, open_page, open_tab, visible_text
 
 
 def _start(username: str):
@@ -19,7 +19,7 @@ def test_answering_an_area_updates_progress_and_gaps(demo_env):
 
 
 def test_radiotherapy_staffing_shows_minimum_and_shortfall(demo_env):
-    at = _start("per")  # ONK: strålbehandling
+    at = open_tab(_start("per"), "self_assessment_tabs", "Bemanning")  # ONK: strålbehandling
     labels = {n.label: n for n in at.number_input}
     labels["Patienter per år"].set_value(1500)
     labels["Behandlingsapparater (acceleratorer)"].set_value(4)
