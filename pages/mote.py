@@ -1,5 +1,6 @@
-"""Möte: the review meeting on a projector, one § at a time, large text, few clicks."""
-from datetime import timedelta
+"""Möte: the review meeting on a projector (1280×720), one § at a time, few clicks, the decisions always in view."""
+import calendar
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -33,19 +34,33 @@ from pages._shared.ui import (
     show_flash,
 )
 
-LARGE = """<style>
+# Readable from the back of the room, yet a § fits 1280×720: § list and running decisions on the left,
+# never a word broken in two, the current § opened at its top (SCROLL_TOP runs once per §).
+STYLE = """<style>
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
-[data-testid="stMainBlockContainer"] label p { font-size: 1.25rem; }
-[data-testid="stMainBlockContainer"] h2 { font-size: 2.2rem; }
-[class*="st-key-goto_"] button { justify-content: flex-start; text-align: left; height: auto; padding: 0.3rem 0.6rem; }
-[class*="st-key-goto_"] button p { font-size: 1rem !important; white-space: normal; text-align: left; }
+[data-testid="stMainBlockContainer"] label p { font-size: 1.1rem; overflow-wrap: normal; word-break: normal; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.9rem; padding-top: 0.2rem; }
+[class*="st-key-goto_"] button, [class*="st-key-goto_"] button * { justify-content: flex-start; text-align: left; }
+[class*="st-key-goto_"] button { min-height: 0; padding: 0.15rem 0.5rem; }
+[class*="st-key-goto_"] button p { font-size: 0.95rem !important; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
+[data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
+[data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; }
+[data-testid="stSidebar"] { min-width: 250px !important; max-width: 250px !important; }
 </style>"""
-
+SCROLL_TOP = """<script>/* § {item} */
+for (const el of [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]) {{
+  if (el) el.scrollTo({{top: 0}});
+}}
+</script>"""
 # One source for text limits: the columns themselves (core/limits.py).
 TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
+CAME = [AttendanceStatus.PRESENT.value, AttendanceStatus.ABSENT.value, AttendanceStatus.STAND_IN.value]
 
 actor = guard("meeting")
-st.html(LARGE)
+st.html(STYLE)
 today = clock.today()
 clinics, clinic_id, year = clinic_year_header(actor, PAGES["meeting"], today)
 show_flash()
@@ -68,13 +83,24 @@ if review.status != ReviewStatus.MEETING:
     if may_run and st.button("Starta mötet", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.MEETING,
                                           now=clock.now()), "Mötet har startat.")
+    elif not may_run:
+        st.info("Mötet har inte startat ännu.")
     st.stop()
 
+meeting_day = review.meeting_date or today  # the record speaks of the meeting's day, whenever it is typed in
 with session() as s:
     items = reviews.agenda(s, actor=actor, review_id=review.id)
     people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
+    decided = actions.review_actions(s, actor=actor, review_id=review.id)
 index = min(review.current_item, len(items) - 1)  # kept in the review: a reload or a second screen follows
 item = items[index]
+
+
+def six_months_after(day: date) -> date:
+    """The same day six months later (the month's last day when it has no such day)."""
+    month = day.month + 6
+    year_, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return day.replace(year=year_, month=month, day=min(day.day, calendar.monthrange(year_, month)[1]))
 
 
 def _go_to(target: int) -> None:
@@ -88,37 +114,66 @@ def _go(step: int) -> None:
     _go_to(index + step)
 
 
-progress, main = st.columns([1, 3.2], gap="large")
-with progress:
+def render_agenda() -> None:
+    """The § list to jump with, and the actions decided so far (in view on every §)."""
     st.progress((index + 1) / len(items), text=f"§ {item.number} av {len(items)}")
-    for i, other in enumerate(items):
-        st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}", on_click=_go_to,
-                  args=(i,),
-                  type="primary" if i == index else "tertiary", width="stretch", disabled=not may_run)
+    with st.container(gap=None):  # tight, so the running decisions below stay in view
+        for i, other in enumerate(items):
+            st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}",
+                      on_click=_go_to, args=(i,), help=other.title, type="primary" if i == index else "tertiary",
+                      width="stretch", disabled=not may_run)
+    with st.container(key="decided"):
+        st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
+        for a in decided:
+            st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
+                       f"{date_text(a.due_date)}")
+
+
+def render_navigation(where: str) -> None:
+    """Föregående and Nästa; at the top they answer to a presenter's clicker (PageUp, PageDown)."""
+    top = where == "top"
+    back, forward = st.columns(2)
+    back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0 or not may_run,
+                width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None,
+                help="Föregående § (tangenten Page Up)" if top else None)
+    forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
+                   width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None,
+                   help="Nästa § (tangenten Page Down, som en presentationsklickare)" if top else None)
+
+
+def _who(row: Attendance) -> str:
+    """Name and role of an invited person, with whom a stand-in replaces."""
+    name = plain(row.name, one_line=True) or "*namn saknas*"
+    extra = f", ersätter {plain(row.stand_in_for, one_line=True)}" if row.stand_in_for else ""
+    return f"**{name}**  \n{glossary.term(row.meeting_role, MeetingRole)}{extra}"
 
 
 def render_opening() -> None:
-    """Attendance: present, absent or stand-in for each invited person; warn about missing roles."""
+    """Attendance, one row per person: everyone invited shows as present; mark who is not, and save."""
     with session() as s:
         rows = reviews.attendance(s, actor=actor, review_id=review.id)
         missing = reviews.missing_roles(s, actor=actor, review_id=review.id)
-    if missing:
+    if missing and any(r.status != AttendanceStatus.INVITED for r in rows):  # once attendance is recorded
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
-    statuses = glossary.options(AttendanceStatus)
+    if not may_run:
+        st.table(pd.DataFrame([{"Namn": r.name, "Roll": glossary.term(r.meeting_role, MeetingRole),
+                                "Närvaro": glossary.term(r.status, AttendanceStatus)} for r in rows]), hide_index=True)
+        return
+    terms = glossary.options(AttendanceStatus)
     opened = {r.id: edit_snapshot("attendance", r.id, r.version, (r.name, r.status, r.stand_in_for)) for r in rows}
-    with st.form(f"attendance_{review.id}"):
+    with st.form(f"attendance_{review.id}", border=False):
         answers = {}
         for row in rows:
             version, shown = opened[row.id]
-            left, middle, right = st.columns([2, 2.4, 1.6])
-            name = left.text_input(glossary.term(row.meeting_role, MeetingRole), max_chars=NAME, value=shown[0],
-                                   key=f"n_{row.id}_{version}")
-            status = middle.radio("Närvaro", list(statuses), format_func=statuses.get, horizontal=True,
-                                  index=list(statuses).index(shown[1]), key=f"s_{row.id}_{version}",
-                                  label_visibility="collapsed")
-            stand_in = right.text_input("Ersätter", max_chars=NAME, value=shown[2] or "", key=f"e_{row.id}_{version}",
-                                        label_visibility="collapsed", placeholder="ersätter vem?")
-            answers[row.id] = (name, status, stand_in)
+            who, came, other = st.columns([2, 3.2, 1.6], vertical_alignment="center")
+            who.markdown(_who(row))
+            status = came.segmented_control(
+                f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
+                default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
+                key=f"s_{row.id}_{version}", label_visibility="collapsed")
+            typed = other.text_input("Namn", max_chars=NAME, key=f"e_{row.id}_{version}", label_visibility="collapsed",
+                                     placeholder="namn" if not shown[0] else "ersättarens namn")
+            answers[row.id] = (status, typed)
         if st.form_submit_button("Spara närvaro", type="primary"):
             save(lambda s: _save_attendance(s, answers, opened), "Närvaron är sparad.")
     stale = any(opened[r.id][0] != r.version for r in rows)
@@ -129,29 +184,38 @@ def render_opening() -> None:
 
 
 def _save_attendance(s, answers: dict, opened: dict) -> None:
-    """Save the attendance rows the user changed, each refused if someone else saved it since the form opened."""
-    for row_id, (name, status, stand_in) in answers.items():
-        version, shown = opened[row_id]
-        if (name, status, stand_in or None) != shown:
-            reviews.update_attendee(s, actor=actor, attendance_id=row_id, name=name, status=status,
-                                    stand_in_for=stand_in, now=clock.now(), expected_version=version)
+    """Save each row as the meeting recorded it; a typed name fills a missing name or names the stand-in."""
+    for row_id, (status, typed) in answers.items():
+        version, (name, was, stand_in_for) = opened[row_id]
+        typed = (typed or "").strip()
+        if status == AttendanceStatus.STAND_IN and typed and name:
+            new_name, replaces = typed, (stand_in_for if was == AttendanceStatus.STAND_IN else name)
+        else:
+            new_name, replaces = typed or name, stand_in_for or (name if status == AttendanceStatus.STAND_IN else None)
+        if (new_name, status, replaces) != (name, was, stand_in_for):
+            reviews.update_attendee(s, actor=actor, attendance_id=row_id, name=new_name, status=status,
+                                    stand_in_for=replaces, now=clock.now(), expected_version=version)
     for row_id in answers:
         forget_edit("attendance", row_id)
 
 
 def render_adjusters() -> None:
-    """Choose the justerare (the chair approves as chair)."""
+    """Choose the justerare among those present (the chair approves as chair)."""
     with session() as s:
         chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id) if x.role == "adjuster"]
         present = {a.user_id: a.name for a in reviews.attendance(s, actor=actor, review_id=review.id)
                    if a.user_id and a.status in reviews.ATTENDED}
     candidates = [i for i in present if i not in (review.chair_id, review.secretary_id)]
+    if not may_run:
+        st.markdown("Justerare: " + (", ".join(plain(present.get(i) or people.get(i, "")) for i in chosen)
+                                     or "inte valda ännu"))
+        return
     if not candidates:
         st.info("Justerare väljs bland de närvarande (utom ordförande och protokollförare). Anteckna närvaron "
                 "under § 1 först.")
         return
     people.update(present)
-    with st.form(f"adjusters_{review.id}"):
+    with st.form(f"adjusters_{review.id}", border=False):
         picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi",
                           format_func=lambda i: plain(people.get(i), one_line=True),
                           default=[i for i in chosen if i in candidates]) or []
@@ -160,109 +224,198 @@ def render_adjusters() -> None:
                                                     now=clock.now()), "Justerarna är valda.")
 
 
+def _one_at_a_time(key: str, count: int, first_open: int) -> int:
+    """The index of the entry shown now (the first undecided one until the user moves)."""
+    return min(st.session_state.get(key, first_open), count - 1)
+
+
+def _stepper(key: str, current: int, count: int, noun: str) -> None:
+    """Buttons to the previous and next entry."""
+    left, right = st.columns(2)
+    left.button(f"← Föregående {noun}", key=f"{key}_back", disabled=current == 0, width="stretch",
+                on_click=lambda: st.session_state.update({key: current - 1}))
+    right.button(f"Nästa {noun} →", key=f"{key}_next", disabled=current == count - 1, width="stretch",
+                 on_click=lambda: st.session_state.update({key: current + 1}))
+
+
 def render_follow_up() -> None:
-    """Earlier actions, one at a time: record status and comment."""
+    """Earlier actions, one at a time: the status at the meeting, a comment, perhaps a new due date."""
     with session() as s:
         rows = actions.follow_ups(s, actor=actor, review_id=review.id)
     if not rows:
         st.success("Det finns inga tidigare åtgärder att följa upp.")
         return
+    if not may_run:
+        st.table(pd.DataFrame([{"Åtgärd": a.title, "Ansvarig": a.owner_name, "Klart senast": date_text(a.due_date),
+                                "Status vid mötet": glossary.term(f.status, ActionStatus) if f.status else "–"}
+                               for f, a, _ in rows]), hide_index=True)
+        return
     key = f"follow_up_{review.id}"
-    current = min(st.session_state.get(key, 0), len(rows) - 1)
-    follow_up, action, decided = rows[current]
-    recorded = sum(1 for f, _, _ in rows if f.status)
-    st.caption(f"Åtgärd {current + 1} av {len(rows)} · {recorded} uppföljda")
+    pending = [i for i, (f, _, _) in enumerate(rows) if not f.status]
+    current = _one_at_a_time(key, len(rows), pending[0] if pending else 0)
+    follow_up, action, decided_in = rows[current]
+    st.caption(f"Åtgärd {current + 1} av {len(rows)} · {len(rows) - len(pending)} uppföljda")
     st.subheader(plain(action.title, one_line=True))
-    st.markdown(f"Beslutad {decided} · ansvarig **{plain(action.owner_name)}** · "
-                f"klart senast **{date_text(action.due_date)}**"
-                f" · nu: **{glossary.term(action.status, ActionStatus)}**"
-                + (" · :red-badge[Försenad]" if actions.is_overdue(action, today) else ""))
+    st.markdown(f"Beslutad {decided_in} · ansvarig **{plain(action.owner_name)}** · "
+                f"klart senast **{date_text(action.due_date)}** · nu: **{glossary.term(action.status, ActionStatus)}**"
+                + (" · :red-badge[Försenad]" if actions.is_overdue(action, meeting_day) else ""))
     if action.status_comment:
         st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
     statuses = glossary.options(ActionStatus)
-    with st.form(f"fu_{follow_up.id}"):
-        status = st.radio("Status vid mötet", list(statuses), format_func=statuses.get, horizontal=True,
-                          index=list(statuses).index(follow_up.status or action.status))
-        comment = st.text_input("Kommentar", value=follow_up.comment or "")
-        left, right = st.columns(2)
-        reason = left.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
-        postpone = right.date_input("Ny tidpunkt (om mötet skjuter upp åtgärden)", value=follow_up.new_due_date,
-                                    format="YYYY-MM-DD")
+    with st.form(f"fu_{follow_up.id}", border=False):
+        status = st.segmented_control("Status vid mötet", list(statuses), format_func=statuses.get, required=True,
+                                      default=follow_up.status or action.status)
+        comment, reason, postpone = st.columns([2, 1.4, 1.2])
+        comment = comment.text_input("Kommentar", value=follow_up.comment or "")
+        reason = reason.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
+        postpone = postpone.date_input("Skjuts upp till", value=follow_up.new_due_date, format="YYYY-MM-DD",
+                                       min_value=meeting_day)
         if st.form_submit_button("Spara och visa nästa", type="primary"):
             def _record(s) -> None:
                 actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=status, comment=comment,
-                                         cancel_reason=reason, new_due_date=postpone, today=today, now=clock.now())
-                st.session_state[key] = (current + 1) % len(rows)  # only once saved: a refusal stays here
+                                         cancel_reason=reason, new_due_date=postpone, today=meeting_day,
+                                         now=clock.now())
+                st.session_state[key] = min(current + 1, len(rows) - 1)  # only once saved: a refusal stays here
             save(_record, "Uppföljningen är sparad.")
-    left, right = st.columns(2)
-    left.button("← Föregående åtgärd", on_click=lambda: st.session_state.update({key: max(0, current - 1)}))
-    right.button("Nästa åtgärd →", on_click=lambda: st.session_state.update({key: (current + 1) % len(rows)}))
+    _stepper(key, current, len(rows), "åtgärd")
 
 
 def render_annual_report() -> None:
-    """The clinic's goals and indicators from the bokslut, compactly."""
+    """The clinic's goals and indicators from the bokslut, as tables that wrap to the screen."""
     if review.annual_report_id is None:
         st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst.")
         return
     with session() as s:
-        view = annual_reports.report_view(s, actor=actor, year=year - 1, clinic_id=clinic_id)
+        view = annual_reports.report_view(s, actor=actor, year=year - 1, clinic_id=clinic_id,
+                                          parts=("goals", "indicators"))
     st.markdown("**Mål**")
-    st.dataframe(pd.DataFrame([{"Mål": g.text, "Utfall": g.outcome or "", "Bedömning":
-                                glossary.term(g.assessment, GoalAssessment)} for g in view.goals]),
-                 hide_index=True, width="stretch")
+    st.table(pd.DataFrame([{"Mål": g.text, "Målvärde": g.target or "", "Utfall": g.outcome or "",
+                            "Bedömning": glossary.term(g.assessment, GoalAssessment)} for g in view.goals]),
+             hide_index=True)
     st.markdown("**Indikatorer**")
-    st.dataframe(pd.DataFrame([{"Indikator": r.indicator.name, "Värde": number_text(r.indicator.value),
-                                "Mål": number_text(r.indicator.target), "Mot målet": "–" if r.met is None else
-                                ("Uppfyllt" if r.met else "Ej uppfyllt"), f"{year - 2}": number_text(r.previous)}
-                               for r in view.indicators]), hide_index=True, width="stretch")
+    st.table(pd.DataFrame([{"Indikator": r.indicator.name, "Värde": number_text(r.indicator.value),
+                            "Mål": number_text(r.indicator.target) or "–",
+                            "Mot målet": "–" if r.met is None else ("Uppfyllt" if r.met else "Ej uppfyllt"),
+                            f"{year - 2}": number_text(r.previous) or "–"} for r in view.indicators]), hide_index=True)
 
 
 def render_self_assessment() -> None:
-    """The year's self-assessment: its summary, and each gap as a finding to decide an action on."""
+    """The year's self-assessment: its summary, then each gap, one at a time, to decide on."""
     with session() as s:
         st.markdown(plain(self_assessments.summary(s, actor=actor, clinic_id=clinic_id, year=year)))
         gaps = self_assessments.gaps(s, actor=actor, clinic_id=clinic_id, year=year)
-        decided = {a.criterion_id: a for a in actions.review_actions(s, actor=actor, review_id=review.id) if a.criterion_id}
         none = actions.gap_decisions(s, actor=actor, review_id=review.id)
-    for criterion, answer in gaps:
+    by_criterion = {a.criterion_id: a for a in decided if a.criterion_id}
+    if not gaps:
+        return
+    key = f"gap_at_{review.id}"
+    pending = [i for i, (c, _) in enumerate(gaps) if c.id not in by_criterion and c.id not in none]
+    current = _one_at_a_time(key, len(gaps), pending[0] if pending else 0)
+    criterion, answer = gaps[current]
+    with st.container(border=True):
+        st.caption(f"Brist i egenkontrollen {current + 1} av {len(gaps)} · {len(gaps) - len(pending)} beslutade")
+        st.markdown(f"**{plain(criterion.code)}** · nivå {answer.level}")
+        st.text(answer.criterion_text)
+        _decision_or_form(by_criterion.get(criterion.id), none.get(criterion.id), key, current, pending,
+                          criterion_id=criterion.id)
+    _stepper(key, current, len(gaps), "brist")
+
+
+def render_findings() -> None:
+    """The bokslut's findings, one at a time: decide an action or 'ingen åtgärd'; other actions below."""
+    with session() as s:
+        found = actions.findings_for_review(s, actor=actor, review_id=review.id)
+    if not found:
+        st.info("Bokslutet har inga brister för kliniken.")
+    else:
+        key = f"finding_at_{review.id}"
+        pending = [i for i, e in enumerate(found) if not e.actions and not e.no_action]
+        current = _one_at_a_time(key, len(found), pending[0] if pending else 0)
+        entry = found[current]
+        f = entry.finding
         with st.container(border=True):
-            st.markdown(f"**{plain(criterion.code)}** nivå {answer.level}")
-            st.text(answer.criterion_text)
-            if criterion.id in decided:
-                action = decided[criterion.id]
-                st.success(f"Beslutad åtgärd: {action.number}. {plain(action.title)} ({plain(action.owner_name)})")
-            elif criterion.id in none:
-                st.info(f"Ingen åtgärd: {plain(none[criterion.id])}")
-            elif may_decide:
-                _decide_on(criterion_id=criterion.id)
+            owner = "hela organisationen" if f.clinic_id is None else clinic.code
+            st.caption(f"Brist {current + 1} av {len(found)} · {len(found) - len(pending)} beslutade")
+            st.markdown(f"**{plain(f.code)}** · {plain(owner)} · Allvarlighet "
+                        f"**{glossary.term(f.severity, Severity).lower()}**")
+            st.markdown(plain(f.description))
+            _decision_or_form(entry.actions[0] if entry.actions else None,
+                              entry.no_action.no_action_reason if entry.no_action else None, key, current, pending,
+                              finding=f)
+        _stepper(key, current, len(found), "brist")
+    if may_decide:
+        with st.expander("Besluta en annan åtgärd"):
+            _action_form(f"other_action_{review.id}")
 
 
-def _action_form(key: str, finding=None, criterion_id: int | None = None) -> None:
-    """Decide an action: what, owner (user or typed name and role), due date, priority."""
+def _decision_or_form(action, no_action_reason: str | None, key: str, current: int, pending: list[int],
+                      finding=None, criterion_id: int | None = None) -> None:
+    """Show what was decided on a finding or gap, or the two decisions side by side."""
+    if action is not None:
+        st.success(f"Beslutad åtgärd {action.number}: {plain(action.title)} ({plain(action.owner_name)}, "
+                   f"klart senast {date_text(action.due_date)})")
+    elif no_action_reason is not None:
+        st.info(f"Ingen åtgärd: {plain(no_action_reason)}")
+    elif may_decide:
+        following = next((i for i in pending if i > current), next((i for i in pending if i != current), None))
+        _decide_on(finding, criterion_id, advance=lambda: st.session_state.update(
+            {key: following} if following is not None else {}))
+    else:
+        st.caption("Inget beslut ännu.")
+
+
+def _action_form(key: str, finding=None, criterion_id: int | None = None, advance=None) -> None:
+    """Decide an action: what, owner (one of the clinic's people, or a typed name and role), due date, priority."""
     priorities = glossary.options(Priority)
     prefix = f"{key}_{form_round(key)}"
-    with st.form(prefix):
+    with st.form(prefix, border=False):
         title = st.text_input("Åtgärd *", max_chars=TITLE, value=(finding.suggested_action or "") if finding else "",
                               key=f"{prefix}_title")
-        description = st.text_area("Beskrivning", height=68, key=f"{prefix}_description")
-        left, middle, right = st.columns(3)
-        owner_id = left.selectbox("Ansvarig", [None, *people], format_func=lambda i: people.get(i, "Skriv namn →"),
-                                  key=f"{prefix}_owner")
-        owner_name = middle.text_input("…eller namn", max_chars=NAME, key=f"{prefix}_owner_name")
-        owner_role = right.text_input("Roll (om namnet skrivs)", max_chars=NAME, key=f"{prefix}_owner_role")
-        due = left.date_input("Klart senast *", value=today + timedelta(days=180), format="YYYY-MM-DD",
-                              key=f"{prefix}_due")
-        priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
-                                    key=f"{prefix}_priority")
+        owner, due, priority = st.columns([1.4, 1.25, 0.9])
+        owner_id = owner.selectbox("Ansvarig *", [None, *people], key=f"{prefix}_owner",
+                                   format_func=lambda i: people.get(i, "Annan (skriv nedan)"))
+        due = due.date_input("Klart senast *", value=six_months_after(meeting_day), format="YYYY-MM-DD",
+                             min_value=meeting_day, key=f"{prefix}_due")
+        priority = priority.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
+                                      key=f"{prefix}_priority")
+        name, role = st.columns(2)
+        owner_name = name.text_input("Annan ansvarig: namn", max_chars=NAME, key=f"{prefix}_owner_name")
+        owner_role = role.text_input("…och roll", max_chars=NAME, key=f"{prefix}_owner_role")
         if st.form_submit_button("Besluta åtgärd", type="primary"):
-            data = {"title": title, "description": description, "owner_id": owner_id, "owner_name": owner_name,
-                    "owner_role": owner_role, "due_date": due, "priority": priority,
-                    "finding_id": finding.id if finding else None, "criterion_id": criterion_id}
-            save(lambda s: actions.decide_action(s, actor=actor, review_id=review.id, data=data, now=clock.now()),
-                 lambda a: f"Åtgärd {a.number} är beslutad.", empty_form=key)
+            data = {"title": title, "owner_id": owner_id, "owner_name": owner_name, "owner_role": owner_role,
+                    "due_date": due, "priority": priority, "finding_id": finding.id if finding else None,
+                    "criterion_id": criterion_id}
+
+            def _decide(s):
+                decided_now = actions.decide_action(s, actor=actor, review_id=review.id, data=data, now=clock.now())
+                if advance:
+                    advance()
+                return decided_now
+            save(_decide, lambda a: f"Åtgärd {a.number} är beslutad.", empty_form=key)
 
 
-def _correct_form(decided) -> None:
+def _decide_on(finding=None, criterion_id: int | None = None, advance=None) -> None:
+    """The two decisions for an undecided finding or gap, side by side, each with its errors beside it."""
+    key = f"finding_{finding.id}" if finding else f"gap_{criterion_id}"
+    act, none = st.columns([2.1, 1], gap="medium")
+    with act:
+        st.markdown("**Besluta åtgärd**")
+        _action_form(f"action_{key}", finding, criterion_id=criterion_id, advance=advance)
+    with none:
+        st.markdown("**Ingen åtgärd**")
+        with st.form(f"none_{key}", border=False):
+            reason = st.text_area("Motivering *", height=120)
+            if st.form_submit_button("Besluta ingen åtgärd"):
+                def _none(s):
+                    actions.decide_no_action(s, actor=actor, review_id=review.id,
+                                             finding_id=finding.id if finding else None, criterion_id=criterion_id,
+                                             reason=reason, now=clock.now())
+                    if advance:
+                        advance()
+                save(_none, "Beslutet är sparat.")
+
+
+def _correct_form() -> None:
     """Correct a decided action (what, owner, due date, priority) before the minutes go to justering."""
     with st.expander("Rätta en beslutad åtgärd"):
         by_id = {a.id: a for a in decided}
@@ -274,10 +427,11 @@ def _correct_form(decided) -> None:
             title = st.text_input("Åtgärd *", max_chars=TITLE, value=shown.title)
             left, middle, right = st.columns(3)
             ids = [None, *people]
-            owner_id = left.selectbox("Ansvarig", ids, format_func=lambda i: people.get(i, "Skriv namn →"),
+            owner_id = left.selectbox("Ansvarig", ids, format_func=lambda i: people.get(i, "Annan person (skriv →)"),
                                       index=ids.index(shown.owner_id) if shown.owner_id in ids else 0)
-            owner_name = middle.text_input("…eller namn", max_chars=NAME, value="" if shown.owner_id else shown.owner_name)
-            owner_role = right.text_input("Roll (om namnet skrivs)", max_chars=NAME, value=shown.owner_role or "")
+            owner_name = middle.text_input("Annan ansvarig: namn", max_chars=NAME,
+                                           value="" if shown.owner_id else shown.owner_name)
+            owner_role = right.text_input("…och roll", max_chars=NAME, value=shown.owner_role or "")
             due = left.date_input("Klart senast *", value=shown.due_date, format="YYYY-MM-DD")
             priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get,
                                         index=list(priorities).index(shown.priority))
@@ -297,50 +451,14 @@ def _correct(s, action_id: int, data: dict, version: int) -> None:
     forget_edit("correct_action", action_id)
 
 
-def render_findings() -> None:
-    """Each finding: decide an action or 'ingen åtgärd' with a reason; and other actions."""
-    with session() as s:
-        found = actions.findings_for_review(s, actor=actor, review_id=review.id)
-    if not found:
-        st.info("Bokslutet har inga brister för kliniken.")
-    for entry in found:
-        f = entry.finding
-        with st.container(border=True):
-            owner = "hela organisationen" if f.clinic_id is None else clinic.code
-            st.markdown(f"**{plain(f.code)}** · {plain(owner)} · "
-                        f"Allvarlighet **{glossary.term(f.severity, Severity).lower()}**")
-            st.markdown(plain(f.description))
-            if entry.actions:
-                st.success("Beslutad åtgärd: " + "; ".join(f"{a.number}. {plain(a.title)} ({plain(a.owner_name)}, "
-                                                            f"{date_text(a.due_date)})" for a in entry.actions))
-            elif entry.no_action:
-                st.info(f"Ingen åtgärd: {plain(entry.no_action.no_action_reason)}")
-            elif may_decide:
-                _decide_on(f)
-    if may_decide:
-        with st.expander("Besluta en annan åtgärd"):
-            _action_form(f"other_action_{review.id}")
-
-
-def _decide_on(finding=None, criterion_id: int | None = None) -> None:
-    """Offer the two decisions for an undecided finding or self-assessment gap."""
-    key = f"finding_{finding.id}" if finding else f"gap_{criterion_id}"
-    act, none = st.tabs(["Besluta åtgärd", "Ingen åtgärd"])
-    with act:
-        _action_form(f"action_{key}", finding, criterion_id=criterion_id)
-    with none:
-        with st.form(f"none_{key}"):
-            reason = st.text_input("Motivering *")
-            if st.form_submit_button("Ingen åtgärd"):
-                save(lambda s: actions.decide_no_action(
-                    s, actor=actor, review_id=review.id, finding_id=finding.id if finding else None,
-                    criterion_id=criterion_id, reason=reason, now=clock.now()), "Beslutet är sparat.")
-
-
 def render_next_review() -> None:
     """The date of the next review."""
-    with st.form(f"next_{review.id}"):
-        chosen = st.date_input("Nästa genomgång", value=review.next_review_date, format="YYYY-MM-DD")
+    if not may_run:
+        st.markdown(f"Nästa genomgång: {date_text(review.next_review_date) or 'inte bestämd'}")
+        return
+    with st.form(f"next_{review.id}", border=False):
+        chosen = st.date_input("Nästa genomgång", value=review.next_review_date, format="YYYY-MM-DD",
+                               min_value=meeting_day)
         if st.form_submit_button("Spara datum", type="primary"):
             save(lambda s: reviews.set_next_review(s, actor=actor, review_id=review.id, next_date=chosen,
                                                    now=clock.now()), "Datum för nästa genomgång är sparat.")
@@ -349,17 +467,22 @@ def render_next_review() -> None:
 def render_notes() -> None:
     """Notes and decisions of the current §; a save is refused if someone else saved them meanwhile."""
     version, shown = edit_snapshot("notes", item.id, item.version, (item.notes, item.decisions))
+    if not may_run:
+        if shown[0] or shown[1]:
+            st.text("\n".join(x for x in shown if x))
+        return
 
     def _save(s) -> None:
         reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
                            expected_version=version)
         forget_edit("notes", item.id)
-    with st.form(f"notes_{item.id}_{version}"):
-        notes = st.text_area("Anteckningar", value=shown[0] or "", height=90)
-        decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",
-                                 value=shown[1] or "", height=70, placeholder="godkänna dagordningen")
-        if st.form_submit_button("Spara anteckningar"):
-            save(_save, f"Anteckningarna för § {item.number} är sparade.")
+    with st.expander(f"Anteckningar och beslut för § {item.number}", expanded=bool(shown[0] or shown[1])):
+        with st.form(f"notes_{item.id}_{version}", border=False):
+            notes = st.text_area("Anteckningar", value=shown[0] or "", height=80)
+            decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",
+                                     value=shown[1] or "", height=68, placeholder="godkänna dagordningen")
+            if st.form_submit_button("Spara anteckningar"):
+                save(_save, f"Anteckningarna för § {item.number} är sparade.")
     if version != item.version and st.button("Ladda om de senaste uppgifterna", key=f"reload_notes_{item.id}"):
         forget_edit("notes", item.id)
         st.rerun()
@@ -382,24 +505,21 @@ RENDER = {"opening": render_opening, "adjusters": render_adjusters, "follow_up":
           "annual_report": render_annual_report, "self_assessment": render_self_assessment,
           "findings": render_findings, "next_review": render_next_review}
 
+st.html(SCROLL_TOP.format(item=item.id), unsafe_allow_javascript=True)
+agenda_column, main = st.columns([1, 3.6], gap="medium")
+with agenda_column:
+    render_agenda()
 with main:
     st.header(f"§ {item.number} {plain(item.title, one_line=True)}")
-    if may_run:
-        RENDER.get(item.kind, lambda: None)()
-        render_notes()
-    back, forward = st.columns(2)
-    # Only whoever runs the meeting moves it; the others follow on their own screens.
-    back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0 or not may_run, width="stretch")
-    forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
-                   width="stretch", type="primary")
-    with session() as s:
-        decided = actions.review_actions(s, actor=actor, review_id=review.id)
-    st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
-    for a in decided:
-        st.markdown(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name)}, "
-                    f"klart senast {date_text(a.due_date)}")
+    render_navigation("top")
+    if not may_run:
+        st.caption("Du följer mötet; den som leder det för anteckningar och beslut.")
+    RENDER.get(item.kind, lambda: None)()
+    render_notes()
     if decided and may_decide:
-        _correct_form(decided)
-    if may_run and index == len(items) - 1 and st.button("Avsluta mötet och skicka protokollet till justering",
-                                                         type="primary"):
-        save(_send_for_approval, lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
+        _correct_form()
+    if may_run and index == len(items) - 1:
+        if st.button("Avsluta mötet och skicka protokollet till justering", type="primary"):
+            save(_send_for_approval, lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
+    else:
+        render_navigation("bottom")

@@ -201,9 +201,9 @@ def _click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).first.click()
 
 
-def _person(browser, server: str, path: str, username: str):
+def _person(browser, server: str, path: str, username: str, viewport: dict | None = None):
     """A person in their own browser context, logged in on a page, with the meeting year 2026 chosen."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE").new_page()
+    page = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000}, locale="sv-SE").new_page()
     page.set_default_timeout(30_000)
     _login(page, server, path, username)
     page.get_by_label("Genomgångsår").first.wait_for()
@@ -211,32 +211,86 @@ def _person(browser, server: str, path: str, username: str):
     return page
 
 
-def test_a_short_meeting_from_creation_to_approved_minutes(server, browser, tmp_path):
-    erik = _person(browser, server, "genomgang", "erik")
+class Clicks:
+    """Count what a person does in the meeting: each click, and each field clicked into to type."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def button(self, name: str, nth: int = 0) -> None:
+        """Click a button (the nth of that name) once the page has settled."""
+        _idle(self.page)
+        self.page.get_by_role("button", name=name, exact=True).nth(nth).click()
+        self.count += 1
+
+    def choose(self, option: str, nth: int = 0) -> None:
+        """Click an option of a segmented control or pills (the nth with that text)."""
+        _idle(self.page)
+        self.page.locator("[data-testid=stButtonGroup] button", has_text=option).nth(nth).click()
+        self.count += 1
+
+    def pick(self, label: str, option: str) -> None:
+        """Open a select box and choose an option: two clicks."""
+        _pick(self.page, label, option)
+        self.count += 2
+
+    def type(self, label: str, text: str) -> None:
+        """Click into a field and type."""
+        self.page.get_by_label(label, exact=True).first.fill(text)
+        self.count += 1
+
+    def next_section(self, number: int) -> None:
+        """Nästa →, then wait for the next § to open."""
+        self.button("Nästa →")
+        self.page.get_by_role("heading", name=f"§ {number} ").first.wait_for()
+
+
+def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_path):
+    """7 attendees, 3 follow-ups, 3 findings and 3 decided actions in under 35 clicks, at 1280×720."""
+    erik = _person(browser, server, "genomgang", "erik", viewport={"width": 1280, "height": 720})
     erik.get_by_text("ingen genomgång 2026 ännu").wait_for()
     _click(erik, "Skapa genomgången")
     erik.get_by_text("Genomgången 2026 för RTG är skapad").wait_for()
+    erik.locator("[data-testid=stButtonGroup] button", has_text="Kalla").click()
+    erik.get_by_text("Lägg till en person i kallelsen").click()  # the seventh, invited before the meeting
+    erik.get_by_label("…eller namn").fill("Sara Gäst")
+    _click(erik, "Lägg till")
+    erik.get_by_text("Personen är tillagd i kallelsen.").wait_for()
 
     erik.goto(f"{server}/mote")
     _pick(erik, "Genomgångsår", "2026")
-    _click(erik, "Starta mötet")
+    clicks = Clicks(erik)
+    clicks.button("Starta mötet")
     _heading(erik, "§ 1 Mötets öppnande och närvaro")
-    _settle(erik)
-    for present in erik.get_by_text("Närvarande", exact=True).all():  # everyone came
-        present.click()
-    _click(erik, "Spara närvaro")
+    expect(erik.locator("[data-testid=stButtonGroup] button", has_text="Frånvarande")).to_have_count(7)  # a row each
+    erik.screenshot(path=str(tmp_path / "mote-narvaro.png"))
+    clicks.choose("Frånvarande", nth=6)  # Sara could not come; everyone else shows as present
+    clicks.button("Spara närvaro")
     erik.get_by_text("Närvaron är sparad.").wait_for()
-    _click(erik, "Nästa →")
-    _heading(erik, "§ 2 Val av justerare")
-    _click(erik, "Nils Ek")
-    _click(erik, "Spara justerare")
+    clicks.next_section(2)
+    clicks.choose("Nils Ek")
+    clicks.button("Spara justerare")
     erik.get_by_text("Justerarna är valda.").wait_for()
-    for number in range(3, 11):
-        _click(erik, "Nästa →")
-        erik.get_by_role("heading", name=f"§ {number} ").first.wait_for()
-    erik.screenshot(path=str(tmp_path / "mote-sista.png"), full_page=True)
-    _click(erik, "Avsluta mötet och skicka protokollet till justering")
+    clicks.next_section(3)
+    clicks.next_section(4)
+    for n in (1, 2, 3):  # each earlier action as it stands, saved one after the other
+        erik.get_by_text(f"Åtgärd {n} av 3 · {n - 1} uppföljda").wait_for()
+        clicks.button("Spara och visa nästa")
+    erik.get_by_text("Åtgärd 3 av 3 · 3 uppföljda").wait_for()
+    for number in (5, 6, 7):
+        clicks.next_section(number)
+    for n in (1, 2, 3):  # each finding: an owner, then the decision (the suggested action is prefilled)
+        erik.get_by_text(f"Brist {n} av 3 · {n - 1} beslutade").wait_for()
+        clicks.pick("Ansvarig *", "Anna Berg")
+        clicks.button("Besluta åtgärd")
+        erik.get_by_text(f"Åtgärd {n} är beslutad.").wait_for()
+    erik.get_by_text("Beslutade åtgärder (3)").wait_for()  # the running list, in view on every §
+    erik.screenshot(path=str(tmp_path / "mote-brister.png"))
+    for number in (8, 9, 10):
+        clicks.next_section(number)
+    clicks.button("Avsluta mötet och skicka protokollet till justering")
     erik.get_by_text("Protokollet är skickat till justering.").wait_for()
+    assert clicks.count < 35, clicks.count
 
     for username in ("anna", "erik", "nils"):  # ordförande, vid protokollet, justerare
         approver = _person(browser, server, "genomgang", username)

@@ -4,7 +4,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core import db
-from core.models import Action, FollowUp, Review
+from core.models import Action, FollowUp, Review, User
 from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
@@ -52,13 +52,17 @@ def test_meeting_page_steps_through_the_agenda_and_records_a_follow_up(demo_env)
     at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
     _button(at, "Starta mötet").click().run()
     assert at.header[0].value == "§ 1 Mötets öppnande och närvaro"
-    assert "Ingen närvarande för" in at.warning[0].value
+    assert not at.warning  # every invited person shows as present until the meeting says otherwise
+    assert {c.value for c in at.segmented_control} == {"present"}
+    at.segmented_control[0].set_value("absent")
+    _button(at, "Spara närvaro").click().run()
+    assert "Närvaron är sparad." in visible_text(at) and "Ingen närvarande för: Verksamhetschef" in at.warning[0].value
     for _ in range(3):
         _button(at, "Nästa →").click().run()
     assert at.header[0].value == "§ 4 Uppföljning av föregående års beslutade åtgärder"
     assert "Åtgärd 1 av 3" in visible_text(at)
-    at.radio[0].set_value("done")
-    at.text_input[0].input("Alla tre protokoll klara")
+    at.segmented_control[0].set_value("done")
+    next(t for t in at.text_input if t.label == "Kommentar").input("Alla tre protokoll klara")
     _button(at, "Spara och visa nästa").click().run()
     assert "Uppföljningen är sparad." in visible_text(at)
     with Session(db.make_engine(demo_env)) as s:
@@ -112,7 +116,42 @@ def test_a_gap_in_the_self_assessment_can_be_decided_as_no_action_in_the_meeting
     _button(at, "Starta mötet").click().run()
     _button(at, "§ 6 Genomgång av egenkontroll").click().run()
     assert criterion.code in visible_text(at)
-    reason = next(t for t in at.text_input if t.label == "Motivering *")
+    reason = next(t for t in at.text_area if t.label == "Motivering *")
     reason.input("Rutinen revideras redan")
-    _button(at, "Ingen åtgärd").click().run()
+    _button(at, "Besluta ingen åtgärd").click().run()
     assert "Beslutet är sparat." in visible_text(at) and "Ingen åtgärd: Rutinen revideras redan" in visible_text(at)
+
+
+def _meeting_on(at, section: str):
+    """Create RTG's 2026 review on 2026-03-11, start the meeting and go to a §."""
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    at.date_input[0].set_value(date(2026, 3, 11))
+    _button(at, "Skapa genomgången").click().run()
+    at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
+    _button(at, "Starta mötet").click().run()
+    return next(b for b in at.button if b.label.startswith(section)).click().run()
+
+
+def test_findings_come_one_at_a_time_and_a_decision_moves_to_the_next(demo_env):
+    at = _meeting_on(None, "§ 7 ")
+    assert "Brist 1 av 3 · 0 beslutade" in visible_text(at)
+    assert next(d for d in at.date_input if d.label == "Klart senast *").value == date(2026, 9, 11)  # meeting + 6 mån
+    with Session(db.make_engine(demo_env)) as s:
+        anna = s.exec(select(User.id).where(User.username == "anna")).one()
+    next(b for b in at.selectbox if b.label == "Ansvarig *").set_value(anna)
+    _button(at, "Besluta åtgärd").click().run()
+    text = visible_text(at)
+    assert "Åtgärd 1 är beslutad." in text and "Brist 2 av 3 · 1 beslutade" in text
+    assert "1. Lokal utredning och optimering med sjukhusfysiker. – Anna Berg, 2026-09-11" in text  # running list
+    next(t for t in at.text_area if t.label == "Motivering *").input("")
+    _button(at, "Besluta ingen åtgärd").click().run()  # refused: the reason is missing
+    assert "Brist 2 av 3" in visible_text(at) and any("Motivering" in e.value for e in at.error)
+
+
+def test_a_reader_follows_the_meeting_without_forms(demo_env):
+    _meeting_on(None, "§ 1 ")
+    at = _choose(open_page(logged_in("lena"), "pages/mote.py"), 2026)  # läsare of RTG and NM
+    at.selectbox(key="_widget_pick_clinic").select(1).run()
+    assert at.header[0].value == "§ 1 Mötets öppnande och närvaro"
+    assert at.table and not at.text_input and not at.segmented_control and not at.text_area
+    assert all(b.disabled for b in at.button if b.label in ("Nästa →", "← Föregående"))

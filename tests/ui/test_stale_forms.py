@@ -64,17 +64,17 @@ def test_attendance_changed_meanwhile_is_refused_and_can_be_reloaded(demo_env):
     at, review = _meeting(demo_env)
     with Session(db.make_engine(demo_env)) as s:
         row = next(a for a in reviews.attendance(s, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Anna Berg")
-    at.radio(key=f"s_{row.id}_{row.version}").set_value("absent")
+    at.segmented_control(key=f"s_{row.id}_{row.version}").set_value("absent")
     _as_anna(demo_env, lambda s, anna: reviews.update_attendee(s, actor=anna, attendance_id=row.id, status="present",
                                                                now=NOW))
     _button(at, "Spara närvaro").click().run()
     assert any("Någon annan har ändrat närvaron för Anna Berg sedan du öppnade formuläret. Ladda om" in e.value
                for e in at.error)
-    assert at.radio(key=f"s_{row.id}_{row.version}").value == "absent"  # what the user chose is still there
+    assert at.segmented_control(key=f"s_{row.id}_{row.version}").value == "absent"  # what the user chose is still there
     with Session(db.make_engine(demo_env)) as s:
         assert s.get(Attendance, row.id).status == "present"
     _button(at, RELOAD).click().run()
-    assert at.radio(key=f"s_{row.id}_{row.version + 1}").value == "present"
+    assert at.segmented_control(key=f"s_{row.id}_{row.version + 1}").value == "present"
 
 
 def test_an_answer_saved_meanwhile_is_not_overwritten(demo_env):
