@@ -160,6 +160,16 @@ FIELDS = {
     "active": "Aktiv",
     "password": "Lösenord",
     "year": "År",
+    # what the history shows of reviews, attendance, actions, decisions and notes
+    "status": "Status", "meeting_date": "Datum", "start_time": "Starttid", "end_time": "Sluttid",
+    "location": "Plats", "video_link": "Videolänk", "protocol_number": "Protokollnummer", "title": "Åtgärd",
+    "description": "Beskrivning", "owner_name": "Ansvarig", "owner_role": "Ansvarigs roll",
+    "due_date": "Klart senast", "priority": "Prioritet", "done_on": "Klar den", "cancel_reason": "Skäl",
+    "notes": "Anteckningar", "decisions": "Beslut", "next_review_date": "Nästa genomgång",
+    "status_comment": "Kommentar", "stand_in_for": "Ersätter", "meeting_role": "Roll vid mötet",
+    "no_action_reason": "Motivering", "decided_at": "Beslutad", "approved_at": "Justerad",
+    "new_due_date": "Ny tidpunkt", "original_due_date": "Tidigare tidpunkt", "reason": "Motivering",
+    "licence_number": "Tillståndsnummer",
 }
 
 # Overdue is computed from the due date, so it is not an ActionStatus value.

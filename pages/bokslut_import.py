@@ -2,10 +2,12 @@
 import pandas as pd
 import streamlit as st
 
-from core import clock
+from core import clock, glossary
+from core.annual_report import schema
 from core.annual_report.template import TEMPLATE_PATH
 from core.errors import REFUSALS, InvalidInput
 from core.files import safe_filename
+from core.formatting import number_text
 from core.glossary import PAGES
 from core.services import annual_report_import as importer
 from pages._shared.auth import guard
@@ -31,16 +33,41 @@ replace = st.checkbox("Ersätt ett redan inläst bokslut för samma år", key=f"
                            "tas bort. Brister med beslutade åtgärder tas aldrig bort.")
 
 CHANGE_WORDS = {"added": "Ny", "changed": "Ändrad", "removed": "Tas bort"}
+SHEETS = {sheet.name: sheet for sheet in schema.TABLE_SHEETS}
 
 
-def _rows_table(changes: importer.SheetChanges) -> pd.DataFrame:
-    """List a sheet's affected rows with what happens to each."""
+def _cell(column: schema.Column | None, value) -> str:
+    """A workbook value as the user wrote it: glossary words, decimal comma, nothing for empty."""
+    if value is None or value == "" or value == []:
+        return ""
+    if column is not None and column.choices is not None:
+        known = {c.value for c in column.choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(glossary.term(v, column.choices) if v in known else str(v) for v in values)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_text(value)
+    return str(value)
+
+
+def _rows_table(sheet_name: str, changes: importer.SheetChanges) -> pd.DataFrame:
+    """A sheet's affected rows under the workbook's own headers; a changed value shows as old → new."""
+    sheet = SHEETS.get(sheet_name)
+    columns = {c.field: c for c in sheet.columns} if sheet else {}
     rows = []
     for kind, word in CHANGE_WORDS.items():
         for row in getattr(changes, kind):
-            shown = {k: v for k, v in row.items() if k not in ("row", "id")}
-            rows.append({"Ändring": word, **{k: ", ".join(v) if isinstance(v, list) else v for k, v in shown.items()}})
-    return pd.DataFrame(rows).astype(str).replace({"None": "", "nan": ""})
+            was = row.get("was", {})
+            shown = {}
+            for name, value in row.items():
+                if name in ("row", "id", "was"):
+                    continue
+                column = columns.get(name)
+                text = _cell(column, value)
+                if name in was:
+                    text = f"{_cell(column, was[name]) or '(tomt)'} → {text or '(tomt)'}"
+                shown[column.header if column else name] = text
+            rows.append({"Ändring": word, **shown})
+    return pd.DataFrame(rows).fillna("")
 
 
 def _show_plan(plan: importer.ImportPlan) -> None:
@@ -57,11 +84,15 @@ def _show_plan(plan: importer.ImportPlan) -> None:
     for name, changes in plan.sheets.items():
         if any(changes.counts()):
             with st.expander(f"{name}: raderna som påverkas"):
-                st.dataframe(_rows_table(changes), hide_index=True, width="stretch")
+                st.dataframe(_rows_table(name, changes), hide_index=True, width="stretch")
 
 
 def _confirm(plan: importer.ImportPlan, data: bytes, filename: str) -> None:
-    """Ask for confirmation, saying what will happen, then load the workbook."""
+    """Ask for confirmation, saying what will happen, then load the workbook (nothing to ask if nothing changes)."""
+    if plan.replacing and not any(any(ch.counts()) for ch in plan.sheets.values()):
+        st.info(f"Arbetsboken är likadan som det inlästa bokslutet för {plan.year}: inget ändras.",
+                icon=":material/check_circle:")
+        return
     removed = sum(ch.counts()[2] for ch in plan.sheets.values())
     if plan.replacing:
         st.warning(f"Bokslutet för {plan.year} ersätts: {removed} rader tas bort. Det går inte att ångra.")

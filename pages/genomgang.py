@@ -329,16 +329,16 @@ def render_done() -> None:
  "Klart": render_done}[step]()
 
 def _shown(values: dict | None) -> str:
-    """Show logged values in words: Swedish field names, Swedish terms for codes, a dash for nothing."""
-    words = {**glossary.FIELDS, "status": "Status", "meeting_date": "Datum", "start_time": "Starttid",
-             "end_time": "Sluttid", "location": "Plats", "video_link": "Videolänk", "title": "Åtgärd",
-             "owner_name": "Ansvarig", "due_date": "Klart senast", "notes": "Anteckningar", "decisions": "Beslut",
-             "next_review_date": "Nästa genomgång", "status_comment": "Kommentar", "stand_in_for": "Ersätter"}
+    """Show logged values in words: Swedish field names (glossary), Swedish terms for codes, a dash for nothing.
+
+    Keys the glossary does not name are technical (ids, versions, timestamps) and are left out.
+    """
     terms = {code: term for kind in glossary.VALUES.values() for code, term in kind.items()}
-    hidden = {"id", "review_id", "clinic_id", "user_id", "created_at", "updated_at", "created_by_id", "chair_id",
-              "secretary_id", "annual_report_id", "current_item", "number", "minutes_version", "finding_id"}
-    return ", ".join(f"{words.get(k, k)}: {'–' if v in (None, '') else terms.get(v, v) if isinstance(v, str) else v}"
-                     for k, v in (values or {}).items() if k not in hidden)
+    words = {**glossary.FIELDS, **{k: k for k in (values or {}) if not k.isascii()}}  # Swedish keys as they are
+
+    def value(v) -> str:
+        return "–" if v in (None, "") else terms.get(v, v) if isinstance(v, str) else str(v)
+    return ", ".join(f"{words[k]}: {value(v)}" for k, v in (values or {}).items() if k in words)
 
 
 with st.expander("Historik (alla ändringar)"):

@@ -94,8 +94,8 @@ def _diff(existing: list, rows: list[dict], code_of: dict[int, str], fields: lis
         old = stored.pop(_key(row, id_field), None)
         if old is None:
             changes.added.append(row)
-        elif any(_normalised(old.get(f)) != _normalised(row.get(f)) for f in fields):
-            changes.changed.append({**row, "id": old["id"]})
+        elif was := {f: old.get(f) for f in fields if _normalised(old.get(f)) != _normalised(row.get(f))}:
+            changes.changed.append({**row, "id": old["id"], "was": was})  # the preview shows old → new
     changes.removed += list(stored.values())
     return changes
 
@@ -115,8 +115,9 @@ def _clinic_changes(session: Session, rows: list[dict]) -> SheetChanges:
         clinic = clinics.get(row["code"])
         if clinic is None:
             changes.added.append(row)
-        elif any(row.get(f) not in (None, []) and row.get(f) != getattr(clinic, f) for f in CLINIC_FIELDS):
-            changes.changed.append({**row, "id": clinic.id})
+        elif was := {f: getattr(clinic, f) for f in CLINIC_FIELDS
+                     if row.get(f) not in (None, []) and row.get(f) != getattr(clinic, f)}:
+            changes.changed.append({**row, "id": clinic.id, "was": was})
     return changes
 
 

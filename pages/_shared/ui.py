@@ -28,12 +28,50 @@ STYLE = """<style>
   content: "eller dra hit filen · högst 200 MB"; font-size: 0.875rem; }
 [data-testid="stElementToolbar"] { display: none; }
 [data-testid="InputInstructions"] { display: none; }
+[data-testid="stDateInputField"] span[data-placeholder="true"] { font-size: 0; }
+[data-testid="stDateInputField"] span[data-placeholder="true"]::after { font-size: 0.875rem; }
+[data-testid="stDateInputField"] span[data-placeholder="true"][data-type="year"]::after { content: "ÅÅÅÅ"; }
+[data-testid="stDateInputField"] span[data-placeholder="true"][data-type="month"]::after { content: "MM"; }
+[data-testid="stDateInputField"] span[data-placeholder="true"][data-type="day"]::after { content: "DD"; }
 </style>"""
 
 
+# Streamlit's own words that no option translates: the multiselect's "Select all", the page-not-found dialog,
+# file sizes. Replaced in the browser as they appear (installed once per tab); the date placeholder is CSS above.
+SWEDISH = r"""<script>
+(() => {
+  if (window.__stralportalSwedish) return;
+  window.__stralportalSwedish = true;
+  const units = {B: "byte", KB: "kB", MB: "MB", GB: "GB"};
+  const words = [
+    [/^Skip to main content$/, "Hoppa till innehållet"], [/^Select all$/, "Välj alla"], [/^Clear all$/, "Rensa alla"], [/^No results$/, "Inga träffar"],
+    [/^No options to select\.?$/, "Inget att välja"], [/^Page not found$/, "Sidan finns inte"],
+    [/^(You have requested page|The page that you have requested) .*$/, "Sidan finns inte i portalen. Startsidan visas i stället."],
+    [/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)$/, (_, n, u) => `${n.replace(".", ",")}\u00a0${units[u]}`],
+  ];
+  const fix = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue.trim();
+      const hit = text && words.find(([pattern]) => pattern.test(text));
+      if (hit) node.nodeValue = text.replace(hit[0], hit[1]);
+    }
+  };
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) fix(node.nodeType === 1 ? node : node.parentNode || document.body);
+      if (change.type === "characterData" && change.target.parentNode) fix(change.target.parentNode);
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+  fix(document.body);
+})();
+</script>"""
+
+
 def apply_style() -> None:
-    """Add the portal's few style adjustments to the page."""
+    """Add the portal's few style adjustments, and Swedish for Streamlit's own words, to the page."""
     st.html(STYLE)
+    st.html(SWEDISH, unsafe_allow_javascript=True)
 
 
 def flash(message: str) -> None:
