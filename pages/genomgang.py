@@ -155,8 +155,28 @@ def render_call() -> None:
     right.markdown("**Dagordning**")
     right.markdown("\n".join(f"{i.number}. {plain(i.title, one_line=True)}" for i in items))
     if may_run and review.status in ("preparation", "called", "meeting"):
+        _change_attendee_form(rows)
         _add_attendee_form()
     _kallelse_downloads()
+
+
+def _change_attendee_form(rows) -> None:
+    """Fill in or replace a name on the invitation list, or take a row off it."""
+    with st.expander("Ändra i kallelsen (fyll i ett namn, byt person eller ta bort)"):
+        by_id = {a.id: a for a in rows}
+        chosen = by_id[st.selectbox("Kallad", list(by_id), key=f"change_pick_{review.id}", format_func=lambda i: (
+            f"{glossary.term(by_id[i].meeting_role, MeetingRole)} – {by_id[i].name or '(namn saknas)'}"))]
+        with st.form(f"change_{chosen.id}_{chosen.version}"):
+            name = st.text_input("Namn", value=chosen.name, max_chars=max_length(Attendance, "name"))
+            left, right = st.columns(2)
+            if left.form_submit_button("Spara namnet", type="primary"):
+                save(lambda s: reviews.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
+                                                       now=clock.now(), expected_version=chosen.version),
+                     "Namnet är sparat i kallelsen.")
+            if right.form_submit_button("Ta bort ur kallelsen"):
+                save(lambda s: reviews.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
+                                                       expected_version=chosen.version),
+                     f"{chosen.name or 'Raden'} är borttagen ur kallelsen.")
 
 
 def _add_attendee_form() -> None:

@@ -173,12 +173,14 @@ def render_calendar() -> None:
     with session() as s:
         events = calendar_year.year_events(s, actor=actor, year=year, today=today,
                                            audit_interval_years=AUDIT_INTERVAL)
-        ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
+        mine = calendar_year.year_events(s, actor=actor, year=today.year, today=today, mine_only=True)
+        ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now()) if mine else None
     st.subheader(f"Årshjul {year}")
     st.dataframe(pd.DataFrame([{"Datum": date_text(e.day), "Klinik": e.clinic, "Vad": e.what} for e in events]),
                  hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420))
-    st.download_button("Mina datum som kalenderfil (.ics)", ics, file_name="mina-datum.ics", mime="text/calendar",
-                       icon=":material/event:")
+    if ics:  # only for someone who owns open actions with dates
+        st.download_button("Mina datum som kalenderfil (.ics)", ics, file_name="mina-datum.ics",
+                           mime="text/calendar", icon=":material/event:")
 
 
 if sees_all:

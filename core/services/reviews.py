@@ -273,6 +273,17 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
     return row
 
 
+def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: datetime,
+                    expected_version: int | None = None) -> None:
+    """Take someone off the invitation list before the minutes are frozen; refused on a stale list."""
+    row = get_or_fail(session, Attendance, attendance_id)
+    review = editable_review(session, actor, row.review_id)
+    claim_version(session, Attendance, row.id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
+    audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
+                 old=audit.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
+    session.delete(row)
+
+
 def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
                     status: str | None = None, stand_in_for: str | None = None, now: datetime,
                     expected_version: int | None = None) -> Attendance:
@@ -287,7 +298,8 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
     old = audit.snapshot(row)
     row.name = (name if name is not None else row.name).strip()
     row.status = status or row.status
-    row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
+    if status is not None:  # a name filled in later leaves whom a stand-in replaces as it was
+        row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
     session.add(row)
     before, after = audit.changed(old, audit.snapshot(row))
     if after:

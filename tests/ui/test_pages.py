@@ -108,3 +108,11 @@ def test_user_without_a_clinic_gets_a_clear_message(demo_env):
     at = open_page(logged_in("nils"), "pages/oversikt.py")
     assert "inte kopplat till någon klinik" in at.warning[0].value
     assert not at.dataframe
+
+
+def test_my_dates_are_offered_only_to_those_who_have_dates(demo_env):
+    def offered(username: str) -> bool:
+        at = open_page(logged_in(username), "pages/oversikt.py")
+        return any("Mina datum" in b.proto.label for b in at.get("download_button"))
+    assert offered("anna")  # owns an open action with a due date
+    assert not offered("strateg")  # owns none: no empty calendar file

@@ -4,7 +4,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core import db
-from core.models import Action, FollowUp, Review, User
+from core.models import Action, Attendance, FollowUp, Review, User
 from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
@@ -155,3 +155,24 @@ def test_a_reader_follows_the_meeting_without_forms(demo_env):
     assert at.header[0].value == "§ 1 Mötets öppnande och närvaro"
     assert at.table and not at.text_input and not at.segmented_control and not at.text_area
     assert all(b.disabled for b in at.button if b.label in ("Nästa →", "← Föregående"))
+
+
+def test_the_invitation_list_can_fill_a_name_and_take_a_row_off(demo_env):
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    review = _review(demo_env, 2026)
+    at.segmented_control(key=f"step_{review.id}").set_value("Kalla").run()
+    with Session(db.make_engine(demo_env)) as s:
+        rows = s.exec(select(Attendance).where(Attendance.review_id == review.id)).all()
+    placeholder = next(r for r in rows if not r.name)  # a role the clinic has named nobody for
+    at.selectbox(key=f"change_pick_{review.id}").set_value(placeholder.id).run()
+    next(t for t in at.text_input if t.label == "Namn").input("Stina Chef")
+    _button(at, "Spara namnet").click().run()
+    assert "Namnet är sparat i kallelsen." in visible_text(at)
+    nils = next(r for r in rows if r.name == "Nils Ek")
+    at.selectbox(key=f"change_pick_{review.id}").set_value(nils.id).run()
+    _button(at, "Ta bort ur kallelsen").click().run()
+    assert "Nils Ek är borttagen ur kallelsen." in visible_text(at)
+    with Session(db.make_engine(demo_env)) as s:
+        names = set(s.exec(select(Attendance.name).where(Attendance.review_id == review.id)).all())
+    assert "Stina Chef" in names and "Nils Ek" not in names and "" not in names
