@@ -14,7 +14,7 @@ from core.enums import (
 from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.limits import max_length
-from core.models import Attendance, Review
+from core.models import AgendaItem, Attendance, Review
 from core.permissions import Permission, can
 from core.services import (
     actions,
@@ -157,7 +157,28 @@ def render_call() -> None:
     if may_run and review.status in ("preparation", "called", "meeting"):
         _change_attendee_form(rows)
         _add_attendee_form()
+        _agenda_form(items)
     _kallelse_downloads()
+
+
+def _agenda_form(items) -> None:
+    """Add a § to this meeting's agenda, or take a plain one off (the template stays as it is)."""
+    with st.expander("Ändra dagordningen för detta möte"):
+        with st.form(f"agenda_add_{review.id}_{form_round('agenda')}"):
+            title = st.text_input("Ny punkt (läggs före mötets avslutande)", max_chars=max_length(AgendaItem, "title"))
+            if st.form_submit_button("Lägg till punkten"):
+                save(lambda s: reviews.add_agenda_item(s, actor=actor, review_id=review.id, title=title,
+                                                       now=clock.now()), "Punkten är tillagd i dagordningen.",
+                     empty_form="agenda")
+        plain_items = {i.id: i for i in items if i.kind == "other"} if items else {}
+        plain_items.pop(items[-1].id, None) if items else None
+        if plain_items:
+            with st.form(f"agenda_remove_{review.id}"):
+                chosen = st.selectbox("Punkt att ta bort", list(plain_items),
+                                      format_func=lambda i: f"§ {plain_items[i].number} {plain_items[i].title}")
+                if st.form_submit_button("Ta bort punkten"):
+                    save(lambda s: reviews.remove_agenda_item(s, actor=actor, item_id=chosen, now=clock.now()),
+                         "Punkten är borttagen ur dagordningen.")
 
 
 def _change_attendee_form(rows) -> None:

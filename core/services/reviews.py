@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from core.config import PROJECT_DIR
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
+from core.limits import max_length
 from core.models import (
     Action,
     AgendaItem,
@@ -246,6 +247,49 @@ def agenda(session: Session, *, actor: Actor, review_id: int) -> list[AgendaItem
     """Return the review's agenda in § order."""
     get_review(session, actor=actor, review_id=review_id)
     return agenda_rows(session, review_id)
+
+
+def add_agenda_item(session: Session, *, actor: Actor, review_id: int, title: str, now: datetime) -> AgendaItem:
+    """Add a § to this meeting's agenda, before the closing §; the template stays as it is."""
+    review = editable_review(session, actor, review_id)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput(["Rubrik: skriv vad punkten gäller."])
+    if len(title) > max_length(AgendaItem, "title"):
+        raise InvalidInput([f"Rubrik: högst {max_length(AgendaItem, 'title')} tecken."])
+    items = agenda_rows(session, review.id)
+    closing = items[-1] if items else None
+    number = closing.number if closing else 1
+    if closing is not None:
+        closing.number += 1
+        session.add(closing)
+    item = AgendaItem(review_id=review.id, number=number, title=title, kind="other")
+    session.add(item)
+    session.flush()
+    audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="create",
+                 new={"title": title, "number": number}, clinic_id=review.clinic_id, review_id=review.id)
+    return item
+
+
+def remove_agenda_item(session: Session, *, actor: Actor, item_id: int, now: datetime) -> None:
+    """Take a plain § (no meeting step of its own) off this meeting's agenda; one with notes stays."""
+    item = get_or_fail(session, AgendaItem, item_id)
+    review = editable_review(session, actor, item.review_id)
+    closing = agenda_rows(session, review.id)[-1]
+    if item.kind != "other" or item.id == closing.id:  # what the meeting mode shows, and the closing §, stay
+        raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
+    if item.notes or item.decisions:
+        raise InvalidInput([f"§ {item.number}: punkten har anteckningar eller beslut och kan inte tas bort."])
+    later = [i for i in agenda_rows(session, review.id) if i.number > item.number]
+    audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="delete",
+                 old={"title": item.title, "number": item.number}, clinic_id=review.clinic_id, review_id=review.id)
+    session.delete(item)
+    session.flush()
+    for other in later:
+        other.number -= 1
+        session.add(other)
+    review.current_item = min(review.current_item, len(agenda_rows(session, review.id)) - 1)
+    session.add(review)
 
 
 def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,

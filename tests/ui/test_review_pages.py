@@ -4,8 +4,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core import db
-from core.models import Action, Attendance, FollowUp, Review, User
+from core.models import Action, AgendaItem, Attendance, FollowUp, Review, User
 from core.services.auth import SYSTEM_ACTOR
+from core.services.reviews import agenda_template
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 
@@ -176,3 +177,26 @@ def test_the_invitation_list_can_fill_a_name_and_take_a_row_off(demo_env):
     with Session(db.make_engine(demo_env)) as s:
         names = set(s.exec(select(Attendance.name).where(Attendance.review_id == review.id)).all())
     assert "Stina Chef" in names and "Nils Ek" not in names and "" not in names
+
+
+def test_the_agenda_of_one_meeting_can_get_a_point_and_lose_a_plain_one(demo_env):
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    review = _review(demo_env, 2026)
+    at.segmented_control(key=f"step_{review.id}").set_value("Kalla").run()
+    next(t for t in at.text_input if t.label.startswith("Ny punkt")).input("Ny strålskyddslag 2027")
+    _button(at, "Lägg till punkten").click().run()
+    assert "Punkten är tillagd i dagordningen." in visible_text(at)
+    picker = next(s for s in at.selectbox if s.label == "Punkt att ta bort")
+    assert all("Mötets avslutande" not in o and "Val av justerare" not in o for o in picker.options)
+    picker.set_value(next(i.id for i in _agenda(demo_env, review.id) if i.title == "Övriga frågor"))
+    _button(at, "Ta bort punkten").click().run()
+    titles = [(i.number, i.title) for i in _agenda(demo_env, review.id)]
+    assert titles[-2:] == [(9, "Ny strålskyddslag 2027"), (10, "Mötets avslutande")]
+    assert "Övriga frågor" not in dict(titles).values() and [n for n, _ in titles] == list(range(1, 11))
+    assert any(i["title"] == "Övriga frågor" for i in agenda_template())  # the template is untouched
+
+
+def _agenda(url: str, review_id: int):
+    with Session(db.make_engine(url)) as s:
+        return s.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)).all()
