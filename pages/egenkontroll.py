@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock
+from core.charts import SWEDISH_NUMBER
 from core.formatting import number_text
 from core.glossary import PAGES
 from core.permissions import Permission, can
@@ -155,8 +156,10 @@ def render_results() -> None:
                   for y, p in ((year, a.percent), (year - 1, previous.get(a.area))) if p is not None]
     if chart_rows:
         chart = alt.Chart(pd.DataFrame(chart_rows)).mark_bar().encode(
-            y=alt.Y("Område:N", title=None, sort=None), x=alt.X("Poäng:Q", title="Poäng (% av max)",
-                                                                 scale=alt.Scale(domain=[0, 100])),
+            # Whole area names (no ellipsis) and ticks every 20 % with Swedish numbers.
+            y=alt.Y("Område:N", title=None, sort=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
+            x=alt.X("Poäng:Q", title="Poäng (% av max)", scale=alt.Scale(domain=[0, 100]),
+                    axis=alt.Axis(values=list(range(0, 101, 20)), labelExpr=SWEDISH_NUMBER, labelFontSize=12)),
             yOffset="År:N", color=alt.Color("År:N", legend=alt.Legend(title="År")),
             tooltip=["Område", "År", "Poäng"]).properties(height=36 * len(areas) + 40)
         st.altair_chart(chart, width="stretch")
