@@ -176,7 +176,18 @@ def test_strateg_loads_a_bokslut_workbook(server, browser, tmp_path):
 
     _upload(page, SAMPLE_2025, "redan inläst")  # the demo holds 2025 already
     page.get_by_text("Ersätt ett redan inläst bokslut för samma år").click()
-    page.get_by_text("Arbetsboken är godkänd").wait_for()
+    page.get_by_text("likadan som det inlästa bokslutet för 2025: inget ändras").wait_for()
+    expect(page.get_by_role("button", name="Ersätt bokslutet")).to_have_count(0)  # nothing to confirm
+
+    from openpyxl import load_workbook
+    changed = tmp_path / "bokslut-2025-rattad.xlsx"
+    workbook = load_workbook(SAMPLE_2025)
+    workbook["Indikatorer"]["F3"] = 2.5  # RTG's highest individual dose, corrected from 2,7
+    workbook.save(changed)
+    _upload(page, changed, "Arbetsboken är godkänd")
+    page.get_by_text("Indikatorer: raderna som påverkas").click()
+    page.get_by_text("2,7 → 2,5").first.wait_for(state="attached")  # the preview says old → new, in Swedish
+    page.screenshot(path=str(tmp_path / "import-andring.png"), full_page=True)
     page.get_by_role("button", name="Ersätt bokslutet").click()
     page.get_by_text("Strålskyddsbokslutet för 2025 är inläst.").wait_for()
 
