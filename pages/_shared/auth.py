@@ -145,6 +145,11 @@ def guard(page_key: str) -> Actor:
     authenticator = _make_authenticator(credentials)
     actor = _current_actor(authenticator) if st.session_state.get("authentication_status") else None
     if actor is None:
+        # A reload with a valid login cookie logs in here, before anything is drawn: no login form flashes.
+        _forget_stale_cookie(authenticator, accounts)
+        authenticator.login(location="unrendered")
+        actor = _current_actor(authenticator) if st.session_state.get("authentication_status") else None
+    if actor is None:
         _login_screen(authenticator, accounts, before)
         if st.session_state.get("authentication_status"):
             actor = _current_actor(authenticator)

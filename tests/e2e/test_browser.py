@@ -94,6 +94,15 @@ def _heading(page, name: str) -> None:
     expect(page.get_by_role("heading", name=name, exact=True)).to_have_count(1)
 
 
+# Notes whether the login screen is ever drawn while a page loads (a flash a person would see).
+LOGIN_WATCH = """
+window.__loginSeen = false;
+new MutationObserver(() => {
+  if (document.querySelector('input[type=password]')) window.__loginSeen = true;
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
 def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
     page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="sv-SE").new_page()
     page.set_default_timeout(30_000)
@@ -109,9 +118,12 @@ def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
     assert page.url.endswith("/kliniker")
     page.screenshot(path=str(tmp_path / "kliniker.png"), full_page=True)
 
+    page.add_init_script(LOGIN_WATCH)
     page.reload()  # the cookie keeps the user logged in, on the same page
     _heading(page, "Kliniker")
     assert page.get_by_label("Användarnamn").count() == 0
+    _idle(page)
+    assert page.evaluate("window.__loginSeen") is False  # not even for a moment
 
     page.goto(f"{server}/anvandare")  # open another page by its URL
     _heading(page, "Användare")
