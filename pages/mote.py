@@ -15,7 +15,7 @@ from core.enums import (
     ReviewStatus,
     Severity,
 )
-from core.errors import UserError
+from core.errors import InvalidInput, UserError
 from core.formatting import date_text, number_text
 from core.glossary import PAGES
 from core.limits import max_length
@@ -188,6 +188,8 @@ def _save_attendance(s, answers: dict, opened: dict) -> None:
     for row_id, (status, typed) in answers.items():
         version, (name, was, stand_in_for) = opened[row_id]
         typed = (typed or "").strip()
+        if status == AttendanceStatus.STAND_IN and not typed and was != AttendanceStatus.STAND_IN:
+            raise InvalidInput([f"Ersättare för {name or 'en kallad'}: skriv ersättarens namn i fältet bredvid."])
         if status == AttendanceStatus.STAND_IN and typed and name:
             new_name, replaces = typed, (stand_in_for if was == AttendanceStatus.STAND_IN else name)
         else:

@@ -200,3 +200,22 @@ def test_the_agenda_of_one_meeting_can_get_a_point_and_lose_a_plain_one(demo_env
 def _agenda(url: str, review_id: int):
     with Session(db.make_engine(url)) as s:
         return s.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)).all()
+
+
+def test_a_stand_in_needs_a_name_and_is_recorded_with_whom_it_replaces(demo_env):
+    at = _meeting_on(None, "§ 1 ")
+    review = _review(demo_env, 2026)
+    with Session(db.make_engine(demo_env)) as s:
+        anna = s.exec(select(Attendance).where(Attendance.review_id == review.id,
+                                               Attendance.name == "Anna Berg")).one()
+    at.segmented_control(key=f"s_{anna.id}_{anna.version}").set_value("stand_in")
+    _button(at, "Spara närvaro").click().run()
+    assert any("Ersättare för Anna Berg: skriv ersättarens namn" in e.value for e in at.error)
+    with Session(db.make_engine(demo_env)) as s:
+        assert s.get(Attendance, anna.id).status == "invited"  # nothing was saved
+    at.text_input(key=f"e_{anna.id}_{anna.version}").input("Per Holm")
+    _button(at, "Spara närvaro").click().run()
+    with Session(db.make_engine(demo_env)) as s:
+        row = s.get(Attendance, anna.id)
+    assert (row.name, row.status, row.stand_in_for) == ("Per Holm", "stand_in", "Anna Berg")
+    assert "Per Holm" in visible_text(at) and "ersätter Anna Berg" in visible_text(at)
