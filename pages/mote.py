@@ -48,7 +48,7 @@ STYLE = """<style>
 .st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
 [data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
 [data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; }
-[data-testid="stSidebar"] { min-width: 250px !important; max-width: 250px !important; }
+@media (max-width: 1500px) { [data-testid="stSidebar"] { min-width: 250px !important; max-width: 250px !important; } }
 </style>"""
 SCROLL_TOP = """<script>/* § {item} */
 for (const el of [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]) {{
