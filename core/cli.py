@@ -20,15 +20,19 @@ def _lazy(name: str):
     return run
 
 
+def _positive(text: str) -> int:
+    """Parse a whole number above zero."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"\"{text}\" är inte ett heltal större än noll")
+    return int(text)
+
+
 def _positive_list(text: str) -> list[int]:
     """Parse "15,60,240" into whole numbers above zero."""
     try:
-        numbers = [int(part) for part in text.split(",")]
-    except ValueError:
-        numbers = []
-    if not numbers or min(numbers) < 1:
-        raise argparse.ArgumentTypeError(f"\"{text}\" är inte heltal större än noll, åtskilda med komma")
-    return numbers
+        return [_positive(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"\"{text}\" är inte heltal större än noll, åtskilda med komma") from None
 
 
 def _group(sub, name: str, help_text: str):
@@ -85,7 +89,7 @@ def _database_commands(sub) -> None:
                        metavar="MÄTNING", help="import, minutes, pages, cli eller all (standard)")
     bench.add_argument("--scales", type=_positive_list, metavar="N,N,…",
                        help="antal kliniker för sidmätningen (standard 15,60,240)")
-    bench.add_argument("--runs", type=int, metavar="N", help="antal mätta körningar (medianen visas; standard 3)")
+    bench.add_argument("--runs", type=_positive, metavar="N", help="antal mätta körningar (medianen visas; standard 3)")
     bench.add_argument("--small", action="store_true", help="små data: visar att mätningen fungerar (testerna)")
     bench.set_defaults(func=_lazy("cmd_bench"))
 

@@ -43,20 +43,20 @@ chosen = actions.ActionFilter(
 
 # The table shows one page; counts and exports cover the whole filter (counted in SQL, built on click).
 with session() as s:
-    total = actions.action_page(s, actor=actor, today=today, chosen=chosen, limit=0)
-pages = max(1, -(-total.total // PAGE_SIZE))
+    total, overdue = actions.action_counts(s, actor=actor, today=today, chosen=chosen)
+pages = max(1, -(-total // PAGE_SIZE))
 left, middle, right, pager = st.columns([1, 1, 1, 1.2], vertical_alignment="bottom")
-left.metric("Visas", number_text(total.total))
-middle.metric("Försenade", number_text(total.overdue))
+left.metric("Visas", number_text(total))
+middle.metric("Försenade", number_text(overdue))
 right.metric("Klara (alla år)", number_text(choices.done))
 number = pager.number_input(f"Sida (av {number_text(pages)})", min_value=1, max_value=pages, value=1, step=1,
                             disabled=pages == 1, key=f"actions_page_{hash(chosen)}")
-if not total.total:
+if not total:
     st.info("Inga åtgärder matchar filtret.")
     st.stop()
 with session() as s:
     rows = actions.action_page(s, actor=actor, today=today, chosen=chosen, offset=(number - 1) * PAGE_SIZE,
-                               limit=PAGE_SIZE).rows
+                               limit=PAGE_SIZE)
 
 
 def _status_text(row) -> str:
@@ -75,8 +75,8 @@ table = pd.DataFrame([{
 st.dataframe(table.style.map(lambda v: "background-color: #f6d6d3" if OVERDUE in str(v) else "", subset=["Status"]),
              hide_index=True, width="stretch")
 first = (number - 1) * PAGE_SIZE + 1
-st.caption(f"Rad {number_text(first)}–{number_text(first + len(rows) - 1)} av {number_text(total.total)}. "
-           f"Exporten tar med alla {number_text(total.total)} raderna.")
+st.caption(f"Rad {number_text(first)}–{number_text(first + len(rows) - 1)} av {number_text(total)}. "
+           f"Exporten tar med alla {number_text(total)} raderna.")
 
 
 def _export(render, chosen: actions.ActionFilter):

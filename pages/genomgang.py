@@ -170,8 +170,7 @@ def _agenda_form(items) -> None:
                 save(lambda s: reviews.add_agenda_item(s, actor=actor, review_id=review.id, title=title,
                                                        now=clock.now()), "Punkten är tillagd i dagordningen.",
                      empty_form="agenda")
-        plain_items = {i.id: i for i in items if i.kind == "other"} if items else {}
-        plain_items.pop(items[-1].id, None) if items else None
+        plain_items = {i.id: i for i in items if reviews.agenda_item_removable(i, items)}
         if plain_items:
             with st.form(f"agenda_remove_{review.id}"):
                 chosen = st.selectbox("Punkt att ta bort", list(plain_items),

@@ -1,7 +1,4 @@
 """Möte: the review meeting on a projector (1280×720), one § at a time, few clicks, the decisions always in view."""
-import calendar
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +12,7 @@ from core.enums import (
     ReviewStatus,
     Severity,
 )
-from core.errors import InvalidInput, UserError
+from core.errors import UserError
 from core.formatting import date_text, number_text
 from core.glossary import PAGES
 from core.limits import max_length
@@ -94,13 +91,6 @@ with session() as s:
     decided = actions.review_actions(s, actor=actor, review_id=review.id)
 index = min(review.current_item, len(items) - 1)  # kept in the review: a reload or a second screen follows
 item = items[index]
-
-
-def six_months_after(day: date) -> date:
-    """The same day six months later (the month's last day when it has no such day)."""
-    month = day.month + 6
-    year_, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
-    return day.replace(year=year_, month=month, day=min(day.day, calendar.monthrange(year_, month)[1]))
 
 
 def _go_to(target: int) -> None:
@@ -184,19 +174,12 @@ def render_opening() -> None:
 
 
 def _save_attendance(s, answers: dict, opened: dict) -> None:
-    """Save each row as the meeting recorded it; a typed name fills a missing name or names the stand-in."""
+    """Record every row the form shows differently from how it was opened (invited rows show as present)."""
     for row_id, (status, typed) in answers.items():
-        version, (name, was, stand_in_for) = opened[row_id]
-        typed = (typed or "").strip()
-        if status == AttendanceStatus.STAND_IN and not typed and was != AttendanceStatus.STAND_IN:
-            raise InvalidInput([f"Ersättare för {name or 'en kallad'}: skriv ersättarens namn i fältet bredvid."])
-        if status == AttendanceStatus.STAND_IN and typed and name:
-            new_name, replaces = typed, (stand_in_for if was == AttendanceStatus.STAND_IN else name)
-        else:
-            new_name, replaces = typed or name, stand_in_for or (name if status == AttendanceStatus.STAND_IN else None)
-        if (new_name, status, replaces) != (name, was, stand_in_for):
-            reviews.update_attendee(s, actor=actor, attendance_id=row_id, name=new_name, status=status,
-                                    stand_in_for=replaces, now=clock.now(), expected_version=version)
+        version, (_, was, _) = opened[row_id]
+        if status != was or typed:
+            reviews.record_attendance(s, actor=actor, attendance_id=row_id, status=status, typed_name=typed,
+                                      now=clock.now(), expected_version=version)
     for row_id in answers:
         forget_edit("attendance", row_id)
 
@@ -376,7 +359,7 @@ def _action_form(key: str, finding=None, criterion_id: int | None = None, advanc
         owner, due, priority = st.columns([1.4, 1.25, 0.9])
         owner_id = owner.selectbox("Ansvarig *", [None, *people], key=f"{prefix}_owner",
                                    format_func=lambda i: people.get(i, "Annan (skriv nedan)"))
-        due = due.date_input("Klart senast *", value=six_months_after(meeting_day), format="YYYY-MM-DD",
+        due = due.date_input("Klart senast *", value=actions.default_due_date(meeting_day), format="YYYY-MM-DD",
                              min_value=meeting_day, key=f"{prefix}_due")
         priority = priority.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
                                       key=f"{prefix}_priority")

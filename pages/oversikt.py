@@ -27,6 +27,7 @@ from pages._shared.ui import plain
 
 STATUS_TERMS = glossary.options(ActionStatus)
 STATUS_COLOURS = ["#9aa5b1", "#1f5f8b", "#2e7d4f", "#d5dbe1"]  # ej påbörjad, pågår, klar, avskriven
+CHART_CLINICS = 20  # a bar per clinic stays readable up to about this many
 
 actor = guard("overview")
 today = clock.today()
@@ -72,7 +73,6 @@ overdue.metric("Försenade", number_text(sum(x.overdue_actions for x in statuses
 
 
 AUDIT_INTERVAL = settings().audit_interval_years
-CHART_CLINICS = 20  # a bar per clinic stays readable up to about this many
 
 
 def _row(x) -> dict:
@@ -173,8 +173,7 @@ def render_calendar() -> None:
     with session() as s:
         events = calendar_year.year_events(s, actor=actor, year=year, today=today,
                                            audit_interval_years=AUDIT_INTERVAL)
-        mine = calendar_year.year_events(s, actor=actor, year=today.year, today=today, mine_only=True)
-        ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now()) if mine else None
+        ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
     st.subheader(f"Årshjul {year}")
     st.dataframe(pd.DataFrame([{"Datum": date_text(e.day), "Klinik": e.clinic, "Vad": e.what} for e in events]),
                  hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420))

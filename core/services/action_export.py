@@ -38,7 +38,7 @@ def action_rows(session: Session, *, actor: Actor, today: date, rows: list[Actio
                 chosen: ActionFilter | None = None) -> list[list]:
     """Return the plan's rows (dates as dates) in the spec's column order: the given rows, or the filter's."""
     if rows is None:
-        rows = action_page(session, actor=actor, today=today, chosen=chosen or ActionFilter()).rows
+        rows = action_page(session, actor=actor, today=today, chosen=chosen or ActionFilter())
     codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
     followed = _last_follow_ups(session, [r.action.id for r in rows])
     return [[codes.get(r.action.clinic_id, ""), r.review_year, r.action.number, r.action.title,

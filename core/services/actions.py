@@ -1,4 +1,5 @@
 """Åtgärder (handlingsplanen): decide actions at a review, follow them up, update them between meetings."""
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,6 +29,13 @@ CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
 OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart senast", "priority": "Prioritet",
           "description": "Beskrivning", "finding_id": "Brist"}
+
+
+def default_due_date(meeting_day: date) -> date:
+    """The due date a decided action is offered: six months after the meeting (the month's last day if shorter)."""
+    month = meeting_day.month + 6
+    year, month = meeting_day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return meeting_day.replace(year=year, month=month, day=min(meeting_day.day, calendar.monthrange(year, month)[1]))
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -236,11 +244,15 @@ class ActionFilter:
     due_between: tuple[date, date] | None = None
 
 
+def _visible(query, actor: Actor):
+    """Narrow a query over Action to the clinics the actor may see."""
+    visible = visible_clinic_ids(actor)
+    return query if visible is None else query.where(col(Action.clinic_id).in_(visible))
+
+
 def _filtered(query, actor: Actor, chosen: ActionFilter, today: date):
     """Narrow a query over Action (joined with Review) to the actor's clinics and the filter."""
-    visible = visible_clinic_ids(actor)
-    if visible is not None:
-        query = query.where(col(Action.clinic_id).in_(visible))
+    query = _visible(query, actor)
     if chosen.clinic_ids:
         query = query.where(col(Action.clinic_id).in_(chosen.clinic_ids))
     if chosen.year:
@@ -264,33 +276,28 @@ def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: lis
     """Return the actions of the actor's clinics, filtered, due date first."""
     chosen = ActionFilter(tuple(clinic_ids or ()), year, tuple(statuses or ()), owner_id, None, overdue_only,
                           due_between)
-    return action_page(session, actor=actor, today=today, chosen=chosen).rows
+    return action_page(session, actor=actor, today=today, chosen=chosen)
 
 
-@dataclass(frozen=True)
-class ActionPage:
-    """One page of a filtered action list, with counts over the whole filter."""
-
-    rows: list[ActionRow]
-    total: int
-    overdue: int
+def action_counts(session: Session, *, actor: Actor, today: date, chosen: ActionFilter) -> tuple[int, int]:
+    """Return how many actions the filter holds and how many of them are late, counted in SQL."""
+    late = (col(Action.status).notin_(CLOSED)) & (Action.due_date < today)
+    counts = select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(Action).join(
+        Review, Review.id == Action.review_id)
+    total, overdue = session.exec(_filtered(counts, actor, chosen, today)).one()
+    return total, overdue
 
 
 def action_page(session: Session, *, actor: Actor, today: date, chosen: ActionFilter, offset: int = 0,
-                limit: int | None = None) -> ActionPage:
-    """Return a page of the filtered actions (due date first) and the filter's counts, counted in SQL."""
+                limit: int | None = None) -> list[ActionRow]:
+    """Return a page of the filtered actions, due date first (action_counts counts the whole filter)."""
     query = (select(Action, Review.year, Finding.code).join(Review, Review.id == Action.review_id)
              .join(Finding, Finding.id == Action.finding_id, isouter=True)
              .order_by(Action.due_date, Action.number, Action.id))
     query = _filtered(query, actor, chosen, today).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    rows = [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
-    late = (col(Action.status).notin_(CLOSED)) & (Action.due_date < today)
-    counts = select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(Action).join(
-        Review, Review.id == Action.review_id)
-    total, overdue = session.exec(_filtered(counts, actor, chosen, today)).one()
-    return ActionPage(rows, total, overdue)
+    return [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
 
 
 @dataclass(frozen=True)
@@ -304,15 +311,11 @@ class ActionChoices:
 
 def action_choices(session: Session, *, actor: Actor) -> ActionChoices:
     """Return the filter choices over the actor's clinics, from SQL aggregates (never the rows)."""
-    visible = visible_clinic_ids(actor)
-
-    def scoped(query):
-        return query if visible is None else query.where(col(Action.clinic_id).in_(visible))
-    years = session.exec(scoped(select(Review.year).join(Action, Action.review_id == Review.id).distinct()
-                                .order_by(col(Review.year).desc()))).all()
-    owners = session.exec(scoped(select(Action.owner_id, Action.owner_name).distinct())).all()
-    done = session.exec(scoped(select(func.count()).select_from(Action)
-                               .where(Action.status == ActionStatus.DONE.value))).one()
+    years = session.exec(_visible(select(Review.year).join(Action, Action.review_id == Review.id).distinct()
+                                .order_by(col(Review.year).desc()), actor)).all()
+    owners = session.exec(_visible(select(Action.owner_id, Action.owner_name).distinct(), actor)).all()
+    done = session.exec(_visible(select(func.count()).select_from(Action)
+                               .where(Action.status == ActionStatus.DONE.value), actor)).one()
     return ActionChoices(list(years), sorted({(i, n) for i, n in owners}, key=lambda o: (o[1], o[0] or 0)), done)
 
 

@@ -57,6 +57,7 @@ class ReportView:
 
 PARTS = ("summaries", "goals", "indicators", "findings")
 
+
 def indicator_met(value: float, target: float | None, direction: str) -> bool | None:
     """Tell whether a value meets its target in its direction (None when it has no target or direction)."""
     if target is None or direction == Direction.NONE:

@@ -74,7 +74,9 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
     return sorted(events, key=lambda e: (e.day, e.clinic))
 
 
-def my_due_dates_ics(session: Session, *, actor: Actor, today: date, now: datetime) -> bytes:
-    """Return the actor's own open actions' due dates as a calendar file."""
+def my_due_dates_ics(session: Session, *, actor: Actor, today: date, now: datetime) -> bytes | None:
+    """Return the actor's own open actions' due dates as a calendar file, or None when the actor has none."""
     events = year_events(session, actor=actor, year=today.year, today=today, mine_only=True)
+    if not events:
+        return None
     return due_dates_ics([(f"{e.uid}@stralportal", e.day, f"{e.what} ({e.clinic})") for e in events], now)

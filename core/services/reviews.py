@@ -257,12 +257,10 @@ def add_agenda_item(session: Session, *, actor: Actor, review_id: int, title: st
         raise InvalidInput(["Rubrik: skriv vad punkten gäller."])
     if len(title) > max_length(AgendaItem, "title"):
         raise InvalidInput([f"Rubrik: högst {max_length(AgendaItem, 'title')} tecken."])
-    items = agenda_rows(session, review.id)
-    closing = items[-1] if items else None
-    number = closing.number if closing else 1
-    if closing is not None:
-        closing.number += 1
-        session.add(closing)
+    closing = agenda_rows(session, review.id)[-1]  # every review gets the template's agenda
+    number = closing.number
+    closing.number += 1
+    session.add(closing)
     item = AgendaItem(review_id=review.id, number=number, title=title, kind="other")
     session.add(item)
     session.flush()
@@ -271,24 +269,28 @@ def add_agenda_item(session: Session, *, actor: Actor, review_id: int, title: st
     return item
 
 
+def agenda_item_removable(item: AgendaItem, items: list[AgendaItem]) -> bool:
+    """Tell whether a § may leave this meeting's agenda: a plain one (no meeting step of its own), not the last."""
+    return item.kind == "other" and item.id != items[-1].id
+
+
 def remove_agenda_item(session: Session, *, actor: Actor, item_id: int, now: datetime) -> None:
-    """Take a plain § (no meeting step of its own) off this meeting's agenda; one with notes stays."""
+    """Take a plain § off this meeting's agenda and number the rest again; one with notes stays."""
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
-    closing = agenda_rows(session, review.id)[-1]
-    if item.kind != "other" or item.id == closing.id:  # what the meeting mode shows, and the closing §, stay
+    items = agenda_rows(session, review.id)
+    if not agenda_item_removable(item, items):
         raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
     if item.notes or item.decisions:
         raise InvalidInput([f"§ {item.number}: punkten har anteckningar eller beslut och kan inte tas bort."])
-    later = [i for i in agenda_rows(session, review.id) if i.number > item.number]
     audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="delete",
                  old={"title": item.title, "number": item.number}, clinic_id=review.clinic_id, review_id=review.id)
     session.delete(item)
-    session.flush()
-    for other in later:
-        other.number -= 1
-        session.add(other)
-    review.current_item = min(review.current_item, len(agenda_rows(session, review.id)) - 1)
+    session.flush()  # the number is free before the later §§ move up
+    for later in (i for i in items if i.number > item.number):
+        later.number -= 1
+        session.add(later)
+    review.current_item = min(review.current_item, len(items) - 2)
     session.add(review)
 
 
@@ -326,6 +328,27 @@ def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: 
     audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
                  old=audit.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
     session.delete(row)
+
+
+def record_attendance(session: Session, *, actor: Actor, attendance_id: int, status: str, typed_name: str | None,
+                      now: datetime, expected_version: int | None = None) -> Attendance | None:
+    """Record at the meeting whether an invited person came; a typed name fills a missing name or names the stand-in.
+
+    Nothing changed, nothing is written (so a colleague's save of the same row is not refused).
+    """
+    row = get_or_fail(session, Attendance, attendance_id)
+    typed = (typed_name or "").strip()
+    standing_in = status == AttendanceStatus.STAND_IN
+    if standing_in and not typed and row.status != AttendanceStatus.STAND_IN:
+        raise InvalidInput([f"Ersättare för {row.name or 'en kallad'}: skriv ersättarens namn i fältet bredvid."])
+    if standing_in and typed and row.name:  # the stand-in takes the row and names whom it replaces
+        name, replaces = typed, row.stand_in_for if row.status == AttendanceStatus.STAND_IN else row.name
+    else:
+        name, replaces = typed or row.name, row.stand_in_for if standing_in else None
+    if (name, status, replaces) == (row.name, row.status, row.stand_in_for):
+        return None
+    return update_attendee(session, actor=actor, attendance_id=row.id, name=name, status=status,
+                           stand_in_for=replaces, now=now, expected_version=expected_version)
 
 
 def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,

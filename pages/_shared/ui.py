@@ -44,9 +44,11 @@ SWEDISH = r"""<script>
   window.__stralportalSwedish = true;
   const units = {B: "byte", KB: "kB", MB: "MB", GB: "GB"};
   const words = [
-    [/^Skip to main content$/, "Hoppa till innehållet"], [/^Select all$/, "Välj alla"], [/^Clear all$/, "Rensa alla"], [/^No results$/, "Inga träffar"],
-    [/^No options to select\.?$/, "Inget att välja"], [/^Page not found$/, "Sidan finns inte"],
-    [/^(You have requested page|The page that you have requested) .*$/, "Sidan finns inte i portalen. Startsidan visas i stället."],
+    [/^Skip to main content$/, "Hoppa till innehållet"], [/^Select all$/, "Välj alla"],
+    [/^Clear all$/, "Rensa alla"], [/^No results$/, "Inga träffar"], [/^No options to select\.?$/, "Inget att välja"],
+    [/^Page not found$/, "Sidan finns inte"],
+    [/^(You have requested page|The page that you have requested) .*$/,
+     "Sidan finns inte i portalen. Startsidan visas i stället."],
     [/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)$/, (_, n, u) => `${n.replace(".", ",")}\u00a0${units[u]}`],
   ];
   const fix = (root) => {
