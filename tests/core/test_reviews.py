@@ -282,3 +282,12 @@ def test_minutes_approved_by_an_older_portal_are_stored_once_at_upgrade(session,
     assert stored.pdf.startswith(b"%PDF") and stored.approved_at == review.approved_at
     assert minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=NOW) == 0
     assert minutes_document.review_minutes_pdf(session, actor=rtg["anna"], review_id=review.id) == stored.pdf
+
+
+def test_a_decided_action_is_offered_six_months_after_the_meeting():
+    from datetime import date
+
+    from core.services.actions import default_due_date
+    assert default_due_date(date(2026, 3, 11)) == date(2026, 9, 11)
+    assert default_due_date(date(2026, 8, 31)) == date(2027, 2, 28)  # no 31 February: the month's last day
+    assert default_due_date(date(2027, 12, 15)) == date(2028, 6, 15)
