@@ -54,6 +54,7 @@ for (const el of [document.querySelector('[data-testid="stMain"]'), document.scr
 </script>"""
 # One source for text limits: the columns themselves (core/limits.py).
 TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
+OTHER_PERSON = -1  # the owner choice for someone who is not among the clinic's people
 CAME = [AttendanceStatus.PRESENT.value, AttendanceStatus.ABSENT.value, AttendanceStatus.STAND_IN.value]
 
 actor = guard("meeting")
@@ -349,25 +350,41 @@ def _decision_or_form(action, no_action_reason: str | None, key: str, current: i
         st.caption("Inget beslut ännu.")
 
 
+def _owner_choice(key: str, current: int | None = None, typed: bool = False) -> int | None:
+    """Pick the owner among the clinic's people, or "another person" (then name and role are typed in the form)."""
+    choices = [*people, OTHER_PERSON]
+    index = choices.index(current) if current in choices else (len(people) if typed else None)
+    return st.selectbox("Ansvarig *", choices, index=index, key=key, placeholder="Välj ansvarig",
+                        format_func=lambda i: people.get(i, "Annan person (namn och roll)"))
+
+
+def _typed_owner(chosen: int | None, prefix: str, name: str = "", role: str = "") -> tuple[str, str]:
+    """Name and role fields, shown only when the owner is someone outside the clinic's list."""
+    if chosen != OTHER_PERSON:
+        return "", ""
+    left, right = st.columns(2)
+    return (left.text_input("Ansvarigs namn *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
+            right.text_input("Ansvarigs roll *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
+
+
 def _action_form(key: str, finding=None, criterion_id: int | None = None, advance=None) -> None:
     """Decide an action: what, owner (one of the clinic's people, or a typed name and role), due date, priority."""
     priorities = glossary.options(Priority)
     prefix = f"{key}_{form_round(key)}"
+    # Outside the form, so that choosing "another person" shows the name and role fields at once.
+    owner_id = _owner_choice(f"{prefix}_owner")
     with st.form(prefix, border=False):
         title = st.text_input("Åtgärd *", max_chars=TITLE, value=(finding.suggested_action or "") if finding else "",
                               key=f"{prefix}_title")
-        owner, due, priority = st.columns([1.4, 1.25, 0.9])
-        owner_id = owner.selectbox("Ansvarig *", [None, *people], key=f"{prefix}_owner",
-                                   format_func=lambda i: people.get(i, "Annan (skriv nedan)"))
-        due = due.date_input("Klart senast *", value=actions.default_due_date(meeting_day), format="YYYY-MM-DD",
-                             min_value=meeting_day, key=f"{prefix}_due")
-        priority = priority.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
-                                      key=f"{prefix}_priority")
-        name, role = st.columns(2)
-        owner_name = name.text_input("Annan ansvarig: namn", max_chars=NAME, key=f"{prefix}_owner_name")
-        owner_role = role.text_input("…och roll", max_chars=NAME, key=f"{prefix}_owner_role")
+        due_col, priority_col = st.columns([1.3, 1])
+        due = due_col.date_input("Klart senast *", value=actions.default_due_date(meeting_day), format="YYYY-MM-DD",
+                                 min_value=meeting_day, key=f"{prefix}_due")
+        priority = priority_col.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
+                                          key=f"{prefix}_priority")
+        owner_name, owner_role = _typed_owner(owner_id, prefix)
         if st.form_submit_button("Besluta åtgärd", type="primary"):
-            data = {"title": title, "owner_id": owner_id, "owner_name": owner_name, "owner_role": owner_role,
+            data = {"title": title, "owner_id": None if owner_id == OTHER_PERSON else owner_id,
+                    "owner_name": owner_name, "owner_role": owner_role,
                     "due_date": due, "priority": priority, "finding_id": finding.id if finding else None,
                     "criterion_id": criterion_id}
 
@@ -408,20 +425,18 @@ def _correct_form() -> None:
                                     key=f"correct_pick_{review.id}")]
         priorities = glossary.options(Priority)
         version, shown = edit_snapshot("correct_action", chosen.id, chosen.version, chosen)  # the action as opened
+        owner_id = _owner_choice(f"correct_owner_{chosen.id}_{version}", shown.owner_id, typed=not shown.owner_id)
         with st.form(f"correct_{chosen.id}_{version}"):
             title = st.text_input("Åtgärd *", max_chars=TITLE, value=shown.title)
-            left, middle, right = st.columns(3)
-            ids = [None, *people]
-            owner_id = left.selectbox("Ansvarig", ids, format_func=lambda i: people.get(i, "Annan person (skriv →)"),
-                                      index=ids.index(shown.owner_id) if shown.owner_id in ids else 0)
-            owner_name = middle.text_input("Annan ansvarig: namn", max_chars=NAME,
-                                           value="" if shown.owner_id else shown.owner_name)
-            owner_role = right.text_input("…och roll", max_chars=NAME, value=shown.owner_role or "")
+            owner_name, owner_role = _typed_owner(owner_id, f"correct_{chosen.id}_{version}",
+                                                  "" if shown.owner_id else shown.owner_name, shown.owner_role or "")
+            left, right = st.columns(2)
             due = left.date_input("Klart senast *", value=shown.due_date, format="YYYY-MM-DD")
-            priority = middle.selectbox("Prioritet", list(priorities), format_func=priorities.get,
-                                        index=list(priorities).index(shown.priority))
+            priority = right.selectbox("Prioritet", list(priorities), format_func=priorities.get,
+                                       index=list(priorities).index(shown.priority))
             if st.form_submit_button("Spara rättelsen"):
-                data = {"title": title, "description": shown.description, "owner_id": owner_id,
+                data = {"title": title, "description": shown.description,
+                        "owner_id": None if owner_id == OTHER_PERSON else owner_id,
                         "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
                 save(lambda s: _correct(s, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")
         stale = version != chosen.version

@@ -51,20 +51,52 @@ SWEDISH = r"""<script>
      "Sidan finns inte i portalen. Startsidan visas i stället."],
     [/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)$/, (_, n, u) => `${n.replace(".", ",")}\u00a0${units[u]}`],
   ];
+  // What screen readers say: Streamlit's and its widgets' English labels, tooltips and placeholders.
+  const labels = [
+    [/^Choose date(,.*)?$/, (_, rest) => `Välj datum${rest || ""}`], [/^Previous month$/, "Föregående månad"],
+    [/^Next month$/, "Nästa månad"], [/^(day|month|year), (.*)$/, (_, part, name) =>
+      `${{day: "dag", month: "månad", year: "år"}[part]}, ${name}`],
+    [/^Clear all$/, "Rensa alla"], [/^Clear value$/, "Rensa"], [/^Remove (.+)$/, "Ta bort $1"],
+    [/^Selected values$/, "Valda värden"], [/^Choose an option$/, "Välj ett alternativ"],
+    [/^Choose options$/, "Välj"], [/^Open$/, "Öppna"], [/^Close$/, "Stäng"],
+    [/^Increment$/, "Öka"], [/^Decrement$/, "Minska"], [/^Help for (.+)$/, "Hjälp om $1"],
+    [/^Show password$/, "Visa lösenord"], [/^Hide password$/, "Dölj lösenord"],
+    [/^Collapse sidebar$/, "Fäll ihop sidofältet"], [/^Expand sidebar$/, "Visa sidofältet"],
+    [/^Sidebar$/, "Sidofält"], [/^Link to heading$/, "Länk till rubriken"],
+    [/^Download as CSV$/, "Ladda ner som CSV"], [/^Fullscreen$/, "Helskärm"], [/^Close fullscreen$/, "Stäng helskärm"],
+    [/^Search$/, "Sök"], [/^Show\/hide columns$/, "Visa/dölj kolumner"], [/^file upload$/, "filuppladdning"],
+    [/^Use arrow keys to navigate dates\..*$/, "Välj datum med piltangenterna, Enter väljer, Escape stänger."],
+  ];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  const translate = (text, list) => {
+    const hit = text && list.find(([pattern]) => pattern.test(text));
+    return hit ? text.replace(hit[0], hit[1]) : null;
+  };
+  const fixAttributes = (el) => {
+    for (const name of ATTRIBUTES) {
+      const value = el.getAttribute(name);
+      const swedish = value && translate(value.trim(), labels);
+      if (swedish && swedish !== value) el.setAttribute(name, swedish);
+    }
+  };
   const fix = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.nodeValue.trim();
-      const hit = text && words.find(([pattern]) => pattern.test(text));
-      if (hit) node.nodeValue = text.replace(hit[0], hit[1]);
+      const swedish = translate(node.nodeValue.trim(), words) || translate(node.nodeValue.trim(), labels.slice(-1));
+      if (swedish) node.nodeValue = swedish;
     }
+    if (root.nodeType !== 1) return;
+    fixAttributes(root);
+    for (const el of root.querySelectorAll("[aria-label],[title],[placeholder]")) fixAttributes(el);
   };
   new MutationObserver((changes) => {
     for (const change of changes) {
       for (const node of change.addedNodes) fix(node.nodeType === 1 ? node : node.parentNode || document.body);
       if (change.type === "characterData" && change.target.parentNode) fix(change.target.parentNode);
+      if (change.type === "attributes") fixAttributes(change.target);  // React may put an English label back
     }
-  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+  }).observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true,
+                             attributeFilter: ATTRIBUTES});
   fix(document.body);
 })();
 </script>"""

@@ -111,7 +111,7 @@ def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
     _settle(page)
     assert page.get_by_text("Röntgenkliniken").count() == 0
     page.get_by_label("Användarnamn").fill("admin")
-    page.get_by_label("Lösenord").fill("demo1234")
+    page.get_by_label("Lösenord", exact=True).fill("demo1234")
     page.get_by_role("button", name="Logga in").click()
     _heading(page, "Kliniker")  # the page the link named
     page.get_by_text("Röntgenkliniken").first.wait_for(state="attached")  # a grid cell, drawn on canvas
@@ -148,7 +148,7 @@ def test_wrong_password_in_the_browser(server, browser):
     page.get_by_label("Användarnamn").first.wait_for()
     _settle(page)
     page.get_by_label("Användarnamn").fill("anna")
-    page.get_by_label("Lösenord").fill("fel")
+    page.get_by_label("Lösenord", exact=True).fill("fel")
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Fel användarnamn eller lösenord.").wait_for()
 
@@ -159,7 +159,7 @@ def _login(page, server: str, path: str, username: str) -> None:
     page.get_by_label("Användarnamn").first.wait_for()
     _settle(page)
     page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("demo1234")
+    page.get_by_label("Lösenord", exact=True).fill("demo1234")
     page.get_by_role("button", name="Logga in").click()
 
 
@@ -360,6 +360,15 @@ def test_exports_and_minutes_are_made_when_clicked(server, browser, tmp_path):
 ENGLISH = ["Skip to main content", "Select all", "Clear all", "No results", "Page not found", "requested", "Running", "yyyy", "None",
            "nan", "clinic_code", "partly_met", "not_started", "Deploy", "Press Enter", "Drag and drop",
            "Browse files", "Limit 200MB", "KB"]
+# What a screen reader says besides the text: labels, tooltips and placeholders of Streamlit's widgets.
+ENGLISH_LABELS = ["Choose date", "Previous month", "Next month", "day,", "month,", "year,", "Remove", "Help for",
+                  "Show password", "Sidebar", "Collapse sidebar", "Increment", "Decrement", "Download as CSV",
+                  "Fullscreen", "Search", "Show/hide columns", "file upload", "Choose an option", "Selected values",
+                  "Link to heading", "Clear all", "Open"]
+SPOKEN = """() => [...document.querySelectorAll('[aria-label], [title], [placeholder]')]
+  .filter((el) => el.tagName !== 'IFRAME')
+  .flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)).filter(Boolean))
+  .join('\\n')"""
 # Every text node a person can see (the date field's placeholder letters are replaced by CSS, so they are skipped).
 VISIBLE_TEXT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -404,6 +413,9 @@ def test_every_page_speaks_swedish_to_every_role(server, browser):
                 assert "Välj alla" in text or username != "strateg", text[-400:]  # offered for several
             found.update({f"{username} {p.title}: {word}": True for word in ENGLISH
                           if re.search(rf"(?<![\wåäö]){re.escape(word)}(?![\wåäö])", text)})
+            spoken = page.evaluate(SPOKEN)
+            found.update({f"{username} {p.title} (skärmläsare): {word}": True for word in ENGLISH_LABELS
+                          if re.search(rf"(?m)^{re.escape(word)}(?![\wåäö])", spoken)})
         page.goto(f"{server}/finns-inte")
         page.get_by_text("Sidan finns inte i portalen. Startsidan visas i stället.").wait_for()
         page.context.close()

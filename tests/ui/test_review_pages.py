@@ -149,6 +149,24 @@ def test_findings_come_one_at_a_time_and_a_decision_moves_to_the_next(demo_env):
     assert "Brist 2 av 3" in visible_text(at) and any("Motivering" in e.value for e in at.error)
 
 
+def test_an_owner_outside_the_clinic_is_typed_with_a_role_once_chosen(demo_env):
+    at = _meeting_on(None, "§ 7 ")
+    assert not any(t.label == "Ansvarigs namn *" for t in at.text_input)  # hidden until "another person" is chosen
+    owner = next(b for b in at.selectbox if b.label == "Ansvarig *")
+    assert owner.value is None  # nobody is chosen for the meeting
+    owner.set_value(-1).run()
+    next(t for t in at.text_input if t.label == "Ansvarigs namn *").input("Olle Konsult")
+    _button(at, "Besluta åtgärd").click().run()  # refused: the role is missing, the typed name stays
+    assert any("Roll: skriv vilken roll Olle Konsult har" in e.value for e in at.error)
+    assert next(t for t in at.text_input if t.label == "Ansvarigs namn *").value == "Olle Konsult"
+    next(t for t in at.text_input if t.label == "Ansvarigs roll *").input("Extern strålskyddsexpert")
+    _button(at, "Besluta åtgärd").click().run()
+    assert "Åtgärd 1 är beslutad." in visible_text(at)
+    with Session(db.make_engine(demo_env)) as s:
+        action = s.exec(select(Action).where(Action.number == 1, Action.owner_name == "Olle Konsult")).one()
+    assert action.owner_id is None and action.owner_role == "Extern strålskyddsexpert"
+
+
 def test_a_reader_follows_the_meeting_without_forms(demo_env):
     _meeting_on(None, "§ 1 ")
     at = _choose(open_page(logged_in("lena"), "pages/mote.py"), 2026)  # läsare of RTG and NM
