@@ -90,8 +90,13 @@ def require(actor: Actor, permission: Permission, clinic_id: int | None = None) 
         raise PermissionDenied(f"Du saknar behörighet att {PERMISSION_WORDS[permission]}.")
 
 
+def sees_every_clinic(role: str) -> bool:
+    """Tell whether a role sees every clinic of the organisation (whatever clinics the user is linked to)."""
+    return GRANTS[role].get(Permission.VIEW_CLINIC) == ALL_CLINICS
+
+
 def visible_clinic_ids(actor: Actor) -> frozenset[int] | None:
     """Return the clinics the actor may see, or None when it may see every clinic."""
-    if GRANTS[actor.role].get(Permission.VIEW_CLINIC) == ALL_CLINICS:
+    if sees_every_clinic(actor.role):
         return None
     return actor.clinic_ids

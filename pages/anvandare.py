@@ -8,6 +8,7 @@ from core.formatting import datetime_text
 from core.glossary import PAGES
 from core.limits import max_length
 from core.models import User
+from core.permissions import sees_every_clinic
 from core.services import clinics as clinic_service
 from core.services import users as user_service
 from core.services.auth import is_locked
@@ -42,7 +43,7 @@ def _table() -> pd.DataFrame:
     """Return the users as a table with Swedish column names."""
     return pd.DataFrame([{
         "Användarnamn": u.username, "Namn": u.name, "E-post": u.email, "Roll": ROLE_TERMS[u.role],
-        "Kliniker": _clinic_codes(ids), "Aktiv": yes_no(u.active),
+        "Kliniker": _clinic_codes(ids) or ("Alla" if sees_every_clinic(u.role) else ""), "Aktiv": yes_no(u.active),
         "Låst": f"till {datetime_text(u.locked_until)}" if is_locked(u, now) else "",
         "Senast inloggad": datetime_text(u.last_login_at),
         "Demokonto": yes_no(u.is_demo),

@@ -65,6 +65,11 @@ def _status_text(row) -> str:
     return f"{text} – {OVERDUE}" if row.overdue else text
 
 
+# Long texts get a fixed width, so status and comment stay in view at 1280 px (a projector).
+WIDTHS = {"Klinik": st.column_config.TextColumn(width=60), "År": st.column_config.NumberColumn(width=50, format="%d"),
+          "Nr": st.column_config.NumberColumn(width=40), "Åtgärd": st.column_config.TextColumn(width=280),
+          "Ansvarig": st.column_config.TextColumn(width=120), "Status": st.column_config.TextColumn(width=140),
+          "Kommentar": st.column_config.TextColumn(width=200)}
 table = pd.DataFrame([{
     "Klinik": clinics[r.action.clinic_id].code if r.action.clinic_id in clinics else "", "År": r.review_year,
     "Nr": r.action.number, "Åtgärd": r.action.title, "Ansvarig": r.action.owner_name,
@@ -73,7 +78,7 @@ table = pd.DataFrame([{
     for r in rows])
 # Styling a page of at most PAGE_SIZE rows is cheap; a whole region's list is never styled.
 st.dataframe(table.style.map(lambda v: "background-color: #f6d6d3" if OVERDUE in str(v) else "", subset=["Status"]),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", column_config=WIDTHS)
 first = (number - 1) * PAGE_SIZE + 1
 st.caption(f"Rad {number_text(first)}–{number_text(first + len(rows) - 1)} av {number_text(total)}. "
            f"Exporten tar med alla {number_text(total)} raderna.")

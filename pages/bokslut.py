@@ -90,7 +90,10 @@ def render_goals() -> None:
         "Mål-ID": g.code, "Gäller": _owner(g.clinic_id), "Mål": g.text, "Målvärde": g.target or "",
         "Utfall": g.outcome or "", "Bedömning": glossary.term(g.assessment, GoalAssessment),
         "Kommentar": g.comment or ""} for g in view.goals])
-    st.dataframe(_coloured(frame, "Bedömning"), hide_index=True, width="stretch")
+    st.dataframe(_coloured(frame, "Bedömning"), hide_index=True, width="stretch",
+                 column_config={"Mål": st.column_config.TextColumn(width=260),  # the rest stays in view at 1280 px
+                                "Utfall": st.column_config.TextColumn(width=130),
+                                "Kommentar": st.column_config.TextColumn(width=200)})
 
 
 def _verdict(met: bool | None) -> str:
@@ -117,7 +120,9 @@ def render_indicators() -> None:
         "Mot målet": _verdict(r.met), f"{year - 1}": number_text(r.previous), "Förändring": _change(r),
     } for r in view.indicators])
     st.dataframe(_coloured(frame, "Mot målet"), hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(frame), 600))
+                 height=min(38 + 35 * len(frame), 600),
+                 column_config={"Indikator": st.column_config.TextColumn(width=240),  # the rest stays in view
+                                "Område": st.column_config.TextColumn(width=110)})
 
 
 def render_findings() -> None:

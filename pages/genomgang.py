@@ -150,8 +150,8 @@ def render_call() -> None:
         items = reviews.agenda(s, actor=actor, review_id=review.id)
     left, right = st.columns([3, 2])
     left.markdown("**Kallade**")
-    left.dataframe(pd.DataFrame([{"Roll": glossary.term(a.meeting_role, MeetingRole), "Namn": a.name or "(saknas)",
-                                  "E-post": a.email or ""} for a in rows]), hide_index=True, width="stretch")
+    left.table(pd.DataFrame([{"Roll": glossary.term(a.meeting_role, MeetingRole), "Namn": a.name or "(saknas)",
+                                  "E-post": a.email or ""} for a in rows]), hide_index=True)
     right.markdown("**Dagordning**")
     right.markdown("\n".join(f"{i.number}. {plain(i.title, one_line=True)}" for i in items))
     if may_run and review.status in ("preparation", "called", "meeting"):
@@ -260,7 +260,7 @@ def _minutes_preview() -> None:
 def _show_block(block: dict) -> None:
     """Show one block of a § as plain text (user text is never read as Markdown)."""
     if block["kind"] == "table":
-        st.dataframe(pd.DataFrame(block["rows"][1:], columns=block["rows"][0]), hide_index=True, width="stretch")
+        st.table(pd.DataFrame(block["rows"][1:], columns=block["rows"][0]), hide_index=True)  # wraps, as on paper
     elif block["kind"] == "decision":
         st.text(f"➜ {block['text']}")
     else:

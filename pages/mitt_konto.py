@@ -3,6 +3,7 @@ import streamlit as st
 
 from core import clock, glossary
 from core.glossary import PAGES
+from core.permissions import sees_every_clinic
 from core.services import clinics as clinic_service
 from core.services import users as user_service
 from pages._shared.auth import guard
@@ -15,9 +16,18 @@ show_flash()
 with session() as s:
     my_clinics = [c for c in clinic_service.list_clinics(s, actor=actor) if c.id in actor.clinic_ids]
 
+
+
+def _clinics_text() -> str:
+    """The clinics the user works with: all of them for roles that see the whole organisation."""
+    if sees_every_clinic(actor.role):
+        return "alla"
+    return plain(", ".join(f"{c.code} – {c.name}" for c in my_clinics)) or "inga"
+
+
 st.markdown(f"**{plain(actor.name)}** ({plain(actor.username)})  \n"
             f"Roll: {glossary.term(actor.role)}  \n"
-            f"Kliniker: {plain(', '.join(f'{c.code} – {c.name}' for c in my_clinics) or 'inga')}")
+            f"Kliniker: {_clinics_text()}")
 
 st.subheader("Byt lösenord")
 with st.form("change_password", clear_on_submit=True):

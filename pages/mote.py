@@ -40,8 +40,7 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.9rem; padding-top: 0.2rem; }
 [class*="st-key-goto_"] button, [class*="st-key-goto_"] button * { justify-content: flex-start; text-align: left; }
 [class*="st-key-goto_"] button { min-height: 0; padding: 0.15rem 0.5rem; }
-[class*="st-key-goto_"] button p { font-size: 0.95rem !important; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
+[class*="st-key-goto_"] button p { font-size: 0.9rem !important; line-height: 1.25; white-space: normal; }
 .st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
 [data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
 [data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; }
@@ -111,7 +110,7 @@ def render_agenda() -> None:
     with st.container(gap=None):  # tight, so the running decisions below stay in view
         for i, other in enumerate(items):
             st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}",
-                      on_click=_go_to, args=(i,), help=other.title, type="primary" if i == index else "tertiary",
+                      on_click=_go_to, args=(i,), type="primary" if i == index else "tertiary",
                       width="stretch", disabled=not may_run)
     with st.container(key="decided"):
         st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
@@ -125,11 +124,9 @@ def render_navigation(where: str) -> None:
     top = where == "top"
     back, forward = st.columns(2)
     back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0 or not may_run,
-                width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None,
-                help="Föregående § (tangenten Page Up)" if top else None)
+                width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None)
     forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
-                   width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None,
-                   help="Nästa § (tangenten Page Down, som en presentationsklickare)" if top else None)
+                   width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None)
 
 
 def _who(row: Attendance) -> str:
@@ -506,7 +503,7 @@ RENDER = {"opening": render_opening, "adjusters": render_adjusters, "follow_up":
           "findings": render_findings, "next_review": render_next_review}
 
 st.html(SCROLL_TOP.format(item=item.id), unsafe_allow_javascript=True)
-agenda_column, main = st.columns([1, 3.6], gap="medium")
+agenda_column, main = st.columns([1.25, 3.6], gap="medium")
 with agenda_column:
     render_agenda()
 with main:

@@ -91,7 +91,9 @@ def _row(x) -> dict:
 
 
 st.subheader("Klinikerna")
-st.dataframe(pd.DataFrame([_row(x) for x in statuses]), hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame([_row(x) for x in statuses]), hide_index=True, width="stretch",
+             column_config={"Kod": st.column_config.TextColumn(width=60), "Klinik": st.column_config.TextColumn(width=170),
+                            "Modaliteter": st.column_config.TextColumn(width=150)})
 
 
 def _open_clinic(page: str, clinic_id: int) -> None:

@@ -47,7 +47,7 @@ def clinic_year_header(actor, title: str, today, year_label: str = "Genomgångs�
         clinics = {c.id: c for c in list_clinics(s, actor=actor)}
         years = meeting_years(s, actor=actor, today=today)
     _from_link(clinics, years)
-    head, clinic_box, year_box = st.columns([2, 1.4, 1], vertical_alignment="bottom")
+    head, clinic_box, year_box = st.columns([2.3, 1.4, 1], vertical_alignment="bottom")
     head.title(title)
     clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
                               format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")

@@ -19,6 +19,7 @@ AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.@])|(@)")  # GFM t
 # Streamlit has only English ones: the file uploader's texts, and the table toolbar's English tooltips.
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+@media (max-width: 1500px) { [data-testid="stMainBlockContainer"] h1 { font-size: 2.2rem; } }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
