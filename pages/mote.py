@@ -42,6 +42,7 @@ STYLE = """<style>
 [class*="st-key-goto_"] button { min-height: 0; padding: 0.15rem 0.5rem; }
 [class*="st-key-goto_"] button p { font-size: 0.9rem !important; line-height: 1.25; white-space: normal; }
 .st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1rem; }
 [data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
 [data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; }
 @media (max-width: 1500px) { [data-testid="stSidebar"] { min-width: 250px !important; max-width: 250px !important; } }
@@ -276,10 +277,12 @@ def render_annual_report() -> None:
                             "Bedömning": glossary.term(g.assessment, GoalAssessment)} for g in view.goals]),
              hide_index=True)
     st.markdown("**Indikatorer**")
-    st.table(pd.DataFrame([{"Indikator": r.indicator.name, "Värde": number_text(r.indicator.value),
-                            "Mål": number_text(r.indicator.target) or "–",
-                            "Mot målet": "–" if r.met is None else ("Uppfyllt" if r.met else "Ej uppfyllt"),
-                            f"{year - 2}": number_text(r.previous) or "–"} for r in view.indicators]), hide_index=True)
+    st.table(pd.DataFrame([{  # as in the minutes: the unit with the name, last year before the verdict
+        "Indikator": r.indicator.name + (f" ({r.indicator.unit})" if r.indicator.unit else ""),
+        "Värde": number_text(r.indicator.value), "Mål": number_text(r.indicator.target) or "Inget mål",
+        f"{year - 2}": number_text(r.previous) or "–",
+        "Mot målet": "–" if r.met is None else ("Uppfyllt" if r.met else "Ej uppfyllt")} for r in view.indicators]),
+        hide_index=True)
 
 
 def render_self_assessment() -> None:
