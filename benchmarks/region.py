@@ -20,12 +20,12 @@ from core.models import (
     AnnualReport,
     Answer,
     Attendance,
-    AuditEvent,
     Clinic,
     Criterion,
     Finding,
     FollowUp,
     Goal,
+    HistoryEntry,
     Indicator,
     MinutesVersion,
     Organisation,
@@ -202,7 +202,7 @@ def _reviews(session, clinics: int, first: int, years: int, reports: dict[int, i
                        for e in range(10)]
     for model, rows in ((Review, reviews), (Attendance, attendance), (AgendaItem, items), (Action, actions),
                         (FollowUp, follow_ups), (MinutesVersion, minutes), (Signature, signatures),
-                        (AuditEvent, events)):
+                        (HistoryEntry, events)):
         _insert(session, model, rows)
     return {"reviews": len(reviews), "actions": len(actions), "follow_ups": len(follow_ups)}
 

@@ -24,7 +24,7 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {  # columns holding one va
     ("review", "status"): enums.ReviewStatus, ("attendance", "meeting_role"): enums.MeetingRole,
     ("attendance", "status"): enums.AttendanceStatus, ("action", "priority"): enums.Priority,
     ("action", "status"): enums.ActionStatus, ("followup", "status"): enums.ActionStatus,
-    ("signature", "role"): enums.SignatureRole, ("auditevent", "operation"): enums.AuditOperation,
+    ("signature", "role"): enums.SignatureRole, ("historyentry", "operation"): enums.HistoryOperation,
 }
 LIST_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {  # JSON lists of known values
     ("clinic", "modalities"): tuple(enums.Modality), ("criterion", "modalities"): (*enums.Modality, ALL_MODALITIES),

@@ -124,8 +124,8 @@ class SignatureRole(StrEnum):
     ADJUSTER = "adjuster"
 
 
-class AuditOperation(StrEnum):
-    """What kind of change an audit event records."""
+class HistoryOperation(StrEnum):
+    """What kind of change a history entry records."""
 
     CREATE = "create"
     UPDATE = "update"

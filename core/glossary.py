@@ -26,7 +26,7 @@ MODELS = {
     "Criterion": "Kriterium",
     "SelfAssessment": "Egenkontroll",
     "Answer": "Bedömning",
-    "AuditEvent": "Händelselogg",
+    "HistoryEntry": "Ändringshistorik",
     "ClinicalAudit": "Klinisk revision",
     "Reminder": "Påminnelse",
 }
@@ -107,7 +107,7 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
         "secretary": "Protokollförare",
         "adjuster": "Justerare",
     },
-    enums.AuditOperation: {
+    enums.HistoryOperation: {
         "create": "Skapad",
         "update": "Ändrad",
         "delete": "Borttagen",

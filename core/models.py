@@ -414,7 +414,7 @@ class Reminder(SQLModel, table=True):
     sent_at: Optional[datetime] = None
 
 
-class AuditEvent(SQLModel, table=True):
+class HistoryEntry(SQLModel, table=True):
     """Who changed what and when, with old and new values."""
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import clock, glossary, mail
 from core.enums import (
-    AuditOperation,
+    HistoryOperation,
     MeetingRole,
     ReviewStatus,
     SignatureRole,
@@ -19,7 +19,7 @@ from core.permissions import Permission, can
 from core.services import (
     actions,
     archive,
-    audit,
+    history,
     invitations,
     minutes,
     minutes_document,
@@ -381,10 +381,10 @@ def _shown(values: dict | None) -> str:
     return ", ".join(f"{words[k]}: {value(v)}" for k, v in (values or {}).items() if k in words)
 
 
-with st.expander("Historik (alla ändringar)"):
+with st.expander(glossary.MODELS["HistoryEntry"]):
     with session() as s:
-        events = audit.history(s, actor=actor, review_id=review.id)
+        events = history.review_history(s, actor=actor, review_id=review.id)
     st.dataframe(pd.DataFrame([{
         "Tid": datetime_text(e.at), "Vem": e.actor_name, "Vad": glossary.MODELS.get(e.entity, e.entity),
-        "Ändring": glossary.term(e.operation, AuditOperation), "Före": _shown(e.old_values),
+        "Ändring": glossary.term(e.operation, HistoryOperation), "Före": _shown(e.old_values),
         "Efter": _shown(e.new_values)} for e in events]), hide_index=True, width="stretch")

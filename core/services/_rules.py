@@ -9,7 +9,7 @@ from core.enums import AttendanceStatus, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
 from core.models import Review, User, UserClinic
 from core.permissions import ALL_CLINICS, GRANTS, Actor, Permission, can, require
-from core.services import audit
+from core.services import history
 from core.services._common import get_or_fail, stale
 
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
@@ -62,7 +62,7 @@ def change_status(session: Session, actor: Actor, review: Review, status: Review
     old = review.status
     review.status, review.version = status.value, review.version + 1
     session.add(review)
-    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
+    history.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
                  old={"status": old}, new={"status": status.value, **(extra or {})},
                  clinic_id=review.clinic_id, review_id=review.id)
 

@@ -19,7 +19,7 @@ from core.models import (
     User,
 )
 from core.permissions import Actor, Permission, can, require, visible_clinic_ids
-from core.services import audit
+from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import decided_actions, follow_up_rows
 from core.services._rules import belongs_to_clinic, editable_review
@@ -112,8 +112,8 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
                     priority=fields.priority, created_at=now, updated_at=now)
     session.add(action)
     session.flush()
-    audit.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="create",
-                 new=audit.snapshot(action), clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="create",
+                 new=history.snapshot(action), clinic_id=review.clinic_id, review_id=review.id)
     return action
 
 
@@ -153,8 +153,8 @@ def decide_no_action(session: Session, *, actor: Actor, review_id: int, reason: 
                                no_action_reason=reason.strip(), decided_at=now, decided_by_id=actor.user_id)
     session.add(decision)
     session.flush()
-    audit.record(session, actor=actor, now=now, entity="FindingDecision", entity_id=decision.id,
-                 operation="create", new=audit.snapshot(decision), clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, actor=actor, now=now, entity="FindingDecision", entity_id=decision.id,
+                 operation="create", new=history.snapshot(decision), clinic_id=review.clinic_id, review_id=review.id)
     return decision
 
 
@@ -181,13 +181,13 @@ def update_action(session: Session, *, actor: Actor, action_id: int, status: str
     """Update an action's status between meetings (owner or follow-up role); stale forms are refused."""
     action = get_or_fail(session, Action, action_id)
     _may_update(actor, action, status)
-    old = audit.snapshot(action)
+    old = history.snapshot(action)
     claim_version(session, Action, action_id, expected_version)
     _apply_status(action, status, comment, cancel_reason, today)
     action.updated_at = now
     session.add(action)
-    before, after = audit.changed(old, audit.snapshot(action))
-    audit.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
+    before, after = history.changed(old, history.snapshot(action))
+    history.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
                  old=before, new=after, clinic_id=action.clinic_id)
     return action
 
@@ -204,7 +204,7 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
     action = get_or_fail(session, Action, follow_up.action_id)
     if new_due_date is not None and (status in CLOSED or new_due_date <= (review.meeting_date or today)):
         raise InvalidInput(["Ny tidpunkt: bara en öppen åtgärd kan skjutas upp, och till ett datum efter mötet."])
-    old = audit.snapshot(action)
+    old = history.snapshot(action)
     _apply_status(action, status, comment, cancel_reason, today)
     # The due date the meeting followed up against stays on the follow-up, so a second recording can undo it.
     original = follow_up.original_due_date or action.due_date
@@ -215,8 +215,8 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
     follow_up.status, follow_up.comment = status, (comment or "").strip() or None
     follow_up.recorded_at, follow_up.recorded_by_id = now, actor.user_id
     session.add_all([action, follow_up])
-    before, after = audit.changed(old, audit.snapshot(action))
-    audit.record(session, actor=actor, now=now, entity="FollowUp", entity_id=follow_up.id, operation="update",
+    before, after = history.changed(old, history.snapshot(action))
+    history.record(session, actor=actor, now=now, entity="FollowUp", entity_id=follow_up.id, operation="update",
                  old=before, new={**after, "uppföljning": status}, clinic_id=review.clinic_id, review_id=review.id)
     return follow_up
 
@@ -391,13 +391,13 @@ def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict
     fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id},
                        LABELS)
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
-    old = audit.snapshot(action)
+    old = history.snapshot(action)
     claim_version(session, Action, action_id, expected_version)
     action.title, action.description = fields.title, (fields.description or "").strip() or None
     action.owner_id, action.owner_name, action.owner_role = owner_id, owner_name, owner_role
     action.due_date, action.priority, action.updated_at = fields.due_date, fields.priority, now
     session.add(action)
-    before, after = audit.changed(old, audit.snapshot(action))
-    audit.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
+    before, after = history.changed(old, history.snapshot(action))
+    history.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
                  old=before, new=after, clinic_id=action.clinic_id, review_id=review.id)
     return action

@@ -21,7 +21,7 @@ from core.models import (
     ReportSummary,
 )
 from core.permissions import Actor, Permission, require
-from core.services import audit
+from core.services import history
 from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
     CLINIC_FIELDS,
     TABLES,
@@ -127,17 +127,17 @@ def _apply_clinics(session: Session, *, actor: Actor, org: Organisation, changes
                         **{f: row.get(f) or ([] if f == "modalities" else None) for f in CLINIC_FIELDS})
         session.add(clinic)
         session.flush()
-        audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id, operation="create",
-                     new=audit.snapshot(clinic), clinic_id=clinic.id)
+        history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id, operation="create",
+                     new=history.snapshot(clinic), clinic_id=clinic.id)
     for row in changes.changed:
         clinic = session.get(Clinic, row["id"])
-        old = audit.snapshot(clinic)
+        old = history.snapshot(clinic)
         for f in CLINIC_FIELDS:
             if row.get(f) not in (None, []):
                 setattr(clinic, f, row[f])
         clinic.version += 1
-        before, after = audit.changed(old, audit.snapshot(clinic))
-        audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id, operation="update",
+        before, after = history.changed(old, history.snapshot(clinic))
+        history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id, operation="update",
                      old=before, new=after, clinic_id=clinic.id)
     return {code: cid for cid, code in session.exec(select(Clinic.id, Clinic.code)).all()}
 
@@ -237,7 +237,7 @@ def import_annual_report(session: Session, *, actor: Actor, data: bytes, filenam
         report = _apply(session, plan, actor=actor, data=data, filename=filename, narrative=narrative, now=now)
     except IntegrityError:  # only a load racing this one can break a unique rule here
         raise Conflict(RACED) from None
-    audit.record(session, actor=actor, now=now, entity="AnnualReport", entity_id=report.id,
+    history.record(session, actor=actor, now=now, entity="AnnualReport", entity_id=report.id,
                  operation="update" if plan.replacing else "create",
                  new={name: dict(zip(("nya", "ändrade", "borttagna"), ch.counts(), strict=True))
                       for name, ch in plan.sheets.items()})

@@ -10,7 +10,7 @@ from core.errors import InvalidInput
 from core.files import safe_filename
 from core.models import ClinicalAudit, Document, Finding
 from core.permissions import Actor, Permission, require
-from core.services import audit
+from core.services import history
 from core.services._common import get_or_fail
 from core.validation import validated
 
@@ -66,8 +66,8 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
                              media_type="application/pdf" if name.lower().endswith(".pdf") else "application/octet-stream",
                              size=len(data_bytes), sha256=hashlib.sha256(data_bytes).hexdigest(), content=data_bytes,
                              uploaded_at=now, uploaded_by_id=actor.user_id))
-    audit.record(session, actor=actor, now=now, entity="ClinicalAudit", entity_id=record.id, operation="create",
-                 new={**audit.snapshot(record), "brister": len(findings)}, clinic_id=clinic_id)
+    history.record(session, actor=actor, now=now, entity="ClinicalAudit", entity_id=record.id, operation="create",
+                 new={**history.snapshot(record), "brister": len(findings)}, clinic_id=clinic_id)
     return record
 
 

@@ -11,7 +11,7 @@ from core.enums import Modality
 from core.errors import InvalidInput
 from core.models import Clinic, Organisation
 from core.permissions import Actor, Permission, require, visible_clinic_ids
-from core.services import audit
+from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_by_code, organisation
 from core.validation import validated
@@ -120,12 +120,12 @@ def update_organisation(session: Session, *, actor: Actor, name: str, licence_nu
                  (("Namn", name, 200), ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
     if problems:
         raise InvalidInput(problems)
-    old = audit.snapshot(org)
+    old = history.snapshot(org)
     org.name, org.licence_number = name.strip(), _clean(licence_number)
     session.add(org)
-    before, after = audit.changed(old, audit.snapshot(org))
+    before, after = history.changed(old, history.snapshot(org))
     if after:
-        audit.record(session, actor=actor, now=now, entity="Organisation", entity_id=org.id, operation="update",
+        history.record(session, actor=actor, now=now, entity="Organisation", entity_id=org.id, operation="update",
                      old=before, new=after)
     return org
 
@@ -149,8 +149,8 @@ def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) 
     clinic = Clinic(organisation_id=organisation(session).id, **fields.model_dump())
     session.add(clinic)
     session.flush()
-    audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
-                 operation="create", new=audit.snapshot(clinic), clinic_id=clinic.id)
+    history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
+                 operation="create", new=history.snapshot(clinic), clinic_id=clinic.id)
     return clinic
 
 
@@ -163,12 +163,12 @@ def update_clinic(session: Session, *, actor: Actor, clinic_id: int, data: dict,
     problems = _name_taken(session, fields.name, except_id=clinic_id)
     if problems:
         raise InvalidInput(problems)
-    old = audit.snapshot(clinic)
+    old = history.snapshot(clinic)
     claim_version(session, Clinic, clinic_id, expected_version)
     for key, value in fields.model_dump().items():
         setattr(clinic, key, value)
     session.add(clinic)
-    before, after = audit.changed(old, audit.snapshot(clinic))
-    audit.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
+    before, after = history.changed(old, history.snapshot(clinic))
+    history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
                  operation="update", old=before, new=after, clinic_id=clinic.id)
     return clinic

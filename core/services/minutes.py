@@ -16,7 +16,7 @@ from core.errors import InvalidInput, UserError
 from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
-from core.services import audit
+from core.services import history
 from core.services._common import get_or_fail
 from core.services._queries import approval_times, minutes_record, signature_rows
 from core.services._rules import (
@@ -83,7 +83,7 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
     for user_id in dict.fromkeys(user_ids):
         session.add(Signature(review_id=review.id, user_id=user_id, role=SignatureRole.ADJUSTER.value,
                               minutes_version=review.minutes_version))
-    audit.record(session, actor=actor, now=now, entity="Signature", entity_id=None, operation="update",
+    history.record(session, actor=actor, now=now, entity="Signature", entity_id=None, operation="update",
                  new={"justerare": list(dict.fromkeys(user_ids))}, clinic_id=review.clinic_id, review_id=review.id)
 
 
@@ -157,7 +157,7 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
     for signature in mine:
         signature.signed_at, signature.content_sha256 = now, frozen.content_sha256
         session.add(signature)
-        audit.record(session, actor=actor, now=now, entity="Signature", entity_id=signature.id, operation="approve",
+        history.record(session, actor=actor, now=now, entity="Signature", entity_id=signature.id, operation="approve",
                      new={"roll": signature.role, "sha256": frozen.content_sha256}, clinic_id=review.clinic_id,
                      review_id=review.id)
     session.flush()
@@ -226,7 +226,7 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
         frozen.pdf = render_approved(frozen, approval_times(session, review))
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
-        audit.record(session, actor=actor, now=now, entity="MinutesVersion", entity_id=None,
+        history.record(session, actor=actor, now=now, entity="MinutesVersion", entity_id=None,
                      operation="create", new={"version": review.minutes_version, "lagrad_vid_uppgradering": True},
                      clinic_id=review.clinic_id, review_id=review.id)
         stored += 1

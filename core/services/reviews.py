@@ -23,7 +23,7 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, Permission, require
-from core.services import audit
+from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import (
     REQUIRED_ROLES,
@@ -174,8 +174,8 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     session.add(review)
     session.flush()
     session.add_all(_agenda(review.id) + _invitations(session, review, clinic) + _carry_over(session, review))
-    audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="create",
-                 new=audit.snapshot(review), clinic_id=clinic_id, review_id=review.id)
+    history.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="create",
+                 new=history.snapshot(review), clinic_id=clinic_id, review_id=review.id)
     return review
 
 
@@ -192,7 +192,7 @@ def update_review(session: Session, *, actor: Actor, review_id: int, data: dict,
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     details = validated(ReviewDetails, data, LABELS)
     check_chair_and_secretary(session, review.clinic_id, details.chair_id, details.secretary_id)
-    old = audit.snapshot(review)
+    old = history.snapshot(review)
     review = claim_editable(session, review_id, expected_version)
     for key, value in details.model_dump().items():
         setattr(review, key, value)
@@ -202,10 +202,10 @@ def update_review(session: Session, *, actor: Actor, review_id: int, data: dict,
 
 
 def _log_change(session: Session, actor: Actor, now: datetime, review: Review, old: dict) -> None:
-    """Write what changed on a review to the audit log."""
-    before, after = audit.changed(old, audit.snapshot(review))
+    """Write what changed on a review to the change history."""
+    before, after = history.changed(old, history.snapshot(review))
     if after:
-        audit.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="update",
+        history.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="update",
                      old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
 
 
@@ -264,7 +264,7 @@ def add_agenda_item(session: Session, *, actor: Actor, review_id: int, title: st
     item = AgendaItem(review_id=review.id, number=number, title=title, kind="other")
     session.add(item)
     session.flush()
-    audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="create",
+    history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="create",
                  new={"title": title, "number": number}, clinic_id=review.clinic_id, review_id=review.id)
     return item
 
@@ -283,7 +283,7 @@ def remove_agenda_item(session: Session, *, actor: Actor, item_id: int, now: dat
         raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
     if item.notes or item.decisions:
         raise InvalidInput([f"§ {item.number}: punkten har anteckningar eller beslut och kan inte tas bort."])
-    audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="delete",
+    history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="delete",
                  old={"title": item.title, "number": item.number}, clinic_id=review.clinic_id, review_id=review.id)
     session.delete(item)
     session.flush()  # the number is free before the later §§ move up
@@ -314,8 +314,8 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
                      email=user.email if user else (email or None))
     session.add(row)
     session.flush()
-    audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="create",
-                 new=audit.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="create",
+                 new=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
     return row
 
 
@@ -325,8 +325,8 @@ def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: 
     row = get_or_fail(session, Attendance, attendance_id)
     review = editable_review(session, actor, row.review_id)
     claim_version(session, Attendance, row.id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
-    audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
-                 old=audit.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
+                 old=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
     session.delete(row)
 
 
@@ -362,15 +362,15 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
         raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
     if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():
         raise InvalidInput([f"Ersätter: skriv vem {(name or row.name) or 'ersättaren'} ersätter."])
-    old = audit.snapshot(row)
+    old = history.snapshot(row)
     row.name = (name if name is not None else row.name).strip()
     row.status = status or row.status
     if status is not None:  # a name filled in later leaves whom a stand-in replaces as it was
         row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
     session.add(row)
-    before, after = audit.changed(old, audit.snapshot(row))
+    before, after = history.changed(old, history.snapshot(row))
     if after:
-        audit.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="update",
+        history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="update",
                      old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
     return row
 
@@ -381,12 +381,12 @@ def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, deci
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
     claim_version(session, AgendaItem, item.id, expected_version, what=f"anteckningarna för § {item.number}")
-    old = audit.snapshot(item)
+    old = history.snapshot(item)
     item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
     session.add(item)
-    before, after = audit.changed(old, audit.snapshot(item))
+    before, after = history.changed(old, history.snapshot(item))
     if after:
-        audit.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="update",
+        history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="update",
                      old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
 
 
@@ -395,7 +395,7 @@ def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date
     review = editable_review(session, actor, review_id)
     if next_date and review.meeting_date and next_date <= review.meeting_date:
         raise InvalidInput(["Nästa genomgång: måste vara efter detta möte."])
-    old = audit.snapshot(review)
+    old = history.snapshot(review)
     review.next_review_date = next_date
     review.version += 1
     session.add(review)

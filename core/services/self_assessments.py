@@ -21,7 +21,7 @@ from core.models import (
 from core.permissions import Actor, Permission, require
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import GROUPS, StaffingInput, compare
-from core.services import audit
+from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import active_template
 from core.services._rules import claim_year_open
@@ -49,7 +49,7 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
     session.add_all(Criterion(template_id=template.id, code=c.code, area=c.area, text=c.text,
                               evidence_hint=c.evidence_hint, reference=c.reference, reference_verified=c.verified,
                               modalities=c.modalities, position=c.position) for c in parsed.criteria)
-    audit.record(session, actor=actor, now=now, entity="AssessmentTemplate", entity_id=template.id,
+    history.record(session, actor=actor, now=now, entity="AssessmentTemplate", entity_id=template.id,
                  operation="create", new={"namn": parsed.name, "version": parsed.version,
                                           "kriterier": len(parsed.criteria)})
     return template
@@ -85,7 +85,7 @@ def start(session: Session, *, actor: Actor, clinic_id: int, year: int, copy_las
                                   .order_by(Criterion.position)):
         if applies(criterion.modalities, clinic.modalities):
             session.add(_new_answer(assessment.id, criterion, earlier.get(criterion.code)))
-    audit.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id,
+    history.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id,
                  operation="create", new={"år": year, "kopierad": bool(previous)}, clinic_id=clinic_id)
     return assessment
 
@@ -132,14 +132,14 @@ def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | 
     code = get_or_fail(session, Criterion, answer.criterion_id).code
     _check_answer(code, level, not_applicable, reason)
     claim_version(session, Answer, answer.id, expected_version, what=f"svaret på {code}")
-    old = audit.snapshot(answer)
+    old = history.snapshot(answer)
     answer.level, answer.not_applicable = (None, True) if not_applicable else (level, False)
     answer.not_applicable_reason = (reason or "").strip() or None if not_applicable else None
     answer.evidence, answer.comment = (evidence or "").strip() or None, (comment or "").strip() or None
     answer.reconsidered, answer.answered_by_id, answer.answered_at = True, actor.user_id, now
     session.add(answer)
-    before, after = audit.changed(old, audit.snapshot(answer))
-    audit.record(session, actor=actor, now=now, entity="Answer", entity_id=answer.id, operation="update",
+    before, after = history.changed(old, history.snapshot(answer))
+    history.record(session, actor=actor, now=now, entity="Answer", entity_id=answer.id, operation="update",
                  old=before, new=after, clinic_id=assessment.clinic_id)
     return answer
 
@@ -261,7 +261,7 @@ def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs:
     old = assessment.staffing
     assessment.staffing = {"inputs": inputs, "actual": staff}
     session.add(assessment)
-    audit.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id, operation="update",
+    history.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id, operation="update",
                  old={"bemanning": old}, new={"bemanning": assessment.staffing}, clinic_id=assessment.clinic_id)
     return assessment
 
@@ -289,7 +289,7 @@ def attach_evidence(session: Session, *, actor: Actor, answer_id: int, data: byt
                         content=data, uploaded_at=now, uploaded_by_id=actor.user_id)
     session.add(document)
     session.flush()
-    audit.record(session, actor=actor, now=now, entity="Document", entity_id=document.id, operation="create",
+    history.record(session, actor=actor, now=now, entity="Document", entity_id=document.id, operation="create",
                  new={"underlag": filename, "sha256": document.sha256}, clinic_id=assessment.clinic_id)
     return document
 

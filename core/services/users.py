@@ -12,7 +12,7 @@ from core.errors import InvalidInput, NotFound
 from core.models import Clinic, User, UserClinic
 from core.permissions import CLINIC_ROLES, Actor, Permission, require
 from core.security import check_password, hash_password, password_problem
-from core.services import audit
+from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_ids_of
 from core.validation import validated
@@ -102,7 +102,7 @@ def _set_clinics(session: Session, user_id: int, clinic_ids: list[int]) -> None:
 
 def _user_snapshot(session: Session, user: User) -> dict:
     """Return the user's loggable fields including its clinics."""
-    return {**audit.snapshot(user), "clinics": clinic_ids_of(session, user.id)}
+    return {**history.snapshot(user), "clinics": clinic_ids_of(session, user.id)}
 
 
 def list_users(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]]:
@@ -133,7 +133,7 @@ def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
     session.add(user)
     session.flush()
     _set_clinics(session, user.id, fields.clinics)
-    audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
+    history.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
                  operation="create", new=_user_snapshot(session, user))
     return user
 
@@ -155,8 +155,8 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
     session.add(user)
     _set_clinics(session, user.id, fields.clinics)
     session.flush()
-    before, after = audit.changed(old, _user_snapshot(session, user))
-    audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
+    before, after = history.changed(old, _user_snapshot(session, user))
+    history.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
                  operation="update", old=before, new=after)
     return user
 
@@ -173,7 +173,7 @@ def deactivate_user(session: Session, *, actor: Actor, username: str, now: datet
         user.active = False
         user.version += 1
         session.add(user)
-        audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id, operation="update",
+        history.record(session, actor=actor, now=now, entity="User", entity_id=user.id, operation="update",
                      old={"active": True}, new={"active": False})
     return user
 
@@ -218,5 +218,5 @@ def _store_password(session: Session, *, actor: Actor, user: User, new_password:
     user.password_hash = hash_password(new_password)
     user.failed_logins, user.locked_until = 0, None
     session.add(user)
-    audit.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
+    history.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
                  operation="update", new={"password": "ändrat"})

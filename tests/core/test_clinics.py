@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from core.enums import Role
 from core.errors import Conflict, InvalidInput
-from core.models import AuditEvent, Clinic
+from core.models import Clinic, HistoryEntry
 from core.services import clinics as clinic_service
 from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
@@ -23,7 +23,7 @@ def test_add_clinic_normalises_code_and_logs_it(session, admin):
         "head_name": "Lars Nyström", "site": ""})
     assert (clinic.code, clinic.name, clinic.site) == ("KARD", "Kardiologiska kliniken", None)
     assert clinic.modalities == ["xray", "intervention"]
-    event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == clinic.id)).one()
+    event = session.exec(select(HistoryEntry).where(HistoryEntry.entity_id == clinic.id)).one()
     assert event.operation == "create" and event.new_values["head_name"] == "Lars Nyström"
 
 
@@ -51,7 +51,7 @@ def test_second_save_from_a_stale_form_is_refused(session, admin):
         clinic_service.update_clinic(session, actor=admin, clinic_id=rtg.id, expected_version=opened_at,
                                      data={"name": "Röntgen B"}, now=NOW)
     assert session.get(Clinic, rtg.id).name == "Röntgen A"
-    update = session.exec(select(AuditEvent).where(AuditEvent.operation == "update")).one()
+    update = session.exec(select(HistoryEntry).where(HistoryEntry.operation == "update")).one()
     assert update.old_values == {"name": "Röntgenkliniken", "physicist_name": None}
     assert update.new_values == {"name": "Röntgen A", "physicist_name": "Johan Sund"}
 
@@ -63,7 +63,7 @@ def test_two_clinics_cannot_share_a_name(session, admin):
 
 def test_the_licence_holder_and_its_licence_number_are_kept_and_logged(session):
     from core.errors import InvalidInput
-    from core.models import AuditEvent
+    from core.models import HistoryEntry
     from core.permissions import PermissionDenied
     from core.services.clinics import update_organisation
     from tests.factories import NOW, actor_of, make_org, make_user
@@ -76,5 +76,5 @@ def test_the_licence_holder_and_its_licence_number_are_kept_and_logged(session):
         update_organisation(session, actor=admin, name=" ", licence_number=None, now=NOW)
     org = update_organisation(session, actor=admin, name="Region Test", licence_number=" SSM2024-1 ", now=NOW)
     assert (org.name, org.licence_number) == ("Region Test", "SSM2024-1")
-    event = session.exec(select(AuditEvent).where(AuditEvent.entity == "Organisation")).one()
+    event = session.exec(select(HistoryEntry).where(HistoryEntry.entity == "Organisation")).one()
     assert event.new_values == {"name": "Region Test", "licence_number": "SSM2024-1"}

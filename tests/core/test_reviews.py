@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus
 from core.errors import Conflict, InvalidInput, UserError
-from core.models import Action, AuditEvent, FollowUp, Signature
+from core.models import Action, FollowUp, HistoryEntry, Signature
 from core.permissions import PermissionDenied
 from core.services import actions, minutes, minutes_document, reviews
 from core.services._queries import REQUIRED_ROLES, minutes_record
@@ -157,7 +157,7 @@ def test_reopen_needs_a_reason_is_logged_bumps_the_version_and_clears_approvals(
     assert (review.status, review.minutes_version, review.approved_at) == ("meeting", 2, None)
     assert all(s.signed_at is None for s in minutes.signatures(session, actor=SYSTEM_ACTOR, review_id=review.id))
     assert len(session.exec(select(Signature).where(Signature.signed_at != None)).all()) == 3  # noqa: E711
-    event = session.exec(select(AuditEvent).where(AuditEvent.operation == "reopen")).one()
+    event = session.exec(select(HistoryEntry).where(HistoryEntry.operation == "reopen")).one()
     assert event.new_values["motivering"] == "Fel datum i § 9"
 
 
@@ -187,15 +187,15 @@ def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, 
                                  status="done", comment="", today=TODAY, now=NOW)
 
 
-def test_every_change_is_in_the_audit_log(session, rtg):
+def test_every_change_is_in_the_history(session, rtg):
     review = make_review(session, rtg)
     action = decide(session, rtg, review)
     actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="in_progress",
                           expected_version=action.version, today=TODAY, now=NOW)
-    events = session.exec(select(AuditEvent).where(AuditEvent.review_id == review.id)).all()
+    events = session.exec(select(HistoryEntry).where(HistoryEntry.review_id == review.id)).all()
     assert {(e.entity, e.operation) for e in events} >= {("Review", "create"), ("Action", "create")}
-    update = session.exec(select(AuditEvent).where(AuditEvent.entity == "Action",
-                                                   AuditEvent.operation == "update")).one()
+    update = session.exec(select(HistoryEntry).where(HistoryEntry.entity == "Action",
+                                                   HistoryEntry.operation == "update")).one()
     assert (update.old_values, update.new_values, update.actor_name) == (
         {"status": "not_started"}, {"status": "in_progress"}, "Erik Lind")
 

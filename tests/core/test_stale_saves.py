@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from core import db
 from core.errors import Conflict
-from core.models import AgendaItem, Answer, Attendance, AuditEvent
+from core.models import AgendaItem, Answer, Attendance, HistoryEntry
 from core.services import reviews
 from core.services import self_assessments as sa
 from core.services.auth import SYSTEM_ACTOR
@@ -118,8 +118,8 @@ def test_the_second_save_from_the_same_version_is_refused_and_changes_nothing(en
     with Session(engine) as s:
         row = s.get(model, row_id)
         assert (stored(row), row.version) == ("Först", opened + 1)
-        logged = s.exec(select(AuditEvent).where(AuditEvent.entity == model.__name__, AuditEvent.entity_id == row_id,
-                                                 AuditEvent.operation == "update")).all()
+        logged = s.exec(select(HistoryEntry).where(HistoryEntry.entity == model.__name__, HistoryEntry.entity_id == row_id,
+                                                 HistoryEntry.operation == "update")).all()
         assert ["Först" in str(e.new_values) for e in logged] == [True]
     save(session, "Efter omladdning", _version(engine, model, row_id))  # a form opened anew saves
     session.commit()

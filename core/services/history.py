@@ -1,9 +1,9 @@
-"""The audit log: who changed what and when, with old and new values."""
+"""The change history (Ändringshistorik): who changed what and when, with old and new values."""
 from datetime import date, datetime
 
 from sqlmodel import Session, SQLModel, col, select
 
-from core.models import AuditEvent, Review
+from core.models import HistoryEntry, Review
 from core.permissions import Actor, Permission, require
 
 SECRET_FIELDS = {"password_hash", "content"}
@@ -33,8 +33,8 @@ def changed(old: dict, new: dict) -> tuple[dict, dict]:
 def record(session: Session, *, actor: Actor, now: datetime, entity: str, entity_id: int | None,
            operation: str, old: dict | None = None, new: dict | None = None,
            clinic_id: int | None = None, review_id: int | None = None) -> None:
-    """Add an audit event to the session's transaction."""
-    session.add(AuditEvent(
+    """Add a history entry to the session's transaction."""
+    session.add(HistoryEntry(
         at=now, user_id=actor.user_id, actor_name=actor.name, entity=entity, entity_id=entity_id,
         operation=operation, clinic_id=clinic_id, review_id=review_id,
         old_values={k: plain(v) for k, v in (old or {}).items()} or None,
@@ -42,9 +42,9 @@ def record(session: Session, *, actor: Actor, now: datetime, entity: str, entity
     ))
 
 
-def history(session: Session, *, actor: Actor, review_id: int) -> list[AuditEvent]:
+def review_history(session: Session, *, actor: Actor, review_id: int) -> list[HistoryEntry]:
     """Return a review's change history, newest first."""
     review = session.get(Review, review_id)
     require(actor, Permission.VIEW_CLINIC, review.clinic_id if review else -1)
-    return list(session.exec(select(AuditEvent).where(AuditEvent.review_id == review_id)
-                             .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())))
+    return list(session.exec(select(HistoryEntry).where(HistoryEntry.review_id == review_id)
+                             .order_by(col(HistoryEntry.at).desc(), col(HistoryEntry.id).desc())))
