@@ -21,8 +21,8 @@ def main(url: str, username: str, role: str, runs: int, pages: list[str]) -> dic
     os.environ.setdefault("STRALPORTAL_DEMO", "0")
     from streamlit.testing.v1 import AppTest
 
-    from core.config import PROJECT_DIR
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=120)
+    from core.resources import APP_SCRIPT
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=120)
     for key, value in {"authentication_status": True, "username": username, "name": username, "roles": [role],
                        "email": f"{username}@region.se", "logout": None}.items():
         at.session_state[key] = value

@@ -3,19 +3,22 @@
 import json
 import os
 import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from core import backup as backup_module
 from core import clock, db, glossary
 from core.annual_report.template import TEMPLATE_PATH
-from core.config import PROJECT_DIR, load_settings
+from core.config import is_set, load_settings
 from core.demo import load_demo
 from core.enums import Modality, Role
 from core.errors import EXIT_FAILED, EXIT_OK, UserError
 from core.permissions import Actor, Permission, require
+from core.resources import APP_SCRIPT, STREAMLIT_CONFIG
 from core.services import (
     action_export,
     actions,
@@ -28,6 +31,7 @@ from core.services import (
     reminders,
     reviews,
     self_assessments,
+    setup,
     users,
 )
 from core.startup import prepare, startup_problems
@@ -116,6 +120,24 @@ def _clinic_ids(session, actor: Actor, codes: list[str]) -> list[int]:
     if unknown:
         raise UserError(f"Okänd klinikkod: {', '.join(unknown)}.")
     return [clinic.id for clinic in found.values()]
+
+
+def cmd_setup(args) -> int:
+    """First run: the organisation and the first administrator, on an empty database without demo data."""
+    import secrets
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+    organisation = {"name": args.organisation, "licence_holder": args.licence_holder,
+                    "licence_number": args.licence_number}
+    admin = {"username": args.admin, "name": args.name, "email": args.email, "password": password}
+    with db.session_scope(_migrated_engine()) as session:
+        org, user = setup.set_up(session, actor=auth.SYSTEM_ACTOR, organisation=organisation, admin=admin,
+                                 now=clock.now())
+        print(f"Organisationen {org.name} ({org.licence_holder}, tillstånd {org.licence_number}) är upplagd.")
+        print(f"Administratören {user.username} är tillagd. Lägg nu till kliniker (`stralportal clinic add`) "
+              "och användare, och läs in bokslutet.")
+    if not args.password_stdin:
+        print(f"Tillfälligt lösenord: {password}  (byt det under Mitt konto efter första inloggningen)")
+    return EXIT_OK
 
 
 def cmd_user_add(args) -> int:
@@ -342,17 +364,35 @@ def cmd_restore(args) -> int:
 
 def cmd_serve(args) -> int:
     """Migrate, load the demo into an empty database when enabled, refuse unsafe production, start."""
+    if not is_set("BASE_URL"):  # the links in calendar files and e-mails point where this portal answers
+        host = "localhost" if args.address in ("0.0.0.0", "127.0.0.1", "::") else args.address
+        os.environ["STRALPORTAL_BASE_URL"] = f"http://{host}:{args.port}"
     settings = load_settings()
-    engine = prepare(settings)
+    engine = prepare(settings, say=lambda text: print(text, flush=True))
     problems = startup_problems(engine, settings)
     if problems:
         print("Portalen startar inte i drift:", *(f"- {p}" for p in problems), sep="\n", file=sys.stderr)
         return EXIT_FAILED
-    os.chdir(PROJECT_DIR)
-    argv = [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={args.port}",
-            f"--server.address={args.address}", "--server.headless=true",
-            "--browser.gatherUsageStats=false"]
+    print(f"Startar portalen på {settings.base_url} (databas: {_safe_url(settings.database_url)}) …", flush=True)
+    argv = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), *streamlit_options(),
+            f"--server.port={args.port}", f"--server.address={args.address}"]
     os.execv(sys.executable, argv)
     return EXIT_OK
+
+
+def streamlit_options() -> list[str]:
+    """The portal's Streamlit settings (its packaged .streamlit/config.toml) as command-line options.
+
+    Streamlit reads config.toml only from the working directory, which for an installed portal is the
+    operator's folder; options on the command line apply wherever the portal is started.
+    """
+    config = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
+    return [f"--{section}.{key}={str(value).lower() if isinstance(value, bool) else value}"
+            for section, values in config.items() for key, value in values.items()]
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password, fit to print."""
+    return make_url(url).render_as_string(hide_password=True)
 
 

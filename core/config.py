@@ -6,9 +6,10 @@ from pathlib import Path
 
 from core.errors import UserError
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
-DEFAULT_DATABASE_URL = "sqlite:///data/stralportal.db"
+# Streamlit reads .streamlit/ of the working directory too: the folder the portal is started from.
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+DEFAULT_DATA_DIR = "data"  # relative to the working directory, never inside an installed package
+DATABASE_FILE = "stralportal.db"
 # Only for development: production refuses to start with it (see production_problems).
 DEVELOPMENT_COOKIE_KEY = "stralportal-utvecklingsnyckel-far-aldrig-anvandas-i-drift"
 TRUE_WORDS = {"1", "true", "yes", "ja", "on"}
@@ -19,7 +20,8 @@ ENVIRONMENTS = ("development", "production")
 class Settings:
     """The portal's settings; see the README for what each means."""
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR}/{DATABASE_FILE}"
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
     env: str = "development"
     cookie_key: str = DEVELOPMENT_COOKIE_KEY
     cookie_name: str = "stralportal_inloggning"
@@ -57,11 +59,16 @@ def _lookup(name: str, secrets: dict) -> str | None:
     return None if value in (None, "") else str(value)
 
 
+def is_set(name: str) -> bool:
+    """Tell whether STRALPORTAL_<name> is set in the environment or in secrets.toml."""
+    return _lookup(name, _secrets()) is not None
+
+
 def resolve_sqlite_path(url: str) -> str:
-    """Make a relative SQLite path relative to the project, so the working directory never matters."""
+    """Make a relative SQLite path absolute (from the working directory), so a later chdir never moves it."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        return prefix + str(PROJECT_DIR / url[len(prefix):])
+        return prefix + str(Path(url[len(prefix):]).resolve())
     return url
 
 
@@ -79,8 +86,10 @@ def load_settings() -> Settings:
     env = _environment(_lookup("ENV", s) or "development")
     demo_default = "0" if env == "production" else "1"
     port = _lookup("SMTP_PORT", s)
+    data_dir = Path(_lookup("DATA_DIR", s) or DEFAULT_DATA_DIR).resolve()
     return Settings(
-        database_url=resolve_sqlite_path(_lookup("DATABASE_URL", s) or DEFAULT_DATABASE_URL),
+        database_url=resolve_sqlite_path(_lookup("DATABASE_URL", s) or f"sqlite:///{data_dir / DATABASE_FILE}"),
+        data_dir=data_dir,
         env=env,
         cookie_key=_lookup("COOKIE_KEY", s) or DEVELOPMENT_COOKIE_KEY,
         demo=(_lookup("DEMO", s) or demo_default).lower() in TRUE_WORDS,

@@ -39,6 +39,7 @@ class Organisation(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    licence_holder: Optional[str] = Field(default=None, max_length=200)  # tillståndshavare, e.g. the region
     licence_number: Optional[str] = Field(default=None, max_length=50)  # SSM's number, printed on the minutes
     created_at: datetime
 

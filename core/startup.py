@@ -1,4 +1,6 @@
 """What happens before the portal serves anyone: migrate, load the demo, refuse unsafe production."""
+from typing import Callable
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -6,7 +8,7 @@ from core import clock, db
 from core.config import Settings, configuration_problems
 from core.demo import demo_accounts, load_demo
 from core.models import User
-from core.services import minutes
+from core.services import minutes, setup
 from core.services.auth import SYSTEM_ACTOR
 
 
@@ -29,13 +31,19 @@ def startup_problems(engine: Engine, settings: Settings) -> list[str]:
     return problems
 
 
-def prepare(settings: Settings) -> Engine:
-    """Migrate the database and, in demo mode, load the demo into an empty database."""
+def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> Engine:
+    """Migrate the database and, in demo mode, load the demo into an empty database (telling say what it does)."""
+    say("Uppdaterar databasens schema …")
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
     with db.session_scope(engine) as session:
         minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=clock.now())
     if settings.demo and db.is_empty(engine):
+        say("Läser in demodata (Demosjukhuset) i den tomma databasen …")
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())
+    with Session(engine) as session:
+        if setup.needs_setup(session):
+            say("Databasen har ingen organisation ännu. Öppna portalen och lägg upp den med startkoden "
+                f"{setup.setup_code(settings)}, eller kör `stralportal setup`.")
     return engine

@@ -13,10 +13,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core import glossary
 from core.annual_report import schema
 from core.annual_report.schema import CHOICE, CHOICES, NUMBER
-from core.config import PROJECT_DIR
 from core.enums import Modality
+from core.resources import TEMPLATES
 
-TEMPLATE_PATH = PROJECT_DIR / "templates" / "bokslut-mall.xlsx"
+TEMPLATE_PATH = TEMPLATES / "bokslut-mall.xlsx"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 REQUIRED_FONT = Font(bold=True)
 DATA_ROWS = 1000  # drop-down lists cover this many rows below the header

@@ -5,10 +5,10 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
-from core.config import PROJECT_DIR
 from core.demo.reviews import load_review_2026, load_reviews
 from core.models import Organisation, User
 from core.permissions import Actor
+from core.resources import TEMPLATES
 from core.services import clinics as clinic_service
 from core.services import users as user_service
 from core.services._queries import active_template, clinic_by_code, report_of_year
@@ -16,7 +16,7 @@ from core.services.annual_report_import import import_annual_report
 from core.services.self_assessments import load_criteria_set
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
-CRITERIA_FILE = PROJECT_DIR / "templates" / "egenkontroll" / "kriterier-v1.yaml"
+CRITERIA_FILE = TEMPLATES / "egenkontroll" / "kriterier-v1.yaml"
 
 
 def demo_data() -> dict:
@@ -42,7 +42,8 @@ def _organisation(session: Session, name: str, now: datetime) -> Organisation:
     """Return the named organisation, creating it when missing."""
     org = session.exec(select(Organisation).where(Organisation.name == name)).first()
     if org is None:
-        org = Organisation(name=name, licence_number=demo_data().get("licence_number"), created_at=now)
+        org = Organisation(name=name, licence_holder=demo_data().get("licence_holder"),
+                           licence_number=demo_data().get("licence_number"), created_at=now)
         session.add(org)
         session.flush()
     return org

@@ -3,9 +3,11 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from core.config import PROJECT_DIR
+from core.enums import SignatureRole
+from core.glossary import FIELDS, LABELS, term
+from core.resources import TEMPLATES
 
-FONT_DIR = PROJECT_DIR / "templates" / "fonts"
+FONT_DIR = TEMPLATES / "fonts"
 HEADING_FILL = (225, 225, 225)
 LINE_HEIGHT = 5  # mm, a table line at 9 pt
 CELL_PADDING = 1  # mm left and right of a table cell's text
@@ -145,17 +147,18 @@ class Invitation:
 
 def kallelse_pdf(invitation: Invitation) -> bytes:
     """Return the kallelse (invitation with agenda) as a PDF."""
-    pdf = PortalPdf(f"Kallelse – {invitation.title}", footer_note=invitation.clinic)
+    pdf = PortalPdf(f"{LABELS['invitation']} – {invitation.title}", footer_note=invitation.clinic)
     pdf.add_page()
-    pdf.heading("Kallelse", 18)
+    pdf.heading(LABELS["invitation"], 18)
     pdf.heading(invitation.title, 13)
-    pdf.paragraph(f"Klinik: {invitation.clinic}\nTid: {invitation.when}\nPlats: {invitation.place}\n"
-                  f"Ordförande: {invitation.chair}\nProtokollförare: {invitation.secretary}")
-    pdf.heading("Underlag")
+    pdf.paragraph(f"{FIELDS['clinic_name']}: {invitation.clinic}\n{LABELS['time']}: {invitation.when}\n"
+                  f"{FIELDS['location']}: {invitation.place}\n{term(SignatureRole.CHAIR)}: {invitation.chair}\n"
+                  f"{term(SignatureRole.SECRETARY)}: {invitation.secretary}")
+    pdf.heading(LABELS["basis"])
     pdf.paragraph("\n".join(f"• {line}" for line in invitation.basis))
-    pdf.heading("Kallade")
-    pdf.table([["Roll", "Namn"], *invitation.invited], (45, 55))
-    pdf.heading("Dagordning")
+    pdf.heading(LABELS["invited"])
+    pdf.table([[FIELDS["role"], FIELDS["name"]], *invitation.invited], (45, 55))
+    pdf.heading(LABELS["agenda"])
     pdf.paragraph("\n".join(invitation.agenda))
     pdf.ln(4)
     pdf.paragraph(f"Välkommen!\n{invitation.caller}")

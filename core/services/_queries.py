@@ -91,7 +91,8 @@ def organisation(session: Session) -> Organisation:
     """Return the portal's organisation (one per installation)."""
     org = session.exec(select(Organisation).order_by(Organisation.id)).first()
     if org is None:
-        raise NotFound("Ingen organisation finns ännu. Kör `stralportal demo` eller lägg upp en organisation.")
+        raise NotFound("Ingen organisation finns ännu. Lägg upp den med `stralportal setup` (eller på portalens "
+                       "första sida), eller läs in demodata med `stralportal demo`.")
     return org
 
 

@@ -8,7 +8,6 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.config import PROJECT_DIR
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
 from core.limits import max_length
@@ -23,6 +22,7 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, Permission, require
+from core.resources import TEMPLATES
 from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import (
@@ -44,7 +44,7 @@ from core.services._rules import (  # noqa: F401  ATTENDED and EDITABLE are read
 )
 from core.validation import validated
 
-AGENDA_TEMPLATE = PROJECT_DIR / "templates" / "dagordning.yaml"
+AGENDA_TEMPLATE = TEMPLATES / "dagordning.yaml"
 CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDINATOR: "coordinator_name",
                  MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
                  MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}

@@ -13,8 +13,9 @@ from core.enums import Role
 from core.permissions import CLINIC_ROLES, Actor
 from core.services import auth as auth_service
 from pages._shared import db
+from pages._shared.first_run import first_run_screen, is_set_up
 from pages._shared.nav import allowed, page_def, render_links
-from pages._shared.ui import apply_style, catch_unexpected_errors, plain
+from pages._shared.ui import apply_style, catch_unexpected_errors, plain, show_flash
 
 LOGIN_FIELDS = {"Form name": "Logga in", "Username": "Användarnamn", "Password": "Lösenord",
                 "Login": "Logga in", "Captcha": "Captcha"}
@@ -72,6 +73,7 @@ def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: di
     with middle:
         st.title("Strålsäkerhetsportalen")
         st.caption("Klinikens genomgång av verksamhet med joniserande strålning")
+        show_flash()  # e.g. that the first run has set the portal up
         message = st.session_state.pop(LOGIN_MESSAGE, None)
         if message:
             st.warning(message)
@@ -136,6 +138,10 @@ def guard(page_key: str) -> Actor:
     st.set_page_config(page_title=f"{page.title} – Strålsäkerhetsportalen", page_icon="☢️", layout="wide")
     apply_style()
     db.refuse_unsafe_start()
+    if not is_set_up():  # a fresh database: the first administrator sets the portal up before anyone logs in
+        st.html(HIDE_SIDEBAR)
+        first_run_screen()
+        st.stop()
     logged_in = st.session_state.get("username") if st.session_state.get("authentication_status") else None
     with db.session() as session:
         credentials = auth_service.login_credentials(session, settings=db.settings(), now=clock.now(),

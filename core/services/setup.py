@@ -1,0 +1,90 @@
+"""First run: the organisation and its first administrator, created once on an empty database.
+
+`stralportal setup` and the first-run page both come here. The page asks for the setup code that
+`stralportal serve` prints, so that nobody who merely reaches the portal first can claim it.
+"""
+import hashlib
+import hmac
+from datetime import datetime
+
+from pydantic import BaseModel, field_validator
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.config import Settings
+from core.enums import Role
+from core.errors import Conflict, InvalidInput
+from core.models import Organisation, User
+from core.permissions import Actor, Permission, require
+from core.services import history, users
+from core.validation import validated
+
+# Who the history names for what the first-run page creates (nobody can log in yet).
+FIRST_RUN_ACTOR = Actor(user_id=None, username="forsta-start", name="Första start", role=Role.ADMIN)
+# One organisation per installation, always with this id: two first runs at once cannot both succeed.
+ORGANISATION_ID = 1
+LABELS = {"name": "Organisationens namn", "licence_holder": "Tillståndshavare",
+          "licence_number": "SSM:s tillståndsnummer"}
+
+
+class OrganisationCreate(BaseModel):
+    """What the first run asks about the organisation."""
+
+    name: str
+    licence_holder: str
+    licence_number: str
+
+    @field_validator("name", "licence_holder", "licence_number")
+    @classmethod
+    def _filled(cls, v: str) -> str:
+        v = " ".join((v or "").split())
+        if not v:
+            raise ValueError("måste fyllas i.")
+        if len(v) > 200:
+            raise ValueError("högst 200 tecken.")
+        return v
+
+
+def needs_setup(session: Session) -> bool:
+    """Tell whether the portal still lacks its organisation (a fresh production database)."""
+    return session.exec(select(Organisation.id).limit(1)).first() is None
+
+
+def setup_code(settings: Settings) -> str:
+    """The code the first-run page asks for: derived from the secret cookie key, printed by `serve`."""
+    digest = hmac.new(settings.cookie_key.encode(), b"stralportal-forsta-start", hashlib.sha256).hexdigest()
+    return "-".join(digest[i:i + 4] for i in range(0, 12, 4)).upper()
+
+
+def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict, now: datetime) -> tuple[Organisation, User]:
+    """Create the organisation and its first administrator; refused once the portal is set up."""
+    require(actor, Permission.MANAGE_USERS)
+    if not needs_setup(session):
+        raise Conflict("Portalen är redan upplagd: organisationen finns. Lägg till fler användare under Användare "
+                       "eller med `stralportal user add`.")
+    fields = validated(OrganisationCreate, organisation, LABELS)
+    org = Organisation(id=ORGANISATION_ID, name=fields.name, licence_holder=fields.licence_holder,
+                       licence_number=fields.licence_number, created_at=now)
+    session.add(org)
+    try:
+        session.flush()
+    except IntegrityError:  # someone else finished the first run a moment earlier
+        session.rollback()
+        raise Conflict("Portalen lades just upp av någon annan. Logga in med det konto som skapades då.") from None
+    history.record(session, actor=actor, now=now, entity="Organisation", entity_id=org.id, operation="create",
+                   new=history.snapshot(org))
+    first_admin = users.create_user(session, actor=actor, data={**admin, "role": Role.ADMIN, "clinics": []}, now=now)
+    return org, first_admin
+
+
+def _check_code(code: str, settings: Settings) -> None:
+    """Refuse a wrong setup code (compared in constant time)."""
+    if not hmac.compare_digest(code.strip().upper(), setup_code(settings)):
+        raise InvalidInput(["Startkod: koden stämmer inte. Den står i serverns logg när portalen startar."])
+
+
+def set_up_with_code(session: Session, *, actor: Actor, code: str, settings: Settings, organisation: dict,
+                     admin: dict, now: datetime) -> tuple[Organisation, User]:
+    """The first-run page's way in: the setup code from the server's log, then set_up."""
+    _check_code(code, settings)
+    return set_up(session, actor=actor, organisation=organisation, admin=admin, now=now)

@@ -1,0 +1,54 @@
+"""The first-run screen: on a database without an organisation, the first administrator sets the portal up."""
+import streamlit as st
+
+from core import clock
+from core.services import setup
+from pages._shared import db
+from pages._shared.ui import save
+
+SET_UP_KEY = "portal_set_up"  # once seen set up, a session never asks the database again
+
+
+def is_set_up() -> bool:
+    """Tell whether the portal has its organisation (remembered for the session once it has)."""
+    if not st.session_state.get(SET_UP_KEY):
+        with db.session() as s:
+            st.session_state[SET_UP_KEY] = not setup.needs_setup(s)
+    return st.session_state[SET_UP_KEY]
+
+
+def _set_up(s, code: str, organisation: dict, admin: dict) -> str:
+    """Create the organisation and the first administrator; return the confirmation."""
+    _, user = setup.set_up_with_code(s, actor=setup.FIRST_RUN_ACTOR, code=code, settings=db.settings(),
+                                     organisation=organisation, admin=admin, now=clock.now())
+    return f"Portalen är upplagd. Logga in som {user.username} med lösenordet du valde."
+
+
+def first_run_screen() -> None:
+    """Ask for the organisation and the first administrator, with the setup code from the server's log."""
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Strålsäkerhetsportalen")
+        st.subheader("Första start")
+        st.markdown("Databasen har ingen organisation ännu. Lägg upp organisationen och den första "
+                    "administratören; därefter läggs kliniker och användare till under **Kliniker** och "
+                    "**Användare**. Startkoden står i serverns logg (`stralportal serve` skriver den).")
+        with st.form("first_run"):
+            st.markdown("**Organisationen**")
+            organisation = {"name": st.text_input("Organisationens namn *", placeholder="t.ex. Norrby sjukhus"),
+                            "licence_holder": st.text_input("Tillståndshavare *", placeholder="t.ex. Region Norrby"),
+                            "licence_number": st.text_input("SSM:s tillståndsnummer *")}
+            st.markdown("**Den första administratören**")
+            left, right = st.columns(2)
+            admin = {"username": left.text_input("Användarnamn *"), "name": right.text_input("Namn *")}
+            admin["email"] = st.text_input("E-post *")
+            left, right = st.columns(2)
+            password = left.text_input("Lösenord *", type="password")
+            repeated = right.text_input("Upprepa lösenordet *", type="password")
+            code = st.text_input("Startkod *", help="Står i serverns logg när portalen startar.")
+            if st.form_submit_button("Lägg upp portalen", type="primary"):
+                if password != repeated:
+                    st.error("Inget sparades. Lösenorden är inte lika.")
+                    return
+                # On success save() reruns: the portal is then set up and the login form shows the confirmation.
+                save(lambda s: _set_up(s, code, organisation, {**admin, "password": password}), lambda told: told)
