@@ -3,33 +3,46 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
 
-.PHONY: run test test-fast bench migrate demo clean
+.PHONY: run test test-fast bench installed migrate demo clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	@echo "Installerar beroenden i $(VENV) (logg: $(VENV)/pip.log) ..."
-	@$(BIN)/pip install --quiet -e ".[test]" > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
-	$(BIN)/python -c "import core, streamlit, sqlmodel, fpdf, playwright"
-	touch $(STAMP)
+# Running needs only the portal and its own dependencies; the test tools (pytest, Playwright, …) come with `make test`.
+$(BIN)/python:
+	@echo "Skapar den virtuella Python-miljön $(VENV) ..."
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installerar portalen och dess beroenden i $(VENV) (logg: $(VENV)/pip.log) ..."
+	@$(BIN)/pip install --quiet -e . > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	@touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	@echo "Installerar testverktygen (pytest, Playwright, pypdf, aiosmtpd) ..."
+	@$(BIN)/pip install --quiet -e ".[test]" >> $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	@touch $(TEST_STAMP)
 
 ## run: install, migrate, load the demo into an empty database, start http://localhost:$(PORT)
 run: $(STAMP)
-	$(BIN)/stralportal serve --port $(PORT)
+	@$(BIN)/stralportal serve --port $(PORT)
 
-## test: install and run the whole suite (browser tests need Debian's chromium)
-test: $(STAMP)
+## test: install the test tools too and run the whole suite (browser tests need Debian's chromium)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
 ## test-fast: everything but the browser tests
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e"
 
 ## bench: measure every page at 15, 60 and 240 clinics, the import, the minutes and --help (JSON; several minutes)
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/stralportal bench > bench.json
 	$(BIN)/python -m benchmarks.table bench.json
+
+## installed: build the wheel, install it in a fresh venv and check the installed portal from another folder
+installed: $(TEST_STAMP)
+	$(BIN)/python -m tests.installed.build_and_check
 
 migrate: $(STAMP)
 	$(BIN)/stralportal db upgrade
