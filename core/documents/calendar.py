@@ -1,58 +1,73 @@
-"""The kallelse as an iCalendar (.ics) event that Outlook and other calendars open."""
-from datetime import UTC, datetime, time, timedelta
+"""Calendar files (.ics) that Outlook and other calendars open: the kallelse and a person's due dates.
+
+Written with the icalendar library, which escapes, quotes and folds as RFC 5545 requires (a name such
+as "Berg; Anna" in an ATTENDEE parameter must be quoted, text values escaped, long lines folded).
+"""
+from datetime import UTC, date, datetime, time, timedelta
+
+from icalendar import Calendar, Event, vCalAddress
 
 from core.clock import SWEDEN
 
-ICS_DATE = "%Y%m%dT%H%M%S"
+PRODUCT = "-//Strålsäkerhetsportalen//SV"
 
 
-def _escape(text: str) -> str:
-    """Escape text for an iCalendar value (RFC 5545 §3.3.11)."""
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def _calendar(method: str | None = None) -> Calendar:
+    """An empty calendar with the portal as its producer."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    return calendar
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, as the format requires."""
-    data, parts, limit = line.encode(), [], 75
-    while len(data) > limit:
-        cut = limit
-        while (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
-            cut -= 1
-        parts.append(data[:cut].decode())
-        data, limit = data[cut:], 74  # continuation lines begin with a space
-    parts.append(data.decode())
-    return "\r\n ".join(parts)
+def _address(email: str, name: str | None = None, **params: str) -> vCalAddress:
+    """A mailto: address with its display name and any other parameters."""
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = name
+    address.params.update(params)
+    return address
 
 
-def invitation_ics(*, uid: str, title: str, day, start: str | None, end: str | None, location: str | None,
+def invitation_ics(*, uid: str, title: str, day: date, start: str | None, end: str | None, location: str | None,
                    description: str, organizer_email: str | None, attendees: list[tuple[str, str]],
                    stamp: datetime, sequence: int = 0) -> bytes:
-    """Return one calendar event (Swedish local time) for the review meeting."""
+    """Return one calendar event (Swedish local time, written as UTC) for the review meeting."""
     begin = datetime.combine(day, time.fromisoformat(start or "09:00"), SWEDEN)
     finish = datetime.combine(day, time.fromisoformat(end), SWEDEN) if end else begin + timedelta(hours=2)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Strålsäkerhetsportalen//SV", "CALSCALE:GREGORIAN",
-             "METHOD:REQUEST", "BEGIN:VEVENT", f"UID:{uid}", f"SEQUENCE:{sequence}",
-             f"DTSTAMP:{stamp.astimezone(UTC).strftime(ICS_DATE)}Z",
-             # UTC times need no VTIMEZONE block; calendars show them in the reader's local time.
-             f"DTSTART:{begin.astimezone(UTC).strftime(ICS_DATE)}Z",
-             f"DTEND:{finish.astimezone(UTC).strftime(ICS_DATE)}Z",
-             f"SUMMARY:{_escape(title)}", f"DESCRIPTION:{_escape(description)}"]
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    # UTC times need no VTIMEZONE block; calendars show them in the reader's local time.
+    event.add("dtstart", begin.astimezone(UTC))
+    event.add("dtend", finish.astimezone(UTC))
+    event.add("summary", title)
+    event.add("description", description)
     if location:
-        lines.append(f"LOCATION:{_escape(location)}")
+        event.add("location", location)
     if organizer_email:
-        lines.append(f"ORGANIZER:mailto:{organizer_email}")
-    lines += [f"ATTENDEE;CN={_escape(name)};ROLE=REQ-PARTICIPANT:mailto:{email}" for name, email in attendees if email]
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+        event.add("organizer", _address(organizer_email))
+    for name, email in attendees:
+        if email:
+            event.add("attendee", _address(email, name, ROLE="REQ-PARTICIPANT"), encode=False)
+    calendar = _calendar("REQUEST")
+    calendar.add_component(event)
+    return calendar.to_ical()
 
 
-def due_dates_ics(events: list[tuple[str, object, str]], stamp: datetime) -> bytes:
+def due_dates_ics(events: list[tuple[str, date, str]], stamp: datetime) -> bytes:
     """Return all-day calendar events (uid, date, summary) for a person's due dates."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Strålsäkerhetsportalen//SV", "CALSCALE:GREGORIAN"]
+    calendar = _calendar()
     for uid, day, summary in events:
-        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp.astimezone(UTC).strftime(ICS_DATE)}Z",
-                  f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
-                  f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
-                  f"SUMMARY:{_escape(summary)}", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", summary)
+        calendar.add_component(event)
+    return calendar.to_ical()
