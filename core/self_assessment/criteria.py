@@ -1,7 +1,20 @@
-"""Egenkontroll criteria sets as YAML: read and check them, naming the line of every problem."""
+"""Egenkontroll criteria sets as YAML: read and check them against a schema, naming the line of every problem.
+
+The schema is a set of pydantic models: unknown keys are refused (a misspelt `refrence` would otherwise
+be dropped silently), `verified: yes` is a yes, and every problem is reported with its YAML line.
+"""
 from dataclasses import dataclass
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from core.enums import Modality
 
@@ -32,86 +45,185 @@ class CriteriaSet:
     criteria: list[CriterionSpec]
 
 
-def _value(node: yaml.Node, key: str) -> yaml.Node | None:
-    """Return the value node of a mapping key, if present."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+def _text_or_none(value: Any) -> Any:
+    """Read a scalar as stripped text; an empty one counts as missing."""
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    return str(value).strip() or None
 
 
-def _text(node: yaml.Node, key: str) -> str | None:
-    """Return a scalar value as stripped text (None when missing or empty)."""
-    value = _value(node, key)
-    if isinstance(value, yaml.ScalarNode) and str(value.value).strip():
-        return str(value.value).strip()
-    return None
+Text = Annotated[str, BeforeValidator(_text_or_none)]
+OptionalText = Annotated[str | None, BeforeValidator(_text_or_none)]
 
 
-def _line(node: yaml.Node) -> int:
-    """Return the 1-based line where a node starts."""
-    return node.start_mark.line + 1
+class _Strict(BaseModel):
+    """A part of the file: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
-def _modalities(node: yaml.Node, code: str, problems: list[str]) -> list[str]:
-    """Read a criterion's modalities, refusing unknown ones."""
-    value = _value(node, "modalities")
-    if value is None:
-        return [ALL]
-    items = value.value if isinstance(value, yaml.SequenceNode) else [value]
-    names = [str(i.value).strip() for i in items]
-    for name in names:
-        if name not in KNOWN_MODALITIES:
-            problems.append(f"Rad {_line(value)}: kriterium {code} har okänd modalitet \"{name}\" "
-                            f"(tillåtna: {', '.join(sorted(KNOWN_MODALITIES))}).")
-    return names
+class CriterionModel(_Strict):
+    """One criterion in the file."""
+
+    id: Text
+    text: Text
+    evidence: OptionalText = None
+    reference: OptionalText = None
+    verified: bool = False
+    modalities: list[str] = [ALL]
+
+    @field_validator("modalities", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """Accept one modality written without brackets."""
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("modalities")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        """Refuse modalities the portal does not know."""
+        for name in value:
+            if name not in KNOWN_MODALITIES:
+                raise ValueError(f"okänd modalitet \"{name}\" (tillåtna: {', '.join(sorted(KNOWN_MODALITIES))})")
+        return value
 
 
-def _criterion(node: yaml.Node, area: str, position: int, seen: dict[str, int], problems: list[str]):
-    """Read one criterion, collecting problems."""
-    code = _text(node, "id")
-    if code is None:
-        problems.append(f"Rad {_line(node)}: ett kriterium saknar id.")
-        return None
-    if code in seen:
-        problems.append(f"Rad {_line(node)}: id {code} finns redan (rad {seen[code]}).")
-    seen.setdefault(code, _line(node))
-    text = _text(node, "text")
-    if text is None:
-        problems.append(f"Rad {_line(node)}: kriterium {code} saknar text.")
-    verified = _text(node, "verified")
-    return CriterionSpec(code=code, area=area, text=text or "", evidence_hint=_text(node, "evidence"),
-                         reference=_text(node, "reference"), verified=(verified or "").lower() == "true",
-                         modalities=_modalities(node, code, problems), position=position)
+class AreaModel(_Strict):
+    """One area with its criteria."""
+
+    code: OptionalText = None
+    name: OptionalText = None
+    criteria: list[CriterionModel] = Field(min_length=1)
+
+
+class CriteriaFile(_Strict):
+    """The whole file."""
+
+    name: Text
+    version: Text
+    scale: OptionalText = None
+    areas: list[AreaModel] = Field(min_length=1)
+
+
+FIELD_NAMES = {"id": "id", "text": "text", "name": "name", "version": "version", "areas": "areas",
+               "criteria": "criteria", "verified": "verified", "modalities": "modalities"}
+
+
+def _lines(node: yaml.Node, path: tuple = (), found: dict | None = None) -> dict[tuple, int]:
+    """Map every path in the document (keys and list positions) to the 1-based line where it starts."""
+    found = {} if found is None else found
+    found[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            found[path + (key.value,)] = key.start_mark.line + 1
+            _lines(value, path + (key.value,), found)
+            found[path + (key.value,)] = key.start_mark.line + 1  # a problem with a key is on the key's line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _lines(item, path + (i,), found)
+    return found
+
+
+def _line_of(loc: tuple, lines: dict[tuple, int]) -> int:
+    """The line of a location, or of the nearest enclosing part that exists in the file."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _subject(loc: tuple, data: Any) -> str:
+    """Name what a problem is about: "kriterium A1", "ett kriterium", "ett område" or "filen"."""
+    if len(loc) >= 4 and loc[0] == "areas" and loc[2] == "criteria":
+        criterion = data["areas"][loc[1]]["criteria"][loc[3]]
+        code = _text_or_none(criterion.get("id")) if isinstance(criterion, dict) else None
+        return f"kriterium {code}" if code else "ett kriterium"
+    if len(loc) >= 2 and loc[0] == "areas":
+        return "ett område"
+    return "filen"
+
+
+def _message(error: dict, data: Any) -> str:
+    """Say one schema problem in Swedish."""
+    loc, kind = tuple(error["loc"]), error["type"]
+    subject = _subject(loc, data)
+    field = str(loc[-1]) if loc else ""
+    if kind == "missing" or (kind in ("string_type", "none_required") and error.get("input") is None):
+        return f"{subject} saknar {FIELD_NAMES.get(field, field)}."
+    if kind == "extra_forbidden":
+        return f"{subject} har den okända nyckeln \"{field}\" (stavfel?)."
+    if kind == "bool_parsing":
+        return f"{subject}: verified ska vara true eller false, inte \"{error.get('input')}\"."
+    if kind == "too_short":
+        return f"{subject}: listan {field} är tom."
+    if kind in ("list_type", "dict_type", "model_type"):
+        return f"{subject}: {field or 'innehållet'} har fel form (väntade en {'lista' if kind == 'list_type' else 'nyckel–värde-tabell'})."
+    if kind == "value_error":
+        return f"{subject} har {str(error['msg']).removeprefix('Value error, ')}."
+    return f"{subject}: {field} är ogiltigt."
+
+
+def _load(text: str) -> tuple[Any, dict[tuple, int]] | str:
+    """Parse YAML into plain data and its line map, or return the Swedish problem."""
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return f"Rad {line}: filen är inte giltig YAML. Kontrollera indrag, kolon och citattecken där."
+    if not isinstance(data, dict):
+        return "Rad 1: filen måste ange name och version."
+    return data, _lines(node)
 
 
 def parse_criteria(text: str) -> tuple[CriteriaSet | None, list[str]]:
     """Read a criteria YAML; return the set, or None and every problem with its line, in Swedish."""
+    loaded = _load(text)
+    if isinstance(loaded, str):
+        return None, [loaded]
+    data, lines = loaded
+    problems = _duplicate_ids(data, lines)
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return None, [f"Rad {line}: filen är inte giltig YAML. Kontrollera indrag, kolon och citattecken där."]
-    problems: list[str] = []
-    if root is None or _text(root, "name") is None or _text(root, "version") is None:
-        return None, ["Rad 1: filen måste ange name och version."]
-    areas = _value(root, "areas")
-    if not isinstance(areas, yaml.SequenceNode) or not areas.value:
-        return None, [f"Rad {_line(root)}: filen måste ha en lista areas med kriterier."]
-    criteria, seen = [], {}
-    for area in areas.value:
-        name = _text(area, "name") or _text(area, "code")
-        if name is None:
-            problems.append(f"Rad {_line(area)}: ett område saknar namn.")
-        for node in getattr(_value(area, "criteria"), "value", []) or []:
-            spec = _criterion(node, name or "", len(criteria), seen, problems)
-            if spec:
-                criteria.append(spec)
-    if not criteria:
-        problems.append(f"Rad {_line(areas)}: inga kriterier hittades.")
+        parsed = CriteriaFile.model_validate(data)
+    except ValidationError as exc:
+        problems += [(_line_of(tuple(e["loc"]), lines), _message(e, data)) for e in exc.errors()]
+        return None, [f"Rad {line}: {_capital(message)}" for line, message in sorted(problems, key=lambda p: p[0])]
+    for a, area in enumerate(parsed.areas):
+        if not (area.name or area.code):
+            problems.append((lines[("areas", a)], "ett område saknar namn."))
     if problems:
-        return None, problems
-    return CriteriaSet(name=_text(root, "name"), version=_text(root, "version"), criteria=criteria), []
+        return None, [f"Rad {line}: {_capital(message)}" for line, message in sorted(problems, key=lambda p: p[0])]
+    in_order = [(area, c) for area in parsed.areas for c in area.criteria]
+    criteria = [CriterionSpec(code=c.id, area=area.name or area.code or "", text=c.text, evidence_hint=c.evidence,
+                              reference=c.reference, verified=c.verified, modalities=c.modalities, position=n)
+                for n, (area, c) in enumerate(in_order)]
+    return CriteriaSet(name=parsed.name, version=parsed.version, criteria=criteria), []
+
+
+def _capital(message: str) -> str:
+    """Begin a sentence about the file with a capital ("Filen …"); criteria and areas keep lower case."""
+    return "F" + message[1:] if message.startswith("filen") else message
+
+
+def _duplicate_ids(data: dict, lines: dict[tuple, int]) -> list[tuple[int, str]]:
+    """Find criterion ids used twice, naming both lines."""
+    seen, problems = {}, []
+    for a, area in enumerate(data.get("areas") or [] if isinstance(data.get("areas"), list) else []):
+        criteria = area.get("criteria") if isinstance(area, dict) else None
+        for c, criterion in enumerate(criteria if isinstance(criteria, list) else []):
+            code = _text_or_none(criterion.get("id")) if isinstance(criterion, dict) else None
+            if not code:
+                continue
+            line = lines[("areas", a, "criteria", c)]
+            if code in seen:
+                problems.append((line, f"id {code} finns redan (rad {seen[code]})."))
+            seen.setdefault(code, line)
+    return problems
 
 
 def applies(criterion_modalities: list[str], clinic_modalities: list[str]) -> bool:

@@ -196,3 +196,17 @@ def test_the_archive_holds_the_self_assessment_once_it_exists(session, clinic):
                                                                 clinic_id=clinic["clinic"].id, year=2026)))
     rows = list(workbook["Bedömningar"].iter_rows(values_only=True))
     assert rows[1][:4] == ("Ledning", "A1", "Organisation finns", "4 Helt uppfyllt")
+
+
+def test_the_criteria_schema_refuses_unknown_keys_and_reads_yes_as_verified():
+    parsed, problems = parse_criteria(SMALL.replace("{id: A2, text: Ansvar dokumenterat}",
+                                                    "{id: A2, text: Ansvar dokumenterat, verified: yes}"))
+    assert problems == [] and [c.verified for c in parsed.criteria] == [False, True, False, False]
+    typo = SMALL.replace("{id: E1, text: DRL jämförs, modalities: [xray]}",
+                         "{id: E1, text: DRL jämförs, refrence: SSMFS 2018:5, verified: kanske}")
+    assert parse_criteria(typo) == (None, ['Rad 12: kriterium E1: verified ska vara true eller false, inte "kanske".',
+                                           'Rad 12: kriterium E1 har den okända nyckeln "refrence" (stavfel?).'])
+    assert parse_criteria(SMALL.replace("areas:", "omraden:"))[1] == [
+        "Rad 1: Filen saknar areas.", 'Rad 3: Filen har den okända nyckeln "omraden" (stavfel?).']
+    assert parse_criteria(SMALL.replace('version: "1"\n', ""))[1] == ["Rad 1: Filen saknar version."]
+    assert parse_criteria("name: [\n")[1][0].startswith("Rad 2: filen är inte giltig YAML")
