@@ -1,0 +1,40 @@
+"""The parts of streamlit-authenticator the login glue (pages/_shared/auth.py) relies on beyond its API.
+
+The version is pinned in pyproject.toml; a new version must pass this file before the pin moves.
+"""
+import inspect
+import re
+from importlib.metadata import version
+
+import streamlit_authenticator as stauth
+from streamlit_authenticator.controllers.cookie_controller import CookieController
+from streamlit_authenticator.models.authentication_model import AuthenticationModel
+from streamlit_authenticator.models.cookie_model import CookieModel
+
+PINNED = "0.4.2"
+
+
+def test_the_installed_version_is_the_pinned_one():
+    assert version("streamlit-authenticator") == PINNED
+
+
+def test_failures_are_counted_in_the_credentials_we_pass_in():
+    """The guard reads failed_login_attempts from the inner dicts to lock accounts in the database."""
+    source = inspect.getsource(AuthenticationModel._record_failed_login_attempts)
+    assert "self.credentials['usernames'][username]['failed_login_attempts'] += 1" in source
+    assert "failed_login_attempts" in inspect.getsource(AuthenticationModel.login)
+
+
+def test_the_cookie_is_read_through_the_controller_and_ignored_after_logout():
+    """_forget_stale_cookie uses cookie_controller.get_cookie/delete_cookie and the session's logout flag."""
+    assert {"get_cookie", "delete_cookie"} <= set(dir(CookieController))
+    assert "st.session_state['logout']" in inspect.getsource(CookieModel.get_cookie)
+    assert re.search(r"self\.cookie_controller\s*=\s*CookieController\(", inspect.getsource(stauth.Authenticate.__init__))
+
+
+def test_login_can_run_unrendered_with_our_fields_callback_and_attempt_limit():
+    """A reload logs in from the cookie without drawing a form (location="unrendered")."""
+    parameters = inspect.signature(stauth.Authenticate.login).parameters
+    assert {"location", "fields", "callback", "max_login_attempts"} <= set(parameters)
+    assert "unrendered" in str(parameters["location"].annotation)
+    assert issubclass(stauth.LoginError, Exception)
