@@ -1,4 +1,4 @@
-"""The `stralportal` command line (spec/cli.md): same database, same permission rules as the pages.
+"""The `stralportal` command line (docs/spec/cli.md): same database, same permission rules as the pages.
 
 This module only describes the commands, so `stralportal --help` starts at once; the libraries a command
 needs (pandas, Altair, fpdf2, SQLAlchemy) are imported by core/commands.py when one runs.
@@ -160,7 +160,7 @@ def _criteria_commands(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Describe the commands of spec/cli.md (in Swedish, as users see them)."""
+    """Describe the commands of docs/spec/cli.md (in Swedish, as users see them)."""
     parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
     parser.add_argument("--as-user", metavar="ANVÄNDARNAMN",
                         help="agera som denna användare, med dess behörigheter (annars som serverns administratör)")

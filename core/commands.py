@@ -268,7 +268,7 @@ def cmd_minutes_pdf(args) -> int:
 
 
 def cmd_actions_export(args) -> int:
-    """Write the action plan as XLSX or CSV (by the file's suffix), with the columns of spec/cli.md."""
+    """Write the action plan as XLSX or CSV (by the file's suffix), with the columns of docs/spec/cli.md."""
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(f"{args.output}: filen ska sluta på .xlsx eller .csv.")

@@ -3,7 +3,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What a user may do (DESIGN.md §4)."""
+    """What a user may do (docs/DESIGN.md §4)."""
 
     ADMIN = "admin"
     STRATEG = "strateg"

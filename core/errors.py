@@ -23,4 +23,4 @@ class Conflict(UserError):
 
 
 REFUSALS = (UserError, PermissionDenied)
-EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2  # the command line's exit statuses (spec/cli.md)
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2  # the command line's exit statuses (docs/spec/cli.md)

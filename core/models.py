@@ -1,4 +1,4 @@
-"""The domain model (DESIGN.md §2): one table per concept, English names, Swedish labels in glossary.
+"""The domain model (docs/DESIGN.md §2): one table per concept, English names, Swedish labels in glossary.
 
 Value sets are stored as plain strings (see core/enums.py) so that PostgreSQL needs no enum types
 and adding a value never needs a migration. Timestamps are aware datetimes, stored as UTC.

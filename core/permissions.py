@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md §4). Pages and the command line both ask here, never decide themselves."""
+"""Who may do what (docs/DESIGN.md §4). Pages and the command line both ask here, never decide themselves."""
 from dataclasses import dataclass, field
 from enum import StrEnum
 

@@ -1,4 +1,4 @@
-"""The action plan as a table: XLSX for people, CSV (UTF-8 with BOM, `;`) for Swedish Excel (spec/cli.md)."""
+"""The action plan as a table: XLSX for people, CSV (UTF-8 with BOM, `;`) for Swedish Excel (docs/spec/cli.md)."""
 import csv
 import io
 from datetime import date
@@ -12,14 +12,16 @@ from sqlmodel import Session, col, select
 from core import glossary
 from core.enums import ActionStatus, Priority
 from core.files import append_text_safe, csv_cell
+from core.glossary import FIELDS, LABELS, MODELS, OVERDUE
 from core.models import Clinic, FollowUp
 from core.permissions import Actor
 from core.services.actions import ActionFilter, ActionRow, action_page
 
-COLUMNS = ["Klinik", "Genomgång", "Nr", "Åtgärd", "Beskrivning", "Brist", "Ansvarig", "Klart senast", "Prioritet",
-           "Status", "Försenad", "Senast uppföljd", "Kommentar"]
+COLUMNS = [FIELDS["clinic_name"], MODELS["Review"], LABELS["number"], FIELDS["title"], FIELDS["description"],
+           MODELS["Finding"], FIELDS["owner_name"], FIELDS["due_date"], FIELDS["priority"], FIELDS["status"], OVERDUE,
+           LABELS["last_followed_up"], FIELDS["status_comment"]]
 WIDTHS = [8, 11, 5, 45, 45, 12, 22, 13, 10, 12, 10, 15, 40]
-DATE_COLUMNS = {"Klart senast", "Senast uppföljd"}
+DATE_COLUMNS = {FIELDS["due_date"], LABELS["last_followed_up"]}
 
 
 def _last_follow_ups(session: Session, action_ids: list[int]) -> dict[int, date]:
@@ -44,7 +46,7 @@ def action_rows(session: Session, *, actor: Actor, today: date, rows: list[Actio
     return [[codes.get(r.action.clinic_id, ""), r.review_year, r.action.number, r.action.title,
              r.action.description or "", r.finding_code or "", r.action.owner_name, r.action.due_date,
              glossary.term(r.action.priority, Priority), glossary.term(r.action.status, ActionStatus),
-             "Ja" if r.overdue else "Nej", followed.get(r.action.id), r.action.status_comment or ""] for r in rows]
+             LABELS["yes"] if r.overdue else LABELS["no"], followed.get(r.action.id), r.action.status_comment or ""] for r in rows]
 
 
 def to_csv(rows: list[list]) -> bytes:
@@ -61,7 +63,7 @@ def to_xlsx(rows: list[list]) -> bytes:
     """Return the rows as a workbook: bold header, column widths, filters, real dates, text never a formula."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Åtgärdsplan"
+    sheet.title = LABELS["action_plan"]
     sheet.append(COLUMNS)
     for row in rows:
         append_text_safe(sheet, row)

@@ -1,4 +1,4 @@
-"""The action plan export: exactly the columns and CSV form of spec/cli.md, real dates in XLSX."""
+"""The action plan export: exactly the columns and CSV form of docs/spec/cli.md, real dates in XLSX."""
 import io
 from datetime import date, datetime
 

@@ -1,4 +1,4 @@
-"""The command line of spec/cli.md: its commands, Swedish messages and exit statuses."""
+"""The command line of docs/spec/cli.md: its commands, Swedish messages and exit statuses."""
 import io
 import json
 

@@ -1,4 +1,4 @@
-"""Roles and permissions as DESIGN.md §4: a user of one clinic never sees or changes another's."""
+"""Roles and permissions as docs/DESIGN.md §4: a user of one clinic never sees or changes another's."""
 import pytest
 
 from core.enums import Role
