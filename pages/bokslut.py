@@ -5,7 +5,8 @@ import streamlit as st
 from core import charts, glossary
 from core.enums import Direction, GoalAssessment, Severity, SummaryPart
 from core.formatting import date_text, datetime_text, number_text
-from core.glossary import PAGES
+from core.glossary import FIELDS, MODELS, PAGES
+from core.glossary import LABELS as L
 from core.permissions import Permission, can, visible_clinic_ids
 from core.services import annual_reports
 from core.services.clinics import list_clinics
@@ -16,8 +17,9 @@ from pages._shared.ui import plain, show_flash
 
 # Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
-CELL_COLOURS = {"Uppfyllt": GOOD, "Delvis uppfyllt": PARTLY, "Ej uppfyllt": BAD,
-                "✓ Uppfyllt": GOOD, "✗ Ej uppfyllt": BAD}
+MET, NOT_MET = glossary.term(GoalAssessment.MET), glossary.term(GoalAssessment.NOT_MET)
+CELL_COLOURS = {MET: GOOD, glossary.term(GoalAssessment.PARTLY_MET): PARTLY, NOT_MET: BAD,
+                f"✓ {MET}": GOOD, f"✗ {NOT_MET}": BAD}
 SEVERITY_BADGE = {"high": "red", "medium": "orange", "low": "blue"}
 
 
@@ -39,15 +41,15 @@ with session() as s:
 
 title, year_box, clinic_box = st.columns([2, 1, 1.4], vertical_alignment="bottom")
 title.title(PAGES["annual_report"])
-year = sticky_select("Bokslutsår", years, purpose="report_year", container=year_box)
+year = sticky_select(L["report_year"], years, purpose="report_year", container=year_box)
 options = ([ORGANISATION] if visible_clinic_ids(actor) is None else []) + list(clinics)
-clinic_id = sticky_select("Klinik", options, purpose="clinic", container=clinic_box,
-                          format_func=lambda i: "Hela organisationen" if i == ORGANISATION
+clinic_id = sticky_select(FIELDS["clinic_name"], options, purpose="clinic", container=clinic_box,
+                          format_func=lambda i: L["whole_organisation"] if i == ORGANISATION
                           else f"{clinics[i].code} – {clinics[i].name}") or None
 may_import = can(actor, Permission.IMPORT_ANNUAL_REPORT)
 
 if may_import:
-    st.page_link("pages/bokslut_import.py", label="Läs in ett strålskyddsbokslut", icon=":material/upload_file:")
+    st.page_link("pages/bokslut_import.py", label=L["import_annual_report"], icon=":material/upload_file:")
 if year is None:
     st.info("Inget strålskyddsbokslut är inläst ännu."
             + ("" if may_import else " Strålsäkerhetsstrategen läser in det."))
@@ -64,7 +66,7 @@ st.caption(f"Strålskyddsbokslut {year} för {plain(where)} · upprättat av {pl
 
 def _owner(clinic_id: int | None) -> str:
     """Name whose row it is: a clinic code or the whole organisation."""
-    return view.codes.get(clinic_id, "") if clinic_id else "Hela organisationen"
+    return view.codes.get(clinic_id, "") if clinic_id else L["whole_organisation"]
 
 
 def render_summary() -> None:
@@ -87,18 +89,18 @@ def render_goals() -> None:
         st.info("Bokslutet har inga mål för detta urval.")
         return
     frame = pd.DataFrame([{
-        "Mål-ID": g.code, "Gäller": _owner(g.clinic_id), "Mål": g.text, "Målvärde": g.target or "",
-        "Utfall": g.outcome or "", "Bedömning": glossary.term(g.assessment, GoalAssessment),
-        "Kommentar": g.comment or ""} for g in view.goals])
-    st.dataframe(_coloured(frame, "Bedömning"), hide_index=True, width="stretch",
-                 column_config={"Mål": st.column_config.TextColumn(width=260),  # the rest stays in view at 1280 px
-                                "Utfall": st.column_config.TextColumn(width=130),
-                                "Kommentar": st.column_config.TextColumn(width=200)})
+        L["goal_id"]: g.code, L["applies_to"]: _owner(g.clinic_id), MODELS["Goal"]: g.text, L["target"]: g.target or "",
+        L["outcome"]: g.outcome or "", L["goal_assessment"]: glossary.term(g.assessment, GoalAssessment),
+        FIELDS["status_comment"]: g.comment or ""} for g in view.goals])
+    st.dataframe(_coloured(frame, L["goal_assessment"]), hide_index=True, width="stretch",
+                 column_config={MODELS["Goal"]: st.column_config.TextColumn(width=260),  # the rest stays in view
+                                L["outcome"]: st.column_config.TextColumn(width=130),
+                                FIELDS["status_comment"]: st.column_config.TextColumn(width=200)})
 
 
 def _verdict(met: bool | None) -> str:
     """Say in words whether an indicator meets its target."""
-    return "–" if met is None else ("✓ Uppfyllt" if met else "✗ Ej uppfyllt")
+    return "–" if met is None else (f"✓ {MET}" if met else f"✗ {NOT_MET}")
 
 
 def _change(row) -> str:
@@ -114,15 +116,15 @@ def render_indicators() -> None:
         st.info("Bokslutet har inga indikatorer för detta urval.")
         return
     frame = pd.DataFrame([{
-        "Gäller": _owner(r.indicator.clinic_id), "Indikator": r.indicator.name, "Område": r.indicator.area or "",
-        "Värde": number_text(r.indicator.value), "Enhet": r.indicator.unit or "",
-        "Målvärde": number_text(r.indicator.target), "Riktning": glossary.term(r.indicator.direction, Direction),
-        "Mot målet": _verdict(r.met), f"{year - 1}": number_text(r.previous), "Förändring": _change(r),
+        L["applies_to"]: _owner(r.indicator.clinic_id), MODELS["Indicator"]: r.indicator.name,
+        L["area"]: r.indicator.area or "", L["value"]: number_text(r.indicator.value), L["unit"]: r.indicator.unit or "",
+        L["target"]: number_text(r.indicator.target), L["direction"]: glossary.term(r.indicator.direction, Direction),
+        L["against_target"]: _verdict(r.met), f"{year - 1}": number_text(r.previous), L["change"]: _change(r),
     } for r in view.indicators])
-    st.dataframe(_coloured(frame, "Mot målet"), hide_index=True, width="stretch",
+    st.dataframe(_coloured(frame, L["against_target"]), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(frame), 600),
-                 column_config={"Indikator": st.column_config.TextColumn(width=240),  # the rest stays in view
-                                "Område": st.column_config.TextColumn(width=110)})
+                 column_config={MODELS["Indicator"]: st.column_config.TextColumn(width=240),  # the rest stays in view
+                                L["area"]: st.column_config.TextColumn(width=110)})
 
 
 def render_findings() -> None:
@@ -132,9 +134,10 @@ def render_findings() -> None:
         return
     if len(view.findings) > FINDING_CARDS:
         st.dataframe(pd.DataFrame([{
-            "Brist": f.code, "Gäller": _owner(f.clinic_id), "Allvarlighet": glossary.term(f.severity, Severity),
-            "Område": f.area or "", "Beskrivning": f.description, "Referens": f.reference or "",
-            "Förslag till åtgärd": f.suggested_action or ""} for f in view.findings]),
+            MODELS["Finding"]: f.code, L["applies_to"]: _owner(f.clinic_id),
+            L["severity"]: glossary.term(f.severity, Severity), L["area"]: f.area or "",
+            FIELDS["description"]: f.description, L["reference"]: f.reference or "",
+            L["suggested_action"]: f.suggested_action or ""} for f in view.findings]),
             hide_index=True, width="stretch", height=600)
         return
     for severity in Severity:
@@ -158,7 +161,7 @@ def render_trends() -> None:
     if not names:
         st.info("Inga indikatorer att visa.")
         return
-    code = st.selectbox("Indikator", list(names), format_func=lambda c: f"{names[c]} ({c})", key="trend_indicator")
+    code = st.selectbox(MODELS["Indicator"], list(names), format_func=lambda c: f"{names[c]} ({c})", key="trend_indicator")
     unit = view.indicator_names[code][1]
     with session() as s:
         trend = annual_reports.indicator_trend(s, actor=actor, clinic_id=clinic_id, code=code)
@@ -179,17 +182,17 @@ def render_documents() -> None:
         st.info("Inga dokument är sparade med bokslutet.")
     for document in files:
         left, right = st.columns([3, 1], vertical_alignment="center")
-        kind = "Arbetsbok" if document.kind == "workbook" else "Bokslut (löptext)"
+        kind = L["workbook"] if document.kind == "workbook" else L["narrative"]
         left.markdown(f"**{kind}:** {plain(document.filename)} · {number_text(document.size / 1024, 0)} kB · "
                       f"inläst {datetime_text(document.uploaded_at)}  \nSHA-256 `{document.sha256}`")
-        right.download_button("Ladda ner", data=document.content, file_name=document.filename,
+        right.download_button(L["download"], data=document.content, file_name=document.filename,
                               mime=document.media_type, key=f"document_{document.id}")
 
 
 render_summary()
 # Only the open tab is loaded, computed and sent (Streamlit's lazy tabs): a region's bokslut is thousands of rows.
-tabs = st.tabs([f"Mål ({view.counts['goals']})", f"Indikatorer ({view.counts['indicators']})",
-                f"Brister ({view.counts['findings']})", "Trender", f"Dokument ({len(files)})"],
+tabs = st.tabs([f"{MODELS['Goal']} ({view.counts['goals']})", f"{L['indicators']} ({view.counts['indicators']})",
+                f"{L['findings']} ({view.counts['findings']})", L["trends"], f"{MODELS['Document']} ({len(files)})"],
                key="annual_report_tab", on_change="rerun")
 for tab, render, part in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_documents],
                              ["goals", "indicators", "findings", "indicator_names", None]):

@@ -6,7 +6,8 @@ import streamlit as st
 from core import clock
 from core.charts import SWEDISH_NUMBER
 from core.formatting import number_text
-from core.glossary import PAGES
+from core.glossary import FIELDS, MODELS, PAGES
+from core.glossary import LABELS as L
 from core.permissions import Permission, can
 from core.self_assessment.staffing import GROUPS, SOURCE, StaffingInput, compare
 from core.services import self_assessments as sa
@@ -27,7 +28,7 @@ CHOICES = [0, 1, 2, 3, 4, NA]
 
 actor = guard("self_assessment")
 today = clock.today()
-clinics, clinic_id, year = clinic_year_header(actor, PAGES["self_assessment"], today, year_label="År")
+clinics, clinic_id, year = clinic_year_header(actor, PAGES["self_assessment"], today, year_label=FIELDS["year"])
 show_flash()
 if clinic_id is None:
     st.stop()
@@ -37,19 +38,18 @@ with session() as s:
     last_year = sa.find(s, actor=actor, clinic_id=clinic_id, year=year - 1)
 
 if assessment is None:
-    st.subheader(f"{plain(clinics[clinic_id].name, one_line=True)}: ingen egenkontroll {year} ännu")
+    st.subheader(L["no_self_assessment_yet"].format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
     if not may_edit:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen gör egenkontrollen.")
         st.stop()
     with st.form("start_self_assessment"):
         how = "empty"
         if last_year:
-            how = st.radio("Hur vill du börja?", ["empty", "copy"], format_func={
-                "empty": "Börja med en tom egenkontroll",
-                "copy": f"Kopiera svaren från {year - 1} (markeras som ej omprövade tills någon bekräftar dem)"}.get)
+            how = st.radio(L["how_to_start"], ["empty", "copy"], format_func={
+                "empty": L["start_empty"], "copy": L["start_copy"].format(year=year - 1)}.get)
         else:
             st.markdown(f"Det finns ingen egenkontroll för {year - 1} att utgå från; egenkontrollen börjar tom.")
-        if st.form_submit_button("Påbörja egenkontrollen", type="primary"):
+        if st.form_submit_button(L["start_self_assessment"], type="primary"):
             save(lambda s: sa.start(s, actor=actor, clinic_id=clinic_id, year=year, copy_last_year=how == "copy",
                                     now=clock.now()), f"Egenkontrollen för {year} är påbörjad.")
     st.stop()
@@ -61,10 +61,10 @@ with session() as s:
     files = sa.evidence_files(s, actor=actor, assessment_id=assessment.id)
 answered = sum(a.answered for a in areas)
 left, middle, right = st.columns(3)
-left.metric("Besvarade", f"{answered} av {len(rows)}")
+left.metric(L["answered"], f"{answered} av {len(rows)}")
 total = sa.total_percent(areas)
-middle.metric("Total poäng", "–" if total is None else f"{total:.0f} %")
-right.metric("Brister (nivå under 3)", sum(len(a.gaps) for a in areas))
+middle.metric(L["total_score"], "–" if total is None else f"{total:.0f} %")
+right.metric(L["gaps_below_3"], sum(len(a.gaps) for a in areas))
 st.progress(answered / len(rows) if rows else 0.0)
 
 
@@ -91,17 +91,17 @@ def render_area(area: str) -> None:
             st.caption(f"Underlag: {plain(criterion.evidence_hint or '–')} · Krav: {reference}"
                        + ("" if criterion.reference_verified else " (referensen är inte verifierad)")
                        + ("" if answer.reconsidered else " · :orange-badge[Ej omprövad – kopierad från förra året]"))
-            choice = st.radio("Nivå", CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}_{version}",
+            choice = st.radio(L["level"], CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}_{version}",
                               index=CHOICES.index(shown[0]) if shown[0] in CHOICES else None,
                               label_visibility="collapsed")
             one, two = st.columns(2)
-            evidence = one.text_input("Underlag/länk", value=shown[1], key=f"ev_{answer.id}_{version}")
-            comment = two.text_input("Kommentar (skäl om E/T)", value=shown[2], key=f"co_{answer.id}_{version}")
+            evidence = one.text_input(L["evidence_link"], value=shown[1], key=f"ev_{answer.id}_{version}")
+            comment = two.text_input(L["comment_or_na_reason"], value=shown[2], key=f"co_{answer.id}_{version}")
             values[answer.id] = (version, shown, (choice, evidence, comment), answer.reconsidered)
-        if may_edit and st.form_submit_button("Spara området", type="primary"):
+        if may_edit and st.form_submit_button(L["save_area"], type="primary"):
             save(lambda s: _save_area(s, values), f"Svaren för {area} är sparade.")
     if any(values[a.id][0] != a.version for a, _ in entries) and st.button(
-            "Ladda om de senaste uppgifterna", key=f"reload_area_{assessment.id}_{area}"):
+            L["reload_latest"], key=f"reload_area_{assessment.id}_{area}"):
         for answer, _ in entries:
             forget_edit("answer", answer.id)
         st.rerun()
@@ -119,10 +119,10 @@ def _evidence(entries, area: str) -> None:
         return
     with st.form(f"evidence_{assessment.id}_{area}_{form_round('evidence')}"):
         left, right = st.columns([1, 2])
-        answer_id = left.selectbox("Kriterium", [a.id for a, _ in entries],
+        answer_id = left.selectbox(MODELS["Criterion"], [a.id for a, _ in entries],
                                    format_func=lambda i: next(c.code for a, c in entries if a.id == i))
-        upload = right.file_uploader("Bifoga underlag (fil)")
-        if st.form_submit_button("Bifoga") and upload is not None:
+        upload = right.file_uploader(L["attach_evidence_file"])
+        if st.form_submit_button(L["attach"]) and upload is not None:
             save(lambda s: sa.attach_evidence(s, actor=actor, answer_id=answer_id, data=upload.getvalue(),
                                               filename=upload.name, media_type=upload.type, now=clock.now()),
                  f"{upload.name} är bifogad.", empty_form="evidence")
@@ -148,23 +148,25 @@ def _percent(value: float | None) -> str:
 
 def render_results() -> None:
     """Score per area this year against last year, and the gaps."""
-    table = pd.DataFrame([{"Område": a.area, "Besvarade": f"{a.answered} av {a.total}",
-                           f"Poäng {year}": _percent(a.percent), f"Poäng {year - 1}": _percent(previous.get(a.area)),
-                           "Brister": len(a.gaps)} for a in areas])
+    table = pd.DataFrame([{L["area"]: a.area, L["answered"]: f"{a.answered} av {a.total}",
+                           L["score_year"].format(year=year): _percent(a.percent),
+                           L["score_year"].format(year=year - 1): _percent(previous.get(a.area)),
+                           L["findings"]: len(a.gaps)} for a in areas])
+    area, year_column, score = L["area"], FIELDS["year"], L["score"]
     st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(areas))
-    chart_rows = [{"Område": a.area, "År": str(y), "Poäng": p} for a in areas
+    chart_rows = [{area: a.area, year_column: str(y), score: p} for a in areas
                   for y, p in ((year, a.percent), (year - 1, previous.get(a.area))) if p is not None]
     if chart_rows:
         chart = alt.Chart(pd.DataFrame(chart_rows)).mark_bar().encode(
             # Whole area names (no ellipsis) and ticks every 20 % with Swedish numbers.
-            y=alt.Y("Område:N", title=None, sort=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
-            x=alt.X("Poäng:Q", title="Poäng (% av max)", scale=alt.Scale(domain=[0, 100]),
+            y=alt.Y(f"{area}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
+            x=alt.X(f"{score}:Q", title=L["score_percent_of_max"], scale=alt.Scale(domain=[0, 100]),
                     axis=alt.Axis(values=list(range(0, 101, 20)), labelExpr=SWEDISH_NUMBER, labelFontSize=12)),
-            yOffset="År:N", color=alt.Color("År:N", legend=alt.Legend(title="År")),
-            tooltip=["Område", "År", "Poäng"]).properties(height=36 * len(areas) + 40)
+            yOffset=f"{year_column}:N", color=alt.Color(f"{year_column}:N", legend=alt.Legend(title=year_column)),
+            tooltip=[area, year_column, score]).properties(height=36 * len(areas) + 40)
         st.altair_chart(chart, width="stretch")
     gaps = [(c, a) for area in areas for c, a in area.gaps]
-    st.markdown(f"**Brister ({len(gaps)})** – tas upp som brister på genomgången")
+    st.markdown(f"**{L['findings']} ({len(gaps)})** – tas upp som brister på genomgången")
     for criterion, answer in gaps:
         st.markdown(f"- **{plain(criterion.code)}** nivå {answer.level} ({sa.LEVELS[answer.level]}): "
                     f"{plain(criterion.text, one_line=True)}")
@@ -179,32 +181,33 @@ def render_staffing() -> None:
     with st.form(f"staffing_{assessment.id}"):
         one, two, three = st.columns(3)
         inputs = {
-            "patients_per_year": one.number_input("Patienter per år", 0, 100000, int(given.get("patients_per_year", 0))),
-            "machines": two.number_input("Behandlingsapparater (acceleratorer)", 0, 50, int(given.get("machines", 0))),
-            "simulations_per_year": three.number_input("Simuleringar per år", 0, 100000,
+            "patients_per_year": one.number_input(L["patients_per_year"], 0, 100000, int(given.get("patients_per_year", 0))),
+            "machines": two.number_input(L["machines"], 0, 50, int(given.get("machines", 0))),
+            "simulations_per_year": three.number_input(L["simulations_per_year"], 0, 100000,
                                                        int(given.get("simulations_per_year", 0))),
-            "special_techniques": one.checkbox("Specialtekniker (IMRT, stereotaktisk)",
+            "special_techniques": one.checkbox(L["special_techniques"],
                                                bool(given.get("special_techniques"))),
-            "brachy_or_radionuclide": two.checkbox("Brachyterapi eller radionuklidbehandling",
+            "brachy_or_radionuclide": two.checkbox(L["brachy_or_radionuclide"],
                                                    bool(given.get("brachy_or_radionuclide"))),
-            "in_house_service": three.checkbox("Egen service av apparaterna", bool(given.get("in_house_service"))),
-            "simulator": three.checkbox("Egen simulator", bool(given.get("simulator")))}
-        st.markdown("**Personal i dag (heltidstjänster)**")
+            "in_house_service": three.checkbox(L["in_house_service"], bool(given.get("in_house_service"))),
+            "simulator": three.checkbox(L["simulator"], bool(given.get("simulator")))}
+        st.markdown(f"**{L['staff_today_fte']}**")
         columns = st.columns(3)
         actual = {key: columns[i % 3].text_input(label, value=number_text(have.get(key)), placeholder="t.ex. 2,5")
                   for i, (key, label) in enumerate(GROUPS.items())}
-        if st.form_submit_button("Spara och beräkna", type="primary"):
+        if st.form_submit_button(L["save_and_calculate"], type="primary"):
             save(lambda s: sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs,
                                             actual=actual, now=clock.now()), "Bemanningen är sparad.")
     if assessment.staffing:
         rows = compare(StaffingInput(**given), have)
-        st.dataframe(pd.DataFrame([{"Yrkesgrupp": r.group, "Minimum enligt Tabell 1": r.required,
-                                    "I dag": number_text(r.actual), "Saknas": number_text(r.shortfall or None),
-                                    "Regel": r.rule} for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{L["profession"]: r.group, L["minimum_table_1"]: r.required,
+                                    L["staff_today"]: number_text(r.actual),
+                                    L["missing"]: number_text(r.shortfall or None),
+                                    L["rule"]: r.rule} for r in rows]), hide_index=True, width="stretch")
 
 
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities
-tab_names = ["Bedömning", "Resultat"] + (["Bemanning strålbehandling"] if radiotherapy else [])
+tab_names = [MODELS["Answer"], L["results"]] + ([L["radiotherapy_staffing"]] if radiotherapy else [])
 tabs = st.tabs(tab_names, key="self_assessment_tabs", on_change="rerun")
 # Only the open tab is computed and sent (Streamlit's lazy tabs).
 if radiotherapy and tabs[2].open:
@@ -215,7 +218,8 @@ if tabs[0].open:
         for area in dict.fromkeys(c.area for _, c in rows):
             result = next(a for a in areas if a.area == area)
             score = "–" if result.percent is None else f"{result.percent:.0f} %"
-            with st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}"):
+            with st.expander(L["area_progress"].format(area=plain(area, one_line=True), answered=result.answered,
+                                                       total=result.total, score=score)):
                 render_area(area)
 if tabs[1].open:
     with tabs[1]:

@@ -5,6 +5,7 @@ import streamlit as st
 from core import clock, glossary
 from core.enums import Modality
 from core.glossary import FIELDS, PAGES
+from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import Clinic, Organisation
 from core.permissions import Permission, can
@@ -48,7 +49,7 @@ def _fields(prefix: str, clinic=None) -> dict:
             "modalities": st.pills(FIELDS["modalities"], options=list(MODALITY_TERMS), selection_mode="multi",
                                    format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
                                    default=clinic.modalities if clinic else [])}
-    st.markdown("**Nyckelpersoner**")
+    st.markdown(f"**{L['key_people']}**")
     for pair in (PEOPLE[i:i + 2] for i in range(0, len(PEOPLE), 2)):  # row by row, for the Tab key
         for column, field in zip(st.columns(2), pair):
             data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
@@ -64,7 +65,7 @@ def _add_form() -> None:
                              help="Kort kod, t.ex. RTG. Kan inte ändras senare.",
                              key=f"{prefix}_code")
         data = {"code": code, **_fields(prefix)}
-        if st.form_submit_button("Lägg till klinik", type="primary"):
+        if st.form_submit_button(L["add_clinic"], type="primary"):
             save(lambda s: clinic_service.create_clinic(s, actor=actor, data=data, now=clock.now()),
                  lambda clinic: f"Kliniken {clinic.code} ({clinic.name}) är tillagd.", empty_form="add_clinic")
 
@@ -79,7 +80,7 @@ def _updated(clinic, data: dict, version: int, s) -> None:
 def _edit_form() -> None:
     """Form to edit a clinic, refusing to overwrite someone else's newer save."""
     by_id = {c.id: c for c in clinics}
-    chosen_id = st.selectbox("Klinik", list(by_id), format_func=lambda i: f"{by_id[i].code} – {by_id[i].name}",
+    chosen_id = st.selectbox(FIELDS["clinic_name"], list(by_id), format_func=lambda i: f"{by_id[i].code} – {by_id[i].name}",
                              key="edit_clinic")
     if chosen_id is None:
         return
@@ -87,9 +88,9 @@ def _edit_form() -> None:
     version = edit_version("clinic", chosen.id, chosen.version)
     with st.form(f"edit_clinic_{chosen.id}_{version}"):
         data = _fields(f"edit_{chosen.id}_{version}", chosen)
-        if st.form_submit_button("Spara ändringar", type="primary"):
+        if st.form_submit_button(L["save_changes"], type="primary"):
             save(lambda s: _updated(chosen, data, version, s), f"Ändringarna för {chosen.code} är sparade.")
-    if version != chosen.version and st.button("Ladda om de senaste uppgifterna"):
+    if version != chosen.version and st.button(L["reload_latest"]):
         forget_edit("clinic", chosen.id)
         st.rerun()
 
@@ -99,26 +100,29 @@ def _organisation_form() -> None:
     with session() as s:
         org = the_organisation(s, actor=actor)
     with st.form(f"organisation_{org.id}"):
-        name = st.text_input("Tillståndshavare (organisationens namn) *", value=org.name,
+        name = st.text_input(f"{L['organisation_name']} *", value=org.name,
                              max_chars=max_length(Organisation, "name"))
-        licence = st.text_input("SSM:s tillståndsnummer", value=org.licence_number or "",
+        holder = st.text_input(f"{FIELDS['licence_holder']} *", value=org.licence_holder or "",
+                               max_chars=max_length(Organisation, "licence_holder"))
+        licence = st.text_input(L["ssm_licence_number"], value=org.licence_number or "",
                                 max_chars=max_length(Organisation, "licence_number"),
                                 help="Skrivs i rubriken på protokoll som skickas till justering härefter; "
                                      "redan justerade protokoll ändras inte.")
-        if st.form_submit_button("Spara", type="primary"):
-            save(lambda s: update_organisation(s, actor=actor, name=name, licence_number=licence, now=clock.now()),
+        if st.form_submit_button(L["save"], type="primary"):
+            save(lambda s: update_organisation(s, actor=actor, name=name, licence_holder=holder,
+                                               licence_number=licence, now=clock.now()),
                  "Uppgifterna om tillståndshavaren är sparade.")
 
 
 if clinics:
     st.dataframe(_table(clinics, SUMMARY_COLUMNS), hide_index=True, width="stretch")
-    with st.expander("Alla nyckelpersoner och sjukhus"):
+    with st.expander(L["all_key_people_and_sites"]):
         st.dataframe(_table(clinics, ("code", "site", *PEOPLE)), hide_index=True, width="stretch")
 else:
     st.info("Det finns inga kliniker ännu.")
 
 if can(actor, Permission.MANAGE_CLINICS):
-    add_tab, edit_tab, holder_tab = st.tabs(["Lägg till klinik", "Ändra klinik", "Tillståndshavare"],
+    add_tab, edit_tab, holder_tab = st.tabs([L["add_clinic"], L["edit_clinic"], FIELDS["licence_holder"]],
                                             key="clinic_tabs", on_change="rerun")
     with add_tab:
         _add_form()

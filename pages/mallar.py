@@ -4,12 +4,13 @@ import streamlit as st
 
 from core import clock
 from core.formatting import datetime_text
-from core.glossary import PAGES
+from core.glossary import FIELDS, PAGES
+from core.glossary import LABELS as L
 from core.services import reviews
 from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import form_round, save, show_flash
+from pages._shared.ui import form_round, save, show_flash, yes_no
 
 actor = guard("templates")
 st.title(PAGES["templates"])
@@ -17,19 +18,20 @@ show_flash()
 with session() as s:
     sets = sa.criteria_sets(s, actor=actor)
 
-st.subheader("Egenkontrollens kriterier")
+st.subheader(L["criteria_sets"])
 st.markdown("Kriterierna är versionerade. En ny version används för egenkontroller som påbörjas efter inläsningen; "
             "tidigare svar behåller texten de besvarade.")
-st.dataframe(pd.DataFrame([{"Namn": t.name, "Version": t.version, "Kriterier": n, "Inläst": datetime_text(t.loaded_at),
-                            "Används för nya": "Ja" if t.active else "Nej"} for t, n in sets]),
+st.dataframe(pd.DataFrame([{FIELDS["name"]: t.name, L["version"]: t.version, L["criteria"]: n,
+                            L["loaded"]: datetime_text(t.loaded_at), L["used_for_new"]: yes_no(t.active)}
+                           for t, n in sets]),
              hide_index=True, width="stretch")
 if sets:
     newest = sets[0][0]
-    st.download_button("Ladda ner gällande version (YAML)", newest.source.encode("utf-8"), mime="text/yaml",
+    st.download_button(L["download_current_criteria"], newest.source.encode("utf-8"), mime="text/yaml",
                        file_name=f"egenkontroll-v{newest.version}.yaml", icon=":material/download:")
-upload = st.file_uploader("Ny version av kriterierna (YAML)", type=["yaml", "yml"],
+upload = st.file_uploader(L["new_criteria_version"], type=["yaml", "yml"],
                           key=f"criteria_{form_round('criteria')}")
-if upload is not None and st.button("Läs in den nya versionen", type="primary"):
+if upload is not None and st.button(L["load_new_version"], type="primary"):
     try:
         text = upload.getvalue().decode("utf-8")
     except UnicodeDecodeError:
@@ -38,7 +40,7 @@ if upload is not None and st.button("Läs in den nya versionen", type="primary")
         save(lambda s: sa.load_criteria_set(s, actor=actor, text=text, now=clock.now()),
              lambda t: f"{t.name} version {t.version} är inläst.", empty_form="criteria")
 
-st.subheader("Dagordning")
+st.subheader(L["agenda"])
 st.markdown("Nya genomgångar får den här dagordningen. Den ändras i mallfilen för dagordningen på servern "
             "(hos IT); ändringar gäller genomgångar som skapas därefter.")
 st.markdown("\n".join(f"{i}. {item['title']}" for i, item in enumerate(reviews.agenda_template(), start=1)))

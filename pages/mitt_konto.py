@@ -2,7 +2,8 @@
 import streamlit as st
 
 from core import clock, glossary
-from core.glossary import PAGES
+from core.glossary import FIELDS, PAGES
+from core.glossary import LABELS as L
 from core.permissions import sees_every_clinic
 from core.services import clinics as clinic_service
 from core.services import users as user_service
@@ -26,15 +27,15 @@ def _clinics_text() -> str:
 
 
 st.markdown(f"**{plain(actor.name)}** ({plain(actor.username)})  \n"
-            f"Roll: {glossary.term(actor.role)}  \n"
-            f"Kliniker: {_clinics_text()}")
+            f"{FIELDS['role']}: {glossary.term(actor.role)}  \n"
+            f"{FIELDS['clinics']}: {_clinics_text()}")
 
-st.subheader("Byt lösenord")
+st.subheader(L["change_password"])
 with st.form("change_password", clear_on_submit=True):
-    current = st.text_input("Nuvarande lösenord", type="password")
-    new = st.text_input("Nytt lösenord", type="password", help="Minst 8 tecken.")
-    repeated = st.text_input("Upprepa nytt lösenord", type="password")
-    if st.form_submit_button("Byt lösenord", type="primary"):
+    current = st.text_input(L["current_password"], type="password")
+    new = st.text_input(L["new_password"], type="password", help="Minst 8 tecken.")
+    repeated = st.text_input(L["repeat_new_password"], type="password")
+    if st.form_submit_button(L["change_password"], type="primary"):
         save(lambda s: user_service.change_own_password(
             s, actor=actor, current_password=current, new_password=new, repeated=repeated, now=clock.now()),
             "Ditt lösenord är bytt.")

@@ -14,7 +14,8 @@ from core.enums import (
 )
 from core.errors import UserError
 from core.formatting import date_text, number_text
-from core.glossary import PAGES
+from core.glossary import FIELDS, MODELS, PAGES
+from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import Action, Attendance
 from core.permissions import Permission, can
@@ -67,7 +68,7 @@ with session() as s:
 if review is None:
     st.info("Det finns ingen genomgång att hålla här."
             + (" Skapa den under Genomgång." if clinic_id and can(actor, Permission.PREPARE_REVIEW, clinic_id) else ""))
-    st.page_link("pages/genomgang.py", label="Till Genomgång", icon=":material/event_note:")
+    st.page_link("pages/genomgang.py", label=L["go_to_page"].format(page=PAGES["review"]), icon=":material/event_note:")
     st.stop()
 clinic = clinics[clinic_id]
 may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
@@ -77,8 +78,8 @@ if review.status in (ReviewStatus.APPROVAL, ReviewStatus.APPROVED):
     st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
 if review.status != ReviewStatus.MEETING:
-    st.subheader(f"{plain(clinic.name, one_line=True)} · genomgång {year}")
-    if may_run and st.button("Starta mötet", type="primary"):
+    st.subheader(L["clinic_review_year"].format(clinic=plain(clinic.name, one_line=True), year=year))
+    if may_run and st.button(L["start_meeting"], type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.MEETING,
                                           now=clock.now()), "Mötet har startat.")
     elif not may_run:
@@ -114,7 +115,7 @@ def render_agenda() -> None:
                       on_click=_go_to, args=(i,), type="primary" if i == index else "tertiary",
                       width="stretch", disabled=not may_run)
     with st.container(key="decided"):
-        st.markdown(f"**Beslutade åtgärder ({len(decided)})**")
+        st.markdown(f"**{L['decided_actions'].format(count=len(decided))}**")
         for a in decided:
             st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
                        f"{date_text(a.due_date)}")
@@ -124,9 +125,9 @@ def render_navigation(where: str) -> None:
     """Föregående and Nästa; at the top they answer to a presenter's clicker (PageUp, PageDown)."""
     top = where == "top"
     back, forward = st.columns(2)
-    back.button("← Föregående", on_click=_go, args=(-1,), disabled=index == 0 or not may_run,
+    back.button(L["previous"], on_click=_go, args=(-1,), disabled=index == 0 or not may_run,
                 width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None)
-    forward.button("Nästa →", on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
+    forward.button(L["next"], on_click=_go, args=(1,), disabled=index == len(items) - 1 or not may_run,
                    width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None)
 
 
@@ -145,8 +146,9 @@ def render_opening() -> None:
     if missing and any(r.status != AttendanceStatus.INVITED for r in rows):  # once attendance is recorded
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
     if not may_run:
-        st.table(pd.DataFrame([{"Namn": r.name, "Roll": glossary.term(r.meeting_role, MeetingRole),
-                                "Närvaro": glossary.term(r.status, AttendanceStatus)} for r in rows]), hide_index=True)
+        st.table(pd.DataFrame([{FIELDS["name"]: r.name, FIELDS["role"]: glossary.term(r.meeting_role, MeetingRole),
+                                MODELS["Attendance"]: glossary.term(r.status, AttendanceStatus)} for r in rows]),
+                 hide_index=True)
         return
     terms = glossary.options(AttendanceStatus)
     opened = {r.id: edit_snapshot("attendance", r.id, r.version, (r.name, r.status, r.stand_in_for)) for r in rows}
@@ -157,16 +159,16 @@ def render_opening() -> None:
             who, came, other = st.columns([2, 3.2, 1.6], vertical_alignment="center")
             who.markdown(_who(row))
             status = came.segmented_control(
-                f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
+                L["attendance_for"].format(name=row.name or "personen"), CAME, format_func=terms.get, required=True,
                 default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
                 key=f"s_{row.id}_{version}", label_visibility="collapsed")
-            typed = other.text_input("Namn", max_chars=NAME, key=f"e_{row.id}_{version}", label_visibility="collapsed",
+            typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}", label_visibility="collapsed",
                                      placeholder="namn" if not shown[0] else "ersättarens namn")
             answers[row.id] = (status, typed)
-        if st.form_submit_button("Spara närvaro", type="primary"):
+        if st.form_submit_button(L["save_attendance"], type="primary"):
             save(lambda s: _save_attendance(s, answers, opened), "Närvaron är sparad.")
     stale = any(opened[r.id][0] != r.version for r in rows)
-    if stale and st.button("Ladda om de senaste uppgifterna", key=f"reload_attendance_{review.id}"):
+    if stale and st.button(L["reload_latest"], key=f"reload_attendance_{review.id}"):
         for row in rows:
             forget_edit("attendance", row.id)
         st.rerun()
@@ -200,10 +202,10 @@ def render_adjusters() -> None:
         return
     people.update(present)
     with st.form(f"adjusters_{review.id}", border=False):
-        picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi",
+        picked = st.pills(L["adjusters_one_or_two"], candidates, selection_mode="multi",
                           format_func=lambda i: plain(people.get(i), one_line=True),
                           default=[i for i in chosen if i in candidates]) or []
-        if st.form_submit_button("Spara justerare", type="primary"):
+        if st.form_submit_button(L["save_adjusters"], type="primary"):
             save(lambda s: minutes.choose_adjusters(s, actor=actor, review_id=review.id, user_ids=picked,
                                                     now=clock.now()), "Justerarna är valda.")
 
@@ -216,9 +218,9 @@ def _one_at_a_time(key: str, count: int, first_open: int) -> int:
 def _stepper(key: str, current: int, count: int, noun: str) -> None:
     """Buttons to the previous and next entry."""
     left, right = st.columns(2)
-    left.button(f"← Föregående {noun}", key=f"{key}_back", disabled=current == 0, width="stretch",
+    left.button(L["previous_of"].format(noun=noun), key=f"{key}_back", disabled=current == 0, width="stretch",
                 on_click=lambda: st.session_state.update({key: current - 1}))
-    right.button(f"Nästa {noun} →", key=f"{key}_next", disabled=current == count - 1, width="stretch",
+    right.button(L["next_of"].format(noun=noun), key=f"{key}_next", disabled=current == count - 1, width="stretch",
                  on_click=lambda: st.session_state.update({key: current + 1}))
 
 
@@ -230,8 +232,9 @@ def render_follow_up() -> None:
         st.success("Det finns inga tidigare åtgärder att följa upp.")
         return
     if not may_run:
-        st.table(pd.DataFrame([{"Åtgärd": a.title, "Ansvarig": a.owner_name, "Klart senast": date_text(a.due_date),
-                                "Status vid mötet": glossary.term(f.status, ActionStatus) if f.status else "–"}
+        st.table(pd.DataFrame([{FIELDS["title"]: a.title, FIELDS["owner_name"]: a.owner_name,
+                                FIELDS["due_date"]: date_text(a.due_date),
+                                L["status_at_meeting"]: glossary.term(f.status, ActionStatus) if f.status else "–"}
                                for f, a, _ in rows]), hide_index=True)
         return
     key = f"follow_up_{review.id}"
@@ -247,21 +250,21 @@ def render_follow_up() -> None:
         st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
     statuses = glossary.options(ActionStatus)
     with st.form(f"fu_{follow_up.id}", border=False):
-        status = st.segmented_control("Status vid mötet", list(statuses), format_func=statuses.get, required=True,
+        status = st.segmented_control(L["status_at_meeting"], list(statuses), format_func=statuses.get, required=True,
                                       default=follow_up.status or action.status)
         comment, reason, postpone = st.columns([2, 1.4, 1.2])
-        comment = comment.text_input("Kommentar", value=follow_up.comment or "")
-        reason = reason.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
-        postpone = postpone.date_input("Skjuts upp till", value=follow_up.new_due_date, format="YYYY-MM-DD",
+        comment = comment.text_input(FIELDS["status_comment"], value=follow_up.comment or "")
+        reason = reason.text_input(L["reason_if_cancelled"], value=action.cancel_reason or "")
+        postpone = postpone.date_input(L["postpone_to"], value=follow_up.new_due_date, format="YYYY-MM-DD",
                                        min_value=meeting_day)
-        if st.form_submit_button("Spara och visa nästa", type="primary"):
+        if st.form_submit_button(L["save_and_next"], type="primary"):
             def _record(s) -> None:
                 actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=status, comment=comment,
                                          cancel_reason=reason, new_due_date=postpone, today=meeting_day,
                                          now=clock.now())
                 st.session_state[key] = min(current + 1, len(rows) - 1)  # only once saved: a refusal stays here
             save(_record, "Uppföljningen är sparad.")
-    _stepper(key, current, len(rows), "åtgärd")
+    _stepper(key, current, len(rows), MODELS["Action"].lower())
 
 
 def render_annual_report() -> None:
@@ -272,16 +275,17 @@ def render_annual_report() -> None:
     with session() as s:
         view = annual_reports.report_view(s, actor=actor, year=year - 1, clinic_id=clinic_id,
                                           parts=("goals", "indicators"))
-    st.markdown("**Mål**")
-    st.table(pd.DataFrame([{"Mål": g.text, "Målvärde": g.target or "", "Utfall": g.outcome or "",
-                            "Bedömning": glossary.term(g.assessment, GoalAssessment)} for g in view.goals]),
+    st.markdown(f"**{MODELS['Goal']}**")
+    st.table(pd.DataFrame([{MODELS["Goal"]: g.text, L["target"]: g.target or "", L["outcome"]: g.outcome or "",
+                            L["goal_assessment"]: glossary.term(g.assessment, GoalAssessment)} for g in view.goals]),
              hide_index=True)
-    st.markdown("**Indikatorer**")
+    st.markdown(f"**{L['indicators']}**")
     st.table(pd.DataFrame([{  # as in the minutes: the unit with the name, last year before the verdict
-        "Indikator": r.indicator.name + (f" ({r.indicator.unit})" if r.indicator.unit else ""),
-        "Värde": number_text(r.indicator.value), "Mål": number_text(r.indicator.target) or "Inget mål",
+        MODELS["Indicator"]: r.indicator.name + (f" ({r.indicator.unit})" if r.indicator.unit else ""),
+        L["value"]: number_text(r.indicator.value), MODELS["Goal"]: number_text(r.indicator.target) or "Inget mål",
         f"{year - 2}": number_text(r.previous) or "–",
-        "Mot målet": "–" if r.met is None else ("Uppfyllt" if r.met else "Ej uppfyllt")} for r in view.indicators]),
+        L["against_target"]: "–" if r.met is None else glossary.term(
+            GoalAssessment.MET if r.met else GoalAssessment.NOT_MET)} for r in view.indicators]),
         hide_index=True)
 
 
@@ -304,7 +308,7 @@ def render_self_assessment() -> None:
         st.text(answer.criterion_text)
         _decision_or_form(by_criterion.get(criterion.id), none.get(criterion.id), key, current, pending,
                           criterion_id=criterion.id)
-    _stepper(key, current, len(gaps), "brist")
+    _stepper(key, current, len(gaps), MODELS["Finding"].lower())
 
 
 def render_findings() -> None:
@@ -328,9 +332,9 @@ def render_findings() -> None:
             _decision_or_form(entry.actions[0] if entry.actions else None,
                               entry.no_action.no_action_reason if entry.no_action else None, key, current, pending,
                               finding=f)
-        _stepper(key, current, len(found), "brist")
+        _stepper(key, current, len(found), MODELS["Finding"].lower())
     if may_decide:
-        with st.expander("Besluta en annan åtgärd"):
+        with st.expander(L["decide_other_action"]):
             _action_form(f"other_action_{review.id}")
 
 
@@ -354,7 +358,7 @@ def _owner_choice(key: str, current: int | None = None, typed: bool = False) -> 
     """Pick the owner among the clinic's people, or "another person" (then name and role are typed in the form)."""
     choices = [*people, OTHER_PERSON]
     index = choices.index(current) if current in choices else (len(people) if typed else None)
-    return st.selectbox("Ansvarig *", choices, index=index, key=key, placeholder="Välj ansvarig",
+    return st.selectbox(f"{FIELDS['owner_name']} *", choices, index=index, key=key, placeholder="Välj ansvarig",
                         format_func=lambda i: people.get(i, "Annan person (namn och roll)"))
 
 
@@ -363,8 +367,8 @@ def _typed_owner(chosen: int | None, prefix: str, name: str = "", role: str = ""
     if chosen != OTHER_PERSON:
         return "", ""
     left, right = st.columns(2)
-    return (left.text_input("Ansvarigs namn *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
-            right.text_input("Ansvarigs roll *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
+    return (left.text_input(f"{L['owner_person_name']} *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
+            right.text_input(f"{FIELDS['owner_role']} *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
 
 
 def _action_form(key: str, finding=None, criterion_id: int | None = None, advance=None) -> None:
@@ -374,15 +378,15 @@ def _action_form(key: str, finding=None, criterion_id: int | None = None, advanc
     # Outside the form, so that choosing "another person" shows the name and role fields at once.
     owner_id = _owner_choice(f"{prefix}_owner")
     with st.form(prefix, border=False):
-        title = st.text_input("Åtgärd *", max_chars=TITLE, value=(finding.suggested_action or "") if finding else "",
+        title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE, value=(finding.suggested_action or "") if finding else "",
                               key=f"{prefix}_title")
         due_col, priority_col = st.columns([1.3, 1])
-        due = due_col.date_input("Klart senast *", value=actions.default_due_date(meeting_day), format="YYYY-MM-DD",
+        due = due_col.date_input(f"{FIELDS['due_date']} *", value=actions.default_due_date(meeting_day), format="YYYY-MM-DD",
                                  min_value=meeting_day, key=f"{prefix}_due")
-        priority = priority_col.selectbox("Prioritet", list(priorities), format_func=priorities.get, index=1,
+        priority = priority_col.selectbox(FIELDS["priority"], list(priorities), format_func=priorities.get, index=1,
                                           key=f"{prefix}_priority")
         owner_name, owner_role = _typed_owner(owner_id, prefix)
-        if st.form_submit_button("Besluta åtgärd", type="primary"):
+        if st.form_submit_button(L["decide_action"], type="primary"):
             data = {"title": title, "owner_id": None if owner_id == OTHER_PERSON else owner_id,
                     "owner_name": owner_name, "owner_role": owner_role,
                     "due_date": due, "priority": priority, "finding_id": finding.id if finding else None,
@@ -401,13 +405,13 @@ def _decide_on(finding=None, criterion_id: int | None = None, advance=None) -> N
     key = f"finding_{finding.id}" if finding else f"gap_{criterion_id}"
     act, none = st.columns([2.1, 1], gap="medium")
     with act:
-        st.markdown("**Besluta åtgärd**")
+        st.markdown(f"**{L['decide_action']}**")
         _action_form(f"action_{key}", finding, criterion_id=criterion_id, advance=advance)
     with none:
-        st.markdown("**Ingen åtgärd**")
+        st.markdown(f"**{L['no_action']}**")
         with st.form(f"none_{key}", border=False):
-            reason = st.text_area("Motivering *", height=120)
-            if st.form_submit_button("Besluta ingen åtgärd"):
+            reason = st.text_area(f"{FIELDS['no_action_reason']} *", height=120)
+            if st.form_submit_button(L["decide_no_action"]):
                 def _none(s):
                     actions.decide_no_action(s, actor=actor, review_id=review.id,
                                              finding_id=finding.id if finding else None, criterion_id=criterion_id,
@@ -419,28 +423,28 @@ def _decide_on(finding=None, criterion_id: int | None = None, advance=None) -> N
 
 def _correct_form() -> None:
     """Correct a decided action (what, owner, due date, priority) before the minutes go to justering."""
-    with st.expander("Rätta en beslutad åtgärd"):
+    with st.expander(L["correct_decided_action"]):
         by_id = {a.id: a for a in decided}
-        chosen = by_id[st.selectbox("Åtgärd", list(by_id), format_func=lambda i: f"{by_id[i].number}. {by_id[i].title}",
+        chosen = by_id[st.selectbox(FIELDS["title"], list(by_id), format_func=lambda i: f"{by_id[i].number}. {by_id[i].title}",
                                     key=f"correct_pick_{review.id}")]
         priorities = glossary.options(Priority)
         version, shown = edit_snapshot("correct_action", chosen.id, chosen.version, chosen)  # the action as opened
         owner_id = _owner_choice(f"correct_owner_{chosen.id}_{version}", shown.owner_id, typed=not shown.owner_id)
         with st.form(f"correct_{chosen.id}_{version}"):
-            title = st.text_input("Åtgärd *", max_chars=TITLE, value=shown.title)
+            title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE, value=shown.title)
             owner_name, owner_role = _typed_owner(owner_id, f"correct_{chosen.id}_{version}",
                                                   "" if shown.owner_id else shown.owner_name, shown.owner_role or "")
             left, right = st.columns(2)
-            due = left.date_input("Klart senast *", value=shown.due_date, format="YYYY-MM-DD")
-            priority = right.selectbox("Prioritet", list(priorities), format_func=priorities.get,
+            due = left.date_input(f"{FIELDS['due_date']} *", value=shown.due_date, format="YYYY-MM-DD")
+            priority = right.selectbox(FIELDS["priority"], list(priorities), format_func=priorities.get,
                                        index=list(priorities).index(shown.priority))
-            if st.form_submit_button("Spara rättelsen"):
+            if st.form_submit_button(L["save_correction"]):
                 data = {"title": title, "description": shown.description,
                         "owner_id": None if owner_id == OTHER_PERSON else owner_id,
                         "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
                 save(lambda s: _correct(s, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")
         stale = version != chosen.version
-        if stale and st.button("Ladda om de senaste uppgifterna", key=f"reload_correct_{chosen.id}"):
+        if stale and st.button(L["reload_latest"], key=f"reload_correct_{chosen.id}"):
             forget_edit("correct_action", chosen.id)
             st.rerun()
 
@@ -457,9 +461,9 @@ def render_next_review() -> None:
         st.markdown(f"Nästa genomgång: {date_text(review.next_review_date) or 'inte bestämd'}")
         return
     with st.form(f"next_{review.id}", border=False):
-        chosen = st.date_input("Nästa genomgång", value=review.next_review_date, format="YYYY-MM-DD",
+        chosen = st.date_input(FIELDS["next_review_date"], value=review.next_review_date, format="YYYY-MM-DD",
                                min_value=meeting_day)
-        if st.form_submit_button("Spara datum", type="primary"):
+        if st.form_submit_button(L["save_date"], type="primary"):
             save(lambda s: reviews.set_next_review(s, actor=actor, review_id=review.id, next_date=chosen,
                                                    now=clock.now()), "Datum för nästa genomgång är sparat.")
 
@@ -476,14 +480,14 @@ def render_notes() -> None:
         reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
                            expected_version=version)
         forget_edit("notes", item.id)
-    with st.expander(f"Anteckningar och beslut för § {item.number}", expanded=bool(shown[0] or shown[1])):
+    with st.expander(L["notes_for_item"].format(number=item.number), expanded=bool(shown[0] or shown[1])):
         with st.form(f"notes_{item.id}_{version}", border=False):
-            notes = st.text_area("Anteckningar", value=shown[0] or "", height=80)
-            decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",
+            notes = st.text_area(FIELDS["notes"], value=shown[0] or "", height=80)
+            decisions = st.text_area(L["decisions_hint"],
                                      value=shown[1] or "", height=68, placeholder="godkänna dagordningen")
-            if st.form_submit_button("Spara anteckningar"):
+            if st.form_submit_button(L["save_notes"]):
                 save(_save, f"Anteckningarna för § {item.number} är sparade.")
-    if version != item.version and st.button("Ladda om de senaste uppgifterna", key=f"reload_notes_{item.id}"):
+    if version != item.version and st.button(L["reload_latest"], key=f"reload_notes_{item.id}"):
         forget_edit("notes", item.id)
         st.rerun()
 
@@ -519,7 +523,7 @@ with main:
     if decided and may_decide:
         _correct_form()
     if may_run and index == len(items) - 1:
-        if st.button("Avsluta mötet och skicka protokollet till justering", type="primary"):
+        if st.button(L["end_meeting_send"], type="primary"):
             save(_send_for_approval, lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
     else:
         render_navigation("bottom")

@@ -7,7 +7,8 @@ from core import clock, glossary
 from core.charts import SWEDISH_NUMBER
 from core.enums import ActionStatus, Modality, ReviewStatus, Severity, SignatureRole
 from core.formatting import date_text, number_text
-from core.glossary import OVERDUE, PAGES
+from core.glossary import FIELDS, MODELS, OVERDUE, PAGES
+from core.glossary import LABELS as L
 from core.permissions import visible_clinic_ids
 from core.services import actions, calendar_year, minutes
 from core.services.clinical_audits import whole_activity_overdue
@@ -28,6 +29,7 @@ from pages._shared.ui import plain
 STATUS_TERMS = glossary.options(ActionStatus)
 STATUS_COLOURS = ["#9aa5b1", "#1f5f8b", "#2e7d4f", "#d5dbe1"]  # ej påbörjad, pågår, klar, avskriven
 CHART_CLINICS = 20  # a bar per clinic stays readable up to about this many
+BAR_TEXT = "text"  # the on-time chart's bar labels: a column never shown as a column
 
 actor = guard("overview")
 today = clock.today()
@@ -38,7 +40,7 @@ with session() as s:
 
 title, picker = st.columns([3, 1], vertical_alignment="bottom")
 title.title(PAGES["overview"])
-year = sticky_select("Genomgångsår", years, purpose="meeting_year", default=today.year, container=picker)
+year = sticky_select(L["review_year"], years, purpose="meeting_year", default=today.year, container=picker)
 with session() as s:
     statuses = clinic_statuses(s, actor=actor, year=year, today=today)
 st.caption(f"{plain(organisation.name)} · genomgångar {year} av strålskyddsbokslutet för {year - 1} · "
@@ -47,13 +49,13 @@ with session() as s:
     to_sign = minutes.awaiting_approval(s, actor=actor)
 if to_sign:
     with st.container(border=True):
-        st.subheader("Att justera")
+        st.subheader(L["to_approve"])
         for review, clinic, role in to_sign:
             left, right = st.columns([3, 1], vertical_alignment="center")
-            left.markdown(f"Protokoll nr {plain(review.protocol_number)} · {plain(clinic.name)}, "
+            left.markdown(f"{L['minutes_number'].format(number=plain(review.protocol_number))} · {plain(clinic.name)}, "
                           f"genomgången {review.year} · "
                           f"du justerar som **{glossary.term(role, SignatureRole).lower()}**")
-            if right.button("Läs och justera", key=f"sign_{review.id}", type="primary"):
+            if right.button(L["read_and_approve"], key=f"sign_{review.id}", type="primary"):
                 st.session_state["pick_clinic"] = st.session_state["_widget_pick_clinic"] = clinic.id
                 st.session_state["pick_meeting_year"] = review.year
                 st.session_state.pop("_widget_pick_meeting_year", None)
@@ -64,12 +66,12 @@ if not statuses:
     st.stop()
 
 left, middle, right, last, overdue = st.columns(5)
-left.metric("Kliniker", len(statuses))
-middle.metric(f"Bokslut {year - 1}", "Inläst" if statuses[0].report_loaded else "Saknas")
-right.metric("Justerade protokoll", f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)}"
+left.metric(FIELDS["clinics"], len(statuses))
+middle.metric(L["report_of_year"].format(year=year - 1), L["loaded"] if statuses[0].report_loaded else L["missing"])
+right.metric(L["approved_minutes"], f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)}"
              f" av {len(statuses)}")
-last.metric("Öppna åtgärder", number_text(sum(x.open_actions for x in statuses)))
-overdue.metric("Försenade", number_text(sum(x.overdue_actions for x in statuses)))
+last.metric(L["open_actions"], number_text(sum(x.open_actions for x in statuses)))
+overdue.metric(L["overdue_count"], number_text(sum(x.overdue_actions for x in statuses)))
 
 
 AUDIT_INTERVAL = settings().audit_interval_years
@@ -80,20 +82,23 @@ def _row(x) -> dict:
     review = glossary.term(x.review_status, ReviewStatus) if x.review_status else "Ej skapad"
     old_audit = whole_activity_overdue(x.last_whole_audit, today, AUDIT_INTERVAL)
     return {
-        "Kod": x.clinic.code, "Klinik": x.clinic.name,
-        "Modaliteter": ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
-        f"Bokslut {year - 1}": "Inläst" if x.report_loaded else "Saknas", f"Genomgång {year}": review,
-        "Öppna åtgärder": x.open_actions, "Försenade": x.overdue_actions, "Klara åtgärder": x.done_actions,
-        f"Egenkontroll {year}": ("Ej påbörjad" if not x.self_assessment else "Påbörjad" if x.self_assessment_score
-                                 is None else f"{x.self_assessment_score:.0f} %"),
-        "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
+        L["code_short"]: x.clinic.code, FIELDS["clinic_name"]: x.clinic.name,
+        FIELDS["modalities"]: ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
+        L["report_of_year"].format(year=year - 1): L["loaded"] if x.report_loaded else L["missing"],
+        L["review_of_year"].format(year=year): review,
+        L["open_actions"]: x.open_actions, L["overdue_count"]: x.overdue_actions, L["done_actions"]: x.done_actions,
+        L["self_assessment_of_year"].format(year=year): (
+            "Ej påbörjad" if not x.self_assessment else "Påbörjad" if x.self_assessment_score is None
+            else f"{x.self_assessment_score:.0f} %"),
+        L["clinical_audit_whole"]: (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
     }
 
 
-st.subheader("Klinikerna")
+st.subheader(L["the_clinics"])
 st.dataframe(pd.DataFrame([_row(x) for x in statuses]), hide_index=True, width="stretch",
-             column_config={"Kod": st.column_config.TextColumn(width=60), "Klinik": st.column_config.TextColumn(width=170),
-                            "Modaliteter": st.column_config.TextColumn(width=150)})
+             column_config={L["code_short"]: st.column_config.TextColumn(width=60),
+                            FIELDS["clinic_name"]: st.column_config.TextColumn(width=170),
+                            FIELDS["modalities"]: st.column_config.TextColumn(width=150)})
 
 
 def _open_clinic(page: str, clinic_id: int) -> None:
@@ -106,9 +111,10 @@ def _open_clinic(page: str, clinic_id: int) -> None:
 
 chooser, *buttons = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
 names = {x.clinic.id: f"{x.clinic.code} – {x.clinic.name}" for x in statuses}
-chosen = chooser.selectbox("Öppna en klinik", list(names), key="overview_clinic", format_func=names.get)
-for column, (label, page) in zip(buttons, [("Genomgång", "pages/genomgang.py"), ("Åtgärder", "pages/atgarder.py"),
-                                           ("Egenkontroll", "pages/egenkontroll.py")]):
+chosen = chooser.selectbox(L["open_clinic"], list(names), key="overview_clinic", format_func=names.get)
+for column, (label, page) in zip(buttons, [(PAGES["review"], "pages/genomgang.py"),
+                                           (PAGES["actions"], "pages/atgarder.py"),
+                                           (PAGES["self_assessment"], "pages/egenkontroll.py")]):
     column.button(label, on_click=_open_clinic, args=(page, chosen), width="stretch", key=f"open_{page}")
 if st.session_state.get("go_to"):
     st.switch_page(st.session_state.pop("go_to"))
@@ -122,26 +128,30 @@ def render_charts() -> None:
         late = overdue_over_time(s, actor=actor, today=today)
     left, right = st.columns(2)
     if by_status:
-        frame = pd.DataFrame([{"Klinik": r["clinic"], "Status": STATUS_TERMS[r["status"]], "Antal": r["count"]}
+        clinic, status, count = FIELDS["clinic_name"], FIELDS["status"], L["count"]
+        frame = pd.DataFrame([{clinic: r["clinic"], status: STATUS_TERMS[r["status"]], count: r["count"]}
                               for r in by_status])
         title = ("Åtgärder per status" if len(statuses) <= CHART_CLINICS
                  else f"Åtgärder per status: de {CHART_CLINICS} kliniker som har flest öppna")
         left.altair_chart(alt.Chart(frame, title=title).mark_bar().encode(
-            x=alt.X("Klinik:N", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("Antal:Q", title="Antal åtgärder", axis=alt.Axis(tickMinStep=1, labelExpr=SWEDISH_NUMBER)),
-            color=alt.Color("Status:N", legend=alt.Legend(title="Status"),
+            x=alt.X(f"{clinic}:N", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{count}:Q", title="Antal åtgärder", axis=alt.Axis(tickMinStep=1, labelExpr=SWEDISH_NUMBER)),
+            color=alt.Color(f"{status}:N", legend=alt.Legend(title=status),
                             scale=alt.Scale(domain=list(STATUS_TERMS.values()), range=STATUS_COLOURS)),
-            tooltip=["Klinik", "Status", "Antal"]), width="stretch")
+            tooltip=[clinic, status, count]), width="stretch")
     if on_time:
-        frame = pd.DataFrame([{"År": str(r["year"]), "Andel klara i tid (%)": r["share"],
-                               "Text": f"{r['on_time']} av {r['actions']}"} for r in on_time])
+        year_column, share = FIELDS["year"], L["on_time_share"]
+        frame = pd.DataFrame([{year_column: str(r["year"]), share: r["share"],
+                               BAR_TEXT: f"{r['on_time']} av {r['actions']}"} for r in on_time])
         base = alt.Chart(frame, title="Klara i tid, per år åtgärderna beslutades").encode(
-            x=alt.X("År:O", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("Andel klara i tid (%):Q", scale=alt.Scale(domain=[0, 100])))
-        right.altair_chart(base.mark_bar(size=40) + base.mark_text(dy=-8).encode(text="Text:N"), width="stretch")
-    frame = pd.DataFrame([{"Månad": r["date"].strftime("%Y-%m"), "Försenade": r["overdue"]} for r in late])
+            x=alt.X(f"{year_column}:O", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=[0, 100])))
+        right.altair_chart(base.mark_bar(size=40) + base.mark_text(dy=-8).encode(text=f"{BAR_TEXT}:N"),
+                           width="stretch")
+    month, overdue = L["month"], L["overdue_count"]
+    frame = pd.DataFrame([{month: r["date"].strftime("%Y-%m"), overdue: r["overdue"]} for r in late])
     st.altair_chart(alt.Chart(frame, title="Försenade åtgärder vid varje månadsskifte").mark_line(point=True).encode(
-        x=alt.X("Månad:O", axis=alt.Axis(labelAngle=0)), y=alt.Y("Försenade:Q", axis=alt.Axis(tickMinStep=1))),
+        x=alt.X(f"{month}:O", axis=alt.Axis(labelAngle=0)), y=alt.Y(f"{overdue}:Q", axis=alt.Axis(tickMinStep=1))),
         width="stretch")
 
 
@@ -149,10 +159,11 @@ def render_unanswered() -> None:
     """Findings of last year's bokslut that no action answers yet."""
     with session() as s:
         rows = unanswered_findings(s, actor=actor, report_year=year - 1)
-    st.subheader(f"Brister i bokslutet {year - 1} utan beslut ({len(rows)})")
+    st.subheader(L["unanswered_findings"].format(year=year - 1, count=len(rows)))
     if rows:
-        st.dataframe(pd.DataFrame([{"Brist": f.code, "Gäller": owner, "Allvarlighet": glossary.term(f.severity, Severity),
-                                    "Beskrivning": f.description} for f, owner in rows]),
+        st.dataframe(pd.DataFrame([{MODELS["Finding"]: f.code, L["applies_to"]: owner,
+                                    L["severity"]: glossary.term(f.severity, Severity),
+                                    FIELDS["description"]: f.description} for f, owner in rows]),
                      hide_index=True, width="stretch")
 
 
@@ -161,12 +172,12 @@ def render_my_actions() -> None:
     with session() as s:
         mine = actions.list_actions(s, actor=actor, today=today, owner_id=actor.user_id,
                                     statuses=list(actions.OPEN))
-    st.subheader(f"Mina åtgärder ({len(mine)})")
+    st.subheader(L["my_actions"].format(count=len(mine)))
     if not mine:
         st.caption("Du är inte ansvarig för någon öppen åtgärd.")
         return
-    st.dataframe(pd.DataFrame([{"Klart senast": date_text(r.action.due_date), "Åtgärd": r.action.title,
-                                "Status": STATUS_TERMS[r.action.status] + (f" – {OVERDUE}" if r.overdue else "")}
+    st.dataframe(pd.DataFrame([{FIELDS["due_date"]: date_text(r.action.due_date), FIELDS["title"]: r.action.title,
+                                FIELDS["status"]: STATUS_TERMS[r.action.status] + (f" – {OVERDUE}" if r.overdue else "")}
                                for r in mine]), hide_index=True, width="stretch")
 
 
@@ -176,11 +187,12 @@ def render_calendar() -> None:
         events = calendar_year.year_events(s, actor=actor, year=year, today=today,
                                            audit_interval_years=AUDIT_INTERVAL)
         ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
-    st.subheader(f"Årshjul {year}")
-    st.dataframe(pd.DataFrame([{"Datum": date_text(e.day), "Klinik": e.clinic, "Vad": e.what} for e in events]),
+    st.subheader(L["year_wheel"].format(year=year))
+    st.dataframe(pd.DataFrame([{L["date"]: date_text(e.day), FIELDS["clinic_name"]: e.clinic, L["what"]: e.what}
+                               for e in events]),
                  hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420))
     if ics:  # only for someone who owns open actions with dates
-        st.download_button("Mina datum som kalenderfil (.ics)", ics, file_name="mina-datum.ics",
+        st.download_button(L["my_dates_ics"], ics, file_name="mina-datum.ics",
                            mime="text/calendar", icon=":material/event:")
 
 

@@ -4,7 +4,8 @@ import streamlit as st
 from core import clock, glossary
 from core.enums import Severity
 from core.formatting import date_text
-from core.glossary import PAGES
+from core.glossary import FIELDS, PAGES
+from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import ClinicalAudit
 from core.permissions import Permission, can
@@ -24,7 +25,7 @@ with session() as s:
     clinics = {c.id: c for c in list_clinics(s, actor=actor)}
 head, clinic_box = st.columns([3, 1.4], vertical_alignment="bottom")
 head.title(PAGES["clinical_audits"])
-clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
+clinic_id = sticky_select(FIELDS["clinic_name"], list(clinics), purpose="clinic", container=clinic_box,
                           format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
 show_flash()
 if clinic_id is None:
@@ -40,10 +41,10 @@ else:
     st.success(f"Senaste revision av hela verksamheten: {date_text(last_whole)}.")
 
 for record, findings in register:
-    kind = "Extern" if record.external else "Intern"
+    kind = L["external"] if record.external else L["internal"]
     with st.expander(f"{date_text(record.audit_date)} · {kind} · {plain(record.scope, one_line=True)}"
-                     + (" · hela verksamheten" if record.whole_activity else "")):
-        st.markdown(f"**Revisorer:** {plain(record.auditors)}")
+                     + (f" · {L['whole_activity'].lower()}" if record.whole_activity else "")):
+        st.markdown(f"**{L['auditors']}:** {plain(record.auditors)}")
         if record.summary:
             st.markdown(plain(record.summary))
         for f in findings:
@@ -51,33 +52,34 @@ for record, findings in register:
         with session() as s:
             report = clinical_audits.report_of(s, actor=actor, audit_id=record.id)
         if report:
-            st.download_button("Ladda ner rapporten", report.content, file_name=report.filename,
+            st.download_button(L["download_report"], report.content, file_name=report.filename,
                                mime=report.media_type, key=f"report_{record.id}")
 if not register:
     st.info("Inga kliniska revisioner är registrerade för kliniken.")
 
 if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
-    st.subheader("Registrera en revision")
+    st.subheader(L["register_audit"])
     prefix = f"audit_{form_round('audit')}"
     with st.form(prefix):
         one, two, three = st.columns(3)
-        data = {"audit_date": one.date_input("Datum *", value=today, format="YYYY-MM-DD"),
-                "external": two.toggle("Extern revision"), "whole_activity": three.toggle("Hela verksamheten"),
-                "scope": st.text_input("Omfattning *", placeholder="t.ex. Remisshantering och berättigande"),
-                "auditors": st.text_input("Revisorer *", max_chars=max_length(ClinicalAudit, "auditors")),
-                "summary": st.text_area("Sammanfattning", height=80)}
-        st.markdown("**Brister som revisionen fann** (tas upp på nästa genomgång)")
+        data = {"audit_date": one.date_input(f"{L['date']} *", value=today, format="YYYY-MM-DD"),
+                "external": two.toggle(L["external_audit"]),
+                "whole_activity": three.toggle(L["whole_activity"]),
+                "scope": st.text_input(f"{L['scope']} *", placeholder="t.ex. Remisshantering och berättigande"),
+                "auditors": st.text_input(f"{L['auditors']} *", max_chars=max_length(ClinicalAudit, "auditors")),
+                "summary": st.text_area(L["audit_summary"], height=80)}
+        st.markdown(f"**{L['audit_findings']}** (tas upp på nästa genomgång)")
         findings = []
         for i in range(FINDING_ROWS):
             left, right = st.columns([4, 1])
-            text = left.text_input(f"Brist {i + 1}", key=f"{prefix}_f{i}", label_visibility="collapsed",
-                                   placeholder=f"Brist {i + 1}")
-            severity = right.selectbox("Allvarlighet", list(SEVERITIES), format_func=SEVERITIES.get, index=1,
+            text = left.text_input(L["finding_n"].format(n=i + 1), key=f"{prefix}_f{i}", label_visibility="collapsed",
+                                   placeholder=L["finding_n"].format(n=i + 1))
+            severity = right.selectbox(L["severity"], list(SEVERITIES), format_func=SEVERITIES.get, index=1,
                                        key=f"{prefix}_s{i}", label_visibility="collapsed")
             if text.strip():
                 findings.append({"description": text, "severity": severity})
-        report = st.file_uploader("Rapport (valfri)", type=["pdf", "docx", "doc"], key=f"{prefix}_report")
-        if st.form_submit_button("Registrera revisionen", type="primary"):
+        report = st.file_uploader(f"{L['report']} ({L['optional']})", type=["pdf", "docx", "doc"], key=f"{prefix}_report")
+        if st.form_submit_button(L["register_the_audit"], type="primary"):
             attached = (report.getvalue(), report.name) if report else None
             save(lambda s: clinical_audits.register(s, actor=actor, clinic_id=clinic_id, data=data, findings=findings,
                                                     report=attached, now=clock.now()),

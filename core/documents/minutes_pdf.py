@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.documents.pdf import PortalPdf
+from core.glossary import FIELDS, LABELS, MODELS
 
 NUMBER_AND_SIGN = re.compile(r"(\d) (%|‰|mSv|µSv|mGy|Gy)(?=\W|$)")
 DRAFT_GREY = 150
@@ -38,7 +39,7 @@ class MinutesPdf(PortalPdf):
             with self.local_context(fill_opacity=DRAFT_OPACITY, text_color=DRAFT_GREY):
                 self.set_font("DejaVu", "B", 90)
                 with self.rotation(45, self.w / 2, self.h / 2):
-                    self.text(self.w / 2 - 75, self.h / 2 + 12, "UTKAST")
+                    self.text(self.w / 2 - 75, self.h / 2 + 12, LABELS["draft_stamp"])
 
 
 def typeset(text: str) -> str:
@@ -72,12 +73,17 @@ def _block(pdf: PortalPdf, block: dict) -> None:
 
 def _heading(pdf: PortalPdf, content: dict) -> None:
     """The protocol's heading: number, title, licence holder, clinic, time, place, underlag, version."""
-    pdf.heading(f"Protokoll nr {content['number']}", 16)
+    pdf.heading(LABELS["minutes_number"].format(number=content["number"]), 16)
     pdf.heading(content["title"], 12)
-    holder = content["organisation"] + (f", tillstånd {content['licence_number']}" if content["licence_number"] else "")
-    pdf.paragraph(f"Tillståndshavare: {holder}\nKlinik: {content['clinic']}\nTid: {content['when']}\n"
-                  f"Plats: {content['place']}\nProtokollversion: {content['version']}")
-    pdf.paragraph("Underlag:\n" + "\n".join(f"– {line}" for line in content["basis"]))
+    # Minutes recorded before the licence holder was asked for name only the organisation.
+    holder = content.get("licence_holder") or content["organisation"]
+    if content.get("licence_holder") and content["licence_holder"] != content["organisation"]:
+        holder += f" ({content['organisation']})"
+    holder += f", tillstånd {content['licence_number']}" if content["licence_number"] else ""
+    pdf.paragraph(f"{FIELDS['licence_holder']}: {holder}\n{FIELDS['clinic_name']}: {content['clinic']}\n"
+                  f"{LABELS['time']}: {content['when']}\n{FIELDS['location']}: {content['place']}\n"
+                  f"{MODELS['MinutesVersion']}: {content['version']}")
+    pdf.paragraph(f"{LABELS['basis']}:\n" + "\n".join(f"– {line}" for line in content["basis"]))
     if content["replaces"]:
         pdf.set_font("DejaVu", "B", 10)
         pdf.multi_cell(0, 5.5, content["replaces"], align="L", new_x="LMARGIN", new_y="NEXT")
@@ -94,14 +100,14 @@ def _sections(pdf: PortalPdf, content: dict, chart_png: bytes | None) -> None:
             if pdf.will_page_break(8 + pdf.epw * height / width):  # the heading stays with its chart
                 pdf.add_page()
             pdf.set_font("DejaVu", "B", 10)
-            pdf.cell(0, 6, "Nyckelindikatorer över åren", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 6, LABELS["key_indicators_over_years"], new_x="LMARGIN", new_y="NEXT")
             pdf.image(chart_png, w=pdf.epw)
         pdf.ln(2)
 
 
 def _signatures(pdf: PortalPdf, content: dict, stamp: Stamp) -> None:
     """Print the signature block: ordförande, vid protokollet and justerare, each with when they approved."""
-    pdf.heading("Justering")
+    pdf.heading(MODELS["Signature"])
     if stamp.draft:
         pdf.paragraph("Protokollet är inte justerat. Det är ett utkast tills ordföranden, protokollföraren och "
                       "justerarna har justerat det i Strålsäkerhetsportalen.")

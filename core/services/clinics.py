@@ -111,17 +111,20 @@ def the_organisation(session: Session, *, actor: Actor) -> Organisation:
 
 
 def update_organisation(session: Session, *, actor: Actor, name: str, licence_number: str | None,
-                        now: datetime) -> Organisation:
-    """Change the licence holder's name and SSM licence number (printed in the heading of new minutes)."""
+                        now: datetime, licence_holder: str | None = None) -> Organisation:
+    """Change the organisation's name, licence holder and SSM licence number (printed on new minutes)."""
     require(actor, Permission.MANAGE_CLINICS)
     org = organisation(session)
     problems = [] if (name or "").strip() else ["Namn: måste fyllas i."]
     problems += [f"{label}: högst {limit} tecken." for label, value, limit in
-                 (("Namn", name, 200), ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
+                 (("Namn", name, 200), ("Tillståndshavare", licence_holder, 200),
+                  ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
     if problems:
         raise InvalidInput(problems)
     old = history.snapshot(org)
     org.name, org.licence_number = name.strip(), _clean(licence_number)
+    if licence_holder is not None:
+        org.licence_holder = _clean(licence_holder)
     session.add(org)
     before, after = history.changed(old, history.snapshot(org))
     if after:

@@ -20,6 +20,7 @@ from core.enums import (
     SummaryPart,
 )
 from core.formatting import NBSP, date_text, datetime_text, number_text
+from core.glossary import FIELDS, LABELS, MODELS, OVERDUE, PAGES
 from core.models import (
     AnnualReport,
     AssessmentTemplate,
@@ -48,8 +49,9 @@ from core.services.invitations import meeting_title
 CHART_INDICATORS = 9  # three rows of three: what one A4 page shows legibly
 CHART_YEARS = 6
 CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
-CAPACITY = {SignatureRole.CHAIR.value: "Ordförande", SignatureRole.SECRETARY.value: "Vid protokollet",
-            SignatureRole.ADJUSTER.value: "Justerare"}
+CAPACITY = {SignatureRole.CHAIR.value: glossary.term(SignatureRole.CHAIR),
+            SignatureRole.SECRETARY.value: LABELS["at_the_minutes"],
+            SignatureRole.ADJUSTER.value: glossary.term(SignatureRole.ADJUSTER)}
 
 
 def text(value: str) -> dict:
@@ -138,11 +140,12 @@ def _signers(session: Session, review: Review) -> list[dict]:
 
 def _opening(session: Session, review: Review, names: dict[int, str]) -> list[dict]:
     """Who chaired, who kept the minutes, and who was there."""
-    rows = [["Roll", "Namn", "Närvaro", "Ersätter"]] + [
+    rows = [[FIELDS["role"], FIELDS["name"], MODELS["Attendance"], FIELDS["stand_in_for"]]] + [
         [glossary.term(a.meeting_role, MeetingRole), a.name or "–", glossary.term(a.status, AttendanceStatus),
          a.stand_in_for or ""] for a in attendance_rows(session, review.id)]
-    blocks = [text(f"Ordförande: {names.get(review.chair_id, 'inte vald')}. "
-                   f"Protokollförare: {names.get(review.secretary_id, 'inte vald')}."), table(rows, [50, 55, 30, 35])]
+    blocks = [text(f"{glossary.term(SignatureRole.CHAIR)}: {names.get(review.chair_id, 'inte vald')}. "
+                   f"{glossary.term(SignatureRole.SECRETARY)}: {names.get(review.secretary_id, 'inte vald')}."),
+              table(rows, [50, 55, 30, 35])]
     missing = missing_roles_of(session, review.id)
     if missing:
         blocks.append(text("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing) + "."))
@@ -160,14 +163,15 @@ def _adjusters(signed: list[dict]) -> list[dict]:
 def _follow_up(session: Session, review: Review) -> list[dict]:
     """Last year's actions with the status recorded at this meeting; late ones marked, postponements decided."""
     meeting_day = review.meeting_date or date.max
-    rows = [["Nr", "Åtgärd", "Ansvarig", "Klart senast", "Status vid mötet", "Kommentar"]]
+    rows = [[LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], LABELS["status_at_meeting"],
+             FIELDS["status_comment"]]]
     decided = []
     for follow_up, action, year in follow_up_rows(session, review.id):
         number = f"{year}:{action.number}"
         due = follow_up.original_due_date or action.due_date
         status = glossary.term(follow_up.status, ActionStatus) if follow_up.status else "Ej uppföljd"
         if (follow_up.status or action.status) not in CLOSED and due < meeting_day:
-            status += " – Försenad"
+            status += f" – {OVERDUE}"
         comment = follow_up.comment or ""
         if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
             comment = f"{comment} Skäl: {action.cancel_reason}".strip()
@@ -194,18 +198,18 @@ def _annual_report(session: Session, actor: Actor, review: Review) -> tuple[list
     if review.annual_report_id is None:
         return [text(f"Strålskyddsbokslutet för {review.year - 1} är inte inläst.")], []
     view = annual_reports.report_view(session, actor=actor, year=review.year - 1, clinic_id=review.clinic_id)
-    blocks = [subheading("Sammanfattning")]
+    blocks = [subheading(MODELS["ReportSummary"])]
     for part in SummaryPart:
         parts = [s.text for s in view.summaries if s.part == part]
         blocks.append(text(f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or "–")))
-    goals = [["Mål", "Målvärde", "Utfall", "Bedömning"]] + [
+    goals = [[MODELS["Goal"], LABELS["target"], LABELS["outcome"], LABELS["goal_assessment"]]] + [
         [g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)] for g in view.goals]
-    blocks += [subheading("Mål"), table(goals, [76, 30, 30, 34]) if len(goals) > 1 else text("Inga mål.")]
-    indicators = [["Indikator", "Värde", "Mål", str(review.year - 2), "Mot målet"]] + [
+    blocks += [subheading(MODELS["Goal"]), table(goals, [76, 30, 30, 34]) if len(goals) > 1 else text("Inga mål.")]
+    indicators = [[MODELS["Indicator"], LABELS["value"], MODELS["Goal"], str(review.year - 2), LABELS["against_target"]]] + [
         [_indicator_name(r.indicator), number_text(r.indicator.value), number_text(r.indicator.target) or "–",
-         number_text(r.previous) or "–", "Inget mål" if r.met is None else ("Uppfyllt" if r.met else "Ej uppfyllt")]
+         number_text(r.previous) or "–", "Inget mål" if r.met is None else glossary.term(GoalAssessment.MET if r.met else GoalAssessment.NOT_MET)]
         for r in view.indicators]
-    blocks += [subheading("Indikatorer"),
+    blocks += [subheading(LABELS["indicators"]),
                table(indicators, [74, 22, 22, 22, 30]) if len(indicators) > 1 else text("Inga indikatorer.")]
     return blocks, _trend(session, review)
 
@@ -268,13 +272,14 @@ def _findings(session: Session, actor: Actor, review: Review, decided: list, cli
         blocks.append(text("Inga brister för kliniken i bokslutet eller från kliniska revisioner."))
     codes = dict(session.exec(select(Finding.id, Finding.code)).all())
     criteria = dict(session.exec(select(Criterion.id, Criterion.code)).all())
-    rows = [["Nr", "Åtgärd", "Ansvarig", "Klart senast", "Prio", "Svarar mot"]] + [
+    rows = [[LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], LABELS["priority_short"],
+             LABELS["answers_to"]]] + [
         [str(a.number), a.title + (f"\n{a.description}" if a.description else ""),
          a.owner_name + (f", {a.owner_role}" if a.owner_role else ""), date_text(a.due_date),
          glossary.term(a.priority, Priority),
-         f"Brist {codes[a.finding_id]}" if a.finding_id in codes else
-         f"Kriterium {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"] for a in decided]
-    blocks.append(subheading("Beslut om åtgärder"))
+         f"{MODELS['Finding']} {codes[a.finding_id]}" if a.finding_id in codes else
+         f"{MODELS['Criterion']} {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"] for a in decided]
+    blocks.append(subheading(LABELS["action_decisions"]))
     if len(rows) == 1:
         blocks.append(decision("Beslutades att inga nya åtgärder behövs."))
         return blocks
@@ -318,14 +323,15 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> dict:
         sections.append({"heading": f"§ {item.number} {item.title}", "kind": item.kind,
                          "blocks": blocks + decision_lines(item.decisions)})
     # What the agenda has no § for is still part of the record, after the last §.
-    for kind, title in (("follow_up", "Uppföljning av tidigare beslutade åtgärder"),
-                        ("annual_report", "Strålskyddsbokslutet"), ("self_assessment", "Egenkontroll"),
-                        ("findings", "Brister och beslut om åtgärder")):
+    for kind, title in (("follow_up", LABELS["follow_up_section"]),
+                        ("annual_report", LABELS["annual_report_section"]), ("self_assessment", PAGES["self_assessment"]),
+                        ("findings", LABELS["findings_section"])):
         if not any(i.kind == kind for i in items):
             sections.append({"heading": f"§ {len(sections) + 1} {title}", "kind": kind, "blocks": by_kind[kind]()})
     return {
         "title": meeting_title(review, clinic), "number": review.protocol_number or "",
-        "organisation": organisation.name, "licence_number": organisation.licence_number,
+        "organisation": organisation.name, "licence_holder": organisation.licence_holder,
+        "licence_number": organisation.licence_number,
         "clinic": f"{clinic.code} – {clinic.name}",
         "when": (date_text(review.meeting_date) or "datum ej angivet")
         + (f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else ""),

@@ -10,6 +10,7 @@ import streamlit_authenticator as stauth
 from core import clock, glossary
 from core.demo import DEMO_PASSWORD, active_demo_accounts
 from core.enums import Role
+from core.glossary import LABELS as L
 from core.permissions import CLINIC_ROLES, Actor
 from core.services import auth as auth_service
 from pages._shared import db
@@ -17,8 +18,8 @@ from pages._shared.first_run import first_run_screen, is_set_up
 from pages._shared.nav import allowed, page_def, render_links
 from pages._shared.ui import apply_style, catch_unexpected_errors, plain, show_flash
 
-LOGIN_FIELDS = {"Form name": "Logga in", "Username": "Användarnamn", "Password": "Lösenord",
-                "Login": "Logga in", "Captcha": "Captcha"}
+LOGIN_FIELDS = {"Form name": L["log_in"], "Username": glossary.FIELDS["username"],
+                "Password": glossary.FIELDS["password"], "Login": L["log_in"], "Captcha": "Captcha"}
 LOGIN_MESSAGE = "login_message"  # a message for the login screen, e.g. why the user was logged out
 HIDE_SIDEBAR = "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}</style>"
 LOCKED_MESSAGE = ("Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
@@ -71,7 +72,7 @@ def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: di
     st.html(HIDE_SIDEBAR)
     left, middle, right = st.columns([1, 2, 1])
     with middle:
-        st.title("Strålsäkerhetsportalen")
+        st.title(L["portal_name"])
         st.caption("Klinikens genomgång av verksamhet med joniserande strålning")
         show_flash()  # e.g. that the first run has set the portal up
         message = st.session_state.pop(LOGIN_MESSAGE, None)
@@ -103,7 +104,7 @@ def _demo_accounts_box() -> None:
         st.dataframe(pd.DataFrame(
             [[a["username"], a["name"], glossary.term(Role(a["role"])), ", ".join(a["clinics"]) or "Alla"]
              for a in accounts],
-            columns=["Användarnamn", "Namn", "Roll", "Kliniker"]), hide_index=True, width="stretch")
+            columns=[glossary.FIELDS[f] for f in ("username", "name", "role", "clinics")]), hide_index=True, width="stretch")
 
 
 def _current_actor(authenticator: stauth.Authenticate) -> Actor | None:
@@ -120,7 +121,7 @@ def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:
     """Show navigation, who is logged in and the logout button; return False if they just logged out."""
     st.sidebar.markdown("### ☢️ Strålsäkerhetsportalen")
     links, who = st.sidebar.container(), st.sidebar.container()
-    authenticator.logout("Logga ut", "sidebar", key="logout_button", callback=_record_logout)
+    authenticator.logout(L["log_out"], "sidebar", key="logout_button", callback=_record_logout)
     if not st.session_state.get("authentication_status"):
         return False
     with links:

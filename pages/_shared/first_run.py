@@ -2,6 +2,8 @@
 import streamlit as st
 
 from core import clock
+from core.glossary import FIELDS, MODELS
+from core.glossary import LABELS as L
 from core.services import setup
 from pages._shared import db
 from pages._shared.ui import save
@@ -13,7 +15,7 @@ def is_set_up() -> bool:
     """Tell whether the portal has its organisation (remembered for the session once it has)."""
     if not st.session_state.get(SET_UP_KEY):
         with db.session() as s:
-            st.session_state[SET_UP_KEY] = not setup.needs_setup(s)
+            st.session_state[SET_UP_KEY] = not setup.needs_setup(s, actor=setup.FIRST_RUN_ACTOR)
     return st.session_state[SET_UP_KEY]
 
 
@@ -28,25 +30,27 @@ def first_run_screen() -> None:
     """Ask for the organisation and the first administrator, with the setup code from the server's log."""
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title("Strålsäkerhetsportalen")
-        st.subheader("Första start")
+        st.title(L["portal_name"])
+        st.subheader(L["first_run"])
         st.markdown("Databasen har ingen organisation ännu. Lägg upp organisationen och den första "
                     "administratören; därefter läggs kliniker och användare till under **Kliniker** och "
                     "**Användare**. Startkoden står i serverns logg (`stralportal serve` skriver den).")
         with st.form("first_run"):
-            st.markdown("**Organisationen**")
-            organisation = {"name": st.text_input("Organisationens namn *", placeholder="t.ex. Norrby sjukhus"),
-                            "licence_holder": st.text_input("Tillståndshavare *", placeholder="t.ex. Region Norrby"),
-                            "licence_number": st.text_input("SSM:s tillståndsnummer *")}
-            st.markdown("**Den första administratören**")
+            st.markdown(f"**{MODELS['Organisation']}**")
+            organisation = {
+                "name": st.text_input(f"{L['organisation_name']} *", placeholder="t.ex. Norrby sjukhus"),
+                "licence_holder": st.text_input(f"{FIELDS['licence_holder']} *", placeholder="t.ex. Region Norrby"),
+                "licence_number": st.text_input(f"{L['ssm_licence_number']} *")}
+            st.markdown(f"**{L['first_admin']}**")
             left, right = st.columns(2)
-            admin = {"username": left.text_input("Användarnamn *"), "name": right.text_input("Namn *")}
-            admin["email"] = st.text_input("E-post *")
+            admin = {"username": left.text_input(f"{FIELDS['username']} *"),
+                     "name": right.text_input(f"{FIELDS['name']} *")}
+            admin["email"] = st.text_input(f"{FIELDS['email']} *")
             left, right = st.columns(2)
-            password = left.text_input("Lösenord *", type="password")
-            repeated = right.text_input("Upprepa lösenordet *", type="password")
-            code = st.text_input("Startkod *", help="Står i serverns logg när portalen startar.")
-            if st.form_submit_button("Lägg upp portalen", type="primary"):
+            password = left.text_input(f"{FIELDS['password']} *", type="password")
+            repeated = right.text_input(f"{L['repeat_password']} *", type="password")
+            code = st.text_input(f"{L['setup_code']} *", help="Står i serverns logg när portalen startar.")
+            if st.form_submit_button(L["set_up_portal"], type="primary"):
                 if password != repeated:
                     st.error("Inget sparades. Lösenorden är inte lika.")
                     return

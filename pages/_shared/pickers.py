@@ -3,6 +3,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from core.glossary import FIELDS, LABELS
 from core.services.clinics import list_clinics
 from core.services.overview import meeting_years
 from pages._shared.db import session
@@ -41,7 +42,7 @@ def _from_link(clinics: dict, years: list[int]) -> None:
         st.query_params.pop(key, None)
 
 
-def clinic_year_header(actor, title: str, today, year_label: str = "Genomgångsår"):
+def clinic_year_header(actor, title: str, today, year_label: str = LABELS["review_year"]):
     """Draw a clinic page's title with the sticky clinic and meeting-year pickers; return (clinics, id, year)."""
     with session() as s:
         clinics = {c.id: c for c in list_clinics(s, actor=actor)}
@@ -49,7 +50,7 @@ def clinic_year_header(actor, title: str, today, year_label: str = "Genomgångs�
     _from_link(clinics, years)
     head, clinic_box, year_box = st.columns([2.3, 1.4, 1], vertical_alignment="bottom")
     head.title(title)
-    clinic_id = sticky_select("Klinik", list(clinics), purpose="clinic", container=clinic_box,
+    clinic_id = sticky_select(FIELDS["clinic_name"], list(clinics), purpose="clinic", container=clinic_box,
                               format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
     year = sticky_select(year_label, years, purpose="meeting_year", default=today.year, container=year_box)
     return clinics, clinic_id, year

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import REFUSALS, InvalidInput
+from core.glossary import LABELS
 from core.incidents import incident_message, log_incident
 from pages._shared.db import session
 
@@ -170,7 +171,7 @@ def forget_edit(kind: str, row_id: int) -> None:
 
 def yes_no(value: bool) -> str:
     """Return Ja or Nej."""
-    return "Ja" if value else "Nej"
+    return LABELS["yes"] if value else LABELS["no"]
 
 
 def plain(text: Any, *, one_line: bool = False) -> str:

@@ -78,3 +78,6 @@ def test_the_licence_holder_and_its_licence_number_are_kept_and_logged(session):
     assert (org.name, org.licence_number) == ("Region Test", "SSM2024-1")
     event = session.exec(select(HistoryEntry).where(HistoryEntry.entity == "Organisation")).one()
     assert event.new_values == {"name": "Region Test", "licence_number": "SSM2024-1"}
+    org = update_organisation(session, actor=admin, name="Testsjukhuset", licence_holder=" Region Test ",
+                              licence_number="SSM2024-1", now=NOW)
+    assert (org.name, org.licence_holder) == ("Testsjukhuset", "Region Test")

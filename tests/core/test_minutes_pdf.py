@@ -39,6 +39,16 @@ def test_draft_minutes_say_utkast_on_every_page_and_number_the_pages(session, rt
     text = _flat("\n".join(pages))
     assert "Protokoll nr RTG 1/2025" in text and "Åtgärd nummer 11 för Röntgenkliniken" in text
     assert "Protokollet är inte justerat" in text
+    assert "Tillståndshavare: Testsjukhuset" in text  # no licence holder given: the organisation stands for it
+
+
+def test_the_heading_names_the_licence_holder_with_the_organisation(session, rtg):
+    from core.models import Organisation
+    org = session.get(Organisation, rtg["clinic"].organisation_id)
+    org.licence_holder, org.licence_number = "Region Test", "SSM2024-0099"
+    review = make_review(session, rtg)
+    text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
+    assert "Tillståndshavare: Region Test (Testsjukhuset), tillstånd SSM2024-0099" in _flat(text)
 
 
 def test_approved_minutes_carry_names_and_times_and_no_utkast(session, rtg):
