@@ -116,3 +116,20 @@ def test_commands_on_a_database_that_is_not_created_say_what_to_do(tmp_path, mon
         assert code == 2 and "stralportal db upgrade" in err
     code, out, _ = _run(capsys, "db", "upgrade")
     assert code == 0 and out.strip() == "Databasen är skapad."
+
+
+def test_serve_runs_the_packaged_app_with_its_settings_and_links_to_its_own_port(demo_env, monkeypatch, capsys):
+    import os
+
+    from core.resources import APP_SCRIPT
+    started = {}
+    monkeypatch.setenv("STRALPORTAL_BASE_URL", "")  # unset for the portal; restored after the test
+    monkeypatch.setattr("os.execv", lambda path, argv: started.update(argv=argv, base=os.environ["STRALPORTAL_BASE_URL"]))
+    assert _run(capsys, "serve", "--port", "8765")[0] == 0
+    assert started["base"] == "http://localhost:8765"  # calendar files and e-mails link here
+    argv = started["argv"]
+    assert argv[argv.index("run") + 1] == str(APP_SCRIPT)
+    assert {"--server.port=8765", "--client.showSidebarNavigation=false", "--theme.primaryColor=#1f5f8b"} <= set(argv)
+    monkeypatch.setenv("STRALPORTAL_BASE_URL", "https://stralportal.sjukhus.se")
+    _run(capsys, "serve", "--port", "8766")
+    assert started["base"] == "https://stralportal.sjukhus.se"  # a configured address is kept
