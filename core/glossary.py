@@ -241,7 +241,10 @@ LABELS = {
     "brachy_or_radionuclide": "Brachyterapi eller radionuklidbehandling",
     "in_house_service": "Egen service av apparaterna", "simulator": "Egen simulator",
     "staff_today_fte": "Personal i dag (heltidstjänster)", "save_and_calculate": "Spara och beräkna",
-    "profession": "Yrkesgrupp", "minimum_table_1": "Minimum enligt Tabell 1", "staff_today": "I dag", "rule": "Regel",
+    "profession": "Yrkesgrupp", "minimum_table_1": "Krav enligt Tabell 1 (heltidstjänster)",
+    "recommendation": "Rekommendation", "shifts": "Behandlingsskift per dag",
+    "note": "Att veta", "quote_from_regulation": "Citat ur föreskriften",
+    "shipped_criteria": "Medföljande versioner", "load_shipped_version": "Läs in version {version}", "staff_today": "I dag", "rule": "Regel",
     # templates
     "criteria_sets": "Egenkontrollens kriterier", "criteria": "Kriterier", "used_for_new": "Används för nya",
     "download_current_criteria": "Ladda ner gällande version (YAML)",

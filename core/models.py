@@ -351,6 +351,8 @@ class Criterion(SQLModel, table=True):
     evidence_hint: Optional[str] = _text()
     reference: Optional[str] = Field(default=None, max_length=300)
     reference_verified: bool = False
+    quote: Optional[str] = _text()  # the regulation's sentence a verified criterion rests on (criteria v2 on)
+    note: Optional[str] = _text()  # what a clinic should know about the criterion and its source
     modalities: list[str] = _json_list()
     position: int = 0
 

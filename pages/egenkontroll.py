@@ -9,7 +9,14 @@ from core.formatting import number_text
 from core.glossary import FIELDS, MODELS, PAGES
 from core.glossary import LABELS as L
 from core.permissions import Permission, can
-from core.self_assessment.staffing import GROUPS, SOURCE, StaffingInput, compare
+from core.self_assessment.staffing import (
+    GROUPS,
+    SOURCE,
+    STATUS,
+    StaffingInput,
+    compare,
+    fte_text,
+)
 from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
@@ -91,6 +98,11 @@ def render_area(area: str) -> None:
             st.caption(f"Underlag: {plain(criterion.evidence_hint or '–')} · Krav: {reference}"
                        + ("" if criterion.reference_verified else " (referensen är inte verifierad)")
                        + ("" if answer.reconsidered else " · :orange-badge[Ej omprövad – kopierad från förra året]"))
+            if criterion.note:
+                st.caption(f"{L['note']}: {plain(criterion.note)}")
+            if criterion.quote:  # the regulation's own words, on demand
+                with st.expander(L["quote_from_regulation"]):
+                    st.markdown(plain(criterion.quote))
             choice = st.radio(L["level"], CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}_{version}",
                               index=CHOICES.index(shown[0]) if shown[0] in CHOICES else None,
                               label_visibility="collapsed")
@@ -176,8 +188,8 @@ def render_staffing() -> None:
     """Radiotherapy staffing: enter the figures, see each group's minimum from Tabell 1 and any shortfall."""
     stored = assessment.staffing or {"inputs": {}, "actual": {}}
     given, have = stored["inputs"], stored["actual"]
-    st.caption(f"Källa: {SOURCE}. Kraven där är minimum och används här som riktmärke; rekommendationerna i "
-               "tabellen är högre.")
+    st.caption(f"Källa: {SOURCE}. {STATUS} Kravkolumnens minimum jämförs som heltidstjänster utan avrundning; "
+               "rekommendationerna visas för sig och räknas aldrig som brist.")
     with st.form(f"staffing_{assessment.id}"):
         one, two, three = st.columns(3)
         inputs = {
@@ -189,6 +201,7 @@ def render_staffing() -> None:
                                                bool(given.get("special_techniques"))),
             "brachy_or_radionuclide": two.checkbox(L["brachy_or_radionuclide"],
                                                    bool(given.get("brachy_or_radionuclide"))),
+            "shifts": one.number_input(L["shifts"], 1, 3, int(given.get("shifts", 1))),
             "in_house_service": three.checkbox(L["in_house_service"], bool(given.get("in_house_service"))),
             "simulator": three.checkbox(L["simulator"], bool(given.get("simulator")))}
         st.markdown(f"**{L['staff_today_fte']}**")
@@ -200,10 +213,13 @@ def render_staffing() -> None:
                                             actual=actual, now=clock.now()), "Bemanningen är sparad.")
     if assessment.staffing:
         rows = compare(StaffingInput(**given), have)
-        st.dataframe(pd.DataFrame([{L["profession"]: r.group, L["minimum_table_1"]: r.required,
-                                    L["staff_today"]: number_text(r.actual),
-                                    L["missing"]: number_text(r.shortfall or None),
-                                    L["rule"]: r.rule} for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{L["profession"]: r.group, L["minimum_table_1"]: fte_text(r.required),
+                                    L["staff_today"]: fte_text(r.actual),
+                                    L["missing"]: fte_text(r.shortfall) if r.shortfall else "",
+                                    L["rule"]: r.rule, L["recommendation"]: r.recommendation} for r in rows]),
+                     hide_index=True, width="stretch",
+                     column_config={L["rule"]: st.column_config.TextColumn(width=260),
+                                    L["recommendation"]: st.column_config.TextColumn(width=300)})
 
 
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities

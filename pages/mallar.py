@@ -17,6 +17,7 @@ st.title(PAGES["templates"])
 show_flash()
 with session() as s:
     sets = sa.criteria_sets(s, actor=actor)
+    shipped = sa.unloaded_shipped_criteria(s, actor=actor)
 
 st.subheader(L["criteria_sets"])
 st.markdown("Kriterierna är versionerade. En ny version används för egenkontroller som påbörjas efter inläsningen; "
@@ -29,6 +30,12 @@ if sets:
     newest = sets[0][0]
     st.download_button(L["download_current_criteria"], newest.source.encode("utf-8"), mime="text/yaml",
                        file_name=f"egenkontroll-v{newest.version}.yaml", icon=":material/download:")
+for version in shipped:  # a version that came with this release of the portal and is not loaded yet
+    st.info(f"Version {version} av kriterierna följer med portalen men är inte inläst. Den används för "
+            "egenkontroller som påbörjas efter inläsningen; svar enligt tidigare versioner behåller sin text.")
+    if st.button(L["load_shipped_version"].format(version=version), key=f"shipped_{version}", type="primary"):
+        save(lambda s, v=version: sa.load_shipped_criteria(s, actor=actor, version=v, now=clock.now()),
+             lambda t: f"{t.name} version {t.version} är inläst.")
 upload = st.file_uploader(L["new_criteria_version"], type=["yaml", "yml"],
                           key=f"criteria_{form_round('criteria')}")
 if upload is not None and st.button(L["load_new_version"], type="primary"):

@@ -13,7 +13,11 @@ from core.services import clinics as clinic_service
 from core.services import users as user_service
 from core.services._queries import active_template, clinic_by_code, report_of_year
 from core.services.annual_report_import import import_annual_report
-from core.services.self_assessments import load_criteria_set
+from core.services.self_assessments import (
+    load_criteria_set,
+    load_shipped_criteria,
+    unloaded_shipped_criteria,
+)
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
 CRITERIA_FILE = TEMPLATES / "egenkontroll" / "kriterier-v1.yaml"
@@ -68,6 +72,9 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
     if active_template(session) is None:
         load_criteria_set(session, actor=actor, text=CRITERIA_FILE.read_text(encoding="utf-8"), now=now)
     added["reviews"] = load_reviews(session, data["reviews_2025"]) + load_review_2026(session, data["review_2026"])
+    # Later versions after the demo's answers, which keep the text of the version they were given under.
+    for version in unloaded_shipped_criteria(session, actor=actor):
+        load_shipped_criteria(session, actor=actor, version=version, now=now)
     return added
 
 

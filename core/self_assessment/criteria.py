@@ -34,6 +34,8 @@ class CriterionSpec:
     verified: bool
     modalities: list[str]
     position: int
+    quote: str | None = None  # the sentence of the regulation a verified criterion rests on
+    note: str | None = None  # what the user should know about the criterion and its source
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class CriterionModel(_Strict):
     evidence: OptionalText = None
     reference: OptionalText = None
     verified: bool = False
+    quote: OptionalText = None
+    note: OptionalText = None
     modalities: list[str] = [ALL]
 
     @field_validator("modalities", mode="before")
@@ -97,8 +101,9 @@ class AreaModel(_Strict):
 
 
 class CriteriaFile(_Strict):
-    """The whole file."""
+    """The whole file. From format 2 on, a criterion marked verified must quote the sentence it rests on."""
 
+    format: int = 1
     name: Text
     version: Text
     scale: OptionalText = None
@@ -196,11 +201,16 @@ def parse_criteria(text: str) -> tuple[CriteriaSet | None, list[str]]:
     for a, area in enumerate(parsed.areas):
         if not (area.name or area.code):
             problems.append((lines[("areas", a)], "ett område saknar namn."))
+        for c, criterion in enumerate(area.criteria):
+            if parsed.format >= 2 and criterion.verified and not criterion.quote:
+                problems.append((lines[("areas", a, "criteria", c)], f"kriterium {criterion.id} är markerat verified "
+                                 "men citerar inte meningen i föreskriften som det vilar på (quote)."))
     if problems:
         return None, [f"Rad {line}: {_capital(message)}" for line, message in sorted(problems, key=lambda p: p[0])]
     in_order = [(area, c) for area in parsed.areas for c in area.criteria]
     criteria = [CriterionSpec(code=c.id, area=area.name or area.code or "", text=c.text, evidence_hint=c.evidence,
-                              reference=c.reference, verified=c.verified, modalities=c.modalities, position=n)
+                              reference=c.reference, verified=c.verified, modalities=c.modalities, position=n,
+                              quote=c.quote, note=c.note)
                 for n, (area, c) in enumerate(in_order)]
     return CriteriaSet(name=parsed.name, version=parsed.version, criteria=criteria), []
 

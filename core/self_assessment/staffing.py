@@ -1,15 +1,23 @@
-"""Minimum staffing of radiotherapy from Tabell 1 (STUK ST 2.1, seed 002), compared with the staff entered."""
-import math
-from dataclasses import dataclass
+"""Radiotherapy staffing as full-time equivalents (FTE) against Tabell 1 of the Finnish STUK directive ST 2.1.
 
-SOURCE = ("Tabell 1 \"Krav och rekommendationer för minimum av personal vid strålbehandling\" i den finska "
-          "Strålsäkerhetscentralens (STUK) direktiv ST 2.1, som bygger på internationella rekommendationer")
+Tabell 1 is a Finnish benchmark, not a Swedish requirement; the page and the minutes say so. Its Krav column
+gives minimum ratios, compared here as FTE without rounding up: 1 000 patients at 1 physicist per 400 need
+2,5 FTE, and 2,5 FTE meets that. Its Rekommendation column ("Dessutom 1–2 fysiker …", 3–4 per machine) is
+shown apart and never counted as a shortfall. Per-machine rows count the treatment shifts: two röntgen-
+sjuksköterskor per machine while it treats means two per machine and shift.
+"""
+from dataclasses import dataclass
+from fractions import Fraction
+
+SOURCE = ("STUK:s direktiv ST 2.1 (Strålsäkerhetscentralen, Finland), Tabell 1 ”Krav och rekommendationer "
+          "för minimum av personal vid strålbehandling”")
+STATUS = "Ett finskt riktmärke som bygger på internationella rekommendationer, inte ett svenskt krav."
 GROUPS = {
     "oncologists": "Specialist i cancersjukdomar (behörig för strålbehandling)",
     "physicists": "Sjukhusfysiker",
     "dose_planners": "Dosplanerare",
     "mould_room": "Personal i matrisrummet (fixationer)",
-    "therapists": "Röntgenskötare",
+    "therapists": "Röntgensjuksköterska",
     "engineers": "Serviceingenjör eller tekniker",
 }
 
@@ -21,6 +29,7 @@ class StaffingInput:
     patients_per_year: int
     machines: int
     simulations_per_year: int = 0
+    shifts: int = 1  # treatment shifts a day: the per-machine rows apply to each
     special_techniques: bool = False      # IMRT, stereotactic treatment
     brachy_or_radionuclide: bool = False
     in_house_service: bool = False
@@ -29,44 +38,60 @@ class StaffingInput:
 
 @dataclass(frozen=True)
 class GroupMinimum:
-    """A professional group's required minimum, the rule it comes from, and the staff the clinic has."""
+    """A professional group's required FTE (Krav), the rule, the recommendation, and the FTE the clinic has."""
 
     group: str
-    required: int
+    required: Fraction
     rule: str
+    recommendation: str = ""
     actual: float | None = None
 
     @property
-    def shortfall(self) -> float:
-        """Return how many are missing against the requirement (0 when enough or not stated)."""
-        return max(0.0, self.required - self.actual) if self.actual is not None else 0.0
+    def shortfall(self) -> Fraction:
+        """Return the FTE missing against the requirement (0 when enough or not stated)."""
+        if self.actual is None:
+            return Fraction(0)
+        return max(Fraction(0), self.required - Fraction(str(self.actual)))  # str: 2.5 is exactly 5/2
 
 
-def _per(count: int, per: int) -> int:
-    """Return the whole number of people needed at one per `per` (at least one when there is any work)."""
-    return math.ceil(count / per) if count > 0 else 0
+def _fte(text: Fraction) -> str:
+    """An FTE figure with a decimal comma and at most two decimals (2,5; 1,43)."""
+    rounded = round(float(text), 2)
+    return (f"{rounded:.2f}".rstrip("0").rstrip(".")).replace(".", ",")
 
 
 def minimum_staff(data: StaffingInput) -> dict[str, GroupMinimum]:
-    """Compute each group's minimum from Tabell 1's requirements (Krav column)."""
-    extra = int(data.special_techniques) + int(data.brachy_or_radionuclide)  # at least 1 each (Rekommendation: 1–2)
-    therapists = 2 * data.machines + 2 * _per(data.simulations_per_year, 500)
-    engineers = (_per(data.machines + int(data.simulator), 2) if data.in_house_service else 0)
+    """Compute each group's minimum FTE from Tabell 1's Krav column, with its Rekommendation beside it."""
+    patients, machines, shifts = data.patients_per_year, data.machines, max(1, data.shifts)
+    physicists = Fraction(patients, 400)
+    extra = [name for used, name in ((data.special_techniques, "specialtekniker (IMRT, stereotaktisk)"),
+                                     (data.brachy_or_radionuclide, "brachyterapi eller radionuklidbehandling")) if used]
+    physicist_advice = (f"dessutom 1–2 fysiker vid {' och vid '.join(extra)}: {_fte(physicists + len(extra))}–"
+                        f"{_fte(physicists + 2 * len(extra))}" if extra else "")
     return {
-        "oncologists": GroupMinimum(GROUPS["oncologists"], _per(data.patients_per_year, 250), "1 per 250 patienter/år"),
-        "physicists": GroupMinimum(GROUPS["physicists"], _per(data.patients_per_year, 400) + extra,
-                                   "1 per 400 patienter/år, dessutom 1 vid specialtekniker och 1 vid brachyterapi "
-                                   "eller radionuklidbehandling"),
-        "dose_planners": GroupMinimum(GROUPS["dose_planners"], _per(data.patients_per_year, 700),
-                                      "1 per 700 patienter/år"),
-        "mould_room": GroupMinimum(GROUPS["mould_room"], _per(data.patients_per_year, 600), "1 per 600 patienter/år"),
-        "therapists": GroupMinimum(GROUPS["therapists"], therapists,
-                                   "2 per behandlingsapparat under behandling, dessutom 2 per 500 simuleringar/år"),
-        "engineers": GroupMinimum(GROUPS["engineers"], engineers,
-                                  "1 per 2 behandlingsapparater (simulator räknas som apparat) vid egen service"),
+        "oncologists": GroupMinimum(GROUPS["oncologists"], Fraction(patients, 250), "1 per 250 patienter/år",
+                                    "1 per 25–30 patienter/dag"),
+        "physicists": GroupMinimum(GROUPS["physicists"], physicists, "1 per 400 patienter/år", physicist_advice),
+        "dose_planners": GroupMinimum(GROUPS["dose_planners"], Fraction(patients, 700), "1 per 700 patienter/år"),
+        "mould_room": GroupMinimum(GROUPS["mould_room"], Fraction(patients, 600), "1 per 600 patienter/år"),
+        "therapists": GroupMinimum(
+            GROUPS["therapists"], 2 * machines * shifts + Fraction(2 * data.simulations_per_year, 500),
+            f"2 per behandlingsapparat och skift under behandlingen ({machines} × {shifts}), "
+            "dessutom 2 per 500 simuleringar/år",
+            f"3 per apparat och skift vid högst 25 behandlingar/dag ({3 * machines * shifts}), 4 vid högst 50 "
+            f"({4 * machines * shifts}); brachyterapi räknas för sig"),
+        "engineers": GroupMinimum(GROUPS["engineers"],
+                                  Fraction(machines + int(data.simulator), 2) if data.in_house_service else Fraction(0),
+                                  "1 per 2 behandlingsapparater (simulatorn räknas som apparat) vid egen service"),
     }
 
 
 def compare(data: StaffingInput, actual: dict[str, float | None]) -> list[GroupMinimum]:
-    """Return each group's minimum with the clinic's staff and any shortfall."""
-    return [GroupMinimum(m.group, m.required, m.rule, actual.get(key)) for key, m in minimum_staff(data).items()]
+    """Return each group's minimum with the clinic's FTE and any shortfall."""
+    return [GroupMinimum(m.group, m.required, m.rule, m.recommendation, actual.get(key))
+            for key, m in minimum_staff(data).items()]
+
+
+def fte_text(value: Fraction | float | None) -> str:
+    """Show an FTE figure on screen and paper (empty when not stated)."""
+    return "" if value is None else _fte(Fraction(str(value)) if isinstance(value, float) else Fraction(value))

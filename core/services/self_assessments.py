@@ -2,6 +2,7 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -19,16 +20,44 @@ from core.models import (
     SelfAssessment,
 )
 from core.permissions import Actor, Permission, require
+from core.resources import TEMPLATES
 from core.self_assessment.criteria import applies, parse_criteria
-from core.self_assessment.staffing import GROUPS, StaffingInput, compare
+from core.self_assessment.staffing import GROUPS, StaffingInput, compare, fte_text
 from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import active_template
 from core.services._rules import claim_year_open
 
+SHIPPED_CRITERIA = TEMPLATES / "egenkontroll"
+
 LEVELS = {0: "Saknas", 1: "Påbörjat", 2: "Delvis uppfyllt", 3: "Huvudsakligen uppfyllt", 4: "Helt uppfyllt"}
 NOT_APPLICABLE = "Ej tillämpligt"
 GAP_BELOW = 3  # QUANUM: 3–4 conform, 0–2 do not
+
+
+def shipped_criteria() -> dict[str, Path]:
+    """The criteria files that come with the portal (templates/egenkontroll), by version."""
+    found = {}
+    for path in sorted(SHIPPED_CRITERIA.glob("kriterier-v*.yaml")):
+        parsed, _ = parse_criteria(path.read_text(encoding="utf-8"))
+        if parsed:
+            found[parsed.version] = path
+    return found
+
+
+def unloaded_shipped_criteria(session: Session, *, actor: Actor) -> list[str]:
+    """The versions that come with the portal but are not loaded yet (an installation loads them itself)."""
+    require(actor, Permission.MANAGE_TEMPLATES)
+    loaded = set(session.exec(select(AssessmentTemplate.version)))
+    return [v for v in shipped_criteria() if v not in loaded]
+
+
+def load_shipped_criteria(session: Session, *, actor: Actor, version: str, now: datetime) -> AssessmentTemplate:
+    """Load one of the criteria versions that come with the portal."""
+    path = shipped_criteria().get(version)
+    if path is None:
+        raise InvalidInput([f"Version {version} av kriterierna följer inte med portalen."])
+    return load_criteria_set(session, actor=actor, text=path.read_text(encoding="utf-8"), now=now)
 
 
 def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetime) -> AssessmentTemplate:
@@ -48,7 +77,8 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
     session.flush()
     session.add_all(Criterion(template_id=template.id, code=c.code, area=c.area, text=c.text,
                               evidence_hint=c.evidence_hint, reference=c.reference, reference_verified=c.verified,
-                              modalities=c.modalities, position=c.position) for c in parsed.criteria)
+                              quote=c.quote, note=c.note, modalities=c.modalities, position=c.position)
+                    for c in parsed.criteria)
     history.record(session, actor=actor, now=now, entity="AssessmentTemplate", entity_id=template.id,
                  operation="create", new={"namn": parsed.name, "version": parsed.version,
                                           "kriterier": len(parsed.criteria)})
@@ -217,11 +247,12 @@ def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str
     answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
     gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
     scores = "; ".join(f"{a.area} {number_text(a.percent, 0)}{NBSP}%" for a in areas if a.percent is not None)
-    short = [f"{r.group} saknar {number_text(r.shortfall)}" for r in staffing_shortfalls(assessment)]
+    short = [f"{r.group} saknar {fte_text(r.shortfall)}" for r in staffing_shortfalls(assessment)]
     return (f"Egenkontroll {year}: {answered} av {count} kriterier besvarade, total poäng "
             f"{'–' if total is None else f'{number_text(total, 0)}{NBSP}%'}. Poäng per område: {scores or '–'}. "
             f"Brister (nivå under 3): {', '.join(gaps) or 'inga'}."
-            + (f" Bemanning under kraven i Tabell 1: {'; '.join(short)}." if short else ""))
+            + (f" Bemanning strålbehandling under riktmärket i STUK ST 2.1, Tabell 1 (ett finskt riktmärke, "
+               f"inte ett svenskt krav), i heltidstjänster: {'; '.join(short)}." if short else ""))
 
 
 def gaps(session: Session, *, actor: Actor, clinic_id: int, year: int) -> list[tuple[Criterion, Answer]]:

@@ -210,3 +210,52 @@ def test_the_criteria_schema_refuses_unknown_keys_and_reads_yes_as_verified():
         "Rad 1: Filen saknar areas.", 'Rad 3: Filen har den okända nyckeln "omraden" (stavfel?).']
     assert parse_criteria(SMALL.replace('version: "1"\n', ""))[1] == ["Rad 1: Filen saknar version."]
     assert parse_criteria("name: [\n")[1][0].startswith("Rad 2: filen är inte giltig YAML")
+
+
+def _shipped(version: str):
+    parsed, problems = parse_criteria((PROJECT_DIR / f"templates/egenkontroll/kriterier-v{version}.yaml")
+                                      .read_text("utf-8"))
+    assert problems == []
+    return {c.code: c for c in parsed.criteria}
+
+
+def test_criteria_v2_say_what_the_cited_paragraphs_say_and_quote_them():
+    v1, v2 = _shipped("1"), _shipped("2")
+    assert list(v2) == list(v1)  # the same 59 criteria, in the same order
+    assert all(c.quote for c in v2.values() if c.verified)  # every verified criterion quotes its sentence
+    assert all(c.quote.split(":")[0] in c.reference or c.quote.split(" ")[0] in c.reference
+               for c in v2.values() if c.quote)  # the quote is from a paragraph the criterion cites
+    assert "konsekvent" in v1["E3"].text.lower() and "konsekvent" not in v2["E3"].text.lower()
+    assert "utred" in v2["E3"].text and "6 kap. 1 §" in v2["E3"].reference  # one exceedance is investigated
+    assert "acceptanstest" in v1["F2"].text.lower() and "leveranskontroll" in v2["F2"].text.lower()
+    assert "vart tredje år" in v2["E2"].text
+    assert "tillståndshavare" in v2["A2"].text.lower() and "verksamhetschef" not in v2["A2"].text.lower()
+    assert "tillgång till" in v2["A3"].text and "formellt" not in v2["A3"].text
+    assert "strålskyddsombud" not in v2["A1"].text.lower() and "strålskyddsombud" in v2["A1"].note.lower()
+    assert "remiss" in v2["C6"].text.lower() and "hålls tillgängliga" in v2["C6"].text
+    assert "hälsodeklaration" in v2["H4"].text and "läkarundersökning" in v2["H4"].text
+    assert not any(c.verified for code, c in v2.items() if code in ("I1", "I2", "I3", "I4", "G5", "H5", "D3", "D4"))
+
+
+def test_a_new_version_leaves_the_answers_given_under_the_old_one_as_they_were(session, clinic):
+    last = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2025, copy_last_year=False,
+                    now=NOW)
+    _answer(session, last, "A1", level=3)
+    sa.load_criteria_set(session, actor=SYSTEM_ACTOR, now=NOW, text=SMALL.replace('version: "1"', 'version: "2"')
+                         .replace("Organisation finns", "Organisationsplan finns och är känd"))
+    session.commit()
+    old = {c.code: a for a, c in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=last.id)}
+    assert old["A1"].criterion_text == "Organisation finns" and old["A1"].level == 3
+    new = sa.start(session, actor=clinic["erik"], clinic_id=clinic["clinic"].id, year=2026, copy_last_year=False,
+                   now=NOW)
+    assert {c.code: a.criterion_text for a, c in sa.answers(session, actor=SYSTEM_ACTOR,
+                                                            assessment_id=new.id)}["A1"] == "Organisationsplan finns och är känd"
+
+
+def test_the_versions_that_come_with_the_portal_can_be_loaded_once(session):
+    make_org(session)
+    assert sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR) == ["1", "2"]
+    template = sa.load_shipped_criteria(session, actor=SYSTEM_ACTOR, version="2", now=NOW)
+    assert template.version == "2" and sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR) == ["1"]
+    with pytest.raises(InvalidInput, match="redan inläst"):
+        sa.load_shipped_criteria(session, actor=SYSTEM_ACTOR, version="2", now=NOW)

@@ -1,31 +1,53 @@
-"""Radiotherapy staffing against Tabell 1, by hand-worked examples."""
-from core.self_assessment.staffing import StaffingInput, compare, minimum_staff
+"""Radiotherapy staffing as FTE against Tabell 1 (STUK ST 2.1), by examples worked by hand from the table."""
+from fractions import Fraction
+
+from core.self_assessment.staffing import (
+    SOURCE,
+    STATUS,
+    StaffingInput,
+    compare,
+    fte_text,
+    minimum_staff,
+)
 
 
-def test_a_medium_clinic_by_hand():
-    # 1 500 patients/year, 4 linear accelerators, 1 200 simulations, IMRT/stereotaxy, no brachytherapy:
-    # oncologists 1500/250 = 6; physicists 1500/400 = 3.75 → 4, + 1 for special techniques = 5;
-    # dose planners 1500/700 = 2.14 → 3; mould room 1500/600 = 2.5 → 3;
-    # therapists 2 × 4 machines = 8, + 2 × ceil(1200/500) = 2 × 3 = 6 → 14; engineers: no own service → 0.
-    minimum = minimum_staff(StaffingInput(patients_per_year=1500, machines=4, simulations_per_year=1200,
+def test_a_medium_clinic_by_hand_without_rounding_up():
+    # 1 500 patients/year, 4 linear accelerators in 2 shifts, 1 200 simulations, IMRT/stereotaxy:
+    # oncologists 1500/250 = 6; physicists 1500/400 = 3,75 (Krav; the extra 1–2 fysiker are a Rekommendation);
+    # dose planners 1500/700 = 2,14; mould room 1500/600 = 2,5;
+    # röntgensjuksköterskor 2 × 4 machines × 2 shifts = 16, + 2 × 1200/500 = 4,8 → 20,8; no own service → 0.
+    minimum = minimum_staff(StaffingInput(patients_per_year=1500, machines=4, shifts=2, simulations_per_year=1200,
                                           special_techniques=True))
-    assert {k: m.required for k, m in minimum.items()} == {
-        "oncologists": 6, "physicists": 5, "dose_planners": 3, "mould_room": 3, "therapists": 14, "engineers": 0}
+    assert {k: fte_text(m.required) for k, m in minimum.items()} == {
+        "oncologists": "6", "physicists": "3,75", "dose_planners": "2,14", "mould_room": "2,5",
+        "therapists": "20,8", "engineers": "0"}
+    assert minimum["physicists"].recommendation == ("dessutom 1–2 fysiker vid specialtekniker (IMRT, stereotaktisk): "
+                                                    "4,75–5,75")
+    assert minimum["therapists"].recommendation.startswith("3 per apparat och skift vid högst 25 behandlingar/dag (24)")
 
 
-def test_a_small_clinic_with_brachytherapy_and_own_service():
-    # 400 patients, 2 machines + simulator serviced in house, brachytherapy, 300 simulations:
-    # oncologists ceil(400/250) = 2; physicists ceil(400/400) = 1 + 1 (brachy) = 2; planners 1; mould room 1;
-    # therapists 2 × 2 + 2 × ceil(300/500) = 4 + 2 = 6; engineers ceil((2 + 1) / 2) = 2.
+def test_a_small_clinic_with_brachytherapy_and_its_own_service():
+    # 400 patients, 2 machines + simulator serviced in house, one shift, brachytherapy, 300 simulations:
+    # oncologists 400/250 = 1,6; physicists 400/400 = 1 (+ 1–2 recommended: 2–3); planners 0,57; mould room 0,67;
+    # röntgensjuksköterskor 2 × 2 × 1 + 2 × 300/500 = 4 + 1,2 = 5,2; engineers (2 + 1) / 2 = 1,5.
     minimum = minimum_staff(StaffingInput(patients_per_year=400, machines=2, simulations_per_year=300,
                                           brachy_or_radionuclide=True, in_house_service=True, simulator=True))
-    assert [m.required for m in minimum.values()] == [2, 2, 1, 1, 6, 2]
+    assert [fte_text(m.required) for m in minimum.values()] == ["1,6", "1", "0,57", "0,67", "5,2", "1,5"]
+    assert minimum["physicists"].recommendation.endswith("brachyterapi eller radionuklidbehandling: 2–3")
 
 
-def test_shortfall_is_the_gap_against_the_requirement():
-    rows = compare(StaffingInput(patients_per_year=1000, machines=3),
-                   {"oncologists": 3.5, "physicists": 3, "therapists": 6})
-    by_group = {r.group.split()[0]: r for r in rows}
-    assert by_group["Specialist"].required == 4 and by_group["Specialist"].shortfall == 0.5
-    assert by_group["Sjukhusfysiker"].required == 3 and by_group["Sjukhusfysiker"].shortfall == 0
-    assert by_group["Dosplanerare"].shortfall == 0  # not stated: no shortfall claimed
+def test_two_and_a_half_fte_meets_two_and_a_half_and_a_recommendation_is_never_a_shortfall():
+    # 1 000 patients: physicists 1000/400 = 2,5 exactly; 2,5 FTE meets it (the old rounding up asked for 3).
+    # Oncologists 1000/250 = 4: 3,5 FTE lack 0,5. Röntgensjuksköterskor 2 × 3 = 6: 6 meet it, though 9–12
+    # are recommended. Dose planners not stated: no shortfall claimed.
+    rows = {r.group.split()[0]: r for r in compare(
+        StaffingInput(patients_per_year=1000, machines=3, special_techniques=True),
+        {"oncologists": 3.5, "physicists": 2.5, "therapists": 6.0})}
+    assert rows["Sjukhusfysiker"].required == Fraction(5, 2) and rows["Sjukhusfysiker"].shortfall == 0
+    assert rows["Specialist"].shortfall == Fraction(1, 2)
+    assert rows["Röntgensjuksköterska"].shortfall == 0
+    assert rows["Dosplanerare"].shortfall == 0
+
+
+def test_the_source_is_named_as_a_finnish_benchmark():
+    assert "STUK:s direktiv ST 2.1" in SOURCE and "inte ett svenskt krav" in STATUS

@@ -12,6 +12,11 @@ def _start(username: str):
 def test_answering_an_area_updates_progress_and_gaps(demo_env):
     at = _start("erik")
     assert "Egenkontrollen för 2026 är påbörjad." in visible_text(at)
+    # criteria version 2: the notes are shown, the regulation's own words on demand
+    assert "Att veta: Att utse strålskyddsombud" in visible_text(at)
+    quotes = [e for e in at.expander if e.label == "Citat ur föreskriften"]
+    assert quotes and "Organisationen ska vara dokumenterad i en organisationsplan." in \
+        " ".join(m.value for m in quotes[0].markdown)
     at.radio(key=at.radio[0].key).set_value(2)
     next(b for b in at.button if b.label == "Spara området").click().run()
     assert "Svaren för Ledning, organisation och ansvar är sparade." in visible_text(at)
@@ -28,6 +33,7 @@ def test_radiotherapy_staffing_shows_minimum_and_shortfall(demo_env):
     next(b for b in at.button if b.label == "Spara och beräkna").click().run()
     table = at.dataframe[-1].value
     oncologists = table[table["Yrkesgrupp"].str.startswith("Specialist")].iloc[0]
-    assert oncologists["Minimum enligt Tabell 1"] == 6 and oncologists["Saknas"] == "2"
+    assert oncologists["Krav enligt Tabell 1 (heltidstjänster)"] == "6" and oncologists["Saknas"] == "2"
     mould = table[table["Yrkesgrupp"].str.startswith("Personal i matrisrummet")].iloc[0]
-    assert mould["I dag"] == "2,5" and mould["Saknas"] == "0,5"  # 1 500 / 600 → 3 needed
+    assert mould["I dag"] == "2,5" and mould["Saknas"] == ""  # 1 500 / 600 = 2,5 FTE: met, not rounded up to 3
+    assert "STUK:s direktiv ST 2.1" in visible_text(at) and "inte ett svenskt krav" in visible_text(at)
