@@ -243,7 +243,7 @@ LABELS = {
     "staff_today_fte": "Personal i dag (heltidstjänster)", "save_and_calculate": "Spara och beräkna",
     "profession": "Yrkesgrupp", "minimum_table_1": "Krav enligt Tabell 1 (heltidstjänster)",
     "recommendation": "Rekommendation", "shifts": "Behandlingsskift per dag",
-    "note": "Att veta", "quote_from_regulation": "Citat ur föreskriften",
+    "note": "Att veta", "quote_from_regulation": "Citat ur föreskriften", "source": "Källa",
     "shipped_criteria": "Medföljande versioner", "load_shipped_version": "Läs in version {version}", "staff_today": "I dag", "rule": "Regel",
     # templates
     "criteria_sets": "Egenkontrollens kriterier", "criteria": "Kriterier", "used_for_new": "Används för nya",

@@ -188,9 +188,10 @@ def render_calendar() -> None:
                                            audit_interval_years=AUDIT_INTERVAL)
         ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
     st.subheader(L["year_wheel"].format(year=year))
-    st.dataframe(pd.DataFrame([{L["date"]: date_text(e.day), FIELDS["clinic_name"]: e.clinic, L["what"]: e.what}
-                               for e in events]),
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420))
+    st.dataframe(pd.DataFrame([{L["date"]: date_text(e.day), FIELDS["clinic_name"]: e.clinic, L["what"]: e.what,
+                                L["source"]: e.source} for e in events]),
+                 hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420),
+                 column_config={L["what"]: st.column_config.TextColumn(width=420)})
     if ics:  # only for someone who owns open actions with dates
         st.download_button(L["my_dates_ics"], ics, file_name="mina-datum.ics",
                            mime="text/calendar", icon=":material/event:")

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.documents.calendar import due_dates_ics
-from core.models import Action, ClinicalAudit, Review
+from core.models import Action, Clinic, ClinicalAudit, Review
 from core.permissions import Actor
 from core.services.actions import OPEN, list_actions
 from core.services.clinics import list_clinics
@@ -20,6 +20,7 @@ class Event:
     what: str
     clinic: str
     uid: str
+    source: str = ""  # the regulation a fixed date comes from, shown beside it
 
 
 def _audit_events(session: Session, clinics: dict[int, str], year: int, interval: int) -> list[Event]:
@@ -34,6 +35,22 @@ def _audit_events(session: Session, clinics: dict[int, str], year: int, interval
         if due.year <= year:
             events.append(Event(max(due, date(year, 1, 1)), "Klinisk revision av hela verksamheten senast", code,
                                 f"revision-{code}-{year}"))
+    return events
+
+
+# Clinics with these modalities run röntgenverksamhet, whose yearly statistics go to SSM.
+XRAY = {"xray", "intervention", "dental"}
+
+
+def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> list[Event]:
+    """Fixed duties of the year: X-ray statistics to SSM, and the internal review of the management system."""
+    xray = sorted(c.code for c in session.exec(select(Clinic).where(col(Clinic.id).in_(list(clinics))))
+                  if XRAY & set(c.modalities))
+    events = [Event(date(year, 4, 30), f"Röntgenstatistik för {year - 1} (frekvens och medelvärde av stråldosen) "
+                    "rapporterad till SSM", code, f"rontgenstatistik-{code}-{year}", "SSMFS 2018:5 7 kap. 9 §")
+              for code in xray]
+    events.append(Event(date(year, 9, 30), "Intern revision av ledningssystemet: varje revisionsområde granskat "
+                        "inom de senaste tre åren", "Alla", f"internrevision-{year}", "SSMFS 2018:1 3 kap. 7–8 §§"))
     return events
 
 
@@ -55,7 +72,8 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
     events = []
     if not mine_only:
         events.append(Event(date(year, 3, 1), f"Strålskyddsbokslutet för {year - 1} ska vara färdigställt", "Alla",
-                            f"bokslut-{year}"))
+                            f"bokslut-{year}", "SSMFS 2018:5 3 kap. 13 § (årligt bokslut); datumet är sjukhusets"))
+        events += _reporting_events(session, clinics, year)
         planned = session.exec(select(Review).where(Review.year == year, col(Review.clinic_id).in_(list(clinics)))).all()
         for review in planned:
             if review.meeting_date:

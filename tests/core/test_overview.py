@@ -34,3 +34,17 @@ def test_a_clinic_user_sees_only_own_clinics_in_every_figure(demo_url):
         codes = {code for _, code in overview.unanswered_findings(s, actor=karin, report_year=2025)}
         # RTG's 2026 meeting decided on the organisation-wide finding; NM's finding is still unanswered.
         assert codes == {"NM"}
+
+
+def test_the_year_wheel_holds_the_fixed_duties_with_their_sources(demo_url):
+    from core.services import calendar_year
+    with Session(db.make_engine(demo_url)) as s:
+        events = calendar_year.year_events(s, actor=actor_for(s, "strateg"), year=2026, today=TODAY)
+        statistics = [e for e in events if e.what.startswith("Röntgenstatistik för 2025")]
+        # röntgenverksamhet: RTG (röntgen, intervention), KARD (intervention), ORT (röntgen); not NM or ONK
+        assert sorted(e.clinic for e in statistics) == ["KARD", "ORT", "RTG"]
+        assert {(e.day, e.source) for e in statistics} == {(date(2026, 4, 30), "SSMFS 2018:5 7 kap. 9 §")}
+        review = next(e for e in events if e.what.startswith("Intern revision av ledningssystemet"))
+        assert review.source == "SSMFS 2018:1 3 kap. 7–8 §§" and "tre år" in review.what
+        karin = calendar_year.year_events(s, actor=actor_for(s, "karin"), year=2026, today=TODAY)  # NM only
+        assert not [e for e in karin if e.what.startswith("Röntgenstatistik")]
