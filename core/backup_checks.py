@@ -25,6 +25,8 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {  # columns holding one va
     ("attendance", "status"): enums.AttendanceStatus, ("action", "priority"): enums.Priority,
     ("action", "status"): enums.ActionStatus, ("followup", "status"): enums.ActionStatus,
     ("signature", "role"): enums.SignatureRole, ("historyentry", "operation"): enums.HistoryOperation,
+    ("safetyevent", "kind"): enums.SafetyEventKind, ("safetyevent", "status"): enums.SafetyEventStatus,
+    ("trainingrecord", "staff_group"): enums.StaffGroup, ("dosimetryrecord", "staff_group"): enums.StaffGroup,
 }
 LIST_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {  # JSON lists of known values
     ("clinic", "modalities"): tuple(enums.Modality), ("criterion", "modalities"): (*enums.Modality, ALL_MODALITIES),

@@ -39,6 +39,20 @@ def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt
     return alt.layer(*layers).properties(title=title, height=300)
 
 
+def training_trend_chart(rows: list[dict], title: str) -> alt.Chart:
+    """Share of each staff group with completed radiation-protection training, per bokslut year (0–100 %)."""
+    frame = pd.DataFrame({"År": [str(r["year"]) for r in rows], "Andel": [r["share"] for r in rows],
+                          "Personalgrupp": [r["group"] for r in rows],
+                          "Andelstext": [f"{number_text(r['share'])} %" for r in rows]})
+    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
+        x=alt.X("År:O", title="År (bokslut)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Andel:Q", title="Andel med genomförd utbildning (%)", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=5)),
+        color=alt.Color("Personalgrupp:N", legend=alt.Legend(title="Personalgrupp", orient="bottom")),
+        tooltip=["Personalgrupp:N", "År:O", alt.Tooltip("Andelstext:N", title="Andel")],
+    ).properties(title=title, height=300)
+
+
 def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -> alt.Chart:
     """Bar chart comparing every clinic on one indicator; the bar says in words whether the target is met."""
     frame = pd.DataFrame({

@@ -132,3 +132,30 @@ class HistoryOperation(StrEnum):
     DELETE = "delete"
     APPROVE = "approve"
     REOPEN = "reopen"
+
+
+class SafetyEventKind(StrEnum):
+    """What kind of radiation-safety event is registered."""
+
+    REPORTED = "reported_to_ssm"  # reported to SSM; a written report is due within three months
+    INTERNAL = "internal"  # an internal deviation of importance for radiation protection
+
+
+class SafetyEventStatus(StrEnum):
+    """Where a registered event stands."""
+
+    OPEN = "open"
+    REPORT_SENT = "report_sent"
+    CLOSED = "closed"
+
+
+class StaffGroup(StrEnum):
+    """A staff group whose radiation-protection training and doses the bokslut reports."""
+
+    PHYSICIANS = "physicians"
+    RADIOGRAPHERS = "radiographers"
+    SURGICAL_STAFF = "surgical_staff"
+    NURSES = "nurses"
+    PHYSICISTS = "physicists"
+    ENGINEERS = "engineers"
+    OTHER = "other"

@@ -28,6 +28,10 @@ MODELS = {
     "Answer": "Bedömning",
     "HistoryEntry": "Ändringshistorik",
     "ClinicalAudit": "Klinisk revision",
+    "SafetyEvent": "Händelse",
+    "TrainingRecord": "Utbildning i strålskydd",
+    "DosimetryRecord": "Persondosimetri",
+    "DrlStatus": "Diagnostiska standardnivåer",
     "Reminder": "Påminnelse",
 }
 
@@ -102,6 +106,13 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
         "cancelled": "Avskriven",
     },
     enums.Priority: {"high": "Hög", "medium": "Medel", "low": "Låg"},
+    enums.StaffGroup: {
+        "physicians": "Läkare", "radiographers": "Röntgensjuksköterskor", "surgical_staff": "Operationspersonal",
+        "nurses": "Sjuksköterskor", "physicists": "Sjukhusfysiker", "engineers": "Medicintekniker",
+        "other": "Övriga",
+    },
+    enums.SafetyEventKind: {"reported_to_ssm": "Rapporterad till SSM", "internal": "Intern avvikelse"},
+    enums.SafetyEventStatus: {"open": "Öppen", "report_sent": "Skriftlig rapport inskickad", "closed": "Avslutad"},
     enums.SignatureRole: {
         "chair": "Ordförande",
         "secretary": "Protokollförare",
@@ -128,6 +139,7 @@ PAGES = {
     "annual_report": "Strålskyddsbokslut",
     "annual_report_import": "Läs in bokslut",
     "clinical_audits": "Kliniska revisioner",
+    "events": "Händelser och avvikelser",
     "clinics": "Kliniker",
     "users": "Användare",
     "templates": "Mallar",
@@ -170,6 +182,8 @@ FIELDS = {
     "no_action_reason": "Motivering", "decided_at": "Beslutad", "approved_at": "Justerad",
     "new_due_date": "Ny tidpunkt", "original_due_date": "Tidigare tidpunkt", "reason": "Motivering",
     "licence_number": "Tillståndsnummer", "licence_holder": "Tillståndshavare",
+    "kind": "Typ", "occurred_on": "Inträffade", "ssm_reference": "SSM:s diarienummer",
+    "report_due": "Skriftlig rapport senast", "report_sent_on": "Rapport inskickad",
 }
 
 # Labels the pages and documents show: buttons, fields, headings, table columns. A concept that already has a
@@ -243,6 +257,13 @@ LABELS = {
     "staff_today_fte": "Personal i dag (heltidstjänster)", "save_and_calculate": "Spara och beräkna",
     "profession": "Yrkesgrupp", "minimum_table_1": "Krav enligt Tabell 1 (heltidstjänster)",
     "recommendation": "Rekommendation", "shifts": "Behandlingsskift per dag",
+    "protection_figures": "Utbildning, doser och DRL", "staff_group": "Personalgrupp",
+    "staff_count": "Anställda", "trained_count": "Utbildade", "share_trained": "Andel utbildade",
+    "category_a": "Kategori A", "max_hp10": "Högsta Hp(10) (mSv)", "max_hp3": "Högsta Hp(3) ögonlins (mSv)",
+    "max_extremity": "Högsta extremitetsdos (mSv)", "examination": "Undersökningstyp",
+    "local_level": "Lokal standardnivå", "national_drl": "Nationell DRL", "determined_on": "Senast bestämd",
+    "old_drl": "Diagnostiska standardnivåer äldre än tre år ({count})",
+    "enter_training": "Ange utbildningen för {clinic} {year} (ersätter bladet Utbildning för kliniken)",
     "note": "Att veta", "quote_from_regulation": "Citat ur föreskriften", "source": "Källa",
     "shipped_criteria": "Medföljande versioner", "load_shipped_version": "Läs in version {version}", "staff_today": "I dag", "rule": "Regel",
     # templates
@@ -256,6 +277,10 @@ LABELS = {
     "register_audit": "Registrera en revision", "scope": "Omfattning", "audit_summary": "Sammanfattning",
     "audit_findings": "Brister som revisionen fann", "finding_n": "Brist {n}", "report": "Rapport",
     "register_the_audit": "Registrera revisionen",
+    # events and deviations
+    "register_event": "Registrera en händelse eller avvikelse", "register_the_event": "Registrera händelsen",
+    "update_event": "Uppdatera en händelse", "raise_as_finding": "Ta upp som brist vid genomgången",
+    "overdue_reports": "Skriftliga rapporter till SSM som är försenade ({count})", "raised": "Upptagen som brist",
     # the review (genomgång): prepare, call, approve, done
     "no_review_yet": "{clinic}: ingen genomgång {year} ännu", "create_review": "Skapa genomgången", "step": "Steg",
     "invited": "Kallade", "invitation": "Kallelse", "edit_agenda": "Ändra dagordningen för detta möte",

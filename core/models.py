@@ -178,7 +178,65 @@ class Finding(SQLModel, table=True):
     source: Optional[str] = Field(default=None, max_length=ENUM_LEN)
     suggested_action: Optional[str] = _text()
     clinical_audit_id: Optional[int] = Field(default=None, foreign_key="clinicalaudit.id", index=True)
+    safety_event_id: Optional[int] = Field(default=None, foreign_key="safetyevent.id", index=True)
     created_at: datetime
+
+
+class TrainingRecord(SQLModel, table=True):
+    """How many of a staff group at a clinic had completed the required radiation-protection training (bokslut)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    staff_group: str = Field(max_length=ENUM_LEN)
+    staff_count: float
+    trained_count: float
+    comment: Optional[str] = Field(default=None, max_length=500)
+
+
+class DosimetryRecord(SQLModel, table=True):
+    """A staff group's personal doses in the bokslut year: the highest Hp(10), Hp(3) eye lens and extremity."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    staff_group: str = Field(max_length=ENUM_LEN)
+    category_a_count: Optional[float] = None
+    max_hp10: Optional[float] = None
+    max_hp3: Optional[float] = None
+    max_extremity: Optional[float] = None
+    comment: Optional[str] = Field(default=None, max_length=500)
+
+
+class DrlStatus(SQLModel, table=True):
+    """An examination type's local diagnostic standard level against the national DRL, and when it was set."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
+    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    examination: str = Field(max_length=200)
+    quantity: Optional[str] = Field(default=None, max_length=50)
+    unit: Optional[str] = Field(default=None, max_length=30)
+    local_level: Optional[float] = None
+    national_drl: Optional[float] = None
+    determined_on: Optional[date] = None
+    comment: Optional[str] = Field(default=None, max_length=500)
+
+
+class SafetyEvent(SQLModel, table=True):
+    """An event reported to SSM, or an internal deviation of importance for radiation protection."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clinic_id: int = Field(foreign_key="clinic.id", index=True)
+    kind: str = Field(max_length=ENUM_LEN)
+    occurred_on: date = Field(index=True)
+    description: str = _text(nullable=False)
+    ssm_reference: Optional[str] = Field(default=None, max_length=50)  # SSM:s diarienummer
+    report_due: Optional[date] = None  # the written report: three months after the event (SSMFS 2018:5 3 kap. 10 §)
+    report_sent_on: Optional[date] = None
+    status: str = Field(default="open", max_length=ENUM_LEN)
+    created_at: datetime
+    version: int = 1
 
 
 class Review(SQLModel, table=True):

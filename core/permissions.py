@@ -18,6 +18,7 @@ class Permission(StrEnum):
     DECIDE_ACTIONS = "decide_actions"
     FOLLOW_UP_ACTIONS = "follow_up_actions"
     EDIT_SELF_ASSESSMENT = "edit_self_assessment"
+    REGISTER_EVENTS = "register_events"
     ADMINISTER_DATABASE = "administer_database"
 
 
@@ -33,6 +34,7 @@ PERMISSION_WORDS = {
     Permission.DECIDE_ACTIONS: "besluta åtgärder",
     Permission.FOLLOW_UP_ACTIONS: "följa upp åtgärder",
     Permission.EDIT_SELF_ASSESSMENT: "göra klinikens egenkontroll",
+    Permission.REGISTER_EVENTS: "registrera händelser och avvikelser",
     Permission.ADMINISTER_DATABASE: "säkerhetskopiera, återställa eller uppgradera databasen",
 }
 
@@ -47,10 +49,11 @@ GRANTS: dict[Role, dict[Permission, str]] = {
                    P.FOLLOW_UP_ACTIONS: ALL_CLINICS},
     Role.VERKSAMHETSCHEF: {P.VIEW_CLINIC: OWN_CLINICS, P.PREPARE_REVIEW: OWN_CLINICS,
                            P.APPROVE_REVIEW: OWN_CLINICS, P.DECIDE_ACTIONS: OWN_CLINICS,
-                           P.FOLLOW_UP_ACTIONS: OWN_CLINICS, P.EDIT_SELF_ASSESSMENT: OWN_CLINICS},
+                           P.FOLLOW_UP_ACTIONS: OWN_CLINICS, P.EDIT_SELF_ASSESSMENT: OWN_CLINICS,
+                           P.REGISTER_EVENTS: OWN_CLINICS},
     Role.SAMORDNARE: {P.VIEW_CLINIC: OWN_CLINICS, P.PREPARE_REVIEW: OWN_CLINICS,
                       P.DECIDE_ACTIONS: OWN_CLINICS, P.FOLLOW_UP_ACTIONS: OWN_CLINICS,
-                      P.EDIT_SELF_ASSESSMENT: OWN_CLINICS},
+                      P.EDIT_SELF_ASSESSMENT: OWN_CLINICS, P.REGISTER_EVENTS: OWN_CLINICS},
     Role.DELTAGARE: {P.VIEW_CLINIC: OWN_CLINICS},
     Role.LASARE: {P.VIEW_CLINIC: OWN_CLINICS},
 }

@@ -2,18 +2,18 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, glossary
-from core.enums import Direction, GoalAssessment, Severity, SummaryPart
+from core import charts, clock, glossary
+from core.enums import Direction, GoalAssessment, Severity, StaffGroup, SummaryPart
 from core.formatting import date_text, datetime_text, number_text
 from core.glossary import FIELDS, MODELS, PAGES
 from core.glossary import LABELS as L
 from core.permissions import Permission, can, visible_clinic_ids
-from core.services import annual_reports
+from core.services import annual_reports, protection_figures
 from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.pickers import ORGANISATION, sticky_select
-from pages._shared.ui import plain, show_flash
+from pages._shared.ui import plain, save, show_flash
 
 # Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
@@ -176,6 +176,77 @@ def render_trends() -> None:
                         width="stretch")
 
 
+def _percent(value: float | None) -> str:
+    """A share as "75 %" (empty when unknown)."""
+    return "" if value is None else f"{number_text(value)} %"
+
+
+def _training_form(shares, groups: dict[str, str]) -> None:
+    """Enter the clinic's training figures for the year on the page (instead of the workbook's sheet)."""
+    given = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
+    with st.expander(L["enter_training"].format(clinic=where, year=year)):
+        with st.form(f"training_{clinic_id}_{year}"):
+            edited = st.data_editor(
+                pd.DataFrame([{L["staff_group"]: label,
+                               L["staff_count"]: int(given[g].staff_count) if g in given else 0,
+                               L["trained_count"]: int(given[g].trained_count) if g in given else 0}
+                              for g, label in groups.items()]),
+                hide_index=True, width="stretch", disabled=[L["staff_group"]], key=f"training_editor_{clinic_id}_{year}",
+                column_config={L["staff_count"]: st.column_config.NumberColumn(min_value=0, step=1),
+                               L["trained_count"]: st.column_config.NumberColumn(min_value=0, step=1)})
+            if st.form_submit_button(L["save"], type="primary"):
+                rows = [{"staff_group": g, "staff_count": float(r[L["staff_count"]] or 0),
+                         "trained_count": float(r[L["trained_count"]] or 0)}
+                        for g, (_, r) in zip(groups, edited.iterrows())]
+                save(lambda s: protection_figures.set_training(s, actor=actor, year=year, clinic_id=clinic_id,
+                                                               rows=rows, now=clock.now()),
+                     f"Utbildningen för {year} är sparad.")
+
+
+def render_protection() -> None:
+    """Training per staff group with its trend, personal dosimetry and the DRL status (format 1.1 sheets)."""
+    with session() as s:
+        shares = protection_figures.training(s, actor=actor, year=year, clinic_id=clinic_id)
+        trend = protection_figures.training_trend(s, actor=actor, clinic_id=clinic_id)
+        doses = protection_figures.dosimetry(s, actor=actor, year=year, clinic_id=clinic_id)
+        drl = protection_figures.drl_status(s, actor=actor, year=year, clinic_id=clinic_id)
+    groups = glossary.options(StaffGroup)
+    st.markdown(f"**{MODELS['TrainingRecord']} {year}**")
+    if shares:
+        st.table(pd.DataFrame([{L["applies_to"]: _owner(r.record.clinic_id), L["staff_group"]: groups[r.record.staff_group],
+                                L["staff_count"]: number_text(r.record.staff_count),
+                                L["trained_count"]: number_text(r.record.trained_count),
+                                L["share_trained"]: _percent(r.share), str(year - 1): _percent(r.previous)}
+                               for r in shares]), hide_index=True)
+        st.altair_chart(charts.training_trend_chart([{**t, "group": groups[t["group"]]} for t in trend],
+                                                    f"{MODELS['TrainingRecord']} – {where}"), width="stretch")
+    else:
+        st.caption("Bokslutet har inget blad Utbildning (formatversion 1.1).")
+    if clinic_id and (can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
+                      or can(actor, Permission.IMPORT_ANNUAL_REPORT)):
+        _training_form(shares, groups)
+    st.markdown(f"**{MODELS['DosimetryRecord']} {year}**")
+    if doses:
+        st.table(pd.DataFrame([{L["applies_to"]: _owner(d.clinic_id), L["staff_group"]: groups[d.staff_group],
+                                L["category_a"]: number_text(d.category_a_count), L["max_hp10"]: number_text(d.max_hp10),
+                                L["max_hp3"]: number_text(d.max_hp3), L["max_extremity"]: number_text(d.max_extremity)}
+                               for d in doses]), hide_index=True)
+    else:
+        st.caption("Bokslutet har inget blad Persondosimetri (formatversion 1.1).")
+    st.markdown(f"**{MODELS['DrlStatus']}**")
+    if drl:
+        st.table(pd.DataFrame([{L["applies_to"]: _owner(d.clinic_id), L["examination"]: d.examination,
+                                L["local_level"]: f"{number_text(d.local_level)} {d.unit or ''}".strip(),
+                                L["national_drl"]: f"{number_text(d.national_drl)} {d.unit or ''}".strip(),
+                                L["determined_on"]: date_text(d.determined_on) + (
+                                    f" – äldre än {protection_figures.DRL_INTERVAL_YEARS} år"
+                                    if protection_figures.drl_is_old(d, clock.today()) else "")} for d in drl]),
+                 hide_index=True)
+        st.caption(f"Diagnostiska standardnivåer ska bestämmas minst vart tredje år ({protection_figures.DRL_SOURCE}).")
+    else:
+        st.caption("Bokslutet har inget blad DRL (formatversion 1.1).")
+
+
 def render_documents() -> None:
     """Offer the files stored with the bokslut, with their checksums."""
     if not files:
@@ -192,10 +263,12 @@ def render_documents() -> None:
 render_summary()
 # Only the open tab is loaded, computed and sent (Streamlit's lazy tabs): a region's bokslut is thousands of rows.
 tabs = st.tabs([f"{MODELS['Goal']} ({view.counts['goals']})", f"{L['indicators']} ({view.counts['indicators']})",
-                f"{L['findings']} ({view.counts['findings']})", L["trends"], f"{MODELS['Document']} ({len(files)})"],
+                f"{L['findings']} ({view.counts['findings']})", L["trends"], L["protection_figures"],
+                f"{MODELS['Document']} ({len(files)})"],
                key="annual_report_tab", on_change="rerun")
-for tab, render, part in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_documents],
-                             ["goals", "indicators", "findings", "indicator_names", None]):
+for tab, render, part in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_protection,
+                                    render_documents],
+                             ["goals", "indicators", "findings", "indicator_names", None, None]):
     if tab.open:
         if part:
             with session() as s:

@@ -10,6 +10,8 @@ from core.enums import (
     MeetingRole,
     Priority,
     ReviewStatus,
+    SafetyEventKind,
+    SafetyEventStatus,
     Severity,
 )
 from core.errors import UserError
@@ -19,7 +21,14 @@ from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import Action, Attendance
 from core.permissions import Permission, can
-from core.services import actions, annual_reports, minutes, reviews, self_assessments
+from core.services import (
+    actions,
+    annual_reports,
+    minutes,
+    reviews,
+    safety_events,
+    self_assessments,
+)
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import clinic_year_header
@@ -271,6 +280,7 @@ def render_annual_report() -> None:
     """The clinic's goals and indicators from the bokslut, as tables that wrap to the screen."""
     if review.annual_report_id is None:
         st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst.")
+        render_events()
         return
     with session() as s:
         view = annual_reports.report_view(s, actor=actor, year=year - 1, clinic_id=clinic_id,
@@ -287,6 +297,22 @@ def render_annual_report() -> None:
         L["against_target"]: "–" if r.met is None else glossary.term(
             GoalAssessment.MET if r.met else GoalAssessment.NOT_MET)} for r in view.indicators]),
         hide_index=True)
+    render_events()
+
+
+def render_events() -> None:
+    """The bokslut year's events reported to SSM and internal deviations, as the minutes print them."""
+    with session() as s:
+        happened = safety_events.events(s, actor=actor, clinic_id=clinic_id, year=year - 1)
+    st.markdown(f"**{PAGES['events']} {year - 1}**")
+    if not happened:
+        st.caption("Inga registrerade.")
+        return
+    st.table(pd.DataFrame([{FIELDS["occurred_on"]: date_text(e.occurred_on),
+                            FIELDS["kind"]: glossary.term(SafetyEventKind(e.kind)), FIELDS["description"]: e.description,
+                            FIELDS["ssm_reference"]: e.ssm_reference or "",
+                            FIELDS["status"]: glossary.term(SafetyEventStatus(e.status))} for e in reversed(happened)]),
+             hide_index=True)
 
 
 def render_self_assessment() -> None:

@@ -10,9 +10,15 @@ from core.formatting import date_text, number_text
 from core.glossary import FIELDS, MODELS, OVERDUE, PAGES
 from core.glossary import LABELS as L
 from core.permissions import visible_clinic_ids
-from core.services import actions, calendar_year, minutes
+from core.services import (
+    actions,
+    calendar_year,
+    minutes,
+    protection_figures,
+    safety_events,
+)
 from core.services.clinical_audits import whole_activity_overdue
-from core.services.clinics import the_organisation
+from core.services.clinics import list_clinics, the_organisation
 from core.services.overview import (
     actions_by_status,
     clinic_statuses,
@@ -47,6 +53,21 @@ st.caption(f"{plain(organisation.name)} · genomgångar {year} av strålskyddsbo
            f"idag {today.isoformat()}")
 with session() as s:
     to_sign = minutes.awaiting_approval(s, actor=actor)
+    late_reports = safety_events.overdue_reports(s, actor=actor, today=today)
+    old_drl = protection_figures.old_drl_determinations(s, actor=actor, today=today)
+    clinic_codes = {c.id: c.code for c in list_clinics(s, actor=actor)} if late_reports else {}
+if late_reports:  # SSMFS 2018:5 3 kap. 10 §: the written report to SSM within three months
+    with st.container(border=True):
+        st.error(L["overdue_reports"].format(count=len(late_reports)))
+        st.markdown("\n".join(f"- {clinic_codes.get(e.clinic_id, '')}: händelsen {date_text(e.occurred_on)}, "
+                               f"rapporten skulle ha lämnats senast {date_text(e.report_due)} · "
+                               f"{plain(e.description, one_line=True)[:90]}" for e in late_reports))
+        st.page_link("pages/handelser.py", label=PAGES["events"], icon=":material/report:")
+if old_drl:  # SSMFS 2018:5 6 kap. 1 §: determined at least every third year
+    with st.container(border=True):
+        st.warning(L["old_drl"].format(count=len(old_drl)))
+        st.markdown("\n".join(f"- {code}: {plain(row.examination, one_line=True)}, senast bestämd "
+                               f"{date_text(row.determined_on) or 'aldrig'}" for code, row in old_drl))
 if to_sign:
     with st.container(border=True):
         st.subheader(L["to_approve"])

@@ -50,6 +50,30 @@ def capped(problems: list, more_text: str = "fel till. Rätta de första och lä
     return shown + ([f"… och {number_text(more)} {more_text}"] if more else [])
 
 
+def _counts_and_doses(parsed: ParsedWorkbook) -> None:
+    """Refuse negative or fractional head counts, more trained than employed, and negative doses."""
+    for sheet, fields in ((schema.UTBILDNING, ("staff_count", "trained_count")),
+                          (schema.PERSONDOSIMETRI, ("category_a_count",))):
+        headers = {c.field: c.header for c in sheet.columns}
+        for row in parsed.rows.get(sheet.name, []):
+            for field in fields:
+                value = row.get(field)
+                if value is not None and (value < 0 or not float(value).is_integer()):
+                    parsed.errors.append(Problem(sheet.name, row["row"], headers[field],
+                                                 f"{number_text(value)} är inget antal (ett heltal, 0 eller mer)."))
+    for row in parsed.rows.get(schema.UTBILDNING.name, []):
+        staff, trained = row.get("staff_count"), row.get("trained_count")
+        if staff is not None and trained is not None and trained > staff:
+            parsed.errors.append(Problem(schema.UTBILDNING.name, row["row"], schema.UTBILDNING.columns[3].header,
+                                         f"{number_text(trained)} är fler än antalet anställda ({number_text(staff)})."))
+    dose_headers = {c.field: c.header for c in schema.PERSONDOSIMETRI.columns}
+    for row in parsed.rows.get(schema.PERSONDOSIMETRI.name, []):
+        for field in ("max_hp10", "max_hp3", "max_extremity"):
+            if (row.get(field) or 0) < 0:
+                parsed.errors.append(Problem(schema.PERSONDOSIMETRI.name, row["row"], dose_headers[field],
+                                             "en dos kan inte vara negativ."))
+
+
 def check_workbook(parsed: ParsedWorkbook, known_codes: set[str]) -> ParsedWorkbook:
     """Add the cross-row problems to a read workbook and return it."""
     for row in parsed.rows.get("Kliniker", []):
@@ -61,6 +85,7 @@ def check_workbook(parsed: ParsedWorkbook, known_codes: set[str]) -> ParsedWorkb
             _check_sheet(sheet, parsed, codes)
     if "Indikatorer" in parsed.rows:
         _percent_units(parsed)
+    _counts_and_doses(parsed)
     order = [schema.BOKSLUT] + [s.name for s in schema.TABLE_SHEETS]
     parsed.errors.sort(key=lambda p: (order.index(p.sheet) if p.sheet in order else -1, p.row or 0))
     return parsed

@@ -282,7 +282,8 @@ def _read_sheets(workbook, parsed: ParsedWorkbook) -> None:
             _read_table(sheet, SheetStream(workbook, sheets[sheet.name]), parsed)
         else:
             parsed.rows[sheet.name] = []
-            parsed.warnings.append(Problem(sheet.name, None, None, "bladet saknas och räknas som tomt."))
+            if not sheet.optional:  # the sheets of format 1.1 are not in a 1.0 workbook
+                parsed.warnings.append(Problem(sheet.name, None, None, "bladet saknas och räknas som tomt."))
 
 
 def read_workbook(data: bytes, filename: str = "arbetsboken") -> ParsedWorkbook:

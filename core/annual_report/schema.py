@@ -12,19 +12,24 @@ from core.enums import (
     GoalAssessment,
     Modality,
     Severity,
+    StaffGroup,
     SummaryPart,
 )
 from core.models import (
     AnnualReport,
     Clinic,
+    DosimetryRecord,
+    DrlStatus,
     Finding,
     Goal,
     Indicator,
     Organisation,
     ReportSummary,
+    TrainingRecord,
 )
 
-TEXT, NUMBER, CHOICE, CHOICES = "text", "number", "choice", "choices"
+TEXT, NUMBER, CHOICE, CHOICES, DATE = "text", "number", "choice", "choices", "date"
+FORMAT_VERSIONS = ("1.0", "1.1")  # 1.1 adds the optional sheets Utbildning, Persondosimetri and DRL
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Sheet:
     columns: tuple[Column, ...]
     id_field: str | None = None  # unique per clinic within the sheet
     model: type | None = None  # the table the rows are stored in; its columns give the text limits
+    optional: bool = False  # new in format 1.1: a workbook without it is complete
 
     def limit(self, column: Column) -> int:
         """Return the most characters a text cell of the column may hold."""
@@ -106,7 +112,36 @@ BRISTER = Sheet("Brister", (
     Column("Förslag till åtgärd", "suggested_action", width=50),
 ), id_field="code", model=Finding)
 
-TABLE_SHEETS = (KLINIKER, SAMMANFATTNING, MAL, INDIKATORER, BRISTER)
+UTBILDNING = Sheet("Utbildning", (
+    CLINIC_CODE,
+    Column("Personalgrupp", "staff_group", required=True, kind=CHOICE, choices=StaffGroup, width=24),
+    Column("Antal anställda", "staff_count", required=True, kind=NUMBER, width=14),
+    Column("Antal med genomförd strålskyddsutbildning", "trained_count", required=True, kind=NUMBER, width=22),
+    Column("Kommentar", "comment", width=40),
+), id_field="staff_group", model=TrainingRecord, optional=True)
+
+PERSONDOSIMETRI = Sheet("Persondosimetri", (
+    CLINIC_CODE,
+    Column("Personalgrupp", "staff_group", required=True, kind=CHOICE, choices=StaffGroup, width=24),
+    Column("Antal i kategori A", "category_a_count", kind=NUMBER, width=12),
+    Column("Högsta Hp(10) (mSv)", "max_hp10", kind=NUMBER, width=14),
+    Column("Högsta Hp(3) ögonlins (mSv)", "max_hp3", kind=NUMBER, width=16),
+    Column("Högsta extremitetsdos (mSv)", "max_extremity", kind=NUMBER, width=16),
+    Column("Kommentar", "comment", width=40),
+), id_field="staff_group", model=DosimetryRecord, optional=True)
+
+DRL = Sheet("DRL", (
+    CLINIC_CODE,
+    Column("Undersökningstyp", "examination", required=True, width=34),
+    Column("Dosstorhet", "quantity", width=14),
+    Column("Enhet", "unit", width=10),
+    Column("Lokal standardnivå", "local_level", kind=NUMBER, width=14),
+    Column("Nationell DRL", "national_drl", kind=NUMBER, width=12),
+    Column("Senast bestämd", "determined_on", kind=DATE, width=14),
+    Column("Kommentar", "comment", width=40),
+), id_field="examination", model=DrlStatus, optional=True)
+
+TABLE_SHEETS = (KLINIKER, SAMMANFATTNING, MAL, INDIKATORER, BRISTER, UTBILDNING, PERSONDOSIMETRI, DRL)
 
 # The `Bokslut` sheet: field name → (attribute, required).
 BOKSLUT = "Bokslut"
@@ -116,6 +151,7 @@ BOKSLUT_FIELDS = {
     "Upprättad av": ("prepared_by", False),
     "Färdigställd": ("completed_on", False),
     "Version": ("version_label", False),
+    "Formatversion": ("format_version", False),
 }
 # The Bokslut sheet's texts → the column that stores them.
 BOKSLUT_COLUMNS = {"organisation": (Organisation, "name"), "prepared_by": (AnnualReport, "prepared_by"),

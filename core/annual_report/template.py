@@ -36,6 +36,10 @@ INSTRUCTIONS = [
     "• Modaliteter skrivs kommaseparerat: " + ", ".join(glossary.options(Modality).values()) + ".",
     "• Sammanfattning: de tre delar som SSMFS 2018:5 3 kap. 13 § kräver: hur strålskyddsarbetet har bedrivits, "
     "vilka åtgärder som vidtagits och vilka resultat som uppnåtts.",
+    "• Formatversion 1.1 lägger till tre valfria blad: Utbildning (andel av varje personalgrupp med genomförd "
+    "strålskyddsutbildning), Persondosimetri (högsta Hp(10), Hp(3) för ögonlinsen och extremitetsdos samt antal i "
+    "kategori A) och DRL (lokal diagnostisk standardnivå mot nationell DRL och när den senast bestämdes; "
+    "SSMFS 2018:5 6 kap. 1 §: minst vart tredje år). En arbetsbok i format 1.0 utan dem läses som förut.",
     "",
     "En arbetsbok med fel ändrar ingenting: portalen visar alla fel med blad, rad och kolumn.",
     "Ett år som redan är inläst ersätts bara om du väljer det; brister med beslutade åtgärder tas aldrig bort.",
@@ -95,8 +99,9 @@ def build_template() -> Workbook:
     info.column_dimensions["A"].width = 120
     bokslut = workbook.create_sheet(schema.BOKSLUT)
     _style_header(bokslut, ["Fält", "Värde"], [22, 40])
-    for name, (_, required) in schema.BOKSLUT_FIELDS.items():
-        bokslut.append([name + ("*" if required else ""), None])
+    for name, (attribute, required) in schema.BOKSLUT_FIELDS.items():
+        bokslut.append([name + ("*" if required else ""),
+                        schema.FORMAT_VERSIONS[-1] if attribute == "format_version" else None])
     for sheet in schema.TABLE_SHEETS:
         _table_sheet(workbook, sheet)
     return workbook

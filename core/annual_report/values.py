@@ -6,7 +6,7 @@ from datetime import date, datetime
 from core import glossary
 from core.annual_report import schema
 from core.annual_report.cells import CellFault
-from core.annual_report.schema import CHOICE, CHOICES, NUMBER, Column
+from core.annual_report.schema import CHOICE, CHOICES, DATE, NUMBER, Column
 from core.formatting import number_text
 from core.limits import MAX_CELL_CHARS, text_limit
 
@@ -103,6 +103,8 @@ def cell_value(column: Column, limit: int, raw, percent_format, result: dict) ->
         return _choice(column, text)
     if column.kind == CHOICES:
         return [_choice(column, part.strip()) for part in text.split(",") if part.strip()]
+    if column.kind == DATE:
+        return _read_date(text, raw)
     return text
 
 
@@ -135,5 +137,12 @@ def header_value(attribute: str, raw, text: str):
         return _year(raw, text)
     if attribute == "completed_on":
         return _read_date(text, raw)
+    if attribute == "format_version":
+        version = text.replace(",", ".").strip()
+        version = f"{version}.0" if version.isdigit() else version
+        if version not in schema.FORMAT_VERSIONS:
+            raise ValueError(f"{quoted(text)} är ingen formatversion som portalen läser "
+                             f"({' eller '.join(schema.FORMAT_VERSIONS)}).")
+        return version
     model, field = schema.BOKSLUT_COLUMNS[attribute]
     return checked_text(text, text_limit(model, field))

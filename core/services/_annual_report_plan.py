@@ -9,16 +9,20 @@ from core.models import (
     Action,
     AnnualReport,
     Clinic,
+    DosimetryRecord,
+    DrlStatus,
     Finding,
     FindingDecision,
     Goal,
     Indicator,
     ReportSummary,
     Review,
+    TrainingRecord,
 )
 
 # Sheet → the model its rows are stored in. Kliniker and Sammanfattning are handled on their own.
-TABLES = {"Mål": Goal, "Indikatorer": Indicator, "Brister": Finding}
+TABLES = {"Mål": Goal, "Indikatorer": Indicator, "Brister": Finding, "Utbildning": TrainingRecord,
+          "Persondosimetri": DosimetryRecord, "DRL": DrlStatus}
 CLINIC_FIELDS = ("name", "site", "head_name", "coordinator_name", "modalities")
 
 

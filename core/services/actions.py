@@ -1,5 +1,4 @@
 """Åtgärder (handlingsplanen): decide actions at a review, follow them up, update them between meetings."""
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -7,6 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from core.clock import add_months
 from core.enums import ActionStatus, Priority
 from core.errors import InvalidInput
 from core.models import (
@@ -33,9 +33,7 @@ LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart sena
 
 def default_due_date(meeting_day: date) -> date:
     """The due date a decided action is offered: six months after the meeting (the month's last day if shorter)."""
-    month = meeting_day.month + 6
-    year, month = meeting_day.year + (month - 1) // 12, (month - 1) % 12 + 1
-    return meeting_day.replace(year=year, month=month, day=min(meeting_day.day, calendar.monthrange(year, month)[1]))
+    return add_months(meeting_day, 6)
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -339,11 +337,12 @@ def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> li
     require(actor, Permission.VIEW_CLINIC, review.clinic_id)
     from_report = ((Finding.annual_report_id == review.annual_report_id)
                    & ((Finding.clinic_id == review.clinic_id) | (Finding.clinic_id == None)))  # noqa: E711
-    # Audit findings come to every review until one decides on them.
+    # Findings of clinical audits and events come to every review until one decides on them.
     earlier = select(Action.finding_id).where(Action.review_id != review_id, Action.finding_id != None)  # noqa: E711
     earlier_none = select(FindingDecision.finding_id).where(FindingDecision.review_id != review_id,
                                                          FindingDecision.finding_id != None)  # noqa: E711
-    from_audits = ((Finding.clinical_audit_id != None) & (Finding.clinic_id == review.clinic_id)  # noqa: E711
+    from_audits = (((Finding.clinical_audit_id != None) | (Finding.safety_event_id != None))  # noqa: E711
+                   & (Finding.clinic_id == review.clinic_id)
                    & col(Finding.id).notin_(earlier) & col(Finding.id).notin_(earlier_none))
     condition = (from_report | from_audits) if review.annual_report_id else from_audits
     findings = session.exec(select(Finding).where(condition)

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from core.documents.calendar import due_dates_ics
 from core.models import Action, Clinic, ClinicalAudit, Review
 from core.permissions import Actor
+from core.services import safety_events
 from core.services.actions import OPEN, list_actions
 from core.services.clinics import list_clinics
 
@@ -74,6 +75,9 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
         events.append(Event(date(year, 3, 1), f"Strålskyddsbokslutet för {year - 1} ska vara färdigställt", "Alla",
                             f"bokslut-{year}", "SSMFS 2018:5 3 kap. 13 § (årligt bokslut); datumet är sjukhusets"))
         events += _reporting_events(session, clinics, year)
+        events += [Event(e.report_due, f"Skriftlig rapport till SSM senast (händelse {e.occurred_on.isoformat()})",
+                         clinics.get(e.clinic_id, ""), f"handelse-{e.id}", safety_events.REPORT_SOURCE)
+                   for e in safety_events.reports_due_in(session, actor=actor, year=year)]
         planned = session.exec(select(Review).where(Review.year == year, col(Review.clinic_id).in_(list(clinics)))).all()
         for review in planned:
             if review.meeting_date:

@@ -15,8 +15,11 @@ from core.enums import (
     GoalAssessment,
     MeetingRole,
     Priority,
+    SafetyEventKind,
+    SafetyEventStatus,
     Severity,
     SignatureRole,
+    StaffGroup,
     SummaryPart,
 )
 from core.formatting import NBSP, date_text, datetime_text, number_text
@@ -35,7 +38,13 @@ from core.models import (
     User,
 )
 from core.permissions import Actor
-from core.services import actions, annual_reports, self_assessments
+from core.services import (
+    actions,
+    annual_reports,
+    protection_figures,
+    safety_events,
+    self_assessments,
+)
 from core.services._queries import (
     agenda_rows,
     attendance_rows,
@@ -214,6 +223,53 @@ def _annual_report(session: Session, actor: Actor, review: Review) -> tuple[list
     return blocks, _trend(session, review)
 
 
+def _percent(value: float | None) -> str:
+    """A share as "75 %" (a dash when unknown)."""
+    return "–" if value is None else f"{number_text(value)}{NBSP}%"
+
+
+def _protection(session: Session, actor: Actor, review: Review) -> list[dict]:
+    """Training per staff group against last year, personal doses and the DRL status, when the bokslut has them."""
+    year, clinic_id, blocks = review.year - 1, review.clinic_id, []
+    groups = glossary.options(StaffGroup)
+    shares = protection_figures.training(session, actor=actor, year=year, clinic_id=clinic_id)
+    if shares:
+        rows = [[LABELS["staff_group"], LABELS["staff_count"], LABELS["trained_count"], LABELS["share_trained"],
+                 str(year - 1)]] + [[groups[s.record.staff_group], number_text(s.record.staff_count),
+                                     number_text(s.record.trained_count), _percent(s.share), _percent(s.previous)]
+                                    for s in shares]
+        blocks += [subheading(f"{MODELS['TrainingRecord']} {year}"), table(rows, [46, 26, 26, 34, 26])]
+    doses = protection_figures.dosimetry(session, actor=actor, year=year, clinic_id=clinic_id)
+    if doses:
+        rows = [[LABELS["staff_group"], LABELS["category_a"], LABELS["max_hp10"], LABELS["max_hp3"],
+                 LABELS["max_extremity"]]] + [[groups[d.staff_group], number_text(d.category_a_count) or "–",
+                                               number_text(d.max_hp10) or "–", number_text(d.max_hp3) or "–",
+                                               number_text(d.max_extremity) or "–"] for d in doses]
+        blocks += [subheading(f"{MODELS['DosimetryRecord']} {year}"), table(rows, [46, 24, 32, 36, 36])]
+    drl = protection_figures.drl_status(session, actor=actor, year=year, clinic_id=clinic_id)
+    if drl:
+        today = review.meeting_date or date(review.year, 12, 31)
+        rows = [[LABELS["examination"], LABELS["local_level"], LABELS["national_drl"], LABELS["determined_on"]]] + [
+            [d.examination, f"{number_text(d.local_level)} {d.unit or ''}".strip() or "–",
+             f"{number_text(d.national_drl)} {d.unit or ''}".strip() or "–",
+             date_text(d.determined_on) + (" (äldre än tre år)" if protection_figures.drl_is_old(d, today) else "")]
+            for d in drl]
+        blocks += [subheading(MODELS["DrlStatus"]), table(rows, [60, 36, 36, 42])]
+    return blocks
+
+
+def _events(session: Session, actor: Actor, review: Review) -> list[dict]:
+    """The year's events reported to SSM and internal deviations, as the bokslut year saw them."""
+    year = review.year - 1
+    rows = [[FIELDS["occurred_on"], FIELDS["kind"], FIELDS["description"], FIELDS["ssm_reference"],
+             FIELDS["status"]]] + [
+        [date_text(e.occurred_on), glossary.term(SafetyEventKind(e.kind)), e.description, e.ssm_reference or "",
+         glossary.term(SafetyEventStatus(e.status))]
+        for e in reversed(safety_events.events(session, actor=actor, clinic_id=review.clinic_id, year=year))]
+    heading = subheading(f"{PAGES['events']} {year}")
+    return [heading, table(rows, [24, 34, 66, 26, 26]) if len(rows) > 1 else text("Inga registrerade.")]
+
+
 def _trend(session: Session, review: Review) -> list[dict]:
     """The clinic's key indicators (those with a target) over the last years, capped to one page of charts."""
     rows = session.exec(select(Indicator.code, Indicator.name, Indicator.unit, AnnualReport.year, Indicator.value)
@@ -312,7 +368,8 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> dict:
     findings_at = next((f"§ {i.number}" for i in items if i.kind == "findings"), "beslut om åtgärder")
     by_kind = {
         "opening": lambda: _opening(session, review, names), "adjusters": lambda: _adjusters(signed),
-        "follow_up": lambda: _follow_up(session, review), "annual_report": lambda: report_blocks,
+        "follow_up": lambda: _follow_up(session, review),
+        "annual_report": lambda: report_blocks + _protection(session, actor, review) + _events(session, actor, review),
         "self_assessment": lambda: _self_assessment(session, actor, review, decided, findings_at),
         "findings": lambda: _findings(session, actor, review, decided, clinic),
         "next_review": lambda: _next_review(review)}

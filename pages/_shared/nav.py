@@ -34,6 +34,7 @@ ALL_PAGES = [
     PageDef("annual_report_import", "pages/bokslut_import.py", "basis", ":material/upload_file:",
             Permission.IMPORT_ANNUAL_REPORT),
     PageDef("clinical_audits", "pages/revisioner.py", "basis", ":material/rule:"),
+    PageDef("events", "pages/handelser.py", "basis", ":material/report:"),
     PageDef("users", "pages/anvandare.py", "administration", ":material/group:", Permission.MANAGE_USERS),
     PageDef("templates", "pages/mallar.py", "administration", ":material/description:", Permission.MANAGE_TEMPLATES),
     PageDef("account", "pages/mitt_konto.py", "account", ":material/person:"),

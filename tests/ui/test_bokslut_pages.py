@@ -1,4 +1,6 @@
 """The Strålskyddsbokslut page: each role sees its clinics' rows and the organisation-wide ones."""
+from datetime import date
+
 from tests.ui.helpers import logged_in, open_page, open_tab, visible_text
 
 
@@ -41,3 +43,29 @@ def test_import_page_refuses_clinic_roles(demo_env):
     at = open_page(logged_in("anna"), "pages/bokslut_import.py")
     assert "Du har inte behörighet till sidan Läs in bokslut" in at.error[0].value
     assert not at.get("file_uploader")
+
+
+def test_training_doses_and_drl_from_a_format_1_1_bokslut(demo_env):
+    at = open_page(logged_in("erik"), "pages/bokslut.py")  # RTG; the demo's 2025 bokslut has the new sheets
+    text = visible_text(open_tab(at, "annual_report_tab", "Utbildning, doser och DRL"))
+    tables = [t.value for t in at.table]
+    training = next(t for t in tables if "Andel utbildade" in t.columns)
+    doctors = training[training["Personalgrupp"] == "Läkare"].iloc[0]
+    assert (doctors["Andel utbildade"], doctors["2024"]) == ("78,9 %", "61,1 %")  # 15 of 19, 11 of 18 the year before
+    drl = next(t for t in tables if "Undersökningstyp" in t.columns)
+    assert "äldre än 3 år" in drl[drl["Undersökningstyp"] == "Lungröntgen"].iloc[0]["Senast bestämd"]
+    assert "6 kap. 1 §" in text and at.get("vega_lite_chart")
+
+
+def test_the_overview_flags_drl_determined_more_than_three_years_ago(demo_env):
+    from sqlmodel import Session
+
+    from core import clock, db
+    from core.services import protection_figures
+    from core.services.auth import actor_for
+    with Session(db.make_engine(demo_env)) as s:  # the page uses today's date, so the count follows the calendar
+        old = protection_figures.old_drl_determinations(s, actor=actor_for(s, "strateg"), today=clock.today())
+    text = visible_text(open_page(logged_in("strateg"), "pages/oversikt.py"))
+    assert f"Diagnostiska standardnivåer äldre än tre år ({len(old)})" in text
+    assert "RTG: Lungröntgen, senast bestämd 2021-04-01" in text  # determined in 2021: old on any day from 2024
+    assert "Koronarangiografi" not in text or clock.today() > date(2027, 11, 5)

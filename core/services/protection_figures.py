@@ -1,0 +1,141 @@
+"""The bokslut's radiation-protection figures (format 1.1): training per staff group with its trend,
+personal dosimetry, and the DRL status per examination type with determinations that are too old.
+
+SSM found the follow-up of training weak (seed 001); the share trained per group, year on year, shows it.
+SSMFS 2018:5 6 kap. 1 § wants the diagnostic standard levels determined at least every third year.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, delete, select
+
+from core import glossary
+from core.clock import add_months
+from core.enums import StaffGroup
+from core.errors import InvalidInput
+from core.formatting import number_text
+from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, TrainingRecord
+from core.permissions import Actor, Permission, can, require, visible_clinic_ids
+from core.services import history
+from core.services._queries import report_of_year
+from core.services.annual_reports import _require_scope, _rows, _scope
+
+DRL_INTERVAL_YEARS = 3
+DRL_SOURCE = "SSMFS 2018:5 6 kap. 1 §"
+GROUP_ORDER = {g.value: i for i, g in enumerate(StaffGroup)}
+
+
+@dataclass(frozen=True)
+class TrainingShare:
+    """One staff group's share trained in a year, with last year's share beside it."""
+
+    record: TrainingRecord
+    share: float | None  # percent, None when the group has no staff
+    previous: float | None
+
+
+def _share(staff: float, trained: float) -> float | None:
+    """The percentage trained (None for a group without staff)."""
+    return round(100 * trained / staff, 1) if staff else None
+
+
+def training(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[TrainingShare]:
+    """Each staff group's share with completed radiation-protection training, against the year before."""
+    _require_scope(actor, clinic_id)
+    report, earlier = report_of_year(session, year), report_of_year(session, year - 1)
+    if report is None:
+        return []
+    before = {(r.clinic_id, r.staff_group): _share(r.staff_count, r.trained_count)
+              for r in (_rows(session, TrainingRecord, earlier.id, clinic_id) if earlier else [])}
+    rows = sorted(_rows(session, TrainingRecord, report.id, clinic_id),
+                  key=lambda r: (r.clinic_id or 0, GROUP_ORDER.get(r.staff_group, 99)))
+    return [TrainingShare(r, _share(r.staff_count, r.trained_count), before.get((r.clinic_id, r.staff_group)))
+            for r in rows]
+
+
+def training_trend(session: Session, *, actor: Actor, clinic_id: int | None) -> list[dict]:
+    """The share trained per staff group and year, over every loaded bokslut (for the chart)."""
+    _require_scope(actor, clinic_id)
+    rows = session.exec(select(AnnualReport.year, TrainingRecord.staff_group, TrainingRecord.staff_count,
+                               TrainingRecord.trained_count)
+                        .join(AnnualReport, AnnualReport.id == TrainingRecord.annual_report_id)
+                        .where(_scope(TrainingRecord, clinic_id)).order_by(AnnualReport.year)).all()
+    totals: dict[tuple[int, str], list[float]] = {}
+    for year, group, staff, trained in rows:
+        total = totals.setdefault((year, group), [0.0, 0.0])
+        total[0], total[1] = total[0] + staff, total[1] + trained
+    return [{"year": year, "group": group, "share": _share(staff, trained)}
+            for (year, group), (staff, trained) in totals.items() if staff]
+
+
+def dosimetry(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[DosimetryRecord]:
+    """The staff groups' personal doses in the bokslut year."""
+    _require_scope(actor, clinic_id)
+    report = report_of_year(session, year)
+    rows = _rows(session, DosimetryRecord, report.id, clinic_id) if report else []
+    return sorted(rows, key=lambda r: (r.clinic_id or 0, GROUP_ORDER.get(r.staff_group, 99)))
+
+
+def drl_is_old(row: DrlStatus, today: date) -> bool:
+    """Tell whether an examination type's standard level was last determined more than three years ago."""
+    return row.determined_on is None or add_months(row.determined_on, 12 * DRL_INTERVAL_YEARS) < today
+
+
+def drl_status(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[DrlStatus]:
+    """Each examination type's local standard level against the national DRL."""
+    _require_scope(actor, clinic_id)
+    report = report_of_year(session, year)
+    return _rows(session, DrlStatus, report.id, clinic_id, DrlStatus.examination) if report else []
+
+
+def old_drl_determinations(session: Session, *, actor: Actor, today: date) -> list[tuple[str, DrlStatus]]:
+    """In the newest bokslut, the examination types whose standard level is older than three years (Översikt)."""
+    report = session.exec(select(AnnualReport).order_by(col(AnnualReport.year).desc())).first()
+    if report is None:
+        return []
+    query = select(DrlStatus, Clinic.code).join(Clinic, Clinic.id == DrlStatus.clinic_id, isouter=True).where(
+        DrlStatus.annual_report_id == report.id)
+    clinic_ids = visible_clinic_ids(actor)
+    if clinic_ids is not None:
+        query = query.where(col(DrlStatus.clinic_id).in_(list(clinic_ids)))
+    return [(code or "Alla", row) for row, code in session.exec(query.order_by(Clinic.code, DrlStatus.examination))
+            if drl_is_old(row, today)]
+
+
+def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
+                 now: datetime) -> list[TrainingRecord]:
+    """Enter a clinic's training figures for a bokslut year on the page (the year's bokslut must be loaded).
+
+    The rows replace the clinic's figures for that year, as a workbook's Utbildning sheet would; a group left
+    at 0 employed is left out.
+    """
+    if not (can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id) or can(actor, Permission.IMPORT_ANNUAL_REPORT)):
+        require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
+    report = report_of_year(session, year)
+    if report is None:
+        raise InvalidInput([f"Inget strålskyddsbokslut för {year} är inläst; läs in det först."])
+    problems, kept = [], []
+    for row in rows:
+        label = glossary.term(StaffGroup(row["staff_group"]))
+        staff, trained = row.get("staff_count") or 0, row.get("trained_count") or 0
+        for value in (staff, trained):
+            if value < 0 or not float(value).is_integer():
+                problems.append(f"{label}: {number_text(value)} är inget antal (ett heltal, 0 eller mer).")
+        if trained > staff:
+            problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
+        if staff:
+            kept.append(TrainingRecord(annual_report_id=report.id, clinic_id=clinic_id, staff_group=row["staff_group"],
+                                       staff_count=staff, trained_count=trained))
+    if problems:
+        raise InvalidInput(problems)
+    old = session.exec(select(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
+                                                    TrainingRecord.clinic_id == clinic_id)).all()
+    before = {r.staff_group: [r.staff_count, r.trained_count] for r in old}
+    session.execute(delete(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
+                                                 TrainingRecord.clinic_id == clinic_id))
+    session.add_all(kept)
+    session.flush()
+    history.record(session, actor=actor, now=now, entity="TrainingRecord", entity_id=report.id, operation="update",
+                   old={"utbildning": before}, clinic_id=clinic_id,
+                   new={"utbildning": {r.staff_group: [r.staff_count, r.trained_count] for r in kept}})
+    return kept

@@ -1,0 +1,180 @@
+"""Händelser och avvikelser: events reported to SSM and internal deviations, per clinic.
+
+An event reported to SSM needs a written report within three months (SSMFS 2018:5 3 kap. 10 §); one still
+unsent after that is flagged on Översikt and in the årshjul. An event can be raised as a finding, which then
+comes to the clinic's reviews until one decides on it, like the findings of a clinical audit.
+"""
+from datetime import date, datetime
+
+from pydantic import BaseModel, field_validator
+from sqlmodel import Session, col, select
+
+from core import glossary
+from core.clock import add_months
+from core.enums import SafetyEventKind, SafetyEventStatus, Severity
+from core.errors import Conflict, InvalidInput
+from core.models import Finding, SafetyEvent
+from core.permissions import Actor, Permission, require, visible_clinic_ids
+from core.services import history
+from core.services._common import claim_version, get_or_fail
+from core.validation import validated
+
+REPORT_MONTHS = 3  # SSMFS 2018:5 3 kap. 10 §: a written report to SSM within three months
+REPORT_SOURCE = "SSMFS 2018:5 3 kap. 10 §"
+LABELS = {key: glossary.FIELDS[key] for key in ("kind", "occurred_on", "description", "ssm_reference",
+                                               "report_sent_on", "status")}
+
+
+class EventFields(BaseModel):
+    """An event as registered or changed."""
+
+    kind: SafetyEventKind
+    occurred_on: date | None = None
+    description: str = ""
+    ssm_reference: str | None = None
+    report_sent_on: date | None = None
+    status: SafetyEventStatus = SafetyEventStatus.OPEN
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _date(cls, v: date | None) -> date:
+        if v is None:
+            raise ValueError("måste fyllas i (ÅÅÅÅ-MM-DD).")
+        return v
+
+    @field_validator("description")
+    @classmethod
+    def _described(cls, v: str) -> str:
+        if not (v or "").strip():
+            raise ValueError("måste fyllas i.")
+        return v.strip()
+
+    @field_validator("ssm_reference")
+    @classmethod
+    def _reference(cls, v: str | None) -> str | None:
+        v = (v or "").strip() or None
+        if v and len(v) > 50:
+            raise ValueError("högst 50 tecken.")
+        return v
+
+
+def _checked(data: dict, today: date) -> EventFields:
+    """Validate an event's fields, with the rules that tie them together."""
+    fields = validated(EventFields, data, LABELS)
+    problems = []
+    if fields.occurred_on > today:
+        problems.append(f"{LABELS['occurred_on']}: {fields.occurred_on.isoformat()} har inte inträffat än.")
+    if fields.report_sent_on and fields.report_sent_on < fields.occurred_on:
+        problems.append(f"{LABELS['report_sent_on']}: kan inte vara före händelsen.")
+    if fields.kind == SafetyEventKind.INTERNAL and (fields.report_sent_on or fields.ssm_reference):
+        problems.append("En intern avvikelse har ingen rapport till SSM; välj Rapporterad till SSM.")
+    if fields.status == SafetyEventStatus.REPORT_SENT and not fields.report_sent_on:
+        problems.append(f"{LABELS['report_sent_on']}: ange när den skriftliga rapporten skickades.")
+    if problems:
+        raise InvalidInput(problems)
+    if fields.report_sent_on and fields.status == SafetyEventStatus.OPEN:
+        fields.status = SafetyEventStatus.REPORT_SENT
+    return fields
+
+
+def _report_due(fields: EventFields) -> date | None:
+    """The written report's last day, for events reported to SSM."""
+    return add_months(fields.occurred_on, REPORT_MONTHS) if fields.kind == SafetyEventKind.REPORTED else None
+
+
+def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, today: date,
+             now: datetime) -> SafetyEvent:
+    """Register an event for a clinic."""
+    require(actor, Permission.REGISTER_EVENTS, clinic_id)
+    fields = _checked(data, today)
+    event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=_report_due(fields), **fields.model_dump())
+    session.add(event)
+    session.flush()
+    history.record(session, actor=actor, now=now, entity="SafetyEvent", entity_id=event.id, operation="create",
+                   new=history.snapshot(event), clinic_id=clinic_id)
+    return event
+
+
+def update(session: Session, *, actor: Actor, event_id: int, data: dict, expected_version: int, today: date,
+           now: datetime) -> SafetyEvent:
+    """Change an event (e.g. the report sent, SSM's diarienummer, closed); a stale form is refused."""
+    event = get_or_fail(session, SafetyEvent, event_id)
+    require(actor, Permission.REGISTER_EVENTS, event.clinic_id)
+    fields = _checked(data, today)
+    old = history.snapshot(event)
+    claim_version(session, SafetyEvent, event_id, expected_version)
+    for key, value in fields.model_dump().items():
+        setattr(event, key, value)
+    event.report_due = _report_due(fields)
+    session.add(event)
+    before, after = history.changed(old, history.snapshot(event))
+    if after:
+        history.record(session, actor=actor, now=now, entity="SafetyEvent", entity_id=event.id, operation="update",
+                       old=before, new=after, clinic_id=event.clinic_id)
+    return event
+
+
+def _visible(query, actor: Actor):
+    """Limit a query on events to the clinics the actor may see."""
+    clinic_ids = visible_clinic_ids(actor)
+    return query if clinic_ids is None else query.where(col(SafetyEvent.clinic_id).in_(list(clinic_ids)))
+
+
+def events(session: Session, *, actor: Actor, clinic_id: int | None = None, year: int | None = None) -> list[SafetyEvent]:
+    """A clinic's (or every visible clinic's) events, newest first, optionally of one calendar year."""
+    if clinic_id is not None:
+        require(actor, Permission.VIEW_CLINIC, clinic_id)
+    query = _visible(select(SafetyEvent), actor)
+    if clinic_id is not None:
+        query = query.where(SafetyEvent.clinic_id == clinic_id)
+    if year is not None:
+        query = query.where(SafetyEvent.occurred_on >= date(year, 1, 1), SafetyEvent.occurred_on <= date(year, 12, 31))
+    return list(session.exec(query.order_by(col(SafetyEvent.occurred_on).desc(), col(SafetyEvent.id).desc())))
+
+
+def is_report_overdue(event: SafetyEvent, today: date) -> bool:
+    """Tell whether an event's written report to SSM is late (computed, never stored)."""
+    return (event.report_due is not None and event.report_sent_on is None
+            and event.status != SafetyEventStatus.CLOSED and event.report_due < today)
+
+
+def overdue_reports(session: Session, *, actor: Actor, today: date) -> list[SafetyEvent]:
+    """Events whose written report to SSM is past its three months, for the clinics the actor sees."""
+    query = _visible(select(SafetyEvent), actor).where(
+        SafetyEvent.report_due != None, SafetyEvent.report_sent_on == None,  # noqa: E711
+        SafetyEvent.status != SafetyEventStatus.CLOSED, SafetyEvent.report_due < today)
+    return list(session.exec(query.order_by(SafetyEvent.report_due)))
+
+
+def reports_due_in(session: Session, *, actor: Actor, year: int) -> list[SafetyEvent]:
+    """Events whose written report is due in a year and not yet sent (for the årshjul)."""
+    query = _visible(select(SafetyEvent), actor).where(
+        SafetyEvent.report_sent_on == None, SafetyEvent.status != SafetyEventStatus.CLOSED,  # noqa: E711
+        SafetyEvent.report_due >= date(year, 1, 1), SafetyEvent.report_due <= date(year, 12, 31))
+    return list(session.exec(query.order_by(SafetyEvent.report_due)))
+
+
+def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity: str, now: datetime) -> Finding:
+    """Bring an event to the clinic's next review as a finding (once)."""
+    event = get_or_fail(session, SafetyEvent, event_id)
+    require(actor, Permission.REGISTER_EVENTS, event.clinic_id)
+    if severity not in {s.value for s in Severity}:
+        raise InvalidInput(["Allvarlighet: välj Hög, Medel eller Låg."])
+    if session.exec(select(Finding.id).where(Finding.safety_event_id == event_id)).first():
+        raise Conflict("Händelsen är redan upptagen som brist till genomgången.")
+    kind = glossary.term(SafetyEventKind(event.kind))
+    finding = Finding(clinic_id=event.clinic_id, safety_event_id=event.id, code=f"H-{event.id}",
+                      description=f"{kind} {event.occurred_on.isoformat()}: {event.description}", severity=severity,
+                      source="incident", reference=REPORT_SOURCE if event.kind == SafetyEventKind.REPORTED else None,
+                      created_at=now)
+    session.add(finding)
+    session.flush()
+    history.record(session, actor=actor, now=now, entity="Finding", entity_id=finding.id, operation="create",
+                   new={"code": finding.code, "description": finding.description}, clinic_id=event.clinic_id)
+    return finding
+
+
+def findings_raised(session: Session, *, actor: Actor, event_ids: list[int]) -> set[int]:
+    """Which of these events have been raised as findings."""
+    rows = session.exec(select(Finding.safety_event_id).where(col(Finding.safety_event_id).in_(event_ids)))
+    return {r for r in rows if r is not None}

@@ -1,0 +1,54 @@
+"""The Händelser page: a samordnare registers an event and raises it as a finding; a reader only reads."""
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, select
+
+from core import db
+from core.models import Finding, SafetyEvent
+from tests.ui.helpers import logged_in, open_page, visible_text
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_a_samordnare_registers_an_event_and_brings_it_to_the_review(demo_env):
+    at = open_page(logged_in("erik"), "pages/handelser.py")
+    assert "Inga händelser eller avvikelser är registrerade" in visible_text(at)
+    _button(at, "Registrera händelsen").click().run()  # nothing filled in: refused, every field named
+    assert any("Inträffade: måste fyllas i" in e.value and "Beskrivning: måste fyllas i" in e.value for e in at.error)
+    at.date_input(key=next(d.key for d in at.date_input if d.label == "Inträffade *")).set_value(date(2025, 6, 30))
+    next(t for t in at.text_area if t.label == "Beskrivning *").input("Fel patient undersökt med DT buk.")
+    next(t for t in at.text_input if t.label == "SSM:s diarienummer").input("SSM2025-1234")
+    _button(at, "Registrera händelsen").click().run()
+    text = visible_text(at)
+    assert "Händelsen är registrerad." in text and "Skriftliga rapporter till SSM som är försenade (1)" in text
+    table = at.dataframe[0].value
+    assert table.iloc[0]["Skriftlig rapport senast"] == "2025-09-30" and "Försenad" in table.iloc[0]["Status"]
+    _button(at, "Ta upp som brist vid genomgången").click().run()
+    assert "Händelsen tas upp som brist vid klinikens nästa genomgång." in visible_text(at)
+    with Session(db.make_engine(demo_env)) as s:
+        event = s.exec(select(SafetyEvent)).one()
+        assert s.exec(select(Finding.code).where(Finding.safety_event_id == event.id)).one() == f"H-{event.id}"
+
+
+def test_a_reader_sees_the_register_without_forms(demo_env):
+    at = open_page(logged_in("lena"), "pages/handelser.py")
+    assert at.title[0].value == "Händelser och avvikelser"
+    assert not at.text_area and not any(b.label == "Registrera händelsen" for b in at.button)
+
+
+def test_an_overdue_report_is_flagged_on_the_overview(demo_env):
+    from core.services import safety_events
+    from core.services.auth import actor_for
+    with Session(db.make_engine(demo_env)) as s:
+        erik = actor_for(s, "erik")
+        rtg = next(iter(erik.clinic_ids))
+        safety_events.register(s, actor=erik, clinic_id=rtg, today=date(2026, 1, 10), now=datetime.now(UTC),
+                               data={"kind": "reported_to_ssm", "occurred_on": date(2026, 1, 5),
+                                     "description": "Felaktig aktivitet given vid skelettscint."})
+        s.commit()
+    text = visible_text(open_page(logged_in("strateg"), "pages/oversikt.py"))
+    assert "Skriftliga rapporter till SSM som är försenade (1)" in text
+    assert "händelsen 2026-01-05, rapporten skulle ha lämnats senast 2026-04-05" in text
+    assert "Skriftliga rapporter till SSM" not in visible_text(open_page(logged_in("karin"), "pages/oversikt.py"))
