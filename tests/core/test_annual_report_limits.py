@@ -32,7 +32,10 @@ VALID = {"Kliniker": {"code": "TAND", "name": "Tandvården"},
          "Sammanfattning": {"part": "Uppnådda resultat", "text": "Målen nåddes."},
          "Mål": {"clinic_code": "RTG", "code": "M1", "text": "Färre omtag", "assessment": "Uppfyllt"},
          "Indikatorer": {"clinic_code": "RTG", "code": "I-1", "name": "Medeldos", "value": 1},
-         "Brister": {"clinic_code": "RTG", "code": "B-1", "description": "Skärm saknas", "severity": "Hög"}}
+         "Brister": {"clinic_code": "RTG", "code": "B-1", "description": "Skärm saknas", "severity": "Hög"},
+         "Utbildning": {"clinic_code": "RTG", "staff_group": "Läkare", "staff_count": 10, "trained_count": 5},
+         "Persondosimetri": {"clinic_code": "RTG", "staff_group": "Läkare"},
+         "DRL": {"clinic_code": "RTG", "examination": "DT buk"}}
 BOUNDED = [(sheet, column) for sheet in schema.TABLE_SHEETS for column in sheet.columns
            if column.kind == schema.TEXT and sheet.limit(column) < MAX_CELL_CHARS]
 
@@ -68,7 +71,11 @@ def test_the_workbook_limits_are_the_models_column_lengths():
         ("Indikatorer", "Klinikkod"): 20, ("Indikatorer", "Indikator-ID"): 50, ("Indikatorer", "Indikator"): 300,
         ("Indikatorer", "Område"): 200, ("Indikatorer", "Enhet"): 50,
         ("Brister", "Klinikkod"): 20, ("Brister", "Brist-ID"): 50, ("Brister", "Område"): 200,
-        ("Brister", "Referens"): 300}
+        ("Brister", "Referens"): 300,
+        ("Utbildning", "Klinikkod"): 20, ("Utbildning", "Kommentar"): 500,
+        ("Persondosimetri", "Klinikkod"): 20, ("Persondosimetri", "Kommentar"): 500,
+        ("DRL", "Klinikkod"): 20, ("DRL", "Undersökningstyp"): 200, ("DRL", "Dosstorhet"): 50, ("DRL", "Enhet"): 30,
+        ("DRL", "Kommentar"): 500}
 
 
 @pytest.mark.parametrize("sheet, column", BOUNDED, ids=[f"{s.name}-{c.header}" for s, c in BOUNDED])

@@ -55,9 +55,9 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
         return {link.label for link in at.sidebar.get("page_link")}
     review_pages = {"Genomgång", "Möte", "Åtgärder", "Egenkontroll"}
     assert label_set(admin) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Läs in bokslut", "Användare",
-                                "Mallar", "Mitt konto", "Kliniska revisioner"} | review_pages
+                                "Mallar", "Mitt konto", "Kliniska revisioner", "Händelser och avvikelser"} | review_pages
     assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto",
-                               "Kliniska revisioner"} | review_pages
+                               "Kliniska revisioner", "Händelser och avvikelser"} | review_pages
 
 
 def test_production_with_defaults_refuses_to_serve(demo_env, monkeypatch):
