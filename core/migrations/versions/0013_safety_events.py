@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('report_due', sa.Date(), nullable=True),
     sa.Column('report_sent_on', sa.Date(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['clinic_id'], ['clinic.id'], ),
     sa.PrimaryKeyConstraint('id')
