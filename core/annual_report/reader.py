@@ -56,6 +56,7 @@ class ParsedWorkbook:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    absent: set[str] = field(default_factory=set)  # optional sheets the workbook does not have
 
 
 def _blank(value) -> bool:
@@ -282,7 +283,9 @@ def _read_sheets(workbook, parsed: ParsedWorkbook) -> None:
             _read_table(sheet, SheetStream(workbook, sheets[sheet.name]), parsed)
         else:
             parsed.rows[sheet.name] = []
-            if not sheet.optional:  # the sheets of format 1.1 are not in a 1.0 workbook
+            if sheet.optional:  # a sheet of format 1.1: without it, what the portal holds for it stays
+                parsed.absent.add(sheet.name)
+            else:
                 parsed.warnings.append(Problem(sheet.name, None, None, "bladet saknas och räknas som tomt."))
 
 

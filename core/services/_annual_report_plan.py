@@ -152,6 +152,9 @@ def plan_sheets(session: Session, parsed: ParsedWorkbook, report: AnnualReport |
                                       _summary_rows(parsed.rows["Sammanfattning"]), code_of,
                                       ["part", "text"], id_field="part")}
     for name, model in TABLES.items():
+        if name in parsed.absent:  # e.g. training entered on the page is kept when a 1.0 workbook replaces
+            sheets[name] = SheetChanges()
+            continue
         sheets[name] = _diff(_existing(session, model, report), parsed.rows[name], code_of, sheet_fields(name))
     return sheets
 

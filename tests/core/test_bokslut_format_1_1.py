@@ -134,3 +134,14 @@ def test_the_minutes_print_training_doses_and_drl_for_the_clinic(demo_url):
     assert doses[1][:3] == ["Läkare", "4", "2,7"]
     drl = blocks[texts.index("Diagnostiska standardnivåer") + 1]["rows"]
     assert drl[1][:3] == ["Koronarangiografi", "38 Gy·cm²", "35 Gy·cm²"]
+
+
+def test_a_workbook_without_the_new_sheets_leaves_their_figures_alone(session, portal):
+    _load(session, _workbook(SAMPLE_2025, {"Utbildning": TRAINING, "DRL": DRL}))
+    plan = importer.import_annual_report(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(),
+                                         filename="b.xlsx", now=NOW, replace=True)  # format 1.0: no such sheets
+    assert plan.sheets["Utbildning"].counts() == (0, 0, 0) and plan.sheets["DRL"].counts() == (0, 0, 0)
+    assert len(session.exec(select(TrainingRecord)).all()) == 3 and len(session.exec(select(DrlStatus)).all()) == 2
+    plan = importer.import_annual_report(session, actor=SYSTEM_ACTOR, now=NOW, replace=True, filename="b.xlsx",
+                                         data=_workbook(SAMPLE_2025, {"Utbildning": TRAINING[:2]}))
+    assert plan.sheets["Utbildning"].counts() == (0, 0, 2)  # a sheet that is there is the truth: two rows go
