@@ -46,9 +46,9 @@ def training_trend_chart(rows: list[dict], title: str) -> alt.Chart:
                           "Andelstext": [f"{number_text(r['share'])} %" for r in rows]})
     return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
         x=alt.X("År:O", title="År (bokslut)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("Andel:Q", title="Andel med genomförd utbildning (%)", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=5)),
-        color=alt.Color("Personalgrupp:N", legend=alt.Legend(title="Personalgrupp", orient="bottom")),
+        y=alt.Y("Andel:Q", title="Andel utbildade (%)", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelExpr=SWEDISH_NUMBER, values=[0, 20, 40, 60, 80, 100])),
+        color=alt.Color("Personalgrupp:N", legend=alt.Legend(title="Personalgrupp")),
         tooltip=["Personalgrupp:N", "År:O", alt.Tooltip("Andelstext:N", title="Andel")],
     ).properties(title=title, height=300)
 

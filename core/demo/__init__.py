@@ -6,10 +6,11 @@ import yaml
 from sqlmodel import Session, select
 
 from core.demo.reviews import load_review_2026, load_reviews
-from core.models import Organisation, User
+from core.models import Organisation, SafetyEvent, User
 from core.permissions import Actor
 from core.resources import TEMPLATES
 from core.services import clinics as clinic_service
+from core.services import safety_events
 from core.services import users as user_service
 from core.services._queries import active_template, clinic_by_code, report_of_year
 from core.services.annual_report_import import import_annual_report
@@ -53,6 +54,17 @@ def _organisation(session: Session, name: str, now: datetime) -> Organisation:
     return org
 
 
+def _load_events(session: Session, events: list[dict], *, actor: Actor, now: datetime) -> int:
+    """Register the demo's events once (a second run adds none)."""
+    if session.exec(select(SafetyEvent.id).limit(1)).first() is not None:
+        return 0
+    for event in events:
+        clinic = clinic_by_code(session, event["clinic"])
+        safety_events.register(session, actor=actor, clinic_id=clinic.id, now=now, today=now.date(),
+                               data={k: v for k, v in event.items() if k != "clinic"})
+    return len(events)
+
+
 def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int]:
     """Add whatever of the demo is missing; a second run changes nothing. Return what was added."""
     data = demo_data()
@@ -72,6 +84,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
     if active_template(session) is None:
         load_criteria_set(session, actor=actor, text=CRITERIA_FILE.read_text(encoding="utf-8"), now=now)
     added["reviews"] = load_reviews(session, data["reviews_2025"]) + load_review_2026(session, data["review_2026"])
+    added["events"] = _load_events(session, data.get("events", []), actor=actor, now=now)
     # Later versions after the demo's answers, which keep the text of the version they were given under.
     for version in unloaded_shipped_criteria(session, actor=actor):
         load_shipped_criteria(session, actor=actor, version=version, now=now)

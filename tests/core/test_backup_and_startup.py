@@ -42,8 +42,8 @@ def test_restore_refuses_a_database_with_data(demo_url, demo_document):
 def test_demo_twice_changes_nothing(session):
     first = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
     second = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
-    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 6}
-    assert second == {"clinics": 0, "users": 0, "annual_reports": 0, "reviews": 0}
+    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 6, "events": 2}
+    assert second == {"clinics": 0, "users": 0, "annual_reports": 0, "reviews": 0, "events": 0}
     codes = session.exec(select(Clinic.code).order_by(Clinic.code)).all()
     assert codes == ["KARD", "NM", "ONK", "ORT", "RTG"]
     assert session.exec(select(Organisation.name)).all() == ["Demosjukhuset"]

@@ -28,7 +28,7 @@ def test_a_samordnare_registers_an_event_and_brings_it_to_the_review(demo_env):
     _button(at, "Ta upp som brist vid genomgången").click().run()
     assert "Händelsen tas upp som brist vid klinikens nästa genomgång." in visible_text(at)
     with Session(db.make_engine(demo_env)) as s:
-        event = s.exec(select(SafetyEvent)).one()
+        event = s.exec(select(SafetyEvent).where(SafetyEvent.ssm_reference == "SSM2025-1234")).one()
         assert s.exec(select(Finding.code).where(Finding.safety_event_id == event.id)).one() == f"H-{event.id}"
 
 
