@@ -5,7 +5,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from core.formatting import number_text
+from core.formatting import number_text, percent_text
 
 # Vega formats numbers the English way; these expressions give "1 250,5".
 SWEDISH_NUMBER = "replace(replace(format(datum.value, ',~r'), /,/g, ' '), /[.]/, ',')"
@@ -43,7 +43,7 @@ def training_trend_chart(rows: list[dict], title: str) -> alt.Chart:
     """Share of each staff group with completed radiation-protection training, per bokslut year (0–100 %)."""
     frame = pd.DataFrame({"År": [str(r["year"]) for r in rows], "Andel": [r["share"] for r in rows],
                           "Personalgrupp": [r["group"] for r in rows],
-                          "Andelstext": [f"{number_text(r['share'])} %" for r in rows]})
+                          "Andelstext": [percent_text(r["share"]) for r in rows]})
     return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
         x=alt.X("År:O", title="År (bokslut)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Andel:Q", title="Andel utbildade (%)", scale=alt.Scale(domain=[0, 100]),

@@ -122,10 +122,15 @@ def _clinic_ids(session, actor: Actor, codes: list[str]) -> list[int]:
     return [clinic.id for clinic in found.values()]
 
 
+def _password(args) -> str:
+    """The password from standard input (--password-stdin), else a generated one that the command shows once."""
+    import secrets
+    return sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+
+
 def cmd_setup(args) -> int:
     """First run: the organisation and the first administrator, on an empty database without demo data."""
-    import secrets
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+    password = _password(args)
     organisation = {"name": args.organisation, "licence_holder": args.licence_holder,
                     "licence_number": args.licence_number}
     admin = {"username": args.admin, "name": args.name, "email": args.email, "password": password}
@@ -142,8 +147,7 @@ def cmd_setup(args) -> int:
 
 def cmd_user_add(args) -> int:
     """Add a user; the password comes from standard input or is generated and shown once."""
-    import secrets
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+    password = _password(args)
     with db.session_scope(_engine()) as session:
         actor = _actor(session, args)
         data = {"username": args.username, "name": args.name, "email": args.email,

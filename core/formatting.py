@@ -16,6 +16,11 @@ def datetime_text(value: datetime | None) -> str:
     return local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def percent_text(value: float | None, decimals: int | None = None) -> str:
+    """Format a share as "78,9 %", never broken between the number and the sign (empty when unknown)."""
+    return "" if value is None else f"{number_text(value, decimals)}{NBSP}%"
+
+
 def number_text(value: float | int | None, decimals: int | None = None) -> str:
     """Format a number with a space between thousands and a decimal comma (1 250,5)."""
     if value is None:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import charts, clock, glossary
 from core.enums import Direction, GoalAssessment, Severity, StaffGroup, SummaryPart
-from core.formatting import date_text, datetime_text, number_text
+from core.formatting import date_text, datetime_text, number_text, percent_text
 from core.glossary import FIELDS, MODELS, PAGES
 from core.glossary import LABELS as L
 from core.permissions import Permission, can, visible_clinic_ids
@@ -176,11 +176,6 @@ def render_trends() -> None:
                         width="stretch")
 
 
-def _percent(value: float | None) -> str:
-    """A share as "75 %" (empty when unknown)."""
-    return "" if value is None else f"{number_text(value)} %"
-
-
 def _training_form(shares, groups: dict[str, str]) -> None:
     """Enter the clinic's training figures for the year on the page (instead of the workbook's sheet)."""
     given = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
@@ -216,14 +211,13 @@ def render_protection() -> None:
         st.table(pd.DataFrame([{L["applies_to"]: _owner(r.record.clinic_id), L["staff_group"]: groups[r.record.staff_group],
                                 L["staff_count"]: number_text(r.record.staff_count),
                                 L["trained_count"]: number_text(r.record.trained_count),
-                                L["share_trained"]: _percent(r.share), str(year - 1): _percent(r.previous)}
+                                L["share_trained"]: percent_text(r.share), str(year - 1): percent_text(r.previous)}
                                for r in shares]), hide_index=True)
         st.altair_chart(charts.training_trend_chart([{**t, "group": groups[t["group"]]} for t in trend],
                                                     f"{MODELS['TrainingRecord']} – {where}"), width="stretch")
     else:
         st.caption("Bokslutet har inget blad Utbildning (formatversion 1.1).")
-    if clinic_id and (can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
-                      or can(actor, Permission.IMPORT_ANNUAL_REPORT)):
+    if clinic_id and protection_figures.may_enter_training(actor, clinic_id):
         _training_form(shares, groups)
     st.markdown(f"**{MODELS['DosimetryRecord']} {year}**")
     if doses:

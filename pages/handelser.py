@@ -9,10 +9,9 @@ from core.glossary import FIELDS, PAGES
 from core.glossary import LABELS as L
 from core.permissions import Permission, can
 from core.services import safety_events
-from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.pickers import sticky_select
+from pages._shared.pickers import clinic_header
 from pages._shared.ui import (
     edit_snapshot,
     forget_edit,
@@ -27,12 +26,7 @@ KINDS, STATUSES, SEVERITIES = (glossary.options(SafetyEventKind), glossary.optio
 
 actor = guard("events")
 today = clock.today()
-with session() as s:
-    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
-head, clinic_box = st.columns([3, 1.4], vertical_alignment="bottom")
-head.title(PAGES["events"])
-clinic_id = sticky_select(FIELDS["clinic_name"], list(clinics), purpose="clinic", container=clinic_box,
-                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+clinics, clinic_id = clinic_header(actor, PAGES["events"])
 show_flash()
 if clinic_id is None:
     st.stop()

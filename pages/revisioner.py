@@ -4,16 +4,15 @@ import streamlit as st
 from core import clock, glossary
 from core.enums import Severity
 from core.formatting import date_text
-from core.glossary import FIELDS, PAGES
 from core.glossary import LABELS as L
+from core.glossary import PAGES
 from core.limits import max_length
 from core.models import ClinicalAudit
 from core.permissions import Permission, can
 from core.services import clinical_audits
-from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
-from pages._shared.pickers import sticky_select
+from pages._shared.pickers import clinic_header
 from pages._shared.ui import form_round, plain, save, show_flash
 
 FINDING_ROWS = 5
@@ -21,12 +20,7 @@ SEVERITIES = glossary.options(Severity)
 
 actor = guard("clinical_audits")
 today = clock.today()
-with session() as s:
-    clinics = {c.id: c for c in list_clinics(s, actor=actor)}
-head, clinic_box = st.columns([3, 1.4], vertical_alignment="bottom")
-head.title(PAGES["clinical_audits"])
-clinic_id = sticky_select(FIELDS["clinic_name"], list(clinics), purpose="clinic", container=clinic_box,
-                          format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+clinics, clinic_id = clinic_header(actor, PAGES["clinical_audits"])
 show_flash()
 if clinic_id is None:
     st.stop()

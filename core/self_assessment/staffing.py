@@ -54,10 +54,11 @@ class GroupMinimum:
         return max(Fraction(0), self.required - Fraction(str(self.actual)))  # str: 2.5 is exactly 5/2
 
 
-def _fte(text: Fraction) -> str:
-    """An FTE figure with a decimal comma and at most two decimals (2,5; 1,43)."""
-    rounded = round(float(text), 2)
-    return (f"{rounded:.2f}".rstrip("0").rstrip(".")).replace(".", ",")
+def fte_text(value: Fraction | float | None) -> str:
+    """An FTE figure with a decimal comma and at most two decimals (2,5; 1,43); empty when not stated."""
+    if value is None:
+        return ""
+    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def minimum_staff(data: StaffingInput) -> dict[str, GroupMinimum]:
@@ -66,8 +67,8 @@ def minimum_staff(data: StaffingInput) -> dict[str, GroupMinimum]:
     physicists = Fraction(patients, 400)
     extra = [name for used, name in ((data.special_techniques, "specialtekniker (IMRT, stereotaktisk)"),
                                      (data.brachy_or_radionuclide, "brachyterapi eller radionuklidbehandling")) if used]
-    physicist_advice = (f"dessutom 1–2 fysiker vid {' och vid '.join(extra)}: {_fte(physicists + len(extra))}–"
-                        f"{_fte(physicists + 2 * len(extra))}" if extra else "")
+    physicist_advice = (f"dessutom 1–2 fysiker vid {' och vid '.join(extra)}: {fte_text(physicists + len(extra))}–"
+                        f"{fte_text(physicists + 2 * len(extra))}" if extra else "")
     return {
         "oncologists": GroupMinimum(GROUPS["oncologists"], Fraction(patients, 250), "1 per 250 patienter/år",
                                     "1 per 25–30 patienter/dag"),
@@ -90,8 +91,3 @@ def compare(data: StaffingInput, actual: dict[str, float | None]) -> list[GroupM
     """Return each group's minimum with the clinic's FTE and any shortfall."""
     return [GroupMinimum(m.group, m.required, m.rule, m.recommendation, actual.get(key))
             for key, m in minimum_staff(data).items()]
-
-
-def fte_text(value: Fraction | float | None) -> str:
-    """Show an FTE figure on screen and paper (empty when not stated)."""
-    return "" if value is None else _fte(Fraction(str(value)) if isinstance(value, float) else Fraction(value))

@@ -3,6 +3,7 @@
 They take no actor: the public service that calls them has checked it. Pages and the command line call the
 public services, which each check the actor themselves (tests/core/test_architecture.py).
 """
+from sqlalchemy import or_, true
 from sqlmodel import Session, col, select
 
 from core.enums import MeetingRole, SignatureRole
@@ -117,3 +118,22 @@ def active_template(session: Session) -> AssessmentTemplate | None:
 def clinic_ids_of(session: Session, user_id: int) -> list[int]:
     """Return the ids of the user's clinics."""
     return list(session.exec(select(UserClinic.clinic_id).where(UserClinic.user_id == user_id)))
+
+
+def in_visible_clinics(query, actor: Actor, column):
+    """Narrow a query to rows of the clinics the actor may see (unchanged for roles that see every clinic)."""
+    visible = visible_clinic_ids(actor)
+    return query if visible is None else query.where(col(column).in_(visible))
+
+
+def in_report_scope(model, clinic_id: int | None):
+    """Bokslut rows of the clinic plus the organisation-wide rows; for the whole organisation, every row."""
+    if clinic_id is None:
+        return true()
+    return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711  SQL IS NULL
+
+
+def report_rows(session: Session, model, report_id: int, clinic_id: int | None, *order) -> list:
+    """Return a model's rows of a bokslut in scope."""
+    return list(session.exec(select(model).where(model.annual_report_id == report_id,
+                                                 in_report_scope(model, clinic_id)).order_by(*order)))

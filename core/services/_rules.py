@@ -8,7 +8,16 @@ from sqlmodel import Session, col, select
 from core.enums import AttendanceStatus, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
 from core.models import Review, User, UserClinic
-from core.permissions import ALL_CLINICS, GRANTS, Actor, Permission, can, require
+from core.permissions import (
+    ALL_CLINICS,
+    GRANTS,
+    Actor,
+    Permission,
+    PermissionDenied,
+    can,
+    require,
+    visible_clinic_ids,
+)
 from core.services import history
 from core.services._common import get_or_fail, stale
 
@@ -106,3 +115,11 @@ def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -
         state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
         raise UserError(f"{what} ingår i protokollet för genomgången {year}, som är {state}, och kan inte "
                         "ändras. Ordföranden kan återöppna protokollet med en motivering.") from None
+
+
+def require_report_scope(actor: Actor, clinic_id: int | None) -> None:
+    """Let the actor see a bokslut for one of its clinics, or for every clinic only when its role sees them all."""
+    if clinic_id is not None:
+        require(actor, Permission.VIEW_CLINIC, clinic_id)
+    elif visible_clinic_ids(actor) is not None:
+        raise PermissionDenied("Du kan bara se bokslutet för dina egna kliniker.")

@@ -18,10 +18,10 @@ from core.models import (
     Review,
     User,
 )
-from core.permissions import Actor, Permission, can, require, visible_clinic_ids
+from core.permissions import Actor, Permission, can, require
 from core.services import history
 from core.services._common import claim_version, get_or_fail
-from core.services._queries import decided_actions, follow_up_rows
+from core.services._queries import decided_actions, follow_up_rows, in_visible_clinics
 from core.services._rules import belongs_to_clinic, editable_review
 from core.validation import validated
 
@@ -244,8 +244,7 @@ class ActionFilter:
 
 def _visible(query, actor: Actor):
     """Narrow a query over Action to the clinics the actor may see."""
-    visible = visible_clinic_ids(actor)
-    return query if visible is None else query.where(col(Action.clinic_id).in_(visible))
+    return in_visible_clinics(query, actor, Action.clinic_id)
 
 
 def _filtered(query, actor: Actor, chosen: ActionFilter, today: date):

@@ -1,7 +1,7 @@
 """Reading a loaded strålskyddsbokslut: per clinic and year, with trends and comparisons."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, true
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.enums import Direction, Severity
@@ -18,11 +18,16 @@ from core.models import (
 from core.permissions import (
     Actor,
     Permission,
-    PermissionDenied,
     require,
     visible_clinic_ids,
 )
-from core.services._queries import organisation, report_of_year
+from core.services._queries import (
+    in_report_scope,
+    organisation,
+    report_of_year,
+    report_rows,
+)
+from core.services._rules import require_report_scope
 
 
 @dataclass(frozen=True)
@@ -79,36 +84,15 @@ def get_report(session: Session, *, actor: Actor, year: int) -> AnnualReport | N
     return report_of_year(session, year)
 
 
-def _scope(model, clinic_id: int | None):
-    """Rows of the clinic plus the organisation-wide rows; for the whole organisation, every row."""
-    if clinic_id is None:
-        return true()
-    return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711  SQL IS NULL
-
-
-def _require_scope(actor: Actor, clinic_id: int | None) -> None:
-    """Let the actor see one of its clinics, or every clinic only when its role sees them all."""
-    if clinic_id is not None:
-        require(actor, Permission.VIEW_CLINIC, clinic_id)
-    elif visible_clinic_ids(actor) is not None:
-        raise PermissionDenied("Du kan bara se bokslutet för dina egna kliniker.")
-
-
-def _rows(session: Session, model, report_id: int, clinic_id: int | None, *order) -> list:
-    """Return a model's rows of the report in scope."""
-    return list(session.exec(select(model).where(model.annual_report_id == report_id, _scope(model, clinic_id))
-                             .order_by(*order)))
-
-
 def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | None,
                     codes: dict[int, str]) -> list[IndicatorRow]:
     """Return the indicators with their verdict and last year's value for the same clinic and ID."""
-    current = _rows(session, Indicator, report.id, clinic_id, Indicator.area, Indicator.code)
+    current = report_rows(session, Indicator, report.id, clinic_id, Indicator.area, Indicator.code)
     previous_report = report_of_year(session, report.year - 1)
     previous = {}
     if previous_report is not None:
         previous = {(i.clinic_id, i.code): i.value
-                    for i in _rows(session, Indicator, previous_report.id, clinic_id)}
+                    for i in report_rows(session, Indicator, previous_report.id, clinic_id)}
     return [IndicatorRow(i, codes.get(i.clinic_id), indicator_met(i.value, i.target, i.direction),
                          previous.get((i.clinic_id, i.code))) for i in current]
 
@@ -120,7 +104,7 @@ def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | N
     Only the parts asked for are loaded (a region's bokslut is thousands of rows; a page shows one part at a
     time); the number of goals, indicators and findings is always counted, and "indicator_names" lists them.
     """
-    _require_scope(actor, clinic_id)
+    require_report_scope(actor, clinic_id)
     report = report_of_year(session, year)
     if report is None:
         raise NotFound(f"Inget strålskyddsbokslut för {year} är inläst.")
@@ -129,19 +113,19 @@ def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | N
                       counts={name: _count(session, model, report.id, clinic_id)
                               for name, model in (("goals", Goal), ("indicators", Indicator), ("findings", Finding))})
     if "summaries" in parts:
-        view.summaries = _rows(session, ReportSummary, report.id, clinic_id, ReportSummary.clinic_id)
+        view.summaries = report_rows(session, ReportSummary, report.id, clinic_id, ReportSummary.clinic_id)
     if "goals" in parts:
-        view.goals = _rows(session, Goal, report.id, clinic_id, Goal.code)
+        view.goals = report_rows(session, Goal, report.id, clinic_id, Goal.code)
     if "indicators" in parts:
         view.indicators = _indicator_rows(session, report, clinic_id, codes)
     if "findings" in parts:
         severity_order = {s.value: i for i, s in enumerate(Severity)}
-        view.findings = sorted(_rows(session, Finding, report.id, clinic_id, Finding.code),
+        view.findings = sorted(report_rows(session, Finding, report.id, clinic_id, Finding.code),
                                key=lambda f: severity_order.get(f.severity, 9))
     if "indicator_names" in parts:
         view.indicator_names = {code: (name, unit) for code, name, unit in session.exec(
             select(Indicator.code, func.min(Indicator.name), func.min(Indicator.unit))
-            .where(Indicator.annual_report_id == report.id, _scope(Indicator, clinic_id))
+            .where(Indicator.annual_report_id == report.id, in_report_scope(Indicator, clinic_id))
             .group_by(Indicator.code).order_by(Indicator.code))}
     return view
 
@@ -149,12 +133,12 @@ def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | N
 def _count(session: Session, model, report_id: int, clinic_id: int | None) -> int:
     """Count a model's rows of the report in scope, in SQL."""
     return session.exec(select(func.count()).select_from(model)
-                        .where(model.annual_report_id == report_id, _scope(model, clinic_id))).one()
+                        .where(model.annual_report_id == report_id, in_report_scope(model, clinic_id))).one()
 
 
 def indicator_trend(session: Session, *, actor: Actor, clinic_id: int | None, code: str) -> list[dict]:
     """Return an indicator's value and target per covered year, for one clinic or every clinic."""
-    _require_scope(actor, clinic_id)
+    require_report_scope(actor, clinic_id)
     query = (select(AnnualReport.year, Indicator.value, Indicator.target, Indicator.unit, Clinic.code)
              .join(Indicator, Indicator.annual_report_id == AnnualReport.id)
              .join(Clinic, Clinic.id == Indicator.clinic_id, isouter=True)

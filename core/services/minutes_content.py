@@ -22,7 +22,7 @@ from core.enums import (
     StaffGroup,
     SummaryPart,
 )
-from core.formatting import NBSP, date_text, datetime_text, number_text
+from core.formatting import date_text, datetime_text, number_text, percent_text
 from core.glossary import FIELDS, LABELS, MODELS, OVERDUE, PAGES
 from core.models import (
     AnnualReport,
@@ -95,11 +95,6 @@ def decision_lines(typed: str | None) -> list[dict]:
             line = f"Beslutades att {lower.removeprefix('att ')}"
         result.append(decision(line if line.endswith((".", "!", "?")) else line + "."))
     return result
-
-
-def percent_text(value: float | None) -> str:
-    """Format a share as "75 %" that never breaks between the number and the sign."""
-    return "–" if value is None else f"{number_text(value, 0)}{NBSP}%"
 
 
 def _names(session: Session) -> dict[int, str]:
@@ -223,11 +218,6 @@ def _annual_report(session: Session, actor: Actor, review: Review) -> tuple[list
     return blocks, _trend(session, review)
 
 
-def _percent(value: float | None) -> str:
-    """A share as "75 %" (a dash when unknown)."""
-    return "–" if value is None else f"{number_text(value)}{NBSP}%"
-
-
 def _protection(session: Session, actor: Actor, review: Review) -> list[dict]:
     """Training per staff group against last year, personal doses and the DRL status, when the bokslut has them."""
     year, clinic_id, blocks = review.year - 1, review.clinic_id, []
@@ -236,7 +226,7 @@ def _protection(session: Session, actor: Actor, review: Review) -> list[dict]:
     if shares:
         rows = [[LABELS["staff_group"], LABELS["staff_count"], LABELS["trained_count"], LABELS["share_trained"],
                  str(year - 1)]] + [[groups[s.record.staff_group], number_text(s.record.staff_count),
-                                     number_text(s.record.trained_count), _percent(s.share), _percent(s.previous)]
+                                     number_text(s.record.trained_count), percent_text(s.share) or "–", percent_text(s.previous) or "–"]
                                     for s in shares]
         blocks += [subheading(f"{MODELS['TrainingRecord']} {year}"), table(rows, [46, 26, 26, 34, 26])]
     doses = protection_figures.dosimetry(session, actor=actor, year=year, clinic_id=clinic_id)

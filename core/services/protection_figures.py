@@ -7,7 +7,7 @@ SSMFS 2018:5 6 kap. 1 § wants the diagnostic standard levels determined at leas
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from core import glossary
 from core.clock import add_months
@@ -15,10 +15,15 @@ from core.enums import StaffGroup
 from core.errors import InvalidInput
 from core.formatting import number_text
 from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, TrainingRecord
-from core.permissions import Actor, Permission, can, require, visible_clinic_ids
+from core.permissions import Actor, Permission, can, require
 from core.services import history
-from core.services._queries import report_of_year
-from core.services.annual_reports import _require_scope, _rows, _scope
+from core.services._queries import (
+    in_report_scope,
+    in_visible_clinics,
+    report_of_year,
+    report_rows,
+)
+from core.services._rules import require_report_scope
 
 DRL_INTERVAL_YEARS = 3
 DRL_SOURCE = "SSMFS 2018:5 6 kap. 1 §"
@@ -41,13 +46,13 @@ def _share(staff: float, trained: float) -> float | None:
 
 def training(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[TrainingShare]:
     """Each staff group's share with completed radiation-protection training, against the year before."""
-    _require_scope(actor, clinic_id)
+    require_report_scope(actor, clinic_id)
     report, earlier = report_of_year(session, year), report_of_year(session, year - 1)
     if report is None:
         return []
     before = {(r.clinic_id, r.staff_group): _share(r.staff_count, r.trained_count)
-              for r in (_rows(session, TrainingRecord, earlier.id, clinic_id) if earlier else [])}
-    rows = sorted(_rows(session, TrainingRecord, report.id, clinic_id),
+              for r in (report_rows(session, TrainingRecord, earlier.id, clinic_id) if earlier else [])}
+    rows = sorted(report_rows(session, TrainingRecord, report.id, clinic_id),
                   key=lambda r: (r.clinic_id or 0, GROUP_ORDER.get(r.staff_group, 99)))
     return [TrainingShare(r, _share(r.staff_count, r.trained_count), before.get((r.clinic_id, r.staff_group)))
             for r in rows]
@@ -55,24 +60,20 @@ def training(session: Session, *, actor: Actor, year: int, clinic_id: int | None
 
 def training_trend(session: Session, *, actor: Actor, clinic_id: int | None) -> list[dict]:
     """The share trained per staff group and year, over every loaded bokslut (for the chart)."""
-    _require_scope(actor, clinic_id)
-    rows = session.exec(select(AnnualReport.year, TrainingRecord.staff_group, TrainingRecord.staff_count,
-                               TrainingRecord.trained_count)
+    require_report_scope(actor, clinic_id)
+    rows = session.exec(select(AnnualReport.year, TrainingRecord.staff_group, func.sum(TrainingRecord.staff_count),
+                               func.sum(TrainingRecord.trained_count))
                         .join(AnnualReport, AnnualReport.id == TrainingRecord.annual_report_id)
-                        .where(_scope(TrainingRecord, clinic_id)).order_by(AnnualReport.year)).all()
-    totals: dict[tuple[int, str], list[float]] = {}
-    for year, group, staff, trained in rows:
-        total = totals.setdefault((year, group), [0.0, 0.0])
-        total[0], total[1] = total[0] + staff, total[1] + trained
-    return [{"year": year, "group": group, "share": _share(staff, trained)}
-            for (year, group), (staff, trained) in totals.items() if staff]
+                        .where(in_report_scope(TrainingRecord, clinic_id))
+                        .group_by(AnnualReport.year, TrainingRecord.staff_group).order_by(AnnualReport.year)).all()
+    return [{"year": year, "group": group, "share": _share(staff, trained)} for year, group, staff, trained in rows if staff]
 
 
 def dosimetry(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[DosimetryRecord]:
     """The staff groups' personal doses in the bokslut year."""
-    _require_scope(actor, clinic_id)
+    require_report_scope(actor, clinic_id)
     report = report_of_year(session, year)
-    rows = _rows(session, DosimetryRecord, report.id, clinic_id) if report else []
+    rows = report_rows(session, DosimetryRecord, report.id, clinic_id) if report else []
     return sorted(rows, key=lambda r: (r.clinic_id or 0, GROUP_ORDER.get(r.staff_group, 99)))
 
 
@@ -83,9 +84,9 @@ def drl_is_old(row: DrlStatus, today: date) -> bool:
 
 def drl_status(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[DrlStatus]:
     """Each examination type's local standard level against the national DRL."""
-    _require_scope(actor, clinic_id)
+    require_report_scope(actor, clinic_id)
     report = report_of_year(session, year)
-    return _rows(session, DrlStatus, report.id, clinic_id, DrlStatus.examination) if report else []
+    return report_rows(session, DrlStatus, report.id, clinic_id, DrlStatus.examination) if report else []
 
 
 def old_drl_determinations(session: Session, *, actor: Actor, today: date) -> list[tuple[str, DrlStatus]]:
@@ -95,11 +96,14 @@ def old_drl_determinations(session: Session, *, actor: Actor, today: date) -> li
         return []
     query = select(DrlStatus, Clinic.code).join(Clinic, Clinic.id == DrlStatus.clinic_id, isouter=True).where(
         DrlStatus.annual_report_id == report.id)
-    clinic_ids = visible_clinic_ids(actor)
-    if clinic_ids is not None:
-        query = query.where(col(DrlStatus.clinic_id).in_(list(clinic_ids)))
+    query = in_visible_clinics(query, actor, DrlStatus.clinic_id)
     return [(code or "Alla", row) for row, code in session.exec(query.order_by(Clinic.code, DrlStatus.examination))
             if drl_is_old(row, today)]
+
+
+def may_enter_training(actor: Actor, clinic_id: int) -> bool:
+    """Who may enter a clinic's training figures: those who do its self-assessment, or who load the bokslut."""
+    return can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id) or can(actor, Permission.IMPORT_ANNUAL_REPORT)
 
 
 def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
@@ -109,7 +113,7 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
     The rows replace the clinic's figures for that year, as a workbook's Utbildning sheet would; a group left
     at 0 employed is left out.
     """
-    if not (can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id) or can(actor, Permission.IMPORT_ANNUAL_REPORT)):
+    if not may_enter_training(actor, clinic_id):
         require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
     report = report_of_year(session, year)
     if report is None:

@@ -14,9 +14,10 @@ from core.clock import add_months
 from core.enums import SafetyEventKind, SafetyEventStatus, Severity
 from core.errors import Conflict, InvalidInput
 from core.models import Finding, SafetyEvent
-from core.permissions import Actor, Permission, require, visible_clinic_ids
+from core.permissions import Actor, Permission, require
 from core.services import history
 from core.services._common import claim_version, get_or_fail
+from core.services._queries import in_visible_clinics
 from core.validation import validated
 
 REPORT_MONTHS = 3  # SSMFS 2018:5 3 kap. 10 §: a written report to SSM within three months
@@ -114,17 +115,11 @@ def update(session: Session, *, actor: Actor, event_id: int, data: dict, expecte
     return event
 
 
-def _visible(query, actor: Actor):
-    """Limit a query on events to the clinics the actor may see."""
-    clinic_ids = visible_clinic_ids(actor)
-    return query if clinic_ids is None else query.where(col(SafetyEvent.clinic_id).in_(list(clinic_ids)))
-
-
 def events(session: Session, *, actor: Actor, clinic_id: int | None = None, year: int | None = None) -> list[SafetyEvent]:
     """A clinic's (or every visible clinic's) events, newest first, optionally of one calendar year."""
     if clinic_id is not None:
         require(actor, Permission.VIEW_CLINIC, clinic_id)
-    query = _visible(select(SafetyEvent), actor)
+    query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id)
     if clinic_id is not None:
         query = query.where(SafetyEvent.clinic_id == clinic_id)
     if year is not None:
@@ -140,7 +135,7 @@ def is_report_overdue(event: SafetyEvent, today: date) -> bool:
 
 def overdue_reports(session: Session, *, actor: Actor, today: date) -> list[SafetyEvent]:
     """Events whose written report to SSM is past its three months, for the clinics the actor sees."""
-    query = _visible(select(SafetyEvent), actor).where(
+    query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id).where(
         SafetyEvent.report_due != None, SafetyEvent.report_sent_on == None,  # noqa: E711
         SafetyEvent.status != SafetyEventStatus.CLOSED, SafetyEvent.report_due < today)
     return list(session.exec(query.order_by(SafetyEvent.report_due)))
@@ -148,7 +143,7 @@ def overdue_reports(session: Session, *, actor: Actor, today: date) -> list[Safe
 
 def reports_due_in(session: Session, *, actor: Actor, year: int) -> list[SafetyEvent]:
     """Events whose written report is due in a year and not yet sent (for the årshjul)."""
-    query = _visible(select(SafetyEvent), actor).where(
+    query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id).where(
         SafetyEvent.report_sent_on == None, SafetyEvent.status != SafetyEventStatus.CLOSED,  # noqa: E711
         SafetyEvent.report_due >= date(year, 1, 1), SafetyEvent.report_due <= date(year, 12, 31))
     return list(session.exec(query.order_by(SafetyEvent.report_due)))

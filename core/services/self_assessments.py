@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from core.annual_report.reader import parse_number
 from core.errors import InvalidInput, NotFound
 from core.files import safe_filename
-from core.formatting import NBSP, number_text
+from core.formatting import percent_text
 from core.models import (
     Answer,
     AssessmentTemplate,
@@ -246,10 +246,10 @@ def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str
     total = total_percent(areas)
     answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
     gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
-    scores = "; ".join(f"{a.area} {number_text(a.percent, 0)}{NBSP}%" for a in areas if a.percent is not None)
+    scores = "; ".join(f"{a.area} {percent_text(a.percent, 0)}" for a in areas if a.percent is not None)
     short = [f"{r.group} saknar {fte_text(r.shortfall)}" for r in staffing_shortfalls(assessment)]
     return (f"Egenkontroll {year}: {answered} av {count} kriterier besvarade, total poäng "
-            f"{'–' if total is None else f'{number_text(total, 0)}{NBSP}%'}. Poäng per område: {scores or '–'}. "
+            f"{percent_text(total, 0) or '–'}. Poäng per område: {scores or '–'}. "
             f"Brister (nivå under 3): {', '.join(gaps) or 'inga'}."
             + (f" Bemanning strålbehandling under riktmärket i STUK ST 2.1, Tabell 1 (ett finskt riktmärke, "
                f"inte ett svenskt krav), i heltidstjänster: {'; '.join(short)}." if short else ""))

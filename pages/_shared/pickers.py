@@ -42,6 +42,17 @@ def _from_link(clinics: dict, years: list[int]) -> None:
         st.query_params.pop(key, None)
 
 
+def clinic_header(actor, title: str) -> tuple[dict, int | None]:
+    """Draw a clinic page's title with the sticky clinic picker; return (clinics, chosen clinic id)."""
+    with session() as s:
+        clinics = {c.id: c for c in list_clinics(s, actor=actor)}
+    head, clinic_box = st.columns([3, 1.4], vertical_alignment="bottom")
+    head.title(title)
+    clinic_id = sticky_select(FIELDS["clinic_name"], list(clinics), purpose="clinic", container=clinic_box,
+                              format_func=lambda i: f"{clinics[i].code} – {clinics[i].name}")
+    return clinics, clinic_id
+
+
 def clinic_year_header(actor, title: str, today, year_label: str = LABELS["review_year"]):
     """Draw a clinic page's title with the sticky clinic and meeting-year pickers; return (clinics, id, year)."""
     with session() as s:

@@ -55,3 +55,13 @@ def approve_all(session, rtg, review):
     return minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
 
 
+
+
+@pytest.fixture
+def portal(session):
+    """Demosjukhuset with its five clinics, as the portal knows it before any bokslut (the samples' organisation)."""
+    org = make_org(session, "Demosjukhuset")
+    for code in ("RTG", "NM", "ONK", "KARD", "ORT"):
+        make_clinic(session, org, code)
+    session.commit()
+    return org

@@ -28,17 +28,7 @@ from tests.annual_report_files import (
     sample,
     workbook_bytes,
 )
-from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
-
-
-@pytest.fixture
-def portal(session):
-    """Demosjukhuset with its five clinics, as the portal knows it before any bokslut."""
-    org = make_org(session, "Demosjukhuset")
-    for code in ("RTG", "NM", "ONK", "KARD", "ORT"):
-        make_clinic(session, org, code)
-    session.commit()
-    return org
+from tests.factories import NOW, actor_of, make_user
 
 
 def _load(session, data: bytes, filename="bokslut.xlsx", **kwargs):

@@ -26,7 +26,7 @@ from core.services import clinics as clinic_service
 from core.services.auth import SYSTEM_ACTOR
 from tests.annual_report_files import SAMPLE_2025, minimal, sample, workbook_bytes
 from tests.conftest import POSTGRES_URL
-from tests.factories import NOW, make_clinic, make_org
+from tests.factories import NOW
 
 VALID = {"Kliniker": {"code": "TAND", "name": "Tandvården"},
          "Sammanfattning": {"part": "Uppnådda resultat", "text": "Målen nåddes."},
@@ -38,16 +38,6 @@ VALID = {"Kliniker": {"code": "TAND", "name": "Tandvården"},
          "DRL": {"clinic_code": "RTG", "examination": "DT buk"}}
 BOUNDED = [(sheet, column) for sheet in schema.TABLE_SHEETS for column in sheet.columns
            if column.kind == schema.TEXT and sheet.limit(column) < MAX_CELL_CHARS]
-
-
-@pytest.fixture
-def portal(session):
-    """Demosjukhuset with its five clinics."""
-    org = make_org(session, "Demosjukhuset")
-    for code in ("RTG", "NM", "ONK", "KARD", "ORT"):
-        make_clinic(session, org, code)
-    session.commit()
-    return org
 
 
 def _load(session, data: bytes, **kwargs):

@@ -12,7 +12,7 @@ from core.services import annual_report_import as importer
 from core.services import protection_figures
 from core.services.auth import SYSTEM_ACTOR
 from tests.annual_report_files import SAMPLE_2024, SAMPLE_2025
-from tests.factories import NOW, make_clinic, make_org
+from tests.factories import NOW
 
 TRAINING = [("Klinikkod", "Personalgrupp", "Antal anställda", "Antal med genomförd strålskyddsutbildning"),
             ("RTG", "Läkare", 20, 15), ("RTG", "Röntgensjuksköterskor", 40, 38), ("KARD", "Operationspersonal", 12, 6)]
@@ -21,15 +21,6 @@ DOSES = [("Klinikkod", "Personalgrupp", "Antal i kategori A", "Högsta Hp(10) (m
 DRL = [("Klinikkod", "Undersökningstyp", "Dosstorhet", "Enhet", "Lokal standardnivå", "Nationell DRL",
         "Senast bestämd"), ("RTG", "DT buk", "DLP", "mGy·cm", 610, 650, date(2024, 5, 2)),
        ("RTG", "Lungröntgen", "KAP", "Gy·cm²", 0.09, 0.1, date(2021, 4, 1))]
-
-
-@pytest.fixture
-def portal(session):
-    """Demosjukhuset with its five clinics."""
-    org = make_org(session, "Demosjukhuset")
-    for code in ("RTG", "NM", "ONK", "KARD", "ORT"):
-        make_clinic(session, org, code)
-    session.commit()
 
 
 def _workbook(base, sheets: dict[str, list[tuple]], version="1.1") -> bytes:
