@@ -49,12 +49,12 @@ def _status(event) -> str:
 
 
 if register:
-    st.dataframe(pd.DataFrame([{
+    st.table(pd.DataFrame([{  # wraps: a description is read whole
         FIELDS["occurred_on"]: date_text(e.occurred_on), FIELDS["kind"]: glossary.term(SafetyEventKind(e.kind)),
         FIELDS["description"]: e.description, FIELDS["ssm_reference"]: e.ssm_reference or "",
         FIELDS["report_due"]: date_text(e.report_due), FIELDS["report_sent_on"]: date_text(e.report_sent_on),
         FIELDS["status"]: _status(e), L["raised"]: L["yes"] if e.id in raised else ""} for e in register]),
-        hide_index=True, width="stretch", column_config={FIELDS["description"]: st.column_config.TextColumn(width=300)})
+        hide_index=True)
 else:
     st.info("Inga händelser eller avvikelser är registrerade för kliniken.")
 

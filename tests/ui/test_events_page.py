@@ -23,7 +23,7 @@ def test_a_samordnare_registers_an_event_and_brings_it_to_the_review(demo_env):
     _button(at, "Registrera händelsen").click().run()
     text = visible_text(at)
     assert "Händelsen är registrerad." in text and "Skriftliga rapporter till SSM som är försenade (1)" in text
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table.iloc[0]["Skriftlig rapport senast"] == "2025-09-30" and "Försenad" in table.iloc[0]["Status"]
     _button(at, "Ta upp som brist vid genomgången").click().run()
     assert "Händelsen tas upp som brist vid klinikens nästa genomgång." in visible_text(at)
