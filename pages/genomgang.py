@@ -30,6 +30,7 @@ from core.services import (
 )
 from core.services.annual_reports import get_report
 from pages._shared.auth import guard
+from pages._shared.blocks import show_block
 from pages._shared.db import deferred, session, settings
 from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import (
@@ -252,24 +253,14 @@ def _minutes_preview() -> None:
     with session() as s:
         content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
     with st.expander(L["minutes_being_approved"], expanded=review.status == "approval"):
-        st.caption(f"{L['minutes_number'].format(number=plain(content['number']))} · version {content['version']} · underlag: "
-                   + plain("; ".join(content["basis"])))
-        if content["replaces"]:
-            st.info(plain(content["replaces"]))
-        for section in content["sections"]:
-            st.markdown(f"**{plain(section['heading'], one_line=True)}**")
-            for block in section["blocks"]:
-                _show_block(block)
-
-
-def _show_block(block: dict) -> None:
-    """Show one block of a § as plain text (user text is never read as Markdown)."""
-    if block["kind"] == "table":
-        st.table(pd.DataFrame(block["rows"][1:], columns=block["rows"][0]), hide_index=True)  # wraps, as on paper
-    elif block["kind"] == "decision":
-        st.text(f"➜ {block['text']}")
-    else:
-        st.text(block["text"])
+        st.caption(f"{L['minutes_number'].format(number=plain(content.number))} · version {content.version} · "
+                   "underlag: " + plain("; ".join(content.basis)))
+        if content.replaces:
+            st.info(plain(content.replaces))
+        for section in content.sections:
+            st.markdown(f"**{plain(section.heading, one_line=True)}**")
+            for block in section.blocks:
+                show_block(block)
 
 
 def _minutes_download() -> None:

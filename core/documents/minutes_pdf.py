@@ -6,6 +6,7 @@ approval times alone, so an approved version prints from what was frozen and not
 import re
 from dataclasses import dataclass, field
 
+from core.documents.content import Block, Decision, MinutesContent, Subheading, Table, Text
 from core.documents.pdf import PortalPdf
 from core.glossary import FIELDS, LABELS, MODELS
 
@@ -26,10 +27,10 @@ class Stamp:
 class MinutesPdf(PortalPdf):
     """PortalPdf with UTKAST across every page of a draft, drawn over text and images alike."""
 
-    def __init__(self, content: dict, stamp: Stamp):
-        note = (f"{content['clinic']} · protokoll {content['number']} · version {content['version']} · "
+    def __init__(self, content: MinutesContent, stamp: Stamp):
+        note = (f"{content.clinic} · protokoll {content.number} · version {content.version} · "
                 f"kontrollsumma {stamp.checksum[:12]}")
-        super().__init__(content["title"], footer_note=note)
+        super().__init__(content.title, footer_note=note)
         self.draft = stamp.draft
 
     def footer(self) -> None:
@@ -47,55 +48,50 @@ def typeset(text: str) -> str:
     return NUMBER_AND_SIGN.sub(lambda m: f"{m.group(1)}\u00a0{m.group(2)}", text or "")
 
 
-def _block(pdf: PortalPdf, block: dict) -> None:
-    """Print one block of a §: text, a small heading, a table, a decision or the chart."""
-    kind = block["kind"]
-    if kind == "table":
-        block = {**block, "rows": [[typeset(cell) for cell in row] for row in block["rows"]]}
-    elif "text" in block:
-        block = {**block, "text": typeset(block["text"])}
-    if kind == "text":
-        pdf.paragraph(block["text"])
-    elif kind == "subheading":
+def _block(pdf: PortalPdf, block: Block) -> None:
+    """Print one block of a §: text, a small heading, a table or a decision."""
+    if isinstance(block, Table):
+        pdf.table([[typeset(cell) for cell in row] for row in block.rows], tuple(block.widths))
+    elif isinstance(block, Text):
+        pdf.paragraph(typeset(block.text))
+    elif isinstance(block, Subheading):
         if pdf.will_page_break(20):
             pdf.add_page()
         pdf.ln(1)
         pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(0, 5.5, block["text"], align="L", new_x="LMARGIN", new_y="NEXT")
-    elif kind == "table":
-        pdf.table(block["rows"], tuple(block["widths"]))
-    elif kind == "decision":
+        pdf.multi_cell(0, 5.5, typeset(block.text), align="L", new_x="LMARGIN", new_y="NEXT")
+    elif isinstance(block, Decision):
         pdf.ln(1)
         pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(0, 5.5, block["text"], align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, typeset(block.text), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
 
-def _heading(pdf: PortalPdf, content: dict) -> None:
+def _heading(pdf: PortalPdf, content: MinutesContent) -> None:
     """The protocol's heading: number, title, licence holder, clinic, time, place, underlag, version."""
-    pdf.heading(LABELS["minutes_number"].format(number=content["number"]), 16)
-    pdf.heading(content["title"], 12)
+    pdf.heading(LABELS["minutes_number"].format(number=content.number), 16)
+    pdf.heading(content.title, 12)
     # Minutes recorded before the licence holder was asked for name only the organisation.
-    holder = content.get("licence_holder") or content["organisation"]
-    if content.get("licence_holder") and content["licence_holder"] != content["organisation"]:
-        holder += f" ({content['organisation']})"
-    holder += f", tillstånd {content['licence_number']}" if content["licence_number"] else ""
-    pdf.paragraph(f"{FIELDS['licence_holder']}: {holder}\n{FIELDS['clinic_name']}: {content['clinic']}\n"
-                  f"{LABELS['time']}: {content['when']}\n{FIELDS['location']}: {content['place']}\n"
-                  f"{MODELS['MinutesVersion']}: {content['version']}")
-    pdf.paragraph(f"{LABELS['basis']}:\n" + "\n".join(f"– {line}" for line in content["basis"]))
-    if content["replaces"]:
+    holder = content.licence_holder or content.organisation
+    if content.licence_holder and content.licence_holder != content.organisation:
+        holder += f" ({content.organisation})"
+    holder += f", tillstånd {content.licence_number}" if content.licence_number else ""
+    pdf.paragraph(f"{FIELDS['licence_holder']}: {holder}\n{FIELDS['clinic_name']}: {content.clinic}\n"
+                  f"{LABELS['time']}: {content.when}\n{FIELDS['location']}: {content.place}\n"
+                  f"{MODELS['MinutesVersion']}: {content.version}")
+    pdf.paragraph(f"{LABELS['basis']}:\n" + "\n".join(f"– {line}" for line in content.basis))
+    if content.replaces:
         pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(0, 5.5, content["replaces"], align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, content.replaces, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-def _sections(pdf: PortalPdf, content: dict, chart_png: bytes | None) -> None:
+def _sections(pdf: PortalPdf, content: MinutesContent, chart_png: bytes | None) -> None:
     """Print every § with its own content and decisions; the key-indicator chart in the bokslut's §."""
-    for section in content["sections"]:
-        pdf.heading(section["heading"], 12)
-        for block in section["blocks"]:
+    for section in content.sections:
+        pdf.heading(section.heading, 12)
+        for block in section.blocks:
             _block(pdf, block)
-        if section["kind"] == "annual_report" and chart_png:
+        if section.kind == "annual_report" and chart_png:
             width, height = int.from_bytes(chart_png[16:20], "big"), int.from_bytes(chart_png[20:24], "big")
             if pdf.will_page_break(8 + pdf.epw * height / width):  # the heading stays with its chart
                 pdf.add_page()
@@ -105,13 +101,13 @@ def _sections(pdf: PortalPdf, content: dict, chart_png: bytes | None) -> None:
         pdf.ln(2)
 
 
-def _signatures(pdf: PortalPdf, content: dict, stamp: Stamp) -> None:
+def _signatures(pdf: PortalPdf, content: MinutesContent, stamp: Stamp) -> None:
     """Print the signature block: ordförande, vid protokollet and justerare, each with when they approved."""
     pdf.heading(MODELS["Signature"])
     if stamp.draft:
         pdf.paragraph("Protokollet är inte justerat. Det är ett utkast tills ordföranden, protokollföraren och "
                       "justerarna har justerat det i Strålsäkerhetsportalen.")
-    for signer, when in zip(content["signers"], stamp.approved + [None] * len(content["signers"])):
+    for signer, when in zip(content.signers, stamp.approved + [None] * len(content.signers)):
         if pdf.will_page_break(22):
             pdf.add_page()
         pdf.ln(4)
@@ -119,8 +115,8 @@ def _signatures(pdf: PortalPdf, content: dict, stamp: Stamp) -> None:
         pdf.cell(0, 6, f"Justerat {when} i Strålsäkerhetsportalen" if when else "_" * 40,
                  new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(0, 6, f"{signer['capacity']}: {signer['name']}", new_x="LMARGIN", new_y="NEXT")
-    if not content["signers"]:
+        pdf.cell(0, 6, f"{signer.capacity}: {signer.name}", new_x="LMARGIN", new_y="NEXT")
+    if not content.signers:
         pdf.paragraph("Ordförande och justerare är inte valda.")
     pdf.set_font("DejaVu", "", 8)
     pdf.ln(2)
@@ -128,7 +124,7 @@ def _signatures(pdf: PortalPdf, content: dict, stamp: Stamp) -> None:
                    new_x="LMARGIN", new_y="NEXT")
 
 
-def minutes_pdf(content: dict, stamp: Stamp, chart_png: bytes | None = None) -> bytes:
+def minutes_pdf(content: MinutesContent, stamp: Stamp, chart_png: bytes | None = None) -> bytes:
     """Return the minutes as a PDF."""
     pdf = MinutesPdf(content, stamp)
     pdf.add_page()

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from core.config import Settings
+from core.documents.content import read
 from core.enums import ReviewStatus, SignatureRole
 from core.errors import InvalidInput, UserError
 from core.mail import message, send
@@ -126,7 +127,7 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
     session.add(Signature(review_id=review.id, user_id=review.secretary_id, role=SignatureRole.SECRETARY.value,
                           minutes_version=review.minutes_version))
     session.flush()
-    content = build_content(session, actor=actor, review=review)
+    content = build_content(session, actor=actor, review=review).as_json()
     checksum = content_hash(content)
     session.add(MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
                                content_sha256=checksum, frozen_at=now, frozen_by_id=actor.user_id))
@@ -220,7 +221,7 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
     for review in session.exec(select(Review).where(Review.status == ReviewStatus.APPROVED.value)).all():
         if minutes_record(session, review) is not None:
             continue
-        content = build_content(session, actor=actor, review=review)
+        content = build_content(session, actor=actor, review=review).as_json()
         frozen = MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
                                 content_sha256=content_hash(content), frozen_at=now, approved_at=review.approved_at)
         frozen.pdf = render_approved(frozen, approval_times(session, review))
@@ -254,13 +255,13 @@ def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings
     frozen = minutes_record(session, review)
     if frozen is None:
         raise UserError("Protokollet är inte skickat till justering.")
-    for signer, signature in zip(frozen.content["signers"], signature_rows(session, review)):
+    for signer, signature in zip(read(frozen.content).signers, signature_rows(session, review)):
         user = session.get(User, signature.user_id)
         if signature.signed_at or not user or not user.email or user.email in sent:
             continue
         body = (f"Hej {user.name},\n\nProtokollet från {clinic.name}s genomgång {review.year} (protokoll nr "
                 f"{review.protocol_number}, version {review.minutes_version}) väntar på din justering som "
-                f"{signer['capacity'].lower()}.\n\nLäs och justera det här: {link}\n\nStrålsäkerhetsportalen")
+                f"{signer.capacity.lower()}.\n\nLäs och justera det här: {link}\n\nStrålsäkerhetsportalen")
         mails.append(message(settings, to=user.email, subject=f"Att justera: protokoll {review.protocol_number}",
                              body=body))
         sent.append(user.email)

@@ -2,28 +2,27 @@
 
 It is built while the meeting is open (for the draft), and once more when the minutes are sent for
 justering: then it is frozen in a MinutesVersion and never built again for that version. The document is
-plain JSON (Swedish text and tables), so its SHA-256 covers exactly what is printed.
+typed (core/documents/content.py) and stored as JSON, so its SHA-256 covers exactly what is printed. Its
+tables come from the same builders as the meeting's and the bokslut page's (core/documents/figures.py).
 """
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from core import glossary
-from core.enums import (
-    ActionStatus,
-    AttendanceStatus,
-    GoalAssessment,
-    MeetingRole,
-    Priority,
-    SafetyEventKind,
-    SafetyEventStatus,
-    Severity,
-    SignatureRole,
-    StaffGroup,
-    SummaryPart,
+from core.documents import figures
+from core.documents.content import (
+    ChartPoint,
+    Decision,
+    MinutesContent,
+    Section,
+    Signer,
+    Subheading,
+    Text,
 )
-from core.formatting import date_text, datetime_text, number_text, percent_text
-from core.glossary import FIELDS, LABELS, MODELS, OVERDUE, PAGES
+from core.enums import ActionStatus, MeetingRole, Severity, SignatureRole, SummaryPart
+from core.formatting import date_text, datetime_text
+from core.glossary import LABELS, MODELS, PAGES
 from core.models import (
     AnnualReport,
     AssessmentTemplate,
@@ -37,7 +36,7 @@ from core.models import (
     Review,
     User,
 )
-from core.permissions import Actor
+from core.permissions import Actor, Permission, require
 from core.services import (
     actions,
     annual_reports,
@@ -55,35 +54,17 @@ from core.services._queries import (
 )
 from core.services.invitations import meeting_title
 
+Block = Text | Subheading | Decision | figures.Table
+
 CHART_INDICATORS = 9  # three rows of three: what one A4 page shows legibly
 CHART_YEARS = 6
-CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
 CAPACITY = {SignatureRole.CHAIR.value: glossary.term(SignatureRole.CHAIR),
             SignatureRole.SECRETARY.value: LABELS["at_the_minutes"],
             SignatureRole.ADJUSTER.value: glossary.term(SignatureRole.ADJUSTER)}
+NO_DECISION = "Mötet fattade inget beslut."
 
 
-def text(value: str) -> dict:
-    """A paragraph."""
-    return {"kind": "text", "text": value}
-
-
-def subheading(value: str) -> dict:
-    """A small heading inside a §."""
-    return {"kind": "subheading", "text": value}
-
-
-def table(rows: list[list[str]], widths: list[int]) -> dict:
-    """A table whose first row is the header."""
-    return {"kind": "table", "rows": rows, "widths": widths}
-
-
-def decision(value: str) -> dict:
-    """A decision of the meeting, worded "Beslutades att …"."""
-    return {"kind": "decision", "text": value}
-
-
-def decision_lines(typed: str | None) -> list[dict]:
+def decision_lines(typed: str | None) -> list[Decision]:
     """Turn what was typed in a §'s Beslut field into decisions, each worded "Beslutades att …"."""
     result = []
     for line in (typed or "").splitlines():
@@ -93,7 +74,7 @@ def decision_lines(typed: str | None) -> list[dict]:
         if not line.casefold().startswith("beslutades"):
             lower = line[:1].lower() + line[1:] if line[1:2].islower() else line
             line = f"Beslutades att {lower.removeprefix('att ')}"
-        result.append(decision(line if line.endswith((".", "!", "?")) else line + "."))
+        result.append(Decision(text=line if line.endswith((".", "!", "?")) else line + "."))
     return result
 
 
@@ -135,132 +116,102 @@ def _replaces(session: Session, review: Review) -> str | None:
             f"{old.reopen_reason}")
 
 
-def _signers(session: Session, review: Review) -> list[dict]:
+def _signers(session: Session, review: Review) -> list[Signer]:
     """Who signs the minutes of the current version: ordförande, protokollförare (vid protokollet), justerare."""
     names = _names(session)
-    return [{"role": s.role, "capacity": CAPACITY[s.role], "name": names.get(s.user_id, "–")}
+    return [Signer(role=s.role, capacity=CAPACITY[s.role], name=names.get(s.user_id, "–"))
             for s in signature_rows(session, review)]
 
 
-def _opening(session: Session, review: Review, names: dict[int, str]) -> list[dict]:
+def _opening(session: Session, review: Review, names: dict[int, str]) -> list[Block]:
     """Who chaired, who kept the minutes, and who was there."""
-    rows = [[FIELDS["role"], FIELDS["name"], MODELS["Attendance"], FIELDS["stand_in_for"]]] + [
-        [glossary.term(a.meeting_role, MeetingRole), a.name or "–", glossary.term(a.status, AttendanceStatus),
-         a.stand_in_for or ""] for a in attendance_rows(session, review.id)]
-    blocks = [text(f"{glossary.term(SignatureRole.CHAIR)}: {names.get(review.chair_id, 'inte vald')}. "
-                   f"{glossary.term(SignatureRole.SECRETARY)}: {names.get(review.secretary_id, 'inte vald')}."),
-              table(rows, [50, 55, 30, 35])]
+    blocks: list[Block] = [
+        Text(text=f"{glossary.term(SignatureRole.CHAIR)}: {names.get(review.chair_id, 'inte vald')}. "
+                  f"{glossary.term(SignatureRole.SECRETARY)}: {names.get(review.secretary_id, 'inte vald')}."),
+        figures.attendance(attendance_rows(session, review.id))]
     missing = missing_roles_of(session, review.id)
     if missing:
-        blocks.append(text("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing) + "."))
+        blocks.append(Text(text="Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing)
+                           + "."))
     return blocks
 
 
-def _adjusters(signed: list[dict]) -> list[dict]:
+def _adjusters(signed: list[Signer]) -> list[Block]:
     """The justerare the meeting chose."""
-    chosen = [s["name"] for s in signed if s["role"] == SignatureRole.ADJUSTER]
+    chosen = [s.name for s in signed if s.role == SignatureRole.ADJUSTER]
     if not chosen:
-        return [text("Justerare är inte valda.")]
-    return [decision(f"Beslutades att välja {' och '.join(chosen)} att jämte ordföranden justera protokollet.")]
+        return [Text(text="Justerare är inte valda.")]
+    return [Decision(text=f"Beslutades att välja {' och '.join(chosen)} att jämte ordföranden justera protokollet.")]
 
 
-def _follow_up(session: Session, review: Review) -> list[dict]:
+def _follow_up(session: Session, review: Review) -> list[Block]:
     """Last year's actions with the status recorded at this meeting; late ones marked, postponements decided."""
-    meeting_day = review.meeting_date or date.max
-    rows = [[LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], LABELS["status_at_meeting"],
-             FIELDS["status_comment"]]]
-    decided = []
-    for follow_up, action, year in follow_up_rows(session, review.id):
+    rows = follow_up_rows(session, review.id)
+    if not rows:
+        return [Text(text="Det fanns inga tidigare beslutade åtgärder att följa upp.")]
+    decided: list[Block] = []
+    for follow_up, action, year in rows:
         number = f"{year}:{action.number}"
-        due = follow_up.original_due_date or action.due_date
-        status = glossary.term(follow_up.status, ActionStatus) if follow_up.status else "Ej uppföljd"
-        if (follow_up.status or action.status) not in CLOSED and due < meeting_day:
-            status += f" – {OVERDUE}"
-        comment = follow_up.comment or ""
         if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
-            comment = f"{comment} Skäl: {action.cancel_reason}".strip()
-            decided.append(decision(f"Beslutades att avskriva åtgärd {number} ({action.title}) med skälet: "
-                                    f"{action.cancel_reason}"))
-        when = date_text(due)
+            decided.append(Decision(text=f"Beslutades att avskriva åtgärd {number} ({action.title}) med skälet: "
+                                         f"{action.cancel_reason}"))
         if follow_up.new_due_date:
-            when += f"\nNytt: {date_text(follow_up.new_due_date)}"
-            decided.append(decision(f"Beslutades att skjuta upp åtgärd {number} ({action.title}) till "
-                                    f"{date_text(follow_up.new_due_date)}."))
-        rows.append([number, action.title, action.owner_name, when, status, comment])
-    if len(rows) == 1:
-        return [text("Det fanns inga tidigare beslutade åtgärder att följa upp.")]
-    return [table(rows, [16, 46, 28, 24, 26, 30]), *decided]
+            decided.append(Decision(text=f"Beslutades att skjuta upp åtgärd {number} ({action.title}) till "
+                                         f"{date_text(follow_up.new_due_date)}."))
+    return [figures.follow_ups(rows, review.meeting_date or date.max), *decided]
 
 
-def _indicator_name(indicator: Indicator) -> str:
-    """Name an indicator with its unit."""
-    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-
-
-def _annual_report(session: Session, actor: Actor, review: Review) -> tuple[list[dict], list[dict]]:
-    """The bokslut for the clinic: the three parts of the Sammanfattning, goals, every indicator; chart data."""
+def _annual_report(session: Session, actor: Actor, review: Review) -> list[Block]:
+    """The bokslut for the clinic: the three parts of the Sammanfattning, goals, every indicator."""
     if review.annual_report_id is None:
-        return [text(f"Strålskyddsbokslutet för {review.year - 1} är inte inläst.")], []
+        return [Text(text=f"Strålskyddsbokslutet för {review.year - 1} är inte inläst.")]
     view = annual_reports.report_view(session, actor=actor, year=review.year - 1, clinic_id=review.clinic_id)
-    blocks = [subheading(MODELS["ReportSummary"])]
+    blocks: list[Block] = [Subheading(text=MODELS["ReportSummary"])]
     for part in SummaryPart:
         parts = [s.text for s in view.summaries if s.part == part]
-        blocks.append(text(f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or "–")))
-    goals = [[MODELS["Goal"], LABELS["target"], LABELS["outcome"], LABELS["goal_assessment"]]] + [
-        [g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)] for g in view.goals]
-    blocks += [subheading(MODELS["Goal"]), table(goals, [76, 30, 30, 34]) if len(goals) > 1 else text("Inga mål.")]
-    indicators = [[MODELS["Indicator"], LABELS["value"], MODELS["Goal"], str(review.year - 2), LABELS["against_target"]]] + [
-        [_indicator_name(r.indicator), number_text(r.indicator.value), number_text(r.indicator.target) or "–",
-         number_text(r.previous) or "–", "Inget mål" if r.met is None else glossary.term(GoalAssessment.MET if r.met else GoalAssessment.NOT_MET)]
-        for r in view.indicators]
-    blocks += [subheading(LABELS["indicators"]),
-               table(indicators, [74, 22, 22, 22, 30]) if len(indicators) > 1 else text("Inga indikatorer.")]
-    return blocks, _trend(session, review)
+        blocks.append(Text(text=f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or "–")))
+    return [*blocks, Subheading(text=MODELS["Goal"]), figures.or_text(figures.goals(view.goals), "Inga mål."),
+            Subheading(text=LABELS["indicators"]),
+            figures.or_text(figures.indicators(view.indicators, review.year - 1), "Inga indikatorer.")]
 
 
-def _protection(session: Session, actor: Actor, review: Review) -> list[dict]:
+def _protection(session: Session, actor: Actor, review: Review) -> list[Block]:
     """Training per staff group against last year, personal doses and the DRL status, when the bokslut has them."""
     year, clinic_id, blocks = review.year - 1, review.clinic_id, []
-    groups = glossary.options(StaffGroup)
     shares = protection_figures.training(session, actor=actor, year=year, clinic_id=clinic_id)
     if shares:
-        rows = [[LABELS["staff_group"], LABELS["staff_count"], LABELS["trained_count"], LABELS["share_trained"],
-                 str(year - 1)]] + [[groups[s.record.staff_group], number_text(s.record.staff_count),
-                                     number_text(s.record.trained_count), percent_text(s.share) or "–", percent_text(s.previous) or "–"]
-                                    for s in shares]
-        blocks += [subheading(f"{MODELS['TrainingRecord']} {year}"), table(rows, [46, 26, 26, 34, 26])]
+        blocks += [Subheading(text=f"{MODELS['TrainingRecord']} {year}"), figures.training(shares, year)]
     doses = protection_figures.dosimetry(session, actor=actor, year=year, clinic_id=clinic_id)
     if doses:
-        rows = [[LABELS["staff_group"], LABELS["category_a"], LABELS["max_hp10"], LABELS["max_hp3"],
-                 LABELS["max_extremity"]]] + [[groups[d.staff_group], number_text(d.category_a_count) or "–",
-                                               number_text(d.max_hp10) or "–", number_text(d.max_hp3) or "–",
-                                               number_text(d.max_extremity) or "–"] for d in doses]
-        blocks += [subheading(f"{MODELS['DosimetryRecord']} {year}"), table(rows, [46, 24, 32, 36, 36])]
+        blocks += [Subheading(text=f"{MODELS['DosimetryRecord']} {year}"), figures.doses(doses)]
     drl = protection_figures.drl_status(session, actor=actor, year=year, clinic_id=clinic_id)
     if drl:
         today = review.meeting_date or date(review.year, 12, 31)
-        rows = [[LABELS["examination"], LABELS["local_level"], LABELS["national_drl"], LABELS["determined_on"]]] + [
-            [d.examination, f"{number_text(d.local_level)} {d.unit or ''}".strip() or "–",
-             f"{number_text(d.national_drl)} {d.unit or ''}".strip() or "–",
-             date_text(d.determined_on) + (" (äldre än tre år)" if protection_figures.drl_is_old(d, today) else "")]
-            for d in drl]
-        blocks += [subheading(MODELS["DrlStatus"]), table(rows, [60, 36, 36, 42])]
+        blocks += [Subheading(text=MODELS["DrlStatus"]), figures.drl(drl, today)]
     return blocks
 
 
-def _events(session: Session, actor: Actor, review: Review) -> list[dict]:
+def _events(session: Session, actor: Actor, review: Review) -> list[Block]:
     """The year's events reported to SSM and internal deviations, as the bokslut year saw them."""
     year = review.year - 1
-    rows = [[FIELDS["occurred_on"], FIELDS["kind"], FIELDS["description"], FIELDS["ssm_reference"],
-             FIELDS["status"]]] + [
-        [date_text(e.occurred_on), glossary.term(SafetyEventKind(e.kind)), e.description, e.ssm_reference or "",
-         glossary.term(SafetyEventStatus(e.status))]
-        for e in reversed(safety_events.events(session, actor=actor, clinic_id=review.clinic_id, year=year))]
-    heading = subheading(f"{PAGES['events']} {year}")
-    return [heading, table(rows, [24, 34, 66, 26, 26]) if len(rows) > 1 else text("Inga registrerade.")]
+    happened = reversed(safety_events.events(session, actor=actor, clinic_id=review.clinic_id, year=year))
+    return [Subheading(text=f"{PAGES['events']} {year}"), figures.or_text(figures.events(list(happened)),
+                                                                          "Inga registrerade.")]
 
 
-def _trend(session: Session, review: Review) -> list[dict]:
+def bokslut_section(session: Session, *, actor: Actor, review: Review) -> list[Block]:
+    """The bokslut's § as the minutes print it and the meeting shows it: parts, goals, indicators, figures, events."""
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    return _annual_report(session, actor, review) + _protection(session, actor, review) + _events(session, actor, review)
+
+
+def key_indicator_trend(session: Session, *, actor: Actor, review: Review) -> list[ChartPoint]:
+    """The chart printed under the bokslut's § (none before the bokslut is loaded)."""
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    return [] if review.annual_report_id is None else _trend(session, review)
+
+
+def _trend(session: Session, review: Review) -> list[ChartPoint]:
     """The clinic's key indicators (those with a target) over the last years, capped to one page of charts."""
     rows = session.exec(select(Indicator.code, Indicator.name, Indicator.unit, AnnualReport.year, Indicator.value)
                         .join(AnnualReport, AnnualReport.id == Indicator.annual_report_id)
@@ -268,121 +219,121 @@ def _trend(session: Session, review: Review) -> list[dict]:
                                AnnualReport.year < review.year, AnnualReport.year >= review.year - CHART_YEARS)
                         .order_by(Indicator.code, AnnualReport.year)).all()
     codes = list(dict.fromkeys(code for code, *_ in rows))[:CHART_INDICATORS]
-    return [{"name": f"{name} ({unit})" if unit else name, "year": year, "value": value}
+    return [ChartPoint(name=figures.indicator_name(name, unit), year=year, value=value)
             for code, name, unit, year, value in rows if code in codes]
 
 
-def _gap_decision(number: dict[int, int], no_action: dict, criterion_id: int, where: str) -> dict:
+def _gap_decision(number: dict[int, int], no_action: dict, criterion_id: int, where: str) -> Block:
     """What the meeting decided on one gap or finding."""
     if criterion_id in number:
-        return decision(f"Beslutades att åtgärda bristen genom åtgärd {number[criterion_id]} (se {where}).")
+        return Decision(text=f"Beslutades att åtgärda bristen genom åtgärd {number[criterion_id]} (se {where}).")
     if criterion_id in no_action:
-        return decision(f"Beslutades att ingen åtgärd vidtas, med motiveringen: {no_action[criterion_id]}")
-    return text("Mötet fattade inget beslut.")
+        return Decision(text=f"Beslutades att ingen åtgärd vidtas, med motiveringen: {no_action[criterion_id]}")
+    return Text(text=NO_DECISION)
 
 
-def _self_assessment(session: Session, actor: Actor, review: Review, decided: list, where: str) -> list[dict]:
+def _self_assessment(session: Session, actor: Actor, review: Review, decided: list, where: str) -> list[Block]:
     """The self-assessment summary, staffing, and every gap with its criterion text and decision."""
-    blocks = [text(self_assessments.summary(session, actor=actor, clinic_id=review.clinic_id, year=review.year))]
+    blocks: list[Block] = [Text(text=self_assessments.summary(session, actor=actor, clinic_id=review.clinic_id,
+                                                              year=review.year))]
     gaps = self_assessments.gaps(session, actor=actor, clinic_id=review.clinic_id, year=review.year)
-    by_criterion = {}
+    by_criterion: dict[int, int] = {}
     for a in decided:
         if a.criterion_id:
             by_criterion.setdefault(a.criterion_id, a.number)
     no_action = {d.criterion_id: d.no_action_reason for d in session.exec(
         select(FindingDecision).where(FindingDecision.review_id == review.id, FindingDecision.criterion_id != None))}  # noqa: E711
     for criterion, answer in gaps:
-        blocks.append(subheading(f"{criterion.code} (nivå {answer.level}) – {criterion.area}"))
-        blocks.append(text(answer.criterion_text))
+        blocks.append(Subheading(text=f"{criterion.code} (nivå {answer.level}) – {criterion.area}"))
+        blocks.append(Text(text=answer.criterion_text))
         blocks.append(_gap_decision(by_criterion, no_action, criterion.id, where))
     return blocks
 
 
-def _findings(session: Session, actor: Actor, review: Review, decided: list, clinic: Clinic) -> list[dict]:
+def _findings(session: Session, actor: Actor, review: Review, decided: list, clinic: Clinic) -> list[Block]:
     """Each finding with its decision, then the decided actions, numbered, each naming what it answers."""
-    blocks = []
+    blocks: list[Block] = []
     for item in actions.findings_for_review(session, actor=actor, review_id=review.id):
         f = item.finding
         owner = "hela organisationen" if f.clinic_id is None else clinic.code
-        blocks.append(subheading(f"{f.code} · {owner} · allvarlighet {glossary.term(f.severity, Severity).lower()}"))
-        blocks.append(text(f.description))
+        blocks.append(Subheading(text=f"{f.code} · {owner} · allvarlighet "
+                                      f"{glossary.term(f.severity, Severity).lower()}"))
+        blocks.append(Text(text=f.description))
         if item.actions:
-            blocks.append(decision("Beslutades att åtgärda bristen genom åtgärd "
-                                   + ", ".join(str(a.number) for a in item.actions) + "."))
+            blocks.append(Decision(text="Beslutades att åtgärda bristen genom åtgärd "
+                                        + ", ".join(str(a.number) for a in item.actions) + "."))
         elif item.no_action:
-            blocks.append(decision(f"Beslutades att ingen åtgärd vidtas, med motiveringen: "
-                                   f"{item.no_action.no_action_reason}"))
+            blocks.append(Decision(text=f"Beslutades att ingen åtgärd vidtas, med motiveringen: "
+                                        f"{item.no_action.no_action_reason}"))
         else:
-            blocks.append(text("Mötet fattade inget beslut."))
+            blocks.append(Text(text=NO_DECISION))
     if not blocks:
-        blocks.append(text("Inga brister för kliniken i bokslutet eller från kliniska revisioner."))
+        blocks.append(Text(text="Inga brister för kliniken i bokslutet eller från kliniska revisioner."))
     codes = dict(session.exec(select(Finding.id, Finding.code)).all())
     criteria = dict(session.exec(select(Criterion.id, Criterion.code)).all())
-    rows = [[LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], LABELS["priority_short"],
-             LABELS["answers_to"]]] + [
-        [str(a.number), a.title + (f"\n{a.description}" if a.description else ""),
-         a.owner_name + (f", {a.owner_role}" if a.owner_role else ""), date_text(a.due_date),
-         glossary.term(a.priority, Priority),
-         f"{MODELS['Finding']} {codes[a.finding_id]}" if a.finding_id in codes else
-         f"{MODELS['Criterion']} {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"] for a in decided]
-    blocks.append(subheading(LABELS["action_decisions"]))
-    if len(rows) == 1:
-        blocks.append(decision("Beslutades att inga nya åtgärder behövs."))
+
+    def answers(a) -> str:
+        """What a decided action answers: a finding, a criterion, or nothing."""
+        if a.finding_id in codes:
+            return f"{MODELS['Finding']} {codes[a.finding_id]}"
+        return f"{MODELS['Criterion']} {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"
+    blocks.append(Subheading(text=LABELS["action_decisions"]))
+    if not decided:
+        blocks.append(Decision(text="Beslutades att inga nya åtgärder behövs."))
         return blocks
     numbers = f"1–{len(decided)}" if len(decided) > 1 else "1"
-    blocks += [decision(f"Beslutades att genomföra åtgärd {numbers} enligt tabellen, med ansvarig och tidpunkt."),
-               table(rows, [9, 56, 32, 22, 15, 36]),
-               text("Verksamhetschefen ansvarar för att beslutade åtgärder genomförs. De följs upp vid nästa "
-                    "genomgång.")]
-    return blocks
+    return [*blocks,
+            Decision(text=f"Beslutades att genomföra åtgärd {numbers} enligt tabellen, med ansvarig och tidpunkt."),
+            figures.decided_actions(decided, answers),
+            Text(text="Verksamhetschefen ansvarar för att beslutade åtgärder genomförs. De följs upp vid nästa "
+                      "genomgång.")]
 
 
-def _next_review(review: Review) -> list[dict]:
+def _next_review(review: Review) -> list[Block]:
     """When the next review is held."""
     if review.next_review_date is None:
-        return [text("Datum för nästa genomgång är inte bestämt.")]
-    return [decision(f"Beslutades att nästa genomgång hålls {date_text(review.next_review_date)}; då följs "
-                     "beslutade åtgärder upp.")]
+        return [Text(text="Datum för nästa genomgång är inte bestämt.")]
+    return [Decision(text=f"Beslutades att nästa genomgång hålls {date_text(review.next_review_date)}; då följs "
+                          "beslutade åtgärder upp.")]
 
 
-def build_content(session: Session, *, actor: Actor, review: Review) -> dict:
-    """Gather everything the minutes print, from the live rows, as one JSON document."""
+def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesContent:
+    """Gather everything the minutes print, from the live rows, as one typed document."""
     clinic = session.get(Clinic, review.clinic_id)
     organisation = session.get(Organisation, clinic.organisation_id)
     names = _names(session)
     assessment = self_assessments.find(session, actor=actor, clinic_id=clinic.id, year=review.year)
     decided = decided_actions(session, review.id)
     signed = _signers(session, review)
-    report_blocks, trend = _annual_report(session, actor, review)
     items = agenda_rows(session, review.id)
     findings_at = next((f"§ {i.number}" for i in items if i.kind == "findings"), "beslut om åtgärder")
     by_kind = {
         "opening": lambda: _opening(session, review, names), "adjusters": lambda: _adjusters(signed),
         "follow_up": lambda: _follow_up(session, review),
-        "annual_report": lambda: report_blocks + _protection(session, actor, review) + _events(session, actor, review),
+        "annual_report": lambda: bokslut_section(session, actor=actor, review=review),
         "self_assessment": lambda: _self_assessment(session, actor, review, decided, findings_at),
         "findings": lambda: _findings(session, actor, review, decided, clinic),
         "next_review": lambda: _next_review(review)}
     sections = []
     for item in items:
         blocks = by_kind.get(item.kind, list)()
-        blocks += [text(item.notes)] if item.notes else []
-        sections.append({"heading": f"§ {item.number} {item.title}", "kind": item.kind,
-                         "blocks": blocks + decision_lines(item.decisions)})
+        blocks += [Text(text=item.notes)] if item.notes else []
+        sections.append(Section(heading=f"§ {item.number} {item.title}", kind=item.kind,
+                                blocks=blocks + decision_lines(item.decisions)))
     # What the agenda has no § for is still part of the record, after the last §.
     for kind, title in (("follow_up", LABELS["follow_up_section"]),
                         ("annual_report", LABELS["annual_report_section"]), ("self_assessment", PAGES["self_assessment"]),
                         ("findings", LABELS["findings_section"])):
         if not any(i.kind == kind for i in items):
-            sections.append({"heading": f"§ {len(sections) + 1} {title}", "kind": kind, "blocks": by_kind[kind]()})
-    return {
-        "title": meeting_title(review, clinic), "number": review.protocol_number or "",
-        "organisation": organisation.name, "licence_holder": organisation.licence_holder,
-        "licence_number": organisation.licence_number,
-        "clinic": f"{clinic.code} – {clinic.name}",
-        "when": (date_text(review.meeting_date) or "datum ej angivet")
+            sections.append(Section(heading=f"§ {len(sections) + 1} {title}", kind=kind, blocks=by_kind[kind]()))
+    return MinutesContent(
+        title=meeting_title(review, clinic), number=review.protocol_number or "",
+        organisation=organisation.name, licence_holder=organisation.licence_holder,
+        licence_number=organisation.licence_number,
+        clinic=f"{clinic.code} – {clinic.name}",
+        when=(date_text(review.meeting_date) or "datum ej angivet")
         + (f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else ""),
-        "place": ", ".join(p for p in (review.location, review.video_link) if p) or "–",
-        "basis": _basis(session, review, assessment), "version": review.minutes_version,
-        "replaces": _replaces(session, review), "sections": sections, "chart": trend, "signers": signed,
-    }
+        place=", ".join(p for p in (review.location, review.video_link) if p) or "–",
+        basis=_basis(session, review, assessment), version=review.minutes_version,
+        replaces=_replaces(session, review), sections=sections,
+        chart=key_indicator_trend(session, actor=actor, review=review), signers=signed)

@@ -1,10 +1,12 @@
 """The minutes as a PDF: a draft from the live rows, minutes under justering from their frozen content,
 and approved minutes exactly as stored when the last approver signed."""
 import hashlib
+import json
 
 from sqlmodel import Session, col, select
 
 from core import charts
+from core.documents.content import MinutesContent, read
 from core.documents.minutes_pdf import Stamp, minutes_pdf
 from core.enums import ReviewStatus
 from core.errors import NotFound
@@ -16,20 +18,20 @@ from core.services.minutes_content import build_content
 
 
 def content_hash(content: dict) -> str:
-    """Return the SHA-256 of the minutes' content document (canonical JSON)."""
-    import json
+    """Return the SHA-256 of the minutes' content document as stored (canonical JSON)."""
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def render(content: dict, stamp: Stamp) -> bytes:
+def render(content: MinutesContent, stamp: Stamp) -> bytes:
     """Print a content document, with its key-indicator chart."""
-    chart = charts.png(charts.key_indicators_chart(content["chart"])) if content["chart"] else None
+    points = [p.model_dump() for p in content.chart]
+    chart = charts.png(charts.key_indicators_chart(points)) if points else None
     return minutes_pdf(content, stamp, chart)
 
 
 def render_approved(frozen: MinutesVersion, approved: list[str | None]) -> bytes:
     """Print the frozen content as approved, with every approval time (for storing once)."""
-    return render(frozen.content, Stamp(draft=False, checksum=frozen.content_sha256, approved=approved))
+    return render(read(frozen.content), Stamp(draft=False, checksum=frozen.content_sha256, approved=approved))
 
 
 def review_minutes_pdf(session: Session, *, actor: Actor, review_id: int, with_chart: bool = True) -> bytes:
@@ -40,22 +42,23 @@ def review_minutes_pdf(session: Session, *, actor: Actor, review_id: int, with_c
         if frozen is None or frozen.pdf is None:
             raise NotFound(f"Det justerade protokollet version {review.minutes_version} finns inte lagrat.")
         return frozen.pdf
-    content = frozen.content if frozen else build_content(session, actor=actor, review=review)
+    content = read(frozen.content) if frozen else build_content(session, actor=actor, review=review)
+    checksum = frozen.content_sha256 if frozen else content_hash(content.as_json())
     if not with_chart:
-        content = {**content, "chart": []}
-    stamp = Stamp(draft=True, checksum=frozen.content_sha256 if frozen else content_hash(content),
+        content = content.model_copy(update={"chart": []})
+    stamp = Stamp(draft=True, checksum=checksum,
                   approved=approval_times(session, review) if frozen else [])
     return render(content, stamp)
 
 
-def content_for(session: Session, *, actor: Actor, review_id: int) -> tuple[dict, str]:
+def content_for(session: Session, *, actor: Actor, review_id: int) -> tuple[MinutesContent, str]:
     """Return what the minutes say and its checksum: the frozen content once sent for justering, else live."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
     frozen = minutes_record(session, review)
     if frozen is not None:
-        return frozen.content, frozen.content_sha256
+        return read(frozen.content), frozen.content_sha256
     content = build_content(session, actor=actor, review=review)
-    return content, content_hash(content)
+    return content, content_hash(content.as_json())
 
 
 def approved_versions(session: Session, *, actor: Actor, review_id: int) -> list[MinutesVersion]:

@@ -115,7 +115,7 @@ def test_the_minutes_print_training_doses_and_drl_for_the_clinic(demo_url):
     with Session(db.make_engine(demo_url)) as s:
         kard = s.exec(select(Clinic.id).where(Clinic.code == "KARD")).one()
         review = s.exec(select(Review).where(Review.clinic_id == kard, Review.year == 2026)).one()
-        blocks = [b for section in build_content(s, actor=SYSTEM_ACTOR, review=review)["sections"]
+        blocks = [b for section in build_content(s, actor=SYSTEM_ACTOR, review=review).as_json()["sections"]
                   for b in section["blocks"]]
     texts = [b.get("text") for b in blocks]
     training = blocks[texts.index("Utbildning i strålskydd 2025") + 1]["rows"]

@@ -126,7 +126,7 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
     assert session.get(Answer, answers["A2"][0].id).level is None
 
     review = session.get(Review, review.id)
-    live = json.dumps(build_content(session, actor=rtg["erik"], review=review), ensure_ascii=False)
+    live = json.dumps(build_content(session, actor=rtg["erik"], review=review).as_json(), ensure_ascii=False)
     for changed in ("Bild- och funktionsmedicin", "Nya sjukhuset", "Anna Bergström", "Ny brist efter justeringen",
                     "Nytt skäl efter justeringen", "Rättad text efter justeringen."):
         assert changed in live  # the changes took: only the freeze keeps them out of the minutes

@@ -91,7 +91,7 @@ def test_the_minutes_list_the_bokslut_years_events(session, rtg):
               description="Blyförkläde med spricka upptäckt vid kontroll.")
     _register(session, rtg, occurred_on=date(2024, 12, 30), description="Förra årets händelse.")
     review = make_review(session, rtg, year=2026, day=date(2026, 3, 12))
-    content = build_content(session, actor=rtg["erik"], review=review)
+    content = build_content(session, actor=rtg["erik"], review=review).as_json()
     blocks = [b for section in content["sections"] for b in section["blocks"]]
     heading = next(i for i, b in enumerate(blocks) if b.get("text") == "Händelser och avvikelser 2025")
     rows = blocks[heading + 1]["rows"]

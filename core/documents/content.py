@@ -1,0 +1,112 @@
+"""The minutes' content document, typed: what the printed protokoll says, as frozen for justering.
+
+The frozen JSON is the record (its SHA-256 is what every approver signs), so these models only read and
+write it; they never change what an older document says. Format 1 is every document frozen before the
+format was named (no `format` key, perhaps no `licence_holder`); `read` upgrades it in memory only.
+"""
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT = 2
+
+
+class _Part(BaseModel):
+    """A part of the document: extra keys are refused, so a misspelt one never vanishes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Part):
+    """A paragraph."""
+
+    kind: Literal["text"] = "text"
+    text: str
+
+
+class Subheading(_Part):
+    """A small heading inside a §."""
+
+    kind: Literal["subheading"] = "subheading"
+    text: str
+
+
+class Decision(_Part):
+    """A decision of the meeting, worded "Beslutades att …"."""
+
+    kind: Literal["decision"] = "decision"
+    text: str
+
+
+class Table(_Part):
+    """A table whose first row is the header; widths (mm) are for paper, the screen lets columns wrap."""
+
+    kind: Literal["table"] = "table"
+    rows: list[list[str]]
+    widths: list[int]
+
+    @property
+    def header(self) -> list[str]:
+        """The column names."""
+        return self.rows[0]
+
+    @property
+    def body(self) -> list[list[str]]:
+        """The rows under the header."""
+        return self.rows[1:]
+
+
+Block = Annotated[Text | Subheading | Decision | Table, Field(discriminator="kind")]
+
+
+class Section(_Part):
+    """One § of the minutes with its content and decisions."""
+
+    heading: str
+    kind: str
+    blocks: list[Block]
+
+
+class ChartPoint(_Part):
+    """One value of a key indicator in one year (the chart in the bokslut's §)."""
+
+    name: str
+    year: int
+    value: int | float | None  # as stored: an integer stays an integer
+
+
+class Signer(_Part):
+    """Who signs the minutes, and in what capacity."""
+
+    role: str
+    capacity: str
+    name: str
+
+
+class MinutesContent(_Part):
+    """Everything the printed minutes say."""
+
+    format: int = FORMAT
+    title: str
+    number: str
+    organisation: str
+    licence_holder: str | None = None  # format 1: minutes frozen before the licence holder was asked for
+    licence_number: str | None
+    clinic: str
+    when: str
+    place: str
+    basis: list[str]
+    version: int
+    replaces: str | None
+    sections: list[Section]
+    chart: list[ChartPoint]
+    signers: list[Signer]
+
+    def as_json(self) -> dict:
+        """The document as stored and hashed."""
+        return self.model_dump(mode="json")
+
+
+def read(stored: dict) -> MinutesContent:
+    """Read a stored content document of any format (format 1 is upgraded in memory, never rewritten)."""
+    return MinutesContent.model_validate({"format": 1, **stored})

@@ -1,0 +1,152 @@
+"""One builder per figure: the tables that the meeting (Möte), the bokslut page and the minutes all show.
+
+Each builder turns rows the services return into a `Table` (Swedish header and cells, widths for paper),
+so screen and paper say the same words. A page may ask for the owner column (`owner`) when it shows the
+whole organisation; the minutes are always for one clinic and never do.
+"""
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from core import glossary
+from core.documents.content import Table, Text
+from core.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    GoalAssessment,
+    MeetingRole,
+    Priority,
+    SafetyEventKind,
+    SafetyEventStatus,
+    StaffGroup,
+)
+from core.formatting import date_text, number_text, percent_text
+from core.glossary import FIELDS, LABELS, MODELS
+from core.services.protection_figures import drl_is_old
+
+Owner = Callable[[int | None], str] | None  # names whose row it is (a clinic code, or the whole organisation)
+OWNER_WIDTH = 20
+DRL_OLD = " (äldre än tre år)"
+NO_TARGET = "Inget mål"
+
+
+def _table(header: list[str], rows: Iterable[list[str]], widths: list[int], owner: Owner = None,
+           owners: Sequence[int | None] = ()) -> Table:
+    """A table, with the owner column first when asked for."""
+    rows = list(rows)
+    if owner is None:
+        return Table(rows=[header, *rows], widths=widths)
+    return Table(rows=[[LABELS["applies_to"], *header], *([owner(o), *r] for o, r in zip(owners, rows))],
+                 widths=[OWNER_WIDTH, *widths])
+
+
+def or_text(table: Table, empty: str) -> Table | Text:
+    """The table, or a sentence when it has no rows."""
+    return table if table.body else Text(text=empty)
+
+
+def indicator_name(name: str, unit: str | None) -> str:
+    """Name an indicator with its unit."""
+    return f"{name} ({unit})" if unit else name
+
+
+def verdict(met: bool | None) -> str:
+    """Say whether an indicator meets its target, or that it has none."""
+    return NO_TARGET if met is None else glossary.term(GoalAssessment.MET if met else GoalAssessment.NOT_MET)
+
+
+def goals(rows: Sequence[Any], owner: Owner = None) -> Table:
+    """The bokslut's goals with target, outcome and assessment."""
+    return _table([MODELS["Goal"], LABELS["target"], LABELS["outcome"], LABELS["goal_assessment"]],
+                  ([g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)] for g in rows),
+                  [76, 30, 30, 34], owner, [g.clinic_id for g in rows])
+
+
+def indicators(rows: Sequence[Any], year: int, owner: Owner = None) -> Table:
+    """Each indicator (with its unit) against its target, last year (`year - 1`) before the verdict."""
+    return _table(
+        [MODELS["Indicator"], LABELS["value"], MODELS["Goal"], str(year - 1), LABELS["against_target"]],
+        ([indicator_name(r.indicator.name, r.indicator.unit), number_text(r.indicator.value),
+          number_text(r.indicator.target) or "–", number_text(r.previous) or "–", verdict(r.met)] for r in rows),
+        [74, 22, 22, 22, 30], owner, [r.indicator.clinic_id for r in rows])
+
+
+def training(shares: Sequence[Any], year: int, owner: Owner = None) -> Table:
+    """Each staff group's share with completed radiation-protection training, against the year before."""
+    groups = glossary.options(StaffGroup)
+    return _table(
+        [LABELS["staff_group"], LABELS["staff_count"], LABELS["trained_count"], LABELS["share_trained"], str(year - 1)],
+        ([groups[s.record.staff_group], number_text(s.record.staff_count), number_text(s.record.trained_count),
+          percent_text(s.share) or "–", percent_text(s.previous) or "–"] for s in shares),
+        [46, 26, 26, 34, 26], owner, [s.record.clinic_id for s in shares])
+
+
+def doses(rows: Sequence[Any], owner: Owner = None) -> Table:
+    """The staff groups' highest personal doses and how many are in category A."""
+    groups = glossary.options(StaffGroup)
+    return _table(
+        [LABELS["staff_group"], LABELS["category_a"], LABELS["max_hp10"], LABELS["max_hp3"], LABELS["max_extremity"]],
+        ([groups[d.staff_group], number_text(d.category_a_count) or "–", number_text(d.max_hp10) or "–",
+          number_text(d.max_hp3) or "–", number_text(d.max_extremity) or "–"] for d in rows),
+        [46, 24, 32, 36, 36], owner, [d.clinic_id for d in rows])
+
+
+def drl(rows: Sequence[Any], today: date, owner: Owner = None) -> Table:
+    """Each examination type's local standard level against the national DRL, with its age."""
+    return _table(
+        [LABELS["examination"], LABELS["local_level"], LABELS["national_drl"], LABELS["determined_on"]],
+        ([d.examination, f"{number_text(d.local_level)} {d.unit or ''}".strip() or "–",
+          f"{number_text(d.national_drl)} {d.unit or ''}".strip() or "–",
+          date_text(d.determined_on) + (DRL_OLD if drl_is_old(d, today) else "")] for d in rows),
+        [60, 36, 36, 42], owner, [d.clinic_id for d in rows])
+
+
+def events(rows: Sequence[Any]) -> Table:
+    """Events reported to SSM and internal deviations, oldest first."""
+    return _table(
+        [FIELDS["occurred_on"], FIELDS["kind"], FIELDS["description"], FIELDS["ssm_reference"], FIELDS["status"]],
+        ([date_text(e.occurred_on), glossary.term(SafetyEventKind(e.kind)), e.description, e.ssm_reference or "",
+          glossary.term(SafetyEventStatus(e.status))] for e in rows),
+        [24, 34, 66, 26, 26])
+
+
+def attendance(rows: Sequence[Any]) -> Table:
+    """Who was invited, in what role, and whether they came (or who stood in)."""
+    return _table([FIELDS["role"], FIELDS["name"], MODELS["Attendance"], FIELDS["stand_in_for"]],
+                  ([glossary.term(a.meeting_role, MeetingRole), a.name or "–", glossary.term(a.status, AttendanceStatus),
+                    a.stand_in_for or ""] for a in rows),
+                  [50, 55, 30, 35])
+
+
+def follow_up_status(status: str | None, overdue: bool) -> str:
+    """The status recorded at the meeting, with "försenad" when the action was late."""
+    text = glossary.term(status, ActionStatus) if status else "Ej uppföljd"
+    return f"{text} – {glossary.OVERDUE}" if overdue else text
+
+
+def follow_ups(rows: Sequence[tuple[Any, Any, int]], meeting_day: date) -> Table:
+    """Earlier actions with the status recorded at this meeting, late ones marked, new due dates beside."""
+    closed = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
+    body = []
+    for follow_up, action, year in rows:
+        due = follow_up.original_due_date or action.due_date
+        late = (follow_up.status or action.status) not in closed and due < meeting_day
+        comment = follow_up.comment or ""
+        if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
+            comment = f"{comment} Skäl: {action.cancel_reason}".strip()
+        when = date_text(due) + (f"\nNytt: {date_text(follow_up.new_due_date)}" if follow_up.new_due_date else "")
+        body.append([f"{year}:{action.number}", action.title, action.owner_name, when,
+                     follow_up_status(follow_up.status, late), comment])
+    return _table([LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"],
+                   LABELS["status_at_meeting"], FIELDS["status_comment"]], body, [16, 46, 28, 24, 26, 30])
+
+
+def decided_actions(rows: Sequence[Any], answers: Callable[[Any], str]) -> Table:
+    """The actions decided at the meeting, numbered, each with owner, due date, priority and what it answers."""
+    return _table(
+        [LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], LABELS["priority_short"],
+         LABELS["answers_to"]],
+        ([str(a.number), a.title + (f"\n{a.description}" if a.description else ""),
+          a.owner_name + (f", {a.owner_role}" if a.owner_role else ""), date_text(a.due_date),
+          glossary.term(a.priority, Priority), answers(a)] for a in rows),
+        [9, 56, 32, 22, 15, 36])

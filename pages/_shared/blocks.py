@@ -1,0 +1,36 @@
+"""The minutes' blocks on screen: the same tables and sentences the paper prints (core/documents/figures.py)."""
+import pandas as pd
+import streamlit as st
+
+from core.documents.content import Block, Decision, Table, Text
+
+
+def show_table(table: Table) -> None:
+    """Show a table as it prints: every row, wrapping text, no index (user text is never read as Markdown)."""
+    st.table(pd.DataFrame(table.body, columns=table.header), hide_index=True)
+
+
+def show_block(block: Block) -> None:
+    """Show one block of a §: a table, a decision, a sentence or a small heading."""
+    if isinstance(block, Table):
+        show_table(block)
+    elif isinstance(block, Decision):
+        st.text(f"➜ {block.text}")
+    elif isinstance(block, Text):
+        st.text(block.text)
+    else:
+        st.markdown(f"**{_escaped(block.text)}**")
+
+
+def show_table_or(table: Table, empty: str) -> None:
+    """Show a table, or a quiet sentence when it has no rows."""
+    if table.body:
+        show_table(table)
+    else:
+        st.caption(empty)
+
+
+def _escaped(text: str) -> str:
+    """A heading as plain text (imported late: ui imports Streamlit's page context)."""
+    from pages._shared.ui import plain
+    return plain(text, one_line=True)

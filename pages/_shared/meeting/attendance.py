@@ -1,0 +1,72 @@
+"""§ Mötets öppnande: attendance, one row per person; everyone invited shows as present until marked."""
+import pandas as pd
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import AttendanceStatus, MeetingRole
+from core.glossary import FIELDS, MODELS
+from core.glossary import LABELS as L
+from core.limits import max_length
+from core.models import Attendance
+from core.services import reviews
+from pages._shared.db import session
+from pages._shared.meeting.context import Meeting
+from pages._shared.ui import edit_snapshot, forget_edit, plain, save
+
+NAME = max_length(Attendance, "name")  # one source for text limits: the columns themselves
+CAME = [AttendanceStatus.PRESENT.value, AttendanceStatus.ABSENT.value, AttendanceStatus.STAND_IN.value]
+
+
+def _who(row: Attendance) -> str:
+    """Name and role of an invited person, with whom a stand-in replaces."""
+    name = plain(row.name, one_line=True) or "*namn saknas*"
+    extra = f", ersätter {plain(row.stand_in_for, one_line=True)}" if row.stand_in_for else ""
+    return f"**{name}**  \n{glossary.term(row.meeting_role, MeetingRole)}{extra}"
+
+
+def render(m: Meeting) -> None:
+    """Attendance, one row per person: everyone invited shows as present; mark who is not, and save."""
+    with session() as s:
+        rows = reviews.attendance(s, actor=m.actor, review_id=m.review.id)
+        missing = reviews.missing_roles(s, actor=m.actor, review_id=m.review.id)
+    if missing and any(r.status != AttendanceStatus.INVITED for r in rows):  # once attendance is recorded
+        st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
+    if not m.may_run:
+        st.table(pd.DataFrame([{FIELDS["name"]: r.name, FIELDS["role"]: glossary.term(r.meeting_role, MeetingRole),
+                                MODELS["Attendance"]: glossary.term(r.status, AttendanceStatus)} for r in rows]),
+                 hide_index=True)
+        return
+    terms = glossary.options(AttendanceStatus)
+    opened = {r.id: edit_snapshot("attendance", r.id, r.version, (r.name, r.status, r.stand_in_for)) for r in rows}
+    with st.form(f"attendance_{m.review.id}", border=False):
+        answers = {}
+        for row in rows:
+            version, shown = opened[row.id]
+            who, came, other = st.columns([2, 3.2, 1.6], vertical_alignment="center")
+            who.markdown(_who(row))
+            status = came.segmented_control(
+                L["attendance_for"].format(name=row.name or "personen"), CAME, format_func=terms.get, required=True,
+                default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
+                key=f"s_{row.id}_{version}", label_visibility="collapsed")
+            typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}",
+                                     label_visibility="collapsed",
+                                     placeholder="namn" if not shown[0] else "ersättarens namn")
+            answers[row.id] = (status, typed)
+        if st.form_submit_button(L["save_attendance"], type="primary"):
+            save(lambda s: _save(s, m, answers, opened), "Närvaron är sparad.")
+    stale = any(opened[r.id][0] != r.version for r in rows)
+    if stale and st.button(L["reload_latest"], key=f"reload_attendance_{m.review.id}"):
+        for row in rows:
+            forget_edit("attendance", row.id)
+        st.rerun()
+
+
+def _save(s, m: Meeting, answers: dict, opened: dict) -> None:
+    """Record every row the form shows differently from how it was opened (invited rows show as present)."""
+    for row_id, (status, typed) in answers.items():
+        version, (_, was, _) = opened[row_id]
+        if status != was or typed:
+            reviews.record_attendance(s, actor=m.actor, attendance_id=row_id, status=status, typed_name=typed,
+                                      now=clock.now(), expected_version=version)
+    for row_id in answers:
+        forget_edit("attendance", row_id)

@@ -1,0 +1,21 @@
+"""§ Strålskyddsbokslut: exactly what the minutes print (the same builder), with the key-indicator chart."""
+import streamlit as st
+
+from core import charts
+from core.glossary import LABELS as L
+from core.services import minutes_content
+from pages._shared.blocks import show_block
+from pages._shared.db import session
+from pages._shared.meeting.context import Meeting
+
+
+def render(m: Meeting) -> None:
+    """The clinic's bokslut as the minutes print it: the three parts, goals, indicators, figures, events."""
+    with session() as s:
+        blocks = minutes_content.bokslut_section(s, actor=m.actor, review=m.review)
+        trend = minutes_content.key_indicator_trend(s, actor=m.actor, review=m.review)
+    for block in blocks:
+        show_block(block)
+    if trend:
+        st.markdown(f"**{L['key_indicators_over_years']}**")
+        st.altair_chart(charts.key_indicators_chart([p.model_dump() for p in trend]), width="stretch")

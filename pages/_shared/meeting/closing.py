@@ -1,0 +1,70 @@
+"""The end of every §: its notes and decisions; § Nästa genomgång; ending the meeting for justering."""
+import streamlit as st
+
+from core import clock, mail
+from core.errors import UserError
+from core.formatting import date_text
+from core.glossary import FIELDS
+from core.glossary import LABELS as L
+from core.services import minutes, reviews
+from pages._shared.db import settings
+from pages._shared.meeting.context import Meeting
+from pages._shared.ui import edit_snapshot, forget_edit, save
+
+
+def render_next_review(m: Meeting) -> None:
+    """The date of the next review."""
+    if not m.may_run:
+        st.markdown(f"Nästa genomgång: {date_text(m.review.next_review_date) or 'inte bestämd'}")
+        return
+    with st.form(f"next_{m.review.id}", border=False):
+        chosen = st.date_input(FIELDS["next_review_date"], value=m.review.next_review_date, format="YYYY-MM-DD",
+                               min_value=m.meeting_day)
+        if st.form_submit_button(L["save_date"], type="primary"):
+            save(lambda s: reviews.set_next_review(s, actor=m.actor, review_id=m.review.id, next_date=chosen,
+                                                   now=clock.now()), "Datum för nästa genomgång är sparat.")
+
+
+def render_notes(m: Meeting) -> None:
+    """Notes and decisions of the current §; a save is refused if someone else saved them meanwhile."""
+    item = m.item
+    version, shown = edit_snapshot("notes", item.id, item.version, (item.notes, item.decisions))
+    if not m.may_run:
+        if shown[0] or shown[1]:
+            st.text("\n".join(x for x in shown if x))
+        return
+
+    def _save(s) -> None:
+        reviews.save_notes(s, actor=m.actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
+                           expected_version=version)
+        forget_edit("notes", item.id)
+    with st.expander(L["notes_for_item"].format(number=item.number), expanded=bool(shown[0] or shown[1])):
+        with st.form(f"notes_{item.id}_{version}", border=False):
+            notes = st.text_area(FIELDS["notes"], value=shown[0] or "", height=80)
+            decisions = st.text_area(L["decisions_hint"],
+                                     value=shown[1] or "", height=68, placeholder="godkänna dagordningen")
+            if st.form_submit_button(L["save_notes"]):
+                save(_save, f"Anteckningarna för § {item.number} är sparade.")
+    if version != item.version and st.button(L["reload_latest"], key=f"reload_notes_{item.id}"):
+        forget_edit("notes", item.id)
+        st.rerun()
+
+
+def render_end(m: Meeting) -> None:
+    """End the meeting: freeze the minutes and send them for justering."""
+    if st.button(L["end_meeting_send"], type="primary"):
+        save(lambda s: _send_for_approval(s, m),
+             lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
+
+
+def _send_for_approval(s, m: Meeting) -> str:
+    """Freeze the minutes for justering; tell the approvers by e-mail when a server is configured."""
+    minutes.send_for_approval(s, actor=m.actor, review_id=m.review.id, now=clock.now())
+    if not mail.configured(settings()):
+        return ""
+    s.flush()
+    try:  # a mail server that fails must not undo the justering step; Genomgång offers to send again
+        told = minutes.notify_approvers(s, actor=m.actor, review_id=m.review.id, settings=settings())
+        return f" {len(told)} personer har fått e-post om att justera."
+    except UserError as exc:
+        return f" E-post kunde inte skickas: {exc}"

@@ -1,0 +1,134 @@
+"""Deciding at the meeting: an action (what, owner, due date, priority) or "ingen åtgärd", and corrections."""
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import Priority
+from core.formatting import date_text
+from core.glossary import FIELDS
+from core.glossary import LABELS as L
+from core.limits import max_length
+from core.models import Action, Attendance
+from core.services import actions
+from pages._shared.meeting.context import OTHER_PERSON, Meeting
+from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save
+
+TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
+
+
+def decision_or_form(m: Meeting, action, no_action_reason: str | None, key: str, current: int, pending: list[int],
+                     finding=None, criterion_id: int | None = None) -> None:
+    """Show what was decided on a finding or gap, or the two decisions side by side."""
+    if action is not None:
+        st.success(f"Beslutad åtgärd {action.number}: {plain(action.title)} ({plain(action.owner_name)}, "
+                   f"klart senast {date_text(action.due_date)})")
+    elif no_action_reason is not None:
+        st.info(f"Ingen åtgärd: {plain(no_action_reason)}")
+    elif m.may_decide:
+        following = next((i for i in pending if i > current), next((i for i in pending if i != current), None))
+        _decide_on(m, finding, criterion_id, advance=lambda: st.session_state.update(
+            {key: following} if following is not None else {}))
+    else:
+        st.caption("Inget beslut ännu.")
+
+
+def _owner_choice(m: Meeting, key: str, current: int | None = None, typed: bool = False) -> int | None:
+    """Pick the owner among the clinic's people, or "another person" (then name and role are typed in the form)."""
+    choices = [*m.people, OTHER_PERSON]
+    index = choices.index(current) if current in choices else (len(m.people) if typed else None)
+    return st.selectbox(f"{FIELDS['owner_name']} *", choices, index=index, key=key, placeholder="Välj ansvarig",
+                        format_func=lambda i: m.people.get(i, "Annan person (namn och roll)"))
+
+
+def _typed_owner(chosen: int | None, prefix: str, name: str = "", role: str = "") -> tuple[str, str]:
+    """Name and role fields, shown only when the owner is someone outside the clinic's list."""
+    if chosen != OTHER_PERSON:
+        return "", ""
+    left, right = st.columns(2)
+    return (left.text_input(f"{L['owner_person_name']} *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
+            right.text_input(f"{FIELDS['owner_role']} *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
+
+
+def action_form(m: Meeting, key: str, finding=None, criterion_id: int | None = None, advance=None) -> None:
+    """Decide an action: what, owner (one of the clinic's people, or a typed name and role), due date, priority."""
+    priorities = glossary.options(Priority)
+    prefix = f"{key}_{form_round(key)}"
+    # Outside the form, so that choosing "another person" shows the name and role fields at once.
+    owner_id = _owner_choice(m, f"{prefix}_owner")
+    with st.form(prefix, border=False):
+        title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE,
+                              value=(finding.suggested_action or "") if finding else "", key=f"{prefix}_title")
+        due_col, priority_col = st.columns([1.3, 1])
+        due = due_col.date_input(f"{FIELDS['due_date']} *", value=actions.default_due_date(m.meeting_day),
+                                 format="YYYY-MM-DD", min_value=m.meeting_day, key=f"{prefix}_due")
+        priority = priority_col.selectbox(FIELDS["priority"], list(priorities), format_func=priorities.get, index=1,
+                                          key=f"{prefix}_priority")
+        owner_name, owner_role = _typed_owner(owner_id, prefix)
+        if st.form_submit_button(L["decide_action"], type="primary"):
+            data = {"title": title, "owner_id": None if owner_id == OTHER_PERSON else owner_id,
+                    "owner_name": owner_name, "owner_role": owner_role,
+                    "due_date": due, "priority": priority, "finding_id": finding.id if finding else None,
+                    "criterion_id": criterion_id}
+
+            def _decide(s):
+                decided_now = actions.decide_action(s, actor=m.actor, review_id=m.review.id, data=data,
+                                                    now=clock.now())
+                if advance:
+                    advance()
+                return decided_now
+            save(_decide, lambda a: f"Åtgärd {a.number} är beslutad.", empty_form=key)
+
+
+def _decide_on(m: Meeting, finding=None, criterion_id: int | None = None, advance=None) -> None:
+    """The two decisions for an undecided finding or gap, side by side, each with its errors beside it."""
+    key = f"finding_{finding.id}" if finding else f"gap_{criterion_id}"
+    act, none = st.columns([2.1, 1], gap="medium")
+    with act:
+        st.markdown(f"**{L['decide_action']}**")
+        action_form(m, f"action_{key}", finding, criterion_id=criterion_id, advance=advance)
+    with none:
+        st.markdown(f"**{L['no_action']}**")
+        with st.form(f"none_{key}", border=False):
+            reason = st.text_area(f"{FIELDS['no_action_reason']} *", height=120)
+            if st.form_submit_button(L["decide_no_action"]):
+                def _none(s):
+                    actions.decide_no_action(s, actor=m.actor, review_id=m.review.id,
+                                             finding_id=finding.id if finding else None, criterion_id=criterion_id,
+                                             reason=reason, now=clock.now())
+                    if advance:
+                        advance()
+                save(_none, "Beslutet är sparat.")
+
+
+def correct_form(m: Meeting) -> None:
+    """Correct a decided action (what, owner, due date, priority) before the minutes go to justering."""
+    with st.expander(L["correct_decided_action"]):
+        by_id = {a.id: a for a in m.decided}
+        chosen = by_id[st.selectbox(FIELDS["title"], list(by_id),
+                                    format_func=lambda i: f"{by_id[i].number}. {by_id[i].title}",
+                                    key=f"correct_pick_{m.review.id}")]
+        priorities = glossary.options(Priority)
+        version, shown = edit_snapshot("correct_action", chosen.id, chosen.version, chosen)  # the action as opened
+        owner_id = _owner_choice(m, f"correct_owner_{chosen.id}_{version}", shown.owner_id, typed=not shown.owner_id)
+        with st.form(f"correct_{chosen.id}_{version}"):
+            title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE, value=shown.title)
+            owner_name, owner_role = _typed_owner(owner_id, f"correct_{chosen.id}_{version}",
+                                                  "" if shown.owner_id else shown.owner_name, shown.owner_role or "")
+            left, right = st.columns(2)
+            due = left.date_input(f"{FIELDS['due_date']} *", value=shown.due_date, format="YYYY-MM-DD")
+            priority = right.selectbox(FIELDS["priority"], list(priorities), format_func=priorities.get,
+                                       index=list(priorities).index(shown.priority))
+            if st.form_submit_button(L["save_correction"]):
+                data = {"title": title, "description": shown.description,
+                        "owner_id": None if owner_id == OTHER_PERSON else owner_id,
+                        "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
+                save(lambda s: _correct(s, m, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")
+        if version != chosen.version and st.button(L["reload_latest"], key=f"reload_correct_{chosen.id}"):
+            forget_edit("correct_action", chosen.id)
+            st.rerun()
+
+
+def _correct(s, m: Meeting, action_id: int, data: dict, version: int) -> None:
+    """Correct a decided action, refused if someone else changed it since the form was opened."""
+    actions.correct_action(s, actor=m.actor, action_id=action_id, data=data, expected_version=version,
+                           now=clock.now())
+    forget_edit("correct_action", action_id)

@@ -1,0 +1,57 @@
+"""§ Uppföljning: earlier actions, one at a time, with the status at the meeting, a comment, a new due date."""
+import pandas as pd
+import streamlit as st
+
+from core import clock, glossary
+from core.enums import ActionStatus
+from core.formatting import date_text
+from core.glossary import FIELDS, MODELS
+from core.glossary import LABELS as L
+from core.services import actions
+from pages._shared.db import session
+from pages._shared.meeting.context import Meeting
+from pages._shared.meeting.frame import one_at_a_time, stepper
+from pages._shared.ui import plain, save
+
+
+def render(m: Meeting) -> None:
+    """Earlier actions, one at a time: the status at the meeting, a comment, perhaps a new due date."""
+    with session() as s:
+        rows = actions.follow_ups(s, actor=m.actor, review_id=m.review.id)
+    if not rows:
+        st.success("Det finns inga tidigare åtgärder att följa upp.")
+        return
+    if not m.may_run:
+        st.table(pd.DataFrame([{FIELDS["title"]: a.title, FIELDS["owner_name"]: a.owner_name,
+                                FIELDS["due_date"]: date_text(a.due_date),
+                                L["status_at_meeting"]: glossary.term(f.status, ActionStatus) if f.status else "–"}
+                               for f, a, _ in rows]), hide_index=True)
+        return
+    key = f"follow_up_{m.review.id}"
+    pending = [i for i, (f, _, _) in enumerate(rows) if not f.status]
+    current = one_at_a_time(key, len(rows), pending[0] if pending else 0)
+    follow_up, action, decided_in = rows[current]
+    st.caption(f"Åtgärd {current + 1} av {len(rows)} · {len(rows) - len(pending)} uppföljda")
+    st.subheader(plain(action.title, one_line=True))
+    st.markdown(f"Beslutad {decided_in} · ansvarig **{plain(action.owner_name)}** · "
+                f"klart senast **{date_text(action.due_date)}** · nu: **{glossary.term(action.status, ActionStatus)}**"
+                + (" · :red-badge[Försenad]" if actions.is_overdue(action, m.meeting_day) else ""))
+    if action.status_comment:
+        st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
+    statuses = glossary.options(ActionStatus)
+    with st.form(f"fu_{follow_up.id}", border=False):
+        status = st.segmented_control(L["status_at_meeting"], list(statuses), format_func=statuses.get, required=True,
+                                      default=follow_up.status or action.status)
+        comment_box, reason_box, postpone_box = st.columns([2, 1.4, 1.2])
+        comment = comment_box.text_input(FIELDS["status_comment"], value=follow_up.comment or "")
+        reason = reason_box.text_input(L["reason_if_cancelled"], value=action.cancel_reason or "")
+        postpone = postpone_box.date_input(L["postpone_to"], value=follow_up.new_due_date, format="YYYY-MM-DD",
+                                           min_value=m.meeting_day)
+        if st.form_submit_button(L["save_and_next"], type="primary"):
+            def _record(s) -> None:
+                actions.record_follow_up(s, actor=m.actor, follow_up_id=follow_up.id, status=status, comment=comment,
+                                         cancel_reason=reason, new_due_date=postpone, today=m.meeting_day,
+                                         now=clock.now())
+                st.session_state[key] = min(current + 1, len(rows) - 1)  # only once saved: a refusal stays here
+            save(_record, "Uppföljningen är sparad.")
+    stepper(key, current, len(rows), MODELS["Action"].lower())

@@ -1,0 +1,81 @@
+"""The meeting's frame: the projector style, the § list with the running decisions, Föregående and Nästa."""
+import streamlit as st
+
+from core.formatting import date_text
+from core.glossary import LABELS as L
+from core.services import reviews
+from pages._shared.db import session
+from pages._shared.meeting.context import Meeting
+from pages._shared.ui import plain
+
+# Readable from the back of the room, yet a § fits 1280×720: § list and running decisions on the left,
+# never a word broken in two, the current § opened at its top (SCROLL_TOP runs once per §).
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
+[data-testid="stMainBlockContainer"] label p { font-size: 1.1rem; overflow-wrap: normal; word-break: normal; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.9rem; padding-top: 0.2rem; }
+[class*="st-key-goto_"] button, [class*="st-key-goto_"] button * { justify-content: flex-start; text-align: left; }
+[class*="st-key-goto_"] button { min-height: 0; padding: 0.15rem 0.5rem; }
+[class*="st-key-goto_"] button p { font-size: 0.9rem !important; line-height: 1.25; white-space: normal; }
+.st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1rem; }
+[data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
+[data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; }
+@media (max-width: 1500px) { [data-testid="stSidebar"] { min-width: 250px !important; max-width: 250px !important; } }
+</style>"""
+SCROLL_TOP = """<script>/* § {item} */
+for (const el of [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]) {{
+  if (el) el.scrollTo({{top: 0}});
+}}
+</script>"""
+
+
+def _go_to(m: Meeting, target: int) -> None:
+    """Move the meeting to another § (button callback: runs before the page is drawn)."""
+    with session() as s:
+        reviews.move_to_item(s, actor=m.actor, review_id=m.review.id, index=max(0, min(len(m.items) - 1, target)))
+
+
+def scroll_to_top(m: Meeting) -> None:
+    """Open the current § at its top (the script changes with the §, so it runs once per §)."""
+    st.html(SCROLL_TOP.format(item=m.item.id), unsafe_allow_javascript=True)
+
+
+def render_agenda(m: Meeting) -> None:
+    """The § list to jump with, and the actions decided so far (in view on every §)."""
+    st.progress((m.index + 1) / len(m.items), text=f"§ {m.item.number} av {len(m.items)}")
+    with st.container(gap=None):  # tight, so the running decisions below stay in view
+        for i, other in enumerate(m.items):
+            st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}",
+                      on_click=_go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
+                      width="stretch", disabled=not m.may_run)
+    with st.container(key="decided"):
+        st.markdown(f"**{L['decided_actions'].format(count=len(m.decided))}**")
+        for a in m.decided:
+            st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
+                       f"{date_text(a.due_date)}")
+
+
+def render_navigation(m: Meeting, where: str) -> None:
+    """Föregående and Nästa; at the top they answer to a presenter's clicker (PageUp, PageDown)."""
+    top = where == "top"
+    back, forward = st.columns(2)
+    back.button(L["previous"], on_click=_go_to, args=(m, m.index - 1), disabled=m.index == 0 or not m.may_run,
+                width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None)
+    forward.button(L["next"], on_click=_go_to, args=(m, m.index + 1), disabled=m.is_last or not m.may_run,
+                   width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None)
+
+
+def one_at_a_time(key: str, count: int, first_open: int) -> int:
+    """The index of the entry shown now (the first undecided one until the user moves)."""
+    return min(st.session_state.get(key, first_open), count - 1)
+
+
+def stepper(key: str, current: int, count: int, noun: str) -> None:
+    """Buttons to the previous and next entry."""
+    left, right = st.columns(2)
+    left.button(L["previous_of"].format(noun=noun), key=f"{key}_back", disabled=current == 0, width="stretch",
+                on_click=lambda: st.session_state.update({key: current - 1}))
+    right.button(L["next_of"].format(noun=noun), key=f"{key}_next", disabled=current == count - 1, width="stretch",
+                 on_click=lambda: st.session_state.update({key: current + 1}))

@@ -1,0 +1,76 @@
+"""The typed minutes document: every older frozen document still reads, and still prints the same PDF.
+
+tests/data/demo-minutes-format-1.json holds every frozen minutes version of the demo as the code before the
+typed document froze and printed it (content, approval times, and the SHA-256 of the PDF with its creation
+time and file id blanked, the only bytes that change from one print to the next).
+"""
+import hashlib
+import json
+import re
+
+import pytest
+
+from core.documents.content import FORMAT, MinutesContent, read
+from core.documents.minutes_pdf import Stamp
+from core.services.minutes_document import content_hash, render
+from tests.conftest import PROJECT_DIR
+
+BEFORE = json.loads((PROJECT_DIR / "tests" / "data" / "demo-minutes-format-1.json").read_text(encoding="utf-8"))
+
+
+def _timeless(pdf: bytes) -> str:
+    """The PDF's SHA-256 with its creation time and file id blanked."""
+    pdf = re.sub(rb"/CreationDate \(D:\d+Z\)", b"/CreationDate ()", pdf)
+    return hashlib.sha256(re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"/ID []", pdf)).hexdigest()
+
+
+def test_the_fixture_covers_approved_minutes_and_one_under_justering():
+    assert sum(v["approved"] for v in BEFORE) == 5 and sum(not v["approved"] for v in BEFORE) == 1
+
+
+@pytest.mark.parametrize("stored", BEFORE, ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
+def test_an_older_document_reads_without_losing_a_word(stored):
+    document = read(stored["content"])
+    assert document.format == 1
+    assert {k: v for k, v in document.as_json().items() if k != "format"} == stored["content"]
+    assert content_hash(stored["content"]) == stored["content_sha256"]
+
+
+@pytest.mark.parametrize("stored", BEFORE, ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
+def test_an_older_document_prints_byte_identical(stored):
+    stamp = Stamp(draft=not stored["approved"], checksum=stored["content_sha256"], approved=stored["approval_times"])
+    pdf = render(read(stored["content"]), stamp)
+    assert _timeless(pdf) == stored["pdf_normalised" if stored["approved"] else "draft_pdf_normalised"]
+
+
+def test_a_new_document_names_its_format_and_refuses_an_unknown_key():
+    stored = BEFORE[0]["content"]
+    assert MinutesContent.model_validate(stored).as_json()["format"] == FORMAT
+    with pytest.raises(ValueError, match="extra"):
+        read({**stored, "sektioner": []})
+    block = stored["sections"][0]["blocks"][0]
+    with pytest.raises(ValueError):
+        read({**stored, "sections": [{**stored["sections"][0], "blocks": [{**block, "kind": "bild"}]}]})
+
+
+def test_the_demo_freezes_the_same_minutes_as_before(tmp_path):
+    """Built anew from the same demo (same day), every frozen version says exactly what it said before."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session, select
+
+    from core.db import make_engine, upgrade
+    from core.demo import load_demo
+    from core.models import MinutesVersion
+    from core.services.auth import SYSTEM_ACTOR
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    upgrade(url)
+    with Session(make_engine(url)) as session:
+        load_demo(session, actor=SYSTEM_ACTOR, now=datetime(2026, 3, 1, tzinfo=UTC))
+        frozen = {(v.review_id, v.version): v.content for v in session.exec(select(MinutesVersion))}
+    assert set(frozen) == {(v["review_id"], v["version"]) for v in BEFORE}
+    for stored in BEFORE:
+        now = frozen[stored["review_id"], stored["version"]]
+        assert now["format"] == FORMAT
+        assert {k: v for k, v in now.items() if k != "format"} == stored["content"]
