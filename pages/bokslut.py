@@ -3,14 +3,16 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, clock, glossary
-from core.enums import Direction, GoalAssessment, Severity, StaffGroup, SummaryPart
-from core.formatting import date_text, datetime_text, number_text, percent_text
+from core.documents import figures
+from core.enums import GoalAssessment, Severity, StaffGroup, SummaryPart
+from core.formatting import date_text, datetime_text, number_text
 from core.glossary import FIELDS, MODELS, PAGES
 from core.glossary import LABELS as L
 from core.permissions import Permission, can, visible_clinic_ids
 from core.services import annual_reports, protection_figures
 from core.services.clinics import list_clinics
 from pages._shared.auth import guard
+from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.pickers import ORGANISATION, sticky_select
 from pages._shared.ui import plain, save, show_flash
@@ -18,8 +20,7 @@ from pages._shared.ui import plain, save, show_flash
 # Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
 MET, NOT_MET = glossary.term(GoalAssessment.MET), glossary.term(GoalAssessment.NOT_MET)
-CELL_COLOURS = {MET: GOOD, glossary.term(GoalAssessment.PARTLY_MET): PARTLY, NOT_MET: BAD,
-                f"✓ {MET}": GOOD, f"✗ {NOT_MET}": BAD}
+CELL_COLOURS = {MET: GOOD, glossary.term(GoalAssessment.PARTLY_MET): PARTLY, NOT_MET: BAD}
 SEVERITY_BADGE = {"high": "red", "medium": "orange", "low": "blue"}
 
 
@@ -83,44 +84,29 @@ def render_summary() -> None:
                 st.caption("Ingen text i bokslutet.")
 
 
+def _frame(table) -> pd.DataFrame:
+    """A builder's table as a data frame for an interactive table."""
+    return pd.DataFrame(table.body, columns=table.header)
+
+
 def render_goals() -> None:
-    """Show the goals with their assessment in words and colour."""
+    """Show the goals with their assessment in words and colour (the minutes' table, with id and comment)."""
     if not view.goals:
         st.info("Bokslutet har inga mål för detta urval.")
         return
-    frame = pd.DataFrame([{
-        L["goal_id"]: g.code, L["applies_to"]: _owner(g.clinic_id), MODELS["Goal"]: g.text, L["target"]: g.target or "",
-        L["outcome"]: g.outcome or "", L["goal_assessment"]: glossary.term(g.assessment, GoalAssessment),
-        FIELDS["status_comment"]: g.comment or ""} for g in view.goals])
+    frame = _frame(figures.goals(view.goals, owner=_owner, detailed=True))
     st.dataframe(_coloured(frame, L["goal_assessment"]), hide_index=True, width="stretch",
                  column_config={MODELS["Goal"]: st.column_config.TextColumn(width=260),  # the rest stays in view
                                 L["outcome"]: st.column_config.TextColumn(width=130),
                                 FIELDS["status_comment"]: st.column_config.TextColumn(width=200)})
 
 
-def _verdict(met: bool | None) -> str:
-    """Say in words whether an indicator meets its target."""
-    return "–" if met is None else (f"✓ {MET}" if met else f"✗ {NOT_MET}")
-
-
-def _change(row) -> str:
-    """Show the change from last year with its sign."""
-    if row.change is None:
-        return "–"
-    return ("+" if row.change > 0 else "") + number_text(row.change)
-
-
 def render_indicators() -> None:
-    """Show the indicators against target and direction, with last year."""
+    """Show the indicators against target, with last year, area, direction and change (the minutes' table)."""
     if not view.indicators:
         st.info("Bokslutet har inga indikatorer för detta urval.")
         return
-    frame = pd.DataFrame([{
-        L["applies_to"]: _owner(r.indicator.clinic_id), MODELS["Indicator"]: r.indicator.name,
-        L["area"]: r.indicator.area or "", L["value"]: number_text(r.indicator.value), L["unit"]: r.indicator.unit or "",
-        L["target"]: number_text(r.indicator.target), L["direction"]: glossary.term(r.indicator.direction, Direction),
-        L["against_target"]: _verdict(r.met), f"{year - 1}": number_text(r.previous), L["change"]: _change(r),
-    } for r in view.indicators])
+    frame = _frame(figures.indicators(view.indicators, year, owner=_owner, detailed=True))
     st.dataframe(_coloured(frame, L["against_target"]), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(frame), 600),
                  column_config={MODELS["Indicator"]: st.column_config.TextColumn(width=240),  # the rest stays in view
@@ -208,11 +194,7 @@ def render_protection() -> None:
     groups = glossary.options(StaffGroup)
     st.markdown(f"**{MODELS['TrainingRecord']} {year}**")
     if shares:
-        st.table(pd.DataFrame([{L["applies_to"]: _owner(r.record.clinic_id), L["staff_group"]: groups[r.record.staff_group],
-                                L["staff_count"]: number_text(r.record.staff_count),
-                                L["trained_count"]: number_text(r.record.trained_count),
-                                L["share_trained"]: percent_text(r.share), str(year - 1): percent_text(r.previous)}
-                               for r in shares]), hide_index=True)
+        show_table(figures.training(shares, year, owner=_owner))
         st.altair_chart(charts.training_trend_chart([{**t, "group": groups[t["group"]]} for t in trend],
                                                     f"{MODELS['TrainingRecord']} – {where}"), width="stretch")
     else:
@@ -221,21 +203,12 @@ def render_protection() -> None:
         _training_form(shares, groups)
     st.markdown(f"**{MODELS['DosimetryRecord']} {year}**")
     if doses:
-        st.table(pd.DataFrame([{L["applies_to"]: _owner(d.clinic_id), L["staff_group"]: groups[d.staff_group],
-                                L["category_a"]: number_text(d.category_a_count), L["max_hp10"]: number_text(d.max_hp10),
-                                L["max_hp3"]: number_text(d.max_hp3), L["max_extremity"]: number_text(d.max_extremity)}
-                               for d in doses]), hide_index=True)
+        show_table(figures.doses(doses, owner=_owner))
     else:
         st.caption("Bokslutet har inget blad Persondosimetri (formatversion 1.1).")
     st.markdown(f"**{MODELS['DrlStatus']}**")
     if drl:
-        st.table(pd.DataFrame([{L["applies_to"]: _owner(d.clinic_id), L["examination"]: d.examination,
-                                L["local_level"]: f"{number_text(d.local_level)} {d.unit or ''}".strip(),
-                                L["national_drl"]: f"{number_text(d.national_drl)} {d.unit or ''}".strip(),
-                                L["determined_on"]: date_text(d.determined_on) + (
-                                    f" – äldre än {protection_figures.DRL_INTERVAL_YEARS} år"
-                                    if protection_figures.drl_is_old(d, clock.today()) else "")} for d in drl]),
-                 hide_index=True)
+        show_table(figures.drl(drl, clock.today(), owner=_owner))
         st.caption(f"Diagnostiska standardnivåer ska bestämmas minst vart tredje år ({protection_figures.DRL_SOURCE}).")
     else:
         st.caption("Bokslutet har inget blad DRL (formatversion 1.1).")

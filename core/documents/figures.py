@@ -13,6 +13,7 @@ from core.documents.content import Table, Text
 from core.enums import (
     ActionStatus,
     AttendanceStatus,
+    Direction,
     GoalAssessment,
     MeetingRole,
     Priority,
@@ -55,20 +56,45 @@ def verdict(met: bool | None) -> str:
     return NO_TARGET if met is None else glossary.term(GoalAssessment.MET if met else GoalAssessment.NOT_MET)
 
 
-def goals(rows: Sequence[Any], owner: Owner = None) -> Table:
-    """The bokslut's goals with target, outcome and assessment."""
-    return _table([MODELS["Goal"], LABELS["target"], LABELS["outcome"], LABELS["goal_assessment"]],
-                  ([g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)] for g in rows),
-                  [76, 30, 30, 34], owner, [g.clinic_id for g in rows])
+def goals(rows: Sequence[Any], owner: Owner = None, detailed: bool = False) -> Table:
+    """The bokslut's goals with target, outcome and assessment (detailed: with the goal's id and comment)."""
+    table = _table([MODELS["Goal"], LABELS["target"], LABELS["outcome"], LABELS["goal_assessment"]],
+                   ([g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)]
+                    for g in rows), [76, 30, 30, 34], owner, [g.clinic_id for g in rows])
+    if not detailed:
+        return table
+    return _widened(table, [LABELS["goal_id"], *(g.code for g in rows)],
+                    [FIELDS["status_comment"], *(g.comment or "" for g in rows)])
 
 
-def indicators(rows: Sequence[Any], year: int, owner: Owner = None) -> Table:
-    """Each indicator (with its unit) against its target, last year (`year - 1`) before the verdict."""
-    return _table(
+def change_text(change: float | None) -> str:
+    """The change from last year with its sign."""
+    return "–" if change is None else ("+" if change > 0 else "") + number_text(change)
+
+
+def indicators(rows: Sequence[Any], year: int, owner: Owner = None, detailed: bool = False) -> Table:
+    """Each indicator (with its unit) against its target, last year (`year - 1`) before the verdict.
+
+    Detailed (the bokslut page): also its area, direction and the change from last year.
+    """
+    table = _table(
         [MODELS["Indicator"], LABELS["value"], MODELS["Goal"], str(year - 1), LABELS["against_target"]],
         ([indicator_name(r.indicator.name, r.indicator.unit), number_text(r.indicator.value),
           number_text(r.indicator.target) or "–", number_text(r.previous) or "–", verdict(r.met)] for r in rows),
         [74, 22, 22, 22, 30], owner, [r.indicator.clinic_id for r in rows])
+    if not detailed:
+        return table
+    return _widened(table, None, [LABELS["area"], *(r.indicator.area or "" for r in rows)],
+                    [LABELS["direction"], *(glossary.term(r.indicator.direction, Direction) for r in rows)],
+                    [LABELS["change"], *(change_text(r.change) for r in rows)])
+
+
+def _widened(table: Table, first: list[str] | None, *last: list[str]) -> Table:
+    """The table with a column before the others and columns after them (each given header first)."""
+    columns = [list(c) for c in last]
+    rows = [([first[i]] if first else []) + row + [c[i] for c in columns] for i, row in enumerate(table.rows)]
+    widths = ([20] if first else []) + table.widths + [20] * len(columns)
+    return Table(rows=rows, widths=widths)
 
 
 def training(shares: Sequence[Any], year: int, owner: Owner = None) -> Table:

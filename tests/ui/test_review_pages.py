@@ -237,3 +237,24 @@ def test_a_stand_in_needs_a_name_and_is_recorded_with_whom_it_replaces(demo_env)
         row = s.get(Attendance, anna.id)
     assert (row.name, row.status, row.stand_in_for) == ("Per Holm", "stand_in", "Anna Berg")
     assert "Per Holm" in visible_text(at) and "ersätter Anna Berg" in visible_text(at)
+
+
+def test_the_bokslut_section_on_screen_shows_what_the_minutes_print(demo_env):
+    """§ 5 in the meeting and § 5 of the minutes come from one builder: the same tables, cell for cell."""
+    from core.documents.content import Table
+    from core.services.minutes_content import build_content
+
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    _button(at, "Skapa genomgången").click().run()
+    at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
+    _button(at, "Starta mötet").click().run()
+    while not at.header[0].value.endswith("strålskyddsbokslutet"):
+        _button(at, "Nästa →").click().run()
+    with Session(db.make_engine(demo_env)) as s:
+        review = _review(demo_env, 2026)
+        section = next(x for x in build_content(s, actor=SYSTEM_ACTOR, review=review).sections
+                       if x.kind == "annual_report")
+    printed = [b.rows for b in section.blocks if isinstance(b, Table)]
+    shown = [[list(t.value.columns), *t.value.values.tolist()] for t in at.table]
+    assert len(printed) >= 5 and shown == printed  # goals, indicators, training, doses, DRL (and events)
+    assert "Utbildning i strålskydd 2025" in visible_text(at) and at.get("vega_lite_chart")  # and the chart
