@@ -1,14 +1,15 @@
 """§ Mötets öppnande: attendance, one row per person; everyone invited shows as present until marked."""
-import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
+from core.documents import figures
 from core.enums import AttendanceStatus, MeetingRole
-from core.glossary import FIELDS, MODELS
+from core.glossary import FIELDS
 from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import Attendance
 from core.services import reviews
+from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
 from pages._shared.ui import edit_snapshot, forget_edit, plain, save
@@ -31,10 +32,8 @@ def render(m: Meeting) -> None:
         missing = reviews.missing_roles(s, actor=m.actor, review_id=m.review.id)
     if missing and any(r.status != AttendanceStatus.INVITED for r in rows):  # once attendance is recorded
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
-    if not m.may_run:
-        st.table(pd.DataFrame([{FIELDS["name"]: r.name, FIELDS["role"]: glossary.term(r.meeting_role, MeetingRole),
-                                MODELS["Attendance"]: glossary.term(r.status, AttendanceStatus)} for r in rows]),
-                 hide_index=True)
+    if not m.may_run:  # those who follow the meeting see the table the minutes print
+        show_table(figures.attendance(rows))
         return
     terms = glossary.options(AttendanceStatus)
     opened = {r.id: edit_snapshot("attendance", r.id, r.version, (r.name, r.status, r.stand_in_for)) for r in rows}

@@ -1,13 +1,14 @@
 """§ Uppföljning: earlier actions, one at a time, with the status at the meeting, a comment, a new due date."""
-import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
+from core.documents import figures
 from core.enums import ActionStatus
 from core.formatting import date_text
 from core.glossary import FIELDS, MODELS
 from core.glossary import LABELS as L
 from core.services import actions
+from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
 from pages._shared.meeting.frame import one_at_a_time, stepper
@@ -21,11 +22,8 @@ def render(m: Meeting) -> None:
     if not rows:
         st.success("Det finns inga tidigare åtgärder att följa upp.")
         return
-    if not m.may_run:
-        st.table(pd.DataFrame([{FIELDS["title"]: a.title, FIELDS["owner_name"]: a.owner_name,
-                                FIELDS["due_date"]: date_text(a.due_date),
-                                L["status_at_meeting"]: glossary.term(f.status, ActionStatus) if f.status else "–"}
-                               for f, a, _ in rows]), hide_index=True)
+    if not m.may_run:  # those who follow the meeting see the table the minutes print
+        show_table(figures.follow_ups(rows, m.meeting_day))
         return
     key = f"follow_up_{m.review.id}"
     pending = [i for i, (f, _, _) in enumerate(rows) if not f.status]
