@@ -22,7 +22,7 @@ def _swedish(text: str) -> str:
 
 
 # argparse looks its texts up through its module-level gettext alias.
-argparse._ = _swedish
+argparse._ = _swedish  # type: ignore[attr-defined]  # argparse has no typed hook for its texts
 
 
 class SwedishArgumentParser(argparse.ArgumentParser):

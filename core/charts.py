@@ -18,7 +18,7 @@ def _value_axis(title: str, values) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=SWEDISH_NUMBER, grid=True, tickMinStep=1 if whole else alt.Undefined)
 
 
-def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt.Chart:
+def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt.TopLevelMixin:
     """Line chart of an indicator per covered year (a line per clinic), the target as a dashed line."""
     frame = pd.DataFrame({"År": [str(r["year"]) for r in rows], "Värde": [r["value"] for r in rows],
                           "Målvärde": [r["target"] for r in rows], "Klinik": [r["clinic"] for r in rows],
@@ -39,7 +39,7 @@ def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt
     return alt.layer(*layers).properties(title=title, height=300)
 
 
-def training_trend_chart(rows: list[dict], title: str) -> alt.Chart:
+def training_trend_chart(rows: list[dict], title: str) -> alt.TopLevelMixin:
     """Share of each staff group with completed radiation-protection training, per bokslut year (0–100 %)."""
     frame = pd.DataFrame({"År": [str(r["year"]) for r in rows], "Andel": [r["share"] for r in rows],
                           "Personalgrupp": [r["group"] for r in rows],
@@ -53,7 +53,7 @@ def training_trend_chart(rows: list[dict], title: str) -> alt.Chart:
     ).properties(title=title, height=300)
 
 
-def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -> alt.Chart:
+def indicator_comparison_chart(rows: list[dict], title: str, unit: str | None) -> alt.TopLevelMixin:
     """Bar chart comparing every clinic on one indicator; the bar says in words whether the target is met."""
     frame = pd.DataFrame({
         "Klinik": [r["clinic"] for r in rows], "Värde": [r["value"] for r in rows],
@@ -78,15 +78,15 @@ def _nice_step(rough: float) -> int:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
 
 
-def _small_multiple(frame: pd.DataFrame, name: str) -> alt.LayerChart:
+def _small_multiple(frame: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     """One key indicator over the years, for print: its whole name (with unit) as the title, in black."""
     whole = all(float(v).is_integer() for v in frame["Värde"])
     # Counts start at zero in whole steps (ticks given, as Vega would put 0,5 on a small range);
     # rates and doses zoom in on their range.
     top = int(frame["Värde"].max()) if whole else 0
     step = _nice_step(top / 4)
-    ticks = list(range(0, top + step + 1, step)) if whole else alt.Undefined
-    axis = alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=4, values=ticks)
+    ticks = list(range(0, top + step + 1, step))
+    axis = alt.Axis(labelExpr=SWEDISH_NUMBER, tickCount=4, values=ticks if whole else alt.Undefined)
     base = alt.Chart(frame).encode(x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(point=alt.OverlayMarkDef(size=40, color="black"), color="black").encode(
         y=alt.Y("Värde:Q", title=None, axis=axis,

@@ -324,8 +324,8 @@ OVERDUE = "Försenad"
 
 def term(value: StrEnum | str, kind: type[StrEnum] | None = None) -> str:
     """Return the Swedish term for an enum value (or a plain value of the given enum type)."""
-    kind = kind or type(value)
-    return VALUES[kind][str(value)]
+    enum = kind or type(value)
+    return VALUES[enum][str(value)]  # type: ignore[index]  # a plain str has no terms: KeyError, as it should
 
 
 def options(kind: type[StrEnum]) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Text limits, read from the models: one source for the database, the imports and the forms' max_chars."""
 from functools import lru_cache
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -13,13 +13,18 @@ from core.glossary import FIELDS
 MAX_CELL_CHARS = 32_767
 
 
+def table_of(model: type) -> Table:
+    """The table a SQLModel class maps to (SQLModel declares `__table__` only at run time)."""
+    return getattr(model, "__table__")  # noqa: B009
+
+
 def max_length(model: type[SQLModel], field: str) -> int | None:
     """Return how many characters the model's column holds, or None when the column is unbounded text."""
-    column = model.__table__.c[field]
+    column = table_of(model).c[field]
     return getattr(column.type, "length", None)
 
 
-def text_limit(model: type[SQLModel], field: str) -> int:
+def text_limit(model: type, field: str) -> int:
     """Return the most characters a text for this column may have (unbounded text: one Excel cell)."""
     return max_length(model, field) or MAX_CELL_CHARS
 
@@ -43,7 +48,7 @@ LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "owner_role": "Roll", "
 @lru_cache(maxsize=None)
 def _bounded(model: type) -> tuple[tuple[str, int], ...]:
     """Return the model's bounded text columns and their lengths."""
-    return tuple((c.key, c.type.length) for c in model.__table__.columns if getattr(c.type, "length", None))
+    return tuple((c.key, c.type.length) for c in table_of(model).columns if getattr(c.type, "length", None))
 
 
 def _label(field: str) -> str:

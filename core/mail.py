@@ -3,7 +3,7 @@ import smtplib
 import ssl
 from contextlib import contextmanager
 from email.message import EmailMessage
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from core.config import Settings
 from core.errors import UserError
@@ -15,7 +15,7 @@ def configured(settings: Settings) -> bool:
 
 
 def message(settings: Settings, *, to: str, subject: str, body: str,
-            attachments: list[tuple[str, bytes, str]] = ()) -> EmailMessage:
+            attachments: Sequence[tuple[str, bytes, str]] = ()) -> EmailMessage:
     """Build a plain-text Swedish e-mail with optional (file name, data, media type) attachments."""
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = settings.smtp_from, to, subject
@@ -40,10 +40,12 @@ def _refusal(settings: Settings, port: int, exc: Exception) -> UserError:
 
 def _open(settings: Settings, port: int) -> smtplib.SMTP:
     """Connect (and log in) to the configured SMTP server."""
+    host = settings.smtp_host or ""
+    server: smtplib.SMTP
     if settings.smtp_tls == "ssl":
-        server = smtplib.SMTP_SSL(settings.smtp_host, port, context=ssl.create_default_context(), timeout=30)
+        server = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context(), timeout=30)
     else:
-        server = smtplib.SMTP(settings.smtp_host, port, timeout=30)
+        server = smtplib.SMTP(host, port, timeout=30)
     try:
         if settings.smtp_tls == "starttls":
             server.starttls(context=ssl.create_default_context())

@@ -95,7 +95,7 @@ def require(actor: Actor, permission: Permission, clinic_id: int | None = None) 
 
 def sees_every_clinic(role: str) -> bool:
     """Tell whether a role sees every clinic of the organisation (whatever clinics the user is linked to)."""
-    return GRANTS[role].get(Permission.VIEW_CLINIC) == ALL_CLINICS
+    return GRANTS[Role(role)].get(Permission.VIEW_CLINIC) == ALL_CLINICS
 
 
 def visible_clinic_ids(actor: Actor) -> frozenset[int] | None:

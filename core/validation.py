@@ -1,5 +1,6 @@
 """Validate form input through non-table models and report problems in Swedish, by field."""
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -9,7 +10,7 @@ from core.glossary import FIELDS
 M = TypeVar("M", bound=BaseModel)
 
 
-def _problem(error: dict, labels: dict[str, str]) -> str:
+def _problem(error: Mapping[str, Any], labels: dict[str, str]) -> str:
     """Turn one pydantic error into 'Fält: vad som är fel', with the field named as on the form."""
     name = str(error["loc"][0]) if error["loc"] else ""
     label = labels.get(name) or FIELDS.get(name, name) or "Formuläret"

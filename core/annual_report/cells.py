@@ -9,7 +9,8 @@ import math
 import re
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple
+from collections.abc import Generator, Iterator
+from typing import NamedTuple
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils.cell import (
@@ -147,7 +148,7 @@ class SheetStream:
         self.workbook, self.worksheet, self.max_col = workbook, worksheet, max_col
         self.merged: list[tuple[int, int, int, int]] = []  # (min_col, min_row, max_col, max_row)
 
-    def rows(self) -> Iterator[tuple[int, dict[int, RawCell]]]:
+    def rows(self) -> Generator[tuple[int, dict[int, RawCell]], None, None]:
         """Yield (row number, {column number: cell}) for every row the file holds; raise SheetDamaged."""
         last = 0
         with self.workbook._archive.open(self.worksheet._worksheet_path) as source:

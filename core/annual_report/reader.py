@@ -124,8 +124,8 @@ def _damaged(sheet_name: str, damage: SheetDamaged, columns: dict[int, Column] |
     """Describe a sheet whose XML breaks off: at the cell when it is known, else after the last row read."""
     advice = "Öppna arbetsboken i Excel, spara den som Excel-arbetsbok och försök igen."
     if damage.row:
-        known = (columns or {}).get(damage.column)
-        column = known.header if known else damage.column and _letter(damage.column)
+        known = (columns or {}).get(damage.column) if damage.column else None
+        column = known.header if known else (_letter(damage.column) if damage.column else None)
         return Problem(sheet_name, damage.row, column, f"bladet är skadat här och kan inte läsas. {advice}")
     where = f" efter rad {damage.after_row}" if damage.after_row else ""
     return Problem(sheet_name, None, None, f"bladet är skadat{where} och kan inte läsas. {advice}")
@@ -162,7 +162,8 @@ def _too_many_rows(sheet_name: str) -> Problem:
 
 def _read_table(sheet: Sheet, stream: SheetStream, parsed: ParsedWorkbook) -> None:
     """Read a table sheet: the first non-empty row is the header; empty rows are skipped."""
-    rows, columns, header_row = [], None, 0
+    rows: list = []
+    columns, header_row = None, 0
     try:
         with closing(stream.rows()) as stream_rows:
             for row_no, cells in stream_rows:

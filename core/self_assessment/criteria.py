@@ -4,6 +4,7 @@ The schema is a set of pydantic models: unknown keys are refused (a misspelt `re
 be dropped silently), `verified: yes` is a yes, and every problem is reported with its YAML line.
 """
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import yaml
@@ -148,7 +149,7 @@ def _subject(loc: tuple, data: Any) -> str:
     return "filen"
 
 
-def _message(error: dict, data: Any) -> str:
+def _message(error: Mapping[str, Any], data: Any) -> str:
     """Say one schema problem in Swedish."""
     loc, kind = tuple(error["loc"]), error["type"]
     subject = _subject(loc, data)
@@ -222,7 +223,8 @@ def _capital(message: str) -> str:
 
 def _duplicate_ids(data: dict, lines: dict[tuple, int]) -> list[tuple[int, str]]:
     """Find criterion ids used twice, naming both lines."""
-    seen, problems = {}, []
+    seen: dict[str, int] = {}
+    problems: list[tuple[int, str]] = []
     for a, area in enumerate(data.get("areas") or [] if isinstance(data.get("areas"), list) else []):
         criteria = area.get("criteria") if isinstance(area, dict) else None
         for c, criterion in enumerate(criteria if isinstance(criteria, list) else []):

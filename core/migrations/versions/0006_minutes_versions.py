@@ -7,7 +7,7 @@ Create Date: 2026-11-22 06:30:00
 from typing import Sequence, Union
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0006'
