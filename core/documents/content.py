@@ -6,7 +6,9 @@ format was named (no `format` key, perhaps no `licence_holder`); `read` upgrades
 """
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import UserError
 
 FORMAT = 2
 
@@ -109,4 +111,9 @@ class MinutesContent(_Part):
 
 def read(stored: dict) -> MinutesContent:
     """Read a stored content document of any format (format 1 is upgraded in memory, never rewritten)."""
-    return MinutesContent.model_validate({"format": 1, **stored})
+    try:
+        return MinutesContent.model_validate({"format": 1, **stored})
+    except ValidationError as exc:
+        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+        raise UserError(f"Protokollets lagrade innehåll (protokoll {stored.get('number', '–')}) går inte att läsa: "
+                        f"{where} saknas eller är fel. Inget har ändrats; kontakta förvaltningen.") from None

@@ -44,12 +44,14 @@ def test_an_older_document_prints_byte_identical(stored):
 
 
 def test_a_new_document_names_its_format_and_refuses_an_unknown_key():
+    from core.errors import UserError
+
     stored = BEFORE[0]["content"]
     assert MinutesContent.model_validate(stored).as_json()["format"] == FORMAT
-    with pytest.raises(ValueError, match="extra"):
+    with pytest.raises(UserError, match="sektioner saknas eller är fel"):
         read({**stored, "sektioner": []})
     block = stored["sections"][0]["blocks"][0]
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError, match="sections.0.blocks.0 saknas eller är fel"):
         read({**stored, "sections": [{**stored["sections"][0], "blocks": [{**block, "kind": "bild"}]}]})
 
 
@@ -74,3 +76,12 @@ def test_the_demo_freezes_the_same_minutes_as_before(tmp_path):
         now = frozen[stored["review_id"], stored["version"]]
         assert now["format"] == FORMAT
         assert {k: v for k, v in now.items() if k != "format"} == stored["content"]
+
+
+def test_a_damaged_stored_document_is_refused_in_swedish():
+    """The hostile backups carry a bare content document; reading it names what is missing, in Swedish."""
+    from core.errors import UserError
+
+    with pytest.raises(UserError, match=r"Protokollets lagrade innehåll \(protokoll RTG 1/2026\) går inte att läsa: "
+                                        r"title, organisation, licence_number saknas eller är fel"):
+        read({"number": "RTG 1/2026"})
