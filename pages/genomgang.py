@@ -43,8 +43,8 @@ from pages._shared.ui import (
 
 CHAIR = glossary.term(SignatureRole.CHAIR)
 STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
-STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Möte", "approval": "Justering",
-                  "approved": "Klart"}
+STEP_OF_STATUS = {ReviewStatus.PREPARATION: "Förbered", ReviewStatus.CALLED: "Kalla", ReviewStatus.MEETING: "Möte",
+                  ReviewStatus.APPROVAL: "Justering", ReviewStatus.APPROVED: "Klart"}
 
 actor = guard("review")
 today = clock.today()
@@ -129,8 +129,8 @@ def render_prepare() -> None:
             st.warning(plain(warning))
     st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
                 f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
-                f"- Kallelse: **{'skickad' if review.status != 'preparation' else 'inte skickad ännu'}**")
-    if may_run and review.status in ("preparation", "called", "meeting"):
+                f"- Kallelse: **{'skickad' if review.status != ReviewStatus.PREPARATION else 'inte skickad ännu'}**")
+    if may_run and reviews.is_editable(review):
         version, shown = edit_snapshot("review", review.id, review.version, review)  # the review as opened
         with st.form(f"details_{review.id}_{version}"):
             data = _details_form(shown)
@@ -159,7 +159,7 @@ def render_call() -> None:
                hide_index=True)
     right.markdown(f"**{L['agenda']}**")
     right.markdown("\n".join(f"{i.number}. {plain(i.title, one_line=True)}" for i in items))
-    if may_run and review.status in ("preparation", "called", "meeting"):
+    if may_run and reviews.is_editable(review):
         _change_attendee_form(rows)
         _add_attendee_form()
         _agenda_form(items)
@@ -236,7 +236,7 @@ def _kallelse_downloads() -> None:
         save(lambda s: invitations.send_invitation(s, actor=actor, review_id=review.id, settings=settings(),
                                                    now=clock.now()),
              lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
-    if may_run and review.status == "preparation" and right.button(L["mark_called"], type="primary"):
+    if may_run and review.status == ReviewStatus.PREPARATION and right.button(L["mark_called"], type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,
                                           now=clock.now()), "Genomgången är markerad som kallad.")
 
@@ -251,7 +251,7 @@ def _minutes_preview() -> None:
     """Show what the minutes say, § by §, as the approvers approve it."""
     with session() as s:
         content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
-    with st.expander(L["minutes_being_approved"], expanded=review.status == "approval"):
+    with st.expander(L["minutes_being_approved"], expanded=review.status == ReviewStatus.APPROVAL):
         st.caption(f"{L['minutes_number'].format(number=plain(content['number']))} · version {content['version']} · underlag: "
                    + plain("; ".join(content["basis"])))
         if content["replaces"]:
@@ -274,8 +274,8 @@ def _show_block(block: dict) -> None:
 
 def _minutes_download() -> None:
     """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
-    label = L["download_minutes"] if review.status == "approved" else L["download_draft_minutes"]
-    suffix = "" if review.status == "approved" else "-utkast"
+    label = L["download_minutes"] if review.status == ReviewStatus.APPROVED else L["download_draft_minutes"]
+    suffix = "" if review.status == ReviewStatus.APPROVED else "-utkast"
     review_id = review.id
     st.download_button(label, mime="application/pdf",
                        data=deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id)),
@@ -303,7 +303,7 @@ def render_approval() -> None:
         _, checksum = minutes_document.content_for(s, actor=actor, review_id=review.id)
         for warning in minutes.warnings(s, actor=actor, review_id=review.id):
             st.warning(plain(warning))
-    if review.status == "approved":
+    if review.status == ReviewStatus.APPROVED:
         st.success(f"Alla har justerat. Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     if not signed:
         st.info("Justerare väljs under § Val av justerare i mötesläget.")
@@ -313,7 +313,7 @@ def render_approval() -> None:
         st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {plain(names.get(signature.user_id, '–'))} "
                     f"– {state}")
     mine = [x for x in signed if x.user_id == actor.user_id and x.signed_at is None]
-    if review.status == "approval" and mine:
+    if review.status == ReviewStatus.APPROVAL and mine:
         with st.container(border=True):
             read = st.checkbox(L["confirm_read_minutes"])
             st.caption(f"Du justerar protokollets innehåll med kontrollsumman {checksum[:12]}. Justeringen kan "
@@ -321,11 +321,11 @@ def render_approval() -> None:
             if st.button(L["approve_minutes"], type="primary", disabled=not read):
                 save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
                      "Du har justerat protokollet.")
-    if review.status == "approval" and may_run and mail.configured(settings()) and st.button(
+    if review.status == ReviewStatus.APPROVAL and may_run and mail.configured(settings()) and st.button(
             L["remind_approvers"], icon=":material/mail:"):
         save(lambda s: minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()),
              lambda sent: f"E-post skickad till {len(sent)} personer.")
-    if review.status == "approval" and may_run and st.button(L["return_to_meeting"]):
+    if review.status == ReviewStatus.APPROVAL and may_run and st.button(L["return_to_meeting"]):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
     _minutes_download()
@@ -352,7 +352,7 @@ def _approved_versions() -> None:
 
 def render_done() -> None:
     """The approved minutes and reopening them (chair, with a reason)."""
-    if review.status != "approved":
+    if review.status != ReviewStatus.APPROVED:
         st.info("Protokollet är inte justerat ännu." if review.minutes_version == 1 else
                 f"Version {review.minutes_version} är inte justerad ännu. De tidigare justerade versionerna finns kvar:")
         _approved_versions()

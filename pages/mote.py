@@ -13,6 +13,7 @@ from core.enums import (
     SafetyEventKind,
     SafetyEventStatus,
     Severity,
+    SignatureRole,
 )
 from core.errors import UserError
 from core.formatting import date_text, number_text
@@ -65,7 +66,7 @@ for (const el of [document.querySelector('[data-testid="stMain"]'), document.scr
 # One source for text limits: the columns themselves (core/limits.py).
 TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
 OTHER_PERSON = -1  # the owner choice for someone who is not among the clinic's people
-CAME = [AttendanceStatus.PRESENT.value, AttendanceStatus.ABSENT.value, AttendanceStatus.STAND_IN.value]
+CAME = [s.value for s in AttendanceStatus if s != AttendanceStatus.INVITED]  # what the meeting records
 
 actor = guard("meeting")
 st.html(STYLE)
@@ -82,7 +83,7 @@ if review is None:
 clinic = clinics[clinic_id]
 may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
 may_decide = can(actor, Permission.DECIDE_ACTIONS, clinic_id)
-if review.status in (ReviewStatus.APPROVAL, ReviewStatus.APPROVED):
+if not reviews.is_editable(review):
     state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
     st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
@@ -197,9 +198,9 @@ def _save_attendance(s, answers: dict, opened: dict) -> None:
 def render_adjusters() -> None:
     """Choose the justerare among those present (the chair approves as chair)."""
     with session() as s:
-        chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id) if x.role == "adjuster"]
+        chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id) if x.role == SignatureRole.ADJUSTER]
         present = {a.user_id: a.name for a in reviews.attendance(s, actor=actor, review_id=review.id)
-                   if a.user_id and a.status in reviews.ATTENDED}
+                   if a.user_id and a.status in AttendanceStatus.attended_values()}
     candidates = [i for i in present if i not in (review.chair_id, review.secretary_id)]
     if not may_run:
         st.markdown("Justerare: " + (", ".join(plain(present.get(i) or people.get(i, "")) for i in chosen)
@@ -254,7 +255,7 @@ def render_follow_up() -> None:
     st.subheader(plain(action.title, one_line=True))
     st.markdown(f"Beslutad {decided_in} · ansvarig **{plain(action.owner_name)}** · "
                 f"klart senast **{date_text(action.due_date)}** · nu: **{glossary.term(action.status, ActionStatus)}**"
-                + (" · :red-badge[Försenad]" if actions.is_overdue(action, meeting_day) else ""))
+                + (" · :red-badge[Försenad]" if action.is_overdue_on(meeting_day) else ""))
     if action.status_comment:
         st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
     statuses = glossary.options(ActionStatus)

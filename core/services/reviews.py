@@ -32,14 +32,13 @@ from core.services._queries import (
     missing_roles_of,
     report_of_year,
 )
-from core.services._rules import (  # noqa: F401  ATTENDED and EDITABLE are read by pages
-    ATTENDED,
-    EDITABLE,
+from core.services._rules import (  # noqa: F401  is_editable is read by pages
     belongs_to_clinic,
     change_status,
     check_chair_and_secretary,
     claim_editable,
     editable_review,
+    is_editable,
     may_approve,
 )
 from core.validation import validated
@@ -48,7 +47,6 @@ AGENDA_TEMPLATE = TEMPLATES / "dagordning.yaml"
 CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDINATOR: "coordinator_name",
                  MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
                  MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}
-OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 
 
 class ReviewDetails(BaseModel):
@@ -155,7 +153,7 @@ def _carry_over(session: Session, review: Review) -> list[FollowUp]:
     actions = session.exec(select(Action).join(Review, Review.id == Action.review_id).where(
         Action.clinic_id == review.clinic_id, Review.year < review.year)).all()
     return [FollowUp(review_id=review.id, action_id=a.id) for a in actions
-            if a.status in OPEN or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
+            if a.status in ActionStatus.open_values() or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
 
 
 def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, data: dict,
@@ -211,7 +209,7 @@ def _log_change(session: Session, actor: Actor, now: datetime, review: Review, o
 
 def set_status(session: Session, *, actor: Actor, review_id: int, status: ReviewStatus, now: datetime) -> Review:
     """Move a review between preparation, called and meeting (justering has its own rules)."""
-    if status not in (ReviewStatus.PREPARATION, ReviewStatus.CALLED, ReviewStatus.MEETING):
+    if status not in ReviewStatus.editable_values():
         raise UserError("Justering sker genom att skicka protokollet till justering.")
     review = editable_review(session, actor, review_id)
     change_status(session, actor, review, status, now)

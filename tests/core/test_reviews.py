@@ -74,10 +74,10 @@ def test_decided_actions_need_what_who_and_when(session, rtg):
 
 def test_overdue_is_computed_from_the_due_date_and_today(session, rtg):
     action = decide(session, rtg, make_review(session, rtg), due=date(2025, 9, 30))
-    assert not actions.is_overdue(action, date(2025, 9, 30))
-    assert actions.is_overdue(action, date(2025, 10, 1))
+    assert not action.is_overdue_on(date(2025, 9, 30))
+    assert action.is_overdue_on(date(2025, 10, 1))
     action.status = ActionStatus.DONE
-    assert not actions.is_overdue(action, date(2026, 1, 1))
+    assert not action.is_overdue_on(date(2026, 1, 1))
 
 
 def test_owner_updates_status_cancel_needs_reason_done_records_the_date(session, rtg):
