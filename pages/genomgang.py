@@ -21,9 +21,11 @@ from core.models import AgendaItem, Attendance, Review
 from core.permissions import Permission, can
 from core.services import (
     actions,
+    agenda,
     archive,
+    attendance,
     history,
-    invitations,
+    meeting_notice,
     minutes,
     minutes_document,
     reviews,
@@ -150,8 +152,8 @@ def _update_details(s, data: dict, version: int) -> None:
 def render_call() -> None:
     """The invitation list, the agenda and the kallelse files."""
     with session() as s:
-        rows = reviews.attendance(s, actor=actor, review_id=review.id)
-        items = reviews.agenda(s, actor=actor, review_id=review.id)
+        rows = attendance.attendees(s, actor=actor, review_id=review.id)
+        items = agenda.items(s, actor=actor, review_id=review.id)
     left, right = st.columns([3, 2])
     left.markdown(f"**{L['invited']}**")
     left.table(pd.DataFrame([{FIELDS["role"]: glossary.term(a.meeting_role, MeetingRole),
@@ -172,16 +174,16 @@ def _agenda_form(items) -> None:
         with st.form(f"agenda_add_{review.id}_{form_round('agenda')}"):
             title = st.text_input(L["new_agenda_item"], max_chars=max_length(AgendaItem, "title"))
             if st.form_submit_button(L["add_agenda_item"]):
-                save(lambda s: reviews.add_agenda_item(s, actor=actor, review_id=review.id, title=title,
+                save(lambda s: agenda.add_item(s, actor=actor, review_id=review.id, title=title,
                                                        now=clock.now()), "Punkten är tillagd i dagordningen.",
                      empty_form="agenda")
-        plain_items = {i.id: i for i in items if reviews.agenda_item_removable(i, items)}
+        plain_items = {i.id: i for i in items if agenda.is_removable(i, items)}
         if plain_items:
             with st.form(f"agenda_remove_{review.id}"):
                 chosen = st.selectbox(L["agenda_item_to_remove"], list(plain_items),
                                       format_func=lambda i: f"§ {plain_items[i].number} {plain_items[i].title}")
                 if st.form_submit_button(L["remove_agenda_item"]):
-                    save(lambda s: reviews.remove_agenda_item(s, actor=actor, item_id=chosen, now=clock.now()),
+                    save(lambda s: agenda.remove_item(s, actor=actor, item_id=chosen, now=clock.now()),
                          "Punkten är borttagen ur dagordningen.")
 
 
@@ -195,11 +197,11 @@ def _change_attendee_form(rows) -> None:
             name = st.text_input(FIELDS["name"], value=chosen.name, max_chars=max_length(Attendance, "name"))
             left, right = st.columns(2)
             if left.form_submit_button(L["save_name"], type="primary"):
-                save(lambda s: reviews.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
+                save(lambda s: attendance.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
                                                        now=clock.now(), expected_version=chosen.version),
                      "Namnet är sparat i kallelsen.")
             if right.form_submit_button(L["remove_from_invitation"]):
-                save(lambda s: reviews.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
+                save(lambda s: attendance.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
                                                        expected_version=chosen.version),
                      f"{chosen.name or 'Raden'} är borttagen ur kallelsen.")
 
@@ -214,7 +216,7 @@ def _add_attendee_form() -> None:
             roles = glossary.options(MeetingRole)
             role = right.selectbox(FIELDS["role"], list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button(L["add"]):
-                save(lambda s: reviews.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
+                save(lambda s: attendance.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
                                                     user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
                      empty_form="invite")
 
@@ -225,7 +227,7 @@ def _kallelse_downloads() -> None:
         st.info("Bestäm datum under Förbered för att kunna skapa kallelsen.")
         return
     with session() as s:
-        ics, pdf = invitations.invitation_files(s, actor=actor, review_id=review.id, now=clock.now())
+        ics, pdf = meeting_notice.notice_files(s, actor=actor, review_id=review.id, now=clock.now())
     name = f"kallelse-{clinic.code}-{year}"
     left, middle, right = st.columns(3)
     left.download_button(L["invitation_pdf"], pdf, file_name=f"{name}.pdf", mime="application/pdf",
@@ -233,7 +235,7 @@ def _kallelse_downloads() -> None:
     middle.download_button(L["calendar_file"], ics, file_name=f"{name}.ics", mime="text/calendar",
                            icon=":material/event:")
     if may_run and mail.configured(settings()) and left.button(L["send_invitation_email"], icon=":material/mail:"):
-        save(lambda s: invitations.send_invitation(s, actor=actor, review_id=review.id, settings=settings(),
+        save(lambda s: meeting_notice.send_notice(s, actor=actor, review_id=review.id, settings=settings(),
                                                    now=clock.now()),
              lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
     if may_run and review.status == ReviewStatus.PREPARATION and right.button(L["mark_called"], type="primary"):

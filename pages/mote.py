@@ -24,6 +24,8 @@ from core.models import Action, Attendance
 from core.permissions import Permission, can
 from core.services import (
     actions,
+    agenda,
+    attendance,
     annual_reports,
     minutes,
     reviews,
@@ -98,7 +100,7 @@ if review.status != ReviewStatus.MEETING:
 
 meeting_day = review.meeting_date or today  # the record speaks of the meeting's day, whenever it is typed in
 with session() as s:
-    items = reviews.agenda(s, actor=actor, review_id=review.id)
+    items = agenda.items(s, actor=actor, review_id=review.id)
     people = {u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)}
     decided = actions.review_actions(s, actor=actor, review_id=review.id)
 index = min(review.current_item, len(items) - 1)  # kept in the review: a reload or a second screen follows
@@ -151,8 +153,8 @@ def _who(row: Attendance) -> str:
 def render_opening() -> None:
     """Attendance, one row per person: everyone invited shows as present; mark who is not, and save."""
     with session() as s:
-        rows = reviews.attendance(s, actor=actor, review_id=review.id)
-        missing = reviews.missing_roles(s, actor=actor, review_id=review.id)
+        rows = attendance.attendees(s, actor=actor, review_id=review.id)
+        missing = attendance.missing_roles(s, actor=actor, review_id=review.id)
     if missing and any(r.status != AttendanceStatus.INVITED for r in rows):  # once attendance is recorded
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
     if not may_run:
@@ -189,7 +191,7 @@ def _save_attendance(s, answers: dict, opened: dict) -> None:
     for row_id, (status, typed) in answers.items():
         version, (_, was, _) = opened[row_id]
         if status != was or typed:
-            reviews.record_attendance(s, actor=actor, attendance_id=row_id, status=status, typed_name=typed,
+            attendance.record_attendance(s, actor=actor, attendance_id=row_id, status=status, typed_name=typed,
                                       now=clock.now(), expected_version=version)
     for row_id in answers:
         forget_edit("attendance", row_id)
@@ -199,7 +201,7 @@ def render_adjusters() -> None:
     """Choose the justerare among those present (the chair approves as chair)."""
     with session() as s:
         chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id) if x.role == SignatureRole.ADJUSTER]
-        present = {a.user_id: a.name for a in reviews.attendance(s, actor=actor, review_id=review.id)
+        present = {a.user_id: a.name for a in attendance.attendees(s, actor=actor, review_id=review.id)
                    if a.user_id and a.status in AttendanceStatus.attended_values()}
     candidates = [i for i in present if i not in (review.chair_id, review.secretary_id)]
     if not may_run:
@@ -504,7 +506,7 @@ def render_notes() -> None:
         return
 
     def _save(s) -> None:
-        reviews.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
+        agenda.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
                            expected_version=version)
         forget_edit("notes", item.id)
     with st.expander(L["notes_for_item"].format(number=item.number), expanded=bool(shown[0] or shown[1])):

@@ -102,6 +102,13 @@ def claim_editable(session: Session, review_id: int, expected_version: int | Non
     return review
 
 
+def visible_review(session: Session, actor: Actor, review_id: int) -> Review:
+    """Return a review the actor may see."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
+    return review
+
+
 def editable_review(session: Session, actor: Actor, review_id: int) -> Review:
     """Return the review, locked, for a change by someone who may run it; refuse minutes sent for justering."""
     review = get_or_fail(session, Review, review_id)

@@ -22,7 +22,7 @@ from core.permissions import Actor, Permission, can, require
 from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import decided_actions, follow_up_rows, in_visible_clinics
-from core.services._rules import belongs_to_clinic, editable_review
+from core.services._rules import belongs_to_clinic, editable_review, visible_review
 from core.validation import validated
 
 LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart senast", "priority": "Prioritet",
@@ -354,22 +354,15 @@ def gap_decisions(session: Session, *, actor: Actor, review_id: int) -> dict[int
                                     FindingDecision.criterion_id != None)).all())  # noqa: E711
 
 
-def _visible_review(session: Session, actor: Actor, review_id: int) -> Review:
-    """Return a review the actor may see."""
-    review = get_or_fail(session, Review, review_id)
-    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    return review
-
-
 def review_actions(session: Session, *, actor: Actor, review_id: int) -> list[Action]:
     """Return the actions decided at a review, in decision order."""
-    _visible_review(session, actor, review_id)
+    visible_review(session, actor, review_id)
     return decided_actions(session, review_id)
 
 
 def follow_ups(session: Session, *, actor: Actor, review_id: int) -> list[tuple[FollowUp, Action, int]]:
     """Return the review's follow-ups with their actions and the year each was decided."""
-    _visible_review(session, actor, review_id)
+    visible_review(session, actor, review_id)
     return follow_up_rows(session, review_id)
 
 

@@ -53,7 +53,7 @@ from core.services._queries import (
     missing_roles_of,
     signature_rows,
 )
-from core.services.invitations import meeting_title
+from core.services.meeting_notice import meeting_title
 
 CHART_INDICATORS = 9  # three rows of three: what one A4 page shows legibly
 CHART_YEARS = 6
