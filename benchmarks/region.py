@@ -36,8 +36,8 @@ from core.models import (
     UserClinic,
 )
 from core.security import hash_password
-from core.services.auth import SYSTEM_ACTOR
 from core.services import agenda as agenda_service
+from core.services.auth import SYSTEM_ACTOR
 from core.services.self_assessments import load_criteria_set
 
 YEARS = 10
