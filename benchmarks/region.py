@@ -36,8 +36,8 @@ from core.models import (
     UserClinic,
 )
 from core.security import hash_password
+from core.services import agenda as agenda_service
 from core.services.auth import SYSTEM_ACTOR
-from core.services.reviews import agenda_template
 from core.services.self_assessments import load_criteria_set
 
 YEARS = 10
@@ -144,7 +144,7 @@ def _status(year: int, meeting_year: int, a: int) -> str:
 def _reviews(session, clinics: int, first: int, years: int, reports: dict[int, int], now: datetime) -> dict:
     """A review per clinic and meeting year; all approved but this year's, which is being held."""
     last = first + years - 1
-    agenda = agenda_template()
+    agenda = agenda_service.template()
     reviews, attendance, items, actions, follow_ups, signatures, minutes, events = [], [], [], [], [], [], [], []
     finding_id = {}
     for rid_index, (year, report_id) in enumerate(reports.items()):

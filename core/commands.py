@@ -15,7 +15,7 @@ from core import clock, db, glossary
 from core.annual_report.template import TEMPLATE_PATH
 from core.config import is_set, load_settings
 from core.demo import load_demo
-from core.enums import Modality, Role
+from core.enums import ActionStatus, Modality, ReviewStatus, Role
 from core.errors import EXIT_FAILED, EXIT_OK, UserError
 from core.permissions import Actor, Permission, require
 from core.resources import APP_SCRIPT, STREAMLIT_CONFIG
@@ -259,7 +259,7 @@ def cmd_minutes_pdf(args) -> int:
         actor = _actor(session, args)
         review = _review_of(session, actor, args.clinic, args.year)
         version = args.minutes_version
-        if version and version != review.minutes_version or review.status == "approved":
+        if version and version != review.minutes_version or review.status == ReviewStatus.APPROVED:
             version = version or review.minutes_version
             data = minutes_document.approved_pdf(session, actor=actor, review_id=review.id, version=version)
             state = "justerat, som det lagrades vid justeringen"
@@ -281,7 +281,7 @@ def cmd_actions_export(args) -> int:
         clinic_ids = [_clinic_by_code(session, actor, args.clinic).id] if args.clinic else None
         today = clock.today()
         listed = actions.list_actions(session, actor=actor, today=today, clinic_ids=clinic_ids, year=args.year,
-                                      statuses=list(actions.OPEN) if args.open else None)
+                                      statuses=list(ActionStatus.open_values()) if args.open else None)
         rows = action_export.action_rows(session, actor=actor, today=today, rows=listed)
     data = action_export.to_xlsx(rows) if suffix == ".xlsx" else action_export.to_csv(rows)
     _write(args.output, data)

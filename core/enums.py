@@ -77,6 +77,11 @@ class ReviewStatus(StrEnum):
     APPROVAL = "approval"
     APPROVED = "approved"
 
+    @classmethod
+    def editable_values(cls) -> tuple[str, ...]:
+        """Return the statuses in which the minutes may still change (before justering)."""
+        return cls.PREPARATION.value, cls.CALLED.value, cls.MEETING.value
+
 
 class MeetingRole(StrEnum):
     """The role a person has at the review; the first six are required by the routine."""
@@ -98,6 +103,11 @@ class AttendanceStatus(StrEnum):
     ABSENT = "absent"
     STAND_IN = "stand_in"
 
+    @classmethod
+    def attended_values(cls) -> tuple[str, ...]:
+        """Return the statuses of someone at the meeting (present, or standing in)."""
+        return cls.PRESENT.value, cls.STAND_IN.value
+
 
 class ActionStatus(StrEnum):
     """An action's state; overdue is computed, never stored."""
@@ -106,6 +116,16 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"
+
+    @classmethod
+    def open_values(cls) -> tuple[str, ...]:
+        """Return the statuses of an action still to be carried out."""
+        return cls.NOT_STARTED.value, cls.IN_PROGRESS.value
+
+    @classmethod
+    def closed_values(cls) -> tuple[str, ...]:
+        """Return the statuses of an action that needs nothing more (done, or cancelled with a reason)."""
+        return cls.DONE.value, cls.CANCELLED.value
 
 
 class Priority(StrEnum):

@@ -6,8 +6,18 @@ and adding a value never needs a migration. Timestamps are aware datetimes, stor
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, ColumnElement, Index, LargeBinary, Text, UniqueConstraint, and_, text
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
+from sqlmodel import Field, SQLModel, col
+
+from core.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    Direction,
+    Priority,
+    ReviewStatus,
+    SafetyEventStatus,
+)
 
 ENUM_LEN = 32
 
@@ -159,7 +169,7 @@ class Indicator(SQLModel, table=True):
     unit: Optional[str] = Field(default=None, max_length=50)
     value: float
     target: Optional[float] = None
-    direction: str = Field(default="none", max_length=ENUM_LEN)
+    direction: str = Field(default=Direction.NONE.value, max_length=ENUM_LEN)
     comment: Optional[str] = _text()
 
 
@@ -234,9 +244,33 @@ class SafetyEvent(SQLModel, table=True):
     ssm_reference: Optional[str] = Field(default=None, max_length=50)  # SSM:s diarienummer
     report_due: Optional[date] = None  # the written report: three months after the event (SSMFS 2018:5 3 kap. 10 §)
     report_sent_on: Optional[date] = None
-    status: str = Field(default="open", max_length=ENUM_LEN)
+    status: str = Field(default=SafetyEventStatus.OPEN.value, max_length=ENUM_LEN)
     created_at: datetime
     version: int = 1
+
+    model_config = {"ignored_types": (hybrid_method, hybrid_property)}
+
+    @hybrid_property
+    def report_outstanding(self) -> bool:
+        """Tell whether a written report to SSM is due and not yet sent (nor the event closed)."""
+        return (self.report_due is not None and self.report_sent_on is None
+                and self.status != SafetyEventStatus.CLOSED.value)
+
+    @report_outstanding.inplace.expression
+    @classmethod
+    def _report_outstanding(cls) -> ColumnElement[bool]:
+        return and_(col(cls.report_due).is_not(None), col(cls.report_sent_on).is_(None),
+                    cls.status != SafetyEventStatus.CLOSED.value)
+
+    @hybrid_method
+    def is_report_overdue_on(self, day: date) -> bool:
+        """Tell whether the written report to SSM is late on the day (computed, never stored), in Python or SQL."""
+        return self.report_outstanding and self.report_due < day
+
+    @is_report_overdue_on.inplace.expression
+    @classmethod
+    def _is_report_overdue_on(cls, day: date) -> ColumnElement[bool]:
+        return and_(cls.report_outstanding, col(cls.report_due) < day)
 
 
 class Review(SQLModel, table=True):
@@ -255,7 +289,7 @@ class Review(SQLModel, table=True):
     video_link: Optional[str] = Field(default=None, max_length=500)
     chair_id: Optional[int] = Field(default=None, foreign_key="user.id")
     secretary_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    status: str = Field(default="preparation", max_length=ENUM_LEN)
+    status: str = Field(default=ReviewStatus.PREPARATION.value, max_length=ENUM_LEN)
     current_item: int = 0
     next_review_date: Optional[date] = None
     minutes_version: int = 1
@@ -273,7 +307,7 @@ class Attendance(SQLModel, table=True):
     user_id: Optional[int] = Field(default=None, foreign_key="user.id")
     name: str = Field(max_length=200)
     meeting_role: str = Field(max_length=ENUM_LEN)
-    status: str = Field(default="invited", max_length=ENUM_LEN)
+    status: str = Field(default=AttendanceStatus.INVITED.value, max_length=ENUM_LEN)
     stand_in_for: Optional[str] = Field(default=None, max_length=200)
     email: Optional[str] = Field(default=None, max_length=254)
     version: int = 1
@@ -310,14 +344,29 @@ class Action(SQLModel, table=True):
     owner_name: str = Field(max_length=200)
     owner_role: Optional[str] = Field(default=None, max_length=200)
     due_date: date
-    priority: str = Field(default="medium", max_length=ENUM_LEN)
-    status: str = Field(default="not_started", max_length=ENUM_LEN)
+    priority: str = Field(default=Priority.MEDIUM.value, max_length=ENUM_LEN)
+    status: str = Field(default=ActionStatus.NOT_STARTED.value, max_length=ENUM_LEN)
     status_comment: Optional[str] = _text()
     cancel_reason: Optional[str] = _text()
     done_on: Optional[date] = None
     created_at: datetime
     updated_at: datetime
     version: int = 1
+
+    model_config = {"ignored_types": (hybrid_method,)}
+
+    @hybrid_method
+    def is_overdue_on(self, day: date) -> bool:
+        """Tell whether the action is late on the day: still open after its due date (computed, never stored).
+
+        The same rule in Python (`action.is_overdue_on(today)`) and in SQL (`select(Action).where(...)`).
+        """
+        return self.status not in ActionStatus.closed_values() and self.due_date < day
+
+    @is_overdue_on.inplace.expression
+    @classmethod
+    def _is_overdue_on(cls, day: date) -> ColumnElement[bool]:
+        return and_(col(cls.status).not_in(ActionStatus.closed_values()), col(cls.due_date) < day)
 
 
 class FindingDecision(SQLModel, table=True):

@@ -31,7 +31,7 @@ chosen_clinics = a.multiselect(FIELDS["clinic_name"], list(clinics), format_func
                                key="actions_clinics")
 year = b.selectbox(L["decided_year"], [None, *choices.years], format_func=lambda y: "Alla" if y is None else str(y))
 statuses = c.multiselect(FIELDS["status"], list(STATUS_TERMS), format_func=STATUS_TERMS.get, placeholder="Alla",
-                         default=[ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value])
+                         default=list(ActionStatus.open_values()))
 mine = e.toggle(L["only_mine"], value=False)
 owner = d.selectbox(FIELDS["owner_name"], [None, *choices.owners], format_func=lambda o: "Alla" if o is None else o[1],
                     disabled=mine)

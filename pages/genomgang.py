@@ -21,9 +21,11 @@ from core.models import AgendaItem, Attendance, Review
 from core.permissions import Permission, can
 from core.services import (
     actions,
+    agenda,
     archive,
+    attendance,
     history,
-    invitations,
+    meeting_notice,
     minutes,
     minutes_document,
     reviews,
@@ -44,8 +46,8 @@ from pages._shared.ui import (
 
 CHAIR = glossary.term(SignatureRole.CHAIR)
 STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
-STEP_OF_STATUS = {"preparation": "Förbered", "called": "Kalla", "meeting": "Möte", "approval": "Justering",
-                  "approved": "Klart"}
+STEP_OF_STATUS = {ReviewStatus.PREPARATION: "Förbered", ReviewStatus.CALLED: "Kalla", ReviewStatus.MEETING: "Möte",
+                  ReviewStatus.APPROVAL: "Justering", ReviewStatus.APPROVED: "Klart"}
 
 actor = guard("review")
 today = clock.today()
@@ -130,8 +132,8 @@ def render_prepare() -> None:
             st.warning(plain(warning))
     st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
                 f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
-                f"- Kallelse: **{'skickad' if review.status != 'preparation' else 'inte skickad ännu'}**")
-    if may_run and review.status in ("preparation", "called", "meeting"):
+                f"- Kallelse: **{'skickad' if review.status != ReviewStatus.PREPARATION else 'inte skickad ännu'}**")
+    if may_run and reviews.is_editable(review):
         version, shown = edit_snapshot("review", review.id, review.version, review)  # the review as opened
         with st.form(f"details_{review.id}_{version}"):
             data = _details_form(shown)
@@ -151,8 +153,8 @@ def _update_details(s, data: dict, version: int) -> None:
 def render_call() -> None:
     """The invitation list, the agenda and the kallelse files."""
     with session() as s:
-        rows = reviews.attendance(s, actor=actor, review_id=review.id)
-        items = reviews.agenda(s, actor=actor, review_id=review.id)
+        rows = attendance.attendees(s, actor=actor, review_id=review.id)
+        items = agenda.items(s, actor=actor, review_id=review.id)
     left, right = st.columns([3, 2])
     left.markdown(f"**{L['invited']}**")
     left.table(pd.DataFrame([{FIELDS["role"]: glossary.term(a.meeting_role, MeetingRole),
@@ -160,7 +162,7 @@ def render_call() -> None:
                hide_index=True)
     right.markdown(f"**{L['agenda']}**")
     right.markdown("\n".join(f"{i.number}. {plain(i.title, one_line=True)}" for i in items))
-    if may_run and review.status in ("preparation", "called", "meeting"):
+    if may_run and reviews.is_editable(review):
         _change_attendee_form(rows)
         _add_attendee_form()
         _agenda_form(items)
@@ -173,16 +175,16 @@ def _agenda_form(items) -> None:
         with st.form(f"agenda_add_{review.id}_{form_round('agenda')}"):
             title = st.text_input(L["new_agenda_item"], max_chars=max_length(AgendaItem, "title"))
             if st.form_submit_button(L["add_agenda_item"]):
-                save(lambda s: reviews.add_agenda_item(s, actor=actor, review_id=review.id, title=title,
+                save(lambda s: agenda.add_item(s, actor=actor, review_id=review.id, title=title,
                                                        now=clock.now()), "Punkten är tillagd i dagordningen.",
                      empty_form="agenda")
-        plain_items = {i.id: i for i in items if reviews.agenda_item_removable(i, items)}
+        plain_items = {i.id: i for i in items if agenda.is_removable(i, items)}
         if plain_items:
             with st.form(f"agenda_remove_{review.id}"):
                 chosen = st.selectbox(L["agenda_item_to_remove"], list(plain_items),
                                       format_func=lambda i: f"§ {plain_items[i].number} {plain_items[i].title}")
                 if st.form_submit_button(L["remove_agenda_item"]):
-                    save(lambda s: reviews.remove_agenda_item(s, actor=actor, item_id=chosen, now=clock.now()),
+                    save(lambda s: agenda.remove_item(s, actor=actor, item_id=chosen, now=clock.now()),
                          "Punkten är borttagen ur dagordningen.")
 
 
@@ -196,11 +198,11 @@ def _change_attendee_form(rows) -> None:
             name = st.text_input(FIELDS["name"], value=chosen.name, max_chars=max_length(Attendance, "name"))
             left, right = st.columns(2)
             if left.form_submit_button(L["save_name"], type="primary"):
-                save(lambda s: reviews.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
+                save(lambda s: attendance.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
                                                        now=clock.now(), expected_version=chosen.version),
                      "Namnet är sparat i kallelsen.")
             if right.form_submit_button(L["remove_from_invitation"]):
-                save(lambda s: reviews.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
+                save(lambda s: attendance.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
                                                        expected_version=chosen.version),
                      f"{chosen.name or 'Raden'} är borttagen ur kallelsen.")
 
@@ -215,7 +217,7 @@ def _add_attendee_form() -> None:
             roles = glossary.options(MeetingRole)
             role = right.selectbox(FIELDS["role"], list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button(L["add"]):
-                save(lambda s: reviews.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
+                save(lambda s: attendance.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
                                                     user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
                      empty_form="invite")
 
@@ -226,7 +228,7 @@ def _kallelse_downloads() -> None:
         st.info("Bestäm datum under Förbered för att kunna skapa kallelsen.")
         return
     with session() as s:
-        ics, pdf = invitations.invitation_files(s, actor=actor, review_id=review.id, now=clock.now())
+        ics, pdf = meeting_notice.notice_files(s, actor=actor, review_id=review.id, now=clock.now())
     name = f"kallelse-{clinic.code}-{year}"
     left, middle, right = st.columns(3)
     left.download_button(L["invitation_pdf"], pdf, file_name=f"{name}.pdf", mime="application/pdf",
@@ -234,10 +236,10 @@ def _kallelse_downloads() -> None:
     middle.download_button(L["calendar_file"], ics, file_name=f"{name}.ics", mime="text/calendar",
                            icon=":material/event:")
     if may_run and mail.configured(settings()) and left.button(L["send_invitation_email"], icon=":material/mail:"):
-        save(lambda s: invitations.send_invitation(s, actor=actor, review_id=review.id, settings=settings(),
+        save(lambda s: meeting_notice.send_notice(s, actor=actor, review_id=review.id, settings=settings(),
                                                    now=clock.now()),
              lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
-    if may_run and review.status == "preparation" and right.button(L["mark_called"], type="primary"):
+    if may_run and review.status == ReviewStatus.PREPARATION and right.button(L["mark_called"], type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,
                                           now=clock.now()), "Genomgången är markerad som kallad.")
 
@@ -252,7 +254,7 @@ def _minutes_preview() -> None:
     """Show what the minutes say, § by §, as the approvers approve it."""
     with session() as s:
         content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
-    with st.expander(L["minutes_being_approved"], expanded=review.status == "approval"):
+    with st.expander(L["minutes_being_approved"], expanded=review.status == ReviewStatus.APPROVAL):
         st.caption(f"{L['minutes_number'].format(number=plain(content.number))} · version {content.version} · "
                    "underlag: " + plain("; ".join(content.basis)))
         if content.replaces:
@@ -265,8 +267,8 @@ def _minutes_preview() -> None:
 
 def _minutes_download() -> None:
     """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
-    label = L["download_minutes"] if review.status == "approved" else L["download_draft_minutes"]
-    suffix = "" if review.status == "approved" else "-utkast"
+    label = L["download_minutes"] if review.status == ReviewStatus.APPROVED else L["download_draft_minutes"]
+    suffix = "" if review.status == ReviewStatus.APPROVED else "-utkast"
     review_id = review.id
     st.download_button(label, mime="application/pdf",
                        data=deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id)),
@@ -294,7 +296,7 @@ def render_approval() -> None:
         _, checksum = minutes_document.content_for(s, actor=actor, review_id=review.id)
         for warning in minutes.warnings(s, actor=actor, review_id=review.id):
             st.warning(plain(warning))
-    if review.status == "approved":
+    if review.status == ReviewStatus.APPROVED:
         st.success(f"Alla har justerat. Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     if not signed:
         st.info("Justerare väljs under § Val av justerare i mötesläget.")
@@ -304,7 +306,7 @@ def render_approval() -> None:
         st.markdown(f"- **{glossary.term(signature.role, SignatureRole)}:** {plain(names.get(signature.user_id, '–'))} "
                     f"– {state}")
     mine = [x for x in signed if x.user_id == actor.user_id and x.signed_at is None]
-    if review.status == "approval" and mine:
+    if review.status == ReviewStatus.APPROVAL and mine:
         with st.container(border=True):
             read = st.checkbox(L["confirm_read_minutes"])
             st.caption(f"Du justerar protokollets innehåll med kontrollsumman {checksum[:12]}. Justeringen kan "
@@ -312,11 +314,11 @@ def render_approval() -> None:
             if st.button(L["approve_minutes"], type="primary", disabled=not read):
                 save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
                      "Du har justerat protokollet.")
-    if review.status == "approval" and may_run and mail.configured(settings()) and st.button(
+    if review.status == ReviewStatus.APPROVAL and may_run and mail.configured(settings()) and st.button(
             L["remind_approvers"], icon=":material/mail:"):
         save(lambda s: minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()),
              lambda sent: f"E-post skickad till {len(sent)} personer.")
-    if review.status == "approval" and may_run and st.button(L["return_to_meeting"]):
+    if review.status == ReviewStatus.APPROVAL and may_run and st.button(L["return_to_meeting"]):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
     _minutes_download()
@@ -343,7 +345,7 @@ def _approved_versions() -> None:
 
 def render_done() -> None:
     """The approved minutes and reopening them (chair, with a reason)."""
-    if review.status != "approved":
+    if review.status != ReviewStatus.APPROVED:
         st.info("Protokollet är inte justerat ännu." if review.minutes_version == 1 else
                 f"Version {review.minutes_version} är inte justerad ännu. De tidigare justerade versionerna finns kvar:")
         _approved_versions()

@@ -36,7 +36,7 @@ with session() as s:
     raised = safety_events.findings_raised(s, actor=actor, event_ids=[e.id for e in register])
 st.caption("Händelser som rapporterats till Strålsäkerhetsmyndigheten och interna avvikelser av betydelse för "
            f"strålskyddet. En skriftlig rapport till SSM ska lämnas inom tre månader ({safety_events.REPORT_SOURCE}).")
-late = [e for e in register if safety_events.is_report_overdue(e, today)]
+late = [e for e in register if e.is_report_overdue_on(today)]
 if late:
     st.error(L["overdue_reports"].format(count=len(late)) + ": " + ", ".join(
         f"{date_text(e.occurred_on)} (senast {date_text(e.report_due)})" for e in late))
@@ -45,7 +45,7 @@ if late:
 def _status(event) -> str:
     """The event's status in words, with a late report called so."""
     text = glossary.term(SafetyEventStatus(event.status))
-    return f"{text} – {glossary.OVERDUE}" if safety_events.is_report_overdue(event, today) else text
+    return f"{text} – {glossary.OVERDUE}" if event.is_report_overdue_on(today) else text
 
 
 if register:

@@ -6,7 +6,7 @@ from core import clock
 from core.formatting import datetime_text
 from core.glossary import FIELDS, PAGES
 from core.glossary import LABELS as L
-from core.services import reviews
+from core.services import agenda
 from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
@@ -50,4 +50,4 @@ if upload is not None and st.button(L["load_new_version"], type="primary"):
 st.subheader(L["agenda"])
 st.markdown("Nya genomgångar får den här dagordningen. Den ändras i mallfilen för dagordningen på servern "
             "(hos IT); ändringar gäller genomgångar som skapas därefter.")
-st.markdown("\n".join(f"{i}. {item['title']}" for i, item in enumerate(reviews.agenda_template(), start=1)))
+st.markdown("\n".join(f"{i}. {item['title']}" for i, item in enumerate(agenda.template(), start=1)))

@@ -9,7 +9,7 @@ from core.enums import ReviewStatus
 from core.glossary import LABELS as L
 from core.glossary import PAGES
 from core.permissions import Permission, can
-from core.services import actions, reviews
+from core.services import actions, agenda, reviews
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.meeting import adjusters, attendance, bokslut, closing, findings, follow_up
@@ -36,7 +36,7 @@ if review is None:
     st.page_link("pages/genomgang.py", label=L["go_to_page"].format(page=PAGES["review"]), icon=":material/event_note:")
     st.stop()
 may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
-if review.status in (ReviewStatus.APPROVAL, ReviewStatus.APPROVED):
+if not reviews.is_editable(review):
     state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
     st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
@@ -50,7 +50,7 @@ if review.status != ReviewStatus.MEETING:
     st.stop()
 
 with session() as s:
-    items = reviews.agenda(s, actor=actor, review_id=review.id)
+    items = agenda.items(s, actor=actor, review_id=review.id)
     meeting = Meeting(
         actor=actor, review=review, clinic=clinics[clinic_id], year=year, items=items,
         index=min(review.current_item, len(items) - 1),  # kept in the review: a reload or a second screen follows

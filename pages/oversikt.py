@@ -192,7 +192,7 @@ def render_my_actions() -> None:
     """The actions I own, due soonest first, overdue marked."""
     with session() as s:
         mine = actions.list_actions(s, actor=actor, today=today, owner_id=actor.user_id,
-                                    statuses=list(actions.OPEN))
+                                    statuses=list(ActionStatus.open_values()))
     st.subheader(L["my_actions"].format(count=len(mine)))
     if not mine:
         st.caption("Du är inte ansvarig för någon öppen åtgärd.")

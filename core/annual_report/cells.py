@@ -9,7 +9,7 @@ import math
 import re
 from collections import deque
 from dataclasses import dataclass
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from typing import NamedTuple
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from core.enums import AttendanceStatus, MeetingRole, ReviewStatus
 from core.models import Clinic, Criterion, Finding, Review, User
 from core.permissions import Actor
-from core.services import actions, minutes, reviews, self_assessments
+from core.services import actions, agenda, attendance, minutes, reviews, self_assessments
 from core.services.auth import SYSTEM_ACTOR, actor_for
 
 YEAR = 2025
@@ -26,12 +26,12 @@ def _finding_id(session: Session, code: str | None) -> int | None:
 
 def _hold_meeting(session: Session, review: Review, actor: Actor, at: datetime, guest: Actor) -> None:
     """Everyone invited came, except the first-line manager who has no name yet; the justerare too."""
-    if not any(row.user_id == guest.user_id for row in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)):
-        reviews.add_attendee(session, actor=actor, review_id=review.id, name=guest.name,
+    if not any(row.user_id == guest.user_id for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)):
+        attendance.add_attendee(session, actor=actor, review_id=review.id, name=guest.name,
                              meeting_role=MeetingRole.OTHER.value, user_id=guest.user_id, now=at)
-    for row in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id):
+    for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
         status = AttendanceStatus.PRESENT if row.name else AttendanceStatus.ABSENT
-        reviews.update_attendee(session, actor=actor, attendance_id=row.id, status=status, now=at)
+        attendance.update_attendee(session, actor=actor, attendance_id=row.id, status=status, now=at)
     reviews.set_status(session, actor=actor, review_id=review.id, status=ReviewStatus.MEETING, now=at)
 
 
@@ -147,10 +147,10 @@ def load_review_2026(session: Session, spec: dict) -> int:
     template_id = _self_assess(session, clinic, chair, spec["gaps"], at)
     _follow_up(session, review, chair, spec["follow_up"], at)
     _decisions(session, review, chair, spec, template_id, at)
-    for item in reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id):
+    for item in agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id):
         text = spec["notes"].pop(item.kind, None)
         if text:
-            reviews.save_notes(session, actor=chair, item_id=item.id, notes=text.get("notes", ""),
+            agenda.save_notes(session, actor=chair, item_id=item.id, notes=text.get("notes", ""),
                                decisions=text.get("decisions", ""), now=at)
     reviews.set_next_review(session, actor=chair, review_id=review.id, next_date=spec["next"], now=at)
     _send(session, review, chair, adjuster, at)

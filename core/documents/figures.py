@@ -152,11 +152,10 @@ def follow_up_status(status: str | None, overdue: bool) -> str:
 
 def follow_ups(rows: Sequence[tuple[Any, Any, int]], meeting_day: date) -> Table:
     """Earlier actions with the status recorded at this meeting, late ones marked, new due dates beside."""
-    closed = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
     body = []
     for follow_up, action, year in rows:
         due = follow_up.original_due_date or action.due_date
-        late = (follow_up.status or action.status) not in closed and due < meeting_day
+        late = (follow_up.status or action.status) not in ActionStatus.closed_values() and due < meeting_day
         comment = follow_up.comment or ""
         if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
             comment = f"{comment} Skäl: {action.cancel_reason}".strip()

@@ -5,6 +5,7 @@ from sqlmodel import Session, col, select
 
 from core.annual_report import schema
 from core.annual_report.reader import ParsedWorkbook
+from core.enums import ReviewStatus
 from core.models import (
     Action,
     AnnualReport,
@@ -174,6 +175,6 @@ def locked_minutes(session: Session, report: AnnualReport | None) -> list[str]:
     if report is None:
         return []
     rows = session.exec(select(Review.protocol_number, Review.status).where(
-        Review.annual_report_id == report.id, col(Review.status).in_(["approval", "approved"]))
+        Review.annual_report_id == report.id, col(Review.status).not_in(ReviewStatus.editable_values()))
         .order_by(Review.protocol_number)).all()
-    return [f"{number} ({'justerat' if status == 'approved' else 'under justering'})" for number, status in rows]
+    return [f"{number} ({'justerat' if status == ReviewStatus.APPROVED else 'under justering'})" for number, status in rows]

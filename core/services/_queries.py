@@ -6,7 +6,7 @@ public services, which each check the actor themselves (tests/core/test_architec
 from sqlalchemy import or_, true
 from sqlmodel import Session, col, select
 
-from core.enums import MeetingRole, SignatureRole
+from core.enums import AttendanceStatus, MeetingRole, SignatureRole
 from core.errors import NotFound
 from core.formatting import datetime_text
 from core.models import (
@@ -24,7 +24,6 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, visible_clinic_ids
-from core.services._rules import ATTENDED
 
 # The routine (seed 003) names who is invited; each must be present or have a stand-in.
 REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
@@ -48,7 +47,7 @@ def attendance_rows(session: Session, review_id: int) -> list[Attendance]:
 
 def missing_roles_of(session: Session, review_id: int) -> list[MeetingRole]:
     """Return the required roles with nobody present (or standing in)."""
-    present = {a.meeting_role for a in attendance_rows(session, review_id) if a.status in ATTENDED}
+    present = {a.meeting_role for a in attendance_rows(session, review_id) if a.status in AttendanceStatus.attended_values()}
     return [role for role in REQUIRED_ROLES if role.value not in present]
 
 

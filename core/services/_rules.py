@@ -1,11 +1,13 @@
-"""Rules the services share (not for pages): is the review still editable, who belongs to a clinic, who may
-chair. They take no actor: the public service that calls them has checked it."""
+"""Rules the services share: is the review still editable, who belongs to a clinic, who may chair.
+
+They take no actor: the public service that calls them has checked it. Pages read `is_editable` through
+core.services.reviews; the rest is for services only."""
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core.enums import AttendanceStatus, ReviewStatus, Role
+from core.enums import ReviewStatus, Role
 from core.errors import InvalidInput, UserError
 from core.models import Review, User, UserClinic
 from core.permissions import (
@@ -21,8 +23,11 @@ from core.permissions import (
 from core.services import history
 from core.services._common import get_or_fail, stale
 
-ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.STAND_IN.value)
-EDITABLE = (ReviewStatus.PREPARATION.value, ReviewStatus.CALLED.value, ReviewStatus.MEETING.value)
+
+
+def is_editable(review: Review) -> bool:
+    """Tell whether the review's minutes may still change: not under justering, not approved."""
+    return review.status in ReviewStatus.editable_values()
 
 
 def ensure_editable(review: Review) -> None:
@@ -83,7 +88,7 @@ def claim_editable(session: Session, review_id: int, expected_version: int | Non
     justering cannot interleave: whichever comes second waits for the first and then sees its result
     (a row lock on PostgreSQL, the write lock on SQLite).
     """
-    condition = [Review.id == review_id, col(Review.status).in_(EDITABLE)]
+    condition = [Review.id == review_id, col(Review.status).in_(ReviewStatus.editable_values())]
     if expected_version is not None:
         condition.append(Review.version == expected_version)
     bump = Review.version + 1 if expected_version is not None else Review.version
@@ -94,6 +99,13 @@ def claim_editable(session: Session, review_id: int, expected_version: int | Non
     if result.rowcount == 0:
         ensure_editable(review)
         raise stale("genomgången")
+    return review
+
+
+def visible_review(session: Session, actor: Actor, review_id: int) -> Review:
+    """Return a review the actor may see."""
+    review = get_or_fail(session, Review, review_id)
+    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
     return review
 
 

@@ -22,11 +22,9 @@ from core.permissions import Actor, Permission, can, require
 from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import decided_actions, follow_up_rows, in_visible_clinics
-from core.services._rules import belongs_to_clinic, editable_review
+from core.services._rules import belongs_to_clinic, editable_review, visible_review
 from core.validation import validated
 
-CLOSED = (ActionStatus.DONE.value, ActionStatus.CANCELLED.value)
-OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart senast", "priority": "Prioritet",
           "description": "Beskrivning", "finding_id": "Brist"}
 
@@ -34,11 +32,6 @@ LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart sena
 def default_due_date(meeting_day: date) -> date:
     """The due date a decided action is offered: six months after the meeting (the month's last day if shorter)."""
     return add_months(meeting_day, 6)
-
-
-def is_overdue(action: Action, today: date) -> bool:
-    """Tell whether an action is late: still open after its due date (computed, never stored)."""
-    return action.status not in CLOSED and action.due_date < today
 
 
 class ActionCreate(BaseModel):
@@ -200,7 +193,7 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
     follow_up = get_or_fail(session, FollowUp, follow_up_id)
     review = editable_review(session, actor, follow_up.review_id)
     action = get_or_fail(session, Action, follow_up.action_id)
-    if new_due_date is not None and (status in CLOSED or new_due_date <= (review.meeting_date or today)):
+    if new_due_date is not None and (status in ActionStatus.closed_values() or new_due_date <= (review.meeting_date or today)):
         raise InvalidInput(["Ny tidpunkt: bara en öppen åtgärd kan skjutas upp, och till ett datum efter mötet."])
     old = history.snapshot(action)
     _apply_status(action, status, comment, cancel_reason, today)
@@ -261,7 +254,7 @@ def _filtered(query, actor: Actor, chosen: ActionFilter, today: date):
     if chosen.owner_name:
         query = query.where(Action.owner_id == None, Action.owner_name == chosen.owner_name)  # noqa: E711
     if chosen.overdue_only:
-        query = query.where(col(Action.status).notin_(CLOSED), Action.due_date < today)
+        query = query.where(Action.is_overdue_on(today))
     if chosen.due_between:
         query = query.where(Action.due_date >= chosen.due_between[0], Action.due_date <= chosen.due_between[1])
     return query
@@ -278,7 +271,7 @@ def list_actions(session: Session, *, actor: Actor, today: date, clinic_ids: lis
 
 def action_counts(session: Session, *, actor: Actor, today: date, chosen: ActionFilter) -> tuple[int, int]:
     """Return how many actions the filter holds and how many of them are late, counted in SQL."""
-    late = (col(Action.status).notin_(CLOSED)) & (Action.due_date < today)
+    late = Action.is_overdue_on(today)
     counts = select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(Action).join(
         Review, Review.id == Action.review_id)
     total, overdue = session.exec(_filtered(counts, actor, chosen, today)).one()
@@ -294,7 +287,7 @@ def action_page(session: Session, *, actor: Actor, today: date, chosen: ActionFi
     query = _filtered(query, actor, chosen, today).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [ActionRow(a, y, is_overdue(a, today), code) for a, y, code in session.exec(query).all()]
+    return [ActionRow(a, y, a.is_overdue_on(today), code) for a, y, code in session.exec(query).all()]
 
 
 @dataclass(frozen=True)
@@ -361,22 +354,15 @@ def gap_decisions(session: Session, *, actor: Actor, review_id: int) -> dict[int
                                     FindingDecision.criterion_id != None)).all())  # noqa: E711
 
 
-def _visible_review(session: Session, actor: Actor, review_id: int) -> Review:
-    """Return a review the actor may see."""
-    review = get_or_fail(session, Review, review_id)
-    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    return review
-
-
 def review_actions(session: Session, *, actor: Actor, review_id: int) -> list[Action]:
     """Return the actions decided at a review, in decision order."""
-    _visible_review(session, actor, review_id)
+    visible_review(session, actor, review_id)
     return decided_actions(session, review_id)
 
 
 def follow_ups(session: Session, *, actor: Actor, review_id: int) -> list[tuple[FollowUp, Action, int]]:
     """Return the review's follow-ups with their actions and the year each was decided."""
-    _visible_review(session, actor, review_id)
+    visible_review(session, actor, review_id)
     return follow_up_rows(session, review_id)
 
 

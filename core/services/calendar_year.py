@@ -9,7 +9,8 @@ from core.documents.calendar import due_dates_ics
 from core.models import Action, Clinic, ClinicalAudit, Review
 from core.permissions import Actor
 from core.services import safety_events
-from core.services.actions import OPEN, list_actions
+from core.enums import ActionStatus
+from core.services.actions import list_actions
 from core.services.clinics import list_clinics
 
 
@@ -58,7 +59,7 @@ def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> l
 def _due_date_events(session: Session, clinics: dict[int, str], year: int) -> list[Event]:
     """Open actions' due dates in the year, one event per clinic and day, counted in SQL (a region has thousands)."""
     query = (select(Action.clinic_id, Action.due_date, func.count(), func.min(Action.title), func.min(Action.id))
-             .where(col(Action.clinic_id).in_(list(clinics)), col(Action.status).in_(OPEN),
+             .where(col(Action.clinic_id).in_(list(clinics)), col(Action.status).in_(ActionStatus.open_values()),
                     Action.due_date >= date(year, 1, 1), Action.due_date <= date(year, 12, 31))
              .group_by(Action.clinic_id, Action.due_date))
     return [Event(day, f"Åtgärd klar senast: {title}" if n == 1 else f"{n} åtgärder klara senast",
@@ -88,7 +89,7 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
                                 f"saknas-{code}-{year}"))
         events += _audit_events(session, clinics, year, audit_interval_years)
     if mine_only:
-        for row in list_actions(session, actor=actor, today=today, statuses=list(OPEN), owner_id=actor.user_id):
+        for row in list_actions(session, actor=actor, today=today, statuses=list(ActionStatus.open_values()), owner_id=actor.user_id):
             events.append(Event(row.action.due_date, f"Åtgärd klar senast: {row.action.title}",
                                 clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}"))
     else:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from core.config import Settings
 from core.documents.content import read
-from core.enums import ReviewStatus, SignatureRole
+from core.enums import AttendanceStatus, ReviewStatus, SignatureRole
 from core.errors import InvalidInput, UserError
 from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
@@ -21,7 +21,6 @@ from core.services import history
 from core.services._common import get_or_fail
 from core.services._queries import approval_times, minutes_record, signature_rows
 from core.services._rules import (
-    ATTENDED,
     change_status,
     editable_review,
     may_approve,
@@ -48,7 +47,7 @@ def signers_of(session: Session, *, actor: Actor, review_id: int) -> list[User]:
 def _present_users(session: Session, review_id: int) -> set[int]:
     """Return the users recorded as present (or standing in) at the meeting."""
     return set(session.exec(select(Attendance.user_id).where(Attendance.review_id == review_id,
-                                                             col(Attendance.status).in_(ATTENDED),
+                                                             col(Attendance.status).in_(AttendanceStatus.attended_values()),
                                                              Attendance.user_id != None)).all())  # noqa: E711
 
 

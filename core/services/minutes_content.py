@@ -52,7 +52,7 @@ from core.services._queries import (
     missing_roles_of,
     signature_rows,
 )
-from core.services.invitations import meeting_title
+from core.services.meeting_notice import meeting_title
 
 Block = Text | Subheading | Decision | figures.Table
 

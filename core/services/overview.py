@@ -22,8 +22,6 @@ from core.permissions import Actor, Permission, require
 from core.services._queries import visible_clinics
 from core.services.clinics import list_clinics
 
-OPEN_STATUSES = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
-
 
 @dataclass(frozen=True)
 class ClinicStatus:
@@ -63,9 +61,9 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
     members = _counts(session, select(UserClinic.clinic_id, func.count())
                       .where(col(UserClinic.clinic_id).in_(ids)).group_by(UserClinic.clinic_id))
     open_q = select(Action.clinic_id, func.count()).where(
-        col(Action.clinic_id).in_(ids), col(Action.status).in_(OPEN_STATUSES)).group_by(Action.clinic_id)
+        col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values())).group_by(Action.clinic_id)
     open_actions = _counts(session, open_q)
-    overdue = _counts(session, open_q.where(Action.due_date < today))
+    overdue = _counts(session, open_q.where(Action.is_overdue_on(today)))
     reviews = dict(session.exec(select(Review.clinic_id, Review.status)
                                 .where(col(Review.clinic_id).in_(ids), Review.year == year)).all())
     assessed = set(session.exec(select(SelfAssessment.clinic_id)
@@ -95,7 +93,7 @@ def actions_by_status(session: Session, *, actor: Actor, top: int | None = None)
     """Count actions per clinic and status, in SQL; with top, only the clinics with the most open actions."""
     ids = visible_clinics(actor)
     if top is not None:
-        busiest = (select(Action.clinic_id).where(col(Action.clinic_id).in_(ids), col(Action.status).in_(OPEN_STATUSES))
+        busiest = (select(Action.clinic_id).where(col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values()))
                    .group_by(Action.clinic_id).order_by(func.count().desc(), Action.clinic_id).limit(top))
         ids = list(session.exec(busiest))
     rows = session.exec(select(Clinic.code, Action.status, func.count()).join(Clinic, Clinic.id == Action.clinic_id)
@@ -106,7 +104,7 @@ def actions_by_status(session: Session, *, actor: Actor, top: int | None = None)
 def on_time_share(session: Session, *, actor: Actor) -> list[dict]:
     """Per year of decision: the share of actions completed by their due date."""
     ids = visible_clinics(actor)
-    on_time = func.sum(case((and_(Action.status == "done", Action.done_on <= Action.due_date), 1), else_=0))
+    on_time = func.sum(case((and_(Action.status == ActionStatus.DONE.value, Action.done_on <= Action.due_date), 1), else_=0))
     rows = session.exec(select(Review.year, func.count(), on_time).join(Review, Review.id == Action.review_id)
                         .where(col(Action.clinic_id).in_(ids)).group_by(Review.year).order_by(Review.year)).all()
     return [{"year": y, "actions": n, "on_time": int(ok or 0), "share": round(100 * (ok or 0) / n, 1)}
@@ -131,7 +129,7 @@ def overdue_over_time(session: Session, *, actor: Actor, today: date, months: in
                for m in moments]
     # Only actions due before today and not done before the first month end can count (an index narrows them).
     counts = session.exec(select(*late_at).where(
-        col(Action.clinic_id).in_(ids), Action.status != "cancelled", Action.due_date < today,
+        col(Action.clinic_id).in_(ids), Action.status != ActionStatus.CANCELLED.value, Action.due_date < today,
         or_(Action.done_on == None, Action.done_on > moments[0]))).one()  # noqa: E711
     return [{"date": m, "overdue": int(n or 0)} for m, n in zip(moments, counts)]
 

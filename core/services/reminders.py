@@ -15,13 +15,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from core.config import Settings
-from core.enums import Role
+from core.enums import ActionStatus, Role
 from core.errors import UserError
 from core.formatting import date_text
 from core.mail import connection, message, require_configured
 from core.models import Action, Clinic, Reminder, User, UserClinic
 from core.permissions import Actor, Permission, require
-from core.services.actions import OPEN
 
 SUMMARY = "summary-"  # a coordinator's summary is recorded apart from the same person's own reminders
 ABANDONED_AFTER = timedelta(minutes=30)  # a claim never marked sent by then was left by a run that crashed
@@ -61,7 +60,7 @@ def due_reminders(session: Session, *, actor: Actor, today: date, now: datetime)
     require(actor, Permission.ADMINISTER_DATABASE)
     sent = set(session.exec(select(Reminder.user_id, Reminder.action_id, Reminder.stage).where(
         or_(Reminder.sent_at != None, Reminder.claimed_at >= now - ABANDONED_AFTER))).all())  # noqa: E711
-    open_actions = session.exec(select(Action).where(col(Action.status).in_(OPEN), Action.owner_id != None)  # noqa: E711
+    open_actions = session.exec(select(Action).where(col(Action.status).in_(ActionStatus.open_values()), Action.owner_id != None)  # noqa: E711
                                 .order_by(Action.due_date)).all()
     users = {u.id: u for u in session.exec(select(User).where(User.active == True))}  # noqa: E712
     per_owner: dict[int, list] = defaultdict(list)

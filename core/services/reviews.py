@@ -1,16 +1,16 @@
-"""Klinikens genomgång: create a review, its invitation list and agenda, and run it § by §."""
-from datetime import date, datetime
-from pathlib import Path
+"""Klinikens genomgång: create a review with its invitation list, agenda and follow-up, and move it along.
 
-import yaml
+The invitation list and attendance are in core/services/attendance.py, the agenda in core/services/agenda.py.
+"""
+from datetime import date, datetime
+
 from pydantic import BaseModel, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus, Role
+from core.enums import ActionStatus, MeetingRole, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
-from core.limits import max_length
 from core.models import (
     Action,
     AgendaItem,
@@ -22,33 +22,24 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, Permission, require
-from core.resources import TEMPLATES
-from core.services import history
-from core.services._common import claim_version, get_or_fail
-from core.services._queries import (
-    REQUIRED_ROLES,
-    agenda_rows,
-    attendance_rows,
-    missing_roles_of,
-    report_of_year,
-)
-from core.services._rules import (  # noqa: F401  ATTENDED and EDITABLE are read by pages
-    ATTENDED,
-    EDITABLE,
+from core.services import agenda, history
+from core.services._common import get_or_fail
+from core.services._queries import REQUIRED_ROLES, report_of_year
+from core.services._rules import (  # noqa: F401  is_editable is read by pages
     belongs_to_clinic,
     change_status,
     check_chair_and_secretary,
     claim_editable,
     editable_review,
+    is_editable,
     may_approve,
+    visible_review,
 )
 from core.validation import validated
 
-AGENDA_TEMPLATE = TEMPLATES / "dagordning.yaml"
 CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDINATOR: "coordinator_name",
                  MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
                  MeetingRole.RADIOLOGY_LEAD: "radiology_lead_name"}
-OPEN = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
 
 
 class ReviewDetails(BaseModel):
@@ -99,9 +90,7 @@ LABELS = {"meeting_date": "Datum", "start_time": "Starttid", "end_time": "Slutti
 
 def get_review(session: Session, *, actor: Actor, review_id: int) -> Review:
     """Return a review the actor may see."""
-    review = get_or_fail(session, Review, review_id)
-    require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    return review
+    return visible_review(session, actor, review_id)
 
 
 def find_review(session: Session, *, actor: Actor, clinic_id: int, year: int) -> Review | None:
@@ -110,14 +99,9 @@ def find_review(session: Session, *, actor: Actor, clinic_id: int, year: int) ->
     return session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
 
 
-def agenda_template() -> list[dict]:
-    """Return the agenda template's items (title, kind)."""
-    return yaml.safe_load(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8"))["items"]
-
-
 def _agenda(review_id: int) -> list[AgendaItem]:
     """Number the agenda template's items for a new review."""
-    items = agenda_template()
+    items = agenda.template()
     return [AgendaItem(review_id=review_id, number=i, title=item["title"], kind=item.get("kind", "other"))
             for i, item in enumerate(items, start=1)]
 
@@ -155,7 +139,7 @@ def _carry_over(session: Session, review: Review) -> list[FollowUp]:
     actions = session.exec(select(Action).join(Review, Review.id == Action.review_id).where(
         Action.clinic_id == review.clinic_id, Review.year < review.year)).all()
     return [FollowUp(review_id=review.id, action_id=a.id) for a in actions
-            if a.status in OPEN or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
+            if a.status in ActionStatus.open_values() or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
 
 
 def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, data: dict,
@@ -211,7 +195,7 @@ def _log_change(session: Session, actor: Actor, now: datetime, review: Review, o
 
 def set_status(session: Session, *, actor: Actor, review_id: int, status: ReviewStatus, now: datetime) -> Review:
     """Move a review between preparation, called and meeting (justering has its own rules)."""
-    if status not in (ReviewStatus.PREPARATION, ReviewStatus.CALLED, ReviewStatus.MEETING):
+    if status not in ReviewStatus.editable_values():
         raise UserError("Justering sker genom att skicka protokollet till justering.")
     review = editable_review(session, actor, review_id)
     change_status(session, actor, review, status, now)
@@ -229,165 +213,6 @@ def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[Use
 def chair_candidates(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:
     """Return the clinic's users who may chair the review (they approve its minutes as chair)."""
     return [u for u in clinic_people(session, actor=actor, clinic_id=clinic_id) if may_approve(session, u, clinic_id)]
-
-
-def attendance(session: Session, *, actor: Actor, review_id: int) -> list[Attendance]:
-    """Return the review's invitation list in the routine's role order."""
-    get_review(session, actor=actor, review_id=review_id)
-    return attendance_rows(session, review_id)
-
-
-def missing_roles(session: Session, *, actor: Actor, review_id: int) -> list[MeetingRole]:
-    """Return the required roles with nobody present (or standing in)."""
-    get_review(session, actor=actor, review_id=review_id)
-    return missing_roles_of(session, review_id)
-
-
-def agenda(session: Session, *, actor: Actor, review_id: int) -> list[AgendaItem]:
-    """Return the review's agenda in § order."""
-    get_review(session, actor=actor, review_id=review_id)
-    return agenda_rows(session, review_id)
-
-
-def add_agenda_item(session: Session, *, actor: Actor, review_id: int, title: str, now: datetime) -> AgendaItem:
-    """Add a § to this meeting's agenda, before the closing §; the template stays as it is."""
-    review = editable_review(session, actor, review_id)
-    title = (title or "").strip()
-    if not title:
-        raise InvalidInput(["Rubrik: skriv vad punkten gäller."])
-    if len(title) > max_length(AgendaItem, "title"):
-        raise InvalidInput([f"Rubrik: högst {max_length(AgendaItem, 'title')} tecken."])
-    closing = agenda_rows(session, review.id)[-1]  # every review gets the template's agenda
-    number = closing.number
-    closing.number += 1
-    session.add(closing)
-    item = AgendaItem(review_id=review.id, number=number, title=title, kind="other")
-    session.add(item)
-    session.flush()
-    history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="create",
-                 new={"title": title, "number": number}, clinic_id=review.clinic_id, review_id=review.id)
-    return item
-
-
-def agenda_item_removable(item: AgendaItem, items: list[AgendaItem]) -> bool:
-    """Tell whether a § may leave this meeting's agenda: a plain one (no meeting step of its own), not the last."""
-    return item.kind == "other" and item.id != items[-1].id
-
-
-def remove_agenda_item(session: Session, *, actor: Actor, item_id: int, now: datetime) -> None:
-    """Take a plain § off this meeting's agenda and number the rest again; one with notes stays."""
-    item = get_or_fail(session, AgendaItem, item_id)
-    review = editable_review(session, actor, item.review_id)
-    items = agenda_rows(session, review.id)
-    if not agenda_item_removable(item, items):
-        raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
-    if item.notes or item.decisions:
-        raise InvalidInput([f"§ {item.number}: punkten har anteckningar eller beslut och kan inte tas bort."])
-    history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="delete",
-                 old={"title": item.title, "number": item.number}, clinic_id=review.clinic_id, review_id=review.id)
-    session.delete(item)
-    session.flush()  # the number is free before the later §§ move up
-    for later in (i for i in items if i.number > item.number):
-        later.number -= 1
-        session.add(later)
-    review.current_item = min(review.current_item, len(items) - 2)
-    session.add(review)
-
-
-def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,
-                 user_id: int | None = None, email: str | None = None, now: datetime) -> Attendance:
-    """Invite someone more (or fill a role), by user or by typed name."""
-    review = editable_review(session, actor, review_id)
-    user = get_or_fail(session, User, user_id) if user_id else None
-    if user and not belongs_to_clinic(session, user, review.clinic_id):
-        raise InvalidInput([f"Användare: {user.name} hör inte till kliniken; skriv namnet i stället."])
-    name = user.name if user else (name or "").strip()
-    if not name:
-        raise InvalidInput(["Namn: måste fyllas i."])
-    if meeting_role not in {r.value for r in MeetingRole}:
-        raise InvalidInput([f"Roll: okänd mötesroll \"{meeting_role}\"."])
-    already = [a for a in attendance_rows(session, review.id) if (user and a.user_id == user.id)
-               or a.name.casefold() == name.casefold()]
-    if already:
-        raise InvalidInput([f"Namn: {name} finns redan i kallelsen."])
-    row = Attendance(review_id=review.id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
-                     email=user.email if user else (email or None))
-    session.add(row)
-    session.flush()
-    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="create",
-                 new=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
-    return row
-
-
-def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: datetime,
-                    expected_version: int | None = None) -> None:
-    """Take someone off the invitation list before the minutes are frozen; refused on a stale list."""
-    row = get_or_fail(session, Attendance, attendance_id)
-    review = editable_review(session, actor, row.review_id)
-    claim_version(session, Attendance, row.id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
-    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
-                 old=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
-    session.delete(row)
-
-
-def record_attendance(session: Session, *, actor: Actor, attendance_id: int, status: str, typed_name: str | None,
-                      now: datetime, expected_version: int | None = None) -> Attendance | None:
-    """Record at the meeting whether an invited person came; a typed name fills a missing name or names the stand-in.
-
-    Nothing changed, nothing is written (so a colleague's save of the same row is not refused).
-    """
-    row = get_or_fail(session, Attendance, attendance_id)
-    typed = (typed_name or "").strip()
-    standing_in = status == AttendanceStatus.STAND_IN
-    if standing_in and not typed and row.status != AttendanceStatus.STAND_IN:
-        raise InvalidInput([f"Ersättare för {row.name or 'en kallad'}: skriv ersättarens namn i fältet bredvid."])
-    if standing_in and typed and row.name:  # the stand-in takes the row and names whom it replaces
-        name, replaces = typed, row.stand_in_for if row.status == AttendanceStatus.STAND_IN else row.name
-    else:
-        name, replaces = typed or row.name, row.stand_in_for if standing_in else None
-    if (name, status, replaces) == (row.name, row.status, row.stand_in_for):
-        return None
-    return update_attendee(session, actor=actor, attendance_id=row.id, name=name, status=status,
-                           stand_in_for=replaces, now=now, expected_version=expected_version)
-
-
-def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
-                    status: str | None = None, stand_in_for: str | None = None, now: datetime,
-                    expected_version: int | None = None) -> Attendance:
-    """Record whether someone came (present, absent, stand-in), or fill in a name; refused on a stale form."""
-    row = get_or_fail(session, Attendance, attendance_id)
-    review = editable_review(session, actor, row.review_id)
-    claim_version(session, Attendance, row.id, expected_version, what=f"närvaron för {row.name or 'en person'}")
-    if status is not None and status not in {s.value for s in AttendanceStatus}:
-        raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
-    if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():
-        raise InvalidInput([f"Ersätter: skriv vem {(name or row.name) or 'ersättaren'} ersätter."])
-    old = history.snapshot(row)
-    row.name = (name if name is not None else row.name).strip()
-    row.status = status or row.status
-    if status is not None:  # a name filled in later leaves whom a stand-in replaces as it was
-        row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
-    session.add(row)
-    before, after = history.changed(old, history.snapshot(row))
-    if after:
-        history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="update",
-                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
-    return row
-
-
-def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime,
-               expected_version: int | None = None) -> None:
-    """Keep a §'s notes and decisions; refused if someone else saved them since the form was opened."""
-    item = get_or_fail(session, AgendaItem, item_id)
-    review = editable_review(session, actor, item.review_id)
-    claim_version(session, AgendaItem, item.id, expected_version, what=f"anteckningarna för § {item.number}")
-    old = history.snapshot(item)
-    item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
-    session.add(item)
-    before, after = history.changed(old, history.snapshot(item))
-    if after:
-        history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="update",
-                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
 
 
 def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date: date | None, now: datetime) -> None:

@@ -78,9 +78,9 @@ def _checked(data: dict, today: date) -> EventFields:
     return fields
 
 
-def _report_due(fields: EventFields) -> date | None:
-    """The written report's last day, for events reported to SSM."""
-    return add_months(fields.occurred_on, REPORT_MONTHS) if fields.kind == SafetyEventKind.REPORTED else None
+def report_deadline(kind: str, occurred_on: date) -> date | None:
+    """Return the written report's last day: three months after an event reported to SSM (none for a deviation)."""
+    return add_months(occurred_on, REPORT_MONTHS) if kind == SafetyEventKind.REPORTED else None
 
 
 def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, today: date,
@@ -88,7 +88,7 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, toda
     """Register an event for a clinic."""
     require(actor, Permission.REGISTER_EVENTS, clinic_id)
     fields = _checked(data, today)
-    event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=_report_due(fields), **fields.model_dump())
+    event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=report_deadline(fields.kind, fields.occurred_on), **fields.model_dump())
     session.add(event)
     session.flush()
     history.record(session, actor=actor, now=now, entity="SafetyEvent", entity_id=event.id, operation="create",
@@ -106,7 +106,7 @@ def update(session: Session, *, actor: Actor, event_id: int, data: dict, expecte
     claim_version(session, SafetyEvent, event_id, expected_version)
     for key, value in fields.model_dump().items():
         setattr(event, key, value)
-    event.report_due = _report_due(fields)
+    event.report_due = report_deadline(fields.kind, fields.occurred_on)
     session.add(event)
     before, after = history.changed(old, history.snapshot(event))
     if after:
@@ -127,25 +127,17 @@ def events(session: Session, *, actor: Actor, clinic_id: int | None = None, year
     return list(session.exec(query.order_by(col(SafetyEvent.occurred_on).desc(), col(SafetyEvent.id).desc())))
 
 
-def is_report_overdue(event: SafetyEvent, today: date) -> bool:
-    """Tell whether an event's written report to SSM is late (computed, never stored)."""
-    return (event.report_due is not None and event.report_sent_on is None
-            and event.status != SafetyEventStatus.CLOSED and event.report_due < today)
-
-
 def overdue_reports(session: Session, *, actor: Actor, today: date) -> list[SafetyEvent]:
     """Events whose written report to SSM is past its three months, for the clinics the actor sees."""
     query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id).where(
-        SafetyEvent.report_due != None, SafetyEvent.report_sent_on == None,  # noqa: E711
-        SafetyEvent.status != SafetyEventStatus.CLOSED, SafetyEvent.report_due < today)
+        SafetyEvent.is_report_overdue_on(today))
     return list(session.exec(query.order_by(SafetyEvent.report_due)))
 
 
 def reports_due_in(session: Session, *, actor: Actor, year: int) -> list[SafetyEvent]:
     """Events whose written report is due in a year and not yet sent (for the årshjul)."""
     query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id).where(
-        SafetyEvent.report_sent_on == None, SafetyEvent.status != SafetyEventStatus.CLOSED,  # noqa: E711
-        SafetyEvent.report_due >= date(year, 1, 1), SafetyEvent.report_due <= date(year, 12, 31))
+        SafetyEvent.report_outstanding, col(SafetyEvent.report_due).between(date(year, 1, 1), date(year, 12, 31)))
     return list(session.exec(query.order_by(SafetyEvent.report_due)))
 
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.enums import Role
-from core.services import actions, minutes, reviews
+from core.services import actions, attendance, minutes, reviews
 from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW, actor_of, make_clinic, make_org, make_user
 
@@ -40,9 +40,9 @@ def decide(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9
 
 def mark_present(session, rtg, review):
     """Everyone with a login on the invitation list came."""
-    for row in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id):
+    for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
         if row.user_id:
-            reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, status="present", now=NOW)
+            attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, status="present", now=NOW)
 
 
 def approve_all(session, rtg, review):

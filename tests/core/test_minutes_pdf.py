@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from core.services import actions, reviews
+from core.services import actions, agenda
 from core.services._queries import minutes_record
 from core.services.auth import SYSTEM_ACTOR
 from core.services.minutes_document import review_minutes_pdf
@@ -67,8 +67,8 @@ def test_user_text_prints_as_typed_and_long_words_wrap(session, rtg):
     review = make_review(session, rtg)
     typed = "Skärmning <b>fet</b> ≥ 0,5 mm Pb → klart"
     decide(session, rtg, review, title=typed, description=LONG_WORD + " " + LONG_WORD)
-    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
-    reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes=f"Åäö ÅÄÖ é – “citat” … {LONG_WORD}",
+    item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
+    agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes=f"Åäö ÅÄÖ é – “citat” … {LONG_WORD}",
                        decisions="Anta rutinen ≤ 3 månader", now=NOW)
     text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
     flat = _flat(text)

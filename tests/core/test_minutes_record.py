@@ -24,7 +24,7 @@ from core.models import (
     Organisation,
     Review,
 )
-from core.services import actions, clinical_audits, minutes, minutes_document, reviews
+from core.services import actions, agenda, clinical_audits, minutes, minutes_document, reviews
 from core.services import self_assessments as sa
 from core.services._queries import minutes_record
 from core.services.annual_report_import import import_annual_report
@@ -143,8 +143,8 @@ def test_reopened_minutes_keep_version_1_and_version_2_says_what_it_replaces(ses
     session.commit()
     first = bytes(minutes_record(session, review).pdf)
     minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Fel datum i § 9", now=NOW)
-    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
-    reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Tillägg efter återöppning", decisions="",
+    item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
+    agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Tillägg efter återöppning", decisions="",
                        now=NOW)
     approve_all(session, rtg, review)
     session.commit()
@@ -190,7 +190,7 @@ def _ready(session, rtg) -> tuple[Review, int]:
     mark_present(session, rtg, review)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
                              now=NOW)
-    item_id = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7].id
+    item_id = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7].id
     session.commit()
     return review, item_id
 
@@ -210,7 +210,7 @@ def test_a_note_racing_the_freeze_is_in_the_frozen_minutes_or_refused(session, r
         note = f"Anteckning i runda {round_}"
         saved, sent = _race(
             engine,
-            lambda s, note=note: reviews.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
+            lambda s, note=note: agenda.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
                                                     now=NOW),
             lambda s: minutes.send_for_approval(s, actor=rtg["anna"], review_id=review.id, now=NOW),
             delays=[(0.1, 0), (0, 0.1), (0, 0)][round_ % 3])  # the note during the freeze, before it, a true race
@@ -235,7 +235,7 @@ def test_a_note_racing_the_last_approval_is_refused_and_the_approval_stands(sess
         note = f"Sen anteckning {round_}"
         saved, approved = _race(
             engine,
-            lambda s, note=note: reviews.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
+            lambda s, note=note: agenda.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
                                                     now=NOW),
             lambda s: minutes.approve(s, actor=rtg["nils"], review_id=review.id, now=NOW),
             delays=[(0, 0.1), (0.1, 0), (0, 0), (0, 0)][round_])

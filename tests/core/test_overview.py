@@ -4,6 +4,7 @@ from datetime import date
 from sqlmodel import Session
 
 from core import db
+from core.enums import ActionStatus
 from core.services import actions, overview
 from core.services.auth import actor_for
 
@@ -17,7 +18,7 @@ def test_overview_counts_match_the_action_plan_and_reviews(demo_url):
         assert len(statuses) == 5
         for status in statuses:
             plan = actions.list_actions(s, actor=strateg, today=TODAY, clinic_ids=[status.clinic.id])
-            open_rows = [r for r in plan if r.action.status in actions.OPEN]
+            open_rows = [r for r in plan if r.action.status in ActionStatus.open_values()]
             assert status.open_actions == len(open_rows), status.clinic.code
             assert status.overdue_actions == sum(r.overdue for r in plan), status.clinic.code
             assert status.done_actions == sum(r.action.status == "done" for r in plan), status.clinic.code

@@ -9,7 +9,7 @@ from core.enums import ActionStatus, AttendanceStatus, MeetingRole, ReviewStatus
 from core.errors import Conflict, InvalidInput, UserError
 from core.models import Action, FollowUp, HistoryEntry, Signature
 from core.permissions import PermissionDenied
-from core.services import actions, minutes, minutes_document, reviews
+from core.services import actions, agenda, attendance, minutes, minutes_document, reviews
 from core.services._queries import REQUIRED_ROLES, minutes_record
 from core.services.auth import SYSTEM_ACTOR
 from tests.core.conftest import approve_all, decide, make_review, mark_present
@@ -19,25 +19,25 @@ from tests.factories import NOW, TODAY
 def test_new_review_invites_the_routines_roles_and_numbers_the_agenda(session, rtg):
     review = make_review(session, rtg)
     assert (review.start_time, review.protocol_number, review.status) == ("13:00", "RTG 1/2025", "preparation")
-    invited = {(a.meeting_role, a.name) for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)}
+    invited = {(a.meeting_role, a.name) for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)}
     assert ("head_of_department", "Anna Berg") in invited and ("physicist", "Johan Sund") in invited
     assert ("first_line_manager", "") in invited  # the role is on the list even before a name is known
-    items = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    items = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)
     assert [i.number for i in items] == list(range(1, 11)) and items[1].title == "Val av justerare"
 
 
 def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
     review = make_review(session, rtg)
-    assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == list(REQUIRED_ROLES)
-    for row in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id):
+    assert attendance.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == list(REQUIRED_ROLES)
+    for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
         if row.meeting_role != MeetingRole.RADIOLOGY_LEAD:
-            reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
+            attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
                                     status=AttendanceStatus.PRESENT, now=NOW)
-    assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == [MeetingRole.RADIOLOGY_LEAD]
-    lead = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
-    reviews.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
+    assert attendance.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == [MeetingRole.RADIOLOGY_LEAD]
+    lead = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
+    attendance.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
                             status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW)
-    assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
+    assert attendance.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
 
 
 def test_bad_details_are_refused_by_field(session, rtg):
@@ -74,10 +74,10 @@ def test_decided_actions_need_what_who_and_when(session, rtg):
 
 def test_overdue_is_computed_from_the_due_date_and_today(session, rtg):
     action = decide(session, rtg, make_review(session, rtg), due=date(2025, 9, 30))
-    assert not actions.is_overdue(action, date(2025, 9, 30))
-    assert actions.is_overdue(action, date(2025, 10, 1))
+    assert not action.is_overdue_on(date(2025, 9, 30))
+    assert action.is_overdue_on(date(2025, 10, 1))
     action.status = ActionStatus.DONE
-    assert not actions.is_overdue(action, date(2026, 1, 1))
+    assert not action.is_overdue_on(date(2026, 1, 1))
 
 
 def test_owner_updates_status_cancel_needs_reason_done_records_the_date(session, rtg):
@@ -132,9 +132,9 @@ def test_approved_minutes_refuse_every_change(session, rtg):
     review = make_review(session, rtg)
     action = decide(session, rtg, review)
     approve_all(session, rtg, review)
-    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
+    item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     attempts = [
-        lambda: reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW),
+        lambda: agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW),
         lambda: decide(session, rtg, review, title="Sent tillägg"),
         lambda: reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={},
                                       expected_version=review.version, now=NOW),
@@ -202,12 +202,12 @@ def test_every_change_is_in_the_history(session, rtg):
 
 def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg):
     review = make_review(session, rtg)
-    item = reviews.agenda(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
+    item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
     opened = item.version
-    reviews.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",
+    agenda.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",
                        now=NOW, expected_version=opened)
     with pytest.raises(Conflict, match="Någon annan har ändrat anteckningarna för § 8 .* Ladda om"):
-        reviews.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Eriks anteckning", decisions="",
+        agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Eriks anteckning", decisions="",
                            now=NOW, expected_version=opened)
     assert (item.notes, item.version) == ("Annas anteckning", opened + 1)
 
@@ -228,11 +228,11 @@ def test_rules_that_keep_the_minutes_sensible(session, rtg):
         minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id,
                                  user_ids=[rtg["users"]["erik"].id], now=NOW)
     with pytest.raises(InvalidInput, match="finns redan i kallelsen"):
-        reviews.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
+        attendance.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
                              now=NOW)
-    nils_row = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Nils Ek")
+    nils_row = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Nils Ek")
     with pytest.raises(InvalidInput, match="Ersätter: skriv vem"):
-        reviews.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW)
+        attendance.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW)
 
 
 def test_an_owner_may_not_cancel_a_decided_action(session, rtg):
@@ -262,12 +262,12 @@ def test_a_decided_action_can_be_corrected_until_justering(session, rtg):
 
 def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
     review = make_review(session, rtg)
-    row = reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
+    row = attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     opened = row.version
-    reviews.update_attendee(session, actor=rtg["anna"], attendance_id=row.id, name=row.name, status="present",
+    attendance.update_attendee(session, actor=rtg["anna"], attendance_id=row.id, name=row.name, status="present",
                             now=NOW, expected_version=opened)
     with pytest.raises(Conflict, match="Någon annan har ändrat närvaron för Anna Berg .* Ladda om"):
-        reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name, status="absent",
+        attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name, status="absent",
                                 now=NOW, expected_version=opened)
     assert (row.status, row.version) == ("present", opened + 1)
 

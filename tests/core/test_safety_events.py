@@ -37,7 +37,7 @@ def test_a_reported_event_needs_its_written_report_within_three_months(session, 
 
 def test_an_internal_deviation_has_no_report_and_bad_input_names_every_field(session, rtg):
     event = _register(session, rtg, kind="internal", ssm_reference=None, occurred_on=date(2025, 2, 3))
-    assert event.report_due is None and not safety_events.is_report_overdue(event, TODAY)
+    assert event.report_due is None and not event.is_report_overdue_on(TODAY)
     with pytest.raises(InvalidInput) as refused:
         _register(session, rtg, occurred_on=None, description=" ")
     assert refused.value.problems == ["Inträffade: måste fyllas i (ÅÅÅÅ-MM-DD).", "Beskrivning: måste fyllas i."]

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from core import db
 from core.errors import Conflict
 from core.models import AgendaItem, Answer, Attendance, HistoryEntry
-from core.services import reviews
+from core.services import agenda, attendance
 from core.services import self_assessments as sa
 from core.services.auth import SYSTEM_ACTOR
 from tests.conftest import reset_schema
@@ -36,21 +36,21 @@ def engine(database_url):
 
 def _notes(session, rtg) -> tuple:
     """§ 8 of a new review: its notes are saved as the text."""
-    item = reviews.agenda(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)[7]
+    item = agenda.items(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)[7]
 
     def save(s, text, version):
-        reviews.save_notes(s, actor=rtg["erik"], item_id=item.id, notes=text, decisions="", now=NOW,
+        agenda.save_notes(s, actor=rtg["erik"], item_id=item.id, notes=text, decisions="", now=NOW,
                            expected_version=version)
     return AgendaItem, item.id, save, lambda row: row.notes, "anteckningarna för § 8"
 
 
 def _attendance(session, rtg) -> tuple:
     """Anna Berg on the invitation list: the text is whom her stand-in replaces."""
-    row = next(a for a in reviews.attendance(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)
+    row = next(a for a in attendance.attendees(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)
                if a.name == "Anna Berg")
 
     def save(s, text, version):
-        reviews.update_attendee(s, actor=rtg["erik"], attendance_id=row.id, status="stand_in", stand_in_for=text,
+        attendance.update_attendee(s, actor=rtg["erik"], attendance_id=row.id, status="stand_in", stand_in_for=text,
                                 now=NOW, expected_version=version)
     return Attendance, row.id, save, lambda r: r.stand_in_for, "närvaron för Anna Berg"
 

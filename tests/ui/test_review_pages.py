@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from core import db
 from core.models import Action, AgendaItem, Attendance, FollowUp, Review, User
 from core.services.auth import SYSTEM_ACTOR
-from core.services.reviews import agenda_template
+from core.services import agenda
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 
@@ -212,7 +212,7 @@ def test_the_agenda_of_one_meeting_can_get_a_point_and_lose_a_plain_one(demo_env
     titles = [(i.number, i.title) for i in _agenda(demo_env, review.id)]
     assert titles[-2:] == [(9, "Ny strålskyddslag 2027"), (10, "Mötets avslutande")]
     assert "Övriga frågor" not in dict(titles).values() and [n for n, _ in titles] == list(range(1, 11))
-    assert any(i["title"] == "Övriga frågor" for i in agenda_template())  # the template is untouched
+    assert any(i["title"] == "Övriga frågor" for i in agenda.template())  # the template is untouched
 
 
 def _agenda(url: str, review_id: int):

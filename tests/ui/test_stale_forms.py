@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from core import db
 from core.models import Action, Attendance, Review
-from core.services import actions, reviews
+from core.services import actions, agenda, attendance, reviews
 from core.services import self_assessments as sa
 from core.services.auth import SYSTEM_ACTOR, actor_for
 from tests.factories import NOW
@@ -42,10 +42,10 @@ def _as_anna(url: str, change) -> None:
 def test_notes_saved_meanwhile_are_not_overwritten_and_the_typed_text_stays(demo_env):
     at, review = _meeting(demo_env)
     with Session(db.make_engine(demo_env)) as s:
-        item = reviews.agenda(s, actor=SYSTEM_ACTOR, review_id=review.id)[0]
+        item = agenda.items(s, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     notes = next(t for t in at.text_area if t.label == "Anteckningar")
     notes.input("Eriks anteckning")
-    _as_anna(demo_env, lambda s, anna: reviews.save_notes(s, actor=anna, item_id=item.id, notes="Annas anteckning",
+    _as_anna(demo_env, lambda s, anna: agenda.save_notes(s, actor=anna, item_id=item.id, notes="Annas anteckning",
                                                            decisions="", now=NOW))
     _button(at, "Spara anteckningar").click().run()
     assert ("Inget sparades. Någon annan har ändrat anteckningarna för § 1 sedan du öppnade formuläret. Ladda om de "
@@ -57,15 +57,15 @@ def test_notes_saved_meanwhile_are_not_overwritten_and_the_typed_text_stays(demo
     _button(at, "Spara anteckningar").click().run()
     assert "Anteckningarna för § 1 är sparade." in visible_text(at)
     with Session(db.make_engine(demo_env)) as s:
-        assert reviews.agenda(s, actor=SYSTEM_ACTOR, review_id=review.id)[0].notes == "Annas anteckning. Eriks tillägg"
+        assert agenda.items(s, actor=SYSTEM_ACTOR, review_id=review.id)[0].notes == "Annas anteckning. Eriks tillägg"
 
 
 def test_attendance_changed_meanwhile_is_refused_and_can_be_reloaded(demo_env):
     at, review = _meeting(demo_env)
     with Session(db.make_engine(demo_env)) as s:
-        row = next(a for a in reviews.attendance(s, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Anna Berg")
+        row = next(a for a in attendance.attendees(s, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Anna Berg")
     at.segmented_control(key=f"s_{row.id}_{row.version}").set_value("absent")
-    _as_anna(demo_env, lambda s, anna: reviews.update_attendee(s, actor=anna, attendance_id=row.id, status="present",
+    _as_anna(demo_env, lambda s, anna: attendance.update_attendee(s, actor=anna, attendance_id=row.id, status="present",
                                                                now=NOW))
     _button(at, "Spara närvaro").click().run()
     assert any("Någon annan har ändrat närvaron för Anna Berg sedan du öppnade formuläret. Ladda om" in e.value

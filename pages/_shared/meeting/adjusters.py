@@ -2,9 +2,9 @@
 import streamlit as st
 
 from core import clock
-from core.enums import SignatureRole
+from core.enums import AttendanceStatus, SignatureRole
 from core.glossary import LABELS as L
-from core.services import minutes, reviews
+from core.services import attendance, minutes
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
 from pages._shared.ui import plain, save
@@ -15,8 +15,8 @@ def render(m: Meeting) -> None:
     with session() as s:
         chosen = [x.user_id for x in minutes.signatures(s, actor=m.actor, review_id=m.review.id)
                   if x.role == SignatureRole.ADJUSTER]
-        present = {a.user_id: a.name for a in reviews.attendance(s, actor=m.actor, review_id=m.review.id)
-                   if a.user_id and a.status in reviews.ATTENDED}
+        present = {a.user_id: a.name for a in attendance.attendees(s, actor=m.actor, review_id=m.review.id)
+                   if a.user_id and a.status in AttendanceStatus.attended_values()}
     candidates = [i for i in present if i not in (m.review.chair_id, m.review.secretary_id)]
     people = {**m.people, **present}
     if not m.may_run:

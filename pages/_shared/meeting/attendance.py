@@ -8,14 +8,14 @@ from core.glossary import FIELDS
 from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import Attendance
-from core.services import reviews
+from core.services import attendance
 from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
 from pages._shared.ui import edit_snapshot, forget_edit, plain, save
 
 NAME = max_length(Attendance, "name")  # one source for text limits: the columns themselves
-CAME = [AttendanceStatus.PRESENT.value, AttendanceStatus.ABSENT.value, AttendanceStatus.STAND_IN.value]
+CAME = [s.value for s in AttendanceStatus if s != AttendanceStatus.INVITED]  # what the meeting records
 
 
 def _who(row: Attendance) -> str:
@@ -28,8 +28,8 @@ def _who(row: Attendance) -> str:
 def render(m: Meeting) -> None:
     """Attendance, one row per person: everyone invited shows as present; mark who is not, and save."""
     with session() as s:
-        rows = reviews.attendance(s, actor=m.actor, review_id=m.review.id)
-        missing = reviews.missing_roles(s, actor=m.actor, review_id=m.review.id)
+        rows = attendance.attendees(s, actor=m.actor, review_id=m.review.id)
+        missing = attendance.missing_roles(s, actor=m.actor, review_id=m.review.id)
     if missing and any(r.status != AttendanceStatus.INVITED for r in rows):  # once attendance is recorded
         st.warning("Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing))
     if not m.may_run:  # those who follow the meeting see the table the minutes print
@@ -65,7 +65,7 @@ def _save(s, m: Meeting, answers: dict, opened: dict) -> None:
     for row_id, (status, typed) in answers.items():
         version, (_, was, _) = opened[row_id]
         if status != was or typed:
-            reviews.record_attendance(s, actor=m.actor, attendance_id=row_id, status=status, typed_name=typed,
+            attendance.record_attendance(s, actor=m.actor, attendance_id=row_id, status=status, typed_name=typed,
                                       now=clock.now(), expected_version=version)
     for row_id in answers:
         forget_edit("attendance", row_id)

@@ -6,7 +6,7 @@ from core.errors import UserError
 from core.formatting import date_text
 from core.glossary import FIELDS
 from core.glossary import LABELS as L
-from core.services import minutes, reviews
+from core.services import agenda, minutes, reviews
 from pages._shared.db import settings
 from pages._shared.meeting.context import Meeting
 from pages._shared.ui import edit_snapshot, forget_edit, save
@@ -35,7 +35,7 @@ def render_notes(m: Meeting) -> None:
         return
 
     def _save(s) -> None:
-        reviews.save_notes(s, actor=m.actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
+        agenda.save_notes(s, actor=m.actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
                            expected_version=version)
         forget_edit("notes", item.id)
     with st.expander(L["notes_for_item"].format(number=item.number), expanded=bool(shown[0] or shown[1])):

@@ -33,7 +33,7 @@ def render(m: Meeting) -> None:
     st.subheader(plain(action.title, one_line=True))
     st.markdown(f"Beslutad {decided_in} · ansvarig **{plain(action.owner_name)}** · "
                 f"klart senast **{date_text(action.due_date)}** · nu: **{glossary.term(action.status, ActionStatus)}**"
-                + (" · :red-badge[Försenad]" if actions.is_overdue(action, m.meeting_day) else ""))
+                + (" · :red-badge[Försenad]" if action.is_overdue_on(m.meeting_day) else ""))
     if action.status_comment:
         st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
     statuses = glossary.options(ActionStatus)

@@ -1,4 +1,4 @@
-"""The kallelse of a review: as a calendar file and as a PDF, with the agenda and who is invited."""
+"""The kallelse (notice of meeting) of a review: as a calendar file and a PDF, with the agenda and who is invited."""
 from datetime import datetime
 
 from sqlmodel import Session, func, select
@@ -51,7 +51,7 @@ def _invitation(session: Session, review: Review, actor: Actor) -> Invitation:
                       basis=_basis(session, review), invited=invited, agenda=items, caller=actor.name)
 
 
-def invitation_files(session: Session, *, actor: Actor, review_id: int, now: datetime) -> tuple[bytes, bytes]:
+def notice_files(session: Session, *, actor: Actor, review_id: int, now: datetime) -> tuple[bytes, bytes]:
     """Return the kallelse as (.ics, .pdf)."""
     review = get_review(session, actor=actor, review_id=review_id)
     if review.meeting_date is None:
@@ -68,11 +68,11 @@ def invitation_files(session: Session, *, actor: Actor, review_id: int, now: dat
     return ics, kallelse_pdf(invitation)
 
 
-def send_invitation(session: Session, *, actor: Actor, review_id: int, settings, now: datetime) -> list[str]:
+def send_notice(session: Session, *, actor: Actor, review_id: int, settings, now: datetime) -> list[str]:
     """E-mail the kallelse (PDF and .ics attached) to everyone invited who has an e-mail address."""
     review = get_review(session, actor=actor, review_id=review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    ics, pdf = invitation_files(session, actor=actor, review_id=review_id, now=now)
+    ics, pdf = notice_files(session, actor=actor, review_id=review_id, now=now)
     clinic = session.get(Clinic, review.clinic_id)
     recipients = sorted({a.email for a in attendance_rows(session, review.id) if a.email})
     if not recipients:

@@ -1,0 +1,106 @@
+"""Närvaro: who is invited to a review, who came, who stood in, and which required roles are missing."""
+from datetime import datetime
+
+from sqlmodel import Session
+
+from core.enums import AttendanceStatus, MeetingRole
+from core.errors import InvalidInput
+from core.models import Attendance, User
+from core.permissions import Actor
+from core.services import history
+from core.services._common import claim_version, get_or_fail
+from core.services._queries import attendance_rows, missing_roles_of
+from core.services._rules import belongs_to_clinic, editable_review, visible_review
+
+
+def attendees(session: Session, *, actor: Actor, review_id: int) -> list[Attendance]:
+    """Return the review's invitation list in the routine's role order."""
+    visible_review(session, actor, review_id)
+    return attendance_rows(session, review_id)
+
+
+def missing_roles(session: Session, *, actor: Actor, review_id: int) -> list[MeetingRole]:
+    """Return the required roles with nobody present (or standing in)."""
+    visible_review(session, actor, review_id)
+    return missing_roles_of(session, review_id)
+
+
+def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,
+                 user_id: int | None = None, email: str | None = None, now: datetime) -> Attendance:
+    """Invite someone more (or fill a role), by user or by typed name."""
+    review = editable_review(session, actor, review_id)
+    user = get_or_fail(session, User, user_id) if user_id else None
+    if user and not belongs_to_clinic(session, user, review.clinic_id):
+        raise InvalidInput([f"Användare: {user.name} hör inte till kliniken; skriv namnet i stället."])
+    name = user.name if user else (name or "").strip()
+    if not name:
+        raise InvalidInput(["Namn: måste fyllas i."])
+    if meeting_role not in {r.value for r in MeetingRole}:
+        raise InvalidInput([f"Roll: okänd mötesroll \"{meeting_role}\"."])
+    already = [a for a in attendance_rows(session, review.id) if (user and a.user_id == user.id)
+               or a.name.casefold() == name.casefold()]
+    if already:
+        raise InvalidInput([f"Namn: {name} finns redan i kallelsen."])
+    row = Attendance(review_id=review.id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
+                     email=user.email if user else (email or None))
+    session.add(row)
+    session.flush()
+    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="create",
+                 new=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
+    return row
+
+
+def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: datetime,
+                    expected_version: int | None = None) -> None:
+    """Take someone off the invitation list before the minutes are frozen; refused on a stale list."""
+    row = get_or_fail(session, Attendance, attendance_id)
+    review = editable_review(session, actor, row.review_id)
+    claim_version(session, Attendance, row.id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
+    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
+                 old=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
+    session.delete(row)
+
+
+def record_attendance(session: Session, *, actor: Actor, attendance_id: int, status: str, typed_name: str | None,
+                      now: datetime, expected_version: int | None = None) -> Attendance | None:
+    """Record at the meeting whether an invited person came; a typed name fills a missing name or names the stand-in.
+
+    Nothing changed, nothing is written (so a colleague's save of the same row is not refused).
+    """
+    row = get_or_fail(session, Attendance, attendance_id)
+    typed = (typed_name or "").strip()
+    standing_in = status == AttendanceStatus.STAND_IN
+    if standing_in and not typed and row.status != AttendanceStatus.STAND_IN:
+        raise InvalidInput([f"Ersättare för {row.name or 'en kallad'}: skriv ersättarens namn i fältet bredvid."])
+    if standing_in and typed and row.name:  # the stand-in takes the row and names whom it replaces
+        name, replaces = typed, row.stand_in_for if row.status == AttendanceStatus.STAND_IN else row.name
+    else:
+        name, replaces = typed or row.name, row.stand_in_for if standing_in else None
+    if (name, status, replaces) == (row.name, row.status, row.stand_in_for):
+        return None
+    return update_attendee(session, actor=actor, attendance_id=row.id, name=name, status=status,
+                           stand_in_for=replaces, now=now, expected_version=expected_version)
+
+
+def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
+                    status: str | None = None, stand_in_for: str | None = None, now: datetime,
+                    expected_version: int | None = None) -> Attendance:
+    """Record whether someone came (present, absent, stand-in), or fill in a name; refused on a stale form."""
+    row = get_or_fail(session, Attendance, attendance_id)
+    review = editable_review(session, actor, row.review_id)
+    claim_version(session, Attendance, row.id, expected_version, what=f"närvaron för {row.name or 'en person'}")
+    if status is not None and status not in {s.value for s in AttendanceStatus}:
+        raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
+    if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():
+        raise InvalidInput([f"Ersätter: skriv vem {(name or row.name) or 'ersättaren'} ersätter."])
+    old = history.snapshot(row)
+    row.name = (name if name is not None else row.name).strip()
+    row.status = status or row.status
+    if status is not None:  # a name filled in later leaves whom a stand-in replaces as it was
+        row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
+    session.add(row)
+    before, after = history.changed(old, history.snapshot(row))
+    if after:
+        history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="update",
+                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
+    return row
