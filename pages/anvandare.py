@@ -47,9 +47,9 @@ def _table() -> pd.DataFrame:
         FIELDS["role"]: ROLE_TERMS[u.role],
         FIELDS["clinics"]: _clinic_codes(ids) or ("Alla" if sees_every_clinic(u.role) else ""),
         FIELDS["active"]: yes_no(u.active),
-        L["locked"]: f"till {datetime_text(u.locked_until)}" if is_locked(u, now) else "",
-        L["last_login"]: datetime_text(u.last_login_at),
-        L["demo_account"]: yes_no(u.is_demo),
+        "Låst": f"till {datetime_text(u.locked_until)}" if is_locked(u, now) else "",
+        "Senast inloggad": datetime_text(u.last_login_at),
+        "Demokonto": yes_no(u.is_demo),
     } for u, ids in users])
 
 
@@ -74,7 +74,7 @@ def _add_form() -> None:
                                             max_chars=max_length(User, "username")),
                 "name": right.text_input(f"{FIELDS['name']} *", key=f"{prefix}_name", max_chars=max_length(User, "name")),
                 "email": left.text_input(f"{FIELDS['email']} *", key=f"{prefix}_email", max_chars=max_length(User, "email")),
-                "password": right.text_input(f"{L['first_password']} *", type="password", key=f"{prefix}_password",
+                "password": right.text_input(f"{'Första lösenord'} *", type="password", key=f"{prefix}_password",
                                              help="Minst 8 tecken. Användaren byter det under Mitt konto.")}
         data |= _role_and_clinics(prefix)
         if st.form_submit_button(L["add_user"], type="primary"):
@@ -99,7 +99,7 @@ def _edit_form(user, clinic_ids: list[int]) -> None:
                 "email": right.text_input(f"{FIELDS['email']} *", value=user.email, key=f"{prefix}_email",
                                           max_chars=max_length(User, "email"))}
         data |= _role_and_clinics(prefix, user.role, clinic_ids)
-        data["active"] = st.checkbox(L["active_can_log_in"], value=user.active, key=f"{prefix}_active")
+        data["active"] = st.checkbox("Aktiv (kan logga in)", value=user.active, key=f"{prefix}_active")
         if st.form_submit_button(L["save_changes"], type="primary"):
             save(lambda s: _updated(user, data, version, s), f"Ändringarna för {user.username} är sparade.")
     if version != user.version and st.button(L["reload_latest"]):
@@ -118,7 +118,7 @@ def _password_form(user) -> None:
 
 
 st.dataframe(_table(), hide_index=True, width="stretch")
-add_tab, edit_tab = st.tabs([L["add_user"], L["edit_user"]], key="user_tabs", on_change="rerun")
+add_tab, edit_tab = st.tabs([L["add_user"], "Ändra användare"], key="user_tabs", on_change="rerun")
 with add_tab:
     _add_form()
 with edit_tab:

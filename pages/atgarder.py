@@ -29,13 +29,13 @@ with session() as s:
 a, b, c, d, e = st.columns([1.3, 1, 1.6, 1.4, 1], vertical_alignment="bottom")
 chosen_clinics = a.multiselect(FIELDS["clinic_name"], list(clinics), format_func=lambda i: clinics[i].code, placeholder="Alla",
                                key="actions_clinics")
-year = b.selectbox(L["decided_year"], [None, *choices.years], format_func=lambda y: "Alla" if y is None else str(y))
+year = b.selectbox("Beslutad år", [None, *choices.years], format_func=lambda y: "Alla" if y is None else str(y))
 statuses = c.multiselect(FIELDS["status"], list(STATUS_TERMS), format_func=STATUS_TERMS.get, placeholder="Alla",
                          default=list(ActionStatus.open_values()))
-mine = e.toggle(L["only_mine"], value=False)
+mine = e.toggle("Bara mina", value=False)
 owner = d.selectbox(FIELDS["owner_name"], [None, *choices.owners], format_func=lambda o: "Alla" if o is None else o[1],
                     disabled=mine)
-overdue_only = e.toggle(L["only_overdue"], value=False)
+overdue_only = e.toggle("Bara försenade", value=False)
 owner = None if mine else owner
 chosen = actions.ActionFilter(
     clinic_ids=tuple(chosen_clinics), year=year, statuses=tuple(statuses), overdue_only=overdue_only,
@@ -47,10 +47,10 @@ with session() as s:
     total, overdue = actions.action_counts(s, actor=actor, today=today, chosen=chosen)
 pages = max(1, -(-total // PAGE_SIZE))
 left, middle, right, pager = st.columns([1, 1, 1, 1.2], vertical_alignment="bottom")
-left.metric(L["shown_count"], number_text(total))
+left.metric("Visas", number_text(total))
 middle.metric(L["overdue_count"], number_text(overdue))
-right.metric(L["done_all_years"], number_text(choices.done))
-number = pager.number_input(L["page_of"].format(pages=number_text(pages)), min_value=1, max_value=pages, value=1, step=1,
+right.metric("Klara (alla år)", number_text(choices.done))
+number = pager.number_input("Sida (av {pages})".format(pages=number_text(pages)), min_value=1, max_value=pages, value=1, step=1,
                             disabled=pages == 1, key=f"actions_page_{hash(chosen)}")
 if not total:
     st.info("Inga åtgärder matchar filtret.")
@@ -94,14 +94,14 @@ def _export(render, chosen: actions.ActionFilter):
 
 
 left, right, _ = st.columns([1, 1, 3])
-left.download_button(L["export_xlsx"], _export(action_export.to_xlsx, chosen), icon=":material/table:",
+left.download_button("Exportera till Excel", _export(action_export.to_xlsx, chosen), icon=":material/table:",
                      file_name=f"åtgärdsplan-{today.isoformat()}.xlsx", mime=XLSX_TYPE, on_click="ignore")
-right.download_button(L["export_csv"], _export(action_export.to_csv, chosen), icon=":material/download:",
+right.download_button("Exportera till CSV", _export(action_export.to_csv, chosen), icon=":material/download:",
                       file_name=f"åtgärdsplan-{today.isoformat()}.csv", mime="text/csv", on_click="ignore")
 
 editable = [r for r in rows if actions.may_update(actor, r.action)]
 if editable:
-    st.subheader(L["update_action"])
+    st.subheader("Uppdatera en åtgärd")
     by_id = {r.action.id: r.action for r in editable}
     action_id = st.selectbox(FIELDS["title"], list(by_id), key="update_action",
                              format_func=lambda i: f"{by_id[i].title} ({by_id[i].owner_name}, {date_text(by_id[i].due_date)})")
@@ -111,7 +111,7 @@ if editable:
         status = st.radio(FIELDS["status"], list(STATUS_TERMS), format_func=STATUS_TERMS.get, horizontal=True,
                           index=list(STATUS_TERMS).index(action.status))
         comment = st.text_input(FIELDS["status_comment"], value=action.status_comment or "")
-        reason = st.text_input(L["reason_required_for_cancelled"], value=action.cancel_reason or "")
+        reason = st.text_input("Skäl (krävs för Avskriven)", value=action.cancel_reason or "")
         if st.form_submit_button(L["save"], type="primary"):
             def _update(s):
                 actions.update_action(s, actor=actor, action_id=action.id, status=status, comment=comment,

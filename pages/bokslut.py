@@ -42,7 +42,7 @@ with session() as s:
 
 title, year_box, clinic_box = st.columns([2, 1, 1.4], vertical_alignment="bottom")
 title.title(PAGES["annual_report"])
-year = sticky_select(L["report_year"], years, purpose="report_year", container=year_box)
+year = sticky_select("Bokslutsår", years, purpose="report_year", container=year_box)
 options = ([ORGANISATION] if visible_clinic_ids(actor) is None else []) + list(clinics)
 clinic_id = sticky_select(FIELDS["clinic_name"], options, purpose="clinic", container=clinic_box,
                           format_func=lambda i: L["whole_organisation"] if i == ORGANISATION
@@ -50,7 +50,7 @@ clinic_id = sticky_select(FIELDS["clinic_name"], options, purpose="clinic", cont
 may_import = can(actor, Permission.IMPORT_ANNUAL_REPORT)
 
 if may_import:
-    st.page_link("pages/bokslut_import.py", label=L["import_annual_report"], icon=":material/upload_file:")
+    st.page_link("pages/bokslut_import.py", label="Läs in ett strålskyddsbokslut", icon=":material/upload_file:")
 if year is None:
     st.info("Inget strålskyddsbokslut är inläst ännu."
             + ("" if may_import else " Strålsäkerhetsstrategen läser in det."))
@@ -122,8 +122,8 @@ def render_findings() -> None:
         st.dataframe(pd.DataFrame([{
             MODELS["Finding"]: f.code, L["applies_to"]: _owner(f.clinic_id),
             L["severity"]: glossary.term(f.severity, Severity), L["area"]: f.area or "",
-            FIELDS["description"]: f.description, L["reference"]: f.reference or "",
-            L["suggested_action"]: f.suggested_action or ""} for f in view.findings]),
+            FIELDS["description"]: f.description, "Referens": f.reference or "",
+            "Förslag till åtgärd": f.suggested_action or ""} for f in view.findings]),
             hide_index=True, width="stretch", height=600)
         return
     for severity in Severity:
@@ -165,7 +165,7 @@ def render_trends() -> None:
 def _training_form(shares, groups: dict[str, str]) -> None:
     """Enter the clinic's training figures for the year on the page (instead of the workbook's sheet)."""
     given = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
-    with st.expander(L["enter_training"].format(clinic=where, year=year)):
+    with st.expander("Ange utbildningen för {clinic} {year} (ersätter bladet Utbildning för kliniken)".format(clinic=where, year=year)):
         with st.form(f"training_{clinic_id}_{year}"):
             edited = st.data_editor(
                 pd.DataFrame([{L["staff_group"]: label,
@@ -220,17 +220,17 @@ def render_documents() -> None:
         st.info("Inga dokument är sparade med bokslutet.")
     for document in files:
         left, right = st.columns([3, 1], vertical_alignment="center")
-        kind = L["workbook"] if document.kind == "workbook" else L["narrative"]
+        kind = "Arbetsbok" if document.kind == "workbook" else "Bokslut (löptext)"
         left.markdown(f"**{kind}:** {plain(document.filename)} · {number_text(document.size / 1024, 0)} kB · "
                       f"inläst {datetime_text(document.uploaded_at)}  \nSHA-256 `{document.sha256}`")
-        right.download_button(L["download"], data=document.content, file_name=document.filename,
+        right.download_button("Ladda ner", data=document.content, file_name=document.filename,
                               mime=document.media_type, key=f"document_{document.id}")
 
 
 render_summary()
 # Only the open tab is loaded, computed and sent (Streamlit's lazy tabs): a region's bokslut is thousands of rows.
 tabs = st.tabs([f"{MODELS['Goal']} ({view.counts['goals']})", f"{L['indicators']} ({view.counts['indicators']})",
-                f"{L['findings']} ({view.counts['findings']})", L["trends"], L["protection_figures"],
+                f"{L['findings']} ({view.counts['findings']})", "Trender", "Utbildning, doser och DRL",
                 f"{MODELS['Document']} ({len(files)})"],
                key="annual_report_tab", on_change="rerun")
 for tab, render, part in zip(tabs, [render_goals, render_indicators, render_findings, render_trends, render_protection,

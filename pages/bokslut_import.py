@@ -21,15 +21,15 @@ show_flash()
 st.markdown("Strålskyddsbokslutet läses in från en Excel-arbetsbok. Arbetsboken kontrolleras först; "
             "en arbetsbok med fel ändrar ingenting, och du ser vad som läggs till, ändras och tas bort "
             "innan du bekräftar.")
-st.download_button(L["download_blank_template"], data=TEMPLATE_PATH.read_bytes(),
+st.download_button("Ladda ner tom mall (.xlsx)", data=TEMPLATE_PATH.read_bytes(),
                    file_name="strålskyddsbokslut-mall.xlsx", icon=":material/download:",
                    mime=importer.XLSX_TYPE)
 
 round_key = st.session_state.setdefault("import_round", 0)  # a new round empties the upload fields
-workbook = st.file_uploader(L["filled_workbook"], type=["xlsx"], key=f"import_workbook_{round_key}")
-narrative = st.file_uploader(L["narrative_optional"], type=["pdf", "doc", "docx"],
+workbook = st.file_uploader("Ifylld arbetsbok (.xlsx)", type=["xlsx"], key=f"import_workbook_{round_key}")
+narrative = st.file_uploader("Bokslutet som löptext, valfritt (PDF eller Word)", type=["pdf", "doc", "docx"],
                              key=f"import_narrative_{round_key}")
-replace = st.checkbox(L["replace_existing_report"], key=f"import_replace_{round_key}",
+replace = st.checkbox("Ersätt ett redan inläst bokslut för samma år", key=f"import_replace_{round_key}",
                       help="Rader som finns i båda uppdateras, nya läggs till och rader som saknas i arbetsboken "
                            "tas bort. Brister med beslutade åtgärder tas aldrig bort.")
 
@@ -79,12 +79,12 @@ def _show_plan(plan: importer.ImportPlan) -> None:
         st.warning(plain(warning))
     if plan.locked_minutes:
         st.info(plain(plan.locked_note()), icon=":material/lock:")
-    st.dataframe(pd.DataFrame([{L["sheet"]: name, L["new_rows"]: ch.counts()[0], L["changed_rows"]: ch.counts()[1],
-                                L["removed_rows"]: ch.counts()[2]} for name, ch in plan.sheets.items()]),
+    st.dataframe(pd.DataFrame([{"Blad": name, "Nya": ch.counts()[0], "Ändrade": ch.counts()[1],
+                                "Tas bort": ch.counts()[2]} for name, ch in plan.sheets.items()]),
                  hide_index=True)
     for name, changes in plan.sheets.items():
         if any(changes.counts()):
-            with st.expander(L["affected_rows"].format(sheet=name)):
+            with st.expander("{sheet}: raderna som påverkas".format(sheet=name)):
                 st.dataframe(_rows_table(name, changes), hide_index=True, width="stretch")
 
 
@@ -97,7 +97,7 @@ def _confirm(plan: importer.ImportPlan, data: bytes, filename: str) -> None:
     removed = sum(ch.counts()[2] for ch in plan.sheets.values())
     if plan.replacing:
         st.warning(f"Bokslutet för {plan.year} ersätts: {removed} rader tas bort. Det går inte att ångra.")
-    label = L["replace_report"] if plan.replacing else L["load_report"]
+    label = "Ersätt bokslutet" if plan.replacing else "Läs in bokslutet"
     if st.button(label, type="primary"):
         save(lambda s: _load(s, data, filename), f"Strålskyddsbokslutet för {plan.year} är inläst.")
 

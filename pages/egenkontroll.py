@@ -45,18 +45,18 @@ with session() as s:
     last_year = sa.find(s, actor=actor, clinic_id=clinic_id, year=year - 1)
 
 if assessment is None:
-    st.subheader(L["no_self_assessment_yet"].format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
+    st.subheader("{clinic}: ingen egenkontroll {year} ännu".format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
     if not may_edit:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen gör egenkontrollen.")
         st.stop()
     with st.form("start_self_assessment"):
         how = "empty"
         if last_year:
-            how = st.radio(L["how_to_start"], ["empty", "copy"], format_func={
-                "empty": L["start_empty"], "copy": L["start_copy"].format(year=year - 1)}.get)
+            how = st.radio("Hur vill du börja?", ["empty", "copy"], format_func={
+                "empty": "Börja med en tom egenkontroll", "copy": "Kopiera svaren från {year} (markeras som ej omprövade tills någon bekräftar dem)".format(year=year - 1)}.get)
         else:
             st.markdown(f"Det finns ingen egenkontroll för {year - 1} att utgå från; egenkontrollen börjar tom.")
-        if st.form_submit_button(L["start_self_assessment"], type="primary"):
+        if st.form_submit_button("Påbörja egenkontrollen", type="primary"):
             save(lambda s: sa.start(s, actor=actor, clinic_id=clinic_id, year=year, copy_last_year=how == "copy",
                                     now=clock.now()), f"Egenkontrollen för {year} är påbörjad.")
     st.stop()
@@ -70,8 +70,8 @@ answered = sum(a.answered for a in areas)
 left, middle, right = st.columns(3)
 left.metric(L["answered"], f"{answered} av {len(rows)}")
 total = sa.total_percent(areas)
-middle.metric(L["total_score"], "–" if total is None else f"{total:.0f} %")
-right.metric(L["gaps_below_3"], sum(len(a.gaps) for a in areas))
+middle.metric("Total poäng", "–" if total is None else f"{total:.0f} %")
+right.metric("Brister (nivå under 3)", sum(len(a.gaps) for a in areas))
 st.progress(answered / len(rows) if rows else 0.0)
 
 
@@ -99,18 +99,18 @@ def render_area(area: str) -> None:
                        + ("" if criterion.reference_verified else " (referensen är inte verifierad)")
                        + ("" if answer.reconsidered else " · :orange-badge[Ej omprövad – kopierad från förra året]"))
             if criterion.note:
-                st.caption(f"{L['note']}: {plain(criterion.note)}")
+                st.caption(f"{'Att veta'}: {plain(criterion.note)}")
             if criterion.quote:  # the regulation's own words, on demand
-                with st.expander(L["quote_from_regulation"]):
+                with st.expander("Citat ur föreskriften"):
                     st.markdown(plain(criterion.quote))
-            choice = st.radio(L["level"], CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}_{version}",
+            choice = st.radio("Nivå", CHOICES, format_func=_label, horizontal=True, key=f"lvl_{answer.id}_{version}",
                               index=CHOICES.index(shown[0]) if shown[0] in CHOICES else None,
                               label_visibility="collapsed")
             one, two = st.columns(2)
-            evidence = one.text_input(L["evidence_link"], value=shown[1], key=f"ev_{answer.id}_{version}")
-            comment = two.text_input(L["comment_or_na_reason"], value=shown[2], key=f"co_{answer.id}_{version}")
+            evidence = one.text_input("Underlag/länk", value=shown[1], key=f"ev_{answer.id}_{version}")
+            comment = two.text_input("Kommentar (skäl om E/T)", value=shown[2], key=f"co_{answer.id}_{version}")
             values[answer.id] = (version, shown, (choice, evidence, comment), answer.reconsidered)
-        if may_edit and st.form_submit_button(L["save_area"], type="primary"):
+        if may_edit and st.form_submit_button("Spara området", type="primary"):
             save(lambda s: _save_area(s, values), f"Svaren för {area} är sparade.")
     if any(values[a.id][0] != a.version for a, _ in entries) and st.button(
             L["reload_latest"], key=f"reload_area_{assessment.id}_{area}"):
@@ -133,8 +133,8 @@ def _evidence(entries, area: str) -> None:
         left, right = st.columns([1, 2])
         answer_id = left.selectbox(MODELS["Criterion"], [a.id for a, _ in entries],
                                    format_func=lambda i: next(c.code for a, c in entries if a.id == i))
-        upload = right.file_uploader(L["attach_evidence_file"])
-        if st.form_submit_button(L["attach"]) and upload is not None:
+        upload = right.file_uploader("Bifoga underlag (fil)")
+        if st.form_submit_button("Bifoga") and upload is not None:
             save(lambda s: sa.attach_evidence(s, actor=actor, answer_id=answer_id, data=upload.getvalue(),
                                               filename=upload.name, media_type=upload.type, now=clock.now()),
                  f"{upload.name} är bifogad.", empty_form="evidence")
@@ -164,7 +164,7 @@ def render_results() -> None:
                            L["score_year"].format(year=year): _percent(a.percent),
                            L["score_year"].format(year=year - 1): _percent(previous.get(a.area)),
                            L["findings"]: len(a.gaps)} for a in areas])
-    area, year_column, score = L["area"], FIELDS["year"], L["score"]
+    area, year_column, score = L["area"], FIELDS["year"], "Poäng"
     st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(areas))
     chart_rows = [{area: a.area, year_column: str(y), score: p} for a in areas
                   for y, p in ((year, a.percent), (year - 1, previous.get(a.area))) if p is not None]
@@ -172,7 +172,7 @@ def render_results() -> None:
         chart = alt.Chart(pd.DataFrame(chart_rows)).mark_bar().encode(
             # Whole area names (no ellipsis) and ticks every 20 % with Swedish numbers.
             y=alt.Y(f"{area}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0, labelFontSize=12)),
-            x=alt.X(f"{score}:Q", title=L["score_percent_of_max"], scale=alt.Scale(domain=[0, 100]),
+            x=alt.X(f"{score}:Q", title="Poäng (% av max)", scale=alt.Scale(domain=[0, 100]),
                     axis=alt.Axis(values=list(range(0, 101, 20)), labelExpr=SWEDISH_NUMBER, labelFontSize=12)),
             yOffset=f"{year_column}:N", color=alt.Color(f"{year_column}:N", legend=alt.Legend(title=year_column)),
             tooltip=[area, year_column, score]).properties(height=36 * len(areas) + 40)
@@ -193,28 +193,28 @@ def render_staffing() -> None:
     with st.form(f"staffing_{assessment.id}"):
         one, two, three = st.columns(3)
         inputs = {
-            "patients_per_year": one.number_input(L["patients_per_year"], 0, 100000, int(given.get("patients_per_year", 0))),
-            "machines": two.number_input(L["machines"], 0, 50, int(given.get("machines", 0))),
-            "simulations_per_year": three.number_input(L["simulations_per_year"], 0, 100000,
+            "patients_per_year": one.number_input("Patienter per år", 0, 100000, int(given.get("patients_per_year", 0))),
+            "machines": two.number_input("Behandlingsapparater (acceleratorer)", 0, 50, int(given.get("machines", 0))),
+            "simulations_per_year": three.number_input("Simuleringar per år", 0, 100000,
                                                        int(given.get("simulations_per_year", 0))),
-            "special_techniques": one.checkbox(L["special_techniques"],
+            "special_techniques": one.checkbox("Specialtekniker (IMRT, stereotaktisk)",
                                                bool(given.get("special_techniques"))),
-            "brachy_or_radionuclide": two.checkbox(L["brachy_or_radionuclide"],
+            "brachy_or_radionuclide": two.checkbox("Brachyterapi eller radionuklidbehandling",
                                                    bool(given.get("brachy_or_radionuclide"))),
-            "shifts": one.number_input(L["shifts"], 1, 3, int(given.get("shifts", 1))),
-            "in_house_service": three.checkbox(L["in_house_service"], bool(given.get("in_house_service"))),
-            "simulator": three.checkbox(L["simulator"], bool(given.get("simulator")))}
-        st.markdown(f"**{L['staff_today_fte']}**")
+            "shifts": one.number_input("Behandlingsskift per dag", 1, 3, int(given.get("shifts", 1))),
+            "in_house_service": three.checkbox("Egen service av apparaterna", bool(given.get("in_house_service"))),
+            "simulator": three.checkbox("Egen simulator", bool(given.get("simulator")))}
+        st.markdown(f"**{'Personal i dag (heltidstjänster)'}**")
         columns = st.columns(3)
         actual = {key: columns[i % 3].text_input(label, value=number_text(have.get(key)), placeholder="t.ex. 2,5")
                   for i, (key, label) in enumerate(GROUPS.items())}
-        if st.form_submit_button(L["save_and_calculate"], type="primary"):
+        if st.form_submit_button("Spara och beräkna", type="primary"):
             save(lambda s: sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs,
                                             actual=actual, now=clock.now()), "Bemanningen är sparad.")
     if assessment.staffing:
         rows = compare(StaffingInput(**given), have)
-        st.dataframe(pd.DataFrame([{L["profession"]: r.group, L["minimum_table_1"]: fte_text(r.required),
-                                    L["staff_today"]: fte_text(r.actual),
+        st.dataframe(pd.DataFrame([{"Yrkesgrupp": r.group, "Krav enligt Tabell 1 (heltidstjänster)": fte_text(r.required),
+                                    "I dag": fte_text(r.actual),
                                     L["missing"]: fte_text(r.shortfall) if r.shortfall else "",
                                     L["rule"]: r.rule, L["recommendation"]: r.recommendation} for r in rows]),
                      hide_index=True, width="stretch",
@@ -223,7 +223,7 @@ def render_staffing() -> None:
 
 
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities
-tab_names = [MODELS["Answer"], L["results"]] + ([L["radiotherapy_staffing"]] if radiotherapy else [])
+tab_names = [MODELS["Answer"], "Resultat"] + (["Bemanning strålbehandling"] if radiotherapy else [])
 tabs = st.tabs(tab_names, key="self_assessment_tabs", on_change="rerun")
 # Only the open tab is computed and sent (Streamlit's lazy tabs).
 if radiotherapy and tabs[2].open:
@@ -234,7 +234,7 @@ if tabs[0].open:
         for area in dict.fromkeys(c.area for _, c in rows):
             result = next(a for a in areas if a.area == area)
             score = "–" if result.percent is None else f"{result.percent:.0f} %"
-            with st.expander(L["area_progress"].format(area=plain(area, one_line=True), answered=result.answered,
+            with st.expander("{area} · {answered} av {total} besvarade · {score}".format(area=plain(area, one_line=True), answered=result.answered,
                                                        total=result.total, score=score)):
                 render_area(area)
 if tabs[1].open:

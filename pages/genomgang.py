@@ -98,7 +98,7 @@ def _details_form(current=None) -> dict:
 
 
 if review is None:
-    st.subheader(L["no_review_yet"].format(clinic=plain(clinic.name, one_line=True), year=year))
+    st.subheader("{clinic}: ingen genomgång {year} ännu".format(clinic=plain(clinic.name, one_line=True), year=year))
     if report is None:
         st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst. Genomgången kan förberedas ändå, "
                    "men bokslutet behövs på mötet.")
@@ -111,7 +111,7 @@ if review is None:
         st.stop()
     with st.form("create_review"):
         data = _details_form()
-        if st.form_submit_button(L["create_review"], type="primary"):
+        if st.form_submit_button("Skapa genomgången", type="primary"):
             save(lambda s: reviews.create_review(s, actor=actor, clinic_id=clinic_id, year=year, data=data,
                                                  now=clock.now()),
                  f"Genomgången {year} för {clinic.code} är skapad med kallelselista, dagordning och uppföljning.")
@@ -120,7 +120,7 @@ if review is None:
 status_word = glossary.term(review.status, ReviewStatus)
 st.caption(f"{L['minutes_number'].format(number=plain(review.protocol_number))} · {status_word} · version {review.minutes_version} · "
            f"underlag: strålskyddsbokslut {year - 1}" + ("" if review.annual_report_id else " (ej inläst)"))
-step = st.segmented_control(L["step"], STEPS, default=STEP_OF_STATUS[review.status], key=f"step_{review.id}",
+step = st.segmented_control("Steg", STEPS, default=STEP_OF_STATUS[review.status], key=f"step_{review.id}",
                             label_visibility="collapsed") or STEP_OF_STATUS[review.status]
 
 
@@ -171,37 +171,37 @@ def render_call() -> None:
 
 def _agenda_form(items) -> None:
     """Add a § to this meeting's agenda, or take a plain one off (the template stays as it is)."""
-    with st.expander(L["edit_agenda"]):
+    with st.expander("Ändra dagordningen för detta möte"):
         with st.form(f"agenda_add_{review.id}_{form_round('agenda')}"):
-            title = st.text_input(L["new_agenda_item"], max_chars=max_length(AgendaItem, "title"))
-            if st.form_submit_button(L["add_agenda_item"]):
+            title = st.text_input("Ny punkt (läggs före mötets avslutande)", max_chars=max_length(AgendaItem, "title"))
+            if st.form_submit_button("Lägg till punkten"):
                 save(lambda s: agenda.add_item(s, actor=actor, review_id=review.id, title=title,
                                                        now=clock.now()), "Punkten är tillagd i dagordningen.",
                      empty_form="agenda")
         plain_items = {i.id: i for i in items if agenda.is_removable(i, items)}
         if plain_items:
             with st.form(f"agenda_remove_{review.id}"):
-                chosen = st.selectbox(L["agenda_item_to_remove"], list(plain_items),
+                chosen = st.selectbox("Punkt att ta bort", list(plain_items),
                                       format_func=lambda i: f"§ {plain_items[i].number} {plain_items[i].title}")
-                if st.form_submit_button(L["remove_agenda_item"]):
+                if st.form_submit_button("Ta bort punkten"):
                     save(lambda s: agenda.remove_item(s, actor=actor, item_id=chosen, now=clock.now()),
                          "Punkten är borttagen ur dagordningen.")
 
 
 def _change_attendee_form(rows) -> None:
     """Fill in or replace a name on the invitation list, or take a row off it."""
-    with st.expander(L["edit_invitation"]):
+    with st.expander("Ändra i kallelsen (fyll i ett namn, byt person eller ta bort)"):
         by_id = {a.id: a for a in rows}
         chosen = by_id[st.selectbox(glossary.term(AttendanceStatus.INVITED), list(by_id), key=f"change_pick_{review.id}", format_func=lambda i: (
             f"{glossary.term(by_id[i].meeting_role, MeetingRole)} – {by_id[i].name or '(namn saknas)'}"))]
         with st.form(f"change_{chosen.id}_{chosen.version}"):
             name = st.text_input(FIELDS["name"], value=chosen.name, max_chars=max_length(Attendance, "name"))
             left, right = st.columns(2)
-            if left.form_submit_button(L["save_name"], type="primary"):
+            if left.form_submit_button("Spara namnet", type="primary"):
                 save(lambda s: attendance.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
                                                        now=clock.now(), expected_version=chosen.version),
                      "Namnet är sparat i kallelsen.")
-            if right.form_submit_button(L["remove_from_invitation"]):
+            if right.form_submit_button("Ta bort ur kallelsen"):
                 save(lambda s: attendance.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
                                                        expected_version=chosen.version),
                      f"{chosen.name or 'Raden'} är borttagen ur kallelsen.")
@@ -209,14 +209,14 @@ def _change_attendee_form(rows) -> None:
 
 def _add_attendee_form() -> None:
     """Invite one more person, by user or by typed name."""
-    with st.expander(L["add_person_to_invitation"]):
+    with st.expander("Lägg till en person i kallelsen"):
         with st.form(f"invite_{review.id}_{form_round('invite')}"):
             left, middle, right = st.columns(3)
             user_id = left.selectbox(MODELS["User"], [None, *people], format_func=lambda i: people.get(i, "Ingen"))
-            name = middle.text_input(L["or_name"], max_chars=max_length(Attendance, "name"))
+            name = middle.text_input("…eller namn", max_chars=max_length(Attendance, "name"))
             roles = glossary.options(MeetingRole)
             role = right.selectbox(FIELDS["role"], list(roles), format_func=roles.get, index=len(roles) - 1)
-            if st.form_submit_button(L["add"]):
+            if st.form_submit_button("Lägg till"):
                 save(lambda s: attendance.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
                                                     user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
                      empty_form="invite")
@@ -231,15 +231,15 @@ def _kallelse_downloads() -> None:
         ics, pdf = meeting_notice.notice_files(s, actor=actor, review_id=review.id, now=clock.now())
     name = f"kallelse-{clinic.code}-{year}"
     left, middle, right = st.columns(3)
-    left.download_button(L["invitation_pdf"], pdf, file_name=f"{name}.pdf", mime="application/pdf",
+    left.download_button("Kallelse som PDF", pdf, file_name=f"{name}.pdf", mime="application/pdf",
                          icon=":material/picture_as_pdf:")
-    middle.download_button(L["calendar_file"], ics, file_name=f"{name}.ics", mime="text/calendar",
+    middle.download_button("Kalenderfil (.ics)", ics, file_name=f"{name}.ics", mime="text/calendar",
                            icon=":material/event:")
-    if may_run and mail.configured(settings()) and left.button(L["send_invitation_email"], icon=":material/mail:"):
+    if may_run and mail.configured(settings()) and left.button("Skicka kallelsen med e-post", icon=":material/mail:"):
         save(lambda s: meeting_notice.send_notice(s, actor=actor, review_id=review.id, settings=settings(),
                                                    now=clock.now()),
              lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
-    if may_run and review.status == ReviewStatus.PREPARATION and right.button(L["mark_called"], type="primary"):
+    if may_run and review.status == ReviewStatus.PREPARATION and right.button("Markera som kallad", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,
                                           now=clock.now()), "Genomgången är markerad som kallad.")
 
@@ -247,14 +247,14 @@ def _kallelse_downloads() -> None:
 def render_meeting() -> None:
     """Lead to the meeting mode."""
     st.markdown("Mötet leds i **mötesläget**: en punkt i taget, stor text för projektorn.")
-    st.page_link("pages/mote.py", label=L["open_meeting_mode"], icon=":material/co_present:")
+    st.page_link("pages/mote.py", label="Öppna mötesläget", icon=":material/co_present:")
 
 
 def _minutes_preview() -> None:
     """Show what the minutes say, § by §, as the approvers approve it."""
     with session() as s:
         content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
-    with st.expander(L["minutes_being_approved"], expanded=review.status == ReviewStatus.APPROVAL):
+    with st.expander("Protokollet som justeras", expanded=review.status == ReviewStatus.APPROVAL):
         st.caption(f"{L['minutes_number'].format(number=plain(content.number))} · version {content.version} · "
                    "underlag: " + plain("; ".join(content.basis)))
         if content.replaces:
@@ -267,7 +267,7 @@ def _minutes_preview() -> None:
 
 def _minutes_download() -> None:
     """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
-    label = L["download_minutes"] if review.status == ReviewStatus.APPROVED else L["download_draft_minutes"]
+    label = "Ladda ner protokoll (PDF)" if review.status == ReviewStatus.APPROVED else "Ladda ner utkast till protokoll (PDF)"
     suffix = "" if review.status == ReviewStatus.APPROVED else "-utkast"
     review_id = review.id
     st.download_button(label, mime="application/pdf",
@@ -279,7 +279,7 @@ def _minutes_download() -> None:
 def _archive_download() -> None:
     """Offer the archive ZIP, made only when the user clicks (never kept in the session)."""
     review_id = review.id
-    st.download_button(L["download_archive"], mime="application/zip", on_click="ignore",
+    st.download_button("Ladda ner arkivet (ZIP)", mime="application/zip", on_click="ignore",
                        data=deferred(lambda s: archive.review_archive(s, actor=actor, review_id=review_id,
                                                                       today=today, now=clock.now())),
                        file_name=f"arkiv-{clinic.code}-{year}-v{review.minutes_version}.zip",
@@ -308,17 +308,17 @@ def render_approval() -> None:
     mine = [x for x in signed if x.user_id == actor.user_id and x.signed_at is None]
     if review.status == ReviewStatus.APPROVAL and mine:
         with st.container(border=True):
-            read = st.checkbox(L["confirm_read_minutes"])
+            read = st.checkbox("Jag har läst protokollet nedan och intygar att det stämmer med vad mötet beslutade.")
             st.caption(f"Du justerar protokollets innehåll med kontrollsumman {checksum[:12]}. Justeringen kan "
                        "inte ångras; ett justerat protokoll kan bara återöppnas av ordföranden med en motivering.")
-            if st.button(L["approve_minutes"], type="primary", disabled=not read):
+            if st.button("Justera protokollet", type="primary", disabled=not read):
                 save(lambda s: minutes.approve(s, actor=actor, review_id=review.id, now=clock.now()),
                      "Du har justerat protokollet.")
     if review.status == ReviewStatus.APPROVAL and may_run and mail.configured(settings()) and st.button(
-            L["remind_approvers"], icon=":material/mail:"):
+            "Påminn dem som inte har justerat (e-post)", icon=":material/mail:"):
         save(lambda s: minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()),
              lambda sent: f"E-post skickad till {len(sent)} personer.")
-    if review.status == ReviewStatus.APPROVAL and may_run and st.button(L["return_to_meeting"]):
+    if review.status == ReviewStatus.APPROVAL and may_run and st.button("Ta tillbaka till mötet för rättelse"):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
     _minutes_download()
@@ -334,10 +334,10 @@ def _approved_versions() -> None:
             left, right = st.columns([3, 1.2], vertical_alignment="center")
             state = (f"ersatt – återöppnad {datetime_text(version.reopened_at)} av {plain(version.reopened_by_name)}: "
                      f"{plain(version.reopen_reason, one_line=True)}" if version.reopened_at else "gällande")
-            left.markdown(f"**{L['version_n'].format(version=version.version)}** · justerad {datetime_text(version.approved_at)} · {state}")
+            left.markdown(f"**{'Version {version}'.format(version=version.version)}** · justerad {datetime_text(version.approved_at)} · {state}")
             left.caption(f"Kontrollsumma för innehållet (SHA-256): {version.content_sha256}  \n"
                          f"Kontrollsumma för PDF-filen (SHA-256): {version.pdf_sha256}")
-            right.download_button(L["download_pdf"], version.pdf, mime="application/pdf",
+            right.download_button("Ladda ner (PDF)", version.pdf, mime="application/pdf",
                                   file_name=f"protokoll-{clinic.code}-{year}-v{version.version}.pdf",
                                   icon=":material/download:", key=f"version_{version.id}",
                                   type="primary" if not version.reopened_at else "secondary")
@@ -354,11 +354,11 @@ def render_done() -> None:
     _approved_versions()
     _archive_download()
     if can(actor, Permission.APPROVE_REVIEW, clinic_id):
-        with st.expander(L["reopen_minutes"]):
+        with st.expander("Återöppna protokollet"):
             with st.form(f"reopen_{review.id}"):
                 reason = st.text_area(f"{FIELDS['reason']} *", help="Syns i historiken. Justeringarna nollställs och "
                                                            "protokollet får en ny version.")
-                if st.form_submit_button(L["reopen"]):
+                if st.form_submit_button("Återöppna"):
                     save(lambda s: minutes.reopen(s, actor=actor, review_id=review.id, reason=reason, now=clock.now()),
                          "Protokollet är återöppnat som en ny version.")
 
@@ -383,6 +383,6 @@ with st.expander(glossary.MODELS["HistoryEntry"]):
     with session() as s:
         events = history.review_history(s, actor=actor, review_id=review.id)
     st.dataframe(pd.DataFrame([{
-        L["time"]: datetime_text(e.at), L["who"]: e.actor_name, L["what"]: glossary.MODELS.get(e.entity, e.entity),
-        L["change_kind"]: glossary.term(e.operation, HistoryOperation), L["before"]: _shown(e.old_values),
-        L["after"]: _shown(e.new_values)} for e in events]), hide_index=True, width="stretch")
+        L["time"]: datetime_text(e.at), "Vem": e.actor_name, L["what"]: glossary.MODELS.get(e.entity, e.entity),
+        L["change_kind"]: glossary.term(e.operation, HistoryOperation), "Före": _shown(e.old_values),
+        "Efter": _shown(e.new_values)} for e in events]), hide_index=True, width="stretch")

@@ -53,7 +53,7 @@ if register:
         FIELDS["occurred_on"]: date_text(e.occurred_on), FIELDS["kind"]: glossary.term(SafetyEventKind(e.kind)),
         FIELDS["description"]: e.description, FIELDS["ssm_reference"]: e.ssm_reference or "",
         FIELDS["report_due"]: date_text(e.report_due), FIELDS["report_sent_on"]: date_text(e.report_sent_on),
-        FIELDS["status"]: _status(e), L["raised"]: L["yes"] if e.id in raised else ""} for e in register]),
+        FIELDS["status"]: _status(e), "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register]),
         hide_index=True)
 else:
     st.info("Inga händelser eller avvikelser är registrerade för kliniken.")
@@ -82,15 +82,15 @@ def _fields(prefix: str, shown=None) -> dict:
 
 
 if may_register:
-    st.subheader(L["register_event"])
+    st.subheader("Registrera en händelse eller avvikelse")
     prefix = f"event_{form_round('event')}"
     with st.form(prefix):
         data = _fields(prefix)
-        if st.form_submit_button(L["register_the_event"], type="primary"):
+        if st.form_submit_button("Registrera händelsen", type="primary"):
             save(lambda s: safety_events.register(s, actor=actor, clinic_id=clinic_id, data=data, today=today,
                                                   now=clock.now()), "Händelsen är registrerad.", empty_form="event")
     if register:
-        st.subheader(L["update_event"])
+        st.subheader("Uppdatera en händelse")
         by_id = {e.id: e for e in register}
         chosen = by_id[st.selectbox(FIELDS["description"], list(by_id), key="event_pick",
                                     format_func=lambda i: f"{date_text(by_id[i].occurred_on)} · "
@@ -108,7 +108,7 @@ if may_register:
             left, right = st.columns([1, 2], vertical_alignment="bottom")
             severity = left.selectbox(L["severity"], list(SEVERITIES), format_func=SEVERITIES.get, index=1,
                                       key=f"event_severity_{chosen.id}")
-            if right.button(L["raise_as_finding"], key=f"raise_{chosen.id}"):
+            if right.button("Ta upp som brist vid genomgången", key=f"raise_{chosen.id}"):
                 save(lambda s: safety_events.raise_as_finding(s, actor=actor, event_id=chosen.id, severity=severity,
                                                               now=clock.now()),
                      "Händelsen tas upp som brist vid klinikens nästa genomgång.")

@@ -49,7 +49,7 @@ def _fields(prefix: str, clinic=None) -> dict:
             "modalities": st.pills(FIELDS["modalities"], options=list(MODALITY_TERMS), selection_mode="multi",
                                    format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
                                    default=clinic.modalities if clinic else [])}
-    st.markdown(f"**{L['key_people']}**")
+    st.markdown(f"**{'Nyckelpersoner'}**")
     for pair in (PEOPLE[i:i + 2] for i in range(0, len(PEOPLE), 2)):  # row by row, for the Tab key
         for column, field in zip(st.columns(2), pair):
             data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
@@ -116,13 +116,13 @@ def _organisation_form() -> None:
 
 if clinics:
     st.dataframe(_table(clinics, SUMMARY_COLUMNS), hide_index=True, width="stretch")
-    with st.expander(L["all_key_people_and_sites"]):
+    with st.expander("Alla nyckelpersoner och sjukhus"):
         st.dataframe(_table(clinics, ("code", "site", *PEOPLE)), hide_index=True, width="stretch")
 else:
     st.info("Det finns inga kliniker ännu.")
 
 if can(actor, Permission.MANAGE_CLINICS):
-    add_tab, edit_tab, holder_tab = st.tabs([L["add_clinic"], L["edit_clinic"], FIELDS["licence_holder"]],
+    add_tab, edit_tab, holder_tab = st.tabs([L["add_clinic"], "Ändra klinik", FIELDS["licence_holder"]],
                                             key="clinic_tabs", on_change="rerun")
     with add_tab:
         _add_form()

@@ -19,26 +19,26 @@ with session() as s:
     sets = sa.criteria_sets(s, actor=actor)
     shipped = sa.unloaded_shipped_criteria(s, actor=actor)
 
-st.subheader(L["criteria_sets"])
+st.subheader("Egenkontrollens kriterier")
 st.markdown("Kriterierna är versionerade. En ny version används för egenkontroller som påbörjas efter inläsningen; "
             "tidigare svar behåller texten de besvarade.")
-st.dataframe(pd.DataFrame([{FIELDS["name"]: t.name, L["version"]: t.version, L["criteria"]: n,
-                            L["loaded"]: datetime_text(t.loaded_at), L["used_for_new"]: yes_no(t.active)}
+st.dataframe(pd.DataFrame([{FIELDS["name"]: t.name, "Version": t.version, "Kriterier": n,
+                            L["loaded"]: datetime_text(t.loaded_at), "Används för nya": yes_no(t.active)}
                            for t, n in sets]),
              hide_index=True, width="stretch")
 if sets:
     newest = sets[0][0]
-    st.download_button(L["download_current_criteria"], newest.source.encode("utf-8"), mime="text/yaml",
+    st.download_button("Ladda ner gällande version (YAML)", newest.source.encode("utf-8"), mime="text/yaml",
                        file_name=f"egenkontroll-v{newest.version}.yaml", icon=":material/download:")
 for version in shipped:  # a version that came with this release of the portal and is not loaded yet
     st.info(f"Version {version} av kriterierna följer med portalen men är inte inläst. Den används för "
             "egenkontroller som påbörjas efter inläsningen; svar enligt tidigare versioner behåller sin text.")
-    if st.button(L["load_shipped_version"].format(version=version), key=f"shipped_{version}", type="primary"):
+    if st.button("Läs in version {version}".format(version=version), key=f"shipped_{version}", type="primary"):
         save(lambda s, v=version: sa.load_shipped_criteria(s, actor=actor, version=v, now=clock.now()),
              lambda t: f"{t.name} version {t.version} är inläst.")
-upload = st.file_uploader(L["new_criteria_version"], type=["yaml", "yml"],
+upload = st.file_uploader("Ny version av kriterierna (YAML)", type=["yaml", "yml"],
                           key=f"criteria_{form_round('criteria')}")
-if upload is not None and st.button(L["load_new_version"], type="primary"):
+if upload is not None and st.button("Läs in den nya versionen", type="primary"):
     try:
         text = upload.getvalue().decode("utf-8")
     except UnicodeDecodeError:

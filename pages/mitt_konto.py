@@ -32,9 +32,9 @@ st.markdown(f"**{plain(actor.name)}** ({plain(actor.username)})  \n"
 
 st.subheader(L["change_password"])
 with st.form("change_password", clear_on_submit=True):
-    current = st.text_input(L["current_password"], type="password")
+    current = st.text_input("Nuvarande lösenord", type="password")
     new = st.text_input(L["new_password"], type="password", help="Minst 8 tecken.")
-    repeated = st.text_input(L["repeat_new_password"], type="password")
+    repeated = st.text_input("Upprepa nytt lösenord", type="password")
     if st.form_submit_button(L["change_password"], type="primary"):
         save(lambda s: user_service.change_own_password(
             s, actor=actor, current_password=current, new_password=new, repeated=repeated, now=clock.now()),

@@ -6,7 +6,6 @@ import streamlit as st
 
 from core import clock
 from core.enums import ReviewStatus
-from core.glossary import LABELS as L
 from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.services import actions, agenda, reviews
@@ -33,7 +32,7 @@ with session() as s:
 if review is None:
     st.info("Det finns ingen genomgång att hålla här."
             + (" Skapa den under Genomgång." if clinic_id and can(actor, Permission.PREPARE_REVIEW, clinic_id) else ""))
-    st.page_link("pages/genomgang.py", label=L["go_to_page"].format(page=PAGES["review"]), icon=":material/event_note:")
+    st.page_link("pages/genomgang.py", label="Till {page}".format(page=PAGES["review"]), icon=":material/event_note:")
     st.stop()
 may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
 if not reviews.is_editable(review):
@@ -41,8 +40,8 @@ if not reviews.is_editable(review):
     st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
 if review.status != ReviewStatus.MEETING:
-    st.subheader(L["clinic_review_year"].format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
-    if may_run and st.button(L["start_meeting"], type="primary"):
+    st.subheader("{clinic} · genomgång {year}".format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
+    if may_run and st.button("Starta mötet", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.MEETING,
                                           now=clock.now()), "Mötet har startat.")
     elif not may_run:

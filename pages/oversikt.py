@@ -65,18 +65,18 @@ if late_reports:  # SSMFS 2018:5 3 kap. 10 §: the written report to SSM within 
         st.page_link("pages/handelser.py", label=PAGES["events"], icon=":material/report:")
 if old_drl:  # SSMFS 2018:5 6 kap. 1 §: determined at least every third year
     with st.container(border=True):
-        st.warning(L["old_drl"].format(count=len(old_drl)))
+        st.warning("Diagnostiska standardnivåer äldre än tre år ({count})".format(count=len(old_drl)))
         st.markdown("\n".join(f"- {code}: {plain(row.examination, one_line=True)}, senast bestämd "
                                f"{date_text(row.determined_on) or 'aldrig'}" for code, row in old_drl))
 if to_sign:
     with st.container(border=True):
-        st.subheader(L["to_approve"])
+        st.subheader("Att justera")
         for review, clinic, role in to_sign:
             left, right = st.columns([3, 1], vertical_alignment="center")
             left.markdown(f"{L['minutes_number'].format(number=plain(review.protocol_number))} · {plain(clinic.name)}, "
                           f"genomgången {review.year} · "
                           f"du justerar som **{glossary.term(role, SignatureRole).lower()}**")
-            if right.button(L["read_and_approve"], key=f"sign_{review.id}", type="primary"):
+            if right.button("Läs och justera", key=f"sign_{review.id}", type="primary"):
                 st.session_state["pick_clinic"] = st.session_state["_widget_pick_clinic"] = clinic.id
                 st.session_state["pick_meeting_year"] = review.year
                 st.session_state.pop("_widget_pick_meeting_year", None)
@@ -89,7 +89,7 @@ if not statuses:
 left, middle, right, last, overdue = st.columns(5)
 left.metric(FIELDS["clinics"], len(statuses))
 middle.metric(L["report_of_year"].format(year=year - 1), L["loaded"] if statuses[0].report_loaded else L["missing"])
-right.metric(L["approved_minutes"], f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)}"
+right.metric("Justerade protokoll", f"{sum(x.review_status == ReviewStatus.APPROVED for x in statuses)}"
              f" av {len(statuses)}")
 last.metric(L["open_actions"], number_text(sum(x.open_actions for x in statuses)))
 overdue.metric(L["overdue_count"], number_text(sum(x.overdue_actions for x in statuses)))
@@ -106,16 +106,16 @@ def _row(x) -> dict:
         L["code_short"]: x.clinic.code, FIELDS["clinic_name"]: x.clinic.name,
         FIELDS["modalities"]: ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
         L["report_of_year"].format(year=year - 1): L["loaded"] if x.report_loaded else L["missing"],
-        L["review_of_year"].format(year=year): review,
-        L["open_actions"]: x.open_actions, L["overdue_count"]: x.overdue_actions, L["done_actions"]: x.done_actions,
-        L["self_assessment_of_year"].format(year=year): (
+        "Genomgång {year}".format(year=year): review,
+        L["open_actions"]: x.open_actions, L["overdue_count"]: x.overdue_actions, "Klara åtgärder": x.done_actions,
+        "Egenkontroll {year}".format(year=year): (
             "Ej påbörjad" if not x.self_assessment else "Påbörjad" if x.self_assessment_score is None
             else f"{x.self_assessment_score:.0f} %"),
-        L["clinical_audit_whole"]: (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
+        "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
     }
 
 
-st.subheader(L["the_clinics"])
+st.subheader("Klinikerna")
 st.dataframe(pd.DataFrame([_row(x) for x in statuses]), hide_index=True, width="stretch",
              column_config={L["code_short"]: st.column_config.TextColumn(width=60),
                             FIELDS["clinic_name"]: st.column_config.TextColumn(width=170),
@@ -132,7 +132,7 @@ def _open_clinic(page: str, clinic_id: int) -> None:
 
 chooser, *buttons = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
 names = {x.clinic.id: f"{x.clinic.code} – {x.clinic.name}" for x in statuses}
-chosen = chooser.selectbox(L["open_clinic"], list(names), key="overview_clinic", format_func=names.get)
+chosen = chooser.selectbox("Öppna en klinik", list(names), key="overview_clinic", format_func=names.get)
 for column, (label, page) in zip(buttons, [(PAGES["review"], "pages/genomgang.py"),
                                            (PAGES["actions"], "pages/atgarder.py"),
                                            (PAGES["self_assessment"], "pages/egenkontroll.py")]):
@@ -149,7 +149,7 @@ def render_charts() -> None:
         late = overdue_over_time(s, actor=actor, today=today)
     left, right = st.columns(2)
     if by_status:
-        clinic, status, count = FIELDS["clinic_name"], FIELDS["status"], L["count"]
+        clinic, status, count = FIELDS["clinic_name"], FIELDS["status"], "Antal"
         frame = pd.DataFrame([{clinic: r["clinic"], status: STATUS_TERMS[r["status"]], count: r["count"]}
                               for r in by_status])
         title = ("Åtgärder per status" if len(statuses) <= CHART_CLINICS
@@ -161,7 +161,7 @@ def render_charts() -> None:
                             scale=alt.Scale(domain=list(STATUS_TERMS.values()), range=STATUS_COLOURS)),
             tooltip=[clinic, status, count]), width="stretch")
     if on_time:
-        year_column, share = FIELDS["year"], L["on_time_share"]
+        year_column, share = FIELDS["year"], "Andel klara i tid (%)"
         frame = pd.DataFrame([{year_column: str(r["year"]), share: r["share"],
                                BAR_TEXT: f"{r['on_time']} av {r['actions']}"} for r in on_time])
         base = alt.Chart(frame, title="Klara i tid, per år åtgärderna beslutades").encode(
@@ -169,7 +169,7 @@ def render_charts() -> None:
             y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=[0, 100])))
         right.altair_chart(base.mark_bar(size=40) + base.mark_text(dy=-8).encode(text=f"{BAR_TEXT}:N"),
                            width="stretch")
-    month, overdue = L["month"], L["overdue_count"]
+    month, overdue = "Månad", L["overdue_count"]
     frame = pd.DataFrame([{month: r["date"].strftime("%Y-%m"), overdue: r["overdue"]} for r in late])
     st.altair_chart(alt.Chart(frame, title="Försenade åtgärder vid varje månadsskifte").mark_line(point=True).encode(
         x=alt.X(f"{month}:O", axis=alt.Axis(labelAngle=0)), y=alt.Y(f"{overdue}:Q", axis=alt.Axis(tickMinStep=1))),
@@ -180,7 +180,7 @@ def render_unanswered() -> None:
     """Findings of last year's bokslut that no action answers yet."""
     with session() as s:
         rows = unanswered_findings(s, actor=actor, report_year=year - 1)
-    st.subheader(L["unanswered_findings"].format(year=year - 1, count=len(rows)))
+    st.subheader("Brister i bokslutet {year} utan beslut ({count})".format(year=year - 1, count=len(rows)))
     if rows:
         st.dataframe(pd.DataFrame([{MODELS["Finding"]: f.code, L["applies_to"]: owner,
                                     L["severity"]: glossary.term(f.severity, Severity),
@@ -193,7 +193,7 @@ def render_my_actions() -> None:
     with session() as s:
         mine = actions.list_actions(s, actor=actor, today=today, owner_id=actor.user_id,
                                     statuses=list(ActionStatus.open_values()))
-    st.subheader(L["my_actions"].format(count=len(mine)))
+    st.subheader("Mina åtgärder ({count})".format(count=len(mine)))
     if not mine:
         st.caption("Du är inte ansvarig för någon öppen åtgärd.")
         return
@@ -208,13 +208,13 @@ def render_calendar() -> None:
         events = calendar_year.year_events(s, actor=actor, year=year, today=today,
                                            audit_interval_years=AUDIT_INTERVAL)
         ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
-    st.subheader(L["year_wheel"].format(year=year))
+    st.subheader("Årshjul {year}".format(year=year))
     st.dataframe(pd.DataFrame([{L["date"]: date_text(e.day), FIELDS["clinic_name"]: e.clinic, L["what"]: e.what,
-                                L["source"]: e.source} for e in events]),
+                                "Källa": e.source} for e in events]),
                  hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420),
                  column_config={L["what"]: st.column_config.TextColumn(width=420)})
     if ics:  # only for someone who owns open actions with dates
-        st.download_button(L["my_dates_ics"], ics, file_name="mina-datum.ics",
+        st.download_button("Mina datum som kalenderfil (.ics)", ics, file_name="mina-datum.ics",
                            mime="text/calendar", icon=":material/event:")
 
 

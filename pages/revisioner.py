@@ -35,7 +35,7 @@ else:
     st.success(f"Senaste revision av hela verksamheten: {date_text(last_whole)}.")
 
 for record, findings in register:
-    kind = L["external"] if record.external else L["internal"]
+    kind = "Extern" if record.external else "Intern"
     with st.expander(f"{date_text(record.audit_date)} · {kind} · {plain(record.scope, one_line=True)}"
                      + (f" · {L['whole_activity'].lower()}" if record.whole_activity else "")):
         st.markdown(f"**{L['auditors']}:** {plain(record.auditors)}")
@@ -46,23 +46,23 @@ for record, findings in register:
         with session() as s:
             report = clinical_audits.report_of(s, actor=actor, audit_id=record.id)
         if report:
-            st.download_button(L["download_report"], report.content, file_name=report.filename,
+            st.download_button("Ladda ner rapporten", report.content, file_name=report.filename,
                                mime=report.media_type, key=f"report_{record.id}")
 if not register:
     st.info("Inga kliniska revisioner är registrerade för kliniken.")
 
 if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
-    st.subheader(L["register_audit"])
+    st.subheader("Registrera en revision")
     prefix = f"audit_{form_round('audit')}"
     with st.form(prefix):
         one, two, three = st.columns(3)
         data = {"audit_date": one.date_input(f"{L['date']} *", value=today, format="YYYY-MM-DD"),
-                "external": two.toggle(L["external_audit"]),
+                "external": two.toggle("Extern revision"),
                 "whole_activity": three.toggle(L["whole_activity"]),
-                "scope": st.text_input(f"{L['scope']} *", placeholder="t.ex. Remisshantering och berättigande"),
+                "scope": st.text_input(f"{'Omfattning'} *", placeholder="t.ex. Remisshantering och berättigande"),
                 "auditors": st.text_input(f"{L['auditors']} *", max_chars=max_length(ClinicalAudit, "auditors")),
-                "summary": st.text_area(L["audit_summary"], height=80)}
-        st.markdown(f"**{L['audit_findings']}** (tas upp på nästa genomgång)")
+                "summary": st.text_area("Sammanfattning", height=80)}
+        st.markdown(f"**{'Brister som revisionen fann'}** (tas upp på nästa genomgång)")
         findings = []
         for i in range(FINDING_ROWS):
             left, right = st.columns([4, 1])
@@ -72,8 +72,8 @@ if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
                                        key=f"{prefix}_s{i}", label_visibility="collapsed")
             if text.strip():
                 findings.append({"description": text, "severity": severity})
-        report = st.file_uploader(f"{L['report']} ({L['optional']})", type=["pdf", "docx", "doc"], key=f"{prefix}_report")
-        if st.form_submit_button(L["register_the_audit"], type="primary"):
+        report = st.file_uploader(f"{'Rapport'} ({L['optional']})", type=["pdf", "docx", "doc"], key=f"{prefix}_report")
+        if st.form_submit_button("Registrera revisionen", type="primary"):
             attached = (report.getvalue(), report.name) if report else None
             save(lambda s: clinical_audits.register(s, actor=actor, clinic_id=clinic_id, data=data, findings=findings,
                                                     report=attached, now=clock.now()),

@@ -58,12 +58,12 @@ def verdict(met: bool | None) -> str:
 
 def goals(rows: Sequence[Any], owner: Owner = None, detailed: bool = False) -> Table:
     """The bokslut's goals with target, outcome and assessment (detailed: with the goal's id and comment)."""
-    table = _table([MODELS["Goal"], LABELS["target"], LABELS["outcome"], LABELS["goal_assessment"]],
+    table = _table([MODELS["Goal"], "Målvärde", LABELS["outcome"], LABELS["goal_assessment"]],
                    ([g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)]
                     for g in rows), [76, 30, 30, 34], owner, [g.clinic_id for g in rows])
     if not detailed:
         return table
-    return _widened(table, [LABELS["goal_id"], *(g.code for g in rows)],
+    return _widened(table, ["Mål-ID", *(g.code for g in rows)],
                     [FIELDS["status_comment"], *(g.comment or "" for g in rows)])
 
 
@@ -78,15 +78,15 @@ def indicators(rows: Sequence[Any], year: int, owner: Owner = None, detailed: bo
     Detailed (the bokslut page): also its area, direction and the change from last year.
     """
     table = _table(
-        [MODELS["Indicator"], LABELS["value"], MODELS["Goal"], str(year - 1), LABELS["against_target"]],
+        [MODELS["Indicator"], "Värde", MODELS["Goal"], str(year - 1), LABELS["against_target"]],
         ([indicator_name(r.indicator.name, r.indicator.unit), number_text(r.indicator.value),
           number_text(r.indicator.target) or "–", number_text(r.previous) or "–", verdict(r.met)] for r in rows),
         [74, 22, 22, 22, 30], owner, [r.indicator.clinic_id for r in rows])
     if not detailed:
         return table
     return _widened(table, None, [LABELS["area"], *(r.indicator.area or "" for r in rows)],
-                    [LABELS["direction"], *(glossary.term(r.indicator.direction, Direction) for r in rows)],
-                    [LABELS["change"], *(change_text(r.change) for r in rows)])
+                    ["Riktning", *(glossary.term(r.indicator.direction, Direction) for r in rows)],
+                    ["Förändring", *(change_text(r.change) for r in rows)])
 
 
 def _widened(table: Table, first: list[str] | None, *last: list[str]) -> Table:
@@ -101,7 +101,7 @@ def training(shares: Sequence[Any], year: int, owner: Owner = None) -> Table:
     """Each staff group's share with completed radiation-protection training, against the year before."""
     groups = glossary.options(StaffGroup)
     return _table(
-        [LABELS["staff_group"], LABELS["staff_count"], LABELS["trained_count"], LABELS["share_trained"], str(year - 1)],
+        [LABELS["staff_group"], LABELS["staff_count"], LABELS["trained_count"], "Andel utbildade", str(year - 1)],
         ([groups[s.record.staff_group], number_text(s.record.staff_count), number_text(s.record.trained_count),
           percent_text(s.share) or "–", percent_text(s.previous) or "–"] for s in shares),
         [46, 26, 26, 34, 26], owner, [s.record.clinic_id for s in shares])
@@ -111,7 +111,7 @@ def doses(rows: Sequence[Any], owner: Owner = None) -> Table:
     """The staff groups' highest personal doses and how many are in category A."""
     groups = glossary.options(StaffGroup)
     return _table(
-        [LABELS["staff_group"], LABELS["category_a"], LABELS["max_hp10"], LABELS["max_hp3"], LABELS["max_extremity"]],
+        [LABELS["staff_group"], "Kategori A", "Högsta Hp(10) (mSv)", "Högsta Hp(3) ögonlins (mSv)", "Högsta extremitetsdos (mSv)"],
         ([groups[d.staff_group], number_text(d.category_a_count) or "–", number_text(d.max_hp10) or "–",
           number_text(d.max_hp3) or "–", number_text(d.max_extremity) or "–"] for d in rows),
         [46, 24, 32, 36, 36], owner, [d.clinic_id for d in rows])
@@ -120,7 +120,7 @@ def doses(rows: Sequence[Any], owner: Owner = None) -> Table:
 def drl(rows: Sequence[Any], today: date, owner: Owner = None) -> Table:
     """Each examination type's local standard level against the national DRL, with its age."""
     return _table(
-        [LABELS["examination"], LABELS["local_level"], LABELS["national_drl"], LABELS["determined_on"]],
+        ["Undersökningstyp", "Lokal standardnivå", "Nationell DRL", "Senast bestämd"],
         ([d.examination, f"{number_text(d.local_level)} {d.unit or ''}".strip() or "–",
           f"{number_text(d.national_drl)} {d.unit or ''}".strip() or "–",
           date_text(d.determined_on) + (DRL_OLD if drl_is_old(d, today) else "")] for d in rows),
@@ -169,8 +169,8 @@ def follow_ups(rows: Sequence[tuple[Any, Any, int]], meeting_day: date) -> Table
 def decided_actions(rows: Sequence[Any], answers: Callable[[Any], str]) -> Table:
     """The actions decided at the meeting, numbered, each with owner, due date, priority and what it answers."""
     return _table(
-        [LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], LABELS["priority_short"],
-         LABELS["answers_to"]],
+        [LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], "Prio",
+         "Svarar mot"],
         ([str(a.number), a.title + (f"\n{a.description}" if a.description else ""),
           a.owner_name + (f", {a.owner_role}" if a.owner_role else ""), date_text(a.due_date),
           glossary.term(a.priority, Priority), answers(a)] for a in rows),

@@ -40,7 +40,7 @@ class MinutesPdf(PortalPdf):
             with self.local_context(fill_opacity=DRAFT_OPACITY, text_color=DRAFT_GREY):
                 self.set_font("DejaVu", "B", 90)
                 with self.rotation(45, self.w / 2, self.h / 2):
-                    self.text(self.w / 2 - 75, self.h / 2 + 12, LABELS["draft_stamp"])
+                    self.text(self.w / 2 - 75, self.h / 2 + 12, "UTKAST")
 
 
 def typeset(text: str) -> str:

@@ -63,7 +63,7 @@ def to_xlsx(rows: list[list]) -> bytes:
     """Return the rows as a workbook: bold header, column widths, filters, real dates, text never a formula."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = LABELS["action_plan"]
+    sheet.title = "Åtgärdsplan"
     sheet.append(COLUMNS)
     for row in rows:
         append_text_safe(sheet, row)

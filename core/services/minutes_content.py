@@ -59,7 +59,7 @@ Block = Text | Subheading | Decision | figures.Table
 CHART_INDICATORS = 9  # three rows of three: what one A4 page shows legibly
 CHART_YEARS = 6
 CAPACITY = {SignatureRole.CHAIR.value: glossary.term(SignatureRole.CHAIR),
-            SignatureRole.SECRETARY.value: LABELS["at_the_minutes"],
+            SignatureRole.SECRETARY.value: "Vid protokollet",
             SignatureRole.ADJUSTER.value: glossary.term(SignatureRole.ADJUSTER)}
 NO_DECISION = "Mötet fattade inget beslut."
 
@@ -277,7 +277,7 @@ def _findings(session: Session, actor: Actor, review: Review, decided: list, cli
         if a.finding_id in codes:
             return f"{MODELS['Finding']} {codes[a.finding_id]}"
         return f"{MODELS['Criterion']} {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"
-    blocks.append(Subheading(text=LABELS["action_decisions"]))
+    blocks.append(Subheading(text="Beslut om åtgärder"))
     if not decided:
         blocks.append(Decision(text="Beslutades att inga nya åtgärder behövs."))
         return blocks
@@ -321,9 +321,9 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesC
         sections.append(Section(heading=f"§ {item.number} {item.title}", kind=item.kind,
                                 blocks=blocks + decision_lines(item.decisions)))
     # What the agenda has no § for is still part of the record, after the last §.
-    for kind, title in (("follow_up", LABELS["follow_up_section"]),
-                        ("annual_report", LABELS["annual_report_section"]), ("self_assessment", PAGES["self_assessment"]),
-                        ("findings", LABELS["findings_section"])):
+    for kind, title in (("follow_up", "Uppföljning av tidigare beslutade åtgärder"),
+                        ("annual_report", "Strålskyddsbokslutet"), ("self_assessment", PAGES["self_assessment"]),
+                        ("findings", "Brister och beslut om åtgärder")):
         if not any(i.kind == kind for i in items):
             sections.append(Section(heading=f"§ {len(sections) + 1} {title}", kind=kind, blocks=by_kind[kind]()))
     return MinutesContent(

@@ -121,7 +121,7 @@ def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:
     """Show navigation, who is logged in and the logout button; return False if they just logged out."""
     st.sidebar.markdown("### ☢️ Strålsäkerhetsportalen")
     links, who = st.sidebar.container(), st.sidebar.container()
-    authenticator.logout(L["log_out"], "sidebar", key="logout_button", callback=_record_logout)
+    authenticator.logout("Logga ut", "sidebar", key="logout_button", callback=_record_logout)
     if not st.session_state.get("authentication_status"):
         return False
     with links:

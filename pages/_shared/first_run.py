@@ -31,7 +31,7 @@ def first_run_screen() -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title(L["portal_name"])
-        st.subheader(L["first_run"])
+        st.subheader("Första start")
         st.markdown("Databasen har ingen organisation ännu. Lägg upp organisationen och den första "
                     "administratören; därefter läggs kliniker och användare till under **Kliniker** och "
                     "**Användare**. Startkoden står i serverns logg (`stralportal serve` skriver den).")
@@ -41,16 +41,16 @@ def first_run_screen() -> None:
                 "name": st.text_input(f"{L['organisation_name']} *", placeholder="t.ex. Norrby sjukhus"),
                 "licence_holder": st.text_input(f"{FIELDS['licence_holder']} *", placeholder="t.ex. Region Norrby"),
                 "licence_number": st.text_input(f"{L['ssm_licence_number']} *")}
-            st.markdown(f"**{L['first_admin']}**")
+            st.markdown(f"**{'Den första administratören'}**")
             left, right = st.columns(2)
             admin = {"username": left.text_input(f"{FIELDS['username']} *"),
                      "name": right.text_input(f"{FIELDS['name']} *")}
             admin["email"] = st.text_input(f"{FIELDS['email']} *")
             left, right = st.columns(2)
             password = left.text_input(f"{FIELDS['password']} *", type="password")
-            repeated = right.text_input(f"{L['repeat_password']} *", type="password")
-            code = st.text_input(f"{L['setup_code']} *", help="Står i serverns logg när portalen startar.")
-            if st.form_submit_button(L["set_up_portal"], type="primary"):
+            repeated = right.text_input(f"{'Upprepa lösenordet'} *", type="password")
+            code = st.text_input(f"{'Startkod'} *", help="Står i serverns logg när portalen startar.")
+            if st.form_submit_button("Lägg upp portalen", type="primary"):
                 if password != repeated:
                     st.error("Inget sparades. Lösenorden är inte lika.")
                     return

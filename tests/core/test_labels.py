@@ -1,4 +1,9 @@
-"""Every label a page shows comes from core/glossary.py: one concept, one English name, one Swedish label."""
+"""One concept, one English name, one Swedish label: a domain term is written once, in core/glossary.py.
+
+The glossary holds the domain's terms (models, values, fields, pages, roles) and the few labels several places
+share. A one-off text (a button's "Skapa genomgången") lives beside its button; but a page that spells a domain
+term itself ("Ansvarig" instead of FIELDS["owner_name"]) has made a copy that can drift, and fails here.
+"""
 import ast
 import re
 
@@ -12,11 +17,6 @@ LABELLED = {"button", "form_submit_button", "download_button", "text_input", "te
 LETTER = re.compile(r"[^\W\d_]")
 BOLD_HEADING = re.compile(r"^\*\*(.*?)\*\*")
 
-# Text allowed as it is, with why. Keep this small: a label belongs in the glossary.
-ALLOWED = {
-    ("pages/_shared/auth.py", "Demoläge."),  # the first word of the demo notice's sentence, not a section heading
-}
-NOT_YET: set[str] = set()  # files whose labels have not moved yet (none)
 
 # Words LABELS shares with FIELDS, MODELS or PAGES on purpose: the same Swedish word for a different concept.
 HOMONYMS = {
@@ -78,15 +78,61 @@ def _offences(tree: ast.AST):
                                 yield key.lineno, text
 
 
-def test_pages_take_their_labels_from_the_glossary():
-    found = []
+def _terms() -> set[str]:
+    """Every Swedish term and shared label the glossary holds."""
+    values = {term for terms in glossary.VALUES.values() for term in terms.values()}
+    return {*glossary.FIELDS.values(), *glossary.MODELS.values(), *glossary.PAGES.values(), *glossary.LABELS.values(),
+            *values, glossary.OVERDUE}
+
+
+def _label_copies(tree: ast.AST, terms: set[str]):
+    """Yield (line, text) of each literal label that spells a glossary term (perhaps with " *" for required)."""
+    for line, text in _offences(tree):
+        if text.removesuffix(" *") in terms - HOMONYMS:
+            yield line, text
+
+
+def test_pages_spell_no_domain_term_of_their_own():
+    terms, found = _terms(), []
     for path in sorted((PROJECT_DIR / "pages").rglob("*.py")):
         name = path.relative_to(PROJECT_DIR).as_posix()
-        if name in NOT_YET:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=name)
-        found += [f"{name}:{line}: {text!r}" for line, text in _offences(tree) if (name, text) not in ALLOWED]
-    assert found == [], "Labels that belong in core/glossary.py (LABELS, FIELDS, …):\n" + "\n".join(found)
+        found += [f"{name}:{line}: {text!r}" for line, text in _label_copies(tree, terms)]
+    assert found == [], "Terms that core/glossary.py already has (use FIELDS, MODELS, PAGES, …):\n" + "\n".join(found)
+
+
+def _label_uses() -> dict[str, int]:
+    """How many times pages, core and app.py name each LABELS key."""
+    files = [*(PROJECT_DIR / "pages").rglob("*.py"), *(PROJECT_DIR / "core").rglob("*.py"), PROJECT_DIR / "app.py"]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files if p.name != "glossary.py")
+    return {key: len(re.findall(r"\b(?:LABELS|L)\[(['\"])" + re.escape(key) + r"\1\]", code)) for key in glossary.LABELS}
+
+
+def test_the_glossary_keeps_only_labels_that_several_places_share():
+    assert {key: n for key, n in _label_uses().items() if n < 2} == {}
+
+
+def test_core_has_no_label_table_but_the_glossary():
+    tables = []
+    for path in sorted((PROJECT_DIR / "core").rglob("*.py")):
+        if path.name == "glossary.py":
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if any("LABEL" in n for n in names):
+                tables.append(f"{path.relative_to(PROJECT_DIR)}: {names[0]}")
+    assert tables == []
+
+
+def test_the_copy_check_finds_a_copied_term():
+    code = '''
+st.button("Skapa genomgången")
+st.text_input("Ansvarig *")
+pd.DataFrame([{"Klart senast": d, L["k"]: v}])
+st.markdown("**Mål**")
+'''
+    assert [text for _, text in _label_copies(ast.parse(code), _terms())] == ["Ansvarig *", "Klart senast", "Mål"]
 
 
 def test_the_check_finds_what_it_looks_for():

@@ -3,7 +3,6 @@ import streamlit as st
 
 from core import clock
 from core.enums import AttendanceStatus, SignatureRole
-from core.glossary import LABELS as L
 from core.services import attendance, minutes
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
@@ -27,9 +26,9 @@ def render(m: Meeting) -> None:
                 "under § 1 först.")
         return
     with st.form(f"adjusters_{m.review.id}", border=False):
-        picked = st.pills(L["adjusters_one_or_two"], candidates, selection_mode="multi",
+        picked = st.pills("Justerare (en eller två)", candidates, selection_mode="multi",
                           format_func=lambda i: plain(people.get(i), one_line=True),
                           default=[i for i in chosen if i in candidates]) or []
-        if st.form_submit_button(L["save_adjusters"], type="primary"):
+        if st.form_submit_button("Spara justerare", type="primary"):
             save(lambda s: minutes.choose_adjusters(s, actor=m.actor, review_id=m.review.id, user_ids=picked,
                                                     now=clock.now()), "Justerarna är valda.")

@@ -44,14 +44,14 @@ def render(m: Meeting) -> None:
             who, came, other = st.columns([2, 3.2, 1.6], vertical_alignment="center")
             who.markdown(_who(row))
             status = came.segmented_control(
-                L["attendance_for"].format(name=row.name or "personen"), CAME, format_func=terms.get, required=True,
+                "Närvaro för {name}".format(name=row.name or "personen"), CAME, format_func=terms.get, required=True,
                 default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
                 key=f"s_{row.id}_{version}", label_visibility="collapsed")
             typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}",
                                      label_visibility="collapsed",
                                      placeholder="namn" if not shown[0] else "ersättarens namn")
             answers[row.id] = (status, typed)
-        if st.form_submit_button(L["save_attendance"], type="primary"):
+        if st.form_submit_button("Spara närvaro", type="primary"):
             save(lambda s: _save(s, m, answers, opened), "Närvaron är sparad.")
     stale = any(opened[r.id][0] != r.version for r in rows)
     if stale and st.button(L["reload_latest"], key=f"reload_attendance_{m.review.id}"):

@@ -20,7 +20,7 @@ def render_next_review(m: Meeting) -> None:
     with st.form(f"next_{m.review.id}", border=False):
         chosen = st.date_input(FIELDS["next_review_date"], value=m.review.next_review_date, format="YYYY-MM-DD",
                                min_value=m.meeting_day)
-        if st.form_submit_button(L["save_date"], type="primary"):
+        if st.form_submit_button("Spara datum", type="primary"):
             save(lambda s: reviews.set_next_review(s, actor=m.actor, review_id=m.review.id, next_date=chosen,
                                                    now=clock.now()), "Datum för nästa genomgång är sparat.")
 
@@ -38,12 +38,12 @@ def render_notes(m: Meeting) -> None:
         agenda.save_notes(s, actor=m.actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
                            expected_version=version)
         forget_edit("notes", item.id)
-    with st.expander(L["notes_for_item"].format(number=item.number), expanded=bool(shown[0] or shown[1])):
+    with st.expander("Anteckningar och beslut för § {number}".format(number=item.number), expanded=bool(shown[0] or shown[1])):
         with st.form(f"notes_{item.id}_{version}", border=False):
             notes = st.text_area(FIELDS["notes"], value=shown[0] or "", height=80)
-            decisions = st.text_area(L["decisions_hint"],
+            decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",
                                      value=shown[1] or "", height=68, placeholder="godkänna dagordningen")
-            if st.form_submit_button(L["save_notes"]):
+            if st.form_submit_button("Spara anteckningar"):
                 save(_save, f"Anteckningarna för § {item.number} är sparade.")
     if version != item.version and st.button(L["reload_latest"], key=f"reload_notes_{item.id}"):
         forget_edit("notes", item.id)
@@ -52,7 +52,7 @@ def render_notes(m: Meeting) -> None:
 
 def render_end(m: Meeting) -> None:
     """End the meeting: freeze the minutes and send them for justering."""
-    if st.button(L["end_meeting_send"], type="primary"):
+    if st.button("Avsluta mötet och skicka protokollet till justering", type="primary"):
         save(lambda s: _send_for_approval(s, m),
              lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
 

@@ -44,7 +44,7 @@ def _typed_owner(chosen: int | None, prefix: str, name: str = "", role: str = ""
     if chosen != OTHER_PERSON:
         return "", ""
     left, right = st.columns(2)
-    return (left.text_input(f"{L['owner_person_name']} *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
+    return (left.text_input(f"{'Ansvarigs namn'} *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
             right.text_input(f"{FIELDS['owner_role']} *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
 
 
@@ -86,10 +86,10 @@ def _decide_on(m: Meeting, finding=None, criterion_id: int | None = None, advanc
         st.markdown(f"**{L['decide_action']}**")
         action_form(m, f"action_{key}", finding, criterion_id=criterion_id, advance=advance)
     with none:
-        st.markdown(f"**{L['no_action']}**")
+        st.markdown(f"**{'Ingen åtgärd'}**")
         with st.form(f"none_{key}", border=False):
             reason = st.text_area(f"{FIELDS['no_action_reason']} *", height=120)
-            if st.form_submit_button(L["decide_no_action"]):
+            if st.form_submit_button("Besluta ingen åtgärd"):
                 def _none(s):
                     actions.decide_no_action(s, actor=m.actor, review_id=m.review.id,
                                              finding_id=finding.id if finding else None, criterion_id=criterion_id,
@@ -101,7 +101,7 @@ def _decide_on(m: Meeting, finding=None, criterion_id: int | None = None, advanc
 
 def correct_form(m: Meeting) -> None:
     """Correct a decided action (what, owner, due date, priority) before the minutes go to justering."""
-    with st.expander(L["correct_decided_action"]):
+    with st.expander("Rätta en beslutad åtgärd"):
         by_id = {a.id: a for a in m.decided}
         chosen = by_id[st.selectbox(FIELDS["title"], list(by_id),
                                     format_func=lambda i: f"{by_id[i].number}. {by_id[i].title}",
@@ -117,7 +117,7 @@ def correct_form(m: Meeting) -> None:
             due = left.date_input(f"{FIELDS['due_date']} *", value=shown.due_date, format="YYYY-MM-DD")
             priority = right.selectbox(FIELDS["priority"], list(priorities), format_func=priorities.get,
                                        index=list(priorities).index(shown.priority))
-            if st.form_submit_button(L["save_correction"]):
+            if st.form_submit_button("Spara rättelsen"):
                 data = {"title": title, "description": shown.description,
                         "owner_id": None if owner_id == OTHER_PERSON else owner_id,
                         "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}

@@ -3,7 +3,6 @@ import streamlit as st
 
 from core import glossary
 from core.enums import Severity
-from core.glossary import LABELS as L
 from core.glossary import MODELS
 from core.services import actions, self_assessments
 from pages._shared.db import session
@@ -58,5 +57,5 @@ def render_findings(m: Meeting) -> None:
                              finding=f)
         stepper(key, current, len(found), MODELS["Finding"].lower())
     if m.may_decide:
-        with st.expander(L["decide_other_action"]):
+        with st.expander("Besluta en annan åtgärd"):
             action_form(m, f"other_action_{m.review.id}")

@@ -42,10 +42,10 @@ def render(m: Meeting) -> None:
                                       default=follow_up.status or action.status)
         comment_box, reason_box, postpone_box = st.columns([2, 1.4, 1.2])
         comment = comment_box.text_input(FIELDS["status_comment"], value=follow_up.comment or "")
-        reason = reason_box.text_input(L["reason_if_cancelled"], value=action.cancel_reason or "")
-        postpone = postpone_box.date_input(L["postpone_to"], value=follow_up.new_due_date, format="YYYY-MM-DD",
+        reason = reason_box.text_input("Skäl (om avskriven)", value=action.cancel_reason or "")
+        postpone = postpone_box.date_input("Skjuts upp till", value=follow_up.new_due_date, format="YYYY-MM-DD",
                                            min_value=m.meeting_day)
-        if st.form_submit_button(L["save_and_next"], type="primary"):
+        if st.form_submit_button("Spara och visa nästa", type="primary"):
             def _record(s) -> None:
                 actions.record_follow_up(s, actor=m.actor, follow_up_id=follow_up.id, status=status, comment=comment,
                                          cancel_reason=reason, new_due_date=postpone, today=m.meeting_day,

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from core.formatting import date_text
-from core.glossary import LABELS as L
 from core.services import reviews
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
@@ -51,7 +50,7 @@ def render_agenda(m: Meeting) -> None:
                       on_click=_go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
                       width="stretch", disabled=not m.may_run)
     with st.container(key="decided"):
-        st.markdown(f"**{L['decided_actions'].format(count=len(m.decided))}**")
+        st.markdown(f"**{'Beslutade åtgärder ({count})'.format(count=len(m.decided))}**")
         for a in m.decided:
             st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
                        f"{date_text(a.due_date)}")
@@ -61,9 +60,9 @@ def render_navigation(m: Meeting, where: str) -> None:
     """Föregående and Nästa; at the top they answer to a presenter's clicker (PageUp, PageDown)."""
     top = where == "top"
     back, forward = st.columns(2)
-    back.button(L["previous"], on_click=_go_to, args=(m, m.index - 1), disabled=m.index == 0 or not m.may_run,
+    back.button("← Föregående", on_click=_go_to, args=(m, m.index - 1), disabled=m.index == 0 or not m.may_run,
                 width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None)
-    forward.button(L["next"], on_click=_go_to, args=(m, m.index + 1), disabled=m.is_last or not m.may_run,
+    forward.button("Nästa →", on_click=_go_to, args=(m, m.index + 1), disabled=m.is_last or not m.may_run,
                    width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None)
 
 
@@ -75,7 +74,7 @@ def one_at_a_time(key: str, count: int, first_open: int) -> int:
 def stepper(key: str, current: int, count: int, noun: str) -> None:
     """Buttons to the previous and next entry."""
     left, right = st.columns(2)
-    left.button(L["previous_of"].format(noun=noun), key=f"{key}_back", disabled=current == 0, width="stretch",
+    left.button("← Föregående {noun}".format(noun=noun), key=f"{key}_back", disabled=current == 0, width="stretch",
                 on_click=lambda: st.session_state.update({key: current - 1}))
-    right.button(L["next_of"].format(noun=noun), key=f"{key}_next", disabled=current == count - 1, width="stretch",
+    right.button("Nästa {noun} →".format(noun=noun), key=f"{key}_next", disabled=current == count - 1, width="stretch",
                  on_click=lambda: st.session_state.update({key: current + 1}))
