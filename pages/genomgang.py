@@ -175,7 +175,7 @@ def _agenda_form(items) -> None:
             title = st.text_input(L["new_agenda_item"], max_chars=max_length(AgendaItem, "title"))
             if st.form_submit_button(L["add_agenda_item"]):
                 save(lambda s: agenda.add_item(s, actor=actor, review_id=review.id, title=title,
-                                                       now=clock.now()), "Punkten är tillagd i dagordningen.",
+                                               now=clock.now()), "Punkten är tillagd i dagordningen.",
                      empty_form="agenda")
         plain_items = {i.id: i for i in items if agenda.is_removable(i, items)}
         if plain_items:
@@ -198,11 +198,11 @@ def _change_attendee_form(rows) -> None:
             left, right = st.columns(2)
             if left.form_submit_button(L["save_name"], type="primary"):
                 save(lambda s: attendance.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
-                                                       now=clock.now(), expected_version=chosen.version),
+                                                          now=clock.now(), expected_version=chosen.version),
                      "Namnet är sparat i kallelsen.")
             if right.form_submit_button(L["remove_from_invitation"]):
                 save(lambda s: attendance.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
-                                                       expected_version=chosen.version),
+                                                          expected_version=chosen.version),
                      f"{chosen.name or 'Raden'} är borttagen ur kallelsen.")
 
 
@@ -217,7 +217,7 @@ def _add_attendee_form() -> None:
             role = right.selectbox(FIELDS["role"], list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button(L["add"]):
                 save(lambda s: attendance.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
-                                                    user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
+                                                       user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
                      empty_form="invite")
 
 
@@ -236,7 +236,7 @@ def _kallelse_downloads() -> None:
                            icon=":material/event:")
     if may_run and mail.configured(settings()) and left.button(L["send_invitation_email"], icon=":material/mail:"):
         save(lambda s: meeting_notice.send_notice(s, actor=actor, review_id=review.id, settings=settings(),
-                                                   now=clock.now()),
+                                                  now=clock.now()),
              lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
     if may_run and review.status == ReviewStatus.PREPARATION and right.button(L["mark_called"], type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,

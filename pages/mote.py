@@ -192,7 +192,7 @@ def _save_attendance(s, answers: dict, opened: dict) -> None:
         version, (_, was, _) = opened[row_id]
         if status != was or typed:
             attendance.record_attendance(s, actor=actor, attendance_id=row_id, status=status, typed_name=typed,
-                                      now=clock.now(), expected_version=version)
+                                         now=clock.now(), expected_version=version)
     for row_id in answers:
         forget_edit("attendance", row_id)
 
@@ -507,7 +507,7 @@ def render_notes() -> None:
 
     def _save(s) -> None:
         agenda.save_notes(s, actor=actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
-                           expected_version=version)
+                          expected_version=version)
         forget_edit("notes", item.id)
     with st.expander(L["notes_for_item"].format(number=item.number), expanded=bool(shown[0] or shown[1])):
         with st.form(f"notes_{item.id}_{version}", border=False):
