@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from core import clock, db
+from core import clock, db, history
 from core.demo import CRITERIA_FILE
 from core.enums import ActionStatus, AttendanceStatus, MeetingRole, SignatureRole
 from core.models import (
@@ -73,6 +73,7 @@ def build(url: str, clinics: int, years: int = YEARS) -> dict:
     meeting_year = clock.today().year
     first_year = meeting_year - years + 1
     with db.session_scope(engine) as session:
+        history.track(session, actor=SYSTEM_ACTOR, now=now)  # what the bulk inserts below bypass is not history
         session.add(Organisation(name="Regionsjukhuset", licence_number="SSM2020-0001", created_at=now))
         password = hash_password(PASSWORD)
         session.add_all([User(username="strateg", name="Stina Strateg", email="strateg@region.se", role="strateg",

@@ -10,10 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine, select
 
-from core import limits, models
+from core import history, limits, models
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 limits.guard_sessions()  # a text longer than its column is refused in Swedish, on SQLite as on PostgreSQL
+history.install()  # every tracked change is recorded from the flush, with the actor of its change set
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

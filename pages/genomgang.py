@@ -176,7 +176,7 @@ def _agenda_form(items) -> None:
             title = st.text_input("Ny punkt (läggs före mötets avslutande)", max_chars=max_length(AgendaItem, "title"))
             if st.form_submit_button("Lägg till punkten"):
                 save(lambda s: agenda.add_item(s, actor=actor, review_id=review.id, title=title,
-                                                       now=clock.now()), "Punkten är tillagd i dagordningen.",
+                                               now=clock.now()), "Punkten är tillagd i dagordningen.",
                      empty_form="agenda")
         plain_items = {i.id: i for i in items if agenda.is_removable(i, items)}
         if plain_items:
@@ -199,11 +199,11 @@ def _change_attendee_form(rows) -> None:
             left, right = st.columns(2)
             if left.form_submit_button("Spara namnet", type="primary"):
                 save(lambda s: attendance.update_attendee(s, actor=actor, attendance_id=chosen.id, name=name,
-                                                       now=clock.now(), expected_version=chosen.version),
+                                                          now=clock.now(), expected_version=chosen.version),
                      "Namnet är sparat i kallelsen.")
             if right.form_submit_button("Ta bort ur kallelsen"):
                 save(lambda s: attendance.remove_attendee(s, actor=actor, attendance_id=chosen.id, now=clock.now(),
-                                                       expected_version=chosen.version),
+                                                          expected_version=chosen.version),
                      f"{chosen.name or 'Raden'} är borttagen ur kallelsen.")
 
 
@@ -218,7 +218,7 @@ def _add_attendee_form() -> None:
             role = right.selectbox(FIELDS["role"], list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button("Lägg till"):
                 save(lambda s: attendance.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
-                                                    user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
+                                                       user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
                      empty_form="invite")
 
 
@@ -237,7 +237,7 @@ def _kallelse_downloads() -> None:
                            icon=":material/event:")
     if may_run and mail.configured(settings()) and left.button("Skicka kallelsen med e-post", icon=":material/mail:"):
         save(lambda s: meeting_notice.send_notice(s, actor=actor, review_id=review.id, settings=settings(),
-                                                   now=clock.now()),
+                                                  now=clock.now()),
              lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
     if may_run and review.status == ReviewStatus.PREPARATION and right.button("Markera som kallad", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
+from core import history
 from core.enums import Role
 from core.models import Clinic, Organisation, User, UserClinic
 from core.permissions import Actor
@@ -17,16 +18,16 @@ _HASH = hash_password(PASSWORD)  # hashed once: bcrypt is deliberately slow
 def make_org(session: Session, name: str = "Testsjukhuset") -> Organisation:
     """Add an organisation."""
     org = Organisation(name=name, created_at=NOW)
-    session.add(org)
-    session.flush()
+    with history.unrecorded(session):
+        session.add(org)
     return org
 
 
 def make_clinic(session: Session, org: Organisation, code: str = "RTG", **fields) -> Clinic:
     """Add a clinic to the organisation."""
     clinic = Clinic(organisation_id=org.id, code=code, name=fields.pop("name", f"Klinik {code}"), **fields)
-    session.add(clinic)
-    session.flush()
+    with history.unrecorded(session):
+        session.add(clinic)
     return clinic
 
 
@@ -35,10 +36,10 @@ def make_user(session: Session, username: str, role: Role, clinics: list[Clinic]
     user = User(username=username, name=fields.pop("name", username.title()),
                 email=fields.pop("email", f"{username}@test.se"), role=role, password_hash=_HASH,
                 created_at=NOW, **fields)
-    session.add(user)
-    session.flush()
-    session.add_all(UserClinic(user_id=user.id, clinic_id=c.id) for c in clinics)
-    session.flush()
+    with history.unrecorded(session):
+        session.add(user)
+        session.flush()
+        session.add_all(UserClinic(user_id=user.id, clinic_id=c.id) for c in clinics)
     return user
 
 

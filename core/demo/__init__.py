@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
+from core import history
 from core.demo.reviews import load_review_2026, load_reviews
 from core.models import Organisation, SafetyEvent, User
 from core.permissions import Actor
@@ -68,6 +69,7 @@ def _load_events(session: Session, events: list[dict], *, actor: Actor, now: dat
 def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int]:
     """Add whatever of the demo is missing; a second run changes nothing. Return what was added."""
     data = demo_data()
+    history.track(session, actor=actor, now=now)  # the demo's own rows are the system's change
     _organisation(session, data["organisation"], now)
     added = {"clinics": 0, "users": 0}
     for clinic in data["clinics"]:

@@ -28,10 +28,11 @@ def _hold_meeting(session: Session, review: Review, actor: Actor, at: datetime, 
     """Everyone invited came, except the first-line manager who has no name yet; the justerare too."""
     if not any(row.user_id == guest.user_id for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)):
         attendance.add_attendee(session, actor=actor, review_id=review.id, name=guest.name,
-                             meeting_role=MeetingRole.OTHER.value, user_id=guest.user_id, now=at)
+                                meeting_role=MeetingRole.OTHER.value, user_id=guest.user_id, now=at)
     for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
         status = AttendanceStatus.PRESENT if row.name else AttendanceStatus.ABSENT
-        attendance.update_attendee(session, actor=actor, attendance_id=row.id, status=status, now=at)
+        attendance.update_attendee(session, actor=actor, attendance_id=row.id, status=status, now=at,
+                                   expected_version=row.version)
     reviews.set_status(session, actor=actor, review_id=review.id, status=ReviewStatus.MEETING, now=at)
 
 
@@ -108,7 +109,8 @@ def _self_assess(session: Session, clinic: Clinic, chair: Actor, gaps: dict, at:
     for i, (answer, criterion) in enumerate(self_assessments.answers(session, actor=chair, assessment_id=assessment.id)):
         level = gaps.get(criterion.code, 4 if i % 3 else 3)
         self_assessments.save_answer(session, actor=chair, answer_id=answer.id, level=level, not_applicable=False,
-                                     reason=None, evidence="Se klinikens strålskyddspärm.", comment=None, now=at)
+                                     reason=None, evidence="Se klinikens strålskyddspärm.", comment=None, now=at,
+                                     expected_version=answer.version)
     return assessment.template_id
 
 
@@ -151,7 +153,7 @@ def load_review_2026(session: Session, spec: dict) -> int:
         text = spec["notes"].pop(item.kind, None)
         if text:
             agenda.save_notes(session, actor=chair, item_id=item.id, notes=text.get("notes", ""),
-                               decisions=text.get("decisions", ""), now=at)
+                              decisions=text.get("decisions", ""), now=at, expected_version=item.version)
     reviews.set_next_review(session, actor=chair, review_id=review.id, next_date=spec["next"], now=at)
     _send(session, review, chair, adjuster, at)
     return 1

@@ -24,10 +24,17 @@ def stale(what: str) -> Conflict:
                     "och gör din ändring igen.")
 
 
-def claim_version(session: Session, model: type[T], row_id: int, expected: int | None,
-                  what: str | None = None) -> None:
-    """Bump the row's version if it is still `expected` (None: whatever it is), else raise Conflict naming `what`."""
-    condition = [model.id == row_id] + ([model.version == expected] if expected is not None else [])
+def require_version(expected: int) -> int:
+    """Refuse a save without the version its form was opened with: a missing one would skip the stale-save check."""
+    if isinstance(expected, bool) or not isinstance(expected, int):
+        raise TypeError(f"expected_version must be the version the form was opened with (the command line and tests "
+                        f"pass the current one), not {expected!r}")
+    return expected
+
+
+def claim_version(session: Session, model: type[T], row_id: int, expected: int, what: str | None = None) -> None:
+    """Bump the row's version if it is still `expected`, else raise Conflict naming `what`."""
+    condition = [model.id == row_id, model.version == require_version(expected)]
     result = session.execute(update(model).where(*condition).values(version=model.version + 1)
                              .execution_options(synchronize_session=False))
     if result.rowcount == 0:

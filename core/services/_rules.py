@@ -2,12 +2,11 @@
 
 They take no actor: the public service that calls them has checked it. Pages read `is_editable` through
 core.services.reviews; the rest is for services only."""
-from datetime import datetime
-
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core.enums import ReviewStatus, Role
+from core import history
+from core.enums import HistoryOperation, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
 from core.models import Review, User, UserClinic
 from core.permissions import (
@@ -20,8 +19,7 @@ from core.permissions import (
     require,
     visible_clinic_ids,
 )
-from core.services import history
-from core.services._common import get_or_fail, stale
+from core.services._common import get_or_fail, require_version, stale
 
 
 
@@ -70,19 +68,27 @@ def check_chair_and_secretary(session: Session, clinic_id: int, chair_id: int | 
         raise InvalidInput(problems)
 
 
-def change_status(session: Session, actor: Actor, review: Review, status: ReviewStatus, now: datetime,
-                  operation: str = "update", extra: dict | None = None) -> None:
-    """Change a review's status (a new version for open forms) and log it."""
+def change_status(session: Session, review: Review, status: ReviewStatus,
+                  operation: HistoryOperation = HistoryOperation.UPDATE, extra: dict | None = None) -> None:
+    """Change a review's status (a new version for open forms); an approval or reopening is named in the history."""
     old = review.status
     review.status, review.version = status.value, review.version + 1
     session.add(review)
-    history.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation=operation,
-                 old={"status": old}, new={"status": status.value, **(extra or {})},
-                 clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, review, operation=operation, old={"status": old}, new={"status": status.value, **(extra or {})})
 
 
-def claim_editable(session: Session, review_id: int, expected_version: int | None = None) -> Review:
-    """Lock the review row if its minutes are still editable (and, if given, at that version), else refuse.
+def lock_editable(session: Session, review_id: int) -> Review:
+    """Lock the review row if its minutes are still editable, else refuse (a change of something the minutes hold)."""
+    return _claim(session, review_id, None)
+
+
+def claim_editable(session: Session, review_id: int, expected_version: int) -> Review:
+    """Lock the review row if its minutes are still editable and at the version the form was opened with."""
+    return _claim(session, review_id, require_version(expected_version))
+
+
+def _claim(session: Session, review_id: int, expected_version: int | None) -> Review:
+    """Lock the review row if its minutes are still editable (and at the version, when one is given), else refuse.
 
     The check and the lock are one UPDATE, so a change of the minutes and the step that freezes them for
     justering cannot interleave: whichever comes second waits for the first and then sees its result
@@ -113,7 +119,7 @@ def editable_review(session: Session, actor: Actor, review_id: int) -> Review:
     """Return the review, locked, for a change by someone who may run it; refuse minutes sent for justering."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    return claim_editable(session, review_id)
+    return lock_editable(session, review_id)
 
 
 def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -> None:
@@ -122,7 +128,7 @@ def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -
     if review is None:
         return
     try:
-        claim_editable(session, review.id)
+        lock_editable(session, review.id)
     except UserError:
         state = "justerat" if review.status == ReviewStatus.APPROVED else "under justering"
         raise UserError(f"{what} ingår i protokollet för genomgången {year}, som är {state}, och kan inte "

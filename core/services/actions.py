@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from core import history
 from core.clock import add_months
 from core.enums import ActionStatus, Priority
 from core.errors import InvalidInput
@@ -19,7 +20,6 @@ from core.models import (
     User,
 )
 from core.permissions import Actor, Permission, can, require
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import decided_actions, follow_up_rows, in_visible_clinics
 from core.services._rules import belongs_to_clinic, editable_review, visible_review
@@ -87,6 +87,7 @@ def _owner(session: Session, fields: ActionCreate, clinic_id: int) -> tuple[int 
 
 def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict, now: datetime) -> Action:
     """Record an action decided at the review, numbered in decision order."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     fields = validated(ActionCreate, data, LABELS)
@@ -103,8 +104,6 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
                     priority=fields.priority, created_at=now, updated_at=now)
     session.add(action)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="create",
-                 new=history.snapshot(action), clinic_id=review.clinic_id, review_id=review.id)
     return action
 
 
@@ -131,6 +130,7 @@ def _decided_already(session: Session, review_id: int, finding_id: int | None, c
 def decide_no_action(session: Session, *, actor: Actor, review_id: int, reason: str, now: datetime,
                      finding_id: int | None = None, criterion_id: int | None = None) -> FindingDecision:
     """Record that the meeting decided no action on a finding or a self-assessment gap, and why."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     if (finding_id is None) == (criterion_id is None):
@@ -144,8 +144,6 @@ def decide_no_action(session: Session, *, actor: Actor, review_id: int, reason: 
                                no_action_reason=reason.strip(), decided_at=now, decided_by_id=actor.user_id)
     session.add(decision)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="FindingDecision", entity_id=decision.id,
-                 operation="create", new=history.snapshot(decision), clinic_id=review.clinic_id, review_id=review.id)
     return decision
 
 
@@ -170,16 +168,13 @@ def _apply_status(action: Action, status: str, comment: str | None, reason: str 
 def update_action(session: Session, *, actor: Actor, action_id: int, status: str, comment: str | None = None,
                   cancel_reason: str | None = None, expected_version: int, today: date, now: datetime) -> Action:
     """Update an action's status between meetings (owner or follow-up role); stale forms are refused."""
+    history.track(session, actor=actor, now=now)
     action = get_or_fail(session, Action, action_id)
     _may_update(actor, action, status)
-    old = history.snapshot(action)
     claim_version(session, Action, action_id, expected_version)
     _apply_status(action, status, comment, cancel_reason, today)
     action.updated_at = now
     session.add(action)
-    before, after = history.changed(old, history.snapshot(action))
-    history.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
-                 old=before, new=after, clinic_id=action.clinic_id)
     return action
 
 
@@ -190,12 +185,12 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
 
     A new due date records the meeting's decision to postpone the action, on the follow-up and the action.
     """
+    history.track(session, actor=actor, now=now)
     follow_up = get_or_fail(session, FollowUp, follow_up_id)
     review = editable_review(session, actor, follow_up.review_id)
     action = get_or_fail(session, Action, follow_up.action_id)
     if new_due_date is not None and (status in ActionStatus.closed_values() or new_due_date <= (review.meeting_date or today)):
         raise InvalidInput(["Ny tidpunkt: bara en öppen åtgärd kan skjutas upp, och till ett datum efter mötet."])
-    old = history.snapshot(action)
     _apply_status(action, status, comment, cancel_reason, today)
     # The due date the meeting followed up against stays on the follow-up, so a second recording can undo it.
     original = follow_up.original_due_date or action.due_date
@@ -206,9 +201,6 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
     follow_up.status, follow_up.comment = status, (comment or "").strip() or None
     follow_up.recorded_at, follow_up.recorded_by_id = now, actor.user_id
     session.add_all([action, follow_up])
-    before, after = history.changed(old, history.snapshot(action))
-    history.record(session, actor=actor, now=now, entity="FollowUp", entity_id=follow_up.id, operation="update",
-                 old=before, new={**after, "uppföljning": status}, clinic_id=review.clinic_id, review_id=review.id)
     return follow_up
 
 
@@ -369,19 +361,16 @@ def follow_ups(session: Session, *, actor: Actor, review_id: int) -> list[tuple[
 def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict, expected_version: int,
                    now: datetime) -> Action:
     """Correct what the meeting decided (what, owner, due date, priority) while its minutes are not locked."""
+    history.track(session, actor=actor, now=now)
     action = get_or_fail(session, Action, action_id)
     review = editable_review(session, actor, action.review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id},
                        LABELS)
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
-    old = history.snapshot(action)
     claim_version(session, Action, action_id, expected_version)
     action.title, action.description = fields.title, (fields.description or "").strip() or None
     action.owner_id, action.owner_name, action.owner_role = owner_id, owner_name, owner_role
     action.due_date, action.priority, action.updated_at = fields.due_date, fields.priority, now
     session.add(action)
-    before, after = history.changed(old, history.snapshot(action))
-    history.record(session, actor=actor, now=now, entity="Action", entity_id=action.id, operation="update",
-                 old=before, new=after, clinic_id=action.clinic_id, review_id=review.id)
     return action

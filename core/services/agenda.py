@@ -5,12 +5,12 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session
 
+from core import history
 from core.errors import InvalidInput
 from core.limits import max_length
 from core.models import AgendaItem
 from core.permissions import Actor
 from core.resources import TEMPLATES
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import agenda_rows
 from core.services._rules import editable_review, visible_review
@@ -31,6 +31,7 @@ def items(session: Session, *, actor: Actor, review_id: int) -> list[AgendaItem]
 
 def add_item(session: Session, *, actor: Actor, review_id: int, title: str, now: datetime) -> AgendaItem:
     """Add a § to this meeting's agenda, before the closing §; the template stays as it is."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     title = (title or "").strip()
     if not title:
@@ -44,8 +45,6 @@ def add_item(session: Session, *, actor: Actor, review_id: int, title: str, now:
     item = AgendaItem(review_id=review.id, number=number, title=title, kind="other")
     session.add(item)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="create",
-                 new={"title": title, "number": number}, clinic_id=review.clinic_id, review_id=review.id)
     return item
 
 
@@ -56,6 +55,7 @@ def is_removable(item: AgendaItem, items: list[AgendaItem]) -> bool:
 
 def remove_item(session: Session, *, actor: Actor, item_id: int, now: datetime) -> None:
     """Take a plain § off this meeting's agenda and number the rest again; one with notes stays."""
+    history.track(session, actor=actor, now=now)
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
     items = agenda_rows(session, review.id)
@@ -63,8 +63,6 @@ def remove_item(session: Session, *, actor: Actor, item_id: int, now: datetime) 
         raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
     if item.notes or item.decisions:
         raise InvalidInput([f"§ {item.number}: punkten har anteckningar eller beslut och kan inte tas bort."])
-    history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="delete",
-                 old={"title": item.title, "number": item.number}, clinic_id=review.clinic_id, review_id=review.id)
     session.delete(item)
     session.flush()  # the number is free before the later §§ move up
     for later in (i for i in items if i.number > item.number):
@@ -75,15 +73,11 @@ def remove_item(session: Session, *, actor: Actor, item_id: int, now: datetime) 
 
 
 def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime,
-               expected_version: int | None = None) -> None:
+               expected_version: int) -> None:
     """Keep a §'s notes and decisions; refused if someone else saved them since the form was opened."""
+    history.track(session, actor=actor, now=now)
     item = get_or_fail(session, AgendaItem, item_id)
-    review = editable_review(session, actor, item.review_id)
+    editable_review(session, actor, item.review_id)
     claim_version(session, AgendaItem, item.id, expected_version, what=f"anteckningarna för § {item.number}")
-    old = history.snapshot(item)
     item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
     session.add(item)
-    before, after = history.changed(old, history.snapshot(item))
-    if after:
-        history.record(session, actor=actor, now=now, entity="AgendaItem", entity_id=item.id, operation="update",
-                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)

@@ -6,8 +6,10 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from core import history
 from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
+from core.enums import HistoryOperation
 from core.errors import Conflict, InvalidInput
 from core.files import safe_filename
 from core.formatting import number_text
@@ -21,7 +23,6 @@ from core.models import (
     ReportSummary,
 )
 from core.permissions import Actor, Permission, require
-from core.services import history
 from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
     CLINIC_FIELDS,
     TABLES,
@@ -119,26 +120,18 @@ def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, r
     return _plan(session, parsed, replace)
 
 
-def _apply_clinics(session: Session, *, actor: Actor, org: Organisation, changes: SheetChanges,
-                   now: datetime) -> dict[str, int]:
+def _apply_clinics(session: Session, org: Organisation, changes: SheetChanges) -> dict[str, int]:
     """Create and update clinics from the Kliniker sheet; return code → id for every clinic."""
     for row in changes.added:
         clinic = Clinic(organisation_id=org.id, code=row["code"],
                         **{f: row.get(f) or ([] if f == "modalities" else None) for f in CLINIC_FIELDS})
         session.add(clinic)
-        session.flush()
-        history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id, operation="create",
-                     new=history.snapshot(clinic), clinic_id=clinic.id)
     for row in changes.changed:
         clinic = session.get(Clinic, row["id"])
-        old = history.snapshot(clinic)
         for f in CLINIC_FIELDS:
             if row.get(f) not in (None, []):
                 setattr(clinic, f, row[f])
         clinic.version += 1
-        before, after = history.changed(old, history.snapshot(clinic))
-        history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id, operation="update",
-                     old=before, new=after, clinic_id=clinic.id)
     return {code: cid for cid, code in session.exec(select(Clinic.id, Clinic.code)).all()}
 
 
@@ -208,7 +201,7 @@ def _apply(session: Session, plan: ImportPlan, *, actor: Actor, data: bytes, fil
         org = Organisation(name=plan.organisation, created_at=now)
         session.add(org)
         session.flush()
-    clinic_ids = _apply_clinics(session, actor=actor, org=org, changes=plan.sheets["Kliniker"], now=now)
+    clinic_ids = _apply_clinics(session, org, plan.sheets["Kliniker"])
     report = _report_row(session, org, plan, actor, now)
     _apply_rows(session, ReportSummary, plan.sheets["Sammanfattning"], ["part", "text"], report.id, clinic_ids, {})
     for name, model in TABLES.items():
@@ -231,14 +224,14 @@ def import_annual_report(session: Session, *, actor: Actor, data: bytes, filenam
     first one's result: two replaces at once never duplicate rows.
     """
     parsed = _read(actor=actor, data=data, filename=filename, narrative_name=narrative and narrative[1])
+    history.track(session, actor=actor, now=now)
     _take_import_lock(session)
     plan = _plan(session, parsed, replace)
     try:
         report = _apply(session, plan, actor=actor, data=data, filename=filename, narrative=narrative, now=now)
     except IntegrityError:  # only a load racing this one can break a unique rule here
         raise Conflict(RACED) from None
-    history.record(session, actor=actor, now=now, entity="AnnualReport", entity_id=report.id,
-                 operation="update" if plan.replacing else "create",
-                 new={name: dict(zip(("nya", "ändrade", "borttagna"), ch.counts(), strict=True))
-                      for name, ch in plan.sheets.items()})
+    history.record(session, report, operation=HistoryOperation.UPDATE if plan.replacing else HistoryOperation.CREATE,
+                   new={name: dict(zip(("nya", "ändrade", "borttagna"), ch.counts(), strict=True))
+                        for name, ch in plan.sheets.items()})
     return plan

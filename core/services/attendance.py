@@ -3,11 +3,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core import history
 from core.enums import AttendanceStatus, MeetingRole
 from core.errors import InvalidInput
 from core.models import Attendance, User
 from core.permissions import Actor
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import attendance_rows, missing_roles_of
 from core.services._rules import belongs_to_clinic, editable_review, visible_review
@@ -28,6 +28,7 @@ def missing_roles(session: Session, *, actor: Actor, review_id: int) -> list[Mee
 def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, meeting_role: str,
                  user_id: int | None = None, email: str | None = None, now: datetime) -> Attendance:
     """Invite someone more (or fill a role), by user or by typed name."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     user = get_or_fail(session, User, user_id) if user_id else None
     if user and not belongs_to_clinic(session, user, review.clinic_id):
@@ -45,24 +46,21 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
                      email=user.email if user else (email or None))
     session.add(row)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="create",
-                 new=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
     return row
 
 
 def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: datetime,
-                    expected_version: int | None = None) -> None:
+                    expected_version: int) -> None:
     """Take someone off the invitation list before the minutes are frozen; refused on a stale list."""
+    history.track(session, actor=actor, now=now)
     row = get_or_fail(session, Attendance, attendance_id)
-    review = editable_review(session, actor, row.review_id)
+    editable_review(session, actor, row.review_id)
     claim_version(session, Attendance, row.id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
-    history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="delete",
-                 old=history.snapshot(row), clinic_id=review.clinic_id, review_id=review.id)
     session.delete(row)
 
 
 def record_attendance(session: Session, *, actor: Actor, attendance_id: int, status: str, typed_name: str | None,
-                      now: datetime, expected_version: int | None = None) -> Attendance | None:
+                      now: datetime, expected_version: int) -> Attendance | None:
     """Record at the meeting whether an invited person came; a typed name fills a missing name or names the stand-in.
 
     Nothing changed, nothing is written (so a colleague's save of the same row is not refused).
@@ -84,23 +82,19 @@ def record_attendance(session: Session, *, actor: Actor, attendance_id: int, sta
 
 def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name: str | None = None,
                     status: str | None = None, stand_in_for: str | None = None, now: datetime,
-                    expected_version: int | None = None) -> Attendance:
+                    expected_version: int) -> Attendance:
     """Record whether someone came (present, absent, stand-in), or fill in a name; refused on a stale form."""
+    history.track(session, actor=actor, now=now)
     row = get_or_fail(session, Attendance, attendance_id)
-    review = editable_review(session, actor, row.review_id)
+    editable_review(session, actor, row.review_id)
     claim_version(session, Attendance, row.id, expected_version, what=f"närvaron för {row.name or 'en person'}")
     if status is not None and status not in {s.value for s in AttendanceStatus}:
         raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
     if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():
         raise InvalidInput([f"Ersätter: skriv vem {(name or row.name) or 'ersättaren'} ersätter."])
-    old = history.snapshot(row)
     row.name = (name if name is not None else row.name).strip()
     row.status = status or row.status
     if status is not None:  # a name filled in later leaves whom a stand-in replaces as it was
         row.stand_in_for = (stand_in_for or "").strip() or None if status == AttendanceStatus.STAND_IN else None
     session.add(row)
-    before, after = history.changed(old, history.snapshot(row))
-    if after:
-        history.record(session, actor=actor, now=now, entity="Attendance", entity_id=row.id, operation="update",
-                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
     return row

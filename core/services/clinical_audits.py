@@ -5,12 +5,12 @@ from datetime import date, datetime
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
 
-from core.enums import Severity
+from core import history
+from core.enums import FindingSource, HistoryOperation, Severity
 from core.errors import InvalidInput
 from core.files import safe_filename
 from core.models import ClinicalAudit, Document, Finding
 from core.permissions import Actor, Permission, require
-from core.services import history
 from core.services._common import get_or_fail
 from core.validation import validated
 
@@ -46,6 +46,7 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
              report: tuple[bytes, str] | None, now: datetime) -> ClinicalAudit:
     """Register an audit with its findings (description, severity) and optionally its report file."""
     require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
+    history.track(session, actor=actor, now=now)
     fields = validated(AuditCreate, {**data, "audit_date": data.get("audit_date")}, LABELS)
     problems = [f"Brist {i}: beskrivning saknas." for i, f in enumerate(findings, start=1)
                 if not (f.get("description") or "").strip()]
@@ -59,15 +60,14 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
     for i, finding in enumerate(findings, start=1):
         session.add(Finding(clinic_id=clinic_id, clinical_audit_id=record.id, code=f"KR-{record.id}-{i}",
                             description=finding["description"].strip(), severity=finding["severity"],
-                            source="clinical_audit", area=finding.get("area"), created_at=now))
+                            source=FindingSource.CLINICAL_AUDIT.value, area=finding.get("area"), created_at=now))
     if report:
         data_bytes, name = report[0], safe_filename(report[1])
         session.add(Document(clinical_audit_id=record.id, kind="audit_report", filename=name,
                              media_type="application/pdf" if name.lower().endswith(".pdf") else "application/octet-stream",
                              size=len(data_bytes), sha256=hashlib.sha256(data_bytes).hexdigest(), content=data_bytes,
                              uploaded_at=now, uploaded_by_id=actor.user_id))
-    history.record(session, actor=actor, now=now, entity="ClinicalAudit", entity_id=record.id, operation="create",
-                 new={**history.snapshot(record), "brister": len(findings)}, clinic_id=clinic_id)
+    history.record(session, record, operation=HistoryOperation.CREATE, new={"brister": len(findings)})
     return record
 
 

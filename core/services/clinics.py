@@ -6,12 +6,11 @@ from typing import ClassVar
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
 
-from core import glossary
+from core import glossary, history
 from core.enums import Modality
 from core.errors import InvalidInput
 from core.models import Clinic, Organisation
 from core.permissions import Actor, Permission, require, visible_clinic_ids
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_by_code, organisation
 from core.validation import validated
@@ -114,6 +113,7 @@ def update_organisation(session: Session, *, actor: Actor, name: str, licence_nu
                         now: datetime, licence_holder: str | None = None) -> Organisation:
     """Change the organisation's name, licence holder and SSM licence number (printed on new minutes)."""
     require(actor, Permission.MANAGE_CLINICS)
+    history.track(session, actor=actor, now=now)
     org = organisation(session)
     problems = [] if (name or "").strip() else ["Namn: måste fyllas i."]
     problems += [f"{label}: högst {limit} tecken." for label, value, limit in
@@ -121,15 +121,10 @@ def update_organisation(session: Session, *, actor: Actor, name: str, licence_nu
                   ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
     if problems:
         raise InvalidInput(problems)
-    old = history.snapshot(org)
     org.name, org.licence_number = name.strip(), _clean(licence_number)
     if licence_holder is not None:
         org.licence_holder = _clean(licence_holder)
     session.add(org)
-    before, after = history.changed(old, history.snapshot(org))
-    if after:
-        history.record(session, actor=actor, now=now, entity="Organisation", entity_id=org.id, operation="update",
-                     old=before, new=after)
     return org
 
 
@@ -144,6 +139,7 @@ def _name_taken(session: Session, name: str, except_id: int | None = None) -> li
 def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) -> Clinic:
     """Add a clinic to the organisation; a duplicate code is refused."""
     require(actor, Permission.MANAGE_CLINICS)
+    history.track(session, actor=actor, now=now)
     fields = validated(ClinicCreate, data, LABELS)
     problems = [f"Klinikkod: {fields.code} finns redan."] if clinic_by_code(session, fields.code) else []
     problems += _name_taken(session, fields.name)
@@ -152,8 +148,6 @@ def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) 
     clinic = Clinic(organisation_id=organisation(session).id, **fields.model_dump())
     session.add(clinic)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
-                 operation="create", new=history.snapshot(clinic), clinic_id=clinic.id)
     return clinic
 
 
@@ -161,17 +155,14 @@ def update_clinic(session: Session, *, actor: Actor, clinic_id: int, data: dict,
                   expected_version: int, now: datetime) -> Clinic:
     """Change a clinic's details, refusing if someone else saved in between."""
     require(actor, Permission.MANAGE_CLINICS, clinic_id)
+    history.track(session, actor=actor, now=now)
     fields = validated(ClinicUpdate, data, LABELS)
     clinic = get_or_fail(session, Clinic, clinic_id)
     problems = _name_taken(session, fields.name, except_id=clinic_id)
     if problems:
         raise InvalidInput(problems)
-    old = history.snapshot(clinic)
     claim_version(session, Clinic, clinic_id, expected_version)
     for key, value in fields.model_dump().items():
         setattr(clinic, key, value)
     session.add(clinic)
-    before, after = history.changed(old, history.snapshot(clinic))
-    history.record(session, actor=actor, now=now, entity="Clinic", entity_id=clinic.id,
-                 operation="update", old=before, new=after, clinic_id=clinic.id)
     return clinic

@@ -10,14 +10,14 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core import history
 from core.config import Settings
 from core.documents.content import read
-from core.enums import AttendanceStatus, ReviewStatus, SignatureRole
+from core.enums import AttendanceStatus, HistoryOperation, ReviewStatus, SignatureRole
 from core.errors import InvalidInput, UserError
 from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
-from core.services import history
 from core.services._common import get_or_fail
 from core.services._queries import approval_times, minutes_record, signature_rows
 from core.services._rules import (
@@ -72,6 +72,7 @@ def _adjuster_problems(session: Session, review: Review, user_ids: list[int]) ->
 
 def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids: list[int], now: datetime) -> None:
     """Choose the justerare of the current minutes version among those present."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     problems = _adjuster_problems(session, review, user_ids)
     if problems:
@@ -83,8 +84,8 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
     for user_id in dict.fromkeys(user_ids):
         session.add(Signature(review_id=review.id, user_id=user_id, role=SignatureRole.ADJUSTER.value,
                               minutes_version=review.minutes_version))
-    history.record(session, actor=actor, now=now, entity="Signature", entity_id=None, operation="update",
-                 new={"justerare": list(dict.fromkeys(user_ids))}, clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, "Signature", operation=HistoryOperation.UPDATE, new={"justerare": list(dict.fromkeys(user_ids))},
+                   clinic_id=review.clinic_id, review_id=review.id)
 
 
 def warnings(session: Session, *, actor: Actor, review_id: int) -> list[str]:
@@ -113,6 +114,7 @@ def _justering_problems(session: Session, review: Review) -> list[str]:
 
 def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
     """Close the meeting, freeze what the minutes say, and send them to the chair, protokollförare and justerare."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)  # locked: nothing changes the minutes until we commit
     problems = _justering_problems(session, review)
     if problems:
@@ -130,7 +132,7 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
     checksum = content_hash(content)
     session.add(MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
                                content_sha256=checksum, frozen_at=now, frozen_by_id=actor.user_id))
-    change_status(session, actor, review, ReviewStatus.APPROVAL, now, extra={"sha256": checksum})
+    change_status(session, review, ReviewStatus.APPROVAL, extra={"sha256": checksum})
     return review
 
 
@@ -147,6 +149,7 @@ def _lock_in(session: Session, review_id: int, status: ReviewStatus, refusal: st
 
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
     """Approve the frozen minutes with the actor's own login; the last approval stores the PDF and locks them."""
+    history.track(session, actor=actor, now=now)
     review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte skickat till justering.")
     mine = [s for s in signature_rows(session, review) if s.user_id == actor.user_id and s.signed_at is None]
     if not mine:
@@ -157,22 +160,22 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
     for signature in mine:
         signature.signed_at, signature.content_sha256 = now, frozen.content_sha256
         session.add(signature)
-        history.record(session, actor=actor, now=now, entity="Signature", entity_id=signature.id, operation="approve",
-                     new={"roll": signature.role, "sha256": frozen.content_sha256}, clinic_id=review.clinic_id,
-                     review_id=review.id)
+        history.record(session, signature, operation=HistoryOperation.APPROVE, clinic_id=review.clinic_id,
+                       review_id=review.id, new={"roll": signature.role, "sha256": frozen.content_sha256})
     session.flush()
     if all(s.signed_at for s in signature_rows(session, review)):
         review.approved_at = frozen.approved_at = now
         frozen.pdf = render_approved(frozen, approval_times(session, review))
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
-        change_status(session, actor, review, ReviewStatus.APPROVED, now, operation="approve",
+        change_status(session, review, ReviewStatus.APPROVED, operation=HistoryOperation.APPROVE,
                       extra={"pdf_sha256": frozen.pdf_sha256})
     return review
 
 
 def return_to_meeting(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
     """Take minutes under justering back for corrections; the frozen draft and approvals so far are dropped."""
+    history.track(session, actor=actor, now=now)
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte under justering.")
@@ -182,12 +185,13 @@ def return_to_meeting(session: Session, *, actor: Actor, review_id: int, now: da
     frozen = minutes_record(session, review)
     if frozen is not None:  # never approved, so not a record: the next freeze replaces it
         session.delete(frozen)
-    change_status(session, actor, review, ReviewStatus.MEETING, now)
+    change_status(session, review, ReviewStatus.MEETING)
     return review
 
 
 def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: datetime) -> Review:
     """Reopen approved minutes: needs a reason, keeps the approved version, and starts the next one."""
+    history.track(session, actor=actor, now=now)
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.APPROVE_REVIEW, review.clinic_id)
     if not (reason or "").strip():
@@ -205,7 +209,7 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
         if old.role == SignatureRole.ADJUSTER:
             session.add(Signature(review_id=review.id, user_id=old.user_id, role=old.role,
                                   minutes_version=review.minutes_version))
-    change_status(session, actor, review, ReviewStatus.MEETING, now, operation="reopen",
+    change_status(session, review, ReviewStatus.MEETING, operation=HistoryOperation.REOPEN,
                   extra={"motivering": reason.strip(), "version": review.minutes_version})
     return review
 
@@ -216,6 +220,7 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
     They can only be printed from the rows as they are at the upgrade; from then on they never change.
     """
     require(actor, Permission.ADMINISTER_DATABASE)
+    history.track(session, actor=actor, now=now)
     stored = 0
     for review in session.exec(select(Review).where(Review.status == ReviewStatus.APPROVED.value)).all():
         if minutes_record(session, review) is not None:
@@ -226,9 +231,8 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
         frozen.pdf = render_approved(frozen, approval_times(session, review))
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
-        history.record(session, actor=actor, now=now, entity="MinutesVersion", entity_id=None,
-                     operation="create", new={"version": review.minutes_version, "lagrad_vid_uppgradering": True},
-                     clinic_id=review.clinic_id, review_id=review.id)
+        history.record(session, "MinutesVersion", operation=HistoryOperation.CREATE, clinic_id=review.clinic_id,
+                       review_id=review.id, new={"version": review.minutes_version, "lagrad_vid_uppgradering": True})
         stored += 1
     return stored
 

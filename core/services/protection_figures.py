@@ -9,14 +9,13 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, delete, func, select
 
-from core import glossary
+from core import glossary, history
 from core.clock import add_months
-from core.enums import StaffGroup
+from core.enums import HistoryOperation, StaffGroup
 from core.errors import InvalidInput
 from core.formatting import number_text
 from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, TrainingRecord
 from core.permissions import Actor, Permission, can, require
-from core.services import history
 from core.services._queries import (
     in_report_scope,
     in_visible_clinics,
@@ -115,6 +114,7 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
     """
     if not may_enter_training(actor, clinic_id):
         require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
+    history.track(session, actor=actor, now=now)
     report = report_of_year(session, year)
     if report is None:
         raise InvalidInput([f"Inget strålskyddsbokslut för {year} är inläst; läs in det först."])
@@ -139,7 +139,7 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
                                                  TrainingRecord.clinic_id == clinic_id))
     session.add_all(kept)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="TrainingRecord", entity_id=report.id, operation="update",
-                   old={"utbildning": before}, clinic_id=clinic_id,
-                   new={"utbildning": {r.staff_group: [r.staff_count, r.trained_count] for r in kept}})
+    history.record(session, "TrainingRecord", operation=HistoryOperation.UPDATE, clinic_id=clinic_id,
+                   old={"utbildning": before}, new={"utbildning": {r.staff_group: [r.staff_count, r.trained_count]
+                                                                   for r in kept}})
     return kept

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core import history
 from core.enums import ActionStatus, MeetingRole, ReviewStatus, Role
 from core.errors import InvalidInput, UserError
 from core.models import (
@@ -22,7 +23,7 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, Permission, require
-from core.services import agenda, history
+from core.services import agenda
 from core.services._common import get_or_fail
 from core.services._queries import REQUIRED_ROLES, report_of_year
 from core.services._rules import (  # noqa: F401  is_editable is read by pages
@@ -145,6 +146,7 @@ def _carry_over(session: Session, review: Review) -> list[FollowUp]:
 def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, data: dict,
                   now: datetime) -> Review:
     """Create the clinic's review for a meeting year, with invitations, agenda and follow-up."""
+    history.track(session, actor=actor, now=now)
     require(actor, Permission.PREPARE_REVIEW, clinic_id)
     details = validated(ReviewDetails, data, LABELS)
     clinic = get_or_fail(session, Clinic, clinic_id)
@@ -158,8 +160,6 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     session.add(review)
     session.flush()
     session.add_all(_agenda(review.id) + _invitations(session, review, clinic) + _carry_over(session, review))
-    history.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="create",
-                 new=history.snapshot(review), clinic_id=clinic_id, review_id=review.id)
     return review
 
 
@@ -172,33 +172,25 @@ def _protocol_number(session: Session, clinic: Clinic, year: int) -> str:
 def update_review(session: Session, *, actor: Actor, review_id: int, data: dict, expected_version: int,
                   now: datetime) -> Review:
     """Change date, time, place, chair or minute-taker; refused on approved minutes or a stale form."""
+    history.track(session, actor=actor, now=now)
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     details = validated(ReviewDetails, data, LABELS)
     check_chair_and_secretary(session, review.clinic_id, details.chair_id, details.secretary_id)
-    old = history.snapshot(review)
     review = claim_editable(session, review_id, expected_version)
     for key, value in details.model_dump().items():
         setattr(review, key, value)
     session.add(review)
-    _log_change(session, actor, now, review, old)
     return review
-
-
-def _log_change(session: Session, actor: Actor, now: datetime, review: Review, old: dict) -> None:
-    """Write what changed on a review to the change history."""
-    before, after = history.changed(old, history.snapshot(review))
-    if after:
-        history.record(session, actor=actor, now=now, entity="Review", entity_id=review.id, operation="update",
-                     old=before, new=after, clinic_id=review.clinic_id, review_id=review.id)
 
 
 def set_status(session: Session, *, actor: Actor, review_id: int, status: ReviewStatus, now: datetime) -> Review:
     """Move a review between preparation, called and meeting (justering has its own rules)."""
     if status not in ReviewStatus.editable_values():
         raise UserError("Justering sker genom att skicka protokollet till justering.")
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
-    change_status(session, actor, review, status, now)
+    change_status(session, review, status)
     return review
 
 
@@ -217,15 +209,13 @@ def chair_candidates(session: Session, *, actor: Actor, clinic_id: int) -> list[
 
 def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date: date | None, now: datetime) -> None:
     """Record the date of the next review."""
+    history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     if next_date and review.meeting_date and next_date <= review.meeting_date:
         raise InvalidInput(["Nästa genomgång: måste vara efter detta möte."])
-    old = history.snapshot(review)
     review.next_review_date = next_date
     review.version += 1
     session.add(review)
-    _log_change(session, actor, now, review, old)
-
 
 
 def move_to_item(session: Session, *, actor: Actor, review_id: int, index: int) -> None:

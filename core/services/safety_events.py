@@ -9,13 +9,12 @@ from datetime import date, datetime
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
 
-from core import glossary
+from core import glossary, history
 from core.clock import add_months
-from core.enums import SafetyEventKind, SafetyEventStatus, Severity
+from core.enums import FindingSource, HistoryOperation, SafetyEventKind, SafetyEventStatus, Severity
 from core.errors import Conflict, InvalidInput
 from core.models import Finding, SafetyEvent
 from core.permissions import Actor, Permission, require
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import in_visible_clinics
 from core.validation import validated
@@ -87,31 +86,26 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, toda
              now: datetime) -> SafetyEvent:
     """Register an event for a clinic."""
     require(actor, Permission.REGISTER_EVENTS, clinic_id)
+    history.track(session, actor=actor, now=now)
     fields = _checked(data, today)
     event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=report_deadline(fields.kind, fields.occurred_on), **fields.model_dump())
     session.add(event)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="SafetyEvent", entity_id=event.id, operation="create",
-                   new=history.snapshot(event), clinic_id=clinic_id)
     return event
 
 
 def update(session: Session, *, actor: Actor, event_id: int, data: dict, expected_version: int, today: date,
            now: datetime) -> SafetyEvent:
     """Change an event (e.g. the report sent, SSM's diarienummer, closed); a stale form is refused."""
+    history.track(session, actor=actor, now=now)
     event = get_or_fail(session, SafetyEvent, event_id)
     require(actor, Permission.REGISTER_EVENTS, event.clinic_id)
     fields = _checked(data, today)
-    old = history.snapshot(event)
     claim_version(session, SafetyEvent, event_id, expected_version)
     for key, value in fields.model_dump().items():
         setattr(event, key, value)
     event.report_due = report_deadline(fields.kind, fields.occurred_on)
     session.add(event)
-    before, after = history.changed(old, history.snapshot(event))
-    if after:
-        history.record(session, actor=actor, now=now, entity="SafetyEvent", entity_id=event.id, operation="update",
-                       old=before, new=after, clinic_id=event.clinic_id)
     return event
 
 
@@ -143,6 +137,7 @@ def reports_due_in(session: Session, *, actor: Actor, year: int) -> list[SafetyE
 
 def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity: str, now: datetime) -> Finding:
     """Bring an event to the clinic's next review as a finding (once)."""
+    history.track(session, actor=actor, now=now)
     event = get_or_fail(session, SafetyEvent, event_id)
     require(actor, Permission.REGISTER_EVENTS, event.clinic_id)
     if severity not in {s.value for s in Severity}:
@@ -152,12 +147,12 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
     kind = glossary.term(SafetyEventKind(event.kind))
     finding = Finding(clinic_id=event.clinic_id, safety_event_id=event.id, code=f"H-{event.id}",
                       description=f"{kind} {event.occurred_on.isoformat()}: {event.description}", severity=severity,
-                      source="incident", reference=REPORT_SOURCE if event.kind == SafetyEventKind.REPORTED else None,
+                      source=FindingSource.INCIDENT.value, reference=REPORT_SOURCE if event.kind == SafetyEventKind.REPORTED else None,
                       created_at=now)
     session.add(finding)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="Finding", entity_id=finding.id, operation="create",
-                   new={"code": finding.code, "description": finding.description}, clinic_id=event.clinic_id)
+    history.record(session, finding, operation=HistoryOperation.CREATE, clinic_id=event.clinic_id,
+                   new={"code": finding.code, "description": finding.description})
     return finding
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core import history
 from core.annual_report.reader import parse_number
+from core.enums import HistoryOperation
 from core.errors import InvalidInput, NotFound
 from core.files import safe_filename
 from core.formatting import percent_text
@@ -23,7 +25,6 @@ from core.permissions import Actor, Permission, require
 from core.resources import TEMPLATES
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import GROUPS, StaffingInput, compare, fte_text
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import active_template
 from core.services._rules import claim_year_open
@@ -63,6 +64,7 @@ def load_shipped_criteria(session: Session, *, actor: Actor, version: str, now: 
 def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetime) -> AssessmentTemplate:
     """Load a new version of a criteria set; the older versions stay for the answers that used them."""
     require(actor, Permission.MANAGE_TEMPLATES)
+    history.track(session, actor=actor, now=now)
     parsed, problems = parse_criteria(text)
     if problems:
         raise InvalidInput(problems)
@@ -79,9 +81,8 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
                               evidence_hint=c.evidence_hint, reference=c.reference, reference_verified=c.verified,
                               quote=c.quote, note=c.note, modalities=c.modalities, position=c.position)
                     for c in parsed.criteria)
-    history.record(session, actor=actor, now=now, entity="AssessmentTemplate", entity_id=template.id,
-                 operation="create", new={"namn": parsed.name, "version": parsed.version,
-                                          "kriterier": len(parsed.criteria)})
+    history.record(session, template, operation=HistoryOperation.CREATE,
+                   new={"namn": parsed.name, "version": parsed.version, "kriterier": len(parsed.criteria)})
     return template
 
 
@@ -96,6 +97,7 @@ def start(session: Session, *, actor: Actor, clinic_id: int, year: int, copy_las
           now: datetime) -> SelfAssessment:
     """Start a year's self-assessment, empty or with last year's answers marked 'ej omprövad'."""
     require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
+    history.track(session, actor=actor, now=now)
     claim_year_open(session, clinic_id=clinic_id, year=year, what=f"Egenkontrollen {year}")
     template = active_template(session)
     if template is None:
@@ -115,8 +117,6 @@ def start(session: Session, *, actor: Actor, clinic_id: int, year: int, copy_las
                                   .order_by(Criterion.position)):
         if applies(criterion.modalities, clinic.modalities):
             session.add(_new_answer(assessment.id, criterion, earlier.get(criterion.code)))
-    history.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id,
-                 operation="create", new={"år": year, "kopierad": bool(previous)}, clinic_id=clinic_id)
     return assessment
 
 
@@ -153,8 +153,9 @@ def _check_answer(code: str, level: int | None, not_applicable: bool, reason: st
 
 def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | None, not_applicable: bool,
                 reason: str | None, evidence: str | None, comment: str | None, now: datetime,
-                expected_version: int | None = None) -> Answer:
+                expected_version: int) -> Answer:
     """Record one assessment (level 0–4, or Ej tillämpligt with a reason) as reconsidered; refused on a stale form."""
+    history.track(session, actor=actor, now=now)
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
@@ -162,15 +163,11 @@ def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | 
     code = get_or_fail(session, Criterion, answer.criterion_id).code
     _check_answer(code, level, not_applicable, reason)
     claim_version(session, Answer, answer.id, expected_version, what=f"svaret på {code}")
-    old = history.snapshot(answer)
     answer.level, answer.not_applicable = (None, True) if not_applicable else (level, False)
     answer.not_applicable_reason = (reason or "").strip() or None if not_applicable else None
     answer.evidence, answer.comment = (evidence or "").strip() or None, (comment or "").strip() or None
     answer.reconsidered, answer.answered_by_id, answer.answered_at = True, actor.user_id, now
     session.add(answer)
-    before, after = history.changed(old, history.snapshot(answer))
-    history.record(session, actor=actor, now=now, entity="Answer", entity_id=answer.id, operation="update",
-                 old=before, new=after, clinic_id=assessment.clinic_id)
     return answer
 
 
@@ -274,6 +271,7 @@ def criteria_sets(session: Session, *, actor: Actor) -> list[tuple[AssessmentTem
 def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs: dict, actual: dict,
                   now: datetime) -> SelfAssessment:
     """Keep the radiotherapy staffing figures with the year's self-assessment."""
+    history.track(session, actor=actor, now=now)
     assessment = get_or_fail(session, SelfAssessment, assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
     _claim_open(session, assessment)
@@ -289,11 +287,8 @@ def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs:
         staff[key] = value
     if problems:
         raise InvalidInput(problems)
-    old = assessment.staffing
     assessment.staffing = {"inputs": inputs, "actual": staff}
     session.add(assessment)
-    history.record(session, actor=actor, now=now, entity="SelfAssessment", entity_id=assessment.id, operation="update",
-                 old={"bemanning": old}, new={"bemanning": assessment.staffing}, clinic_id=assessment.clinic_id)
     return assessment
 
 
@@ -308,6 +303,7 @@ def staffing_shortfalls(assessment: SelfAssessment) -> list:
 def attach_evidence(session: Session, *, actor: Actor, answer_id: int, data: bytes, filename: str,
                     media_type: str, now: datetime) -> Document:
     """Keep a file as evidence for one answer, with its SHA-256, under a safe base name."""
+    history.track(session, actor=actor, now=now)
     filename = safe_filename(filename)
     answer = get_or_fail(session, Answer, answer_id)
     assessment = get_or_fail(session, SelfAssessment, answer.self_assessment_id)
@@ -320,8 +316,8 @@ def attach_evidence(session: Session, *, actor: Actor, answer_id: int, data: byt
                         content=data, uploaded_at=now, uploaded_by_id=actor.user_id)
     session.add(document)
     session.flush()
-    history.record(session, actor=actor, now=now, entity="Document", entity_id=document.id, operation="create",
-                 new={"underlag": filename, "sha256": document.sha256}, clinic_id=assessment.clinic_id)
+    history.record(session, document, operation=HistoryOperation.CREATE, clinic_id=assessment.clinic_id,
+                   new={"underlag": filename, "sha256": document.sha256})
     return document
 
 

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.config import Settings
+from core import history
 from core.enums import Role
 from core.errors import Conflict, InvalidInput
 from core.models import Organisation, User
 from core.permissions import Actor, Permission, require
-from core.services import history, users
+from core.services import users
 from core.validation import validated
 
 # Who the history names for what the first-run page creates (nobody can log in yet).
@@ -59,6 +60,7 @@ def setup_code(settings: Settings) -> str:
 def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict, now: datetime) -> tuple[Organisation, User]:
     """Create the organisation and its first administrator; refused once the portal is set up."""
     require(actor, Permission.MANAGE_USERS)
+    history.track(session, actor=actor, now=now)  # the first run's actor names the system (nobody is logged in)
     if not needs_setup(session, actor=actor):
         raise Conflict("Portalen är redan upplagd: organisationen finns. Lägg till fler användare under Användare "
                        "eller med `stralportal user add`.")
@@ -71,8 +73,6 @@ def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict, n
     except IntegrityError:  # someone else finished the first run a moment earlier
         session.rollback()
         raise Conflict("Portalen lades just upp av någon annan. Logga in med det konto som skapades då.") from None
-    history.record(session, actor=actor, now=now, entity="Organisation", entity_id=org.id, operation="create",
-                   new=history.snapshot(org))
     first_admin = users.create_user(session, actor=actor, data={**admin, "role": Role.ADMIN, "clinics": []}, now=now)
     return org, first_admin
 

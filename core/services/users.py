@@ -6,13 +6,12 @@ from typing import ClassVar
 from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlmodel import Session, col, delete, select
 
-from core import glossary
-from core.enums import Role
+from core import glossary, history
+from core.enums import HistoryOperation, Role
 from core.errors import InvalidInput, NotFound
 from core.models import Clinic, User, UserClinic
 from core.permissions import CLINIC_ROLES, Actor, Permission, require
 from core.security import check_password, hash_password, password_problem
-from core.services import history
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_ids_of
 from core.validation import validated
@@ -100,11 +99,6 @@ def _set_clinics(session: Session, user_id: int, clinic_ids: list[int]) -> None:
     session.add_all(UserClinic(user_id=user_id, clinic_id=c) for c in sorted(known))
 
 
-def _user_snapshot(session: Session, user: User) -> dict:
-    """Return the user's loggable fields including its clinics."""
-    return {**history.snapshot(user), "clinics": clinic_ids_of(session, user.id)}
-
-
 def list_users(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]]:
     """Return every user with their clinic ids, ordered by name."""
     require(actor, Permission.MANAGE_USERS)
@@ -124,6 +118,7 @@ def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
                 is_demo: bool = False) -> User:
     """Add a user; a duplicate username is refused."""
     require(actor, Permission.MANAGE_USERS)
+    history.track(session, actor=actor, now=now)
     fields = validated(UserCreate, data, CREATE_LABELS)
     if session.exec(select(User).where(User.username == fields.username)).first():
         raise InvalidInput([f"Användarnamn: {fields.username} finns redan."])
@@ -133,8 +128,7 @@ def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
     session.add(user)
     session.flush()
     _set_clinics(session, user.id, fields.clinics)
-    history.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
-                 operation="create", new=_user_snapshot(session, user))
+    history.record(session, user, operation=HistoryOperation.CREATE, new={"clinics": clinic_ids_of(session, user.id)})
     return user
 
 
@@ -142,28 +136,29 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
                 expected_version: int, now: datetime) -> User:
     """Change a user's name, e-mail, role, clinics or active flag."""
     require(actor, Permission.MANAGE_USERS)
+    history.track(session, actor=actor, now=now)
     fields = validated(UserUpdate, data)
     user = get_or_fail(session, User, user_id)
     if user.id == actor.user_id and not fields.active:
         raise InvalidInput(["Aktiv: du kan inte inaktivera dig själv."])
     if user.id == actor.user_id and fields.role != Role.ADMIN:
         raise InvalidInput(["Roll: du kan inte ta bort din egen administratörsbehörighet."])
-    old = _user_snapshot(session, user)
+    before = clinic_ids_of(session, user.id)
     claim_version(session, User, user_id, expected_version)
     for key in ("name", "email", "role", "active"):
         setattr(user, key, getattr(fields, key))
     session.add(user)
     _set_clinics(session, user.id, fields.clinics)
-    session.flush()
-    before, after = history.changed(old, _user_snapshot(session, user))
-    history.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
-                 operation="update", old=before, new=after)
+    after = clinic_ids_of(session, user.id)
+    if after != before:  # the clinics are rows of their own, so the flush does not see them as the user's
+        history.record(session, user, operation=HistoryOperation.UPDATE, old={"clinics": before}, new={"clinics": after})
     return user
 
 
 def deactivate_user(session: Session, *, actor: Actor, username: str, now: datetime) -> User:
     """Stop a user from logging in; their history stays."""
     require(actor, Permission.MANAGE_USERS)
+    history.track(session, actor=actor, now=now)
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
         raise NotFound(f"Användaren {username} finns inte.")
@@ -173,8 +168,6 @@ def deactivate_user(session: Session, *, actor: Actor, username: str, now: datet
         user.active = False
         user.version += 1
         session.add(user)
-        history.record(session, actor=actor, now=now, entity="User", entity_id=user.id, operation="update",
-                     old={"active": True}, new={"active": False})
     return user
 
 
@@ -182,13 +175,14 @@ def reset_password(session: Session, *, actor: Actor, user_id: int, new_password
                    now: datetime) -> None:
     """Set another user's password (administrator) and lift any login lock."""
     require(actor, Permission.MANAGE_USERS)
-    _store_password(session, actor=actor, user=get_or_fail(session, User, user_id),
-                    new_password=new_password, now=now)
+    history.track(session, actor=actor, now=now)
+    _store_password(session, get_or_fail(session, User, user_id), new_password)
 
 
 def change_own_password(session: Session, *, actor: Actor, current_password: str,
                         new_password: str, repeated: str, now: datetime) -> None:
     """Change the actor's own password after checking the current one."""
+    history.track(session, actor=actor, now=now)
     user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None:
         raise NotFound("Ditt konto finns inte i databasen.")
@@ -206,11 +200,10 @@ def change_own_password(session: Session, *, actor: Actor, current_password: str
         problems.append("Upprepa nytt lösenord: stämmer inte med det nya lösenordet.")
     if problems:
         raise InvalidInput(problems)
-    _store_password(session, actor=actor, user=user, new_password=new_password, now=now)
+    _store_password(session, user, new_password)
 
 
-def _store_password(session: Session, *, actor: Actor, user: User, new_password: str,
-                    now: datetime) -> None:
+def _store_password(session: Session, user: User, new_password: str) -> None:
     """Hash and store a new password after checking it is acceptable."""
     problem = password_problem(new_password or "")
     if problem:
@@ -218,5 +211,4 @@ def _store_password(session: Session, *, actor: Actor, user: User, new_password:
     user.password_hash = hash_password(new_password)
     user.failed_logins, user.locked_until = 0, None
     session.add(user)
-    history.record(session, actor=actor, now=now, entity="User", entity_id=user.id,
-                 operation="update", new={"password": "ändrat"})
+    history.record(session, user, operation=HistoryOperation.UPDATE, new={"password": "ändrat"})  # never the hash

@@ -42,7 +42,8 @@ def mark_present(session, rtg, review):
     """Everyone with a login on the invitation list came."""
     for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
         if row.user_id:
-            attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, status="present", now=NOW)
+            attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, status="present", now=NOW,
+                                       expected_version=row.version)
 
 
 def approve_all(session, rtg, review):

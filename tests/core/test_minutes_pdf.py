@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from core import history
 from core.services import actions, agenda
 from core.services._queries import minutes_record
 from core.services.auth import SYSTEM_ACTOR
@@ -45,7 +46,8 @@ def test_draft_minutes_say_utkast_on_every_page_and_number_the_pages(session, rt
 def test_the_heading_names_the_licence_holder_with_the_organisation(session, rtg):
     from core.models import Organisation
     org = session.get(Organisation, rtg["clinic"].organisation_id)
-    org.licence_holder, org.licence_number = "Region Test", "SSM2024-0099"
+    with history.unrecorded(session):
+        org.licence_holder, org.licence_number = "Region Test", "SSM2024-0099"
     review = make_review(session, rtg)
     text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
     assert "Tillståndshavare: Region Test (Testsjukhuset), tillstånd SSM2024-0099" in _flat(text)
@@ -69,7 +71,7 @@ def test_user_text_prints_as_typed_and_long_words_wrap(session, rtg):
     decide(session, rtg, review, title=typed, description=LONG_WORD + " " + LONG_WORD)
     item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
     agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes=f"Åäö ÅÄÖ é – “citat” … {LONG_WORD}",
-                       decisions="Anta rutinen ≤ 3 månader", now=NOW)
+                      decisions="Anta rutinen ≤ 3 månader", now=NOW, expected_version=item.version)
     text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
     flat = _flat(text)
     assert "Skärmning <b>fet</b> ≥ 0,5 mm Pb → klart" in flat

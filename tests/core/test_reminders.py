@@ -96,7 +96,7 @@ def test_kallelse_is_mailed_with_pdf_and_calendar_file(demo_env, smtp):
         review = reviews.create_review(s, actor=SYSTEM_ACTOR, clinic_id=rtg.id, year=2026, now=clock.now(),
                                        data={"meeting_date": date(2026, 3, 11), "start_time": "13:00"})
         sent = meeting_notice.send_notice(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings(),
-                                           now=clock.now())
+                                          now=clock.now())
     assert "karin.oberg@demosjukhuset.se" in sent and len(smtp.messages) == len(sent)
     mail = smtp.messages[0][1]
     names = [part.get_filename() for part in mail.iter_attachments()]

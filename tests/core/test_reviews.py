@@ -32,11 +32,12 @@ def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
     for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
         if row.meeting_role != MeetingRole.RADIOLOGY_LEAD:
             attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
-                                    status=AttendanceStatus.PRESENT, now=NOW)
+                                       status=AttendanceStatus.PRESENT, now=NOW, expected_version=row.version)
     assert attendance.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == [MeetingRole.RADIOLOGY_LEAD]
     lead = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
     attendance.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
-                            status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW)
+                               status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW,
+                               expected_version=lead.version)
     assert attendance.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
 
 
@@ -134,7 +135,8 @@ def test_approved_minutes_refuse_every_change(session, rtg):
     approve_all(session, rtg, review)
     item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     attempts = [
-        lambda: agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW),
+        lambda: agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="x", decisions="", now=NOW,
+                                  expected_version=item.version),
         lambda: decide(session, rtg, review, title="Sent tillägg"),
         lambda: reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={},
                                       expected_version=review.version, now=NOW),
@@ -205,10 +207,10 @@ def test_notes_saved_by_someone_else_meanwhile_are_not_overwritten(session, rtg)
     item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
     opened = item.version
     agenda.save_notes(session, actor=rtg["anna"], item_id=item.id, notes="Annas anteckning", decisions="",
-                       now=NOW, expected_version=opened)
+                      now=NOW, expected_version=opened)
     with pytest.raises(Conflict, match="Någon annan har ändrat anteckningarna för § 8 .* Ladda om"):
         agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Eriks anteckning", decisions="",
-                           now=NOW, expected_version=opened)
+                          now=NOW, expected_version=opened)
     assert (item.notes, item.version) == ("Annas anteckning", opened + 1)
 
 
@@ -229,10 +231,11 @@ def test_rules_that_keep_the_minutes_sensible(session, rtg):
                                  user_ids=[rtg["users"]["erik"].id], now=NOW)
     with pytest.raises(InvalidInput, match="finns redan i kallelsen"):
         attendance.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
-                             now=NOW)
+                                now=NOW)
     nils_row = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Nils Ek")
     with pytest.raises(InvalidInput, match="Ersätter: skriv vem"):
-        attendance.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW)
+        attendance.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW,
+                                   expected_version=nils_row.version)
 
 
 def test_an_owner_may_not_cancel_a_decided_action(session, rtg):
@@ -265,10 +268,10 @@ def test_attendance_changed_by_someone_else_is_not_overwritten(session, rtg):
     row = attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     opened = row.version
     attendance.update_attendee(session, actor=rtg["anna"], attendance_id=row.id, name=row.name, status="present",
-                            now=NOW, expected_version=opened)
+                               now=NOW, expected_version=opened)
     with pytest.raises(Conflict, match="Någon annan har ändrat närvaron för Anna Berg .* Ladda om"):
         attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name, status="absent",
-                                now=NOW, expected_version=opened)
+                                   now=NOW, expected_version=opened)
     assert (row.status, row.version) == ("present", opened + 1)
 
 

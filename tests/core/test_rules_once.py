@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from core import enums
+from core import enums, history
 from core.enums import ActionStatus, ReviewStatus, SafetyEventStatus
 from core.models import Action, Review, SafetyEvent
 from core.services import reviews, safety_events
@@ -15,7 +15,7 @@ from tests.factories import NOW, make_clinic, make_org
 
 # Value sets whose values must be spelled through their enum, never as a string.
 STATUS_ENUMS = (enums.ActionStatus, enums.ReviewStatus, enums.AttendanceStatus, enums.SafetyEventStatus,
-                enums.SafetyEventKind, enums.SignatureRole)
+                enums.SafetyEventKind, enums.SignatureRole, enums.HistoryOperation)
 # The enums define the values; the glossary gives each value its Swedish term, keyed by the value.
 DEFINING = {"core/enums.py", "core/glossary.py"}
 KNOWN_COPIES: set[str] = set()  # none left
@@ -33,7 +33,7 @@ def _product_files():
 
 
 def _exempt(tree: ast.AST) -> set[int]:
-    """Return the ids of the docstrings and the strings used as keys in a module."""
+    """Return the ids of the docstrings, the strings used as keys and the names in __all__ of a module."""
     exempt = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
@@ -41,6 +41,8 @@ def _exempt(tree: ast.AST) -> set[int]:
             exempt.add(id(body[0].value))
         if isinstance(node, ast.Subscript):
             exempt.add(id(node.slice))
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            exempt |= {id(name) for name in ast.walk(node.value)}  # function names
         if isinstance(node, ast.Call) and node.args:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
             if name in KEY_TAKERS:
@@ -99,12 +101,12 @@ def test_overdue_is_the_same_rule_in_python_and_in_sql(session, status, due):
     org = make_org(session)
     clinic = make_clinic(session, org)
     review = Review(clinic_id=clinic.id, year=2025, created_at=NOW)
-    session.add(review)
-    session.flush()
-    action = Action(clinic_id=clinic.id, review_id=review.id, number=1, title="T", owner_name="O", due_date=due,
-                    status=status.value, created_at=NOW, updated_at=NOW)
-    session.add(action)
-    session.flush()
+    with history.unrecorded(session):
+        session.add(review)
+        session.flush()
+        action = Action(clinic_id=clinic.id, review_id=review.id, number=1, title="T", owner_name="O", due_date=due,
+                        status=status.value, created_at=NOW, updated_at=NOW)
+        session.add(action)
     in_sql = session.exec(select(Action.id).where(Action.is_overdue_on(DAY))).all() == [action.id]
     assert action.is_overdue_on(DAY) == in_sql == (due < DAY and status in ActionStatus.open_values())
 
@@ -116,8 +118,8 @@ def test_a_late_report_to_ssm_is_the_same_rule_in_python_and_in_sql(session, sta
     clinic = make_clinic(session, make_org(session))
     event = SafetyEvent(clinic_id=clinic.id, kind="reported_to_ssm", occurred_on=date(2025, 12, 9), description="D",
                         report_due=due, report_sent_on=sent, status=status.value, created_at=NOW)
-    session.add(event)
-    session.flush()
+    with history.unrecorded(session):
+        session.add(event)
     in_sql = session.exec(select(SafetyEvent.id).where(SafetyEvent.is_report_overdue_on(DAY))).all() == [event.id]
     expected = due is not None and due < DAY and sent is None and status != SafetyEventStatus.CLOSED
     assert bool(event.is_report_overdue_on(DAY)) == in_sql == expected
@@ -131,8 +133,8 @@ def test_the_report_deadline_is_three_months_after_an_event_reported_to_ssm():
 @pytest.mark.parametrize("status", list(ReviewStatus))
 def test_a_review_is_editable_exactly_in_the_statuses_a_change_may_claim(session, status):
     review = Review(clinic_id=make_clinic(session, make_org(session)).id, year=2025, created_at=NOW, status=status)
-    session.add(review)
-    session.flush()
+    with history.unrecorded(session):
+        session.add(review)
     try:
         claim_editable(session, review.id, review.version)
         claimed = True

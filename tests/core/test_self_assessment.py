@@ -40,7 +40,8 @@ def clinic(session):
 def _answer(session, assessment, code, level=None, na=False):
     answer = next(a for a, c in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id) if c.code == code)
     return sa.save_answer(session, actor=SYSTEM_ACTOR, answer_id=answer.id, level=level, not_applicable=na,
-                          reason="Ingen sådan verksamhet" if na else None, evidence=None, comment=None, now=NOW)
+                          reason="Ingen sådan verksamhet" if na else None, evidence=None, comment=None, now=NOW,
+                          expected_version=answer.version)
 
 
 def test_the_shipped_criteria_set_has_59_criteria_in_11_areas():
@@ -87,7 +88,7 @@ def test_out_of_range_level_and_missing_reason_are_refused(session, clinic):
     answer = sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)[0][0]
     with pytest.raises(InvalidInput, match="A1: ange skälet till Ej tillämpligt"):
         sa.save_answer(session, actor=SYSTEM_ACTOR, answer_id=answer.id, level=None, not_applicable=True,
-                       reason=" ", evidence=None, comment=None, now=NOW)
+                       reason=" ", evidence=None, comment=None, now=NOW, expected_version=answer.version)
 
 
 def test_copying_last_year_marks_answers_not_reconsidered_until_confirmed(session, clinic):

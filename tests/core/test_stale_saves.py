@@ -40,7 +40,7 @@ def _notes(session, rtg) -> tuple:
 
     def save(s, text, version):
         agenda.save_notes(s, actor=rtg["erik"], item_id=item.id, notes=text, decisions="", now=NOW,
-                           expected_version=version)
+                          expected_version=version)
     return AgendaItem, item.id, save, lambda row: row.notes, "anteckningarna för § 8"
 
 
@@ -51,7 +51,7 @@ def _attendance(session, rtg) -> tuple:
 
     def save(s, text, version):
         attendance.update_attendee(s, actor=rtg["erik"], attendance_id=row.id, status="stand_in", stand_in_for=text,
-                                now=NOW, expected_version=version)
+                                   now=NOW, expected_version=version)
     return Attendance, row.id, save, lambda r: r.stand_in_for, "närvaron för Anna Berg"
 
 
@@ -141,3 +141,24 @@ def test_of_two_saves_at_the_same_moment_one_wins_and_the_other_is_refused(engin
         with Session(engine) as s:
             row = s.get(model, row_id)
             assert (stored(row), row.version) == (f"{winner} {round_}", opened + 1)
+
+
+def test_every_service_that_checks_a_stale_save_needs_the_version_the_form_was_opened_with():
+    """A default of None once skipped the check silently; now the version must be given."""
+    from tests.core.test_architecture import _public_service_functions
+    optional = [f"{module}.{name}" for module, name, signature in _public_service_functions()
+                if "expected_version" in signature.parameters
+                and signature.parameters["expected_version"].default is not signature.parameters["expected_version"].empty]
+    assert optional == []
+
+
+def test_a_save_without_a_version_is_refused_and_changes_nothing(session, rtg):
+    item = agenda.items(session, actor=rtg["erik"], review_id=make_review(session, rtg).id)[7]
+    session.commit()
+    with pytest.raises(TypeError, match="expected_version must be the version the form was opened with"):
+        agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Utan version", decisions="", now=NOW,
+                          expected_version=None)
+    with pytest.raises(TypeError, match="expected_version"):
+        agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="Utan version", decisions="", now=NOW)
+    session.rollback()
+    assert session.get(AgendaItem, item.id).notes is None

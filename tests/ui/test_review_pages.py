@@ -112,7 +112,7 @@ def test_a_gap_in_the_self_assessment_can_be_decided_as_no_action_in_the_meeting
         assessment = self_assessments.start(s, actor=erik, clinic_id=1, year=2026, copy_last_year=False, now=NOW)
         answer, criterion = self_assessments.answers(s, actor=SYSTEM_ACTOR, assessment_id=assessment.id)[0]
         self_assessments.save_answer(s, actor=erik, answer_id=answer.id, level=1, not_applicable=False, reason=None,
-                                     evidence=None, comment=None, now=NOW)
+                                     evidence=None, comment=None, now=NOW, expected_version=answer.version)
     at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2026)
     _button(at, "Starta mötet").click().run()
     _button(at, "§ 6 Genomgång av egenkontroll").click().run()

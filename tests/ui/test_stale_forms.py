@@ -46,7 +46,7 @@ def test_notes_saved_meanwhile_are_not_overwritten_and_the_typed_text_stays(demo
     notes = next(t for t in at.text_area if t.label == "Anteckningar")
     notes.input("Eriks anteckning")
     _as_anna(demo_env, lambda s, anna: agenda.save_notes(s, actor=anna, item_id=item.id, notes="Annas anteckning",
-                                                           decisions="", now=NOW))
+                                                           decisions="", now=NOW, expected_version=item.version))
     _button(at, "Spara anteckningar").click().run()
     assert ("Inget sparades. Någon annan har ändrat anteckningarna för § 1 sedan du öppnade formuläret. Ladda om de "
             "senaste uppgifterna och gör din ändring igen.") in [e.value for e in at.error]
@@ -66,7 +66,7 @@ def test_attendance_changed_meanwhile_is_refused_and_can_be_reloaded(demo_env):
         row = next(a for a in attendance.attendees(s, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Anna Berg")
     at.segmented_control(key=f"s_{row.id}_{row.version}").set_value("absent")
     _as_anna(demo_env, lambda s, anna: attendance.update_attendee(s, actor=anna, attendance_id=row.id, status="present",
-                                                               now=NOW))
+                                                                  now=NOW, expected_version=row.version))
     _button(at, "Spara närvaro").click().run()
     assert any("Någon annan har ändrat närvaron för Anna Berg sedan du öppnade formuläret. Ladda om" in e.value
                for e in at.error)
@@ -87,7 +87,7 @@ def test_an_answer_saved_meanwhile_is_not_overwritten(demo_env):
     at.radio(key=f"lvl_{answer.id}_{answer.version}").set_value(2)
     _as_anna(demo_env, lambda s, anna: sa.save_answer(s, actor=anna, answer_id=answer.id, level=4,
                                                       not_applicable=False, reason=None, evidence=None, comment=None,
-                                                      now=NOW))
+                                                      now=NOW, expected_version=answer.version))
     next(b for b in at.button if b.label == "Spara området").click().run()
     assert any(f"Någon annan har ändrat svaret på {criterion.code} sedan du öppnade formuläret. Ladda om" in e.value
                for e in at.error)
