@@ -181,9 +181,13 @@ FIELDS = {
     "status_comment": "Kommentar", "stand_in_for": "Ersätter", "meeting_role": "Roll vid mötet",
     "no_action_reason": "Motivering", "decided_at": "Beslutad", "approved_at": "Justerad",
     "new_due_date": "Ny tidpunkt", "original_due_date": "Tidigare tidpunkt", "reason": "Motivering",
-    "licence_number": "Tillståndsnummer", "licence_holder": "Tillståndshavare",
+    "licence_number": "SSM:s tillståndsnummer", "licence_holder": "Tillståndshavare",
     "kind": "Typ", "occurred_on": "Inträffade", "ssm_reference": "SSM:s diarienummer",
     "report_due": "Skriftlig rapport senast", "report_sent_on": "Rapport inskickad",
+    # what the bokslut's workbook and the audit register hold
+    "prepared_by": "Upprättad av", "version_label": "Version", "reference": "Referens", "area": "Område",
+    "unit": "Enhet", "target": "Målvärde", "outcome": "Utfall", "filename": "Filnamn", "auditors": "Revisorer",
+    "scope": "Omfattning", "audit_date": "Datum", "finding_id": "Brist",
 }
 
 # Labels the pages and documents show: buttons, fields, headings, table columns. A concept that already has a
@@ -198,7 +202,7 @@ LABELS = {
     "number": "Nr", "date": "Datum", "time": "Tid", "what": "Vad",
     "missing": "Saknas",
     "loaded": "Inläst", "whole_organisation": "Hela organisationen", "applies_to": "Gäller",
-    "area": "Område", "severity": "Allvarlighet", "findings": "Brister",
+    "severity": "Allvarlighet", "findings": "Brister",
     "indicators": "Indikatorer", "basis": "Underlag", "change_kind": "Ändring",
     "review_year": "Genomgångsår",
     # users and account
@@ -209,7 +213,7 @@ LABELS = {
     # clinics and the licence holder
     "add_clinic": "Lägg till klinik",
     "portal_name": "Strålsäkerhetsportalen", "log_in": "Logga in",
-    "organisation_name": "Organisationens namn", "ssm_licence_number": "SSM:s tillståndsnummer",
+    "organisation_name": "Organisationens namn",
     # actions (the handlingsplan)
     "overdue_count": "Försenade",
     "last_followed_up": "Senast uppföljd",
@@ -218,7 +222,7 @@ LABELS = {
     "report_of_year": "Bokslut {year}",
     "code_short": "Kod",
     # strålskyddsbokslut and its import
-    "outcome": "Utfall", "goal_assessment": "Bedömning",
+    "goal_assessment": "Bedömning",
     "against_target": "Mot målet",
     # egenkontroll and staffing
     "answered": "Besvarade",
@@ -230,7 +234,7 @@ LABELS = {
     # templates
     "agenda": "Dagordning",
     # clinical audits
-    "whole_activity": "Hela verksamheten", "auditors": "Revisorer",
+    "whole_activity": "Hela verksamheten",
     "finding_n": "Brist {n}",
     # events and deviations
     "overdue_reports": "Skriftliga rapporter till SSM som är försenade ({count})",

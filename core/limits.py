@@ -37,12 +37,6 @@ def too_long(model: type[SQLModel], field: str, text: str | None) -> str | None:
     return f"texten är {number_text(len(text))} tecken lång; högst {number_text(limit)} tecken får plats."
 
 
-# Swedish names of bounded fields that have no entry in glossary.FIELDS, for the refusal below.
-LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "owner_role": "Roll", "location": "Plats",
-          "video_link": "Videolänk", "start_time": "Starttid", "end_time": "Sluttid", "auditors": "Revisorer",
-          "stand_in_for": "Ersätter", "licence_number": "SSM:s tillståndsnummer", "protocol_number": "Protokollnummer",
-          "prepared_by": "Upprättad av", "version_label": "Version", "reference": "Referens", "area": "Område",
-          "unit": "Enhet", "target": "Målvärde", "outcome": "Utfall", "filename": "Filnamn"}
 
 
 @lru_cache(maxsize=None)
@@ -53,7 +47,7 @@ def _bounded(model: type) -> tuple[tuple[str, int], ...]:
 
 def _label(field: str) -> str:
     """Name a field in Swedish."""
-    return LABELS.get(field) or FIELDS.get(field) or "Ett textfält"
+    return FIELDS.get(field) or "Ett textfält"
 
 
 def _problems(obj, check_all: bool) -> list[str]:

@@ -97,7 +97,7 @@ def render_goals() -> None:
     frame = _frame(figures.goals(view.goals, owner=_owner, detailed=True))
     st.dataframe(_coloured(frame, L["goal_assessment"]), hide_index=True, width="stretch",
                  column_config={MODELS["Goal"]: st.column_config.TextColumn(width=260),  # the rest stays in view
-                                L["outcome"]: st.column_config.TextColumn(width=130),
+                                FIELDS["outcome"]: st.column_config.TextColumn(width=130),
                                 FIELDS["status_comment"]: st.column_config.TextColumn(width=200)})
 
 
@@ -110,7 +110,7 @@ def render_indicators() -> None:
     st.dataframe(_coloured(frame, L["against_target"]), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(frame), 600),
                  column_config={MODELS["Indicator"]: st.column_config.TextColumn(width=240),  # the rest stays in view
-                                L["area"]: st.column_config.TextColumn(width=110)})
+                                FIELDS["area"]: st.column_config.TextColumn(width=110)})
 
 
 def render_findings() -> None:
@@ -121,8 +121,8 @@ def render_findings() -> None:
     if len(view.findings) > FINDING_CARDS:
         st.dataframe(pd.DataFrame([{
             MODELS["Finding"]: f.code, L["applies_to"]: _owner(f.clinic_id),
-            L["severity"]: glossary.term(f.severity, Severity), L["area"]: f.area or "",
-            FIELDS["description"]: f.description, "Referens": f.reference or "",
+            L["severity"]: glossary.term(f.severity, Severity), FIELDS["area"]: f.area or "",
+            FIELDS["description"]: f.description, FIELDS["reference"]: f.reference or "",
             "Förslag till åtgärd": f.suggested_action or ""} for f in view.findings]),
             hide_index=True, width="stretch", height=600)
         return

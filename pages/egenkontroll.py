@@ -160,11 +160,11 @@ def _percent(value: float | None) -> str:
 
 def render_results() -> None:
     """Score per area this year against last year, and the gaps."""
-    table = pd.DataFrame([{L["area"]: a.area, L["answered"]: f"{a.answered} av {a.total}",
+    table = pd.DataFrame([{FIELDS["area"]: a.area, L["answered"]: f"{a.answered} av {a.total}",
                            L["score_year"].format(year=year): _percent(a.percent),
                            L["score_year"].format(year=year - 1): _percent(previous.get(a.area)),
                            L["findings"]: len(a.gaps)} for a in areas])
-    area, year_column, score = L["area"], FIELDS["year"], "Poäng"
+    area, year_column, score = FIELDS["area"], FIELDS["year"], "Poäng"
     st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(areas))
     chart_rows = [{area: a.area, year_column: str(y), score: p} for a in areas
                   for y, p in ((year, a.percent), (year - 1, previous.get(a.area))) if p is not None]

@@ -104,7 +104,7 @@ def _organisation_form() -> None:
                              max_chars=max_length(Organisation, "name"))
         holder = st.text_input(f"{FIELDS['licence_holder']} *", value=org.licence_holder or "",
                                max_chars=max_length(Organisation, "licence_holder"))
-        licence = st.text_input(L["ssm_licence_number"], value=org.licence_number or "",
+        licence = st.text_input(FIELDS["licence_number"], value=org.licence_number or "",
                                 max_chars=max_length(Organisation, "licence_number"),
                                 help="Skrivs i rubriken på protokoll som skickas till justering härefter; "
                                      "redan justerade protokoll ändras inte.")

@@ -22,7 +22,7 @@ with session() as s:
 st.subheader("Egenkontrollens kriterier")
 st.markdown("Kriterierna är versionerade. En ny version används för egenkontroller som påbörjas efter inläsningen; "
             "tidigare svar behåller texten de besvarade.")
-st.dataframe(pd.DataFrame([{FIELDS["name"]: t.name, "Version": t.version, "Kriterier": n,
+st.dataframe(pd.DataFrame([{FIELDS["name"]: t.name, FIELDS["version_label"]: t.version, "Kriterier": n,
                             L["loaded"]: datetime_text(t.loaded_at), "Används för nya": yes_no(t.active)}
                            for t, n in sets]),
              hide_index=True, width="stretch")

@@ -58,7 +58,7 @@ def verdict(met: bool | None) -> str:
 
 def goals(rows: Sequence[Any], owner: Owner = None, detailed: bool = False) -> Table:
     """The bokslut's goals with target, outcome and assessment (detailed: with the goal's id and comment)."""
-    table = _table([MODELS["Goal"], "Målvärde", LABELS["outcome"], LABELS["goal_assessment"]],
+    table = _table([MODELS["Goal"], "Målvärde", FIELDS["outcome"], LABELS["goal_assessment"]],
                    ([g.text, g.target or "", g.outcome or "", glossary.term(g.assessment, GoalAssessment)]
                     for g in rows), [76, 30, 30, 34], owner, [g.clinic_id for g in rows])
     if not detailed:
@@ -84,7 +84,7 @@ def indicators(rows: Sequence[Any], year: int, owner: Owner = None, detailed: bo
         [74, 22, 22, 22, 30], owner, [r.indicator.clinic_id for r in rows])
     if not detailed:
         return table
-    return _widened(table, None, [LABELS["area"], *(r.indicator.area or "" for r in rows)],
+    return _widened(table, None, [FIELDS["area"], *(r.indicator.area or "" for r in rows)],
                     ["Riktning", *(glossary.term(r.indicator.direction, Direction) for r in rows)],
                     ["Förändring", *(change_text(r.change) for r in rows)])
 

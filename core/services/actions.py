@@ -25,8 +25,6 @@ from core.services._queries import decided_actions, follow_up_rows, in_visible_c
 from core.services._rules import belongs_to_clinic, editable_review, visible_review
 from core.validation import validated
 
-LABELS = {"title": "Åtgärd", "owner_name": "Ansvarig", "due_date": "Klart senast", "priority": "Prioritet",
-          "description": "Beskrivning", "finding_id": "Brist"}
 
 
 def default_due_date(meeting_day: date) -> date:
@@ -90,7 +88,7 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
-    fields = validated(ActionCreate, data, LABELS)
+    fields = validated(ActionCreate, data)
     earliest = review.meeting_date or now.date()
     if fields.due_date < earliest:
         raise InvalidInput([f"Klart senast: {fields.due_date.isoformat()} är före mötet ({earliest.isoformat()})."])
@@ -365,8 +363,7 @@ def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict
     action = get_or_fail(session, Action, action_id)
     review = editable_review(session, actor, action.review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
-    fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id},
-                       LABELS)
+    fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id})
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
     claim_version(session, Action, action_id, expected_version)
     action.title, action.description = fields.title, (fields.description or "").strip() or None

@@ -14,7 +14,6 @@ from core.permissions import Actor, Permission, require
 from core.services._common import get_or_fail
 from core.validation import validated
 
-LABELS = {"audit_date": "Datum", "scope": "Omfattning", "auditors": "Revisorer"}
 
 
 class AuditCreate(BaseModel):
@@ -47,7 +46,7 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
     """Register an audit with its findings (description, severity) and optionally its report file."""
     require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
     history.track(session, actor=actor, now=now)
-    fields = validated(AuditCreate, {**data, "audit_date": data.get("audit_date")}, LABELS)
+    fields = validated(AuditCreate, {**data, "audit_date": data.get("audit_date")})
     problems = [f"Brist {i}: beskrivning saknas." for i, f in enumerate(findings, start=1)
                 if not (f.get("description") or "").strip()]
     problems += [f"Brist {i}: allvarlighet ska vara Hög, Medel eller Låg." for i, f in enumerate(findings, start=1)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from core import glossary, history
 from core.enums import Modality
 from core.errors import InvalidInput
+from core.limits import max_length
 from core.models import Clinic, Organisation
 from core.permissions import Actor, Permission, require, visible_clinic_ids
 from core.services._common import claim_version, get_or_fail
@@ -16,7 +17,7 @@ from core.services._queries import clinic_by_code, organisation
 from core.validation import validated
 
 CODE_PATTERN = re.compile(r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$")
-LABELS = {"name": glossary.FIELDS["clinic_name"]}  # the form calls a clinic's name "Klinik"
+NAMES = {"name": glossary.FIELDS["clinic_name"]}  # the form calls a clinic's name "Klinik"
 PEOPLE_FIELDS = ("head_name", "coordinator_name", "protection_officer_name", "physicist_name",
                  "radiology_lead_name")
 
@@ -116,9 +117,9 @@ def update_organisation(session: Session, *, actor: Actor, name: str, licence_nu
     history.track(session, actor=actor, now=now)
     org = organisation(session)
     problems = [] if (name or "").strip() else ["Namn: måste fyllas i."]
-    problems += [f"{label}: högst {limit} tecken." for label, value, limit in
-                 (("Namn", name, 200), ("Tillståndshavare", licence_holder, 200),
-                  ("Tillståndsnummer", licence_number, 50)) if len((value or "").strip()) > limit]
+    problems += [f"{glossary.FIELDS[field]}: högst {max_length(Organisation, field)} tecken." for field, value in
+                 (("name", name), ("licence_holder", licence_holder), ("licence_number", licence_number))
+                 if len((value or "").strip()) > (max_length(Organisation, field) or 0)]
     if problems:
         raise InvalidInput(problems)
     org.name, org.licence_number = name.strip(), _clean(licence_number)
@@ -132,7 +133,7 @@ def _name_taken(session: Session, name: str, except_id: int | None = None) -> li
     """Refuse a clinic name another clinic already has (case ignored), so lists stay unambiguous."""
     for other in session.exec(select(Clinic).where(Clinic.id != except_id) if except_id else select(Clinic)):
         if other.name.casefold() == name.casefold():
-            return [f"{LABELS['name']}: {other.code} heter redan \"{other.name}\"."]
+            return [f"{NAMES['name']}: {other.code} heter redan \"{other.name}\"."]
     return []
 
 
@@ -140,7 +141,7 @@ def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) 
     """Add a clinic to the organisation; a duplicate code is refused."""
     require(actor, Permission.MANAGE_CLINICS)
     history.track(session, actor=actor, now=now)
-    fields = validated(ClinicCreate, data, LABELS)
+    fields = validated(ClinicCreate, data, NAMES)
     problems = [f"Klinikkod: {fields.code} finns redan."] if clinic_by_code(session, fields.code) else []
     problems += _name_taken(session, fields.name)
     if problems:
@@ -156,7 +157,7 @@ def update_clinic(session: Session, *, actor: Actor, clinic_id: int, data: dict,
     """Change a clinic's details, refusing if someone else saved in between."""
     require(actor, Permission.MANAGE_CLINICS, clinic_id)
     history.track(session, actor=actor, now=now)
-    fields = validated(ClinicUpdate, data, LABELS)
+    fields = validated(ClinicUpdate, data, NAMES)
     clinic = get_or_fail(session, Clinic, clinic_id)
     problems = _name_taken(session, fields.name, except_id=clinic_id)
     if problems:

@@ -11,10 +11,11 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.config import Settings
 from core import history
+from core.config import Settings
 from core.enums import Role
 from core.errors import Conflict, InvalidInput
+from core.glossary import LABELS
 from core.models import Organisation, User
 from core.permissions import Actor, Permission, require
 from core.services import users
@@ -24,8 +25,6 @@ from core.validation import validated
 FIRST_RUN_ACTOR = Actor(user_id=None, username="forsta-start", name="Första start", role=Role.ADMIN)
 # One organisation per installation, always with this id: two first runs at once cannot both succeed.
 ORGANISATION_ID = 1
-LABELS = {"name": "Organisationens namn", "licence_holder": "Tillståndshavare",
-          "licence_number": "SSM:s tillståndsnummer"}
 
 
 class OrganisationCreate(BaseModel):
@@ -64,7 +63,7 @@ def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict, n
     if not needs_setup(session, actor=actor):
         raise Conflict("Portalen är redan upplagd: organisationen finns. Lägg till fler användare under Användare "
                        "eller med `stralportal user add`.")
-    fields = validated(OrganisationCreate, organisation, LABELS)
+    fields = validated(OrganisationCreate, organisation, {"name": LABELS["organisation_name"]})
     org = Organisation(id=ORGANISATION_ID, name=fields.name, licence_holder=fields.licence_holder,
                        licence_number=fields.licence_number, created_at=now)
     session.add(org)

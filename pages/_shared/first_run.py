@@ -40,7 +40,7 @@ def first_run_screen() -> None:
             organisation = {
                 "name": st.text_input(f"{L['organisation_name']} *", placeholder="t.ex. Norrby sjukhus"),
                 "licence_holder": st.text_input(f"{FIELDS['licence_holder']} *", placeholder="t.ex. Region Norrby"),
-                "licence_number": st.text_input(f"{L['ssm_licence_number']} *")}
+                "licence_number": st.text_input(f"{FIELDS['licence_number']} *")}
             st.markdown(f"**{'Den första administratören'}**")
             left, right = st.columns(2)
             admin = {"username": left.text_input(f"{FIELDS['username']} *"),
