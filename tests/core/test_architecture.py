@@ -1,5 +1,6 @@
 """House rules that keep the layout a picture of the architecture."""
 import ast
+import inspect
 import re
 
 from tests.conftest import PROJECT_DIR
@@ -37,7 +38,6 @@ BEFORE_ANY_USER = {"setup.needs_setup"}
 def _public_service_functions():
     """Yield (module name, function name, signature) for every public function of core/services."""
     import importlib
-    import inspect
     import pkgutil
 
     import core.services as package
@@ -54,12 +54,12 @@ def test_every_public_service_that_reads_or_writes_takes_the_actor():
     """A service given a session checks the actor itself, so no page depends on an earlier call's check."""
     missing = [f"{module}.{name}" for module, name, signature in _public_service_functions()
                if "session" in signature.parameters and f"{module}.{name}" not in BEFORE_ANY_USER
-               and getattr(signature.parameters.get("actor"), "kind", None) != signature.parameters["session"].KEYWORD_ONLY]
+               and getattr(signature.parameters.get("actor"), "kind", None) != inspect.Parameter.KEYWORD_ONLY]
     assert missing == []
 
 
 def _public_service_definitions():
-    """Yield (module name, function definition) for every public top-level function of core/services, from the source."""
+    """Yield (module name, function definition) for each public top-level function of core/services, from source."""
     for path in sorted((PROJECT_DIR / "core" / "services").glob("*.py")):
         if path.stem.startswith("_") or path.stem in BEFORE_LOGIN:
             continue

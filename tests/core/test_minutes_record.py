@@ -71,7 +71,8 @@ def _gap(session, rtg, year) -> dict:
     """Start the year's self-assessment: A1 at level 1 (a gap), A2 unanswered; return code → (answer, criterion)."""
     assessment = sa.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, copy_last_year=False,
                           now=NOW)
-    answers = {criterion.code: (answer, criterion) for answer, criterion in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)}
+    answers = {criterion.code: (answer, criterion)
+               for answer, criterion in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)}
     sa.save_answer(session, actor=rtg["erik"], answer_id=answers["A1"][0].id, level=1, not_applicable=False,
                    reason=None, evidence=None, comment=None, now=NOW)
     return answers
@@ -250,7 +251,8 @@ def test_justering_rules_chair_justerare_owners_findings_and_the_protokollforare
     same = {**details, "chair_id": anna.id, "secretary_id": anna.id}
     reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data=same, expected_version=review.version,
                           now=NOW)
-    assert "Ordföranden är också protokollförare" in minutes.warnings(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
+    warnings = minutes.warnings(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    assert "Ordföranden är också protokollförare" in warnings[0]
     reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={**same, "secretary_id": erik.id},
                           expected_version=review.version, now=NOW)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[nils.id], now=NOW)

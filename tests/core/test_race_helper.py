@@ -52,7 +52,8 @@ def test_a_check_in_the_write_itself_lets_exactly_one_win(engine, first):
 @pytest.mark.parametrize("first", [0, 1])
 def test_the_first_step_writes_first_and_the_other_writes_on_its_result(engine, first):
     def append(digit: int):
-        return lambda s: s.execute(text("UPDATE race_counter SET version = version * 10 + :d WHERE id = 1"), {"d": digit})
+        return lambda s: s.execute(text("UPDATE race_counter SET version = version * 10 + :d WHERE id = 1"),
+                                   {"d": digit})
     race(engine, append(1), append(2), first=first)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version FROM race_counter")).scalar_one() == [12, 21][first]

@@ -34,7 +34,8 @@ def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
             reviews.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
                                     status=AttendanceStatus.PRESENT, now=NOW)
     assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == [MeetingRole.RADIOLOGY_LEAD]
-    lead = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
+    lead = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)
+                if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
     reviews.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
                             status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW)
     assert reviews.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
@@ -230,7 +231,8 @@ def test_rules_that_keep_the_minutes_sensible(session, rtg):
     with pytest.raises(InvalidInput, match="finns redan i kallelsen"):
         reviews.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
                              now=NOW)
-    nils_row = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Nils Ek")
+    nils_row = next(a for a in reviews.attendance(session, actor=SYSTEM_ACTOR, review_id=review.id)
+                    if a.name == "Nils Ek")
     with pytest.raises(InvalidInput, match="Ersätter: skriv vem"):
         reviews.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW)
 

@@ -92,7 +92,8 @@ def test_the_second_save_from_the_same_version_is_refused_and_changes_nothing(en
     with Session(engine) as s:
         row = s.get(model, row_id)
         assert (stored(row), row.version) == ("Först", opened + 1)
-        logged = s.exec(select(HistoryEntry).where(HistoryEntry.entity == model.__name__, HistoryEntry.entity_id == row_id,
+        logged = s.exec(select(HistoryEntry).where(HistoryEntry.entity == model.__name__,
+                                                   HistoryEntry.entity_id == row_id,
                                                  HistoryEntry.operation == "update")).all()
         assert ["Först" in str(e.new_values) for e in logged] == [True]
     save(session, "Efter omladdning", _version(engine, model, row_id))  # a form opened anew saves
@@ -106,8 +107,8 @@ def test_of_two_saves_at_the_same_moment_one_wins_and_the_other_is_refused(engin
     session.commit()
     for round_, first in enumerate((None, 0, 1)):  # a true race, then Anna's save first, then Erik's
         opened = _version(engine, model, row_id)
-        outcome = race(engine, lambda s: save(s, f"Anna {round_}", opened),
-                       lambda s: save(s, f"Erik {round_}", opened), first=first)
+        outcome = race(engine, lambda s, text=f"Anna {round_}", opened=opened: save(s, text, opened),
+                       lambda s, text=f"Erik {round_}", opened=opened: save(s, text, opened), first=first)
         assert [type(o).__name__ for o in outcome].count("Conflict") == 1 and None in outcome, outcome
         refused = next(o for o in outcome if o is not None)
         assert str(refused) == (f"Någon annan har ändrat {what} sedan du öppnade formuläret. Ladda om de senaste "

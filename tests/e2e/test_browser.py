@@ -357,8 +357,8 @@ def test_exports_and_minutes_are_made_when_clicked(server, browser, tmp_path):
         assert "manifest.json" in archive.namelist() and any(n.endswith(".pdf") for n in archive.namelist())
 
 
-ENGLISH = ["Skip to main content", "Select all", "Clear all", "No results", "Page not found", "requested", "Running", "yyyy", "None",
-           "nan", "clinic_code", "partly_met", "not_started", "Deploy", "Press Enter", "Drag and drop",
+ENGLISH = ["Skip to main content", "Select all", "Clear all", "No results", "Page not found", "requested", "Running",
+           "yyyy", "None", "nan", "clinic_code", "partly_met", "not_started", "Deploy", "Press Enter", "Drag and drop",
            "Browse files", "Limit 200MB", "KB"]
 # What a screen reader says besides the text: labels, tooltips and placeholders of Streamlit's widgets.
 ENGLISH_LABELS = ["Choose date", "Previous month", "Next month", "day,", "month,", "year,", "Remove", "Help for",
@@ -375,7 +375,8 @@ VISIBLE_TEXT = """() => {
   const seen = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest('[data-placeholder="true"], [data-testid="stIconMaterial"], script, style, noscript')) continue;
+    if (!parent) continue;
+    if (parent.closest('[data-placeholder="true"], [data-testid="stIconMaterial"], script, style, noscript')) continue;
     const style = getComputedStyle(parent);
     if (style.display === 'none' || style.visibility === 'hidden' || style.fontSize === '0px') continue;
     if (node.nodeValue.trim()) seen.push(node.nodeValue.trim());

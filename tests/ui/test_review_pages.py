@@ -31,7 +31,7 @@ LOCKED = "Protokollet justerades 2025-03-13 10:00 och är låst."
 
 
 def _controls(at) -> list[str]:
-    """Label every input and button on the page but navigation (clinic, year, step, logging out); downloads read only."""
+    """Label each input and button on the page but navigation (clinic, year, step, logging out); downloads read."""
     widgets = [*at.button, *at.text_input, *at.text_area, *at.date_input, *at.time_input, *at.number_input,
                *at.selectbox, *at.multiselect, *at.checkbox, *at.toggle, *at.radio, *at.slider, *at.select_slider,
                *at.segmented_control, *at.get("pills"), *at.get("file_uploader")]
