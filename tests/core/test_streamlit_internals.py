@@ -109,3 +109,13 @@ def test_streamlit_still_says_it_in_english(pattern):
 @pytest.mark.parametrize("hook", OTHER_HOOKS)
 def test_streamlit_still_has_the_other_hooks(hook):
     assert _in_bundle(hook)
+
+
+def test_the_messages_the_browser_tests_read_keep_their_numbers():
+    """tests/e2e/test_browser.py tells a script run's start and end from the websocket by these field numbers."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    forward = ForwardMsg.DESCRIPTOR.fields_by_name
+    assert (forward["new_session"].number, forward["script_finished"].number) == (4, 6)
+    assert ForwardMsg.FINISHED_EARLY_FOR_RERUN == 2 and BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number == 11
+    assert _in_bundle("binaryType=`arraybuffer`") and _in_bundle("`streamlit:setComponentValue`")
