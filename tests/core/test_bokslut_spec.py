@@ -1,4 +1,4 @@
-"""The workbook format as documented (docs/spec/bokslut-format.md) is the format as read (core/annual_report/schema.py)."""
+"""The workbook format as documented (docs/spec/bokslut-format.md) is the format as read (annual_report/schema.py)."""
 import re
 
 from core.annual_report import schema
