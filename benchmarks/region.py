@@ -148,7 +148,7 @@ def _reviews(session, clinics: int, first: int, years: int, reports: dict[int, i
     agenda = agenda_service.template()
     reviews, attendance, items, actions, follow_ups, signatures, minutes, events = [], [], [], [], [], [], [], []
     finding_id = {}
-    for rid_index, (year, report_id) in enumerate(reports.items()):
+    for rid_index, year in enumerate(reports):
         for c in range(1, clinics + 1):
             for f in range(FINDINGS):
                 finding_id[(year, c, f)] = 1 + (rid_index * clinics + c - 1) * FINDINGS + f

@@ -39,7 +39,7 @@ def _ratio(seconds: float, floor: float) -> float:
 
 
 def bench_import(sizes: Sizes, folder: Path) -> dict:
-    """Import a generated bokslut; in-process next to the whole `stralportal bokslut import`, floor = only reading it."""
+    """Import a generated bokslut, in-process and as the whole `stralportal bokslut import`; floor: only reading it."""
     path = folder / "bokslut-bench.xlsx"
     generate_workbook(path, clinics=sizes.import_clinics, indicators_per_clinic=sizes.indicators_per_clinic,
                       goals=sizes.goals, findings=sizes.findings)
@@ -112,7 +112,8 @@ def _pages_at(url: str, sizes: Sizes, names: dict[str, str]) -> dict:
     errors = {names[p]: r["error"] for p, r in result["pages"].items() if r["error"]}
     if errors:
         raise RuntimeError(f"Sidor gav fel: {errors}")
-    return {"pages": {names[p]: r["seconds"] for p, r in result["pages"].items()}, "peak_mb": round(measured.peak_mb, 1),
+    return {"pages": {names[p]: r["seconds"] for p, r in result["pages"].items()},
+            "peak_mb": round(measured.peak_mb, 1),
             "cold_start_seconds": round(cold.seconds, 3)}
 
 

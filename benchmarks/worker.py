@@ -7,8 +7,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def _seconds(work: Callable[[], object]) -> float:
@@ -35,7 +35,7 @@ def import_workbook(path: str, runs: int) -> dict:
             db.upgrade(url)
             engine = db.make_engine(url)
 
-            def load() -> None:
+            def load(engine=engine) -> None:
                 with db.session_scope(engine) as session:
                     import_annual_report(session, actor=SYSTEM_ACTOR, data=data, filename=Path(path).name,
                                          now=clock.now())

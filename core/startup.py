@@ -43,7 +43,7 @@ def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> 
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())
     with Session(engine) as session:
-        if setup.needs_setup(session, actor=SYSTEM_ACTOR):
+        if setup.needs_setup(session):
             say("Databasen har ingen organisation ännu. Öppna portalen och lägg upp den med startkoden "
                 f"{setup.setup_code(settings)}, eller kör `stralportal setup`.")
     return engine

@@ -1,4 +1,4 @@
-"""The strålskyddsbokslut workbook format, version 1 (docs/spec/bokslut-format.md), as data.
+"""The strålskyddsbokslut workbook format, version 1.1 with 1.0 still read (docs/spec/bokslut-format.md), as data.
 
 The reader, the template and the tests all use this one description.
 """

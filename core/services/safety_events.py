@@ -157,6 +157,7 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
 
 
 def findings_raised(session: Session, *, actor: Actor, event_ids: list[int]) -> set[int]:
-    """Which of these events have been raised as findings."""
-    rows = session.exec(select(Finding.safety_event_id).where(col(Finding.safety_event_id).in_(event_ids)))
+    """Which of these events have been raised as findings (in the clinics the actor sees)."""
+    query = in_visible_clinics(select(Finding.safety_event_id), actor, Finding.clinic_id)
+    rows = session.exec(query.where(col(Finding.safety_event_id).in_(event_ids)))
     return {r for r in rows if r is not None}

@@ -45,8 +45,8 @@ class OrganisationCreate(BaseModel):
         return v
 
 
-def needs_setup(session: Session, *, actor: Actor) -> bool:
-    """Tell whether the portal still lacks its organisation (a fresh production database)."""
+def needs_setup(session: Session) -> bool:
+    """Tell whether the portal still lacks its organisation (a fresh production database; asked before any login)."""
     return session.exec(select(Organisation.id).limit(1)).first() is None
 
 
@@ -60,7 +60,7 @@ def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict, n
     """Create the organisation and its first administrator; refused once the portal is set up."""
     require(actor, Permission.MANAGE_USERS)
     history.track(session, actor=actor, now=now)  # the first run's actor names the system (nobody is logged in)
-    if not needs_setup(session, actor=actor):
+    if not needs_setup(session):
         raise Conflict("Portalen är redan upplagd: organisationen finns. Lägg till fler användare under Användare "
                        "eller med `stralportal user add`.")
     fields = validated(OrganisationCreate, organisation, {"name": LABELS["organisation_name"]})

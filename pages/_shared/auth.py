@@ -21,7 +21,7 @@ from pages._shared.ui import apply_style, catch_unexpected_errors, plain, show_f
 LOGIN_FIELDS = {"Form name": L["log_in"], "Username": glossary.FIELDS["username"],
                 "Password": glossary.FIELDS["password"], "Login": L["log_in"], "Captcha": "Captcha"}
 LOGIN_MESSAGE = "login_message"  # a message for the login screen, e.g. why the user was logged out
-HIDE_SIDEBAR = "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}</style>"
+HIDE_SIDEBAR = "<style>[data-testid='stSidebar'], [data-testid='stExpandSidebarButton'] {display: none;}</style>"
 LOCKED_MESSAGE = ("Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
                   "Försök igen om högst {minutes} minuter eller be administratören återställa lösenordet.")
 

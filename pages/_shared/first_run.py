@@ -15,7 +15,7 @@ def is_set_up() -> bool:
     """Tell whether the portal has its organisation (remembered for the session once it has)."""
     if not st.session_state.get(SET_UP_KEY):
         with db.session() as s:
-            st.session_state[SET_UP_KEY] = not setup.needs_setup(s, actor=setup.FIRST_RUN_ACTOR)
+            st.session_state[SET_UP_KEY] = not setup.needs_setup(s)
     return st.session_state[SET_UP_KEY]
 
 

@@ -104,7 +104,8 @@ def test_numbers_are_read_the_swedish_way(session, portal):
     sheet["F5"].number_format = "0%"
     sheet["E5"] = None
     _load(session, workbook_bytes(workbook))
-    values = {i.code: (i.value, i.unit) for i in session.exec(select(Indicator).join(Clinic).where(Clinic.code == "RTG"))}
+    rtg = session.exec(select(Indicator).join(Clinic).where(Clinic.code == "RTG"))
+    values = {i.code: (i.value, i.unit) for i in rtg}
     assert values["UTB-01"][0] == 12.5 and values["DOS-01"][0] == 1250
     assert values["DOS-02"] == (95, "%") and values["QC-01"] == (pytest.approx(97), "%")
 

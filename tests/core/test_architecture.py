@@ -1,4 +1,6 @@
 """House rules that keep the layout a picture of the architecture."""
+import ast
+import inspect
 import re
 
 from tests.conftest import PROJECT_DIR
@@ -29,12 +31,13 @@ def test_page_scripts_contain_no_sql():
 
 # Login happens before there is an actor; these are the login glue's own services.
 BEFORE_LOGIN = {"auth"}
+# Asked before anyone can log in (the first-run screen and the server's start): no actor exists yet.
+BEFORE_ANY_USER = {"setup.needs_setup"}
 
 
 def _public_service_functions():
     """Yield (module name, function name, signature) for every public function of core/services."""
     import importlib
-    import inspect
     import pkgutil
 
     import core.services as package
@@ -50,13 +53,43 @@ def _public_service_functions():
 def test_every_public_service_that_reads_or_writes_takes_the_actor():
     """A service given a session checks the actor itself, so no page depends on an earlier call's check."""
     missing = [f"{module}.{name}" for module, name, signature in _public_service_functions()
-               if "session" in signature.parameters
-               and getattr(signature.parameters.get("actor"), "kind", None) != signature.parameters["session"].KEYWORD_ONLY]
+               if "session" in signature.parameters and f"{module}.{name}" not in BEFORE_ANY_USER
+               and getattr(signature.parameters.get("actor"), "kind", None) != inspect.Parameter.KEYWORD_ONLY]
     assert missing == []
+
+
+def _public_service_definitions():
+    """Yield (module name, function definition) for each public top-level function of core/services, from source."""
+    for path in sorted((PROJECT_DIR / "core" / "services").glob("*.py")):
+        if path.stem.startswith("_") or path.stem in BEFORE_LOGIN:
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                yield path.stem, node
+
+
+def _uses(function: ast.FunctionDef, name: str) -> bool:
+    """Tell whether the function's body refers to the name (its parameters and defaults not counted)."""
+    return any(isinstance(n, ast.Name) and n.id == name for statement in function.body for n in ast.walk(statement))
+
+
+def test_every_public_service_that_takes_the_actor_uses_it():
+    """An actor taken and never looked at is a permission check that was forgotten (or a parameter to drop)."""
+    unused = [f"{module}.{function.name}" for module, function in _public_service_definitions()
+              if "actor" in {a.arg for a in function.args.args + function.args.kwonlyargs}
+              and not _uses(function, "actor")]
+    assert unused == []
+
+
+def test_the_actor_rule_sees_every_public_service():
+    """The source scan and the imported modules agree, so the check above cannot miss a function."""
+    imported = {(module, name) for module, name, _ in _public_service_functions()}
+    assert {(module, f.name) for module, f in _public_service_definitions()} == imported
 
 
 def test_pages_and_the_command_line_use_only_public_services():
     private = re.compile(r"core\.services\._|from core\.services import _|\b_(rules|queries|common)\b")
-    files = [*(PROJECT_DIR / "pages").rglob("*.py"), PROJECT_DIR / "core" / "cli.py", PROJECT_DIR / "app.py"]
+    files = [*(PROJECT_DIR / "pages").rglob("*.py"), PROJECT_DIR / "app.py",
+             *(PROJECT_DIR / "core" / name for name in ("cli.py", "commands.py"))]
     offenders = [str(f.relative_to(PROJECT_DIR)) for f in files if private.search(f.read_text(encoding="utf-8"))]
     assert offenders == []

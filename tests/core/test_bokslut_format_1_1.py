@@ -55,17 +55,20 @@ def test_training_doses_and_drl_are_read_and_the_share_trained_has_a_trend(sessi
     assert [(s.record.staff_group, s.share, s.previous) for s in shares] == [
         ("physicians", 75.0, 50.0), ("radiographers", 95.0, None)]  # 15/20 this year, 10/20 the year before
     trend = protection_figures.training_trend(session, actor=SYSTEM_ACTOR, clinic_id=rtg)
-    assert {(t["year"], t["group"], t["share"]) for t in trend} >= {(2024, "physicians", 50.0), (2025, "physicians", 75.0)}
+    shares = {(t["year"], t["group"], t["share"]) for t in trend}
+    assert shares >= {(2024, "physicians", 50.0), (2025, "physicians", 75.0)}
     doses = protection_figures.dosimetry(session, actor=SYSTEM_ACTOR, year=2025, clinic_id=None)
     assert [(d.max_hp10, d.max_hp3, d.category_a_count) for d in doses] == [(2.7, 11.5, 4.0)]
     old = protection_figures.old_drl_determinations(session, actor=SYSTEM_ACTOR, today=date(2026, 12, 2))
     assert [(code, row.examination) for code, row in old] == [("RTG", "Lungröntgen")]  # 2021: older than 3 years
-    assert session.exec(select(DrlStatus.determined_on).where(DrlStatus.examination == "DT buk")).one() == date(2024, 5, 2)
+    determined = select(DrlStatus.determined_on).where(DrlStatus.examination == "DT buk")
+    assert session.exec(determined).one() == date(2024, 5, 2)
 
 
 def test_bad_figures_are_refused_naming_sheet_row_and_column_and_nothing_is_stored(session, portal):
     bad = _workbook(SAMPLE_2025, {
-        "Utbildning": [TRAINING[0], ("RTG", "Läkare", 20, 25), ("RTG", "Städare", 3, 1), ("NM", "Sjuksköterskor", "-2", 0)],
+        "Utbildning": [TRAINING[0], ("RTG", "Läkare", 20, 25), ("RTG", "Städare", 3, 1),
+                       ("NM", "Sjuksköterskor", "-2", 0)],
         "Persondosimetri": [DOSES[0], ("KARD", "Läkare", 1, -1, None, None)],
         "DRL": [DRL[0], ("RTG", "DT skalle", "DLP", "mGy·cm", 900, 1000, "2024-02-30")]}, version="2.0")
     with pytest.raises(InvalidInput) as refused:

@@ -124,7 +124,8 @@ def test_serve_runs_the_packaged_app_with_its_settings_and_links_to_its_own_port
     from core.resources import APP_SCRIPT
     started = {}
     monkeypatch.setenv("STRALPORTAL_BASE_URL", "")  # unset for the portal; restored after the test
-    monkeypatch.setattr("os.execv", lambda path, argv: started.update(argv=argv, base=os.environ["STRALPORTAL_BASE_URL"]))
+    monkeypatch.setattr("os.execv",
+                        lambda path, argv: started.update(argv=argv, base=os.environ["STRALPORTAL_BASE_URL"]))
     assert _run(capsys, "serve", "--port", "8765")[0] == 0
     assert started["base"] == "http://localhost:8765"  # calendar files and e-mails link here
     argv = started["argv"]

@@ -29,7 +29,8 @@ def test_the_cookie_is_read_through_the_controller_and_ignored_after_logout():
     """_forget_stale_cookie uses cookie_controller.get_cookie/delete_cookie and the session's logout flag."""
     assert {"get_cookie", "delete_cookie"} <= set(dir(CookieController))
     assert "st.session_state['logout']" in inspect.getsource(CookieModel.get_cookie)
-    assert re.search(r"self\.cookie_controller\s*=\s*CookieController\(", inspect.getsource(stauth.Authenticate.__init__))
+    source = inspect.getsource(stauth.Authenticate.__init__)
+    assert re.search(r"self\.cookie_controller\s*=\s*CookieController\(", source)
 
 
 def test_login_can_run_unrendered_with_our_fields_callback_and_attempt_limit():

@@ -2,8 +2,6 @@
 import hashlib
 import io
 import json
-import threading
-import time
 from datetime import date
 
 import pytest
@@ -35,6 +33,7 @@ from tests.annual_report_files import SAMPLE_2025, sample, workbook_bytes
 from tests.conftest import reset_schema
 from tests.core.conftest import approve_all, decide, make_review, mark_present
 from tests.factories import NOW
+from tests.race import race
 
 CRITERIA = """name: Test
 version: "{version}"
@@ -72,7 +71,8 @@ def _gap(session, rtg, year) -> dict:
     """Start the year's self-assessment: A1 at level 1 (a gap), A2 unanswered; return code → (answer, criterion)."""
     assessment = sa.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=year, copy_last_year=False,
                           now=NOW)
-    answers = {criterion.code: (answer, criterion) for answer, criterion in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)}
+    answers = {criterion.code: (answer, criterion)
+               for answer, criterion in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=assessment.id)}
     sa.save_answer(session, actor=rtg["erik"], answer_id=answers["A1"][0].id, level=1, not_applicable=False,
                    reason=None, evidence=None, comment=None, now=NOW, expected_version=answers["A1"][0].version)
     return answers
@@ -161,30 +161,6 @@ def test_reopened_minutes_keep_version_1_and_version_2_says_what_it_replaces(ses
     assert review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id) == versions[1].pdf
 
 
-def _race(engine, *steps, delays=(0, 0)) -> list:
-    """Run each step in a thread with its own session, released together; return "ok" or what each raised."""
-    barrier, outcome = threading.Barrier(len(steps)), [None] * len(steps)
-
-    def run(i):
-        with Session(engine, expire_on_commit=False) as s:
-            barrier.wait()
-            time.sleep(delays[i])
-            try:
-                steps[i](s)
-                s.commit()
-                outcome[i] = "ok"
-            except Exception as exc:  # noqa: BLE001  the test looks at it
-                s.rollback()
-                outcome[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(steps))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcome
-
-
 def _ready(session, rtg) -> tuple[Review, int]:
     """A held review with its justerare chosen, committed; return it and the id of § 8 Övriga frågor."""
     review = make_review(session, rtg)
@@ -196,31 +172,24 @@ def _ready(session, rtg) -> tuple[Review, int]:
     return review, item_id
 
 
-def test_a_note_racing_the_freeze_is_in_the_frozen_minutes_or_refused(session, rtg, engine, monkeypatch):
-    build = minutes.build_content
-
-    def slow_build(*args, **kwargs):  # test only: hold the frozen content a while before it is committed
-        content = build(*args, **kwargs)
-        time.sleep(0.3)
-        return content
-
-    monkeypatch.setattr(minutes, "build_content", slow_build)
+def test_a_note_racing_the_freeze_is_in_the_frozen_minutes_or_refused(session, rtg, engine):
     review, item_id = _ready(session, rtg)
     saved_first = set()
     for round_ in range(9):
         note = f"Anteckning i runda {round_}"
-        saved, sent = _race(
+        first = [1, 0, None][round_ % 3]  # the note during the freeze, before it, a true race
+        saved, sent = race(
             engine,
             lambda s, note=note: agenda.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
                                                    now=NOW, expected_version=s.get(AgendaItem, item_id).version),
-            lambda s: minutes.send_for_approval(s, actor=rtg["anna"], review_id=review.id, now=NOW),
-            delays=[(0.1, 0), (0, 0.1), (0, 0)][round_ % 3])  # the note during the freeze, before it, a true race
-        assert sent == "ok" and (saved == "ok" or isinstance(saved, UserError)), (saved, sent)
+            lambda s: minutes.send_for_approval(s, actor=rtg["anna"], review_id=review.id, now=NOW), first=first)
+        assert isinstance(sent, Review) and (saved is None or isinstance(saved, UserError)), (saved, sent)
+        assert first is None or (saved is None) == (first == 0), (first, saved)
         session.expire_all()
         frozen = minutes_record(session, session.get(Review, review.id))
         in_minutes = note in json.dumps(frozen.content, ensure_ascii=False)
-        assert in_minutes if saved == "ok" else not in_minutes and session.get(AgendaItem, item_id).notes != note
-        saved_first.add(saved == "ok")
+        assert in_minutes if saved is None else not in_minutes and session.get(AgendaItem, item_id).notes != note
+        saved_first.add(saved is None)
         minutes.return_to_meeting(session, actor=rtg["erik"], review_id=review.id, now=NOW)
         session.commit()
     assert saved_first == {True, False}  # both orders happened
@@ -234,13 +203,13 @@ def test_a_note_racing_the_last_approval_is_refused_and_the_approval_stands(sess
         minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW)
         session.commit()
         note = f"Sen anteckning {round_}"
-        saved, approved = _race(
+        saved, approved = race(
             engine,
             lambda s, note=note: agenda.save_notes(s, actor=rtg["erik"], item_id=item_id, notes=note, decisions="",
                                                    now=NOW, expected_version=s.get(AgendaItem, item_id).version),
             lambda s: minutes.approve(s, actor=rtg["nils"], review_id=review.id, now=NOW),
-            delays=[(0, 0.1), (0.1, 0), (0, 0), (0, 0)][round_])
-        assert approved == "ok" and isinstance(saved, UserError), (saved, approved)
+            first=[0, 1, None, None][round_])  # the note first, the approval first, then true races
+        assert isinstance(approved, Review) and isinstance(saved, UserError), (saved, approved)
         session.expire_all()
         current = session.get(Review, review.id)
         frozen = minutes_record(session, current)
@@ -283,7 +252,8 @@ def test_justering_rules_chair_justerare_owners_findings_and_the_protokollforare
     same = {**details, "chair_id": anna.id, "secretary_id": anna.id}
     reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data=same, expected_version=review.version,
                           now=NOW)
-    assert "Ordföranden är också protokollförare" in minutes.warnings(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
+    warnings = minutes.warnings(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    assert "Ordföranden är också protokollförare" in warnings[0]
     reviews.update_review(session, actor=rtg["erik"], review_id=review.id, data={**same, "secretary_id": erik.id},
                           expected_version=review.version, now=NOW)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[nils.id], now=NOW)

@@ -128,7 +128,8 @@ def test_approvers_who_have_not_signed_get_a_link_to_the_review(demo_env, smtp):
 def _due(url: str, now) -> set[tuple[int, int, str]]:
     """Return the reminders due on DAY as (user, action, stage), as the database records them when sent."""
     with Session(db.make_engine(url)) as s:
-        return {key for o in reminders.due_reminders(s, actor=SYSTEM_ACTOR, today=DAY, now=now) if o.user.email for key in reminders._keys(o)}
+        due = reminders.due_reminders(s, actor=SYSTEM_ACTOR, today=DAY, now=now)
+        return {key for o in due if o.user.email for key in reminders._keys(o)}
 
 
 def _recorded(url: str) -> list[Reminder]:

@@ -133,7 +133,7 @@ def test_the_bokslut_import_stores_its_files_under_safe_names_from_the_command_l
     org = make_org(session, "Demosjukhuset")
     for code in ("RTG", "NM", "ONK", "KARD", "ORT"):
         make_clinic(session, org, code)
-    import_annual_report(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename="../../etc/bok\x00slut.xlsx",
-                         now=NOW)
+    import_annual_report(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(),
+                         filename="../../etc/bok\x00slut.xlsx", now=NOW)
     stored = session.exec(select(Document.filename).where(Document.kind == "workbook")).one()
     assert "/" not in stored and "\x00" not in stored and stored.endswith(".xlsx")

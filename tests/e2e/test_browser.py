@@ -70,22 +70,87 @@ def browser():
         b.close()
 
 
-def _settle(page) -> None:
-    """Wait until the login cookie component has answered and the rerun it causes has finished.
+# The page's script runs, read from Streamlit's own websocket messages: a rerun asked for (BackMsg field 11,
+# rerun_script), a run started (ForwardMsg field 4, new_session) and a run finished (ForwardMsg field 6,
+# script_finished, other than 2 = stopped early for a rerun); and each answer of a component, such as the login
+# cookie's, posted to the page. A run is over when one started after the last rerun asked for and has finished.
+# The field numbers are Streamlit's (pinned); tests/core/test_streamlit_internals.py checks them.
+RUNS = """
+(() => {
+  if (window.__runs) return;
+  const runs = window.__runs = {asked: 0, answers: 0, seq: 0, lastAsked: 0, lastStarted: 0, lastFinished: 0,
+    idle() { return this.lastStarted > this.lastAsked && this.lastFinished > this.lastStarted; }};
+  const fields = (bytes) => {  // the top-level fields of a protobuf message: {number: varint value or true}
+    const found = {};
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), wire = key % 8;
+      if (wire === 0) found[Math.floor(key / 8)] = varint();
+      else if (wire === 2) { const length = varint(); i += length; found[Math.floor(key / 8)] = true; }
+      else if (wire === 1 || wire === 5) i += wire === 1 ? 8 : 4;
+      else break;
+    }
+    return found;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const message = fields(new Uint8Array(event.data));
+        if (4 in message) runs.lastStarted = ++runs.seq;
+        if (6 in message && message[6] !== 2) runs.lastFinished = ++runs.seq;
+      });
+    }
+    send(data) {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+        : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      if (bytes && 11 in fields(bytes)) { runs.asked += 1; runs.lastAsked = ++runs.seq; }
+      return super.send(data);
+    }
+  };
+  window.addEventListener("message", (event) => {
+    if (event.data?.type === "streamlit:setComponentValue") runs.answers += 1;
+  });
+})();
+"""
 
-    A person needs longer than this to type; a click during that rerun would be dropped.
+
+def _page(browser, **options):
+    """A new page in a context of its own (Swedish, 30 s to wait for anything), its script runs watched."""
+    page = browser.new_context(locale="sv-SE", **options).new_page()
+    page.set_default_timeout(30_000)
+    page.add_init_script(RUNS)
+    return page
+
+
+def _settled(page) -> None:
+    """After the page was opened: wait until the login cookie component has answered and every run is over.
+
+    The component answers once it is drawn, and its answer reruns the page; a click during that rerun
+    would be dropped.
     """
-    page.locator("iframe[title*='cookie_manager']").first.wait_for(state="attached")
-    page.wait_for_timeout(700)
-    page.wait_for_function("document.querySelector('[data-testid=stApp]')"
-                           "?.getAttribute('data-test-script-state') === 'notRunning'")
+    page.wait_for_function("window.__runs?.answers > 0 && window.__runs.idle()")
 
 
 def _idle(page) -> None:
-    """Wait until no script run is going on (after a short pause for one that is about to start)."""
-    page.wait_for_timeout(700)
-    page.wait_for_function("document.querySelector('[data-testid=stApp]')"
-                           "?.getAttribute('data-test-script-state') === 'notRunning'")
+    """Wait until every script run asked for is over."""
+    page.wait_for_function("window.__runs?.idle()")
+
+
+def _rerun(page, action, answers: int = 0) -> None:
+    """Do something that reruns the page (and that the cookie component answers `answers` times); wait for the end."""
+    _idle(page)
+    before = page.evaluate("[window.__runs.asked, window.__runs.answers]")
+    action()
+    page.wait_for_function("([asked, answers]) => window.__runs.asked > asked && window.__runs.answers >= answers"
+                           " && window.__runs.idle()", arg=[before[0], before[1] + answers])
 
 
 def _heading(page, name: str) -> None:
@@ -104,15 +169,14 @@ new MutationObserver(() => {
 
 
 def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
-    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="sv-SE").new_page()
-    page.set_default_timeout(30_000)
+    page = _page(browser, viewport={"width": 1400, "height": 900})
     page.goto(f"{server}/kliniker")  # a bookmark, opened logged out
-    page.get_by_label("Användarnamn").first.wait_for()
-    _settle(page)
+    _settled(page)
+    expect(page.get_by_label("Användarnamn")).to_have_count(1)
     assert page.get_by_text("Röntgenkliniken").count() == 0
     page.get_by_label("Användarnamn").fill("admin")
     page.get_by_label("Lösenord", exact=True).fill("demo1234")
-    page.get_by_role("button", name="Logga in").click()
+    _rerun(page, page.get_by_role("button", name="Logga in").click, answers=1)  # the cookie is set
     _heading(page, "Kliniker")  # the page the link named
     page.get_by_text("Röntgenkliniken").first.wait_for(state="attached")  # a grid cell, drawn on canvas
     assert page.url.endswith("/kliniker")
@@ -122,72 +186,63 @@ def test_deep_link_login_reload_navigate_logout(server, browser, tmp_path):
     page.reload()  # the cookie keeps the user logged in, on the same page
     _heading(page, "Kliniker")
     assert page.get_by_label("Användarnamn").count() == 0
-    _idle(page)
+    _settled(page)
     assert page.evaluate("window.__loginSeen") is False  # not even for a moment
 
     page.goto(f"{server}/anvandare")  # open another page by its URL
     _heading(page, "Användare")
     page.get_by_text("ingrid.strand@demosjukhuset.se").first.wait_for(state="attached")
 
-    page.get_by_role("link", name="Översikt").click()  # the sidebar navigation
+    _settled(page)
+    _rerun(page, page.get_by_role("link", name="Översikt").click, answers=1)  # the sidebar navigation
     _heading(page, "Översikt")
 
-    page.get_by_role("button", name="Logga ut").click()
-    page.get_by_label("Användarnamn").first.wait_for()
     # The cookie is deleted by a browser component; its answer reruns the page without the button.
+    _rerun(page, page.get_by_role("button", name="Logga ut").click, answers=1)
+    expect(page.get_by_label("Användarnamn")).to_have_count(1)
     expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
     page.reload()  # the cookie is gone: still logged out
-    page.get_by_label("Användarnamn").first.wait_for()
+    _settled(page)
+    expect(page.get_by_label("Användarnamn")).to_have_count(1)
     assert page.get_by_role("heading", name="Översikt").count() == 0
 
 
 def test_wrong_password_in_the_browser(server, browser):
-    page = browser.new_context(locale="sv-SE").new_page()
-    page.set_default_timeout(30_000)
+    page = _page(browser)
     page.goto(server)
-    page.get_by_label("Användarnamn").first.wait_for()
-    _settle(page)
+    _settled(page)
     page.get_by_label("Användarnamn").fill("anna")
     page.get_by_label("Lösenord", exact=True).fill("fel")
-    page.get_by_role("button", name="Logga in").click()
-    page.get_by_text("Fel användarnamn eller lösenord.").wait_for()
+    _rerun(page, page.get_by_role("button", name="Logga in").click)
+    expect(page.get_by_text("Fel användarnamn eller lösenord.")).to_be_visible()
 
 
 def _login(page, server: str, path: str, username: str) -> None:
-    """Open a page by its URL and log in there."""
+    """Open a page by its URL and log in there; return once the login's reruns are over."""
     page.goto(f"{server}/{path}")
-    page.get_by_label("Användarnamn").first.wait_for()
-    _settle(page)
+    _settled(page)
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord", exact=True).fill("demo1234")
-    page.get_by_role("button", name="Logga in").click()
+    _rerun(page, page.get_by_role("button", name="Logga in").click, answers=1)  # the cookie is set
 
 
 def _upload(page, path, expected: str) -> None:
-    """Upload a file and wait for the page's answer (once more if a rerun swallowed the first upload)."""
-    for attempt in range(2):
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-        try:
-            page.get_by_text(expected).first.wait_for(timeout=20_000 if attempt == 0 else 30_000)
-            return
-        except Exception:  # noqa: BLE001  try once more, as a person would
-            _settle(page)
-    raise AssertionError(f"{path.name}: väntade på {expected!r}")
+    """Upload a file and wait for the page's answer."""
+    _rerun(page, lambda: page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path)))
+    expect(page.get_by_text(expected).first).to_be_visible()
 
 
 def test_strateg_loads_a_bokslut_workbook(server, browser, tmp_path):
     from tests.annual_report_files import SAMPLE_2025, WITH_ERRORS
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE").new_page()
-    page.set_default_timeout(30_000)
+    page = _page(browser, viewport={"width": 1400, "height": 1000})
     _login(page, server, "bokslut_import", "strateg")
     _heading(page, "Läs in bokslut")
-    _settle(page)  # the login's rerun must be over, or it can drop the upload
     _upload(page, WITH_ERRORS, "7 fel att rätta")
     page.get_by_text('Indikatorer, rad 47, kolumn Värde: "tolv" är inte ett tal.').wait_for()
     page.screenshot(path=str(tmp_path / "import-fel.png"), full_page=True)
 
     _upload(page, SAMPLE_2025, "redan inläst")  # the demo holds 2025 already
-    page.get_by_text("Ersätt ett redan inläst bokslut för samma år").click()
+    _rerun(page, page.get_by_text("Ersätt ett redan inläst bokslut för samma år").click)
     page.get_by_text("likadan som det inlästa bokslutet för 2025: inget ändras").wait_for()
     expect(page.get_by_role("button", name="Ersätt bokslutet")).to_have_count(0)  # nothing to confirm
 
@@ -200,37 +255,31 @@ def test_strateg_loads_a_bokslut_workbook(server, browser, tmp_path):
     page.get_by_text("Indikatorer: raderna som påverkas").click()
     page.get_by_text("2,7 → 2,5").first.wait_for(state="attached")  # the preview says old → new, in Swedish
     page.screenshot(path=str(tmp_path / "import-andring.png"), full_page=True)
-    page.get_by_role("button", name="Ersätt bokslutet").click()
-    page.get_by_text("Strålskyddsbokslutet för 2025 är inläst.").wait_for()
+    _rerun(page, page.get_by_role("button", name="Ersätt bokslutet").click)
+    expect(page.get_by_text("Strålskyddsbokslutet för 2025 är inläst.")).to_be_visible()
 
 
 def _pick(page, label: str, option: str) -> None:
-    """Choose an option in a Streamlit select box (opened again if a rerun closed it)."""
-    _settle(page)
-    for _ in range(3):
-        page.get_by_label(label).first.click()
-        choice = page.get_by_role("option", name=option, exact=True)
-        try:
-            choice.wait_for(timeout=5_000)
-        except Exception:  # noqa: BLE001  the list was closed by a rerun; open it again
-            continue
-        choice.click()
-        _settle(page)
+    """Choose an option in a Streamlit select box and wait for the rerun it asks for (none inside a form)."""
+    box = page.get_by_label(label).first
+    _idle(page)
+    if box.input_value() == option:  # the combobox shows the chosen option
         return
-    raise AssertionError(f"{label}: {option} kunde inte väljas")
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()  # a rerun is asked for within the click
+    expect(box).to_have_value(option)
+    _idle(page)
 
 
 def _click(page, name: str) -> None:
-    """Click a button once the page has settled."""
-    page.get_by_role("button", name=name, exact=True).first.click()
+    """Click a button and wait for the rerun it causes."""
+    _rerun(page, page.get_by_role("button", name=name, exact=True).first.click)
 
 
 def _person(browser, server: str, path: str, username: str, viewport: dict | None = None):
     """A person in their own browser context, logged in on a page, with the meeting year 2026 chosen."""
-    page = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000}, locale="sv-SE").new_page()
-    page.set_default_timeout(30_000)
+    page = _page(browser, viewport=viewport or {"width": 1400, "height": 1000})
     _login(page, server, path, username)
-    page.get_by_label("Genomgångsår").first.wait_for()
     _pick(page, "Genomgångsår", "2026")
     return page
 
@@ -242,13 +291,12 @@ class Clicks:
         self.page, self.count = page, 0
 
     def button(self, name: str, nth: int = 0) -> None:
-        """Click a button (the nth of that name) once the page has settled."""
-        _idle(self.page)
-        self.page.get_by_role("button", name=name, exact=True).nth(nth).click()
+        """Click a button (the nth of that name) and wait for the rerun it causes."""
+        _rerun(self.page, self.page.get_by_role("button", name=name, exact=True).nth(nth).click)
         self.count += 1
 
     def choose(self, option: str, nth: int = 0) -> None:
-        """Click an option of a segmented control or pills (the nth with that text)."""
+        """Click an option of a segmented control or pills (the nth with that text), in a form: no rerun."""
         _idle(self.page)
         self.page.locator("[data-testid=stButtonGroup] button", has_text=option).nth(nth).click()
         self.count += 1
@@ -275,13 +323,14 @@ def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_pa
     erik.get_by_text("ingen genomgång 2026 ännu").wait_for()
     _click(erik, "Skapa genomgången")
     erik.get_by_text("Genomgången 2026 för RTG är skapad").wait_for()
-    erik.locator("[data-testid=stButtonGroup] button", has_text="Kalla").click()
+    _rerun(erik, erik.locator("[data-testid=stButtonGroup] button", has_text="Kalla").click)
     erik.get_by_text("Lägg till en person i kallelsen").click()  # the seventh, invited before the meeting
     erik.get_by_label("…eller namn").fill("Sara Gäst")
     _click(erik, "Lägg till")
     erik.get_by_text("Personen är tillagd i kallelsen.").wait_for()
 
     erik.goto(f"{server}/mote")
+    _settled(erik)
     _pick(erik, "Genomgångsår", "2026")
     clicks = Clicks(erik)
     clicks.button("Starta mötet")
@@ -319,8 +368,8 @@ def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_pa
     for username in ("anna", "erik", "nils"):  # ordförande, vid protokollet, justerare
         approver = _person(browser, server, "genomgang", username)
         approver.get_by_text("Justera protokollet").first.wait_for()
-        approver.get_by_text("Jag har läst protokollet").click()  # approving is irreversible: confirmed first
-        _settle(approver)
+        # approving is irreversible: confirmed first
+        _rerun(approver, approver.get_by_text("Jag har läst protokollet").click)
         _click(approver, "Justera protokollet")
         approver.get_by_text("Du har justerat protokollet.").wait_for()
     approver.get_by_text("är låst").wait_for()  # the last approval locks the minutes
@@ -333,9 +382,7 @@ def test_exports_and_minutes_are_made_when_clicked(server, browser, tmp_path):
     from zipfile import ZipFile
 
     from openpyxl import load_workbook
-    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="sv-SE",
-                               accept_downloads=True).new_page()
-    page.set_default_timeout(30_000)
+    page = _page(browser, viewport={"width": 1400, "height": 900}, accept_downloads=True)
     _login(page, server, "atgarder", "strateg")
     _heading(page, "Åtgärder")
     expect(page.get_by_role("button", name="Exportera till Excel")).to_have_count(1)
@@ -348,6 +395,7 @@ def test_exports_and_minutes_are_made_when_clicked(server, browser, tmp_path):
     assert [c.value for c in sheet[1]][:4] == ["Klinik", "Genomgång", "Nr", "Åtgärd"]
 
     page.goto(f"{server}/genomgang?klinik=RTG&ar=2025")
+    _settled(page)
     _heading(page, "Genomgång")
     expect(page.get_by_role("button", name="Ladda ner arkivet (ZIP)")).to_have_count(1)
     _idle(page)
@@ -357,8 +405,8 @@ def test_exports_and_minutes_are_made_when_clicked(server, browser, tmp_path):
         assert "manifest.json" in archive.namelist() and any(n.endswith(".pdf") for n in archive.namelist())
 
 
-ENGLISH = ["Skip to main content", "Select all", "Clear all", "No results", "Page not found", "requested", "Running", "yyyy", "None",
-           "nan", "clinic_code", "partly_met", "not_started", "Deploy", "Press Enter", "Drag and drop",
+ENGLISH = ["Skip to main content", "Select all", "Clear all", "No results", "Page not found", "requested", "Running",
+           "yyyy", "None", "nan", "clinic_code", "partly_met", "not_started", "Deploy", "Press Enter", "Drag and drop",
            "Browse files", "Limit 200MB", "KB"]
 # What a screen reader says besides the text: labels, tooltips and placeholders of Streamlit's widgets.
 ENGLISH_LABELS = ["Choose date", "Previous month", "Next month", "day,", "month,", "year,", "Remove", "Help for",
@@ -375,7 +423,8 @@ VISIBLE_TEXT = """() => {
   const seen = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest('[data-placeholder="true"], [data-testid="stIconMaterial"], script, style, noscript')) continue;
+    if (!parent) continue;
+    if (parent.closest('[data-placeholder="true"], [data-testid="stIconMaterial"], script, style, noscript')) continue;
     const style = getComputedStyle(parent);
     if (style.display === 'none' || style.visibility === 'hidden' || style.fontSize === '0px') continue;
     if (node.nodeValue.trim()) seen.push(node.nodeValue.trim());
@@ -390,8 +439,7 @@ def test_every_page_speaks_swedish_to_every_role(server, browser):
     from pages._shared.nav import ALL_PAGES, allowed
     found = {}
     for username, role in (("strateg", "strateg"), ("erik", "samordnare"), ("lena", "lasare")):
-        page = browser.new_context(viewport={"width": 1280, "height": 720}, locale="sv-SE").new_page()
-        page.set_default_timeout(30_000)
+        page = _page(browser, viewport={"width": 1280, "height": 720})
         _login(page, server, "", username)
         page.get_by_role("button", name="Logga ut").wait_for()
         actor = Actor(user_id=0, username=username, name=username, role=role)
@@ -399,16 +447,12 @@ def test_every_page_speaks_swedish_to_every_role(server, browser):
             if not allowed(actor, p):
                 continue
             page.goto(f"{server}/{p.path.removeprefix('pages/').removesuffix('.py') if n else ''}")
+            _settled(page)
             _heading(page, p.title)
-            _idle(page)
             text = page.evaluate(VISIBLE_TEXT)
             if p.key == "actions":  # a multiselect's own words only show while it is open
-                for _ in range(3):
-                    page.get_by_label("Klinik").first.click()
-                    if page.get_by_role("option").count() or page.get_by_text("Välj alla").count():
-                        break
-                    page.wait_for_timeout(1000)
-                page.get_by_role("option").first.wait_for()
+                page.get_by_label("Klinik").first.click()
+                expect(page.get_by_role("option").first).to_be_visible()
                 text += "\n" + page.evaluate(VISIBLE_TEXT)
                 assert "Välj alla" in text or username != "strateg", text[-400:]  # offered for several
             found.update({f"{username} {p.title}: {word}": True for word in ENGLISH

@@ -2,7 +2,7 @@
 writes them), so that make_files.py can break exactly one thing in each hostile copy."""
 import io
 import zipfile
-from typing import Callable
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter

@@ -27,7 +27,8 @@ def check_package_files() -> None:
     import core
     from core.resources import APP_SCRIPT, STREAMLIT_CONFIG, TEMPLATES
     for path in (Path(core.__file__), APP_SCRIPT, STREAMLIT_CONFIG, TEMPLATES / "fonts" / "DejaVuSans.ttf",
-                 TEMPLATES / "dagordning.yaml", TEMPLATES / "bokslut-mall.xlsx", APP_SCRIPT.parent / "pages" / "mote.py"):
+                 TEMPLATES / "dagordning.yaml", TEMPLATES / "bokslut-mall.xlsx",
+                 APP_SCRIPT.parent / "pages" / "mote.py"):
         assert path.is_file() and "site-packages" in str(path), path
     print("Paketets filer: ok")
 

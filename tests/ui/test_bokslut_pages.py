@@ -52,7 +52,8 @@ def test_training_doses_and_drl_from_a_format_1_1_bokslut(demo_env):
     tables = [t.value for t in at.table]
     training = next(t for t in tables if "Andel utbildade" in t.columns)
     doctors = training[training["Personalgrupp"] == "Läkare"].iloc[0]
-    assert (doctors["Andel utbildade"], doctors["2024"]) == ("78,9\u00a0%", "61,1\u00a0%")  # 15 of 19, 11 of 18 the year before
+    # 15 of 19, and 11 of 18 the year before
+    assert (doctors["Andel utbildade"], doctors["2024"]) == ("78,9\u00a0%", "61,1\u00a0%")
     drl = next(t for t in tables if "Undersökningstyp" in t.columns)
     assert "(äldre än tre år)" in drl[drl["Undersökningstyp"] == "Lungröntgen"].iloc[0]["Senast bestämd"]  # as on paper
     assert "6 kap. 1 §" in text and at.get("vega_lite_chart")

@@ -39,7 +39,7 @@ def test_an_empty_database_opens_on_the_first_run_form_and_a_wrong_code_changes_
     assert any("Startkod: koden stämmer inte" in e.value for e in at.error)
     assert next(t for t in at.text_input if t.label == "Organisationens namn *").value == "Norrby sjukhus"  # kept
     with Session(db.make_engine(empty_env)) as s:
-        assert setup.needs_setup(s, actor=setup.FIRST_RUN_ACTOR)
+        assert setup.needs_setup(s)
 
 
 def test_the_right_code_sets_the_portal_up_and_shows_the_login(empty_env):

@@ -62,7 +62,8 @@ def test_an_unknown_environment_is_refused_before_anything_is_shown(demo_env, mo
 def test_plain_escapes_links_images_maths_and_block_markers():
     escaped = plain(HOSTILE)
     assert not UNESCAPED.search(escaped)
-    assert plain("# Rubrik\n- punkt\n1. ett\n> citat\n===") == "\\# Rubrik  \n\\- punkt  \n1\\. ett  \n\\> citat  \n\\==="
+    assert plain("# Rubrik\n- punkt\n1. ett\n> citat\n===") == (
+        "\\# Rubrik  \n\\- punkt  \n1\\. ett  \n\\> citat  \n\\===")
     assert plain("se www.example.se, https://example.se eller anna@example.se") == \
         "se www\\.example.se, https\\://example.se eller anna\\@example.se"
     assert plain("rad ett\n\nrad två", one_line=True) == "rad ett rad två"

@@ -25,10 +25,45 @@ def _review(url: str, year: int) -> Review:
         return s.exec(select(Review).where(Review.year == year, Review.clinic_id == 1)).one()
 
 
+STEPS = ["Förbered", "Kalla", "Möte", "Justering", "Klart"]
+NAVIGATION = {"_widget_pick_clinic", "_widget_pick_meeting_year", "logout_button"}  # what to see, and logging out
+LOCKED = "Protokollet justerades 2025-03-13 10:00 och är låst."
+
+
+def _controls(at) -> list[str]:
+    """Label each input and button on the page but navigation (clinic, year, step, logging out); downloads read."""
+    widgets = [*at.button, *at.text_input, *at.text_area, *at.date_input, *at.time_input, *at.number_input,
+               *at.selectbox, *at.multiselect, *at.checkbox, *at.toggle, *at.radio, *at.slider, *at.select_slider,
+               *at.segmented_control, *at.get("pills"), *at.get("file_uploader")]
+    return [w.label for w in widgets if w.key not in NAVIGATION and not str(w.key).startswith("step_")]
+
+
+def _steps(username: str):
+    """Yield (step, page) for each step of the approved 2025 review, as the user sees it."""
+    at = _choose(open_page(logged_in(username), "pages/genomgang.py"), 2025)
+    assert at.segmented_control[0].value == "Klart"  # it opens on Klart
+    for step in STEPS:
+        yield step, at.segmented_control[0].set_value(step).run()
+
+
 def test_demo_2025_review_is_approved_and_read_only(demo_env):
-    at = _choose(open_page(logged_in("anna"), "pages/genomgang.py"), 2025)
-    text = visible_text(at)
-    assert "Justerad" in text and "är låst" in text  # it opens on Klart
+    """The samordnare, who runs the review, is offered nothing that changes it in any step; downloads only."""
+    for step, at in _steps("erik"):
+        assert _controls(at) == [], step
+        assert not at.exception, step
+        assert "Protokoll nr RTG 1/2025 · Justerad · version 1" in at.caption[0].value
+        if step in ("Justering", "Klart"):
+            assert [m.value for m in at.success] == [f"Alla har justerat. {LOCKED}" if step == "Justering" else LOCKED]
+    at = _choose(open_page(logged_in("erik"), "pages/mote.py"), 2025)
+    assert _controls(at) == []
+    assert "Mötet är avslutat: protokollet är justerat. Se Genomgång för justering och protokoll." in visible_text(at)
+
+
+def test_only_the_chair_may_reopen_the_approved_minutes_and_only_with_a_reason(demo_env):
+    for step, at in _steps("anna"):
+        assert _controls(at) == (["Återöppna", "Motivering *"] if step == "Klart" else []), step
+    reopen = next(b for b in at.button if b.label == "Återöppna")
+    assert reopen.form_id == next(t for t in at.text_area if t.label == "Motivering *").form_id == "reopen_1"
 
 
 def test_creating_2026_brings_open_actions_into_follow_up(demo_env):
