@@ -73,7 +73,8 @@ def _database_commands(sub) -> None:
     """Describe `db upgrade`, `demo`, `backup`, `restore` and `serve`."""
     _group(sub, "db", "databasen").add_parser("upgrade", help="skapa eller uppgradera databasen") \
         .set_defaults(func=_lazy("cmd_db_upgrade"))
-    sub.add_parser("demo", help="läs in demoorganisationen (ändrar inget andra gången)").set_defaults(func=_lazy("cmd_demo"))
+    demo = sub.add_parser("demo", help="läs in demoorganisationen (ändrar inget andra gången)")
+    demo.set_defaults(func=_lazy("cmd_demo"))
     backup = sub.add_parser("backup", help="skriv en säkerhetskopia av hela databasen")
     backup.add_argument("-o", "--output", required=True, metavar="FIL.json")
     backup.set_defaults(func=_lazy("cmd_backup"))

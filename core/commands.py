@@ -360,7 +360,8 @@ def cmd_restore(args) -> int:
     try:
         document = json.loads(_read_file(args.path).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise UserError(f"{args.path} är inte en säkerhetskopia från Strålsäkerhetsportalen (inte giltig JSON).") from None
+        raise UserError(f"{args.path} är inte en säkerhetskopia från Strålsäkerhetsportalen "
+                        "(inte giltig JSON).") from None
     counts = backup_module.restore(engine, document)
     print(f"Återställt {sum(counts.values())} rader från {args.path}.")
     return EXIT_OK

@@ -1,7 +1,7 @@
 """Engines, sessions and migrations for SQLite (embedded) and PostgreSQL (server)."""
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config

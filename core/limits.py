@@ -1,5 +1,5 @@
 """Text limits, read from the models: one source for the database, the imports and the forms' max_chars."""
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ def too_long(model: type[SQLModel], field: str, text: str | None) -> str | None:
 
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bounded(model: type) -> tuple[tuple[str, int], ...]:
     """Return the model's bounded text columns and their lengths."""
     return tuple((c.key, c.type.length) for c in table_of(model).columns if getattr(c.type, "length", None))

@@ -1,9 +1,9 @@
 """Sending e-mail through the configured SMTP server (STRALPORTAL_SMTP_*)."""
 import smtplib
 import ssl
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from email.message import EmailMessage
-from collections.abc import Callable, Iterator, Sequence
 
 from core.config import Settings
 from core.errors import UserError

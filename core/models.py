@@ -4,7 +4,7 @@ Value sets are stored as plain strings (see core/enums.py) so that PostgreSQL ne
 and adding a value never needs a migration. Timestamps are aware datetimes, stored as UTC.
 """
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Column, ColumnElement, Index, LargeBinary, Text, UniqueConstraint, and_, text
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
@@ -47,10 +47,10 @@ def _unique_codes(table: str) -> tuple:
 class Organisation(SQLModel, table=True):
     """The licence holder or hospital whose bokslut it is."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
-    licence_holder: Optional[str] = Field(default=None, max_length=200)  # tillståndshavare, e.g. the region
-    licence_number: Optional[str] = Field(default=None, max_length=50)  # SSM's number, printed on the minutes
+    licence_holder: str | None = Field(default=None, max_length=200)  # tillståndshavare, e.g. the region
+    licence_number: str | None = Field(default=None, max_length=50)  # SSM's number, printed on the minutes
     created_at: datetime
 
 
@@ -58,17 +58,17 @@ class Clinic(SQLModel, table=True):
     """A unit that holds its own yearly review."""
 
     __table_args__ = (UniqueConstraint("organisation_id", "code"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     code: str = Field(max_length=20, index=True)
     name: str = Field(max_length=200)
-    site: Optional[str] = Field(default=None, max_length=200)
+    site: str | None = Field(default=None, max_length=200)
     modalities: list[str] = _json_list()
-    head_name: Optional[str] = Field(default=None, max_length=200)
-    coordinator_name: Optional[str] = Field(default=None, max_length=200)
-    protection_officer_name: Optional[str] = Field(default=None, max_length=200)
-    physicist_name: Optional[str] = Field(default=None, max_length=200)
-    radiology_lead_name: Optional[str] = Field(default=None, max_length=200)
+    head_name: str | None = Field(default=None, max_length=200)
+    coordinator_name: str | None = Field(default=None, max_length=200)
+    protection_officer_name: str | None = Field(default=None, max_length=200)
+    physicist_name: str | None = Field(default=None, max_length=200)
+    radiology_lead_name: str | None = Field(default=None, max_length=200)
     active: bool = True
     version: int = 1
 
@@ -76,7 +76,7 @@ class Clinic(SQLModel, table=True):
 class User(SQLModel, table=True):
     """A login with a role and the clinics it belongs to."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
@@ -85,9 +85,9 @@ class User(SQLModel, table=True):
     active: bool = True
     is_demo: bool = False
     failed_logins: int = 0
-    locked_until: Optional[datetime] = None
-    last_login_at: Optional[datetime] = None
-    logged_out_at: Optional[datetime] = None
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+    logged_out_at: datetime | None = None
     created_at: datetime
     version: int = 1
 
@@ -102,11 +102,11 @@ class UserClinic(SQLModel, table=True):
 class Document(SQLModel, table=True):
     """A stored file (original workbook, narrative bokslut, attachment), kept in the database."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
-    review_id: Optional[int] = Field(default=None, foreign_key="review.id", index=True)
-    clinical_audit_id: Optional[int] = Field(default=None, foreign_key="clinicalaudit.id", index=True)
-    answer_id: Optional[int] = Field(default=None, foreign_key="answer.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    annual_report_id: int | None = Field(default=None, foreign_key="annualreport.id", index=True)
+    review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
+    clinical_audit_id: int | None = Field(default=None, foreign_key="clinicalaudit.id", index=True)
+    answer_id: int | None = Field(default=None, foreign_key="answer.id", index=True)
     kind: str = Field(max_length=ENUM_LEN)
     filename: str = Field(max_length=255)
     media_type: str = Field(max_length=120)
@@ -114,29 +114,29 @@ class Document(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_at: datetime
-    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class AnnualReport(SQLModel, table=True):
     """A strålskyddsbokslut: one per organisation and covered year."""
 
     __table_args__ = (UniqueConstraint("organisation_id", "year"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     year: int
-    prepared_by: Optional[str] = Field(default=None, max_length=200)
-    completed_on: Optional[date] = None
-    version_label: Optional[str] = Field(default=None, max_length=50)
+    prepared_by: str | None = Field(default=None, max_length=200)
+    completed_on: date | None = None
+    version_label: str | None = Field(default=None, max_length=50)
     imported_at: datetime
-    imported_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    imported_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class ReportSummary(SQLModel, table=True):
     """One of the three narrative parts of a bokslut, for the organisation or one clinic."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     part: str = Field(max_length=ENUM_LEN)
     text: str = _text(nullable=False)
 
@@ -145,105 +145,105 @@ class Goal(SQLModel, table=True):
     """A goal of the bokslut with target, outcome and assessment."""
 
     __table_args__ = _unique_codes("goal")
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     code: str = Field(max_length=50)
     text: str = _text(nullable=False)
-    target: Optional[str] = Field(default=None, max_length=200)
-    outcome: Optional[str] = Field(default=None, max_length=200)
+    target: str | None = Field(default=None, max_length=200)
+    outcome: str | None = Field(default=None, max_length=200)
     assessment: str = Field(max_length=ENUM_LEN)
-    comment: Optional[str] = _text()
+    comment: str | None = _text()
 
 
 class Indicator(SQLModel, table=True):
     """A measured value with unit, target and direction, per clinic or organisation-wide."""
 
     __table_args__ = (*_unique_codes("indicator"), Index("ix_indicator_clinic_code", "clinic_id", "code"))
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     code: str = Field(max_length=50, index=True)
     name: str = Field(max_length=300)
-    area: Optional[str] = Field(default=None, max_length=200)
-    unit: Optional[str] = Field(default=None, max_length=50)
+    area: str | None = Field(default=None, max_length=200)
+    unit: str | None = Field(default=None, max_length=50)
     value: float
-    target: Optional[float] = None
+    target: float | None = None
     direction: str = Field(default=Direction.NONE.value, max_length=ENUM_LEN)
-    comment: Optional[str] = _text()
+    comment: str | None = _text()
 
 
 class Finding(SQLModel, table=True):
     """A deficiency with severity, reference and source; belongs to a clinic or the organisation."""
 
     __table_args__ = _unique_codes("finding")
-    id: Optional[int] = Field(default=None, primary_key=True)
-    annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    annual_report_id: int | None = Field(default=None, foreign_key="annualreport.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     code: str = Field(max_length=50)
-    area: Optional[str] = Field(default=None, max_length=200)
+    area: str | None = Field(default=None, max_length=200)
     description: str = _text(nullable=False)
     severity: str = Field(max_length=ENUM_LEN)
-    reference: Optional[str] = Field(default=None, max_length=300)
-    source: Optional[str] = Field(default=None, max_length=ENUM_LEN)
-    suggested_action: Optional[str] = _text()
-    clinical_audit_id: Optional[int] = Field(default=None, foreign_key="clinicalaudit.id", index=True)
-    safety_event_id: Optional[int] = Field(default=None, foreign_key="safetyevent.id", index=True)
+    reference: str | None = Field(default=None, max_length=300)
+    source: str | None = Field(default=None, max_length=ENUM_LEN)
+    suggested_action: str | None = _text()
+    clinical_audit_id: int | None = Field(default=None, foreign_key="clinicalaudit.id", index=True)
+    safety_event_id: int | None = Field(default=None, foreign_key="safetyevent.id", index=True)
     created_at: datetime
 
 
 class TrainingRecord(SQLModel, table=True):
     """How many of a staff group at a clinic had completed the required radiation-protection training (bokslut)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     staff_group: str = Field(max_length=ENUM_LEN)
     staff_count: float
     trained_count: float
-    comment: Optional[str] = Field(default=None, max_length=500)
+    comment: str | None = Field(default=None, max_length=500)
 
 
 class DosimetryRecord(SQLModel, table=True):
     """A staff group's personal doses in the bokslut year: the highest Hp(10), Hp(3) eye lens and extremity."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     staff_group: str = Field(max_length=ENUM_LEN)
-    category_a_count: Optional[float] = None
-    max_hp10: Optional[float] = None
-    max_hp3: Optional[float] = None
-    max_extremity: Optional[float] = None
-    comment: Optional[str] = Field(default=None, max_length=500)
+    category_a_count: float | None = None
+    max_hp10: float | None = None
+    max_hp3: float | None = None
+    max_extremity: float | None = None
+    comment: str | None = Field(default=None, max_length=500)
 
 
 class DrlStatus(SQLModel, table=True):
     """An examination type's local diagnostic standard level against the national DRL, and when it was set."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
     examination: str = Field(max_length=200)
-    quantity: Optional[str] = Field(default=None, max_length=50)
-    unit: Optional[str] = Field(default=None, max_length=30)
-    local_level: Optional[float] = None
-    national_drl: Optional[float] = None
-    determined_on: Optional[date] = None
-    comment: Optional[str] = Field(default=None, max_length=500)
+    quantity: str | None = Field(default=None, max_length=50)
+    unit: str | None = Field(default=None, max_length=30)
+    local_level: float | None = None
+    national_drl: float | None = None
+    determined_on: date | None = None
+    comment: str | None = Field(default=None, max_length=500)
 
 
 class SafetyEvent(SQLModel, table=True):
     """An event reported to SSM, or an internal deviation of importance for radiation protection."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     kind: str = Field(max_length=ENUM_LEN)
     occurred_on: date = Field(index=True)
     description: str = _text(nullable=False)
-    ssm_reference: Optional[str] = Field(default=None, max_length=50)  # SSM:s diarienummer
-    report_due: Optional[date] = None  # the written report: three months after the event (SSMFS 2018:5 3 kap. 10 §)
-    report_sent_on: Optional[date] = None
+    ssm_reference: str | None = Field(default=None, max_length=50)  # SSM:s diarienummer
+    report_due: date | None = None  # the written report: three months after the event (SSMFS 2018:5 3 kap. 10 §)
+    report_sent_on: date | None = None
     status: str = Field(default=SafetyEventStatus.OPEN.value, max_length=ENUM_LEN)
     created_at: datetime
     version: int = 1
@@ -277,52 +277,52 @@ class Review(SQLModel, table=True):
     """One clinic's yearly review meeting; the meeting year is the covered year + 1."""
 
     __table_args__ = (UniqueConstraint("clinic_id", "year"), Index("ix_review_year", "year"))
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     year: int
-    annual_report_id: Optional[int] = Field(default=None, foreign_key="annualreport.id")
-    protocol_number: Optional[str] = Field(default=None, max_length=50)
-    meeting_date: Optional[date] = None
-    start_time: Optional[str] = Field(default=None, max_length=5)
-    end_time: Optional[str] = Field(default=None, max_length=5)
-    location: Optional[str] = Field(default=None, max_length=300)
-    video_link: Optional[str] = Field(default=None, max_length=500)
-    chair_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    secretary_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    annual_report_id: int | None = Field(default=None, foreign_key="annualreport.id")
+    protocol_number: str | None = Field(default=None, max_length=50)
+    meeting_date: date | None = None
+    start_time: str | None = Field(default=None, max_length=5)
+    end_time: str | None = Field(default=None, max_length=5)
+    location: str | None = Field(default=None, max_length=300)
+    video_link: str | None = Field(default=None, max_length=500)
+    chair_id: int | None = Field(default=None, foreign_key="user.id")
+    secretary_id: int | None = Field(default=None, foreign_key="user.id")
     status: str = Field(default=ReviewStatus.PREPARATION.value, max_length=ENUM_LEN)
     current_item: int = 0
-    next_review_date: Optional[date] = None
+    next_review_date: date | None = None
     minutes_version: int = 1
-    approved_at: Optional[datetime] = None
+    approved_at: datetime | None = None
     created_at: datetime
-    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
     version: int = 1
 
 
 class Attendance(SQLModel, table=True):
     """A person at a review: their role and whether they were invited, present, absent or a stand-in."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
-    user_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id")
     name: str = Field(max_length=200)
     meeting_role: str = Field(max_length=ENUM_LEN)
     status: str = Field(default=AttendanceStatus.INVITED.value, max_length=ENUM_LEN)
-    stand_in_for: Optional[str] = Field(default=None, max_length=200)
-    email: Optional[str] = Field(default=None, max_length=254)
+    stand_in_for: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
     version: int = 1
 
 
 class AgendaItem(SQLModel, table=True):
     """A numbered § of a review's agenda with notes and decisions."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
     number: int
     title: str = Field(max_length=300)
     kind: str = Field(default="other", max_length=ENUM_LEN)
-    notes: Optional[str] = _text()
-    decisions: Optional[str] = _text()
+    notes: str | None = _text()
+    decisions: str | None = _text()
     version: int = 1
 
 
@@ -332,23 +332,23 @@ class Action(SQLModel, table=True):
     # Open actions by due date: the action plan, Översikt's counts, the årshjul and the reminders.
     __table_args__ = (Index("ix_action_status_due_date", "status", "due_date"),
                       Index("ix_action_clinic_status_due_date", "clinic_id", "status", "due_date"))
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     review_id: int = Field(foreign_key="review.id", index=True)
     number: int
     title: str = Field(max_length=300)
-    description: Optional[str] = _text()
-    finding_id: Optional[int] = Field(default=None, foreign_key="finding.id", index=True)
-    criterion_id: Optional[int] = Field(default=None, foreign_key="criterion.id")
-    owner_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True)
+    description: str | None = _text()
+    finding_id: int | None = Field(default=None, foreign_key="finding.id", index=True)
+    criterion_id: int | None = Field(default=None, foreign_key="criterion.id")
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     owner_name: str = Field(max_length=200)
-    owner_role: Optional[str] = Field(default=None, max_length=200)
+    owner_role: str | None = Field(default=None, max_length=200)
     due_date: date
     priority: str = Field(default=Priority.MEDIUM.value, max_length=ENUM_LEN)
     status: str = Field(default=ActionStatus.NOT_STARTED.value, max_length=ENUM_LEN)
-    status_comment: Optional[str] = _text()
-    cancel_reason: Optional[str] = _text()
-    done_on: Optional[date] = None
+    status_comment: str | None = _text()
+    cancel_reason: str | None = _text()
+    done_on: date | None = None
     created_at: datetime
     updated_at: datetime
     version: int = 1
@@ -376,40 +376,40 @@ class FindingDecision(SQLModel, table=True):
     """
 
     __table_args__ = (UniqueConstraint("review_id", "finding_id"), UniqueConstraint("review_id", "criterion_id"))
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
-    finding_id: Optional[int] = Field(default=None, foreign_key="finding.id", index=True)
-    criterion_id: Optional[int] = Field(default=None, foreign_key="criterion.id")
+    finding_id: int | None = Field(default=None, foreign_key="finding.id", index=True)
+    criterion_id: int | None = Field(default=None, foreign_key="criterion.id")
     no_action_reason: str = _text(nullable=False)
     decided_at: datetime
-    decided_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class FollowUp(SQLModel, table=True):
     """An action's status and comment as recorded at a later review; frozen with those minutes."""
 
     __table_args__ = (UniqueConstraint("review_id", "action_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
     action_id: int = Field(foreign_key="action.id", index=True)
-    status: Optional[str] = Field(default=None, max_length=ENUM_LEN)
-    comment: Optional[str] = _text()
-    new_due_date: Optional[date] = None  # when the meeting postponed the action
-    original_due_date: Optional[date] = None  # the due date it was followed up against, when postponed
-    recorded_at: Optional[datetime] = None
-    recorded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    status: str | None = Field(default=None, max_length=ENUM_LEN)
+    comment: str | None = _text()
+    new_due_date: date | None = None  # when the meeting postponed the action
+    original_due_date: date | None = None  # the due date it was followed up against, when postponed
+    recorded_at: datetime | None = None
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Signature(SQLModel, table=True):
     """An approval (justering) of the minutes: who, in what capacity, when, and what they approved."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
     user_id: int = Field(foreign_key="user.id")
     role: str = Field(max_length=ENUM_LEN)
     minutes_version: int = 1
-    signed_at: Optional[datetime] = None
-    content_sha256: Optional[str] = Field(default=None, max_length=64)
+    signed_at: datetime | None = None
+    content_sha256: str | None = Field(default=None, max_length=64)
 
 
 class MinutesVersion(SQLModel, table=True):
@@ -419,26 +419,26 @@ class MinutesVersion(SQLModel, table=True):
     """
 
     __table_args__ = (UniqueConstraint("review_id", "version"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
     version: int
     content: dict = Field(sa_column=Column(JSON, nullable=False))
     content_sha256: str = Field(max_length=64)
     frozen_at: datetime
-    frozen_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    approved_at: Optional[datetime] = None
-    pdf: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    pdf_sha256: Optional[str] = Field(default=None, max_length=64)
-    reopened_at: Optional[datetime] = None
-    reopened_by_name: Optional[str] = Field(default=None, max_length=200)
-    reopen_reason: Optional[str] = _text()
+    frozen_by_id: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime | None = None
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)
+    reopened_at: datetime | None = None
+    reopened_by_name: str | None = Field(default=None, max_length=200)
+    reopen_reason: str | None = _text()
 
 
 class AssessmentTemplate(SQLModel, table=True):
     """A versioned set of self-assessment criteria, loaded from templates/."""
 
     __table_args__ = (UniqueConstraint("name", "version"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     version: str = Field(max_length=50)
     source: str = _text(nullable=False)
@@ -450,16 +450,16 @@ class Criterion(SQLModel, table=True):
     """One requirement a clinic assesses itself against."""
 
     __table_args__ = (UniqueConstraint("template_id", "code"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     template_id: int = Field(foreign_key="assessmenttemplate.id", index=True)
     code: str = Field(max_length=50)
     area: str = Field(max_length=200)
     text: str = _text(nullable=False)
-    evidence_hint: Optional[str] = _text()
-    reference: Optional[str] = Field(default=None, max_length=300)
+    evidence_hint: str | None = _text()
+    reference: str | None = Field(default=None, max_length=300)
     reference_verified: bool = False
-    quote: Optional[str] = _text()  # the regulation's sentence a verified criterion rests on (criteria v2 on)
-    note: Optional[str] = _text()  # what a clinic should know about the criterion and its source
+    quote: str | None = _text()  # the regulation's sentence a verified criterion rests on (criteria v2 on)
+    note: str | None = _text()  # what a clinic should know about the criterion and its source
     modalities: list[str] = _json_list()
     position: int = 0
 
@@ -468,73 +468,73 @@ class SelfAssessment(SQLModel, table=True):
     """A clinic's self-assessment (egenkontroll) for one year."""
 
     __table_args__ = (UniqueConstraint("clinic_id", "year"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     year: int
     template_id: int = Field(foreign_key="assessmenttemplate.id")
-    copied_from_id: Optional[int] = Field(default=None, foreign_key="selfassessment.id")
-    staffing: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # radiotherapy staffing inputs
+    copied_from_id: int | None = Field(default=None, foreign_key="selfassessment.id")
+    staffing: dict | None = Field(default=None, sa_column=Column(JSON))  # radiotherapy staffing inputs
     created_at: datetime
-    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Answer(SQLModel, table=True):
     """The answer to one criterion; keeps a copy of the criterion text it answered."""
 
     __table_args__ = (UniqueConstraint("self_assessment_id", "criterion_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     self_assessment_id: int = Field(foreign_key="selfassessment.id", index=True)
     criterion_id: int = Field(foreign_key="criterion.id")
     criterion_text: str = _text(nullable=False)
-    level: Optional[int] = None
+    level: int | None = None
     not_applicable: bool = False
-    not_applicable_reason: Optional[str] = _text()
-    evidence: Optional[str] = _text()
-    comment: Optional[str] = _text()
+    not_applicable_reason: str | None = _text()
+    evidence: str | None = _text()
+    comment: str | None = _text()
     reconsidered: bool = True
-    answered_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    answered_at: Optional[datetime] = None
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = None
     version: int = 1
 
 
 class ClinicalAudit(SQLModel, table=True):
     """A clinical audit (klinisk revision) of a clinic: when, by whom, of what; its findings are Findings."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     audit_date: date
     external: bool = False
     whole_activity: bool = False
     scope: str = _text(nullable=False)
     auditors: str = Field(max_length=300)
-    summary: Optional[str] = _text()
+    summary: str | None = _text()
     created_at: datetime
-    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Reminder(SQLModel, table=True):
     """A reminder e-mail, claimed (committed) before it is sent and marked when sent: never sent twice."""
 
     __table_args__ = (UniqueConstraint("user_id", "action_id", "stage"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     action_id: int = Field(foreign_key="action.id", index=True)
     stage: str = Field(max_length=ENUM_LEN)  # 30, 7, 1 days before the due date, or overdue
-    claimed_at: Optional[datetime] = None
-    sent_at: Optional[datetime] = None
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
 
 
 class HistoryEntry(SQLModel, table=True):
     """Who changed what and when, with old and new values."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
-    user_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id")
     actor_name: str = Field(max_length=200)
     entity: str = Field(max_length=50, index=True)
-    entity_id: Optional[int] = Field(default=None, index=True)
+    entity_id: int | None = Field(default=None, index=True)
     operation: str = Field(max_length=ENUM_LEN)
-    clinic_id: Optional[int] = Field(default=None, foreign_key="clinic.id", index=True)
-    review_id: Optional[int] = Field(default=None, foreign_key="review.id", index=True)
-    old_values: Optional[dict] = Field(default=None, sa_column=Column(JSON))
-    new_values: Optional[dict] = Field(default=None, sa_column=Column(JSON))
+    clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
+    review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
+    old_values: dict | None = Field(default=None, sa_column=Column(JSON))
+    new_values: dict | None = Field(default=None, sa_column=Column(JSON))

@@ -1,5 +1,5 @@
 """What happens before the portal serves anyone: migrate, load the demo, refuse unsafe production."""
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select

@@ -147,7 +147,8 @@ def render_trends() -> None:
     if not names:
         st.info("Inga indikatorer att visa.")
         return
-    code = st.selectbox(MODELS["Indicator"], list(names), format_func=lambda c: f"{names[c]} ({c})", key="trend_indicator")
+    code = st.selectbox(MODELS["Indicator"], list(names), format_func=lambda c: f"{names[c]} ({c})",
+                        key="trend_indicator")
     unit = view.indicator_names[code][1]
     with session() as s:
         trend = annual_reports.indicator_trend(s, actor=actor, clinic_id=clinic_id, code=code)
@@ -165,14 +166,15 @@ def render_trends() -> None:
 def _training_form(shares, groups: dict[str, str]) -> None:
     """Enter the clinic's training figures for the year on the page (instead of the workbook's sheet)."""
     given = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
-    with st.expander("Ange utbildningen för {clinic} {year} (ersätter bladet Utbildning för kliniken)".format(clinic=where, year=year)):
+    with st.expander(f"Ange utbildningen för {where} {year} (ersätter bladet Utbildning för kliniken)"):
         with st.form(f"training_{clinic_id}_{year}"):
             edited = st.data_editor(
                 pd.DataFrame([{L["staff_group"]: label,
                                L["staff_count"]: int(given[g].staff_count) if g in given else 0,
                                L["trained_count"]: int(given[g].trained_count) if g in given else 0}
                               for g, label in groups.items()]),
-                hide_index=True, width="stretch", disabled=[L["staff_group"]], key=f"training_editor_{clinic_id}_{year}",
+                hide_index=True, width="stretch", disabled=[L["staff_group"]],
+                key=f"training_editor_{clinic_id}_{year}",
                 column_config={L["staff_count"]: st.column_config.NumberColumn(min_value=0, step=1),
                                L["trained_count"]: st.column_config.NumberColumn(min_value=0, step=1)})
             if st.form_submit_button(L["save"], type="primary"):

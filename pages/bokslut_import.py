@@ -84,7 +84,7 @@ def _show_plan(plan: importer.ImportPlan) -> None:
                  hide_index=True)
     for name, changes in plan.sheets.items():
         if any(changes.counts()):
-            with st.expander("{sheet}: raderna som påverkas".format(sheet=name)):
+            with st.expander(f"{name}: raderna som påverkas"):
                 st.dataframe(_rows_table(name, changes), hide_index=True, width="stretch")
 
 

@@ -33,7 +33,7 @@ if sets:
 for version in shipped:  # a version that came with this release of the portal and is not loaded yet
     st.info(f"Version {version} av kriterierna följer med portalen men är inte inläst. Den används för "
             "egenkontroller som påbörjas efter inläsningen; svar enligt tidigare versioner behåller sin text.")
-    if st.button("Läs in version {version}".format(version=version), key=f"shipped_{version}", type="primary"):
+    if st.button(f"Läs in version {version}", key=f"shipped_{version}", type="primary"):
         save(lambda s, v=version: sa.load_shipped_criteria(s, actor=actor, version=v, now=clock.now()),
              lambda t: f"{t.name} version {t.version} är inläst.")
 upload = st.file_uploader("Ny version av kriterierna (YAML)", type=["yaml", "yml"],

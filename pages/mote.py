@@ -40,7 +40,7 @@ if not reviews.is_editable(review):
     st.info(f"Mötet är avslutat: protokollet är {state}. Se Genomgång för justering och protokoll.")
     st.stop()
 if review.status != ReviewStatus.MEETING:
-    st.subheader("{clinic} · genomgång {year}".format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
+    st.subheader(f"{plain(clinics[clinic_id].name, one_line=True)} · genomgång {year}")
     if may_run and st.button("Starta mötet", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.MEETING,
                                           now=clock.now()), "Mötet har startat.")

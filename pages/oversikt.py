@@ -65,7 +65,7 @@ if late_reports:  # SSMFS 2018:5 3 kap. 10 §: the written report to SSM within 
         st.page_link("pages/handelser.py", label=PAGES["events"], icon=":material/report:")
 if old_drl:  # SSMFS 2018:5 6 kap. 1 §: determined at least every third year
     with st.container(border=True):
-        st.warning("Diagnostiska standardnivåer äldre än tre år ({count})".format(count=len(old_drl)))
+        st.warning(f"Diagnostiska standardnivåer äldre än tre år ({len(old_drl)})")
         st.markdown("\n".join(f"- {code}: {plain(row.examination, one_line=True)}, senast bestämd "
                                f"{date_text(row.determined_on) or 'aldrig'}" for code, row in old_drl))
 if to_sign:
@@ -106,9 +106,9 @@ def _row(x) -> dict:
         L["code_short"]: x.clinic.code, FIELDS["clinic_name"]: x.clinic.name,
         FIELDS["modalities"]: ", ".join(glossary.term(m, Modality) for m in x.clinic.modalities),
         L["report_of_year"].format(year=year - 1): L["loaded"] if x.report_loaded else L["missing"],
-        "Genomgång {year}".format(year=year): review,
+        f"Genomgång {year}": review,
         L["open_actions"]: x.open_actions, L["overdue_count"]: x.overdue_actions, "Klara åtgärder": x.done_actions,
-        "Egenkontroll {year}".format(year=year): (
+        f"Egenkontroll {year}": (
             "Ej påbörjad" if not x.self_assessment else "Påbörjad" if x.self_assessment_score is None
             else f"{x.self_assessment_score:.0f} %"),
         "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
@@ -180,7 +180,7 @@ def render_unanswered() -> None:
     """Findings of last year's bokslut that no action answers yet."""
     with session() as s:
         rows = unanswered_findings(s, actor=actor, report_year=year - 1)
-    st.subheader("Brister i bokslutet {year} utan beslut ({count})".format(year=year - 1, count=len(rows)))
+    st.subheader(f"Brister i bokslutet {year - 1} utan beslut ({len(rows)})")
     if rows:
         st.dataframe(pd.DataFrame([{MODELS["Finding"]: f.code, L["applies_to"]: owner,
                                     L["severity"]: glossary.term(f.severity, Severity),
@@ -193,12 +193,13 @@ def render_my_actions() -> None:
     with session() as s:
         mine = actions.list_actions(s, actor=actor, today=today, owner_id=actor.user_id,
                                     statuses=list(ActionStatus.open_values()))
-    st.subheader("Mina åtgärder ({count})".format(count=len(mine)))
+    st.subheader(f"Mina åtgärder ({len(mine)})")
     if not mine:
         st.caption("Du är inte ansvarig för någon öppen åtgärd.")
         return
     st.dataframe(pd.DataFrame([{FIELDS["due_date"]: date_text(r.action.due_date), FIELDS["title"]: r.action.title,
-                                FIELDS["status"]: STATUS_TERMS[r.action.status] + (f" – {OVERDUE}" if r.overdue else "")}
+                                FIELDS["status"]: STATUS_TERMS[r.action.status]
+                                + (f" – {OVERDUE}" if r.overdue else "")}
                                for r in mine]), hide_index=True, width="stretch")
 
 
@@ -208,7 +209,7 @@ def render_calendar() -> None:
         events = calendar_year.year_events(s, actor=actor, year=year, today=today,
                                            audit_interval_years=AUDIT_INTERVAL)
         ics = calendar_year.my_due_dates_ics(s, actor=actor, today=today, now=clock.now())
-    st.subheader("Årshjul {year}".format(year=year))
+    st.subheader(f"Årshjul {year}")
     st.dataframe(pd.DataFrame([{L["date"]: date_text(e.day), FIELDS["clinic_name"]: e.clinic, L["what"]: e.what,
                                 "Källa": e.source} for e in events]),
                  hide_index=True, width="stretch", height=min(38 + 35 * len(events), 420),

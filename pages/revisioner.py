@@ -42,7 +42,8 @@ for record, findings in register:
         if record.summary:
             st.markdown(plain(record.summary))
         for f in findings:
-            st.markdown(f"- **{plain(f.code)}** ({glossary.term(f.severity, Severity).lower()}): {plain(f.description)}")
+            severity = glossary.term(f.severity, Severity).lower()
+            st.markdown(f"- **{plain(f.code)}** ({severity}): {plain(f.description)}")
         with session() as s:
             report = clinical_audits.report_of(s, actor=actor, audit_id=record.id)
         if report:

@@ -8,8 +8,8 @@ the Swedish reason, and XML that breaks off raises SheetDamaged with the last ro
 import math
 import re
 from collections import deque
-from dataclasses import dataclass
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE

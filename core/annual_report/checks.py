@@ -65,7 +65,8 @@ def _counts_and_doses(parsed: ParsedWorkbook) -> None:
         staff, trained = row.get("staff_count"), row.get("trained_count")
         if staff is not None and trained is not None and trained > staff:
             parsed.errors.append(Problem(schema.UTBILDNING.name, row["row"], schema.UTBILDNING.columns[3].header,
-                                         f"{number_text(trained)} är fler än antalet anställda ({number_text(staff)})."))
+                                         f"{number_text(trained)} är fler än antalet anställda "
+                                         f"({number_text(staff)})."))
     dose_headers = {c.field: c.header for c in schema.PERSONDOSIMETRI.columns}
     for row in parsed.rows.get(schema.PERSONDOSIMETRI.name, []):
         for field in ("max_hp10", "max_hp3", "max_extremity"):

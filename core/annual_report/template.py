@@ -49,7 +49,7 @@ INSTRUCTIONS = [
 def _style_header(ws, headers: list[str], widths: list[int]) -> None:
     """Write a bold, shaded header row with column widths and frozen panes."""
     ws.append(headers)
-    for index, (cell, width) in enumerate(zip(ws[1], widths), start=1):
+    for cell, width in zip(ws[1], widths):
         cell.fill = HEADER_FILL
         cell.font = REQUIRED_FONT if cell.value.endswith("*") else Font(bold=False)
         ws.column_dimensions[cell.column_letter].width = width

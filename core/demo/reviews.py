@@ -26,7 +26,8 @@ def _finding_id(session: Session, code: str | None) -> int | None:
 
 def _hold_meeting(session: Session, review: Review, actor: Actor, at: datetime, guest: Actor) -> None:
     """Everyone invited came, except the first-line manager who has no name yet; the justerare too."""
-    if not any(row.user_id == guest.user_id for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)):
+    invited = attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    if not any(row.user_id == guest.user_id for row in invited):
         attendance.add_attendee(session, actor=actor, review_id=review.id, name=guest.name,
                                 meeting_role=MeetingRole.OTHER.value, user_id=guest.user_id, now=at)
     for row in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id):
@@ -106,7 +107,8 @@ def _self_assess(session: Session, clinic: Clinic, chair: Actor, gaps: dict, at:
     """Answer every criterion at level 3 or 4, except the gaps; return the criteria set's id."""
     assessment = self_assessments.start(session, actor=chair, clinic_id=clinic.id, year=YEAR + 1,
                                         copy_last_year=False, now=at)
-    for i, (answer, criterion) in enumerate(self_assessments.answers(session, actor=chair, assessment_id=assessment.id)):
+    answers = self_assessments.answers(session, actor=chair, assessment_id=assessment.id)
+    for i, (answer, criterion) in enumerate(answers):
         level = gaps.get(criterion.code, 4 if i % 3 else 3)
         self_assessments.save_answer(session, actor=chair, answer_id=answer.id, level=level, not_applicable=False,
                                      reason=None, evidence="Se klinikens strålskyddspärm.", comment=None, now=at,

@@ -111,7 +111,8 @@ def doses(rows: Sequence[Any], owner: Owner = None) -> Table:
     """The staff groups' highest personal doses and how many are in category A."""
     groups = glossary.options(StaffGroup)
     return _table(
-        [LABELS["staff_group"], "Kategori A", "Högsta Hp(10) (mSv)", "Högsta Hp(3) ögonlins (mSv)", "Högsta extremitetsdos (mSv)"],
+        [LABELS["staff_group"], "Kategori A", "Högsta Hp(10) (mSv)", "Högsta Hp(3) ögonlins (mSv)",
+         "Högsta extremitetsdos (mSv)"],
         ([groups[d.staff_group], number_text(d.category_a_count) or "–", number_text(d.max_hp10) or "–",
           number_text(d.max_hp3) or "–", number_text(d.max_extremity) or "–"] for d in rows),
         [46, 24, 32, 36, 36], owner, [d.clinic_id for d in rows])
@@ -139,7 +140,8 @@ def events(rows: Sequence[Any]) -> Table:
 def attendance(rows: Sequence[Any]) -> Table:
     """Who was invited, in what role, and whether they came (or who stood in)."""
     return _table([FIELDS["role"], FIELDS["name"], MODELS["Attendance"], FIELDS["stand_in_for"]],
-                  ([glossary.term(a.meeting_role, MeetingRole), a.name or "–", glossary.term(a.status, AttendanceStatus),
+                  ([glossary.term(a.meeting_role, MeetingRole), a.name or "–",
+                    glossary.term(a.status, AttendanceStatus),
                     a.stand_in_for or ""] for a in rows),
                   [50, 55, 30, 35])
 

@@ -3,8 +3,8 @@
 The schema is a set of pydantic models: unknown keys are refused (a misspelt `refrence` would otherwise
 be dropped silently), `verified: yes` is a yes, and every problem is reported with its YAML line.
 """
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import yaml
@@ -163,7 +163,8 @@ def _message(error: Mapping[str, Any], data: Any) -> str:
     if kind == "too_short":
         return f"{subject}: listan {field} är tom."
     if kind in ("list_type", "dict_type", "model_type"):
-        return f"{subject}: {field or 'innehållet'} har fel form (väntade en {'lista' if kind == 'list_type' else 'nyckel–värde-tabell'})."
+        wanted = "lista" if kind == "list_type" else "nyckel–värde-tabell"
+        return f"{subject}: {field or 'innehållet'} har fel form (väntade en {wanted})."
     if kind == "value_error":
         return f"{subject} har {str(error['msg']).removeprefix('Value error, ')}."
     return f"{subject}: {field} är ogiltigt."

@@ -177,4 +177,5 @@ def locked_minutes(session: Session, report: AnnualReport | None) -> list[str]:
     rows = session.exec(select(Review.protocol_number, Review.status).where(
         Review.annual_report_id == report.id, col(Review.status).not_in(ReviewStatus.editable_values()))
         .order_by(Review.protocol_number)).all()
-    return [f"{number} ({'justerat' if status == ReviewStatus.APPROVED else 'under justering'})" for number, status in rows]
+    return [f"{number} ({'justerat' if status == ReviewStatus.APPROVED else 'under justering'})"
+            for number, status in rows]

@@ -47,7 +47,8 @@ def attendance_rows(session: Session, review_id: int) -> list[Attendance]:
 
 def missing_roles_of(session: Session, review_id: int) -> list[MeetingRole]:
     """Return the required roles with nobody present (or standing in)."""
-    present = {a.meeting_role for a in attendance_rows(session, review_id) if a.status in AttendanceStatus.attended_values()}
+    present = {a.meeting_role for a in attendance_rows(session, review_id)
+               if a.status in AttendanceStatus.attended_values()}
     return [role for role in REQUIRED_ROLES if role.value not in present]
 
 

@@ -46,7 +46,8 @@ def action_rows(session: Session, *, actor: Actor, today: date, rows: list[Actio
     return [[codes.get(r.action.clinic_id, ""), r.review_year, r.action.number, r.action.title,
              r.action.description or "", r.finding_code or "", r.action.owner_name, r.action.due_date,
              glossary.term(r.action.priority, Priority), glossary.term(r.action.status, ActionStatus),
-             LABELS["yes"] if r.overdue else LABELS["no"], followed.get(r.action.id), r.action.status_comment or ""] for r in rows]
+             LABELS["yes"] if r.overdue else LABELS["no"], followed.get(r.action.id), r.action.status_comment or ""]
+            for r in rows]
 
 
 def to_csv(rows: list[list]) -> bytes:

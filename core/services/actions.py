@@ -26,7 +26,6 @@ from core.services._rules import belongs_to_clinic, editable_review, visible_rev
 from core.validation import validated
 
 
-
 def default_due_date(meeting_day: date) -> date:
     """The due date a decided action is offered: six months after the meeting (the month's last day if shorter)."""
     return add_months(meeting_day, 6)
@@ -187,7 +186,8 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
     follow_up = get_or_fail(session, FollowUp, follow_up_id)
     review = editable_review(session, actor, follow_up.review_id)
     action = get_or_fail(session, Action, follow_up.action_id)
-    if new_due_date is not None and (status in ActionStatus.closed_values() or new_due_date <= (review.meeting_date or today)):
+    meeting_day = review.meeting_date or today
+    if new_due_date is not None and (status in ActionStatus.closed_values() or new_due_date <= meeting_day):
         raise InvalidInput(["Ny tidpunkt: bara en öppen åtgärd kan skjutas upp, och till ett datum efter mötet."])
     _apply_status(action, status, comment, cancel_reason, today)
     # The due date the meeting followed up against stays on the follow-up, so a second recording can undo it.

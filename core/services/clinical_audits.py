@@ -15,7 +15,6 @@ from core.services._common import get_or_fail
 from core.validation import validated
 
 
-
 class AuditCreate(BaseModel):
     """A clinical audit as registered."""
 
@@ -63,7 +62,8 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
     if report:
         data_bytes, name = report[0], safe_filename(report[1])
         session.add(Document(clinical_audit_id=record.id, kind="audit_report", filename=name,
-                             media_type="application/pdf" if name.lower().endswith(".pdf") else "application/octet-stream",
+                             media_type=("application/pdf" if name.lower().endswith(".pdf")
+                                         else "application/octet-stream"),
                              size=len(data_bytes), sha256=hashlib.sha256(data_bytes).hexdigest(), content=data_bytes,
                              uploaded_at=now, uploaded_by_id=actor.user_id))
     history.record(session, record, operation=HistoryOperation.CREATE, new={"brister": len(findings)})

@@ -202,7 +202,8 @@ def _events(session: Session, actor: Actor, review: Review) -> list[Block]:
 def bokslut_section(session: Session, *, actor: Actor, review: Review) -> list[Block]:
     """The bokslut's § as the minutes print it and the meeting shows it: parts, goals, indicators, figures, events."""
     require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    return _annual_report(session, actor, review) + _protection(session, actor, review) + _events(session, actor, review)
+    return [*_annual_report(session, actor, review), *_protection(session, actor, review),
+            *_events(session, actor, review)]
 
 
 def key_indicator_trend(session: Session, *, actor: Actor, review: Review) -> list[ChartPoint]:

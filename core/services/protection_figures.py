@@ -65,7 +65,8 @@ def training_trend(session: Session, *, actor: Actor, clinic_id: int | None) -> 
                         .join(AnnualReport, AnnualReport.id == TrainingRecord.annual_report_id)
                         .where(in_report_scope(TrainingRecord, clinic_id))
                         .group_by(AnnualReport.year, TrainingRecord.staff_group).order_by(AnnualReport.year)).all()
-    return [{"year": year, "group": group, "share": _share(staff, trained)} for year, group, staff, trained in rows if staff]
+    return [{"year": year, "group": group, "share": _share(staff, trained)}
+            for year, group, staff, trained in rows if staff]
 
 
 def dosimetry(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[DosimetryRecord]:

@@ -4,9 +4,9 @@ Each e-mail's reminders are claimed in the database (a unique row, committed) be
 sent afterwards, so two runs at once never send one twice, and a run that fails gives back what it did not send.
 """
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -60,7 +60,8 @@ def due_reminders(session: Session, *, actor: Actor, today: date, now: datetime)
     require(actor, Permission.ADMINISTER_DATABASE)
     sent = set(session.exec(select(Reminder.user_id, Reminder.action_id, Reminder.stage).where(
         or_(Reminder.sent_at != None, Reminder.claimed_at >= now - ABANDONED_AFTER))).all())  # noqa: E711
-    open_actions = session.exec(select(Action).where(col(Action.status).in_(ActionStatus.open_values()), Action.owner_id != None)  # noqa: E711
+    open_actions = session.exec(select(Action).where(col(Action.status).in_(ActionStatus.open_values()),
+                                                     col(Action.owner_id).is_not(None))
                                 .order_by(Action.due_date)).all()
     users = {u.id: u for u in session.exec(select(User).where(User.active == True))}  # noqa: E712
     per_owner: dict[int, list] = defaultdict(list)

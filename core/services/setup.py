@@ -56,7 +56,8 @@ def setup_code(settings: Settings) -> str:
     return "-".join(digest[i:i + 4] for i in range(0, 12, 4)).upper()
 
 
-def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict, now: datetime) -> tuple[Organisation, User]:
+def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict,
+           now: datetime) -> tuple[Organisation, User]:
     """Create the organisation and its first administrator; refused once the portal is set up."""
     require(actor, Permission.MANAGE_USERS)
     history.track(session, actor=actor, now=now)  # the first run's actor names the system (nobody is logged in)

@@ -104,7 +104,8 @@ def _demo_accounts_box() -> None:
         st.dataframe(pd.DataFrame(
             [[a["username"], a["name"], glossary.term(Role(a["role"])), ", ".join(a["clinics"]) or "Alla"]
              for a in accounts],
-            columns=[glossary.FIELDS[f] for f in ("username", "name", "role", "clinics")]), hide_index=True, width="stretch")
+            columns=[glossary.FIELDS[f] for f in ("username", "name", "role", "clinics")]),
+            hide_index=True, width="stretch")
 
 
 def _current_actor(authenticator: stauth.Authenticate) -> Actor | None:

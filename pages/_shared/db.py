@@ -1,6 +1,7 @@
 """The cached engine (the only cached thing) and a short session per block."""
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import streamlit as st
 from sqlmodel import Session

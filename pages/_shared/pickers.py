@@ -1,5 +1,6 @@
 """Pickers at the top of clinic pages that keep their choice when the user moves between pages."""
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 

@@ -105,7 +105,8 @@ def _label_uses() -> dict[str, int]:
     """How many times pages, core and app.py name each LABELS key."""
     files = [*(PROJECT_DIR / "pages").rglob("*.py"), *(PROJECT_DIR / "core").rglob("*.py"), PROJECT_DIR / "app.py"]
     code = "\n".join(p.read_text(encoding="utf-8") for p in files if p.name != "glossary.py")
-    return {key: len(re.findall(r"\b(?:LABELS|L)\[(['\"])" + re.escape(key) + r"\1\]", code)) for key in glossary.LABELS}
+    return {key: len(re.findall(r"\b(?:LABELS|L)\[(['\"])" + re.escape(key) + r"\1\]", code))
+            for key in glossary.LABELS}
 
 
 def test_the_glossary_keeps_only_labels_that_several_places_share():
@@ -118,7 +119,8 @@ def test_core_has_no_label_table_but_the_glossary():
         if path.name == "glossary.py":
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
             names = [t.id for t in targets if isinstance(t, ast.Name)]
             if any("LABEL" in n for n in names):
                 tables.append(f"{path.relative_to(PROJECT_DIR)}: {names[0]}")

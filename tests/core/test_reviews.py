@@ -34,7 +34,8 @@ def test_a_required_role_without_anyone_present_is_flagged(session, rtg):
             attendance.update_attendee(session, actor=rtg["erik"], attendance_id=row.id, name=row.name or "Lisa Chef",
                                        status=AttendanceStatus.PRESENT, now=NOW, expected_version=row.version)
     assert attendance.missing_roles(session, actor=SYSTEM_ACTOR, review_id=review.id) == [MeetingRole.RADIOLOGY_LEAD]
-    lead = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
+    lead = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)
+                if a.meeting_role == MeetingRole.RADIOLOGY_LEAD)
     attendance.update_attendee(session, actor=rtg["erik"], attendance_id=lead.id, name="Sara Holm",
                                status=AttendanceStatus.STAND_IN, stand_in_for="Omar Haddad", now=NOW,
                                expected_version=lead.version)
@@ -232,7 +233,8 @@ def test_rules_that_keep_the_minutes_sensible(session, rtg):
     with pytest.raises(InvalidInput, match="finns redan i kallelsen"):
         attendance.add_attendee(session, actor=rtg["erik"], review_id=review.id, name="Nils Ek", meeting_role="other",
                                 now=NOW)
-    nils_row = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id) if a.name == "Nils Ek")
+    nils_row = next(a for a in attendance.attendees(session, actor=SYSTEM_ACTOR, review_id=review.id)
+                    if a.name == "Nils Ek")
     with pytest.raises(InvalidInput, match="Ersätter: skriv vem"):
         attendance.update_attendee(session, actor=rtg["erik"], attendance_id=nils_row.id, status="stand_in", now=NOW,
                                    expected_version=nils_row.version)

@@ -37,7 +37,8 @@ def _exempt(tree: ast.AST) -> set[int]:
     exempt = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)):
             exempt.add(id(body[0].value))
         if isinstance(node, ast.Subscript):
             exempt.add(id(node.slice))

@@ -125,7 +125,8 @@ def test_every_service_that_checks_a_stale_save_needs_the_version_the_form_was_o
     from tests.core.test_architecture import _public_service_functions
     optional = [f"{module}.{name}" for module, name, signature in _public_service_functions()
                 if "expected_version" in signature.parameters
-                and signature.parameters["expected_version"].default is not signature.parameters["expected_version"].empty]
+                and signature.parameters["expected_version"].default
+                is not signature.parameters["expected_version"].empty]
     assert optional == []
 
 

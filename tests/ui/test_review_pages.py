@@ -5,8 +5,8 @@ from sqlmodel import Session, select
 
 from core import db
 from core.models import Action, AgendaItem, Attendance, FollowUp, Review, User
-from core.services.auth import SYSTEM_ACTOR
 from core.services import agenda
+from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 

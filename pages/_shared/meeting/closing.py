@@ -38,7 +38,7 @@ def render_notes(m: Meeting) -> None:
         agenda.save_notes(s, actor=m.actor, item_id=item.id, notes=notes, decisions=decisions, now=clock.now(),
                            expected_version=version)
         forget_edit("notes", item.id)
-    with st.expander("Anteckningar och beslut för § {number}".format(number=item.number), expanded=bool(shown[0] or shown[1])):
+    with st.expander(f"Anteckningar och beslut för § {item.number}", expanded=bool(shown[0] or shown[1])):
         with st.form(f"notes_{item.id}_{version}", border=False):
             notes = st.text_area(FIELDS["notes"], value=shown[0] or "", height=80)
             decisions = st.text_area("Beslut (protokollet skriver ”Beslutades att …”; en rad per beslut)",

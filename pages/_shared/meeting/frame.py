@@ -50,7 +50,7 @@ def render_agenda(m: Meeting) -> None:
                       on_click=_go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
                       width="stretch", disabled=not m.may_run)
     with st.container(key="decided"):
-        st.markdown(f"**{'Beslutade åtgärder ({count})'.format(count=len(m.decided))}**")
+        st.markdown(f"**{f'Beslutade åtgärder ({len(m.decided)})'}**")
         for a in m.decided:
             st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
                        f"{date_text(a.due_date)}")
@@ -74,7 +74,7 @@ def one_at_a_time(key: str, count: int, first_open: int) -> int:
 def stepper(key: str, current: int, count: int, noun: str) -> None:
     """Buttons to the previous and next entry."""
     left, right = st.columns(2)
-    left.button("← Föregående {noun}".format(noun=noun), key=f"{key}_back", disabled=current == 0, width="stretch",
+    left.button(f"← Föregående {noun}", key=f"{key}_back", disabled=current == 0, width="stretch",
                 on_click=lambda: st.session_state.update({key: current - 1}))
-    right.button("Nästa {noun} →".format(noun=noun), key=f"{key}_next", disabled=current == count - 1, width="stretch",
+    right.button(f"Nästa {noun} →", key=f"{key}_next", disabled=current == count - 1, width="stretch",
                  on_click=lambda: st.session_state.update({key: current + 1}))
