@@ -235,6 +235,12 @@ def _pending(session: Session) -> Iterator[tuple[HistoryOperation, Any]]:
             yield HistoryOperation.DELETE, obj
 
 
+def _created_with_parent(changes: ChangeSet, obj) -> bool:
+    """Tell whether the object's parent was created in the same change set (a review's agenda, say)."""
+    part_of = TRACKED[type(obj)].part_of
+    return part_of is not None and (part_of[0], getattr(obj, part_of[1])) in changes.created
+
+
 def _refuse_unrecorded(session: Session, _flush_context, _instances) -> None:
     """Refuse to flush a tracked change outside a change set (before anything is written)."""
     if session.info.get(KEY) is not UNRECORDED and next(_pending(session), None) is not None:
@@ -249,8 +255,7 @@ def _record_flush(session: Session, _flush_context) -> None:
     pending = list(_pending(session))
     changes.created |= {(type(obj), obj.id) for operation, obj in pending if operation == HistoryOperation.CREATE}
     for operation, obj in pending:
-        part_of = TRACKED[type(obj)].part_of
-        if operation == HistoryOperation.CREATE and part_of and (part_of[0], getattr(obj, part_of[1])) in changes.created:
+        if operation == HistoryOperation.CREATE and _created_with_parent(changes, obj):
             continue  # the parent's creation says it
         old, new = ((None, snapshot(obj)) if operation == HistoryOperation.CREATE else
                     (snapshot(obj), None) if operation == HistoryOperation.DELETE else _changed(obj))

@@ -19,6 +19,7 @@ from pages._shared.ui import (
     edit_version,
     forget_edit,
     form_round,
+    offer_reload,
     save,
     show_flash,
     yes_no,
@@ -102,9 +103,7 @@ def _edit_form(user, clinic_ids: list[int]) -> None:
         data["active"] = st.checkbox("Aktiv (kan logga in)", value=user.active, key=f"{prefix}_active")
         if st.form_submit_button(L["save_changes"], type="primary"):
             save(lambda s: _updated(user, data, version, s), f"Ändringarna för {user.username} är sparade.")
-    if version != user.version and st.button(L["reload_latest"]):
-        forget_edit("user", user.id)
-        st.rerun()
+    offer_reload("user", (user.id, version, user.version))
 
 
 def _password_form(user) -> None:

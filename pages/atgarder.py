@@ -11,7 +11,7 @@ from core.services import action_export, actions
 from core.services.clinics import list_clinics
 from pages._shared.auth import guard
 from pages._shared.db import deferred, session
-from pages._shared.ui import edit_version, forget_edit, save, show_flash
+from pages._shared.ui import edit_version, forget_edit, offer_reload, save, show_flash
 
 STATUS_TERMS = glossary.options(ActionStatus)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,6 +119,4 @@ if editable:
                                       now=clock.now())
                 forget_edit("action", action.id)
             save(_update, "Åtgärden är uppdaterad.")
-    if version != action.version and st.button(L["reload_latest"]):
-        forget_edit("action", action.id)
-        st.rerun()
+    offer_reload("action", (action.id, version, action.version))

@@ -25,6 +25,7 @@ from pages._shared.ui import (
     edit_snapshot,
     forget_edit,
     form_round,
+    offer_reload,
     plain,
     save,
     show_flash,
@@ -112,11 +113,8 @@ def render_area(area: str) -> None:
             values[answer.id] = (version, shown, (choice, evidence, comment), answer.reconsidered)
         if may_edit and st.form_submit_button("Spara området", type="primary"):
             save(lambda s: _save_area(s, values), f"Svaren för {area} är sparade.")
-    if any(values[a.id][0] != a.version for a, _ in entries) and st.button(
-            L["reload_latest"], key=f"reload_area_{assessment.id}_{area}"):
-        for answer, _ in entries:
-            forget_edit("answer", answer.id)
-        st.rerun()
+    offer_reload("answer", *[(a.id, values[a.id][0], a.version) for a, _ in entries],
+                 key=f"reload_area_{assessment.id}_{area}")
     _evidence(entries, area)
 
 

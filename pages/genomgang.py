@@ -39,6 +39,7 @@ from pages._shared.ui import (
     edit_snapshot,
     forget_edit,
     form_round,
+    offer_reload,
     plain,
     save,
     show_flash,
@@ -139,9 +140,7 @@ def render_prepare() -> None:
             data = _details_form(shown)
             if st.form_submit_button(L["save"], type="primary"):
                 save(lambda s: _update_details(s, data, version), "Uppgifterna om mötet är sparade.")
-        if version != review.version and st.button(L["reload_latest"], key=f"reload_review_{review.id}"):
-            forget_edit("review", review.id)
-            st.rerun()
+        offer_reload("review", (review.id, version, review.version))
 
 
 def _update_details(s, data: dict, version: int) -> None:

@@ -16,6 +16,7 @@ from pages._shared.ui import (
     edit_snapshot,
     forget_edit,
     form_round,
+    offer_reload,
     plain,
     save,
     show_flash,
@@ -104,6 +105,7 @@ if may_register:
                                          today=today, now=clock.now())
                     forget_edit("safety_event", chosen.id)
                 save(_update, "Händelsen är uppdaterad.")
+        offer_reload("safety_event", (chosen.id, version, chosen.version))
         if chosen.id not in raised:
             left, right = st.columns([1, 2], vertical_alignment="bottom")
             severity = left.selectbox(L["severity"], list(SEVERITIES), format_func=SEVERITIES.get, index=1,

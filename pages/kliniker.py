@@ -13,7 +13,7 @@ from core.services import clinics as clinic_service
 from core.services.clinics import the_organisation, update_organisation
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import edit_version, forget_edit, form_round, save, show_flash
+from pages._shared.ui import edit_version, forget_edit, form_round, offer_reload, save, show_flash
 
 PEOPLE = clinic_service.PEOPLE_FIELDS
 MODALITY_TERMS = glossary.options(Modality)
@@ -90,9 +90,7 @@ def _edit_form() -> None:
         data = _fields(f"edit_{chosen.id}_{version}", chosen)
         if st.form_submit_button(L["save_changes"], type="primary"):
             save(lambda s: _updated(chosen, data, version, s), f"Ändringarna för {chosen.code} är sparade.")
-    if version != chosen.version and st.button(L["reload_latest"]):
-        forget_edit("clinic", chosen.id)
-        st.rerun()
+    offer_reload("clinic", (chosen.id, version, chosen.version))
 
 
 def _organisation_form() -> None:

@@ -74,7 +74,8 @@ def change_status(session: Session, review: Review, status: ReviewStatus,
     old = review.status
     review.status, review.version = status.value, review.version + 1
     session.add(review)
-    history.record(session, review, operation=operation, old={"status": old}, new={"status": status.value, **(extra or {})})
+    history.record(session, review, operation=operation, old={"status": old},
+                   new={"status": status.value, **(extra or {})})
 
 
 def lock_editable(session: Session, review_id: int) -> Review:

@@ -89,7 +89,8 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
                                 f"saknas-{code}-{year}"))
         events += _audit_events(session, clinics, year, audit_interval_years)
     if mine_only:
-        for row in list_actions(session, actor=actor, today=today, statuses=list(ActionStatus.open_values()), owner_id=actor.user_id):
+        for row in list_actions(session, actor=actor, today=today, statuses=list(ActionStatus.open_values()),
+                                owner_id=actor.user_id):
             events.append(Event(row.action.due_date, f"Åtgärd klar senast: {row.action.title}",
                                 clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}"))
     else:

@@ -84,8 +84,8 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
     for user_id in dict.fromkeys(user_ids):
         session.add(Signature(review_id=review.id, user_id=user_id, role=SignatureRole.ADJUSTER.value,
                               minutes_version=review.minutes_version))
-    history.record(session, "Signature", operation=HistoryOperation.UPDATE, new={"justerare": list(dict.fromkeys(user_ids))},
-                   clinic_id=review.clinic_id, review_id=review.id)
+    history.record(session, "Signature", operation=HistoryOperation.UPDATE, clinic_id=review.clinic_id,
+                   review_id=review.id, new={"justerare": list(dict.fromkeys(user_ids))})
 
 
 def warnings(session: Session, *, actor: Actor, review_id: int) -> list[str]:

@@ -93,7 +93,8 @@ def actions_by_status(session: Session, *, actor: Actor, top: int | None = None)
     """Count actions per clinic and status, in SQL; with top, only the clinics with the most open actions."""
     ids = visible_clinics(actor)
     if top is not None:
-        busiest = (select(Action.clinic_id).where(col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values()))
+        busiest = (select(Action.clinic_id)
+                   .where(col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values()))
                    .group_by(Action.clinic_id).order_by(func.count().desc(), Action.clinic_id).limit(top))
         ids = list(session.exec(busiest))
     rows = session.exec(select(Clinic.code, Action.status, func.count()).join(Clinic, Clinic.id == Action.clinic_id)

@@ -140,7 +140,8 @@ def _carry_over(session: Session, review: Review) -> list[FollowUp]:
     actions = session.exec(select(Action).join(Review, Review.id == Action.review_id).where(
         Action.clinic_id == review.clinic_id, Review.year < review.year)).all()
     return [FollowUp(review_id=review.id, action_id=a.id) for a in actions
-            if a.status in ActionStatus.open_values() or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
+            if a.status in ActionStatus.open_values()
+            or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
 
 
 def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, data: dict,

@@ -88,7 +88,8 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, toda
     require(actor, Permission.REGISTER_EVENTS, clinic_id)
     history.track(session, actor=actor, now=now)
     fields = _checked(data, today)
-    event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=report_deadline(fields.kind, fields.occurred_on), **fields.model_dump())
+    event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=report_deadline(fields.kind, fields.occurred_on),
+                        **fields.model_dump())
     session.add(event)
     session.flush()
     return event

@@ -151,7 +151,8 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
     _set_clinics(session, user.id, fields.clinics)
     after = clinic_ids_of(session, user.id)
     if after != before:  # the clinics are rows of their own, so the flush does not see them as the user's
-        history.record(session, user, operation=HistoryOperation.UPDATE, old={"clinics": before}, new={"clinics": after})
+        history.record(session, user, operation=HistoryOperation.UPDATE, old={"clinics": before},
+                       new={"clinics": after})
     return user
 
 

@@ -169,6 +169,19 @@ def forget_edit(kind: str, row_id: int) -> None:
     st.session_state.pop(f"edit_snapshot_{kind}_{row_id}", None)
 
 
+def offer_reload(kind: str, *rows: tuple[int, int, int], key: str | None = None) -> None:
+    """Offer the latest saved values when someone saved since the form was opened.
+
+    Each row is (row id, version the form was opened with, version now); the button forgets the form's rows
+    (what the user typed with them) and reruns, so the form opens again from what is saved.
+    """
+    if any(opened != current for _, opened, current in rows) and st.button(
+            LABELS["reload_latest"], key=key or f"reload_{kind}_{rows[0][0]}"):
+        for row_id, _, _ in rows:
+            forget_edit(kind, row_id)
+        st.rerun()
+
+
 def yes_no(value: bool) -> str:
     """Return Ja or Nej."""
     return LABELS["yes"] if value else LABELS["no"]

@@ -46,9 +46,9 @@ def test_cookie_logs_the_user_in_on_a_deep_link(demo_env, monkeypatch):
 def test_cookie_of_a_deactivated_user_is_not_accepted(demo_env, monkeypatch):
     from sqlmodel import Session, select
 
-    from core import db
+    from core import db, history
     from core.models import User
-    with Session(db.make_engine(demo_env)) as s:
+    with Session(db.make_engine(demo_env)) as s, history.unrecorded(s):
         user = s.exec(select(User).where(User.username == "lena")).one()
         user.active = False
         s.add(user)
@@ -70,11 +70,11 @@ def test_logout_returns_to_the_login_form(demo_env):
 def test_a_user_deactivated_while_logged_in_is_told_why(demo_env):
     from sqlmodel import Session, select
 
-    from core import db
+    from core import db, history
     from core.models import User
     at = open_page(logged_in("nils"), "pages/oversikt.py")
     assert at.title[0].value == "Översikt"
-    with Session(db.make_engine(demo_env)) as s:
+    with Session(db.make_engine(demo_env)) as s, history.unrecorded(s):
         nils = s.exec(select(User).where(User.username == "nils")).one()
         nils.active = False
         s.add(nils)

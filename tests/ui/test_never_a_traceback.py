@@ -5,7 +5,7 @@ import tomllib
 
 from sqlmodel import Session, select
 
-from core import db
+from core import db, history
 from core.models import Clinic, Organisation
 from pages._shared.ui import plain
 from tests.conftest import PROJECT_DIR
@@ -71,7 +71,7 @@ def test_plain_escapes_links_images_maths_and_block_markers():
 
 
 def test_user_text_on_a_page_is_shown_literally(demo_env):
-    with Session(db.make_engine(demo_env)) as s:
+    with Session(db.make_engine(demo_env)) as s, history.unrecorded(s):
         organisation = s.exec(select(Organisation)).one()
         organisation.name = HOSTILE
         s.add(organisation)
