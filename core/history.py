@@ -6,10 +6,11 @@ from SQLAlchemy's attribute history. What a flush cannot see (an approval, a reo
 changed password) is added with `record`, and joins the object's own entry of the change set when there is one.
 A tracked object flushed without a change set is refused, so a write without an actor is never left unrecorded.
 """
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.orm import Session as OrmSession

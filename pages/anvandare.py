@@ -71,12 +71,21 @@ def _add_form() -> None:
     prefix = f"add_{form_round('add_user')}"
     with st.form(prefix):
         left, right = st.columns(2)
-        data = {"username": left.text_input(f"{FIELDS['username']} *", key=f"{prefix}_username",
-                                            max_chars=max_length(User, "username")),
-                "name": right.text_input(f"{FIELDS['name']} *", key=f"{prefix}_name", max_chars=max_length(User, "name")),
-                "email": left.text_input(f"{FIELDS['email']} *", key=f"{prefix}_email", max_chars=max_length(User, "email")),
-                "password": right.text_input(f"{'Första lösenord'} *", type="password", key=f"{prefix}_password",
-                                             help="Minst 8 tecken. Användaren byter det under Mitt konto.")}
+        data = {
+            "username": left.text_input(
+                f"{FIELDS['username']} *", key=f"{prefix}_username", max_chars=max_length(User, "username")
+            ),
+            "name": right.text_input(f"{FIELDS['name']} *", key=f"{prefix}_name", max_chars=max_length(User, "name")),
+            "email": left.text_input(
+                f"{FIELDS['email']} *", key=f"{prefix}_email", max_chars=max_length(User, "email")
+            ),
+            "password": right.text_input(
+                "Första lösenord *",
+                type="password",
+                key=f"{prefix}_password",
+                help="Minst 8 tecken. Användaren byter det under Mitt konto.",
+            ),
+        }
         data |= _role_and_clinics(prefix)
         if st.form_submit_button(L["add_user"], type="primary"):
             save(lambda s: user_service.create_user(s, actor=actor, data=data, now=clock.now()),

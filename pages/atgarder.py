@@ -27,8 +27,13 @@ with session() as s:
     choices = actions.action_choices(s, actor=actor)
 
 a, b, c, d, e = st.columns([1.3, 1, 1.6, 1.4, 1], vertical_alignment="bottom")
-chosen_clinics = a.multiselect(FIELDS["clinic_name"], list(clinics), format_func=lambda i: clinics[i].code, placeholder="Alla",
-                               key="actions_clinics")
+chosen_clinics = a.multiselect(
+    FIELDS["clinic_name"],
+    list(clinics),
+    format_func=lambda i: clinics[i].code,
+    placeholder="Alla",
+    key="actions_clinics",
+)
 year = b.selectbox("Beslutad år", [None, *choices.years], format_func=lambda y: "Alla" if y is None else str(y))
 statuses = c.multiselect(FIELDS["status"], list(STATUS_TERMS), format_func=STATUS_TERMS.get, placeholder="Alla",
                          default=list(ActionStatus.open_values()))
@@ -50,7 +55,7 @@ left, middle, right, pager = st.columns([1, 1, 1, 1.2], vertical_alignment="bott
 left.metric("Visas", number_text(total))
 middle.metric(L["overdue_count"], number_text(overdue))
 right.metric("Klara (alla år)", number_text(choices.done))
-number = pager.number_input("Sida (av {pages})".format(pages=number_text(pages)), min_value=1, max_value=pages, value=1, step=1,
+number = pager.number_input(f"Sida (av {number_text(pages)})", min_value=1, max_value=pages, value=1, step=1,
                             disabled=pages == 1, key=f"actions_page_{hash(chosen)}")
 if not total:
     st.info("Inga åtgärder matchar filtret.")
@@ -81,8 +86,12 @@ table = pd.DataFrame([{
     FIELDS["status_comment"]: r.action.status_comment or "", MODELS["Finding"]: r.finding_code or ""}
     for r in rows])
 # Styling a page of at most PAGE_SIZE rows is cheap; a whole region's list is never styled.
-st.dataframe(table.style.map(lambda v: "background-color: #f6d6d3" if OVERDUE in str(v) else "", subset=[FIELDS["status"]]),
-             hide_index=True, width="stretch", column_config=WIDTHS)
+st.dataframe(
+    table.style.map(lambda v: "background-color: #f6d6d3" if OVERDUE in str(v) else "", subset=[FIELDS["status"]]),
+    hide_index=True,
+    width="stretch",
+    column_config=WIDTHS,
+)
 first = (number - 1) * PAGE_SIZE + 1
 st.caption(f"Rad {number_text(first)}–{number_text(first + len(rows) - 1)} av {number_text(total)}. "
            f"Exporten tar med alla {number_text(total)} raderna.")
@@ -103,8 +112,12 @@ editable = [r for r in rows if actions.may_update(actor, r.action)]
 if editable:
     st.subheader("Uppdatera en åtgärd")
     by_id = {r.action.id: r.action for r in editable}
-    action_id = st.selectbox(FIELDS["title"], list(by_id), key="update_action",
-                             format_func=lambda i: f"{by_id[i].title} ({by_id[i].owner_name}, {date_text(by_id[i].due_date)})")
+    action_id = st.selectbox(
+        FIELDS["title"],
+        list(by_id),
+        key="update_action",
+        format_func=lambda i: f"{by_id[i].title} ({by_id[i].owner_name}, {date_text(by_id[i].due_date)})",
+    )
     action = by_id[action_id]
     version = edit_version("action", action.id, action.version)
     with st.form(f"update_{action.id}_{version}"):

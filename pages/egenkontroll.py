@@ -46,15 +46,21 @@ with session() as s:
     last_year = sa.find(s, actor=actor, clinic_id=clinic_id, year=year - 1)
 
 if assessment is None:
-    st.subheader("{clinic}: ingen egenkontroll {year} ännu".format(clinic=plain(clinics[clinic_id].name, one_line=True), year=year))
+    st.subheader(f"{plain(clinics[clinic_id].name, one_line=True)}: ingen egenkontroll {year} ännu")
     if not may_edit:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen gör egenkontrollen.")
         st.stop()
     with st.form("start_self_assessment"):
         how = "empty"
         if last_year:
-            how = st.radio("Hur vill du börja?", ["empty", "copy"], format_func={
-                "empty": "Börja med en tom egenkontroll", "copy": "Kopiera svaren från {year} (markeras som ej omprövade tills någon bekräftar dem)".format(year=year - 1)}.get)
+            how = st.radio(
+                "Hur vill du börja?",
+                ["empty", "copy"],
+                format_func={
+                    "empty": "Börja med en tom egenkontroll",
+                    "copy": f"Kopiera svaren från {year - 1} (markeras som ej omprövade tills någon bekräftar dem)",
+                }.get,
+            )
         else:
             st.markdown(f"Det finns ingen egenkontroll för {year - 1} att utgå från; egenkontrollen börjar tom.")
         if st.form_submit_button("Påbörja egenkontrollen", type="primary"):
@@ -100,7 +106,7 @@ def render_area(area: str) -> None:
                        + ("" if criterion.reference_verified else " (referensen är inte verifierad)")
                        + ("" if answer.reconsidered else " · :orange-badge[Ej omprövad – kopierad från förra året]"))
             if criterion.note:
-                st.caption(f"{'Att veta'}: {plain(criterion.note)}")
+                st.caption(f"Att veta: {plain(criterion.note)}")
             if criterion.quote:  # the regulation's own words, on demand
                 with st.expander("Citat ur föreskriften"):
                     st.markdown(plain(criterion.quote))
@@ -191,18 +197,24 @@ def render_staffing() -> None:
     with st.form(f"staffing_{assessment.id}"):
         one, two, three = st.columns(3)
         inputs = {
-            "patients_per_year": one.number_input("Patienter per år", 0, 100000, int(given.get("patients_per_year", 0))),
+            "patients_per_year": one.number_input(
+                "Patienter per år", 0, 100000, int(given.get("patients_per_year", 0))
+            ),
             "machines": two.number_input("Behandlingsapparater (acceleratorer)", 0, 50, int(given.get("machines", 0))),
-            "simulations_per_year": three.number_input("Simuleringar per år", 0, 100000,
-                                                       int(given.get("simulations_per_year", 0))),
-            "special_techniques": one.checkbox("Specialtekniker (IMRT, stereotaktisk)",
-                                               bool(given.get("special_techniques"))),
-            "brachy_or_radionuclide": two.checkbox("Brachyterapi eller radionuklidbehandling",
-                                                   bool(given.get("brachy_or_radionuclide"))),
+            "simulations_per_year": three.number_input(
+                "Simuleringar per år", 0, 100000, int(given.get("simulations_per_year", 0))
+            ),
+            "special_techniques": one.checkbox(
+                "Specialtekniker (IMRT, stereotaktisk)", bool(given.get("special_techniques"))
+            ),
+            "brachy_or_radionuclide": two.checkbox(
+                "Brachyterapi eller radionuklidbehandling", bool(given.get("brachy_or_radionuclide"))
+            ),
             "shifts": one.number_input("Behandlingsskift per dag", 1, 3, int(given.get("shifts", 1))),
             "in_house_service": three.checkbox("Egen service av apparaterna", bool(given.get("in_house_service"))),
-            "simulator": three.checkbox("Egen simulator", bool(given.get("simulator")))}
-        st.markdown(f"**{'Personal i dag (heltidstjänster)'}**")
+            "simulator": three.checkbox("Egen simulator", bool(given.get("simulator"))),
+        }
+        st.markdown("**Personal i dag (heltidstjänster)**")
         columns = st.columns(3)
         actual = {key: columns[i % 3].text_input(label, value=number_text(have.get(key)), placeholder="t.ex. 2,5")
                   for i, (key, label) in enumerate(GROUPS.items())}
@@ -211,13 +223,27 @@ def render_staffing() -> None:
                                             actual=actual, now=clock.now()), "Bemanningen är sparad.")
     if assessment.staffing:
         rows = compare(StaffingInput(**given), have)
-        st.dataframe(pd.DataFrame([{"Yrkesgrupp": r.group, "Krav enligt Tabell 1 (heltidstjänster)": fte_text(r.required),
-                                    "I dag": fte_text(r.actual),
-                                    L["missing"]: fte_text(r.shortfall) if r.shortfall else "",
-                                    L["rule"]: r.rule, L["recommendation"]: r.recommendation} for r in rows]),
-                     hide_index=True, width="stretch",
-                     column_config={L["rule"]: st.column_config.TextColumn(width=260),
-                                    L["recommendation"]: st.column_config.TextColumn(width=300)})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Yrkesgrupp": r.group,
+                        "Krav enligt Tabell 1 (heltidstjänster)": fte_text(r.required),
+                        "I dag": fte_text(r.actual),
+                        L["missing"]: fte_text(r.shortfall) if r.shortfall else "",
+                        L["rule"]: r.rule,
+                        L["recommendation"]: r.recommendation,
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                L["rule"]: st.column_config.TextColumn(width=260),
+                L["recommendation"]: st.column_config.TextColumn(width=300),
+            },
+        )
 
 
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities
@@ -232,8 +258,7 @@ if tabs[0].open:
         for area in dict.fromkeys(c.area for _, c in rows):
             result = next(a for a in areas if a.area == area)
             score = "–" if result.percent is None else f"{result.percent:.0f} %"
-            with st.expander("{area} · {answered} av {total} besvarade · {score}".format(area=plain(area, one_line=True), answered=result.answered,
-                                                       total=result.total, score=score)):
+            with st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}"):
                 render_area(area)
 if tabs[1].open:
     with tabs[1]:

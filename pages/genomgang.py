@@ -79,27 +79,49 @@ def _details_form(current=None) -> dict:
     chair = current.chair_id if current else head
     secretary = current.secretary_id if current else _default(actor.user_id)
     return {
-        "meeting_date": left.date_input(FIELDS["meeting_date"], value=current.meeting_date if current else max(today, date(year, 3, 15)),
-                                        format="YYYY-MM-DD"),
-        "start_time": middle.text_input(f"{FIELDS['start_time']} ({L['time_format']})", value=(current.start_time or "") if current else "13:00",
-                                        max_chars=max_length(Review, "start_time")),
-        "end_time": right.text_input(f"{FIELDS['end_time']} ({L['time_format']})", value=(current.end_time or "") if current else "15:00",
-                                     max_chars=max_length(Review, "end_time")),
-        "location": left.text_input(FIELDS["location"], value=(current.location or "") if current else "",
-                                    max_chars=max_length(Review, "location")),
-        "video_link": middle.text_input(f"{FIELDS['video_link']} ({L['optional']})", value=(current.video_link or "") if current else "",
-                                        max_chars=max_length(Review, "video_link")),
-        "chair_id": right.selectbox(f"{CHAIR} ({glossary.term(Role.VERKSAMHETSCHEF).lower()})", [None, *chairs],
-                                    format_func=lambda i: chairs.get(i, "Välj"),
-                                    index=[None, *chairs].index(chair) if chair in chairs else 0,
-                                    help="Bara den som får justera klinikens protokoll som ordförande."),
-        "secretary_id": left.selectbox(glossary.term(SignatureRole.SECRETARY), ids, format_func=lambda i: people.get(i, "Välj"),
-                                       index=ids.index(secretary) if secretary in ids else 0),
+        "meeting_date": left.date_input(
+            FIELDS["meeting_date"],
+            value=current.meeting_date if current else max(today, date(year, 3, 15)),
+            format="YYYY-MM-DD",
+        ),
+        "start_time": middle.text_input(
+            f"{FIELDS['start_time']} ({L['time_format']})",
+            value=(current.start_time or "") if current else "13:00",
+            max_chars=max_length(Review, "start_time"),
+        ),
+        "end_time": right.text_input(
+            f"{FIELDS['end_time']} ({L['time_format']})",
+            value=(current.end_time or "") if current else "15:00",
+            max_chars=max_length(Review, "end_time"),
+        ),
+        "location": left.text_input(
+            FIELDS["location"],
+            value=(current.location or "") if current else "",
+            max_chars=max_length(Review, "location"),
+        ),
+        "video_link": middle.text_input(
+            f"{FIELDS['video_link']} ({L['optional']})",
+            value=(current.video_link or "") if current else "",
+            max_chars=max_length(Review, "video_link"),
+        ),
+        "chair_id": right.selectbox(
+            f"{CHAIR} ({glossary.term(Role.VERKSAMHETSCHEF).lower()})",
+            [None, *chairs],
+            format_func=lambda i: chairs.get(i, "Välj"),
+            index=[None, *chairs].index(chair) if chair in chairs else 0,
+            help="Bara den som får justera klinikens protokoll som ordförande.",
+        ),
+        "secretary_id": left.selectbox(
+            glossary.term(SignatureRole.SECRETARY),
+            ids,
+            format_func=lambda i: people.get(i, "Välj"),
+            index=ids.index(secretary) if secretary in ids else 0,
+        ),
     }
 
 
 if review is None:
-    st.subheader("{clinic}: ingen genomgång {year} ännu".format(clinic=plain(clinic.name, one_line=True), year=year))
+    st.subheader(f"{plain(clinic.name, one_line=True)}: ingen genomgång {year} ännu")
     if report is None:
         st.warning(f"Strålskyddsbokslutet för {year - 1} är inte inläst. Genomgången kan förberedas ändå, "
                    "men bokslutet behövs på mötet.")
@@ -119,8 +141,11 @@ if review is None:
     st.stop()
 
 status_word = glossary.term(review.status, ReviewStatus)
-st.caption(f"{L['minutes_number'].format(number=plain(review.protocol_number))} · {status_word} · version {review.minutes_version} · "
-           f"underlag: strålskyddsbokslut {year - 1}" + ("" if review.annual_report_id else " (ej inläst)"))
+st.caption(
+    f"{L['minutes_number'].format(number=plain(review.protocol_number))} · {status_word} · "
+    f"version {review.minutes_version} · "
+    f"underlag: strålskyddsbokslut {year - 1}" + ("" if review.annual_report_id else " (ej inläst)")
+)
 step = st.segmented_control("Steg", STEPS, default=STEP_OF_STATUS[review.status], key=f"step_{review.id}",
                             label_visibility="collapsed") or STEP_OF_STATUS[review.status]
 
@@ -191,8 +216,16 @@ def _change_attendee_form(rows) -> None:
     """Fill in or replace a name on the invitation list, or take a row off it."""
     with st.expander("Ändra i kallelsen (fyll i ett namn, byt person eller ta bort)"):
         by_id = {a.id: a for a in rows}
-        chosen = by_id[st.selectbox(glossary.term(AttendanceStatus.INVITED), list(by_id), key=f"change_pick_{review.id}", format_func=lambda i: (
-            f"{glossary.term(by_id[i].meeting_role, MeetingRole)} – {by_id[i].name or '(namn saknas)'}"))]
+        chosen = by_id[
+            st.selectbox(
+                glossary.term(AttendanceStatus.INVITED),
+                list(by_id),
+                key=f"change_pick_{review.id}",
+                format_func=lambda i: (
+                    f"{glossary.term(by_id[i].meeting_role, MeetingRole)} – {by_id[i].name or '(namn saknas)'}"
+                ),
+            )
+        ]
         with st.form(f"change_{chosen.id}_{chosen.version}"):
             name = st.text_input(FIELDS["name"], value=chosen.name, max_chars=max_length(Attendance, "name"))
             left, right = st.columns(2)
@@ -216,9 +249,19 @@ def _add_attendee_form() -> None:
             roles = glossary.options(MeetingRole)
             role = right.selectbox(FIELDS["role"], list(roles), format_func=roles.get, index=len(roles) - 1)
             if st.form_submit_button("Lägg till"):
-                save(lambda s: attendance.add_attendee(s, actor=actor, review_id=review.id, name=name, meeting_role=role,
-                                                       user_id=user_id, now=clock.now()), "Personen är tillagd i kallelsen.",
-                     empty_form="invite")
+                save(
+                    lambda s: attendance.add_attendee(
+                        s,
+                        actor=actor,
+                        review_id=review.id,
+                        name=name,
+                        meeting_role=role,
+                        user_id=user_id,
+                        now=clock.now(),
+                    ),
+                    "Personen är tillagd i kallelsen.",
+                    empty_form="invite",
+                )
 
 
 def _kallelse_downloads() -> None:
@@ -266,13 +309,19 @@ def _minutes_preview() -> None:
 
 def _minutes_download() -> None:
     """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
-    label = "Ladda ner protokoll (PDF)" if review.status == ReviewStatus.APPROVED else "Ladda ner utkast till protokoll (PDF)"
+    approved = review.status == ReviewStatus.APPROVED
+    label = "Ladda ner protokoll (PDF)" if approved else "Ladda ner utkast till protokoll (PDF)"
     suffix = "" if review.status == ReviewStatus.APPROVED else "-utkast"
     review_id = review.id
-    st.download_button(label, mime="application/pdf",
-                       data=deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id)),
-                       file_name=f"protokoll-{clinic.code}-{year}-v{review.minutes_version}{suffix}.pdf",
-                       icon=":material/download:", type="primary", on_click="ignore")
+    st.download_button(
+        label,
+        mime="application/pdf",
+        data=deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id)),
+        file_name=f"protokoll-{clinic.code}-{year}-v{review.minutes_version}{suffix}.pdf",
+        icon=":material/download:",
+        type="primary",
+        on_click="ignore",
+    )
 
 
 def _archive_download() -> None:
@@ -333,7 +382,7 @@ def _approved_versions() -> None:
             left, right = st.columns([3, 1.2], vertical_alignment="center")
             state = (f"ersatt – återöppnad {datetime_text(version.reopened_at)} av {plain(version.reopened_by_name)}: "
                      f"{plain(version.reopen_reason, one_line=True)}" if version.reopened_at else "gällande")
-            left.markdown(f"**{'Version {version}'.format(version=version.version)}** · justerad {datetime_text(version.approved_at)} · {state}")
+            left.markdown(f"**Version {version.version}** · justerad {datetime_text(version.approved_at)} · {state}")
             left.caption(f"Kontrollsumma för innehållet (SHA-256): {version.content_sha256}  \n"
                          f"Kontrollsumma för PDF-filen (SHA-256): {version.pdf_sha256}")
             right.download_button("Ladda ner (PDF)", version.pdf, mime="application/pdf",
@@ -345,8 +394,12 @@ def _approved_versions() -> None:
 def render_done() -> None:
     """The approved minutes and reopening them (chair, with a reason)."""
     if review.status != ReviewStatus.APPROVED:
-        st.info("Protokollet är inte justerat ännu." if review.minutes_version == 1 else
-                f"Version {review.minutes_version} är inte justerad ännu. De tidigare justerade versionerna finns kvar:")
+        st.info(
+            "Protokollet är inte justerat ännu."
+            if review.minutes_version == 1
+            else f"Version {review.minutes_version} är inte justerad ännu. "
+            "De tidigare justerade versionerna finns kvar:"
+        )
         _approved_versions()
         return
     st.success(f"Protokollet justerades {datetime_text(review.approved_at)} och är låst.")

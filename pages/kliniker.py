@@ -49,7 +49,7 @@ def _fields(prefix: str, clinic=None) -> dict:
             "modalities": st.pills(FIELDS["modalities"], options=list(MODALITY_TERMS), selection_mode="multi",
                                    format_func=MODALITY_TERMS.get, key=f"{prefix}_modalities",
                                    default=clinic.modalities if clinic else [])}
-    st.markdown(f"**{'Nyckelpersoner'}**")
+    st.markdown("**Nyckelpersoner**")
     for pair in (PEOPLE[i:i + 2] for i in range(0, len(PEOPLE), 2)):  # row by row, for the Tab key
         for column, field in zip(st.columns(2), pair):
             data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
@@ -80,8 +80,12 @@ def _updated(clinic, data: dict, version: int, s) -> None:
 def _edit_form() -> None:
     """Form to edit a clinic, refusing to overwrite someone else's newer save."""
     by_id = {c.id: c for c in clinics}
-    chosen_id = st.selectbox(FIELDS["clinic_name"], list(by_id), format_func=lambda i: f"{by_id[i].code} – {by_id[i].name}",
-                             key="edit_clinic")
+    chosen_id = st.selectbox(
+        FIELDS["clinic_name"],
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].code} – {by_id[i].name}",
+        key="edit_clinic",
+    )
     if chosen_id is None:
         return
     chosen = by_id[chosen_id]

@@ -32,7 +32,7 @@ with session() as s:
 if review is None:
     st.info("Det finns ingen genomgång att hålla här."
             + (" Skapa den under Genomgång." if clinic_id and can(actor, Permission.PREPARE_REVIEW, clinic_id) else ""))
-    st.page_link("pages/genomgang.py", label="Till {page}".format(page=PAGES["review"]), icon=":material/event_note:")
+    st.page_link("pages/genomgang.py", label=f"Till {PAGES['review']}", icon=":material/event_note:")
     st.stop()
 may_run = can(actor, Permission.PREPARE_REVIEW, clinic_id)
 if not reviews.is_editable(review):

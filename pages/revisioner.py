@@ -60,10 +60,10 @@ if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
         data = {"audit_date": one.date_input(f"{L['date']} *", value=today, format="YYYY-MM-DD"),
                 "external": two.toggle("Extern revision"),
                 "whole_activity": three.toggle(L["whole_activity"]),
-                "scope": st.text_input(f"{'Omfattning'} *", placeholder="t.ex. Remisshantering och berättigande"),
+                "scope": st.text_input("Omfattning *", placeholder="t.ex. Remisshantering och berättigande"),
                 "auditors": st.text_input(f"{L['auditors']} *", max_chars=max_length(ClinicalAudit, "auditors")),
                 "summary": st.text_area("Sammanfattning", height=80)}
-        st.markdown(f"**{'Brister som revisionen fann'}** (tas upp på nästa genomgång)")
+        st.markdown("**Brister som revisionen fann** (tas upp på nästa genomgång)")
         findings = []
         for i in range(FINDING_ROWS):
             left, right = st.columns([4, 1])
@@ -73,7 +73,7 @@ if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
                                        key=f"{prefix}_s{i}", label_visibility="collapsed")
             if text.strip():
                 findings.append({"description": text, "severity": severity})
-        report = st.file_uploader(f"{'Rapport'} ({L['optional']})", type=["pdf", "docx", "doc"], key=f"{prefix}_report")
+        report = st.file_uploader(f"Rapport ({L['optional']})", type=["pdf", "docx", "doc"], key=f"{prefix}_report")
         if st.form_submit_button("Registrera revisionen", type="primary"):
             attached = (report.getvalue(), report.name) if report else None
             save(lambda s: clinical_audits.register(s, actor=actor, clinic_id=clinic_id, data=data, findings=findings,

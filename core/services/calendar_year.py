@@ -6,10 +6,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.documents.calendar import due_dates_ics
+from core.enums import ActionStatus
 from core.models import Action, Clinic, ClinicalAudit, Review
 from core.permissions import Actor
 from core.services import safety_events
-from core.enums import ActionStatus
 from core.services.actions import list_actions
 from core.services.clinics import list_clinics
 
@@ -79,7 +79,8 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
         events += [Event(e.report_due, f"Skriftlig rapport till SSM senast (händelse {e.occurred_on.isoformat()})",
                          clinics.get(e.clinic_id, ""), f"handelse-{e.id}", safety_events.REPORT_SOURCE)
                    for e in safety_events.reports_due_in(session, actor=actor, year=year)]
-        planned = session.exec(select(Review).where(Review.year == year, col(Review.clinic_id).in_(list(clinics)))).all()
+        planned = session.exec(select(Review).where(col(Review.year) == year,
+                                                    col(Review.clinic_id).in_(list(clinics)))).all()
         for review in planned:
             if review.meeting_date:
                 events.append(Event(review.meeting_date, "Klinikens genomgång", clinics[review.clinic_id],

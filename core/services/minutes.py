@@ -29,8 +29,19 @@ from core.services.minutes_content import build_content
 from core.services.minutes_document import content_hash, render_approved
 from core.services.reviews import get_review
 
-__all__ = ["content_hash", "signatures", "signers_of", "choose_adjusters", "send_for_approval", "approve", "return_to_meeting",
-           "reopen", "warnings", "awaiting_approval", "notify_approvers"]
+__all__ = [
+    "content_hash",
+    "signatures",
+    "signers_of",
+    "choose_adjusters",
+    "send_for_approval",
+    "approve",
+    "return_to_meeting",
+    "reopen",
+    "warnings",
+    "awaiting_approval",
+    "notify_approvers",
+]
 
 
 def signatures(session: Session, *, actor: Actor, review_id: int) -> list[Signature]:

@@ -105,7 +105,8 @@ def actions_by_status(session: Session, *, actor: Actor, top: int | None = None)
 def on_time_share(session: Session, *, actor: Actor) -> list[dict]:
     """Per year of decision: the share of actions completed by their due date."""
     ids = visible_clinics(actor)
-    on_time = func.sum(case((and_(Action.status == ActionStatus.DONE.value, Action.done_on <= Action.due_date), 1), else_=0))
+    done_in_time = and_(col(Action.status) == ActionStatus.DONE.value, col(Action.done_on) <= col(Action.due_date))
+    on_time = func.sum(case((done_in_time, 1), else_=0))
     rows = session.exec(select(Review.year, func.count(), on_time).join(Review, Review.id == Action.review_id)
                         .where(col(Action.clinic_id).in_(ids)).group_by(Review.year).order_by(Review.year)).all()
     return [{"year": y, "actions": n, "on_time": int(ok or 0), "share": round(100 * (ok or 0) / n, 1)}

@@ -155,9 +155,15 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
         raise InvalidInput([f"År: {clinic.code} har redan en genomgång {year}."])
     check_chair_and_secretary(session, clinic_id, details.chair_id, details.secretary_id)
     report = report_of_year(session, year - 1)
-    review = Review(clinic_id=clinic_id, year=year, annual_report_id=report.id if report else None,
-                    protocol_number=_protocol_number(session, clinic, year), created_at=now, created_by_id=actor.user_id,
-                    **details.model_dump())
+    review = Review(
+        clinic_id=clinic_id,
+        year=year,
+        annual_report_id=report.id if report else None,
+        protocol_number=_protocol_number(session, clinic, year),
+        created_at=now,
+        created_by_id=actor.user_id,
+        **details.model_dump(),
+    )
     session.add(review)
     session.flush()
     session.add_all(_agenda(review.id) + _invitations(session, review, clinic) + _carry_over(session, review))

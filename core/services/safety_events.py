@@ -88,8 +88,12 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, toda
     require(actor, Permission.REGISTER_EVENTS, clinic_id)
     history.track(session, actor=actor, now=now)
     fields = _checked(data, today)
-    event = SafetyEvent(clinic_id=clinic_id, created_at=now, report_due=report_deadline(fields.kind, fields.occurred_on),
-                        **fields.model_dump())
+    event = SafetyEvent(
+        clinic_id=clinic_id,
+        created_at=now,
+        report_due=report_deadline(fields.kind, fields.occurred_on),
+        **fields.model_dump(),
+    )
     session.add(event)
     session.flush()
     return event
@@ -110,7 +114,8 @@ def update(session: Session, *, actor: Actor, event_id: int, data: dict, expecte
     return event
 
 
-def events(session: Session, *, actor: Actor, clinic_id: int | None = None, year: int | None = None) -> list[SafetyEvent]:
+def events(session: Session, *, actor: Actor, clinic_id: int | None = None,
+           year: int | None = None) -> list[SafetyEvent]:
     """A clinic's (or every visible clinic's) events, newest first, optionally of one calendar year."""
     if clinic_id is not None:
         require(actor, Permission.VIEW_CLINIC, clinic_id)
@@ -146,10 +151,16 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
     if session.exec(select(Finding.id).where(Finding.safety_event_id == event_id)).first():
         raise Conflict("Händelsen är redan upptagen som brist till genomgången.")
     kind = glossary.term(SafetyEventKind(event.kind))
-    finding = Finding(clinic_id=event.clinic_id, safety_event_id=event.id, code=f"H-{event.id}",
-                      description=f"{kind} {event.occurred_on.isoformat()}: {event.description}", severity=severity,
-                      source=FindingSource.INCIDENT.value, reference=REPORT_SOURCE if event.kind == SafetyEventKind.REPORTED else None,
-                      created_at=now)
+    finding = Finding(
+        clinic_id=event.clinic_id,
+        safety_event_id=event.id,
+        code=f"H-{event.id}",
+        description=f"{kind} {event.occurred_on.isoformat()}: {event.description}",
+        severity=severity,
+        source=FindingSource.INCIDENT.value,
+        reference=REPORT_SOURCE if event.kind == SafetyEventKind.REPORTED else None,
+        created_at=now,
+    )
     session.add(finding)
     session.flush()
     history.record(session, finding, operation=HistoryOperation.CREATE, clinic_id=event.clinic_id,

@@ -41,15 +41,15 @@ def first_run_screen() -> None:
                 "name": st.text_input(f"{L['organisation_name']} *", placeholder="t.ex. Norrby sjukhus"),
                 "licence_holder": st.text_input(f"{FIELDS['licence_holder']} *", placeholder="t.ex. Region Norrby"),
                 "licence_number": st.text_input(f"{FIELDS['licence_number']} *")}
-            st.markdown(f"**{'Den första administratören'}**")
+            st.markdown("**Den första administratören**")
             left, right = st.columns(2)
             admin = {"username": left.text_input(f"{FIELDS['username']} *"),
                      "name": right.text_input(f"{FIELDS['name']} *")}
             admin["email"] = st.text_input(f"{FIELDS['email']} *")
             left, right = st.columns(2)
             password = left.text_input(f"{FIELDS['password']} *", type="password")
-            repeated = right.text_input(f"{'Upprepa lösenordet'} *", type="password")
-            code = st.text_input(f"{'Startkod'} *", help="Står i serverns logg när portalen startar.")
+            repeated = right.text_input("Upprepa lösenordet *", type="password")
+            code = st.text_input("Startkod *", help="Står i serverns logg när portalen startar.")
             if st.form_submit_button("Lägg upp portalen", type="primary"):
                 if password != repeated:
                     st.error("Inget sparades. Lösenorden är inte lika.")

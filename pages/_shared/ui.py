@@ -1,6 +1,7 @@
 """Small widgets the pages share: messages that survive a rerun, refusals, incidents, plain user text."""
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 from sqlmodel import Session

@@ -5,14 +5,13 @@ from core import clock, glossary
 from core.documents import figures
 from core.enums import AttendanceStatus, MeetingRole
 from core.glossary import FIELDS
-from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import Attendance
 from core.services import attendance
 from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
-from pages._shared.ui import edit_snapshot, forget_edit, plain, save
+from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, plain, save
 
 NAME = max_length(Attendance, "name")  # one source for text limits: the columns themselves
 CAME = [s.value for s in AttendanceStatus if s != AttendanceStatus.INVITED]  # what the meeting records
@@ -44,7 +43,7 @@ def render(m: Meeting) -> None:
             who, came, other = st.columns([2, 3.2, 1.6], vertical_alignment="center")
             who.markdown(_who(row))
             status = came.segmented_control(
-                "Närvaro för {name}".format(name=row.name or "personen"), CAME, format_func=terms.get, required=True,
+                f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
                 default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
                 key=f"s_{row.id}_{version}", label_visibility="collapsed")
             typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}",
@@ -53,11 +52,8 @@ def render(m: Meeting) -> None:
             answers[row.id] = (status, typed)
         if st.form_submit_button("Spara närvaro", type="primary"):
             save(lambda s: _save(s, m, answers, opened), "Närvaron är sparad.")
-    stale = any(opened[r.id][0] != r.version for r in rows)
-    if stale and st.button(L["reload_latest"], key=f"reload_attendance_{m.review.id}"):
-        for row in rows:
-            forget_edit("attendance", row.id)
-        st.rerun()
+    offer_reload("attendance", *[(r.id, opened[r.id][0], r.version) for r in rows],
+                 key=f"reload_attendance_{m.review.id}")
 
 
 def _save(s, m: Meeting, answers: dict, opened: dict) -> None:

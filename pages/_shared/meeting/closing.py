@@ -5,11 +5,10 @@ from core import clock, mail
 from core.errors import UserError
 from core.formatting import date_text
 from core.glossary import FIELDS
-from core.glossary import LABELS as L
 from core.services import agenda, minutes, reviews
 from pages._shared.db import settings
 from pages._shared.meeting.context import Meeting
-from pages._shared.ui import edit_snapshot, forget_edit, save
+from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, save
 
 
 def render_next_review(m: Meeting) -> None:
@@ -45,9 +44,7 @@ def render_notes(m: Meeting) -> None:
                                      value=shown[1] or "", height=68, placeholder="godkänna dagordningen")
             if st.form_submit_button("Spara anteckningar"):
                 save(_save, f"Anteckningarna för § {item.number} är sparade.")
-    if version != item.version and st.button(L["reload_latest"], key=f"reload_notes_{item.id}"):
-        forget_edit("notes", item.id)
-        st.rerun()
+    offer_reload("notes", (item.id, version, item.version))
 
 
 def render_end(m: Meeting) -> None:

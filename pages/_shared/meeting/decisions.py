@@ -10,7 +10,7 @@ from core.limits import max_length
 from core.models import Action, Attendance
 from core.services import actions
 from pages._shared.meeting.context import OTHER_PERSON, Meeting
-from pages._shared.ui import edit_snapshot, forget_edit, form_round, plain, save
+from pages._shared.ui import edit_snapshot, forget_edit, form_round, offer_reload, plain, save
 
 TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
 
@@ -44,7 +44,7 @@ def _typed_owner(chosen: int | None, prefix: str, name: str = "", role: str = ""
     if chosen != OTHER_PERSON:
         return "", ""
     left, right = st.columns(2)
-    return (left.text_input(f"{'Ansvarigs namn'} *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
+    return (left.text_input("Ansvarigs namn *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
             right.text_input(f"{FIELDS['owner_role']} *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
 
 
@@ -86,7 +86,7 @@ def _decide_on(m: Meeting, finding=None, criterion_id: int | None = None, advanc
         st.markdown(f"**{L['decide_action']}**")
         action_form(m, f"action_{key}", finding, criterion_id=criterion_id, advance=advance)
     with none:
-        st.markdown(f"**{'Ingen åtgärd'}**")
+        st.markdown("**Ingen åtgärd**")
         with st.form(f"none_{key}", border=False):
             reason = st.text_area(f"{FIELDS['no_action_reason']} *", height=120)
             if st.form_submit_button("Besluta ingen åtgärd"):
@@ -122,9 +122,7 @@ def correct_form(m: Meeting) -> None:
                         "owner_id": None if owner_id == OTHER_PERSON else owner_id,
                         "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
                 save(lambda s: _correct(s, m, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")
-        if version != chosen.version and st.button(L["reload_latest"], key=f"reload_correct_{chosen.id}"):
-            forget_edit("correct_action", chosen.id)
-            st.rerun()
+        offer_reload("correct_action", (chosen.id, version, chosen.version), key=f"reload_correct_{chosen.id}")
 
 
 def _correct(s, m: Meeting, action_id: int, data: dict, version: int) -> None:

@@ -50,7 +50,7 @@ def render_agenda(m: Meeting) -> None:
                       on_click=_go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
                       width="stretch", disabled=not m.may_run)
     with st.container(key="decided"):
-        st.markdown(f"**{f'Beslutade åtgärder ({len(m.decided)})'}**")
+        st.markdown(f"**Beslutade åtgärder ({len(m.decided)})**")
         for a in m.decided:
             st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
                        f"{date_text(a.due_date)}")
