@@ -195,7 +195,7 @@ FIELDS = {
 # A label with a placeholder is a template for str.format, e.g. LABELS["page_of"].format(pages=3).
 LABELS = {
     # common actions
-    "save": "Spara", "save_changes": "Spara ändringar", "reload_latest": "Ladda om de senaste uppgifterna",
+    "save": "Spara", "save_changes": "Spara ändringar",
     "yes": "Ja", "no": "Nej",
     "optional": "valfri", "time_format": "TT:MM",
     # common columns and filters

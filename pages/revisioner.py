@@ -5,7 +5,7 @@ from core import clock, glossary
 from core.enums import Severity
 from core.formatting import date_text
 from core.glossary import LABELS as L
-from core.glossary import PAGES
+from core.glossary import FIELDS, PAGES
 from core.limits import max_length
 from core.models import ClinicalAudit
 from core.permissions import Permission, can
@@ -60,7 +60,7 @@ if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
         data = {"audit_date": one.date_input(f"{L['date']} *", value=today, format="YYYY-MM-DD"),
                 "external": two.toggle("Extern revision"),
                 "whole_activity": three.toggle(L["whole_activity"]),
-                "scope": st.text_input("Omfattning *", placeholder="t.ex. Remisshantering och berättigande"),
+                "scope": st.text_input(f"{FIELDS['scope']} *", placeholder="t.ex. Remisshantering och berättigande"),
                 "auditors": st.text_input(f"{L['auditors']} *", max_chars=max_length(ClinicalAudit, "auditors")),
                 "summary": st.text_area("Sammanfattning", height=80)}
         st.markdown("**Brister som revisionen fann** (tas upp på nästa genomgång)")

@@ -9,8 +9,8 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import history
-from core.enums import ActionStatus, MeetingRole, ReviewStatus, Role
+from core import glossary, history
+from core.enums import ActionStatus, MeetingRole, ReviewStatus, Role, SignatureRole
 from core.errors import InvalidInput, UserError
 from core.models import (
     Action,
@@ -85,8 +85,8 @@ class ReviewDetails(BaseModel):
         return self
 
 
-LABELS = {"meeting_date": "Datum", "start_time": "Starttid", "end_time": "Sluttid", "location": "Plats",
-          "video_link": "Videolänk", "chair_id": "Ordförande", "secretary_id": "Protokollförare"}
+# The chair and the protokollförare are named by the role they sign in (glossary terms of SignatureRole).
+NAMES = {"chair_id": glossary.term(SignatureRole.CHAIR), "secretary_id": glossary.term(SignatureRole.SECRETARY)}
 
 
 def get_review(session: Session, *, actor: Actor, review_id: int) -> Review:
@@ -149,7 +149,7 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     """Create the clinic's review for a meeting year, with invitations, agenda and follow-up."""
     history.track(session, actor=actor, now=now)
     require(actor, Permission.PREPARE_REVIEW, clinic_id)
-    details = validated(ReviewDetails, data, LABELS)
+    details = validated(ReviewDetails, data, NAMES)
     clinic = get_or_fail(session, Clinic, clinic_id)
     if session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first():
         raise InvalidInput([f"År: {clinic.code} har redan en genomgång {year}."])
@@ -182,7 +182,7 @@ def update_review(session: Session, *, actor: Actor, review_id: int, data: dict,
     history.track(session, actor=actor, now=now)
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    details = validated(ReviewDetails, data, LABELS)
+    details = validated(ReviewDetails, data, NAMES)
     check_chair_and_secretary(session, review.clinic_id, details.chair_id, details.secretary_id)
     review = claim_editable(session, review_id, expected_version)
     for key, value in details.model_dump().items():

@@ -13,6 +13,7 @@ from core import glossary, history
 from core.clock import add_months
 from core.enums import FindingSource, HistoryOperation, SafetyEventKind, SafetyEventStatus, Severity
 from core.errors import Conflict, InvalidInput
+from core.glossary import FIELDS
 from core.models import Finding, SafetyEvent
 from core.permissions import Actor, Permission, require
 from core.services._common import claim_version, get_or_fail
@@ -21,8 +22,6 @@ from core.validation import validated
 
 REPORT_MONTHS = 3  # SSMFS 2018:5 3 kap. 10 §: a written report to SSM within three months
 REPORT_SOURCE = "SSMFS 2018:5 3 kap. 10 §"
-LABELS = {key: glossary.FIELDS[key] for key in ("kind", "occurred_on", "description", "ssm_reference",
-                                               "report_sent_on", "status")}
 
 
 class EventFields(BaseModel):
@@ -60,16 +59,16 @@ class EventFields(BaseModel):
 
 def _checked(data: dict, today: date) -> EventFields:
     """Validate an event's fields, with the rules that tie them together."""
-    fields = validated(EventFields, data, LABELS)
+    fields = validated(EventFields, data)
     problems = []
     if fields.occurred_on > today:
-        problems.append(f"{LABELS['occurred_on']}: {fields.occurred_on.isoformat()} har inte inträffat än.")
+        problems.append(f"{FIELDS['occurred_on']}: {fields.occurred_on.isoformat()} har inte inträffat än.")
     if fields.report_sent_on and fields.report_sent_on < fields.occurred_on:
-        problems.append(f"{LABELS['report_sent_on']}: kan inte vara före händelsen.")
+        problems.append(f"{FIELDS['report_sent_on']}: kan inte vara före händelsen.")
     if fields.kind == SafetyEventKind.INTERNAL and (fields.report_sent_on or fields.ssm_reference):
         problems.append("En intern avvikelse har ingen rapport till SSM; välj Rapporterad till SSM.")
     if fields.status == SafetyEventStatus.REPORT_SENT and not fields.report_sent_on:
-        problems.append(f"{LABELS['report_sent_on']}: ange när den skriftliga rapporten skickades.")
+        problems.append(f"{FIELDS['report_sent_on']}: ange när den skriftliga rapporten skickades.")
     if problems:
         raise InvalidInput(problems)
     if fields.report_sent_on and fields.status == SafetyEventStatus.OPEN:

@@ -111,7 +111,7 @@ def list_users(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]
 
 
 # Field names as the add form shows them.
-CREATE_LABELS = {"password": "Första lösenord"}
+FIRST_PASSWORD = {"password": "Första lösenord"}  # the form asks for the first password, which the user changes
 
 
 def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
@@ -119,7 +119,7 @@ def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
     """Add a user; a duplicate username is refused."""
     require(actor, Permission.MANAGE_USERS)
     history.track(session, actor=actor, now=now)
-    fields = validated(UserCreate, data, CREATE_LABELS)
+    fields = validated(UserCreate, data, FIRST_PASSWORD)
     if session.exec(select(User).where(User.username == fields.username)).first():
         raise InvalidInput([f"Användarnamn: {fields.username} finns redan."])
     user = User(username=fields.username, name=fields.name, email=fields.email, role=fields.role,

@@ -177,7 +177,7 @@ def offer_reload(kind: str, *rows: tuple[int, int, int], key: str | None = None)
     (what the user typed with them) and reruns, so the form opens again from what is saved.
     """
     if any(opened != current for _, opened, current in rows) and st.button(
-            LABELS["reload_latest"], key=key or f"reload_{kind}_{rows[0][0]}"):
+            "Ladda om de senaste uppgifterna", key=key or f"reload_{kind}_{rows[0][0]}"):
         for row_id, _, _ in rows:
             forget_edit(kind, row_id)
         st.rerun()
