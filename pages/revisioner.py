@@ -4,8 +4,8 @@ import streamlit as st
 from core import clock, glossary
 from core.enums import Severity
 from core.formatting import date_text
-from core.glossary import LABELS as L
 from core.glossary import FIELDS, PAGES
+from core.glossary import LABELS as L
 from core.limits import max_length
 from core.models import ClinicalAudit
 from core.permissions import Permission, can
