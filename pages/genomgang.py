@@ -7,7 +7,6 @@ import streamlit as st
 from core import clock, glossary, mail
 from core.enums import (
     AttendanceStatus,
-    HistoryOperation,
     MeetingRole,
     ReviewStatus,
     Role,
@@ -22,18 +21,17 @@ from core.permissions import Permission, can
 from core.services import (
     actions,
     agenda,
-    archive,
     attendance,
-    history,
     meeting_notice,
     minutes,
     minutes_document,
     reviews,
 )
 from core.services.annual_reports import get_report
+from pages._shared import minutes_view
 from pages._shared.auth import guard
-from pages._shared.blocks import show_block
-from pages._shared.db import deferred, session, settings
+from pages._shared.db import session, settings
+from pages._shared.history_view import review_history
 from pages._shared.pickers import clinic_year_header
 from pages._shared.ui import (
     edit_snapshot,
@@ -292,50 +290,6 @@ def render_meeting() -> None:
     st.page_link("pages/mote.py", label="Öppna mötesläget", icon=":material/co_present:")
 
 
-def _minutes_preview() -> None:
-    """Show what the minutes say, § by §, as the approvers approve it."""
-    with session() as s:
-        content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
-    with st.expander("Protokollet som justeras", expanded=review.status == ReviewStatus.APPROVAL):
-        st.caption(f"{L['minutes_number'].format(number=plain(content.number))} · version {content.version} · "
-                   "underlag: " + plain("; ".join(content.basis)))
-        if content.replaces:
-            st.info(plain(content.replaces))
-        for section in content.sections:
-            st.markdown(f"**{plain(section.heading, one_line=True)}**")
-            for block in section.blocks:
-                show_block(block)
-
-
-def _minutes_download() -> None:
-    """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
-    approved = review.status == ReviewStatus.APPROVED
-    label = "Ladda ner protokoll (PDF)" if approved else "Ladda ner utkast till protokoll (PDF)"
-    suffix = "" if review.status == ReviewStatus.APPROVED else "-utkast"
-    review_id = review.id
-    st.download_button(
-        label,
-        mime="application/pdf",
-        data=deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id)),
-        file_name=f"protokoll-{clinic.code}-{year}-v{review.minutes_version}{suffix}.pdf",
-        icon=":material/download:",
-        type="primary",
-        on_click="ignore",
-    )
-
-
-def _archive_download() -> None:
-    """Offer the archive ZIP, made only when the user clicks (never kept in the session)."""
-    review_id = review.id
-    st.download_button("Ladda ner arkivet (ZIP)", mime="application/zip", on_click="ignore",
-                       data=deferred(lambda s: archive.review_archive(s, actor=actor, review_id=review_id,
-                                                                      today=today, now=clock.now())),
-                       file_name=f"arkiv-{clinic.code}-{year}-v{review.minutes_version}.zip",
-                       icon=":material/download:")
-    st.caption("Arkivet innehåller protokollet, åtgärdsplanen, klinikens del av bokslutet, bilagor och "
-               "manifest.json med kontrollsumma (SHA-256) för varje fil.")
-
-
 def render_approval() -> None:
     """Who signs and who has signed, the approval for the logged-in signer, then the minutes to read."""
     with session() as s:
@@ -369,8 +323,8 @@ def render_approval() -> None:
     if review.status == ReviewStatus.APPROVAL and may_run and st.button("Ta tillbaka till mötet för rättelse"):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")
-    _minutes_download()
-    _minutes_preview()
+    minutes_view.download(actor, review, clinic)
+    minutes_view.preview(actor, review)
 
 
 def _approved_versions() -> None:
@@ -404,7 +358,7 @@ def render_done() -> None:
         return
     st.success(f"Protokollet justerades {datetime_text(review.approved_at)} och är låst.")
     _approved_versions()
-    _archive_download()
+    minutes_view.archive_download(actor, review, clinic, today)
     if can(actor, Permission.APPROVE_REVIEW, clinic_id):
         with st.expander("Återöppna protokollet"):
             with st.form(f"reopen_{review.id}"):
@@ -418,23 +372,5 @@ def render_done() -> None:
 {"Förbered": render_prepare, "Kalla": render_call, "Möte": render_meeting, "Justering": render_approval,
  "Klart": render_done}[step]()
 
-def _shown(values: dict | None) -> str:
-    """Show logged values in words: Swedish field names (glossary), Swedish terms for codes, a dash for nothing.
 
-    Keys the glossary does not name are technical (ids, versions, timestamps) and are left out.
-    """
-    terms = {code: term for kind in glossary.VALUES.values() for code, term in kind.items()}
-    words = {**glossary.FIELDS, **{k: k for k in (values or {}) if not k.isascii()}}  # Swedish keys as they are
-
-    def value(v) -> str:
-        return "–" if v in (None, "") else terms.get(v, v) if isinstance(v, str) else str(v)
-    return ", ".join(f"{words[k]}: {value(v)}" for k, v in (values or {}).items() if k in words)
-
-
-with st.expander(glossary.MODELS["HistoryEntry"]):
-    with session() as s:
-        events = history.review_history(s, actor=actor, review_id=review.id)
-    st.dataframe(pd.DataFrame([{
-        L["time"]: datetime_text(e.at), "Vem": e.actor_name, L["what"]: glossary.MODELS.get(e.entity, e.entity),
-        L["change_kind"]: glossary.term(e.operation, HistoryOperation), "Före": _shown(e.old_values),
-        "Efter": _shown(e.new_values)} for e in events]), hide_index=True, width="stretch")
+review_history(actor, review.id)
