@@ -25,8 +25,8 @@ from core.permissions import Permission, can
 from core.services import (
     actions,
     agenda,
-    attendance,
     annual_reports,
+    attendance,
     minutes,
     reviews,
     safety_events,
@@ -200,7 +200,8 @@ def _save_attendance(s, answers: dict, opened: dict) -> None:
 def render_adjusters() -> None:
     """Choose the justerare among those present (the chair approves as chair)."""
     with session() as s:
-        chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id) if x.role == SignatureRole.ADJUSTER]
+        chosen = [x.user_id for x in minutes.signatures(s, actor=actor, review_id=review.id)
+                  if x.role == SignatureRole.ADJUSTER]
         present = {a.user_id: a.name for a in attendance.attendees(s, actor=actor, review_id=review.id)
                    if a.user_id and a.status in AttendanceStatus.attended_values()}
     candidates = [i for i in present if i not in (review.chair_id, review.secretary_id)]

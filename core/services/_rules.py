@@ -22,7 +22,6 @@ from core.permissions import (
 from core.services._common import get_or_fail, require_version, stale
 
 
-
 def is_editable(review: Review) -> bool:
     """Tell whether the review's minutes may still change: not under justering, not approved."""
     return review.status in ReviewStatus.editable_values()
