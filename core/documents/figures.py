@@ -157,6 +157,8 @@ def follow_ups(rows: Sequence[tuple[Any, Any, int]], meeting_day: date) -> Table
     body = []
     for follow_up, action, year in rows:
         due = follow_up.original_due_date or action.due_date
+        # Not Action.is_overdue_on: the minutes judge the status recorded at the meeting against the due date
+        # the meeting followed up, which a postponement has since moved on the action itself.
         late = (follow_up.status or action.status) not in ActionStatus.closed_values() and due < meeting_day
         comment = follow_up.comment or ""
         if follow_up.status == ActionStatus.CANCELLED and action.cancel_reason:
