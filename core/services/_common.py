@@ -1,11 +1,12 @@
 """Helpers every service uses: loading a row, and refusing a save based on a stale version."""
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, Result, update
 from sqlmodel import Session, SQLModel
 
 from core.errors import Conflict, NotFound
 from core.glossary import DEFINITE, MODELS
+from core.limits import table_of
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -34,11 +35,17 @@ def require_version(expected: int) -> int:
 
 def claim_version(session: Session, model: type[T], row_id: int, expected: int, what: str | None = None) -> None:
     """Bump the row's version if it is still `expected`, else raise Conflict naming `what`."""
-    condition = [model.id == row_id, model.version == require_version(expected)]
-    result = session.execute(update(model).where(*condition).values(version=model.version + 1)
+    columns = table_of(model).c
+    condition = [columns.id == row_id, columns.version == require_version(expected)]
+    result = session.execute(update(model).where(*condition).values(version=columns.version + 1)
                              .execution_options(synchronize_session=False))
-    if result.rowcount == 0:
+    if rows_matched(result) == 0:
         raise stale(what or DEFINITE.get(model.__name__, MODELS[model.__name__].lower()))
     row = session.get(model, row_id)
     if row is not None:
         session.refresh(row)
+
+
+def rows_matched(result: Result) -> int:
+    """Return how many rows an UPDATE or DELETE matched (its result is a CursorResult, typed as a plain Result)."""
+    return cast(CursorResult, result).rowcount

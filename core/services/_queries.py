@@ -54,19 +54,21 @@ def missing_roles_of(session: Session, review_id: int) -> list[MeetingRole]:
 
 def agenda_rows(session: Session, review_id: int) -> list[AgendaItem]:
     """Return the agenda in § order."""
-    return list(session.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)))
+    query = select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(col(AgendaItem.number))
+    return list(session.exec(query))
 
 
 def decided_actions(session: Session, review_id: int) -> list[Action]:
     """Return the actions decided at a review, in decision order."""
-    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)))
+    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(col(Action.number))))
 
 
 def follow_up_rows(session: Session, review_id: int) -> list[tuple[FollowUp, Action, int]]:
     """Return the review's follow-ups with their actions and the year each was decided."""
-    return list(session.exec(select(FollowUp, Action, Review.year).join(Action, Action.id == FollowUp.action_id)
-                             .join(Review, Review.id == Action.review_id)
-                             .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all())
+    query = (select(FollowUp, Action, Review.year).join(Action, col(Action.id) == FollowUp.action_id)
+             .join(Review, col(Review.id) == Action.review_id)
+             .where(FollowUp.review_id == review_id).order_by(col(Action.due_date), col(Action.id)))
+    return list(session.exec(query).all())
 
 
 def signature_rows(session: Session, review: Review) -> list[Signature]:
@@ -90,11 +92,17 @@ def minutes_record(session: Session, review: Review, version: int | None = None)
 
 def organisation(session: Session) -> Organisation:
     """Return the portal's organisation (one per installation)."""
-    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+    org = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
     if org is None:
         raise NotFound("Ingen organisation finns ännu. Lägg upp den med `stralportal setup` (eller på portalens "
                        "första sida), eller läs in demodata med `stralportal demo`.")
     return org
+
+
+def clinic_codes(session: Session) -> dict[int, str]:
+    """Return every clinic's code by its id."""
+    rows = session.exec(select(Clinic.id, Clinic.code)).all()
+    return {clinic_id: code for clinic_id, code in rows if clinic_id is not None}  # a primary key is never NULL
 
 
 def clinic_by_code(session: Session, code: str) -> Clinic | None:
