@@ -141,7 +141,7 @@ def in_report_scope(model, clinic_id: int | None):
     return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711  SQL IS NULL
 
 
-def report_rows(session: Session, model, report_id: int, clinic_id: int | None, *order) -> list:
+def report_rows(session: Session, model, report: AnnualReport, clinic_id: int | None, *order) -> list:
     """Return a model's rows of a bokslut in scope."""
-    return list(session.exec(select(model).where(model.annual_report_id == report_id,
+    return list(session.exec(select(model).where(model.annual_report_id == report.id,
                                                  in_report_scope(model, clinic_id)).order_by(*order)))
