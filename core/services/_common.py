@@ -1,7 +1,7 @@
 """Helpers every service uses: loading a row, and refusing a save based on a stale version."""
-from typing import TypeVar, cast
+from typing import TypeVar
 
-from sqlalchemy import CursorResult, Result, update
+from sqlalchemy import update
 from sqlmodel import Session, SQLModel
 
 from core.errors import Conflict, NotFound
@@ -37,15 +37,10 @@ def claim_version(session: Session, model: type[T], row_id: int, expected: int, 
     """Bump the row's version if it is still `expected`, else raise Conflict naming `what`."""
     columns = table_of(model).c
     condition = [columns.id == row_id, columns.version == require_version(expected)]
-    result = session.execute(update(model).where(*condition).values(version=columns.version + 1)
-                             .execution_options(synchronize_session=False))
-    if rows_matched(result) == 0:
+    result = session.exec(update(model).where(*condition).values(version=columns.version + 1)
+                          .execution_options(synchronize_session=False))
+    if result.rowcount == 0:
         raise stale(what or DEFINITE.get(model.__name__, MODELS[model.__name__].lower()))
     row = session.get(model, row_id)
     if row is not None:
         session.refresh(row)
-
-
-def rows_matched(result: Result) -> int:
-    """Return how many rows an UPDATE or DELETE matched (its result is a CursorResult, typed as a plain Result)."""
-    return cast(CursorResult, result).rowcount

@@ -3,7 +3,9 @@
 They take no actor: the public service that calls them has checked it. Pages and the command line call the
 public services, which each check the actor themselves (tests/core/test_architecture.py).
 """
-from sqlalchemy import or_, true
+from typing import TypeVar
+
+from sqlalchemy import Select, or_, true
 from sqlmodel import Session, col, select
 
 from core.enums import AttendanceStatus, MeetingRole, SignatureRole
@@ -28,6 +30,7 @@ from core.permissions import Actor, visible_clinic_ids
 # The routine (seed 003) names who is invited; each must be present or have a stand-in.
 REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
                   MeetingRole.PHYSICIST, MeetingRole.RADIOLOGY_LEAD, MeetingRole.FIRST_LINE_MANAGER)
+Q = TypeVar("Q", bound=Select)  # a query, which narrowing keeps of the same kind
 SIGNATURE_ORDER = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
 
 
@@ -128,7 +131,7 @@ def clinic_ids_of(session: Session, user_id: int) -> list[int]:
     return list(session.exec(select(UserClinic.clinic_id).where(UserClinic.user_id == user_id)))
 
 
-def in_visible_clinics(query, actor: Actor, column):
+def in_visible_clinics(query: Q, actor: Actor, column) -> Q:
     """Narrow a query to rows of the clinics the actor may see (unchanged for roles that see every clinic)."""
     visible = visible_clinic_ids(actor)
     return query if visible is None else query.where(col(column).in_(visible))
