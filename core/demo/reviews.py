@@ -131,9 +131,8 @@ def _self_assess(session: Session, clinic: Clinic, chair: Actor, gaps: dict, at:
     for i, (answer, criterion) in enumerate(answers):
         level = gaps.get(criterion.code, 4 if i % 3 else 3)
         self_assessments.save_answer(session, actor=chair, answer_id=stored_id(answer), level=level,
-                                     not_applicable=False,
-                                     reason=None, evidence="Se klinikens strålskyddspärm.", comment=None, now=at,
-                                     expected_version=answer.version)
+                                     not_applicable=False, reason=None, evidence="Se klinikens strålskyddspärm.",
+                                     comment=None, now=at, expected_version=answer.version)
     return assessment.template_id
 
 

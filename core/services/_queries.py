@@ -27,10 +27,11 @@ from core.models import (
 )
 from core.permissions import Actor, visible_clinic_ids
 
+Q = TypeVar("Q", bound=Select)  # a query, which narrowing keeps of the same kind
+
 # The routine (seed 003) names who is invited; each must be present or have a stand-in.
 REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
                   MeetingRole.PHYSICIST, MeetingRole.RADIOLOGY_LEAD, MeetingRole.FIRST_LINE_MANAGER)
-Q = TypeVar("Q", bound=Select)  # a query, which narrowing keeps of the same kind
 SIGNATURE_ORDER = {SignatureRole.CHAIR.value: 0, SignatureRole.SECRETARY.value: 1, SignatureRole.ADJUSTER.value: 2}
 
 
