@@ -7,9 +7,12 @@ compared with, so a page that is fast only because the database is small cannot 
 """
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select
+from sqlmodel import col
 
 from core import clock, db, history
 from core.demo import CRITERIA_FILE
@@ -82,8 +85,8 @@ def build(url: str, clinics: int, years: int = YEARS) -> dict:
                               password_hash=password, created_at=now)])
         session.flush()
         load_criteria_set(session, actor=SYSTEM_ACTOR, text=CRITERIA_FILE.read_text(encoding="utf-8"), now=now)
-        criteria = session.execute(select(Criterion.id, Criterion.text)).all()
-        org_id = session.execute(select(Organisation.id)).scalar_one()
+        criteria = session.execute(select(col(Criterion.id), col(Criterion.text))).all()
+        org_id = session.execute(select(col(Organisation.id))).scalar_one()
         _clinics_and_users(session, org_id, clinics, password, now)
         reports = _reports(session, org_id, clinics, first_year - 1, years, now)
         counts = _reviews(session, clinics, first_year, years, reports, now)
@@ -100,7 +103,7 @@ def _clinics_and_users(session, org_id: int, clinics: int, password: str, now: d
                                "protection_officer_name": f"Ombud {c}", "physicist_name": f"Fysiker {c}",
                                "radiology_lead_name": f"Ledning {c}", "active": True, "version": 1}
                               for c in range(1, clinics + 1)])
-    users = [{"id": 2 + 2 * c - 1 + j, "username": f"{kind}{c}", "name": f"{title} {c}",
+    users: list[dict[str, Any]] = [{"id": 2 + 2 * c - 1 + j, "username": f"{kind}{c}", "name": f"{title} {c}",
               "email": f"{kind}{c}@region.se", "role": role, "password_hash": password, "created_at": now,
               "active": True, "is_demo": False, "failed_logins": 0, "version": 1}
              for c in range(1, clinics + 1)
@@ -208,9 +211,9 @@ def _reviews(session, clinics: int, first: int, years: int, reports: dict[int, i
     return {"reviews": len(reviews), "actions": len(actions), "follow_ups": len(follow_ups)}
 
 
-def _self_assessments(session, clinics: int, first: int, years: int, criteria: list, now: datetime) -> None:
+def _self_assessments(session, clinics: int, first: int, years: int, criteria: Sequence[Row], now: datetime) -> None:
     """Every clinic's egenkontroll of every year, each criterion answered."""
-    template_id = session.execute(select(Criterion.template_id)).scalars().first()
+    template_id = session.execute(select(col(Criterion.template_id))).scalars().first()
     assessments = [{"id": 1 + (c - 1) * years + y, "clinic_id": c, "year": first + y, "template_id": template_id,
                     "created_at": now} for c in range(1, clinics + 1) for y in range(years)]
     _insert(session, SelfAssessment, assessments)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
+from sqlmodel import col
 
 from benchmarks import process, region
 from benchmarks.workbook import generate_workbook
@@ -66,10 +67,10 @@ def _minutes_database(url: str, sizes: Sizes) -> tuple[int, str, int]:
     engine = db.make_engine(url)
     now = datetime.now(UTC)
     with db.session_scope(engine) as session:
-        review_id, year, meeting = session.execute(select(Review.id, Review.year, Review.meeting_date)
-                                                   .order_by(Review.year.desc())).first()
-        first = session.execute(select(Action.number).where(Action.review_id == review_id)
-                                .order_by(Action.number.desc())).scalar() or 0
+        review_id, year, meeting = session.execute(select(col(Review.id), col(Review.year), col(Review.meeting_date))
+                                                   .order_by(col(Review.year).desc()).limit(1)).one()
+        first = session.execute(select(col(Action.number)).where(col(Action.review_id) == review_id)
+                                .order_by(col(Action.number).desc())).scalar() or 0
         missing = range(max(0, sizes.minutes_actions - first))
         session.execute(insert(Action), [{
             "clinic_id": 1, "review_id": review_id, "number": first + n + 1,

@@ -14,7 +14,7 @@ def _rows_for(sheet: schema.Sheet, rows: list[list]) -> list[list]:
 def generate_workbook(path: Path, clinics: int, indicators_per_clinic: int, goals: int, findings: int) -> None:
     """Write a large, valid bokslut workbook."""
     codes = [f"K{i:02d}" for i in range(clinics)]
-    sheets = {
+    sheets: dict[schema.Sheet, list[list]] = {
         schema.KLINIKER: [[c, f"Klinik {c}", "Storsjukhuset", None, None, "Röntgen"] for c in codes],
         schema.MAL: [[codes[i % clinics], f"M{i}", f"Mål nummer {i}", "100 %", "90 %", "Delvis uppfyllt", None]
                      for i in range(goals)],

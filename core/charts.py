@@ -78,7 +78,7 @@ def _nice_step(rough: float) -> int:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
 
 
-def _small_multiple(frame: pd.DataFrame, name: str) -> alt.TopLevelMixin:
+def _small_multiple(frame: pd.DataFrame, name: str) -> alt.LayerChart | alt.FacetChart:
     """One key indicator over the years, for print: its whole name (with unit) as the title, in black."""
     whole = all(float(v).is_integer() for v in frame["Värde"])
     # Counts start at zero in whole steps (ticks given, as Vega would put 0,5 on a small range);

@@ -17,6 +17,7 @@ from core.config import is_set, load_settings
 from core.demo import load_demo
 from core.enums import ActionStatus, Modality, ReviewStatus, Role
 from core.errors import EXIT_FAILED, EXIT_OK, UserError
+from core.models import stored_id
 from core.permissions import Actor, Permission, require
 from core.resources import APP_SCRIPT, STREAMLIT_CONFIG
 from core.services import (
@@ -119,7 +120,7 @@ def _clinic_ids(session, actor: Actor, codes: list[str]) -> list[int]:
     unknown = [code for code, clinic in found.items() if clinic is None]
     if unknown:
         raise UserError(f"Okänd klinikkod: {', '.join(unknown)}.")
-    return [clinic.id for clinic in found.values()]
+    return [stored_id(clinic) for clinic in found.values() if clinic is not None]  # all found: see above
 
 
 def _password(args) -> str:

@@ -42,7 +42,8 @@ def too_long(model: type[SQLModel], field: str, text: str | None) -> str | None:
 @cache
 def _bounded(model: type) -> tuple[tuple[str, int], ...]:
     """Return the model's bounded text columns and their lengths."""
-    return tuple((c.key, c.type.length) for c in table_of(model).columns if getattr(c.type, "length", None))
+    columns = table_of(model).columns
+    return tuple((c.key, length) for c in columns if (length := getattr(c.type, "length", None)))
 
 
 def _label(field: str) -> str:
@@ -50,7 +51,7 @@ def _label(field: str) -> str:
     return FIELDS.get(field) or "Ett textfält"
 
 
-def _problems(obj, check_all: bool) -> list[str]:
+def _problems(obj: SQLModel, check_all: bool) -> list[str]:
     """Refuse the texts of one row that are longer than their columns (for an old row: only what changed)."""
     state = inspect(obj)
     problems = []

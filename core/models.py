@@ -4,7 +4,7 @@ Value sets are stored as plain strings (see core/enums.py) so that PostgreSQL ne
 and adding a value never needs a migration. Timestamps are aware datetimes, stored as UTC.
 """
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, ColumnElement, Index, LargeBinary, Text, UniqueConstraint, and_, text
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
@@ -20,6 +20,19 @@ from core.enums import (
 )
 
 ENUM_LEN = 32
+
+
+class Stored(Protocol):
+    """A row with a database id: None only until its first flush."""
+
+    id: int | None
+
+
+def stored_id(row: Stored) -> int:
+    """Return the id of a row read from or flushed to the database, where it always has one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id until it is flushed")
+    return row.id
 
 
 def _json_list() -> Any:
@@ -260,14 +273,15 @@ class SafetyEvent(SQLModel, table=True):
     @classmethod
     def _report_outstanding(cls) -> ColumnElement[bool]:
         return and_(col(cls.report_due).is_not(None), col(cls.report_sent_on).is_(None),
-                    cls.status != SafetyEventStatus.CLOSED.value)
+                    col(cls.status) != SafetyEventStatus.CLOSED.value)
 
     @hybrid_method
     def is_report_overdue_on(self, day: date) -> bool:
         """Tell whether the written report to SSM is late on the day (computed, never stored), in Python or SQL."""
-        return self.report_outstanding and self.report_due < day
+        due = self.report_due
+        return self.report_outstanding and due is not None and due < day
 
-    @is_report_overdue_on.inplace.expression
+    @is_report_overdue_on.expression  # in place, like .inplace (which mypy misreads on a hybrid_method)
     @classmethod
     def _is_report_overdue_on(cls, day: date) -> ColumnElement[bool]:
         return and_(cls.report_outstanding, col(cls.report_due) < day)
@@ -363,7 +377,7 @@ class Action(SQLModel, table=True):
         """
         return self.status not in ActionStatus.closed_values() and self.due_date < day
 
-    @is_overdue_on.inplace.expression
+    @is_overdue_on.expression  # in place, like .inplace (which mypy misreads on a hybrid_method)
     @classmethod
     def _is_overdue_on(cls, day: date) -> ColumnElement[bool]:
         return and_(col(cls.status).not_in(ActionStatus.closed_values()), col(cls.due_date) < day)

@@ -264,7 +264,7 @@ def _sheets(workbook, parsed: ParsedWorkbook) -> dict:
     sheets: dict = {}
     for worksheet in workbook.worksheets:
         name = names.get(worksheet.title.strip().casefold())
-        if name in sheets:
+        if name is not None and name in sheets:
             parsed.errors.append(Problem(name, None, None, "arbetsboken har flera blad med det här namnet; behåll "
                                                            "bara ett så att inget läses fel."))
         elif name:

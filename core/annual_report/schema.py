@@ -2,7 +2,7 @@
 
 The reader, the template and the tests all use this one description.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from core import limits
@@ -52,7 +52,7 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     id_field: str | None = None  # unique per clinic within the sheet
-    model: type | None = None  # the table the rows are stored in; its columns give the text limits
+    model: type = field(kw_only=True)  # the table the rows are stored in; its columns give the text limits
     optional: bool = False  # new in format 1.1: a workbook without it is complete
 
     def limit(self, column: Column) -> int:

@@ -47,7 +47,7 @@ def checked_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
     return text
 
 
-def parse_number(value, percent_format: bool = False) -> tuple[float | None, bool]:
+def parse_number(value, percent_format: bool = False) -> tuple[float, bool]:
     """Read a number from a cell or text (decimal comma, spaces, %); return (number, was_percent)."""
     if isinstance(value, bool):
         raise ValueError
@@ -72,6 +72,7 @@ def _allowed(kind) -> str:
 
 def _choice(column: Column, text: str) -> str:
     """Return the enum value for a Swedish term, or raise ValueError with the message."""
+    assert column.choices is not None  # a choice column names its enum
     member = glossary.parse(column.choices, text)
     if member is None:
         raise ValueError(f"{quoted(text)} är inte ett av: {_allowed(column.choices)}.")

@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 
 from core import history
 from core.demo.reviews import load_review_2026, load_reviews
-from core.models import Organisation, SafetyEvent, User
+from core.errors import NotFound
+from core.models import Organisation, SafetyEvent, User, stored_id
 from core.permissions import Actor
 from core.resources import TEMPLATES
 from core.services import clinics as clinic_service
@@ -55,14 +56,21 @@ def _organisation(session: Session, name: str, now: datetime) -> Organisation:
     return org
 
 
+def _clinic_id(session: Session, code: str) -> int:
+    """Return the id of a demo clinic (the demo adds its clinics first)."""
+    clinic = clinic_by_code(session, code)
+    if clinic is None:
+        raise NotFound(f"Demodata: kliniken {code} finns inte.")
+    return stored_id(clinic)
+
+
 def _load_events(session: Session, events: list[dict], *, actor: Actor, now: datetime) -> int:
     """Register the demo's events once (a second run adds none)."""
     if session.exec(select(SafetyEvent.id).limit(1)).first() is not None:
         return 0
     for event in events:
-        clinic = clinic_by_code(session, event["clinic"])
-        safety_events.register(session, actor=actor, clinic_id=clinic.id, now=now, today=now.date(),
-                               data={k: v for k, v in event.items() if k != "clinic"})
+        safety_events.register(session, actor=actor, clinic_id=_clinic_id(session, event["clinic"]), now=now,
+                               today=now.date(), data={k: v for k, v in event.items() if k != "clinic"})
     return len(events)
 
 
@@ -78,7 +86,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> dict[str, int
             added["clinics"] += 1
     for user in data["users"]:
         if session.exec(select(User).where(User.username == user["username"])).first() is None:
-            ids = [clinic_by_code(session, code).id for code in user["clinics"]]
+            ids = [_clinic_id(session, code) for code in user["clinics"]]
             user_service.create_user(session, actor=actor, now=now, is_demo=True,
                                      data={**user, "clinics": ids, "password": data["password"]})
             added["users"] += 1

@@ -57,7 +57,8 @@ class PortalPdf(FPDF):
         self.set_font("DejaVu", "", 10)
         self.multi_cell(0, 5.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
-    def table(self, rows: list[list[str]], widths: tuple[int, ...]) -> None:
+    def table(self, rows: list[list[str]],  # type: ignore[override]  # replaces fpdf2's own table() on purpose
+              widths: tuple[int, ...]) -> None:
         """Print a table whose first row is the heading, repeated on every page; widths are relative.
 
         Drawn line by line: fpdf2's own table measures every cell twice through multi_cell, which takes

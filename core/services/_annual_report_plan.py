@@ -20,6 +20,7 @@ from core.models import (
     Review,
     TrainingRecord,
 )
+from core.services._queries import clinic_codes
 
 # Sheet → the model its rows are stored in. Kliniker and Sammanfattning are handled on their own.
 TABLES = {"Mål": Goal, "Indikatorer": Indicator, "Brister": Finding, "Utbildning": TrainingRecord,
@@ -147,7 +148,7 @@ def _existing(session: Session, model, report: AnnualReport | None) -> list:
 
 def plan_sheets(session: Session, parsed: ParsedWorkbook, report: AnnualReport | None) -> dict[str, SheetChanges]:
     """Compute what changes per sheet."""
-    code_of = dict(session.exec(select(Clinic.id, Clinic.code)).all())
+    code_of = clinic_codes(session)
     sheets = {"Kliniker": _clinic_changes(session, parsed.rows["Kliniker"]),
               "Sammanfattning": _diff(_existing(session, ReportSummary, report),
                                       _summary_rows(parsed.rows["Sammanfattning"]), code_of,

@@ -6,6 +6,7 @@ from sqlmodel import Session, SQLModel
 
 from core.errors import Conflict, NotFound
 from core.glossary import DEFINITE, MODELS
+from core.limits import table_of
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -34,9 +35,10 @@ def require_version(expected: int) -> int:
 
 def claim_version(session: Session, model: type[T], row_id: int, expected: int, what: str | None = None) -> None:
     """Bump the row's version if it is still `expected`, else raise Conflict naming `what`."""
-    condition = [model.id == row_id, model.version == require_version(expected)]
-    result = session.execute(update(model).where(*condition).values(version=model.version + 1)
-                             .execution_options(synchronize_session=False))
+    columns = table_of(model).c
+    condition = [columns.id == row_id, columns.version == require_version(expected)]
+    result = session.exec(update(model).where(*condition).values(version=columns.version + 1)
+                          .execution_options(synchronize_session=False))
     if result.rowcount == 0:
         raise stale(what or DEFINITE.get(model.__name__, MODELS[model.__name__].lower()))
     row = session.get(model, row_id)

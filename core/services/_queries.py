@@ -3,7 +3,9 @@
 They take no actor: the public service that calls them has checked it. Pages and the command line call the
 public services, which each check the actor themselves (tests/core/test_architecture.py).
 """
-from sqlalchemy import or_, true
+from typing import TypeVar
+
+from sqlalchemy import Select, or_, true
 from sqlmodel import Session, col, select
 
 from core.enums import AttendanceStatus, MeetingRole, SignatureRole
@@ -24,6 +26,8 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, visible_clinic_ids
+
+Q = TypeVar("Q", bound=Select)  # a query, which narrowing keeps of the same kind
 
 # The routine (seed 003) names who is invited; each must be present or have a stand-in.
 REQUIRED_ROLES = (MeetingRole.HEAD_OF_DEPARTMENT, MeetingRole.COORDINATOR, MeetingRole.PROTECTION_OFFICER,
@@ -54,19 +58,21 @@ def missing_roles_of(session: Session, review_id: int) -> list[MeetingRole]:
 
 def agenda_rows(session: Session, review_id: int) -> list[AgendaItem]:
     """Return the agenda in § order."""
-    return list(session.exec(select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(AgendaItem.number)))
+    query = select(AgendaItem).where(AgendaItem.review_id == review_id).order_by(col(AgendaItem.number))
+    return list(session.exec(query))
 
 
 def decided_actions(session: Session, review_id: int) -> list[Action]:
     """Return the actions decided at a review, in decision order."""
-    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(Action.number)))
+    return list(session.exec(select(Action).where(Action.review_id == review_id).order_by(col(Action.number))))
 
 
 def follow_up_rows(session: Session, review_id: int) -> list[tuple[FollowUp, Action, int]]:
     """Return the review's follow-ups with their actions and the year each was decided."""
-    return list(session.exec(select(FollowUp, Action, Review.year).join(Action, Action.id == FollowUp.action_id)
-                             .join(Review, Review.id == Action.review_id)
-                             .where(FollowUp.review_id == review_id).order_by(Action.due_date, Action.id)).all())
+    query = (select(FollowUp, Action, Review.year).join(Action, col(Action.id) == FollowUp.action_id)
+             .join(Review, col(Review.id) == Action.review_id)
+             .where(FollowUp.review_id == review_id).order_by(col(Action.due_date), col(Action.id)))
+    return list(session.exec(query).all())
 
 
 def signature_rows(session: Session, review: Review) -> list[Signature]:
@@ -90,11 +96,17 @@ def minutes_record(session: Session, review: Review, version: int | None = None)
 
 def organisation(session: Session) -> Organisation:
     """Return the portal's organisation (one per installation)."""
-    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+    org = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
     if org is None:
         raise NotFound("Ingen organisation finns ännu. Lägg upp den med `stralportal setup` (eller på portalens "
                        "första sida), eller läs in demodata med `stralportal demo`.")
     return org
+
+
+def clinic_codes(session: Session) -> dict[int, str]:
+    """Return every clinic's code by its id."""
+    rows = session.exec(select(Clinic.id, Clinic.code)).all()
+    return {clinic_id: code for clinic_id, code in rows if clinic_id is not None}  # a primary key is never NULL
 
 
 def clinic_by_code(session: Session, code: str) -> Clinic | None:
@@ -120,7 +132,7 @@ def clinic_ids_of(session: Session, user_id: int) -> list[int]:
     return list(session.exec(select(UserClinic.clinic_id).where(UserClinic.user_id == user_id)))
 
 
-def in_visible_clinics(query, actor: Actor, column):
+def in_visible_clinics(query: Q, actor: Actor, column) -> Q:
     """Narrow a query to rows of the clinics the actor may see (unchanged for roles that see every clinic)."""
     visible = visible_clinic_ids(actor)
     return query if visible is None else query.where(col(column).in_(visible))
@@ -133,7 +145,7 @@ def in_report_scope(model, clinic_id: int | None):
     return or_(model.clinic_id == clinic_id, model.clinic_id == None)  # noqa: E711  SQL IS NULL
 
 
-def report_rows(session: Session, model, report_id: int, clinic_id: int | None, *order) -> list:
+def report_rows(session: Session, model, report: AnnualReport, clinic_id: int | None, *order) -> list:
     """Return a model's rows of a bokslut in scope."""
-    return list(session.exec(select(model).where(model.annual_report_id == report_id,
+    return list(session.exec(select(model).where(model.annual_report_id == report.id,
                                                  in_report_scope(model, clinic_id)).order_by(*order)))

@@ -13,8 +13,9 @@ from core import glossary
 from core.enums import ActionStatus, Priority
 from core.files import append_text_safe, csv_cell
 from core.glossary import FIELDS, LABELS, MODELS, OVERDUE
-from core.models import Clinic, FollowUp
+from core.models import FollowUp, stored_id
 from core.permissions import Actor
+from core.services._queries import clinic_codes
 from core.services.actions import ActionFilter, ActionRow, action_page
 
 COLUMNS = [FIELDS["clinic_name"], MODELS["Review"], LABELS["number"], FIELDS["title"], FIELDS["description"],
@@ -31,7 +32,7 @@ def _last_follow_ups(session: Session, action_ids: list[int]) -> dict[int, date]
         chunk = action_ids[start:start + 5000]
         query = (select(FollowUp.action_id, func.max(FollowUp.recorded_at)).where(
             col(FollowUp.action_id).in_(chunk), FollowUp.recorded_at != None)  # noqa: E711
-            .group_by(FollowUp.action_id))
+            .group_by(col(FollowUp.action_id)))
         latest.update({action_id: moment.date() for action_id, moment in session.exec(query) if moment})
     return latest
 
@@ -41,12 +42,13 @@ def action_rows(session: Session, *, actor: Actor, today: date, rows: list[Actio
     """Return the plan's rows (dates as dates) in the spec's column order: the given rows, or the filter's."""
     if rows is None:
         rows = action_page(session, actor=actor, today=today, chosen=chosen or ActionFilter())
-    codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
-    followed = _last_follow_ups(session, [r.action.id for r in rows])
+    codes = clinic_codes(session)
+    followed = _last_follow_ups(session, [stored_id(r.action) for r in rows])
     return [[codes.get(r.action.clinic_id, ""), r.review_year, r.action.number, r.action.title,
              r.action.description or "", r.finding_code or "", r.action.owner_name, r.action.due_date,
              glossary.term(r.action.priority, Priority), glossary.term(r.action.status, ActionStatus),
-             LABELS["yes"] if r.overdue else LABELS["no"], followed.get(r.action.id), r.action.status_comment or ""]
+             LABELS["yes"] if r.overdue else LABELS["no"], followed.get(stored_id(r.action)),
+             r.action.status_comment or ""]
             for r in rows]
 
 

@@ -88,13 +88,14 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     review = editable_review(session, actor, review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     fields = validated(ActionCreate, data)
+    assert fields.due_date is not None  # ActionCreate._due refuses a form without one
     earliest = review.meeting_date or now.date()
     if fields.due_date < earliest:
         raise InvalidInput([f"Klart senast: {fields.due_date.isoformat()} är före mötet ({earliest.isoformat()})."])
     _check_subject(session, review, fields.finding_id, fields.criterion_id)
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
-    number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review.id)).one() or 0) + 1
-    action = Action(clinic_id=review.clinic_id, review_id=review.id, number=number, title=fields.title,
+    number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review_id)).one() or 0) + 1
+    action = Action(clinic_id=review.clinic_id, review_id=review_id, number=number, title=fields.title,
                     description=(fields.description or "").strip() or None, finding_id=fields.finding_id,
                     criterion_id=fields.criterion_id,
                     owner_id=owner_id, owner_name=owner_name, owner_role=owner_role, due_date=fields.due_date,
@@ -135,9 +136,9 @@ def decide_no_action(session: Session, *, actor: Actor, review_id: int, reason: 
     if not (reason or "").strip():
         raise InvalidInput(["Motivering: skriv varför ingen åtgärd behövs."])
     _check_subject(session, review, finding_id, criterion_id)
-    if _decided_already(session, review.id, finding_id, criterion_id):
+    if _decided_already(session, review_id, finding_id, criterion_id):
         raise InvalidInput(["Beslut: mötet har redan beslutat om detta."])
-    decision = FindingDecision(review_id=review.id, finding_id=finding_id, criterion_id=criterion_id,
+    decision = FindingDecision(review_id=review_id, finding_id=finding_id, criterion_id=criterion_id,
                                no_action_reason=reason.strip(), decided_at=now, decided_by_id=actor.user_id)
     session.add(decision)
     session.flush()
@@ -263,7 +264,7 @@ def action_counts(session: Session, *, actor: Actor, today: date, chosen: Action
     """Return how many actions the filter holds and how many of them are late, counted in SQL."""
     late = Action.is_overdue_on(today)
     counts = select(func.count(), func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(Action).join(
-        Review, Review.id == Action.review_id)
+        Review, col(Review.id) == Action.review_id)
     total, overdue = session.exec(_filtered(counts, actor, chosen, today)).one()
     return total, overdue
 
@@ -271,9 +272,9 @@ def action_counts(session: Session, *, actor: Actor, today: date, chosen: Action
 def action_page(session: Session, *, actor: Actor, today: date, chosen: ActionFilter, offset: int = 0,
                 limit: int | None = None) -> list[ActionRow]:
     """Return a page of the filtered actions, due date first (action_counts counts the whole filter)."""
-    query = (select(Action, Review.year, Finding.code).join(Review, Review.id == Action.review_id)
-             .join(Finding, Finding.id == Action.finding_id, isouter=True)
-             .order_by(Action.due_date, Action.number, Action.id))
+    query = (select(Action, Review.year, Finding.code).join(Review, col(Review.id) == Action.review_id)
+             .join(Finding, col(Finding.id) == Action.finding_id, isouter=True)
+             .order_by(col(Action.due_date), col(Action.number), col(Action.id)))
     query = _filtered(query, actor, chosen, today).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -291,7 +292,7 @@ class ActionChoices:
 
 def action_choices(session: Session, *, actor: Actor) -> ActionChoices:
     """Return the filter choices over the actor's clinics, from SQL aggregates (never the rows)."""
-    years = session.exec(_visible(select(Review.year).join(Action, Action.review_id == Review.id).distinct()
+    years = session.exec(_visible(select(Review.year).join(Action, col(Action.review_id) == Review.id).distinct()
                                 .order_by(col(Review.year).desc()), actor)).all()
     owners = session.exec(_visible(select(Action.owner_id, Action.owner_name).distinct(), actor)).all()
     done = session.exec(_visible(select(func.count()).select_from(Action)
@@ -317,18 +318,18 @@ def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> li
     """Return the clinic's and the organisation's findings from the bokslut the review is based on."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    from_report = ((Finding.annual_report_id == review.annual_report_id)
-                   & ((Finding.clinic_id == review.clinic_id) | (Finding.clinic_id == None)))  # noqa: E711
+    from_report = ((col(Finding.annual_report_id) == review.annual_report_id)
+                   & ((col(Finding.clinic_id) == review.clinic_id) | col(Finding.clinic_id).is_(None)))
     # Findings of clinical audits and events come to every review until one decides on them.
     earlier = select(Action.finding_id).where(Action.review_id != review_id, Action.finding_id != None)  # noqa: E711
     earlier_none = select(FindingDecision.finding_id).where(FindingDecision.review_id != review_id,
                                                          FindingDecision.finding_id != None)  # noqa: E711
-    from_audits = (((Finding.clinical_audit_id != None) | (Finding.safety_event_id != None))  # noqa: E711
-                   & (Finding.clinic_id == review.clinic_id)
+    from_audits = ((col(Finding.clinical_audit_id).is_not(None) | col(Finding.safety_event_id).is_not(None))
+                   & (col(Finding.clinic_id) == review.clinic_id)
                    & col(Finding.id).notin_(earlier) & col(Finding.id).notin_(earlier_none))
     condition = (from_report | from_audits) if review.annual_report_id else from_audits
     findings = session.exec(select(Finding).where(condition)
-                            .order_by(Finding.clinic_id.is_(None), Finding.code)).all()
+                            .order_by(col(Finding.clinic_id).is_(None), col(Finding.code))).all()
     decided = session.exec(select(Action).where(Action.review_id == review_id, Action.finding_id != None)).all()  # noqa: E711
     no_action = {d.finding_id: d for d in session.exec(select(FindingDecision)
                                                        .where(FindingDecision.review_id == review_id))}
@@ -339,9 +340,9 @@ def gap_decisions(session: Session, *, actor: Actor, review_id: int) -> dict[int
     """Return the self-assessment gaps the review decided need no action: criterion id → reason."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.VIEW_CLINIC, review.clinic_id)
-    return dict(session.exec(select(FindingDecision.criterion_id, FindingDecision.no_action_reason)
-                             .where(FindingDecision.review_id == review_id,
-                                    FindingDecision.criterion_id != None)).all())  # noqa: E711
+    rows = session.exec(select(FindingDecision.criterion_id, FindingDecision.no_action_reason)
+                        .where(FindingDecision.review_id == review_id, col(FindingDecision.criterion_id).is_not(None)))
+    return {criterion_id: reason for criterion_id, reason in rows if criterion_id is not None}
 
 
 def review_actions(session: Session, *, actor: Actor, review_id: int) -> list[Action]:
@@ -364,6 +365,7 @@ def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict
     review = editable_review(session, actor, action.review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
     fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id})
+    assert fields.due_date is not None  # ActionCreate._due refuses a form without one
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
     claim_version(session, Action, action_id, expected_version)
     action.title, action.description = fields.title, (fields.description or "").strip() or None

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from core import history
 from core.errors import InvalidInput
-from core.limits import max_length
+from core.limits import text_limit
 from core.models import AgendaItem
 from core.permissions import Actor
 from core.resources import TEMPLATES
@@ -32,17 +32,17 @@ def items(session: Session, *, actor: Actor, review_id: int) -> list[AgendaItem]
 def add_item(session: Session, *, actor: Actor, review_id: int, title: str, now: datetime) -> AgendaItem:
     """Add a § to this meeting's agenda, before the closing §; the template stays as it is."""
     history.track(session, actor=actor, now=now)
-    review = editable_review(session, actor, review_id)
+    editable_review(session, actor, review_id)
     title = (title or "").strip()
     if not title:
         raise InvalidInput(["Rubrik: skriv vad punkten gäller."])
-    if len(title) > max_length(AgendaItem, "title"):
-        raise InvalidInput([f"Rubrik: högst {max_length(AgendaItem, 'title')} tecken."])
-    closing = agenda_rows(session, review.id)[-1]  # every review gets the template's agenda
+    if len(title) > text_limit(AgendaItem, "title"):
+        raise InvalidInput([f"Rubrik: högst {text_limit(AgendaItem, 'title')} tecken."])
+    closing = agenda_rows(session, review_id)[-1]  # every review gets the template's agenda
     number = closing.number
     closing.number += 1
     session.add(closing)
-    item = AgendaItem(review_id=review.id, number=number, title=title, kind="other")
+    item = AgendaItem(review_id=review_id, number=number, title=title, kind="other")
     session.add(item)
     session.flush()
     return item
@@ -58,7 +58,7 @@ def remove_item(session: Session, *, actor: Actor, item_id: int, now: datetime) 
     history.track(session, actor=actor, now=now)
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
-    items = agenda_rows(session, review.id)
+    items = agenda_rows(session, item.review_id)
     if not is_removable(item, items):
         raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
     if item.notes or item.decisions:
@@ -78,6 +78,6 @@ def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, deci
     history.track(session, actor=actor, now=now)
     item = get_or_fail(session, AgendaItem, item_id)
     editable_review(session, actor, item.review_id)
-    claim_version(session, AgendaItem, item.id, expected_version, what=f"anteckningarna för § {item.number}")
+    claim_version(session, AgendaItem, item_id, expected_version, what=f"anteckningarna för § {item.number}")
     item.notes, item.decisions = (notes or "").strip() or None, (decisions or "").strip() or None
     session.add(item)

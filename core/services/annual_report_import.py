@@ -1,6 +1,7 @@
 """Loading a strålskyddsbokslut: validate, show what would change, then apply all or nothing."""
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -13,7 +14,7 @@ from core.enums import HistoryOperation
 from core.errors import Conflict, InvalidInput
 from core.files import safe_filename
 from core.formatting import number_text
-from core.limits import max_length
+from core.limits import text_limit
 from core.models import (
     AnnualReport,
     Clinic,
@@ -21,6 +22,7 @@ from core.models import (
     Finding,
     Organisation,
     ReportSummary,
+    stored_id,
 )
 from core.permissions import Actor, Permission, require
 from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
@@ -33,6 +35,8 @@ from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and 
     protected_findings,
     sheet_fields,
 )
+from core.services._common import get_or_fail
+from core.services._queries import clinic_codes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BUSY = "Ett annat strålskyddsbokslut läses in just nu. Inget har ändrats; vänta en stund och försök igen."
@@ -44,7 +48,7 @@ NARRATIVE_TYPES = {".pdf": "application/pdf", ".doc": "application/msword",
 
 def _organisation(session: Session, name: str) -> Organisation | None:
     """Return the portal's organisation, refusing a workbook of another one."""
-    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+    org = session.exec(select(Organisation).order_by(col(Organisation.id))).first()
     if org is not None and org.name.casefold() != name.casefold():
         raise InvalidInput([f"Bokslut, kolumn Organisation: \"{name}\" är inte portalens organisation "
                             f"\"{org.name}\"."])
@@ -62,7 +66,7 @@ def _refuse_removing_decided(session: Session, sheets: dict[str, SheetChanges]) 
 
 def _report_of(session: Session, org: Organisation | None, year: int, replace: bool) -> AnnualReport | None:
     """Return the stored bokslut of the year; refuse a second load unless replacing."""
-    report = org and session.exec(select(AnnualReport).where(
+    report = None if org is None else session.exec(select(AnnualReport).where(
         AnnualReport.organisation_id == org.id, AnnualReport.year == year)).first()
     if report is not None and not replace:
         raise InvalidInput([f"Strålskyddsbokslutet för {year} är redan inläst. Välj att ersätta det "
@@ -81,7 +85,7 @@ def _checked(session: Session, parsed: ParsedWorkbook) -> ParsedWorkbook:
 
 def _refuse_long_filename(filename: str, what: str) -> None:
     """Refuse a file name longer than the database keeps."""
-    limit = max_length(Document, "filename")
+    limit = text_limit(Document, "filename")
     if len(filename) > limit:
         raise InvalidInput([f"{what}: filnamnet är {number_text(len(filename))} tecken långt; högst "
                             f"{number_text(limit)} tecken får plats. Byt namn på filen och försök igen."])
@@ -123,16 +127,16 @@ def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, r
 def _apply_clinics(session: Session, org: Organisation, changes: SheetChanges) -> dict[str, int]:
     """Create and update clinics from the Kliniker sheet; return code → id for every clinic."""
     for row in changes.added:
-        clinic = Clinic(organisation_id=org.id, code=row["code"],
-                        **{f: row.get(f) or ([] if f == "modalities" else None) for f in CLINIC_FIELDS})
+        values: dict[str, Any] = {f: row.get(f) or ([] if f == "modalities" else None) for f in CLINIC_FIELDS}
+        clinic = Clinic(organisation_id=stored_id(org), code=row["code"], **values)
         session.add(clinic)
     for row in changes.changed:
-        clinic = session.get(Clinic, row["id"])
+        clinic = get_or_fail(session, Clinic, row["id"])
         for f in CLINIC_FIELDS:
             if row.get(f) not in (None, []):
                 setattr(clinic, f, row[f])
         clinic.version += 1
-    return {code: cid for cid, code in session.exec(select(Clinic.id, Clinic.code)).all()}
+    return {code: cid for cid, code in clinic_codes(session).items()}
 
 
 def _apply_rows(session: Session, model, changes: SheetChanges, fields: list[str], report_id: int,
@@ -146,8 +150,13 @@ def _apply_rows(session: Session, model, changes: SheetChanges, fields: list[str
             setattr(obj, f, row.get(f))
     if changes.added:
         session.execute(insert(model), [
-            {"annual_report_id": report_id, "clinic_id": clinic_ids.get(row.get("clinic_code")),
+            {"annual_report_id": report_id, "clinic_id": _clinic_id(clinic_ids, row.get("clinic_code")),
              **{f: row.get(f) for f in fields}, **extra} for row in changes.added])
+
+
+def _clinic_id(clinic_ids: dict[str, int], code: str | None) -> int | None:
+    """Return the id of a row's clinic, or None for an organisation-wide row (no clinic code)."""
+    return clinic_ids.get(code) if code is not None else None
 
 
 def _store_document(session: Session, *, report_id: int, kind: str, data: bytes, filename: str,
@@ -173,7 +182,7 @@ def _report_row(session: Session, org: Organisation, plan: ImportPlan, actor: Ac
     header = plan.parsed.header
     report = session.exec(select(AnnualReport).where(AnnualReport.organisation_id == org.id,
                                                      AnnualReport.year == plan.year)).first()
-    report = report or AnnualReport(organisation_id=org.id, year=plan.year, imported_at=now)
+    report = report or AnnualReport(organisation_id=stored_id(org), year=plan.year, imported_at=now)
     for key in ("prepared_by", "completed_on", "version_label"):
         setattr(report, key, header.get(key))
     report.imported_at, report.imported_by_id = now, actor.user_id
@@ -203,14 +212,15 @@ def _apply(session: Session, plan: ImportPlan, *, actor: Actor, data: bytes, fil
         session.flush()
     clinic_ids = _apply_clinics(session, org, plan.sheets["Kliniker"])
     report = _report_row(session, org, plan, actor, now)
-    _apply_rows(session, ReportSummary, plan.sheets["Sammanfattning"], ["part", "text"], report.id, clinic_ids, {})
+    report_id = stored_id(report)
+    _apply_rows(session, ReportSummary, plan.sheets["Sammanfattning"], ["part", "text"], report_id, clinic_ids, {})
     for name, model in TABLES.items():
         extra = {"created_at": now} if model is Finding else {}
-        _apply_rows(session, model, plan.sheets[name], sheet_fields(name), report.id, clinic_ids, extra)
-    _store_document(session, report_id=report.id, kind="workbook", data=data, filename=filename,
+        _apply_rows(session, model, plan.sheets[name], sheet_fields(name), report_id, clinic_ids, extra)
+    _store_document(session, report_id=report_id, kind="workbook", data=data, filename=filename,
                     media_type=XLSX_TYPE, actor=actor, now=now)
     if narrative:
-        _store_document(session, report_id=report.id, kind="narrative", data=narrative[0], filename=narrative[1],
+        _store_document(session, report_id=report_id, kind="narrative", data=narrative[0], filename=narrative[1],
                         media_type=narrative_media_type(narrative[1]), actor=actor, now=now)
     session.flush()
     return report

@@ -22,6 +22,7 @@ from core.permissions import (
     visible_clinic_ids,
 )
 from core.services._queries import (
+    clinic_codes,
     in_report_scope,
     organisation,
     report_of_year,
@@ -87,12 +88,12 @@ def get_report(session: Session, *, actor: Actor, year: int) -> AnnualReport | N
 def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | None,
                     codes: dict[int, str]) -> list[IndicatorRow]:
     """Return the indicators with their verdict and last year's value for the same clinic and ID."""
-    current = report_rows(session, Indicator, report.id, clinic_id, Indicator.area, Indicator.code)
+    current = report_rows(session, Indicator, report, clinic_id, Indicator.area, Indicator.code)
     previous_report = report_of_year(session, report.year - 1)
     previous = {}
     if previous_report is not None:
         previous = {(i.clinic_id, i.code): i.value
-                    for i in report_rows(session, Indicator, previous_report.id, clinic_id)}
+                    for i in report_rows(session, Indicator, previous_report, clinic_id)}
     return [IndicatorRow(i, codes.get(i.clinic_id), indicator_met(i.value, i.target, i.direction),
                          previous.get((i.clinic_id, i.code))) for i in current]
 
@@ -108,19 +109,19 @@ def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | N
     report = report_of_year(session, year)
     if report is None:
         raise NotFound(f"Inget strålskyddsbokslut för {year} är inläst.")
-    codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
+    codes = clinic_codes(session)
     view = ReportView(report=report, clinic=session.get(Clinic, clinic_id) if clinic_id else None, codes=codes,
-                      counts={name: _count(session, model, report.id, clinic_id)
+                      counts={name: _count(session, model, report, clinic_id)
                               for name, model in (("goals", Goal), ("indicators", Indicator), ("findings", Finding))})
     if "summaries" in parts:
-        view.summaries = report_rows(session, ReportSummary, report.id, clinic_id, ReportSummary.clinic_id)
+        view.summaries = report_rows(session, ReportSummary, report, clinic_id, ReportSummary.clinic_id)
     if "goals" in parts:
-        view.goals = report_rows(session, Goal, report.id, clinic_id, Goal.code)
+        view.goals = report_rows(session, Goal, report, clinic_id, Goal.code)
     if "indicators" in parts:
         view.indicators = _indicator_rows(session, report, clinic_id, codes)
     if "findings" in parts:
         severity_order = {s.value: i for i, s in enumerate(Severity)}
-        view.findings = sorted(report_rows(session, Finding, report.id, clinic_id, Finding.code),
+        view.findings = sorted(report_rows(session, Finding, report, clinic_id, Finding.code),
                                key=lambda f: severity_order.get(f.severity, 9))
     if "indicator_names" in parts:
         view.indicator_names = {code: (name, unit) for code, name, unit in session.exec(
@@ -130,16 +131,17 @@ def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | N
     return view
 
 
-def _count(session: Session, model, report_id: int, clinic_id: int | None) -> int:
+def _count(session: Session, model, report: AnnualReport, clinic_id: int | None) -> int:
     """Count a model's rows of the report in scope, in SQL."""
     return session.exec(select(func.count()).select_from(model)
-                        .where(model.annual_report_id == report_id, in_report_scope(model, clinic_id))).one()
+                        .where(model.annual_report_id == report.id, in_report_scope(model, clinic_id))).one()
 
 
 def indicator_trend(session: Session, *, actor: Actor, clinic_id: int | None, code: str) -> list[dict]:
     """Return an indicator's value and target per covered year, for one clinic or every clinic."""
     require_report_scope(actor, clinic_id)
-    query = (select(AnnualReport.year, Indicator.value, Indicator.target, Indicator.unit, Clinic.code)
+    columns = (AnnualReport.year, Indicator.value, Indicator.target, Indicator.unit, Clinic.code)
+    query = (select(*columns)  # type: ignore[call-overload]  # sqlmodel types select() for ≤ 4 columns
              .join(Indicator, Indicator.annual_report_id == AnnualReport.id)
              .join(Clinic, Clinic.id == Indicator.clinic_id, isouter=True)
              .where(Indicator.code == code).order_by(AnnualReport.year, Clinic.code))
@@ -156,7 +158,8 @@ def indicator_comparison(session: Session, *, actor: Actor, year: int, code: str
     report = report_of_year(session, year)
     if report is None:
         return []
-    rows = session.exec(select(Clinic.code, Indicator.value, Indicator.target, Indicator.direction, Indicator.unit)
+    columns = (Clinic.code, Indicator.value, Indicator.target, Indicator.direction, Indicator.unit)
+    rows = session.exec(select(*columns)  # type: ignore[call-overload]  # sqlmodel types select() for ≤ 4 columns
                         .join(Clinic, Clinic.id == Indicator.clinic_id)
                         .where(Indicator.annual_report_id == report.id, Indicator.code == code)
                         .order_by(Clinic.code)).all()

@@ -7,13 +7,13 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import glossary
 from core.enums import Direction, GoalAssessment, ReviewStatus, Severity, SummaryPart
 from core.files import append_text_safe, filename_part, safe_filename, unique_name
 from core.formatting import datetime_text
-from core.models import Clinic, Document
+from core.models import Clinic, Document, Review, stored_id
 from core.permissions import Actor
 from core.services import (
     action_export,
@@ -22,6 +22,7 @@ from core.services import (
     reviews,
     self_assessments,
 )
+from core.services._common import get_or_fail
 from core.services.minutes_document import approved_versions, review_minutes_pdf
 
 
@@ -73,18 +74,18 @@ def self_assessment_extract(session: Session, *, actor: Actor, clinic_id: int, y
            [[c.area, c.code, a.criterion_text, f"{a.level} {levels[a.level]}" if a.level is not None else "",
              "Ja" if a.not_applicable else "", a.evidence, a.comment or a.not_applicable_reason,
              "Ja" if a.reconsidered else "Nej (kopierad)", c.reference]
-            for a, c in self_assessments.answers(session, actor=actor, assessment_id=assessment.id)])
+            for a, c in self_assessments.answers(session, actor=actor, assessment_id=stored_id(assessment))])
     _sheet(workbook, "Resultat", ["Område", "Besvarade", "Av", "Poäng (%)", "Brister (nivå under 3)"],
            [[r.area, r.answered, r.total, r.percent, ", ".join(c.code for c, _ in r.gaps)]
-            for r in self_assessments.results(session, actor=actor, assessment_id=assessment.id)])
+            for r in self_assessments.results(session, actor=actor, assessment_id=stored_id(assessment))])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _attachments(session: Session, actor: Actor, review) -> list[Document]:
+def _attachments(session: Session, actor: Actor, review: Review) -> list[Document]:
     """The review's own documents and the narrative bokslut it is based on."""
-    own = list(session.exec(select(Document).where(Document.review_id == review.id).order_by(Document.id)))
+    own = list(session.exec(select(Document).where(Document.review_id == review.id).order_by(col(Document.id))))
     narrative = []
     if review.annual_report_id:
         narrative = [d for d in annual_reports.documents(session, actor=actor, report_id=review.annual_report_id)
@@ -100,22 +101,23 @@ def _attachment_name(document: Document, taken: set[str]) -> str:
 def review_archive(session: Session, *, actor: Actor, review_id: int, today: date, now: datetime) -> bytes:
     """Return the archive ZIP of a review, with manifest.json listing every file and its SHA-256."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
-    clinic = session.get(Clinic, review.clinic_id)
+    clinic = get_or_fail(session, Clinic, review.clinic_id)
     code = filename_part(clinic.code) or "klinik"
     prefix = f"{code}-{review.year}"
     # Every approved version as stored when approved; the current version too while it is a draft.
     files = {f"protokoll-{prefix}-v{v.version}.pdf": v.pdf
-             for v in approved_versions(session, actor=actor, review_id=review.id)}
+             for v in approved_versions(session, actor=actor, review_id=review_id)
+             if v.pdf is not None}  # always: approving a version stores its PDF
     if review.status != ReviewStatus.APPROVED:
         files[f"protokoll-{prefix}-v{review.minutes_version}-utkast.pdf"] = review_minutes_pdf(
-            session, actor=actor, review_id=review.id)
-    plan = actions.list_actions(session, actor=actor, today=today, clinic_ids=[clinic.id])
+            session, actor=actor, review_id=review_id)
+    plan = actions.list_actions(session, actor=actor, today=today, clinic_ids=[review.clinic_id])
     files[f"åtgärdsplan-{code}.xlsx"] = action_export.to_xlsx(
         action_export.action_rows(session, actor=actor, today=today, rows=plan))
     if review.annual_report_id:
         files[f"strålskyddsbokslut-{review.year - 1}-{code}.xlsx"] = bokslut_extract(
-            session, actor=actor, year=review.year - 1, clinic_id=clinic.id)
-    assessment = self_assessment_extract(session, actor=actor, clinic_id=clinic.id, year=review.year)
+            session, actor=actor, year=review.year - 1, clinic_id=review.clinic_id)
+    assessment = self_assessment_extract(session, actor=actor, clinic_id=review.clinic_id, year=review.year)
     if assessment:
         files[f"egenkontroll-{review.year}-{code}.xlsx"] = assessment
     for document in _attachments(session, actor, review):

@@ -38,11 +38,11 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
         raise InvalidInput(["Namn: måste fyllas i."])
     if meeting_role not in {r.value for r in MeetingRole}:
         raise InvalidInput([f"Roll: okänd mötesroll \"{meeting_role}\"."])
-    already = [a for a in attendance_rows(session, review.id) if (user and a.user_id == user.id)
+    already = [a for a in attendance_rows(session, review_id) if (user and a.user_id == user.id)
                or a.name.casefold() == name.casefold()]
     if already:
         raise InvalidInput([f"Namn: {name} finns redan i kallelsen."])
-    row = Attendance(review_id=review.id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
+    row = Attendance(review_id=review_id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
                      email=user.email if user else (email or None))
     session.add(row)
     session.flush()
@@ -55,7 +55,7 @@ def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: 
     history.track(session, actor=actor, now=now)
     row = get_or_fail(session, Attendance, attendance_id)
     editable_review(session, actor, row.review_id)
-    claim_version(session, Attendance, row.id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
+    claim_version(session, Attendance, attendance_id, expected_version, what=f"kallelsen för {row.name or 'en person'}")
     session.delete(row)
 
 
@@ -76,7 +76,7 @@ def record_attendance(session: Session, *, actor: Actor, attendance_id: int, sta
         name, replaces = typed or row.name, row.stand_in_for if standing_in else None
     if (name, status, replaces) == (row.name, row.status, row.stand_in_for):
         return None
-    return update_attendee(session, actor=actor, attendance_id=row.id, name=name, status=status,
+    return update_attendee(session, actor=actor, attendance_id=attendance_id, name=name, status=status,
                            stand_in_for=replaces, now=now, expected_version=expected_version)
 
 
@@ -87,7 +87,7 @@ def update_attendee(session: Session, *, actor: Actor, attendance_id: int, name:
     history.track(session, actor=actor, now=now)
     row = get_or_fail(session, Attendance, attendance_id)
     editable_review(session, actor, row.review_id)
-    claim_version(session, Attendance, row.id, expected_version, what=f"närvaron för {row.name or 'en person'}")
+    claim_version(session, Attendance, attendance_id, expected_version, what=f"närvaron för {row.name or 'en person'}")
     if status is not None and status not in {s.value for s in AttendanceStatus}:
         raise InvalidInput([f"Närvaro: okänt värde \"{status}\"."])
     if status == AttendanceStatus.STAND_IN and not (stand_in_for or "").strip():

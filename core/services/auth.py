@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from core.config import Settings
 from core.enums import Role
-from core.models import User
+from core.models import User, stored_id
 from core.permissions import Actor
 from core.services._queries import clinic_ids_of
 
@@ -79,5 +79,6 @@ def actor_for(session: Session, username: str | None) -> Actor | None:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:
         return None
-    return Actor(user_id=user.id, username=user.username, name=user.name, role=Role(user.role),
-                 clinic_ids=frozenset(clinic_ids_of(session, user.id)))
+    user_id = stored_id(user)
+    return Actor(user_id=user_id, username=user.username, name=user.name, role=Role(user.role),
+                 clinic_ids=frozenset(clinic_ids_of(session, user_id)))

@@ -10,7 +10,7 @@ from core import glossary, history
 from core.enums import Modality
 from core.errors import InvalidInput
 from core.limits import max_length
-from core.models import Clinic, Organisation
+from core.models import Clinic, Organisation, stored_id
 from core.permissions import Actor, Permission, require, visible_clinic_ids
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_by_code, organisation
@@ -146,7 +146,7 @@ def create_clinic(session: Session, *, actor: Actor, data: dict, now: datetime) 
     problems += _name_taken(session, fields.name)
     if problems:
         raise InvalidInput(problems)
-    clinic = Clinic(organisation_id=organisation(session).id, **fields.model_dump())
+    clinic = Clinic(organisation_id=stored_id(organisation(session)), **fields.model_dump())
     session.add(clinic)
     session.flush()
     return clinic

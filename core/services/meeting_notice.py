@@ -11,8 +11,9 @@ from core.enums import MeetingRole
 from core.errors import UserError
 from core.formatting import date_text
 from core.mail import message, send
-from core.models import AnnualReport, Clinic, FollowUp, Review, User
+from core.models import AnnualReport, Clinic, FollowUp, Review, User, stored_id
 from core.permissions import Actor, Permission, require
+from core.services._common import get_or_fail
 from core.services._queries import agenda_rows, attendance_rows
 from core.services.reviews import get_review
 
@@ -39,13 +40,14 @@ def _basis(session: Session, review: Review) -> list[str]:
 
 def _invitation(session: Session, review: Review, actor: Actor) -> Invitation:
     """Gather what the kallelse says."""
-    clinic = session.get(Clinic, review.clinic_id)
+    clinic = get_or_fail(session, Clinic, review.clinic_id)
+    review_id = stored_id(review)
     when = f"{date_text(review.meeting_date) or 'datum ej bestämt'}" + (
         f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else "")
     place = ", ".join(p for p in (review.location, review.video_link) if p) or "plats ej bestämd"
     invited = [[glossary.term(a.meeting_role, MeetingRole), a.name or "(namn saknas)"]
-               for a in attendance_rows(session, review.id)]
-    items = [f"§ {i.number}  {i.title}" for i in agenda_rows(session, review.id)]
+               for a in attendance_rows(session, review_id)]
+    items = [f"§ {i.number}  {i.title}" for i in agenda_rows(session, review_id)]
     return Invitation(title=meeting_title(review, clinic), clinic=f"{clinic.code} – {clinic.name}", when=when,
                       place=place, chair=_name(session, review.chair_id), secretary=_name(session, review.secretary_id),
                       basis=_basis(session, review), invited=invited, agenda=items, caller=actor.name)
@@ -60,7 +62,7 @@ def notice_files(session: Session, *, actor: Actor, review_id: int, now: datetim
     settings = load_settings()
     description = (f"{invitation.title}\nUnderlag: {'; '.join(invitation.basis)}\n\nDagordning:\n"
                    + "\n".join(invitation.agenda) + f"\n\n{settings.base_url}/genomgang")
-    people = [(a.name, a.email) for a in attendance_rows(session, review.id) if a.email]
+    people = [(a.name, a.email) for a in attendance_rows(session, review_id) if a.email]
     ics = invitation_ics(uid=f"genomgang-{review.id}@stralportal", title=invitation.title, day=review.meeting_date,
                          start=review.start_time, end=review.end_time, location=invitation.place,
                          description=description, organizer_email=settings.smtp_from, attendees=people,
@@ -73,8 +75,8 @@ def send_notice(session: Session, *, actor: Actor, review_id: int, settings, now
     review = get_review(session, actor=actor, review_id=review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     ics, pdf = notice_files(session, actor=actor, review_id=review_id, now=now)
-    clinic = session.get(Clinic, review.clinic_id)
-    recipients = sorted({a.email for a in attendance_rows(session, review.id) if a.email})
+    clinic = get_or_fail(session, Clinic, review.clinic_id)
+    recipients = sorted({a.email for a in attendance_rows(session, review_id) if a.email})
     if not recipients:
         raise UserError("Ingen i kallelsen har en e-postadress.")
     title = meeting_title(review, clinic)

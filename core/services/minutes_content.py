@@ -35,6 +35,7 @@ from core.models import (
     Organisation,
     Review,
     User,
+    stored_id,
 )
 from core.permissions import Actor, Permission, require
 from core.services import (
@@ -44,6 +45,7 @@ from core.services import (
     safety_events,
     self_assessments,
 )
+from core.services._common import get_or_fail
 from core.services._queries import (
     agenda_rows,
     attendance_rows,
@@ -80,7 +82,13 @@ def decision_lines(typed: str | None) -> list[Decision]:
 
 def _names(session: Session) -> dict[int, str]:
     """Return user id → name."""
-    return dict(session.exec(select(User.id, User.name)).all())
+    rows = session.exec(select(User.id, User.name)).all()
+    return {user_id: name for user_id, name in rows if user_id is not None}  # a primary key is never NULL
+
+
+def _name_of(names: dict[int, str], user_id: int | None, missing: str) -> str:
+    """Return a user's name, or `missing` when no user is set."""
+    return names.get(user_id, missing) if user_id is not None else missing
 
 
 def _basis(session: Session, review: Review, assessment) -> list[str]:
@@ -91,7 +99,7 @@ def _basis(session: Session, review: Review, assessment) -> list[str]:
         + (f", färdigställt {date_text(report.completed_on)}" if report.completed_on else "")
         + f", inläst {datetime_text(report.imported_at)}" if report else " (ej inläst)")]
     if assessment:
-        template = session.get(AssessmentTemplate, assessment.template_id)
+        template = get_or_fail(session, AssessmentTemplate, assessment.template_id)
         lines.append(f"Egenkontroll {review.year} enligt {template.name}, version {template.version}")
     else:
         lines.append(f"Egenkontroll {review.year} (ej registrerad)")
@@ -126,10 +134,10 @@ def _signers(session: Session, review: Review) -> list[Signer]:
 def _opening(session: Session, review: Review, names: dict[int, str]) -> list[Block]:
     """Who chaired, who kept the minutes, and who was there."""
     blocks: list[Block] = [
-        Text(text=f"{glossary.term(SignatureRole.CHAIR)}: {names.get(review.chair_id, 'inte vald')}. "
-                  f"{glossary.term(SignatureRole.SECRETARY)}: {names.get(review.secretary_id, 'inte vald')}."),
-        figures.attendance(attendance_rows(session, review.id))]
-    missing = missing_roles_of(session, review.id)
+        Text(text=f"{glossary.term(SignatureRole.CHAIR)}: {_name_of(names, review.chair_id, 'inte vald')}. "
+                  f"{glossary.term(SignatureRole.SECRETARY)}: {_name_of(names, review.secretary_id, 'inte vald')}."),
+        figures.attendance(attendance_rows(session, stored_id(review)))]
+    missing = missing_roles_of(session, stored_id(review))
     if missing:
         blocks.append(Text(text="Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing)
                            + "."))
@@ -146,7 +154,7 @@ def _adjusters(signed: list[Signer]) -> list[Block]:
 
 def _follow_up(session: Session, review: Review) -> list[Block]:
     """Last year's actions with the status recorded at this meeting; late ones marked, postponements decided."""
-    rows = follow_up_rows(session, review.id)
+    rows = follow_up_rows(session, stored_id(review))
     if not rows:
         return [Text(text="Det fanns inga tidigare beslutade åtgärder att följa upp.")]
     decided: list[Block] = []
@@ -177,7 +185,8 @@ def _annual_report(session: Session, actor: Actor, review: Review) -> list[Block
 
 def _protection(session: Session, actor: Actor, review: Review) -> list[Block]:
     """Training per staff group against last year, personal doses and the DRL status, when the bokslut has them."""
-    year, clinic_id, blocks = review.year - 1, review.clinic_id, []
+    year, clinic_id = review.year - 1, review.clinic_id
+    blocks: list[Block] = []
     shares = protection_figures.training(session, actor=actor, year=year, clinic_id=clinic_id)
     if shares:
         blocks += [Subheading(text=f"{MODELS['TrainingRecord']} {year}"), figures.training(shares, year)]
@@ -214,7 +223,8 @@ def key_indicator_trend(session: Session, *, actor: Actor, review: Review) -> li
 
 def _trend(session: Session, review: Review) -> list[ChartPoint]:
     """The clinic's key indicators (those with a target) over the last years, capped to one page of charts."""
-    rows = session.exec(select(Indicator.code, Indicator.name, Indicator.unit, AnnualReport.year, Indicator.value)
+    columns = (Indicator.code, Indicator.name, Indicator.unit, AnnualReport.year, Indicator.value)
+    rows = session.exec(select(*columns)  # type: ignore[call-overload]  # sqlmodel types select() for ≤ 4 columns
                         .join(AnnualReport, AnnualReport.id == Indicator.annual_report_id)
                         .where(Indicator.clinic_id == review.clinic_id, Indicator.target != None,  # noqa: E711
                                AnnualReport.year < review.year, AnnualReport.year >= review.year - CHART_YEARS)
@@ -247,14 +257,14 @@ def _self_assessment(session: Session, actor: Actor, review: Review, decided: li
     for criterion, answer in gaps:
         blocks.append(Subheading(text=f"{criterion.code} (nivå {answer.level}) – {criterion.area}"))
         blocks.append(Text(text=answer.criterion_text))
-        blocks.append(_gap_decision(by_criterion, no_action, criterion.id, where))
+        blocks.append(_gap_decision(by_criterion, no_action, stored_id(criterion), where))
     return blocks
 
 
 def _findings(session: Session, actor: Actor, review: Review, decided: list, clinic: Clinic) -> list[Block]:
     """Each finding with its decision, then the decided actions, numbered, each naming what it answers."""
     blocks: list[Block] = []
-    for item in actions.findings_for_review(session, actor=actor, review_id=review.id):
+    for item in actions.findings_for_review(session, actor=actor, review_id=stored_id(review)):
         f = item.finding
         owner = "hela organisationen" if f.clinic_id is None else clinic.code
         blocks.append(Subheading(text=f"{f.code} · {owner} · allvarlighet "
@@ -300,13 +310,13 @@ def _next_review(review: Review) -> list[Block]:
 
 def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesContent:
     """Gather everything the minutes print, from the live rows, as one typed document."""
-    clinic = session.get(Clinic, review.clinic_id)
-    organisation = session.get(Organisation, clinic.organisation_id)
+    clinic = get_or_fail(session, Clinic, review.clinic_id)
+    organisation = get_or_fail(session, Organisation, clinic.organisation_id)
     names = _names(session)
-    assessment = self_assessments.find(session, actor=actor, clinic_id=clinic.id, year=review.year)
-    decided = decided_actions(session, review.id)
+    assessment = self_assessments.find(session, actor=actor, clinic_id=review.clinic_id, year=review.year)
+    decided = decided_actions(session, stored_id(review))
     signed = _signers(session, review)
-    items = agenda_rows(session, review.id)
+    items = agenda_rows(session, stored_id(review))
     findings_at = next((f"§ {i.number}" for i in items if i.kind == "findings"), "beslut om åtgärder")
     by_kind = {
         "opening": lambda: _opening(session, review, names), "adjusters": lambda: _adjusters(signed),
@@ -320,7 +330,7 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesC
         blocks = by_kind.get(item.kind, list)()
         blocks += [Text(text=item.notes)] if item.notes else []
         sections.append(Section(heading=f"§ {item.number} {item.title}", kind=item.kind,
-                                blocks=blocks + decision_lines(item.decisions)))
+                                blocks=[*blocks, *decision_lines(item.decisions)]))
     # What the agenda has no § for is still part of the record, after the last §.
     for kind, title in (("follow_up", "Uppföljning av tidigare beslutade åtgärder"),
                         ("annual_report", "Strålskyddsbokslutet"), ("self_assessment", PAGES["self_assessment"]),

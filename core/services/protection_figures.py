@@ -14,7 +14,7 @@ from core.clock import add_months
 from core.enums import HistoryOperation, StaffGroup
 from core.errors import InvalidInput
 from core.formatting import number_text
-from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, TrainingRecord
+from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, TrainingRecord, stored_id
 from core.permissions import Actor, Permission, can, require
 from core.services._queries import (
     in_report_scope,
@@ -50,8 +50,8 @@ def training(session: Session, *, actor: Actor, year: int, clinic_id: int | None
     if report is None:
         return []
     before = {(r.clinic_id, r.staff_group): _share(r.staff_count, r.trained_count)
-              for r in (report_rows(session, TrainingRecord, earlier.id, clinic_id) if earlier else [])}
-    rows = sorted(report_rows(session, TrainingRecord, report.id, clinic_id),
+              for r in (report_rows(session, TrainingRecord, earlier, clinic_id) if earlier else [])}
+    rows = sorted(report_rows(session, TrainingRecord, report, clinic_id),
                   key=lambda r: (r.clinic_id or 0, GROUP_ORDER.get(r.staff_group, 99)))
     return [TrainingShare(r, _share(r.staff_count, r.trained_count), before.get((r.clinic_id, r.staff_group)))
             for r in rows]
@@ -62,9 +62,10 @@ def training_trend(session: Session, *, actor: Actor, clinic_id: int | None) -> 
     require_report_scope(actor, clinic_id)
     rows = session.exec(select(AnnualReport.year, TrainingRecord.staff_group, func.sum(TrainingRecord.staff_count),
                                func.sum(TrainingRecord.trained_count))
-                        .join(AnnualReport, AnnualReport.id == TrainingRecord.annual_report_id)
+                        .join(AnnualReport, col(AnnualReport.id) == TrainingRecord.annual_report_id)
                         .where(in_report_scope(TrainingRecord, clinic_id))
-                        .group_by(AnnualReport.year, TrainingRecord.staff_group).order_by(AnnualReport.year)).all()
+                        .group_by(col(AnnualReport.year), col(TrainingRecord.staff_group))
+                        .order_by(col(AnnualReport.year))).all()
     return [{"year": year, "group": group, "share": _share(staff, trained)}
             for year, group, staff, trained in rows if staff]
 
@@ -73,7 +74,7 @@ def dosimetry(session: Session, *, actor: Actor, year: int, clinic_id: int | Non
     """The staff groups' personal doses in the bokslut year."""
     require_report_scope(actor, clinic_id)
     report = report_of_year(session, year)
-    rows = report_rows(session, DosimetryRecord, report.id, clinic_id) if report else []
+    rows = report_rows(session, DosimetryRecord, report, clinic_id) if report else []
     return sorted(rows, key=lambda r: (r.clinic_id or 0, GROUP_ORDER.get(r.staff_group, 99)))
 
 
@@ -86,7 +87,7 @@ def drl_status(session: Session, *, actor: Actor, year: int, clinic_id: int | No
     """Each examination type's local standard level against the national DRL."""
     require_report_scope(actor, clinic_id)
     report = report_of_year(session, year)
-    return report_rows(session, DrlStatus, report.id, clinic_id, DrlStatus.examination) if report else []
+    return report_rows(session, DrlStatus, report, clinic_id, DrlStatus.examination) if report else []
 
 
 def old_drl_determinations(session: Session, *, actor: Actor, today: date) -> list[tuple[str, DrlStatus]]:
@@ -94,7 +95,7 @@ def old_drl_determinations(session: Session, *, actor: Actor, today: date) -> li
     report = session.exec(select(AnnualReport).order_by(col(AnnualReport.year).desc())).first()
     if report is None:
         return []
-    query = select(DrlStatus, Clinic.code).join(Clinic, Clinic.id == DrlStatus.clinic_id, isouter=True).where(
+    query = select(DrlStatus, Clinic.code).join(Clinic, col(Clinic.id) == DrlStatus.clinic_id, isouter=True).where(
         DrlStatus.annual_report_id == report.id)
     query = in_visible_clinics(query, actor, DrlStatus.clinic_id)
     return [(code or "Alla", row) for row, code in session.exec(query.order_by(Clinic.code, DrlStatus.examination))
@@ -129,15 +130,15 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
         if trained > staff:
             problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
         if staff:
-            kept.append(TrainingRecord(annual_report_id=report.id, clinic_id=clinic_id, staff_group=row["staff_group"],
-                                       staff_count=staff, trained_count=trained))
+            kept.append(TrainingRecord(annual_report_id=stored_id(report), clinic_id=clinic_id,
+                                       staff_group=row["staff_group"], staff_count=staff, trained_count=trained))
     if problems:
         raise InvalidInput(problems)
     old = session.exec(select(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
                                                     TrainingRecord.clinic_id == clinic_id)).all()
     before = {r.staff_group: [r.staff_count, r.trained_count] for r in old}
-    session.execute(delete(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
-                                                 TrainingRecord.clinic_id == clinic_id))
+    session.execute(delete(TrainingRecord).where(col(TrainingRecord.annual_report_id) == report.id,
+                                                 col(TrainingRecord.clinic_id) == clinic_id))
     session.add_all(kept)
     session.flush()
     history.record(session, "TrainingRecord", operation=HistoryOperation.UPDATE, clinic_id=clinic_id,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import ColumnElement, delete, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -18,9 +18,11 @@ from core.config import Settings
 from core.enums import ActionStatus, Role
 from core.errors import UserError
 from core.formatting import date_text
+from core.limits import table_of
 from core.mail import connection, message, require_configured
-from core.models import Action, Clinic, Reminder, User, UserClinic
+from core.models import Action, Reminder, User, UserClinic, stored_id
 from core.permissions import Actor, Permission, require
+from core.services._queries import clinic_codes
 
 SUMMARY = "summary-"  # a coordinator's summary is recorded apart from the same person's own reminders
 ABANDONED_AFTER = timedelta(minutes=30)  # a claim never marked sent by then was left by a run that crashed
@@ -59,16 +61,17 @@ def due_reminders(session: Session, *, actor: Actor, today: date, now: datetime)
     """Return the e-mails due today: one per owner with new reminders, and a summary per samordnare."""
     require(actor, Permission.ADMINISTER_DATABASE)
     sent = set(session.exec(select(Reminder.user_id, Reminder.action_id, Reminder.stage).where(
-        or_(Reminder.sent_at != None, Reminder.claimed_at >= now - ABANDONED_AFTER))).all())  # noqa: E711
+        or_(col(Reminder.sent_at).is_not(None), col(Reminder.claimed_at) >= now - ABANDONED_AFTER))).all())
     open_actions = session.exec(select(Action).where(col(Action.status).in_(ActionStatus.open_values()),
                                                      col(Action.owner_id).is_not(None))
-                                .order_by(Action.due_date)).all()
-    users = {u.id: u for u in session.exec(select(User).where(User.active == True))}  # noqa: E712
+                                .order_by(col(Action.due_date))).all()
+    users = {stored_id(u): u for u in session.exec(select(User).where(User.active == True))}  # noqa: E712
     per_owner: dict[int, list] = defaultdict(list)
     for action in open_actions:
         reached = stage(action, today)
-        if reached and action.owner_id in users and (action.owner_id, action.id, reached[0]) not in sent:
-            per_owner[action.owner_id].append((action, *reached))
+        owner = action.owner_id
+        if reached and owner is not None and owner in users and (owner, action.id, reached[0]) not in sent:
+            per_owner[owner].append((action, *reached))
     outgoing = [Outgoing(users[uid], lines) for uid, lines in per_owner.items()]
     return outgoing + _summaries(session, users, [line for lines in per_owner.values() for line in lines], sent)
 
@@ -94,7 +97,7 @@ def send_reminders(engine: Engine, *, actor: Actor, settings: Settings, today: d
     require(actor, Permission.ADMINISTER_DATABASE)
     with Session(engine, expire_on_commit=False) as session:
         outgoing = [o for o in due_reminders(session, actor=actor, today=today, now=now) if o.user.email]
-        codes = dict(session.exec(select(Clinic.id, Clinic.code)).all())
+        codes = clinic_codes(session)
     if dry_run or not outgoing:
         return outgoing
     require_configured(settings)
@@ -130,7 +133,7 @@ def _send_one(engine: Engine, deliver: Callable, o: Outgoing, settings: Settings
 def _keys(o: Outgoing) -> list[tuple[int, int, str]]:
     """Return the reminder rows an e-mail stands for, (user, action, stage), in the same order in every run."""
     prefix = SUMMARY if o.summary else ""
-    return sorted((o.user.id, action.id, prefix + code) for action, code, _ in o.lines)
+    return sorted((stored_id(o.user), stored_id(action), prefix + code) for action, code, _ in o.lines)
 
 
 def _claim(engine: Engine, o: Outgoing, now: datetime) -> Outgoing | None:
@@ -141,17 +144,22 @@ def _claim(engine: Engine, o: Outgoing, now: datetime) -> Outgoing | None:
     return Outgoing(o.user, lines, o.summary) if lines else None
 
 
+def _reminder_is(user_id: int, action_id: int, stage: str) -> list[ColumnElement[bool]]:
+    """Return the conditions that pick one reminder row: (user, action, stage)."""
+    return [col(Reminder.user_id) == user_id, col(Reminder.action_id) == action_id, col(Reminder.stage) == stage]
+
+
 def _claim_row(conn: Connection, user_id: int, action_id: int, stage: str, now: datetime) -> bool:
     """Insert the reminder's claim, or take over one a crashed run abandoned; tell whether this run holds it."""
-    table = Reminder.__table__
+    table = table_of(Reminder)
     insert = (postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
     inserted = conn.execute(insert.values(user_id=user_id, action_id=action_id, stage=stage, claimed_at=now)
                             .on_conflict_do_nothing().returning(table.c.id)).first()
     if inserted is not None:
         return True
     taken_over = conn.execute(update(Reminder).where(
-        Reminder.user_id == user_id, Reminder.action_id == action_id, Reminder.stage == stage,
-        Reminder.sent_at == None, Reminder.claimed_at < now - ABANDONED_AFTER).values(claimed_at=now))  # noqa: E711
+        *_reminder_is(user_id, action_id, stage), col(Reminder.sent_at).is_(None),
+        col(Reminder.claimed_at) < now - ABANDONED_AFTER).values(claimed_at=now))
     return taken_over.rowcount == 1
 
 
@@ -159,14 +167,12 @@ def _release(engine: Engine, o: Outgoing, now: datetime) -> None:
     """Give back this run's claims of an e-mail that was not sent, so the next run sends it."""
     with engine.begin() as conn:
         for user_id, action_id, stage in _keys(o):
-            conn.execute(delete(Reminder).where(Reminder.user_id == user_id, Reminder.action_id == action_id,
-                                                Reminder.stage == stage, Reminder.sent_at == None,  # noqa: E711
-                                                Reminder.claimed_at == now))
+            conn.execute(delete(Reminder).where(*_reminder_is(user_id, action_id, stage),
+                                                col(Reminder.sent_at).is_(None), col(Reminder.claimed_at) == now))
 
 
 def _mark_sent(engine: Engine, o: Outgoing, now: datetime) -> None:
     """Record the e-mail's reminders as sent, at once, so no later run sends them again."""
     with engine.begin() as conn:
         for user_id, action_id, stage in _keys(o):
-            conn.execute(update(Reminder).where(Reminder.user_id == user_id, Reminder.action_id == action_id,
-                                                Reminder.stage == stage).values(sent_at=now))
+            conn.execute(update(Reminder).where(*_reminder_is(user_id, action_id, stage)).values(sent_at=now))

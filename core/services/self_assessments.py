@@ -20,6 +20,7 @@ from core.models import (
     Criterion,
     Document,
     SelfAssessment,
+    stored_id,
 )
 from core.permissions import Actor, Permission, require
 from core.resources import TEMPLATES
@@ -66,7 +67,7 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
     require(actor, Permission.MANAGE_TEMPLATES)
     history.track(session, actor=actor, now=now)
     parsed, problems = parse_criteria(text)
-    if problems:
+    if parsed is None:  # a set is returned exactly when it has no problems
         raise InvalidInput(problems)
     if session.exec(select(AssessmentTemplate).where(AssessmentTemplate.name == parsed.name,
                                                      AssessmentTemplate.version == parsed.version)).first():
@@ -77,7 +78,7 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
     template = AssessmentTemplate(name=parsed.name, version=parsed.version, source=text, loaded_at=now)
     session.add(template)
     session.flush()
-    session.add_all(Criterion(template_id=template.id, code=c.code, area=c.area, text=c.text,
+    session.add_all(Criterion(template_id=stored_id(template), code=c.code, area=c.area, text=c.text,
                               evidence_hint=c.evidence_hint, reference=c.reference, reference_verified=c.verified,
                               quote=c.quote, note=c.note, modalities=c.modalities, position=c.position)
                     for c in parsed.criteria)
@@ -108,28 +109,28 @@ def start(session: Session, *, actor: Actor, clinic_id: int, year: int, copy_las
     if copy_last_year and previous is None:
         raise InvalidInput([f"Kopiera: det finns ingen egenkontroll för {year - 1} att kopiera."])
     clinic = get_or_fail(session, Clinic, clinic_id)
-    assessment = SelfAssessment(clinic_id=clinic_id, year=year, template_id=template.id, created_at=now,
+    assessment = SelfAssessment(clinic_id=clinic_id, year=year, template_id=stored_id(template), created_at=now,
                                 created_by_id=actor.user_id, copied_from_id=previous.id if previous else None)
     session.add(assessment)
     session.flush()
-    earlier = _answers_by_code(session, previous.id) if previous else {}
+    earlier = _answers_by_code(session, stored_id(previous)) if previous else {}
     for criterion in session.exec(select(Criterion).where(Criterion.template_id == template.id)
-                                  .order_by(Criterion.position)):
+                                  .order_by(col(Criterion.position))):
         if applies(criterion.modalities, clinic.modalities):
-            session.add(_new_answer(assessment.id, criterion, earlier.get(criterion.code)))
+            session.add(_new_answer(stored_id(assessment), criterion, earlier.get(criterion.code)))
     return assessment
 
 
 def _answers_by_code(session: Session, assessment_id: int) -> dict[str, Answer]:
     """Return an assessment's answers keyed by criterion code."""
-    rows = session.exec(select(Answer, Criterion.code).join(Criterion, Criterion.id == Answer.criterion_id)
+    rows = session.exec(select(Answer, Criterion.code).join(Criterion, col(Criterion.id) == Answer.criterion_id)
                         .where(Answer.self_assessment_id == assessment_id)).all()
     return {code: answer for answer, code in rows}
 
 
 def _new_answer(assessment_id: int, criterion: Criterion, copied: Answer | None) -> Answer:
     """An empty answer, or a copy of last year's marked as not yet reconsidered."""
-    answer = Answer(self_assessment_id=assessment_id, criterion_id=criterion.id, criterion_text=criterion.text)
+    answer = Answer(self_assessment_id=assessment_id, criterion_id=stored_id(criterion), criterion_text=criterion.text)
     if copied:
         answer.level, answer.not_applicable = copied.level, copied.not_applicable
         answer.not_applicable_reason, answer.evidence = copied.not_applicable_reason, copied.evidence
@@ -162,7 +163,7 @@ def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | 
     _claim_open(session, assessment)
     code = get_or_fail(session, Criterion, answer.criterion_id).code
     _check_answer(code, level, not_applicable, reason)
-    claim_version(session, Answer, answer.id, expected_version, what=f"svaret på {code}")
+    claim_version(session, Answer, answer_id, expected_version, what=f"svaret på {code}")
     answer.level, answer.not_applicable = (None, True) if not_applicable else (level, False)
     answer.not_applicable_reason = (reason or "").strip() or None if not_applicable else None
     answer.evidence, answer.comment = (evidence or "").strip() or None, (comment or "").strip() or None
@@ -196,8 +197,9 @@ def answers(session: Session, *, actor: Actor, assessment_id: int) -> list[tuple
 
 def _answers(session: Session, assessment_id: int) -> list[tuple[Answer, Criterion]]:
     """Return the answers with their criteria (the caller has checked the actor)."""
-    return list(session.exec(select(Answer, Criterion).join(Criterion, Criterion.id == Answer.criterion_id)
-                             .where(Answer.self_assessment_id == assessment_id).order_by(Criterion.position)).all())
+    return list(session.exec(select(Answer, Criterion).join(Criterion, col(Criterion.id) == Answer.criterion_id)
+                             .where(Answer.self_assessment_id == assessment_id)
+                             .order_by(col(Criterion.position))).all())
 
 
 def results(session: Session, *, actor: Actor, assessment_id: int) -> list[AreaResult]:
@@ -239,7 +241,7 @@ def summary(session: Session, *, actor: Actor, clinic_id: int, year: int) -> str
     assessment = find(session, actor=actor, clinic_id=clinic_id, year=year)
     if assessment is None:
         return f"Ingen egenkontroll är registrerad för {year}."
-    areas = _results(session, assessment.id)
+    areas = _results(session, stored_id(assessment))
     total = total_percent(areas)
     answered, count = sum(a.answered for a in areas), sum(a.total for a in areas)
     gaps = [f"{c.code} ({a.level})" for area in areas for c, a in area.gaps]
@@ -257,15 +259,16 @@ def gaps(session: Session, *, actor: Actor, clinic_id: int, year: int) -> list[t
     assessment = find(session, actor=actor, clinic_id=clinic_id, year=year)
     if assessment is None:
         return []
-    return [gap for area in _results(session, assessment.id) for gap in area.gaps]
+    return [gap for area in _results(session, stored_id(assessment)) for gap in area.gaps]
 
 
 def criteria_sets(session: Session, *, actor: Actor) -> list[tuple[AssessmentTemplate, int]]:
     """Return every criteria set with its number of criteria, newest first."""
     require(actor, Permission.MANAGE_TEMPLATES)
-    counts = dict(session.exec(select(Criterion.template_id, func.count()).group_by(Criterion.template_id)).all())
+    counts = dict(session.exec(select(Criterion.template_id, func.count())
+                               .group_by(col(Criterion.template_id))).all())
     sets = session.exec(select(AssessmentTemplate).order_by(col(AssessmentTemplate.loaded_at).desc())).all()
-    return [(t, counts.get(t.id, 0)) for t in sets]
+    return [(t, counts.get(stored_id(t), 0)) for t in sets]
 
 
 def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs: dict, actual: dict,
@@ -327,6 +330,8 @@ def evidence_files(session: Session, *, actor: Actor, assessment_id: int) -> dic
     require(actor, Permission.VIEW_CLINIC, assessment.clinic_id)
     ids = select(Answer.id).where(Answer.self_assessment_id == assessment_id)
     files: dict[int, list[Document]] = {}
-    for document in session.exec(select(Document).where(col(Document.answer_id).in_(ids)).order_by(Document.id)):
-        files.setdefault(document.answer_id, []).append(document)
+    query = select(Document).where(col(Document.answer_id).in_(ids)).order_by(col(Document.id))
+    for document in session.exec(query):
+        if document.answer_id is not None:  # always: the query picks files of answers
+            files.setdefault(document.answer_id, []).append(document)
     return files
