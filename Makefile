@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
 
-.PHONY: run test test-fast bench installed migrate demo clean
+.PHONY: run test test-fast lint bench installed migrate demo clean
 
 # Running needs only the portal and its own dependencies; the test tools (pytest, Playwright, …) come with `make test`.
 $(BIN)/python:
@@ -27,12 +27,17 @@ $(TEST_STAMP): $(STAMP)
 run: $(STAMP)
 	@$(BIN)/stralportal serve --port $(PORT)
 
-## test: install the test tools too and run the whole suite (browser tests need Debian's chromium)
-test: $(TEST_STAMP)
+## lint: ruff over everything, mypy over core/ (configured in pyproject.toml)
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## test: install the test tools too, lint, and run the whole suite (browser tests need Debian's chromium)
+test: lint
 	$(BIN)/python -m pytest -q
 
-## test-fast: everything but the browser tests
-test-fast: $(TEST_STAMP)
+## test-fast: lint, then everything but the browser tests
+test-fast: lint
 	$(BIN)/python -m pytest -q -m "not e2e"
 
 ## bench: measure every page at 15, 60 and 240 clinics, the import, the minutes and --help (JSON; several minutes)

@@ -1,25 +1,22 @@
 """What each `stralportal` command does; core/cli.py describes them and imports this only to run one."""
 
 import json
-import os
 import sys
-import tomllib
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from core import backup as backup_module
 from core import clock, db, glossary
 from core.annual_report.template import TEMPLATE_PATH
-from core.config import is_set, load_settings
+from core.config import load_settings
 from core.demo import load_demo
 from core.enums import ActionStatus, Modality, ReviewStatus, Role
-from core.errors import EXIT_FAILED, EXIT_OK, UserError
+from core.errors import EXIT_OK, UserError
 from core.models import stored_id
 from core.permissions import Actor, Permission, require
-from core.resources import APP_SCRIPT, STREAMLIT_CONFIG
+from core.serve import cmd_serve  # noqa: F401  run through core/cli.py
 from core.services import (
     action_export,
     actions,
@@ -35,7 +32,6 @@ from core.services import (
     setup,
     users,
 )
-from core.startup import prepare, startup_problems
 
 
 def _engine():
@@ -366,39 +362,3 @@ def cmd_restore(args) -> int:
     counts = backup_module.restore(engine, document)
     print(f"Återställt {sum(counts.values())} rader från {args.path}.")
     return EXIT_OK
-
-
-def cmd_serve(args) -> int:
-    """Migrate, load the demo into an empty database when enabled, refuse unsafe production, start."""
-    if not is_set("BASE_URL"):  # the links in calendar files and e-mails point where this portal answers
-        host = "localhost" if args.address in ("0.0.0.0", "127.0.0.1", "::") else args.address
-        os.environ["STRALPORTAL_BASE_URL"] = f"http://{host}:{args.port}"
-    settings = load_settings()
-    engine = prepare(settings, say=lambda text: print(text, flush=True))
-    problems = startup_problems(engine, settings)
-    if problems:
-        print("Portalen startar inte i drift:", *(f"- {p}" for p in problems), sep="\n", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"Startar portalen på {settings.base_url} (databas: {_safe_url(settings.database_url)}) …", flush=True)
-    argv = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), *streamlit_options(),
-            f"--server.port={args.port}", f"--server.address={args.address}"]
-    os.execv(sys.executable, argv)
-    return EXIT_OK
-
-
-def streamlit_options() -> list[str]:
-    """The portal's Streamlit settings (its packaged .streamlit/config.toml) as command-line options.
-
-    Streamlit reads config.toml only from the working directory, which for an installed portal is the
-    operator's folder; options on the command line apply wherever the portal is started.
-    """
-    config = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
-    return [f"--{section}.{key}={str(value).lower() if isinstance(value, bool) else value}"
-            for section, values in config.items() for key, value in values.items()]
-
-
-def _safe_url(url: str) -> str:
-    """A database URL without its password, fit to print."""
-    return make_url(url).render_as_string(hide_password=True)
-
-

@@ -101,3 +101,11 @@ def test_a_stale_form_offers_the_latest_through_one_helper():
               if re.search(r"Ladda om de senaste|reload_latest|forget_edit\([^)]*\)\s*\n\s*st\.rerun",
                            p.read_text(encoding="utf-8"))]
     assert copies == ["pages/_shared/ui.py"]
+
+
+def test_no_product_module_is_over_400_lines():
+    """A module that grows past a screenful of screens is split by what it holds (as the meeting was, by §)."""
+    modules = [*(PROJECT_DIR / "core").rglob("*.py"), *(PROJECT_DIR / "pages").rglob("*.py"), PROJECT_DIR / "app.py"]
+    long = {p.relative_to(PROJECT_DIR).as_posix(): n for p in modules if "migrations" not in p.parts
+            and (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

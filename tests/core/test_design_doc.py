@@ -1,4 +1,4 @@
-"""docs/DESIGN.md names the domain model as it is: every table of core/models.py, and nothing else."""
+"""docs/DESIGN.md names the domain model as it is: every table of core/models/, and nothing else."""
 import re
 
 from sqlmodel import SQLModel

@@ -112,7 +112,7 @@ def test_only_core_history_writes_history_entries():
     """A service that wrote its own entry would be a second copy of the rule (and could forget it)."""
     offenders = []
     for path in [*(PROJECT_DIR / "core").rglob("*.py"), *(PROJECT_DIR / "pages").rglob("*.py")]:
-        if path.relative_to(PROJECT_DIR).as_posix() in {"core/history.py", "core/models.py"}:
+        if path.relative_to(PROJECT_DIR).as_posix() in {"core/history.py", "core/models/registers.py"}:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "HistoryEntry":
