@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, col
 
 from core.enums import HistoryOperation
 from core.models import (
@@ -39,6 +39,14 @@ SECRET_FIELDS = frozenset({"password_hash", "content"})  # never copied into the
 BOOKKEEPING = frozenset({"version"})  # the stale-save counter, not a change of its own
 KEY = "history"
 Scope = Callable[[Session, Any], tuple[int | None, int | None]]
+
+
+class Row(Protocol):
+    """A row of a tracked model, as `record` is given it (its id is None until it is flushed)."""
+
+    @property
+    def id(self) -> int | None:
+        """Return the row's primary key."""
 
 
 class UntrackedWrite(RuntimeError):
@@ -144,7 +152,7 @@ def unrecorded(session: Session) -> Iterator[None]:
         session.info[KEY] = before
 
 
-def record(session: Session, target: SQLModel | str, *, operation: HistoryOperation, old: dict | None = None,
+def record(session: Session, target: Row | str, *, operation: HistoryOperation, old: dict | None = None,
            new: dict | None = None, clinic_id: int | None = None, review_id: int | None = None) -> None:
     """Record what a flush cannot see; about an object, it joins that object's entry of the change set."""
     changes = _change_set(session)
@@ -178,7 +186,9 @@ def _insert(session: Session, changes: ChangeSet, entity: str, entity_id: int | 
         at=changes.now, user_id=changes.actor.user_id, actor_name=changes.actor.name, entity=entity,
         entity_id=entity_id, operation=written.operation, clinic_id=scope[0], review_id=scope[1],
         old_values=written.old, new_values=written.new))
-    written.id = result.inserted_primary_key[0]
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    written.id = key[0]
     return written
 
 
@@ -195,10 +205,10 @@ def _write(session: Session, changes: ChangeSet, obj, operation: HistoryOperatio
     if written.operation == HistoryOperation.UPDATE and operation != HistoryOperation.UPDATE:
         written.operation = operation.value  # an approval or a reopening is more than an update
     if old and written.operation != HistoryOperation.CREATE:
-        written.old = {**_values(old), **(written.old or {})}  # the first old value of a field stays
+        written.old = {**(_values(old) or {}), **(written.old or {})}  # the first old value of a field stays
     if new:
-        written.new = {**(written.new or {}), **_values(new)}  # the last new one wins
-    session.connection().execute(update(HistoryEntry).where(HistoryEntry.id == written.id).values(
+        written.new = {**(written.new or {}), **(_values(new) or {})}  # the last new one wins
+    session.connection().execute(update(HistoryEntry).where(col(HistoryEntry.id) == written.id).values(
         operation=written.operation, old_values=written.old, new_values=written.new))
 
 

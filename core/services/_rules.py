@@ -94,12 +94,12 @@ def _claim(session: Session, review_id: int, expected_version: int | None) -> Re
     justering cannot interleave: whichever comes second waits for the first and then sees its result
     (a row lock on PostgreSQL, the write lock on SQLite).
     """
-    condition = [Review.id == review_id, col(Review.status).in_(ReviewStatus.editable_values())]
+    condition = [col(Review.id) == review_id, col(Review.status).in_(ReviewStatus.editable_values())]
     if expected_version is not None:
-        condition.append(Review.version == expected_version)
+        condition.append(col(Review.version) == expected_version)
     bump = Review.version + 1 if expected_version is not None else Review.version
-    result = session.execute(update(Review).where(*condition).values(version=bump)
-                             .execution_options(synchronize_session=False))
+    result = session.exec(update(Review).where(*condition).values(version=bump)
+                          .execution_options(synchronize_session=False))
     review = get_or_fail(session, Review, review_id)
     session.refresh(review)
     if result.rowcount == 0:
@@ -127,6 +127,7 @@ def claim_year_open(session: Session, *, clinic_id: int, year: int, what: str) -
     review = session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first()
     if review is None:
         return
+    assert review.id is not None  # a row read from the database has its id
     try:
         lock_editable(session, review.id)
     except UserError:

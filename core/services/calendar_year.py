@@ -30,7 +30,7 @@ def _audit_events(session: Session, clinics: dict[int, str], year: int, interval
     last = dict(session.exec(select(ClinicalAudit.clinic_id, func.max(ClinicalAudit.audit_date))
                              .where(ClinicalAudit.whole_activity == True,  # noqa: E712
                                     col(ClinicalAudit.clinic_id).in_(list(clinics)))
-                             .group_by(ClinicalAudit.clinic_id)).all())
+                             .group_by(col(ClinicalAudit.clinic_id))).all())
     events = []
     for clinic_id, code in clinics.items():
         due = last[clinic_id].replace(year=last[clinic_id].year + interval) if clinic_id in last else date(year, 12, 31)
@@ -58,7 +58,8 @@ def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> l
 
 def _due_date_events(session: Session, clinics: dict[int, str], year: int) -> list[Event]:
     """Open actions' due dates in the year, one event per clinic and day, counted in SQL (a region has thousands)."""
-    query = (select(Action.clinic_id, Action.due_date, func.count(), func.min(Action.title), func.min(Action.id))
+    columns = (Action.clinic_id, Action.due_date, func.count(), func.min(Action.title), func.min(Action.id))
+    query = (select(*columns)  # type: ignore[call-overload]  # sqlmodel types select() for ≤ 4 columns
              .where(col(Action.clinic_id).in_(list(clinics)), col(Action.status).in_(ActionStatus.open_values()),
                     Action.due_date >= date(year, 1, 1), Action.due_date <= date(year, 12, 31))
              .group_by(Action.clinic_id, Action.due_date))
@@ -70,7 +71,7 @@ def _due_date_events(session: Session, clinics: dict[int, str], year: int) -> li
 def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_only: bool = False,
                 audit_interval_years: int = 5) -> list[Event]:
     """Return the year's events for the actor's clinics (or only the actor's own due dates)."""
-    clinics = {c.id: c.code for c in list_clinics(session, actor=actor)}
+    clinics = {c.id: c.code for c in list_clinics(session, actor=actor) if c.id is not None}  # stored: all have ids
     events = []
     if not mine_only:
         events.append(Event(date(year, 3, 1), f"Strålskyddsbokslutet för {year - 1} ska vara färdigställt", "Alla",
@@ -78,7 +79,8 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
         events += _reporting_events(session, clinics, year)
         events += [Event(e.report_due, f"Skriftlig rapport till SSM senast (händelse {e.occurred_on.isoformat()})",
                          clinics.get(e.clinic_id, ""), f"handelse-{e.id}", safety_events.REPORT_SOURCE)
-                   for e in safety_events.reports_due_in(session, actor=actor, year=year)]
+                   for e in safety_events.reports_due_in(session, actor=actor, year=year)
+                   if e.report_due is not None]  # always: the query picks events by their due date
         planned = session.exec(select(Review).where(col(Review.year) == year,
                                                     col(Review.clinic_id).in_(list(clinics)))).all()
         for review in planned:

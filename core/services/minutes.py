@@ -55,11 +55,12 @@ def signers_of(session: Session, *, actor: Actor, review_id: int) -> list[User]:
     return list(session.exec(select(User).where(col(User.id).in_(ids)))) if ids else []
 
 
-def _present_users(session: Session, review_id: int) -> set[int]:
+def _present_users(session: Session, review: Review) -> set[int]:
     """Return the users recorded as present (or standing in) at the meeting."""
-    return set(session.exec(select(Attendance.user_id).where(Attendance.review_id == review_id,
-                                                             col(Attendance.status).in_(AttendanceStatus.attended_values()),
-                                                             Attendance.user_id != None)).all())  # noqa: E711
+    present = session.exec(select(Attendance.user_id).where(Attendance.review_id == review.id,
+                                                            col(Attendance.status).in_(AttendanceStatus.attended_values()),
+                                                            Attendance.user_id != None)).all()  # noqa: E711
+    return {user_id for user_id in present if user_id is not None}  # the query already leaves out the unnamed
 
 
 def _adjuster_problems(session: Session, review: Review, user_ids: list[int]) -> list[str]:
@@ -68,7 +69,7 @@ def _adjuster_problems(session: Session, review: Review, user_ids: list[int]) ->
         return ["Justerare: välj minst en justerare (§ Val av justerare)."]
     if len(set(user_ids)) > 2:
         return ["Justerare: välj en eller två justerare."]
-    problems, present = [], _present_users(session, review.id)
+    problems, present = [], _present_users(session, review)
     for user_id in dict.fromkeys(user_ids):
         user = get_or_fail(session, User, user_id)
         if user_id == review.chair_id:
@@ -93,7 +94,7 @@ def choose_adjusters(session: Session, *, actor: Actor, review_id: int, user_ids
             session.delete(row)
     session.flush()
     for user_id in dict.fromkeys(user_ids):
-        session.add(Signature(review_id=review.id, user_id=user_id, role=SignatureRole.ADJUSTER.value,
+        session.add(Signature(review_id=review_id, user_id=user_id, role=SignatureRole.ADJUSTER.value,
                               minutes_version=review.minutes_version))
     history.record(session, "Signature", operation=HistoryOperation.UPDATE, clinic_id=review.clinic_id,
                    review_id=review.id, new={"justerare": list(dict.fromkeys(user_ids))})
@@ -130,18 +131,19 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
     problems = _justering_problems(session, review)
     if problems:
         raise InvalidInput(problems)
+    assert review.chair_id is not None and review.secretary_id is not None  # else _justering_problems refused
     for row in signature_rows(session, review):
         if row.role != SignatureRole.ADJUSTER:
             session.delete(row)
     session.flush()
-    session.add(Signature(review_id=review.id, user_id=review.chair_id, role=SignatureRole.CHAIR.value,
+    session.add(Signature(review_id=review_id, user_id=review.chair_id, role=SignatureRole.CHAIR.value,
                           minutes_version=review.minutes_version))
-    session.add(Signature(review_id=review.id, user_id=review.secretary_id, role=SignatureRole.SECRETARY.value,
+    session.add(Signature(review_id=review_id, user_id=review.secretary_id, role=SignatureRole.SECRETARY.value,
                           minutes_version=review.minutes_version))
     session.flush()
     content = build_content(session, actor=actor, review=review).as_json()
     checksum = content_hash(content)
-    session.add(MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
+    session.add(MinutesVersion(review_id=review_id, version=review.minutes_version, content=content,
                                content_sha256=checksum, frozen_at=now, frozen_by_id=actor.user_id))
     change_status(session, review, ReviewStatus.APPROVAL, extra={"sha256": checksum})
     return review
@@ -149,8 +151,8 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
 
 def _lock_in(session: Session, review_id: int, status: ReviewStatus, refusal: str) -> Review:
     """Lock the review row if it is in the status, else refuse (one statement: no step can slip between)."""
-    result = session.execute(update(Review).where(Review.id == review_id, Review.status == status.value)
-                             .values(version=Review.version).execution_options(synchronize_session=False))
+    result = session.exec(update(Review).where(col(Review.id) == review_id, col(Review.status) == status.value)
+                          .values(version=Review.version).execution_options(synchronize_session=False))
     review = get_or_fail(session, Review, review_id)
     session.refresh(review)
     if result.rowcount == 0:
@@ -168,6 +170,7 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
     if any(s.role == SignatureRole.CHAIR for s in mine):
         require(actor, Permission.APPROVE_REVIEW, review.clinic_id)
     frozen = minutes_record(session, review)
+    assert frozen is not None  # minutes under justering were frozen when they were sent
     for signature in mine:
         signature.signed_at, signature.content_sha256 = now, frozen.content_sha256
         session.add(signature)
@@ -218,7 +221,7 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
     review.approved_at = None
     for old in previous:
         if old.role == SignatureRole.ADJUSTER:
-            session.add(Signature(review_id=review.id, user_id=old.user_id, role=old.role,
+            session.add(Signature(review_id=review_id, user_id=old.user_id, role=old.role,
                                   minutes_version=review.minutes_version))
     change_status(session, review, ReviewStatus.MEETING, operation=HistoryOperation.REOPEN,
                   extra={"motivering": reason.strip(), "version": review.minutes_version})
@@ -237,6 +240,7 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
         if minutes_record(session, review) is not None:
             continue
         content = build_content(session, actor=actor, review=review).as_json()
+        assert review.id is not None  # a stored review has its id
         frozen = MinutesVersion(review_id=review.id, version=review.minutes_version, content=content,
                                 content_sha256=content_hash(content), frozen_at=now, approved_at=review.approved_at)
         frozen.pdf = render_approved(frozen, approval_times(session, review))
@@ -250,12 +254,12 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
 
 def awaiting_approval(session: Session, *, actor: Actor) -> list[tuple[Review, Clinic, str]]:
     """Return the minutes the actor still has to sign, with the clinic and the capacity they sign in."""
-    rows = session.exec(select(Review, Clinic, Signature.role).join(Signature, Signature.review_id == Review.id)
-                        .join(Clinic, Clinic.id == Review.clinic_id)
+    rows = session.exec(select(Review, Clinic, Signature.role).join(Signature, col(Signature.review_id) == Review.id)
+                        .join(Clinic, col(Clinic.id) == Review.clinic_id)
                         .where(Signature.user_id == actor.user_id, Signature.signed_at == None,  # noqa: E711
                                Signature.minutes_version == Review.minutes_version,
                                Review.status == ReviewStatus.APPROVAL.value)
-                        .order_by(Review.year, Clinic.code)).all()
+                        .order_by(col(Review.year), col(Clinic.code))).all()
     return [(review, clinic, role) for review, clinic, role in rows]
 
 
@@ -263,7 +267,7 @@ def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings
     """E-mail everyone who still has to sign a link to the review; return the addresses written to."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    clinic = session.get(Clinic, review.clinic_id)
+    clinic = get_or_fail(session, Clinic, review.clinic_id)
     link = f"{settings.base_url}/genomgang?klinik={clinic.code}&ar={review.year}"
     mails, sent = [], []
     frozen = minutes_record(session, review)

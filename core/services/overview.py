@@ -59,9 +59,10 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
     clinics = list_clinics(session, actor=actor)
     ids = visible_clinics(actor)
     members = _counts(session, select(UserClinic.clinic_id, func.count())
-                      .where(col(UserClinic.clinic_id).in_(ids)).group_by(UserClinic.clinic_id))
-    open_q = select(Action.clinic_id, func.count()).where(
-        col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values())).group_by(Action.clinic_id)
+                      .where(col(UserClinic.clinic_id).in_(ids)).group_by(col(UserClinic.clinic_id)))
+    open_q = (select(Action.clinic_id, func.count())
+              .where(col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values()))
+              .group_by(col(Action.clinic_id)))
     open_actions = _counts(session, open_q)
     overdue = _counts(session, open_q.where(Action.is_overdue_on(today)))
     reviews = dict(session.exec(select(Review.clinic_id, Review.status)
@@ -69,16 +70,16 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
     assessed = set(session.exec(select(SelfAssessment.clinic_id)
                                 .where(col(SelfAssessment.clinic_id).in_(ids), SelfAssessment.year == year)))
     done = _counts(session, select(Action.clinic_id, func.count()).where(
-        col(Action.clinic_id).in_(ids), Action.status == ActionStatus.DONE.value).group_by(Action.clinic_id))
+        col(Action.clinic_id).in_(ids), Action.status == ActionStatus.DONE.value).group_by(col(Action.clinic_id)))
     scored = (Answer.level != None) & (Answer.not_applicable == False)  # noqa: E711,E712
-    scores = {cid: round(100 * points / (4 * n), 1) for cid, points, n in session.exec(
-        select(SelfAssessment.clinic_id, func.sum(Answer.level), func.count(Answer.id))
-        .join(Answer, Answer.self_assessment_id == SelfAssessment.id)
+    scores = {cid: round(100 * (points or 0) / (4 * n), 1) for cid, points, n in session.exec(
+        select(SelfAssessment.clinic_id, func.sum(Answer.level), func.count(col(Answer.id)))
+        .join(Answer, col(Answer.self_assessment_id) == SelfAssessment.id)
         .where(col(SelfAssessment.clinic_id).in_(ids), SelfAssessment.year == year, scored)
-        .group_by(SelfAssessment.clinic_id)).all() if n}
+        .group_by(col(SelfAssessment.clinic_id))).all() if n}
     audits = dict(session.exec(select(ClinicalAudit.clinic_id, func.max(ClinicalAudit.audit_date))
                                .where(col(ClinicalAudit.clinic_id).in_(ids), ClinicalAudit.whole_activity == True)  # noqa: E712
-                               .group_by(ClinicalAudit.clinic_id)).all())
+                               .group_by(col(ClinicalAudit.clinic_id))).all())
     reported_orgs = set(session.exec(select(AnnualReport.organisation_id).where(AnnualReport.year == year - 1)))
     return [ClinicStatus(
         clinic=c, year=year, members=members.get(c.id, 0),
@@ -86,7 +87,7 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
         open_actions=open_actions.get(c.id, 0), overdue_actions=overdue.get(c.id, 0),
         self_assessment=c.id in assessed, last_whole_audit=audits.get(c.id), done_actions=done.get(c.id, 0),
         self_assessment_score=scores.get(c.id),
-    ) for c in clinics]
+    ) for c in clinics if c.id is not None]  # a listed clinic is stored, so it always has its id
 
 
 def actions_by_status(session: Session, *, actor: Actor, top: int | None = None) -> list[dict]:
@@ -95,10 +96,11 @@ def actions_by_status(session: Session, *, actor: Actor, top: int | None = None)
     if top is not None:
         busiest = (select(Action.clinic_id)
                    .where(col(Action.clinic_id).in_(ids), col(Action.status).in_(ActionStatus.open_values()))
-                   .group_by(Action.clinic_id).order_by(func.count().desc(), Action.clinic_id).limit(top))
+                   .group_by(col(Action.clinic_id)).order_by(func.count().desc(), col(Action.clinic_id)).limit(top))
         ids = list(session.exec(busiest))
-    rows = session.exec(select(Clinic.code, Action.status, func.count()).join(Clinic, Clinic.id == Action.clinic_id)
-                        .where(col(Action.clinic_id).in_(ids)).group_by(Clinic.code, Action.status)).all()
+    rows = session.exec(select(Clinic.code, Action.status, func.count())
+                        .join(Clinic, col(Clinic.id) == Action.clinic_id)
+                        .where(col(Action.clinic_id).in_(ids)).group_by(col(Clinic.code), col(Action.status))).all()
     return [{"clinic": code, "status": status, "count": n} for code, status, n in rows]
 
 
@@ -107,8 +109,8 @@ def on_time_share(session: Session, *, actor: Actor) -> list[dict]:
     ids = visible_clinics(actor)
     done_in_time = and_(col(Action.status) == ActionStatus.DONE.value, col(Action.done_on) <= col(Action.due_date))
     on_time = func.sum(case((done_in_time, 1), else_=0))
-    rows = session.exec(select(Review.year, func.count(), on_time).join(Review, Review.id == Action.review_id)
-                        .where(col(Action.clinic_id).in_(ids)).group_by(Review.year).order_by(Review.year)).all()
+    rows = session.exec(select(Review.year, func.count(), on_time).join(Review, col(Review.id) == Action.review_id)
+                        .where(col(Action.clinic_id).in_(ids)).group_by(col(Review.year)).order_by(col(Review.year))).all()
     return [{"year": y, "actions": n, "on_time": int(ok or 0), "share": round(100 * (ok or 0) / n, 1)}
             for y, n, ok in rows]
 
@@ -126,13 +128,13 @@ def overdue_over_time(session: Session, *, actor: Actor, today: date, months: in
     """Count, at each month end of the last year, the actions that were past due and not yet done then."""
     ids = visible_clinics(actor)
     moments = _month_ends(today, months)
-    late_at = [func.sum(case((and_(Action.due_date < m, Action.created_at <= _end_of(m),
-                                   or_(Action.done_on == None, Action.done_on > m)), 1), else_=0))  # noqa: E711
+    late_at = [func.sum(case((and_(col(Action.due_date) < m, col(Action.created_at) <= _end_of(m),
+                                   or_(col(Action.done_on).is_(None), col(Action.done_on) > m)), 1), else_=0))
                for m in moments]
     # Only actions due before today and not done before the first month end can count (an index narrows them).
     counts = session.exec(select(*late_at).where(
         col(Action.clinic_id).in_(ids), Action.status != ActionStatus.CANCELLED.value, Action.due_date < today,
-        or_(Action.done_on == None, Action.done_on > moments[0]))).one()  # noqa: E711
+        or_(col(Action.done_on).is_(None), col(Action.done_on) > moments[0]))).one()
     return [{"date": m, "overdue": int(n or 0)} for m, n in zip(moments, counts)]
 
 
@@ -146,11 +148,12 @@ def unanswered_findings(session: Session, *, actor: Actor, report_year: int) -> 
     ids = visible_clinics(actor)
     answered = select(Action.finding_id).where(Action.finding_id != None)  # noqa: E711
     decided = select(FindingDecision.finding_id).where(FindingDecision.finding_id != None)  # noqa: E711
-    rows = session.exec(select(Finding, Clinic.code).join(AnnualReport, AnnualReport.id == Finding.annual_report_id)
-                        .join(Clinic, Clinic.id == Finding.clinic_id, isouter=True)
+    rows = session.exec(select(Finding, Clinic.code)
+                        .join(AnnualReport, col(AnnualReport.id) == Finding.annual_report_id)
+                        .join(Clinic, col(Clinic.id) == Finding.clinic_id, isouter=True)
                         .where(AnnualReport.year == report_year, col(Finding.id).notin_(answered),
                                col(Finding.id).notin_(decided),
-                               or_(col(Finding.clinic_id).in_(ids), Finding.clinic_id == None))  # noqa: E711
+                               or_(col(Finding.clinic_id).in_(ids), col(Finding.clinic_id).is_(None)))
                         .order_by(Finding.severity, Finding.code)).all()
     order = {s.value: i for i, s in enumerate(Severity)}
     return sorted([(f, code or "Hela organisationen") for f, code in rows], key=lambda r: order.get(r[0].severity, 9))

@@ -113,35 +113,35 @@ def _role_of(user: User) -> MeetingRole:
             Role.SAMORDNARE: MeetingRole.COORDINATOR}.get(Role(user.role), MeetingRole.OTHER)
 
 
-def _invitations(session: Session, review: Review, clinic: Clinic) -> list[Attendance]:
+def _invitations(session: Session, review_id: int, clinic: Clinic) -> list[Attendance]:
     """Pre-fill the invitation list: the routine's roles from the clinic's key people and its users."""
-    users = session.exec(select(User).join(UserClinic, UserClinic.user_id == User.id)
+    users = session.exec(select(User).join(UserClinic, col(UserClinic.user_id) == User.id)
                          .where(UserClinic.clinic_id == clinic.id, User.active == True)).all()  # noqa: E712
     by_name = {u.name.casefold(): u for u in users}
     rows, named = [], set()
     for role in REQUIRED_ROLES:
         name = getattr(clinic, CLINIC_PEOPLE[role], None) if role in CLINIC_PEOPLE else None
         user = by_name.get((name or "").casefold())
-        rows.append(Attendance(review_id=review.id, user_id=user.id if user else None, name=name or "",
+        rows.append(Attendance(review_id=review_id, user_id=user.id if user else None, name=name or "",
                                meeting_role=role.value, email=user.email if user else None))
         named.add((name or "").casefold())
     for user in users:
         if user.name.casefold() not in named and Role(user.role) != Role.LASARE:
-            rows.append(Attendance(review_id=review.id, user_id=user.id, name=user.name,
+            rows.append(Attendance(review_id=review_id, user_id=user.id, name=user.name,
                                    meeting_role=_role_of(user).value, email=user.email))
     return rows
 
 
-def _carry_over(session: Session, review: Review) -> list[FollowUp]:
-    """Bring every open action of the clinic from earlier reviews, and those done since, into follow-up."""
+def _carry_over(session: Session, review: Review) -> list[int]:
+    """Return the ids of the clinic's open actions from earlier reviews, and of those done since, to follow up."""
     earlier = session.exec(select(Review).where(Review.clinic_id == review.clinic_id, Review.year < review.year)
                            .order_by(col(Review.year).desc())).first()
     since = earlier.meeting_date if earlier and earlier.meeting_date else date.min
-    actions = session.exec(select(Action).join(Review, Review.id == Action.review_id).where(
+    actions = session.exec(select(Action).join(Review, col(Review.id) == Action.review_id).where(
         Action.clinic_id == review.clinic_id, Review.year < review.year)).all()
-    return [FollowUp(review_id=review.id, action_id=a.id) for a in actions
-            if a.status in ActionStatus.open_values()
-            or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since)]
+    return [a.id for a in actions if a.id is not None  # a stored action always has its id
+            and (a.status in ActionStatus.open_values()
+                 or (a.status == ActionStatus.DONE and a.done_on and a.done_on >= since))]
 
 
 def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, data: dict,
@@ -166,7 +166,9 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     )
     session.add(review)
     session.flush()
-    session.add_all(_agenda(review.id) + _invitations(session, review, clinic) + _carry_over(session, review))
+    assert review.id is not None  # the flush gave the new review its id
+    follow_ups = [FollowUp(review_id=review.id, action_id=action_id) for action_id in _carry_over(session, review)]
+    session.add_all([*_agenda(review.id), *_invitations(session, review.id, clinic), *follow_ups])
     return review
 
 
@@ -204,7 +206,7 @@ def set_status(session: Session, *, actor: Actor, review_id: int, status: Review
 def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:
     """Return the clinic's active users, for choosing chair, minute-taker, owners and justerare."""
     require(actor, Permission.VIEW_CLINIC, clinic_id)
-    return list(session.exec(select(User).join(UserClinic, UserClinic.user_id == User.id)
+    return list(session.exec(select(User).join(UserClinic, col(UserClinic.user_id) == User.id)
                              .where(UserClinic.clinic_id == clinic_id, User.active == True)  # noqa: E712
                              .order_by(User.name)))
 

@@ -28,15 +28,15 @@ class EventFields(BaseModel):
     """An event as registered or changed."""
 
     kind: SafetyEventKind
-    occurred_on: date | None = None
+    occurred_on: date
     description: str = ""
     ssm_reference: str | None = None
     report_sent_on: date | None = None
     status: SafetyEventStatus = SafetyEventStatus.OPEN
 
-    @field_validator("occurred_on")
+    @field_validator("occurred_on", mode="before")  # before the date is parsed, so a date given as None is named
     @classmethod
-    def _date(cls, v: date | None) -> date:
+    def _date(cls, v: object) -> object:
         if v is None:
             raise ValueError("måste fyllas i (ÅÅÅÅ-MM-DD).")
         return v

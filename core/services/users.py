@@ -91,11 +91,12 @@ class UserCreate(UserUpdate):
 
 def _set_clinics(session: Session, user_id: int, clinic_ids: list[int]) -> None:
     """Replace the user's clinic memberships, refusing unknown clinics."""
-    known = set(session.exec(select(Clinic.id).where(col(Clinic.id).in_(clinic_ids))))
+    found = session.exec(select(Clinic.id).where(col(Clinic.id).in_(clinic_ids)))
+    known = {clinic_id for clinic_id in found if clinic_id is not None}  # a stored clinic always has its id
     unknown = sorted(set(clinic_ids) - known)
     if unknown:
         raise InvalidInput([f"Kliniker: okänd klinik (id {', '.join(map(str, unknown))})."])
-    session.exec(delete(UserClinic).where(UserClinic.user_id == user_id))
+    session.exec(delete(UserClinic).where(col(UserClinic.user_id) == user_id))
     session.add_all(UserClinic(user_id=user_id, clinic_id=c) for c in sorted(known))
 
 
@@ -104,7 +105,7 @@ def list_users(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]
     require(actor, Permission.MANAGE_USERS)
     users = list(session.exec(select(User).order_by(User.name)))
     links = session.exec(select(UserClinic.user_id, UserClinic.clinic_id)).all()
-    by_user: dict[int, list[int]] = {}
+    by_user: dict[int | None, list[int]] = {}  # looked up by User.id, which the model types as optional
     for user_id, clinic_id in links:
         by_user.setdefault(user_id, []).append(clinic_id)
     return [(u, sorted(by_user.get(u.id, []))) for u in users]
@@ -127,6 +128,7 @@ def create_user(session: Session, *, actor: Actor, data: dict, now: datetime,
                 is_demo=is_demo, created_at=now)
     session.add(user)
     session.flush()
+    assert user.id is not None  # the flush gave the new user its id
     _set_clinics(session, user.id, fields.clinics)
     history.record(session, user, operation=HistoryOperation.CREATE, new={"clinics": clinic_ids_of(session, user.id)})
     return user
@@ -139,6 +141,7 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
     history.track(session, actor=actor, now=now)
     fields = validated(UserUpdate, data)
     user = get_or_fail(session, User, user_id)
+    assert user.id is not None  # a stored user has its id
     if user.id == actor.user_id and not fields.active:
         raise InvalidInput(["Aktiv: du kan inte inaktivera dig själv."])
     if user.id == actor.user_id and fields.role != Role.ADMIN:
