@@ -130,14 +130,14 @@ def overdue_reports(session: Session, *, actor: Actor, today: date) -> list[Safe
     """Events whose written report to SSM is past its three months, for the clinics the actor sees."""
     query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id).where(
         SafetyEvent.is_report_overdue_on(today))
-    return list(session.exec(query.order_by(SafetyEvent.report_due)))
+    return list(session.exec(query.order_by(col(SafetyEvent.report_due))))
 
 
 def reports_due_in(session: Session, *, actor: Actor, year: int) -> list[SafetyEvent]:
     """Events whose written report is due in a year and not yet sent (for the årshjul)."""
     query = in_visible_clinics(select(SafetyEvent), actor, SafetyEvent.clinic_id).where(
         SafetyEvent.report_outstanding, col(SafetyEvent.report_due).between(date(year, 1, 1), date(year, 12, 31)))
-    return list(session.exec(query.order_by(SafetyEvent.report_due)))
+    return list(session.exec(query.order_by(col(SafetyEvent.report_due))))
 
 
 def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity: str, now: datetime) -> Finding:
