@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.documents.calendar import due_dates_ics
-from core.enums import ActionStatus
+from core.enums import ActionStatus, Modality
 from core.models import Action, Clinic, ClinicalAudit, Review
 from core.permissions import Actor
 from core.services import safety_events
@@ -22,7 +22,7 @@ class Event:
     what: str
     clinic: str
     uid: str
-    source: str = ""  # the regulation a fixed date comes from, shown beside it
+    source: str  # the regulation a date comes from, or that it is the region's own routine
 
 
 def _audit_events(session: Session, clinics: dict[int, str], year: int, interval: int) -> list[Event]:
@@ -36,21 +36,28 @@ def _audit_events(session: Session, clinics: dict[int, str], year: int, interval
         due = last[clinic_id].replace(year=last[clinic_id].year + interval) if clinic_id in last else date(year, 12, 31)
         if due.year <= year:
             events.append(Event(max(due, date(year, 1, 1)), "Klinisk revision av hela verksamheten senast", code,
-                                f"revision-{code}-{year}"))
+                                f"revision-{code}-{year}",
+                                f"{OWN_ROUTINE} (vart {interval}:e år); ingen svensk föreskrift anger intervallet"))
     return events
 
 
 # Clinics with these modalities run röntgenverksamhet, whose yearly statistics go to SSM.
-XRAY = {"xray", "intervention", "dental"}
+XRAY = {Modality.XRAY.value, Modality.INTERVENTION.value, Modality.DENTAL.value}
+OWN_ROUTINE = "Regionens egen rutin"  # no regulation sets the date; said so rather than left blank
+DECIDED = "Beslut vid klinikens genomgång"
 
 
 def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> list[Event]:
-    """Fixed duties of the year: X-ray statistics to SSM, and the internal review of the management system."""
-    xray = sorted(c.code for c in session.exec(select(Clinic).where(col(Clinic.id).in_(list(clinics))))
-                  if XRAY & set(c.modalities))
+    """Fixed duties of the year: X-ray and nuclear-medicine reports to SSM, the management system's review."""
+    chosen = list(session.exec(select(Clinic).where(col(Clinic.id).in_(list(clinics)))))
+    xray = sorted(c.code for c in chosen if XRAY & set(c.modalities))
+    nuclear = sorted(c.code for c in chosen if Modality.NUCLEAR_MEDICINE.value in c.modalities)
     events = [Event(date(year, 4, 30), f"Röntgenstatistik för {year - 1} (frekvens och medelvärde av stråldosen) "
                     "rapporterad till SSM", code, f"rontgenstatistik-{code}-{year}", "SSMFS 2018:5 7 kap. 9 §")
               for code in xray]
+    events += [Event(date(year, 4, 30), f"Nuklearmedicinska exponeringar {year - 1} (barn under 16 år och vuxna "
+                     "var för sig) rapporterade till SSM", code, f"nuklearmedicin-{code}-{year}",
+                     "SSMFS 2018:5 9 kap. 11 §") for code in nuclear]
     events.append(Event(date(year, 9, 30), "Intern revision av ledningssystemet: varje revisionsområde granskat "
                         "inom de senaste tre åren", "Alla", f"internrevision-{year}", "SSMFS 2018:1 3 kap. 7–8 §§"))
     return events
@@ -64,7 +71,8 @@ def _due_date_events(session: Session, clinics: dict[int, str], year: int) -> li
                     Action.due_date >= date(year, 1, 1), Action.due_date <= date(year, 12, 31))
              .group_by(Action.clinic_id, Action.due_date))
     return [Event(day, f"Åtgärd klar senast: {title}" if n == 1 else f"{n} åtgärder klara senast",
-                  clinics[clinic_id], f"atgard-{first}" if n == 1 else f"atgarder-{clinic_id}-{day.isoformat()}")
+                  clinics[clinic_id], f"atgard-{first}" if n == 1 else f"atgarder-{clinic_id}-{day.isoformat()}",
+                  DECIDED)
             for clinic_id, day, n, title, first in session.exec(query)]
 
 
@@ -86,16 +94,16 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
         for review in planned:
             if review.meeting_date:
                 events.append(Event(review.meeting_date, "Klinikens genomgång", clinics[review.clinic_id],
-                                    f"genomgang-{review.id}"))
+                                    f"genomgang-{review.id}", f"{OWN_ROUTINE} (årlig genomgång)"))
         for code in sorted(set(clinics.values()) - {clinics[r.clinic_id] for r in planned if r.meeting_date}):
             events.append(Event(date(year, 3, 31), "Genomgången bör hållas i mars (inte planerad)", code,
-                                f"saknas-{code}-{year}"))
+                                f"saknas-{code}-{year}", f"{OWN_ROUTINE} (genomgång i mars)"))
         events += _audit_events(session, clinics, year, audit_interval_years)
     if mine_only:
         for row in list_actions(session, actor=actor, today=today, statuses=list(ActionStatus.open_values()),
                                 owner_id=actor.user_id):
             events.append(Event(row.action.due_date, f"Åtgärd klar senast: {row.action.title}",
-                                clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}"))
+                                clinics.get(row.action.clinic_id, ""), f"atgard-{row.action.id}", DECIDED))
     else:
         events += _due_date_events(session, clinics, year)
     return sorted(events, key=lambda e: (e.day, e.clinic))

@@ -49,3 +49,24 @@ def test_the_year_wheel_holds_the_fixed_duties_with_their_sources(demo_url):
         assert review.source == "SSMFS 2018:1 3 kap. 7–8 §§" and "tre år" in review.what
         karin = calendar_year.year_events(s, actor=actor_for(s, "karin"), year=2026, today=TODAY)  # NM only
         assert not [e for e in karin if e.what.startswith("Röntgenstatistik")]
+        nuclear = [e for e in events if e.what.startswith("Nuklearmedicinska exponeringar 2025")]
+        assert [(e.clinic, e.day, e.source) for e in nuclear] == [("NM", date(2026, 4, 30), "SSMFS 2018:5 9 kap. 11 §")]
+        assert [e.clinic for e in karin if e.what.startswith("Nuklearmedicinska")] == ["NM"]
+        # every date says where it comes from: a regulation, a decision, or the region's own routine
+        assert [e.what for e in events if not e.source] == []
+        audit = next(e for e in events if e.what.startswith("Klinisk revision"))
+        assert audit.source.startswith("Regionens egen rutin") and "ingen svensk föreskrift" in audit.source
+
+
+def _regulation(name: str) -> str:
+    """A shipped regulation text as one line, hyphens at line breaks removed (docs/forfattningar/)."""
+    from tests.conftest import PROJECT_DIR
+    raw = (PROJECT_DIR / "docs" / "forfattningar" / name).read_text(encoding="utf-8")
+    return " ".join(raw.replace("-\n", "").split())
+
+
+def test_the_year_wheels_report_dates_are_found_in_the_shipped_regulation():
+    text = _regulation("SSMFS-2018-5.txt")
+    assert "11 § Alla medicinska exponeringar som utförs i en nuklearmedicinsk verksamhet, ska senast den 30 april " \
+           "varje år rapporteras till Strålsäkerhetsmyndigheten" in text  # 9 kap. 11 §
+    assert "Uppgifterna i sammanställningen ska senast den 30 april nästkommande år" in text  # 7 kap. 9 §
