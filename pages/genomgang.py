@@ -69,6 +69,12 @@ def _default(user_id: int | None) -> int | None:
     return user_id if user_id in people else None
 
 
+def _text(box, current, field: str, label: str, suggested: str = "") -> str:
+    """A review's text field: as saved, or a suggestion for a new review; as long as its column allows."""
+    value = (getattr(current, field) or "") if current else suggested
+    return box.text_input(label, value=value, max_chars=max_length(Review, field))
+
+
 def _details_form(current=None) -> dict:
     """Render date, time, place, chair and minute-taker fields (inside a form); a new review gets suggestions."""
     left, middle, right = st.columns(3)
@@ -82,26 +88,10 @@ def _details_form(current=None) -> dict:
             value=current.meeting_date if current else max(today, date(year, 3, 15)),
             format="YYYY-MM-DD",
         ),
-        "start_time": middle.text_input(
-            f"{FIELDS['start_time']} ({L['time_format']})",
-            value=(current.start_time or "") if current else "13:00",
-            max_chars=max_length(Review, "start_time"),
-        ),
-        "end_time": right.text_input(
-            f"{FIELDS['end_time']} ({L['time_format']})",
-            value=(current.end_time or "") if current else "15:00",
-            max_chars=max_length(Review, "end_time"),
-        ),
-        "location": left.text_input(
-            FIELDS["location"],
-            value=(current.location or "") if current else "",
-            max_chars=max_length(Review, "location"),
-        ),
-        "video_link": middle.text_input(
-            f"{FIELDS['video_link']} ({L['optional']})",
-            value=(current.video_link or "") if current else "",
-            max_chars=max_length(Review, "video_link"),
-        ),
+        "start_time": _text(middle, current, "start_time", f"{FIELDS['start_time']} ({L['time_format']})", "13:00"),
+        "end_time": _text(right, current, "end_time", f"{FIELDS['end_time']} ({L['time_format']})", "15:00"),
+        "location": _text(left, current, "location", FIELDS["location"]),
+        "video_link": _text(middle, current, "video_link", f"{FIELDS['video_link']} ({L['optional']})"),
         "chair_id": right.selectbox(
             f"{CHAIR} ({glossary.term(Role.VERKSAMHETSCHEF).lower()})",
             [None, *chairs],

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core.documents.content import Block, Decision, Table, Text
+from pages._shared.ui import plain
 
 
 def show_table(table: Table) -> None:
@@ -19,18 +20,5 @@ def show_block(block: Block) -> None:
     elif isinstance(block, Text):
         st.text(block.text)
     else:
-        st.markdown(f"**{_escaped(block.text)}**")
+        st.markdown(f"**{plain(block.text, one_line=True)}**")
 
-
-def show_table_or(table: Table, empty: str) -> None:
-    """Show a table, or a quiet sentence when it has no rows."""
-    if table.body:
-        show_table(table)
-    else:
-        st.caption(empty)
-
-
-def _escaped(text: str) -> str:
-    """A heading as plain text (imported late: ui imports Streamlit's page context)."""
-    from pages._shared.ui import plain
-    return plain(text, one_line=True)
