@@ -192,11 +192,13 @@ def _protection(session: Session, actor: Actor, review: Review) -> list[Block]:
         blocks += [Subheading(text=f"{MODELS['TrainingRecord']} {year}"), figures.training(shares, year)]
     doses = protection_figures.dosimetry(session, actor=actor, year=year, clinic_id=clinic_id)
     if doses:
-        blocks += [Subheading(text=f"{MODELS['DosimetryRecord']} {year}"), figures.doses(doses)]
+        levels = protection_figures.investigation_by_clinic(session, actor=actor, rows=doses)
+        blocks += [Subheading(text=f"{MODELS['DosimetryRecord']} {year}"), figures.doses(doses, levels),
+                   figures.dose_basis()]
     drl = protection_figures.drl_status(session, actor=actor, year=year, clinic_id=clinic_id)
     if drl:
         today = review.meeting_date or date(review.year, 12, 31)
-        blocks += [Subheading(text=MODELS["DrlStatus"]), figures.drl(drl, today)]
+        blocks += [Subheading(text=MODELS["DrlStatus"]), figures.drl(drl, today), figures.drl_basis(drl)]
     return blocks
 
 
