@@ -324,7 +324,16 @@ def _next_review(review: Review) -> list[Block]:
 
 
 def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesContent:
-    """Gather everything the minutes print as one typed document; after a reopen, see core/documents/revision.py."""
+    """Gather everything the minutes print as one typed document; a reopened version starts from the one replaced."""
+    replaced = _replaced(session, review)
+    content = _from_live_rows(session, actor, review, _replaces(review, replaced))
+    if replaced is None:
+        return content
+    return revision.revise(content, read(replaced.content), reason=replaced.reopen_reason)
+
+
+def _from_live_rows(session: Session, actor: Actor, review: Review, replaces: str | None) -> MinutesContent:
+    """Gather everything the minutes print from the live rows."""
     clinic = get_or_fail(session, Clinic, review.clinic_id)
     organisation = get_or_fail(session, Organisation, clinic.organisation_id)
     names = _names(session)
@@ -352,8 +361,7 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesC
                         ("findings", "Brister och beslut om åtgärder")):
         if not any(i.kind == kind for i in items):
             sections.append(Section(heading=f"§ {len(sections) + 1} {title}", kind=kind, blocks=by_kind[kind]()))
-    replaced = _replaced(session, review)
-    content = MinutesContent(
+    return MinutesContent(
         title=meeting_title(review, clinic), number=review.protocol_number or "",
         organisation=organisation.name, licence_holder=organisation.licence_holder,
         licence_number=organisation.licence_number,
@@ -362,8 +370,5 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesC
         + (f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else ""),
         place=", ".join(p for p in (review.location, review.video_link) if p) or "–",
         basis=_basis(session, review, assessment), version=review.minutes_version,
-        replaces=_replaces(review, replaced), sections=sections,
+        replaces=replaces, sections=sections,
         chart=key_indicator_trend(session, actor=actor, review=review), signers=signed)
-    if replaced is None:
-        return content
-    return revision.revise(content, read(replaced.content), reason=replaced.reopen_reason)
