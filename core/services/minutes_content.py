@@ -67,6 +67,7 @@ CAPACITY = {SignatureRole.CHAIR.value: glossary.term(SignatureRole.CHAIR),
             SignatureRole.SECRETARY.value: "Vid protokollet",
             SignatureRole.ADJUSTER.value: glossary.term(SignatureRole.ADJUSTER)}
 NO_DECISION = "Mötet fattade inget beslut."
+PART_MISSING = "saknas i bokslutet (SSMFS 2018:5 3 kap. 13 § kräver den)."
 
 
 def decision_lines(typed: str | None) -> list[Decision]:
@@ -191,7 +192,7 @@ def _annual_report(session: Session, actor: Actor, review: Review) -> list[Block
     blocks: list[Block] = [Subheading(text=MODELS["ReportSummary"])]
     for part in SummaryPart:
         parts = [s.text for s in view.summaries if s.part == part]
-        blocks.append(Text(text=f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or "–")))
+        blocks.append(Text(text=f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or PART_MISSING)))
     return [*blocks, Subheading(text=MODELS["Goal"]), figures.or_text(figures.goals(view.goals), "Inga mål."),
             Subheading(text=LABELS["indicators"]),
             figures.or_text(figures.indicators(view.indicators, review.year - 1), "Inga indikatorer.")]

@@ -5,10 +5,11 @@ from core import clock, mail
 from core.errors import UserError
 from core.formatting import date_text
 from core.glossary import FIELDS
-from core.services import agenda, minutes, reviews
-from pages._shared.db import settings
+from core.services import agenda, minutes, reviews, undecided
+from pages._shared.db import session, settings
 from pages._shared.meeting.context import Meeting
-from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, save
+from pages._shared.meeting.frame import go_to
+from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, plain, save
 
 
 def render_next_review(m: Meeting) -> None:
@@ -48,8 +49,19 @@ def render_notes(m: Meeting) -> None:
 
 
 def render_end(m: Meeting) -> None:
-    """End the meeting: freeze the minutes and send them for justering."""
-    if st.button("Avsluta mötet och skicka protokollet till justering", type="primary"):
+    """End the meeting: freeze the minutes and send them for justering (not while anything is undecided)."""
+    with session() as s:
+        left = undecided.undecided(s, actor=m.actor, review_id=m.review.id)
+    if left:
+        with st.container(border=True):
+            st.warning(f"Mötet har {len(left)} punkter utan beslut. Protokollet kan skickas till justering först "
+                       "när varje brist har ett beslut.")
+            for n, item in enumerate(left):
+                text, go = st.columns([5, 1], vertical_alignment="center")
+                text.markdown(plain(item.text))
+                go.button(f"Gå till § {m.items[item.item_index].number}", key=f"undecided_{n}",
+                          on_click=go_to, args=(m, item.item_index))
+    if st.button("Avsluta mötet och skicka protokollet till justering", type="primary", disabled=bool(left)):
         save(lambda s: _send_for_approval(s, m),
              lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
 

@@ -30,7 +30,7 @@ for (const el of [document.querySelector('[data-testid="stMain"]'), document.scr
 </script>"""
 
 
-def _go_to(m: Meeting, target: int) -> None:
+def go_to(m: Meeting, target: int) -> None:
     """Move the meeting to another § (button callback: runs before the page is drawn)."""
     with session() as s:
         reviews.move_to_item(s, actor=m.actor, review_id=m.review.id, index=max(0, min(len(m.items) - 1, target)))
@@ -47,7 +47,7 @@ def render_agenda(m: Meeting) -> None:
     with st.container(gap=None):  # tight, so the running decisions below stay in view
         for i, other in enumerate(m.items):
             st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}",
-                      on_click=_go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
+                      on_click=go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
                       width="stretch", disabled=not m.may_run)
     with st.container(key="decided"):
         st.markdown(f"**Beslutade åtgärder ({len(m.decided)})**")
@@ -60,9 +60,9 @@ def render_navigation(m: Meeting, where: str) -> None:
     """Föregående and Nästa; at the top they answer to a presenter's clicker (PageUp, PageDown)."""
     top = where == "top"
     back, forward = st.columns(2)
-    back.button("← Föregående", on_click=_go_to, args=(m, m.index - 1), disabled=m.index == 0 or not m.may_run,
+    back.button("← Föregående", on_click=go_to, args=(m, m.index - 1), disabled=m.index == 0 or not m.may_run,
                 width="stretch", key=f"back_{where}", shortcut="PageUp" if top else None)
-    forward.button("Nästa →", on_click=_go_to, args=(m, m.index + 1), disabled=m.is_last or not m.may_run,
+    forward.button("Nästa →", on_click=go_to, args=(m, m.index + 1), disabled=m.is_last or not m.may_run,
                    width="stretch", type="primary", key=f"next_{where}", shortcut="PageDown" if top else None)
 
 
