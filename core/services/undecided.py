@@ -38,9 +38,9 @@ def undecided(session: Session, *, actor: Actor, review_id: int) -> list[Undecid
     found: list[Undecided] = []
     findings_at = _index_of(items, "findings")
     where = f"§ {items[findings_at].number}" if findings_at is not None else "dagordningen"
-    for item in actions.findings_for_review(session, actor=actor, review_id=review_id):
-        if not item.actions and item.no_action is None:
-            found.append(Undecided(findings_at or 0, f"{where}: bristen {item.finding.code} saknar beslut (en "
+    for brought in actions.findings_for_review(session, actor=actor, review_id=review_id):
+        if not brought.actions and brought.no_action is None:
+            found.append(Undecided(findings_at or 0, f"{where}: bristen {brought.finding.code} saknar beslut (en "
                                                      "åtgärd, eller ingen åtgärd med motivering)."))
     found += _undecided_gaps(session, actor, review, items)
     for index, item in enumerate(items):
