@@ -108,12 +108,12 @@ LINKS = {link.code: link for link in (
     Link("UTB-01", schema.UTBILDNING.name, "Antal med genomförd strålskyddsutbildning", "%",
          "andelen med giltig strålskyddsutbildning (genomförd och inte äldre än verksamhetens krav på repetition)",
          "andelen med genomförd strålskyddsutbildning i tabellens personalgrupper",
-         "{sheet}: {amount} med genomförd strålskyddsutbildning ({detail})",
+         "Enligt tabellen {sheet}: {amount} med genomförd strålskyddsutbildning ({detail})",
          share_trained, may_be_lower=True),
     Link("DOS-01", schema.PERSONDOSIMETRI.name, "Högsta Hp(10) (mSv)", "mSv",
          "den högsta individuella dosen Hp(10) i personalen under året",
          "den högsta Hp(10) bland tabellens personalgrupper",
-         "{sheet}: högsta Hp(10) {amount} ({detail})",
+         "Enligt tabellen {sheet}: högsta Hp(10) {amount} ({detail})",
          highest_hp10, may_be_lower=False),
 )}
 
