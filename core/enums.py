@@ -57,6 +57,7 @@ class FindingSource(StrEnum):
     INCIDENT = "incident"
     CLINICAL_AUDIT = "clinical_audit"
     ANNUAL_REPORT = "annual_report"
+    FIGURE_CHECK = "figure_check"  # made by the import: a dose or DRL above its limit
     OTHER = "other"
 
 

@@ -21,6 +21,14 @@ def percent_text(value: float | None, decimals: int | None = None) -> str:
     return "" if value is None else f"{number_text(value, decimals)}{NBSP}%"
 
 
+def measured_text(value: float | int | None) -> str:
+    """Format a measured figure with the decimals it has (up to three): a DRL of 0,25 must not read 0,2."""
+    if value is None:
+        return ""
+    decimals = next((d for d in range(3) if round(float(value), d) == round(float(value), 3)), 3)
+    return number_text(value, decimals)
+
+
 def number_text(value: float | int | None, decimals: int | None = None) -> str:
     """Format a number with a space between thousands and a decimal comma (1 250,5)."""
     if value is None:

@@ -70,6 +70,7 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
         "incident": "Avvikelse",
         "clinical_audit": "Klinisk revision",
         "annual_report": "Bokslut",
+        "figure_check": "Kontroll mot gränsvärde",
         "other": "Annat",
     },
     enums.SummaryPart: {
@@ -165,6 +166,9 @@ FIELDS = {
     "protection_officer_name": "Strålskyddsombud",
     "physicist_name": "Verksamhetsansvarig sjukhusfysiker",
     "radiology_lead_name": "Radiologisk ledningsfunktion",
+    "investigation_hp10": "Utredningsnivå Hp(10) (mSv)",
+    "investigation_hp3": "Utredningsnivå Hp(3) ögonlins (mSv)",
+    "investigation_extremity": "Utredningsnivå extremitetsdos (mSv)",
     "username": "Användarnamn",
     "email": "E-post",
     "role": "Roll",

@@ -196,6 +196,7 @@ def render_protection() -> None:
         trend = protection_figures.training_trend(s, actor=actor, clinic_id=clinic_id)
         doses = protection_figures.dosimetry(s, actor=actor, year=year, clinic_id=clinic_id)
         drl = protection_figures.drl_status(s, actor=actor, year=year, clinic_id=clinic_id)
+        levels = protection_figures.investigation_by_clinic(s, actor=actor, rows=doses)
     groups = glossary.options(StaffGroup)
     st.markdown(f"**{MODELS['TrainingRecord']} {year}**")
     if shares:
@@ -208,13 +209,14 @@ def render_protection() -> None:
         _training_form(shares, groups)
     st.markdown(f"**{MODELS['DosimetryRecord']} {year}**")
     if doses:
-        show_table(figures.doses(doses, owner=_owner))
+        show_table(figures.doses(doses, levels, owner=_owner))
+        st.caption(figures.dose_basis().text)
     else:
         st.caption("Bokslutet har inget blad Persondosimetri (formatversion 1.1).")
     st.markdown(f"**{MODELS['DrlStatus']}**")
     if drl:
         show_table(figures.drl(drl, clock.today(), owner=_owner))
-        st.caption(f"Diagnostiska standardnivåer ska bestämmas minst vart tredje år ({protection_figures.DRL_SOURCE}).")
+        st.caption(figures.drl_basis(drl).text)
     else:
         st.caption("Bokslutet har inget blad DRL (formatversion 1.1).")
 

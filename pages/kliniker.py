@@ -54,6 +54,12 @@ def _fields(prefix: str, clinic=None) -> dict:
         for column, field in zip(st.columns(2), pair):
             data[field] = column.text_input(FIELDS[field], value=(getattr(clinic, field) or "") if clinic else "",
                                             key=f"{prefix}_{field}", max_chars=max_length(Clinic, field))
+    st.markdown("**Utredningsnivåer för persondoser**")
+    st.caption("Frivilliga, lägre än dosgränserna: en högsta dos i bokslutet över klinikens nivå flaggas och blir "
+               "en brist som mötet beslutar om.")
+    for column, field in zip(st.columns(3), clinic_service.INVESTIGATION_FIELDS):
+        data[field] = column.number_input(FIELDS[field], value=getattr(clinic, field) if clinic else None,
+                                          min_value=0.0, step=1.0, format="%g", key=f"{prefix}_{field}")
     return data
 
 

@@ -54,7 +54,7 @@ st.caption(f"{plain(organisation.name)} · genomgångar {year} av strålskyddsbo
 with session() as s:
     to_sign = minutes.awaiting_approval(s, actor=actor)
     late_reports = safety_events.overdue_reports(s, actor=actor, today=today)
-    old_drl = protection_figures.old_drl_determinations(s, actor=actor, today=today)
+    drl_rows = protection_figures.drl_attention(s, actor=actor, today=today)
     clinic_codes = {c.id: c.code for c in list_clinics(s, actor=actor)} if late_reports else {}
 if late_reports:  # SSMFS 2018:5 3 kap. 10 §: the written report to SSM within three months
     with st.container(border=True):
@@ -63,11 +63,13 @@ if late_reports:  # SSMFS 2018:5 3 kap. 10 §: the written report to SSM within 
                                f"rapporten skulle ha lämnats senast {date_text(e.report_due)} · "
                                f"{plain(e.description, one_line=True)[:90]}" for e in late_reports))
         st.page_link("pages/handelser.py", label=PAGES["events"], icon=":material/report:")
-if old_drl:  # SSMFS 2018:5 6 kap. 1 §: determined at least every third year
+if drl_rows:  # SSMFS 2018:5 6 kap. 1 §: investigate a level above DRL; determine at least every third year
     with st.container(border=True):
-        st.warning(f"Diagnostiska standardnivåer äldre än tre år ({len(old_drl)})")
-        st.markdown("\n".join(f"- {code}: {plain(row.examination, one_line=True)}, senast bestämd "
-                               f"{date_text(row.determined_on) or 'aldrig'}" for code, row in old_drl))
+        st.warning(f"Diagnostiska standardnivåer att åtgärda ({len(drl_rows)})")
+        st.markdown("\n".join(f"- {code}: {plain(row.examination, one_line=True)}"
+                               f"{', ' + plain(row.equipment, one_line=True) if row.equipment else ''}: "
+                               f"{', '.join(flags)} (senast bestämd {date_text(row.determined_on) or 'aldrig'})"
+                               for code, row, flags in drl_rows))
 if to_sign:
     with st.container(border=True):
         st.subheader("Att justera")

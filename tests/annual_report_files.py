@@ -8,6 +8,7 @@ DATA = Path(__file__).parent / "data"
 SAMPLE_2024 = DATA / "bokslut-2024-demosjukhuset.xlsx"
 SAMPLE_2025 = DATA / "bokslut-2025-demosjukhuset.xlsx"
 WITH_ERRORS = DATA / "bokslut-2025-med-fel.xlsx"
+DEMO_2025 = Path(__file__).parent.parent / "core" / "demo" / "bokslut-2025-demosjukhuset.xlsx"  # format 1.2
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
@@ -37,3 +38,14 @@ def minimal(year: int = 2025, organisation: str = "Demosjukhuset", **sheets: lis
 
 
 INDICATOR_HEADER = ["Klinikkod", "Indikator-ID*", "Indikator*", "Område", "Enhet", "Värde*", "Målvärde", "Riktning"]
+
+
+def with_sheets(base: Path, sheets: dict[str, list[tuple]], version: str = "1.1") -> bytes:
+    """A sample workbook with format 1.1 sheets added (rows as tuples, the header first)."""
+    book = load_workbook(base)
+    book["Bokslut"].append(["Formatversion", version])
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    return workbook_bytes(book)

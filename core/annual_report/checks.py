@@ -1,5 +1,6 @@
 """Checks that need more than one cell: known clinic codes, unique IDs, percent units."""
 from core.annual_report import linked, schema
+from core.annual_report.protection import check_protection
 from core.annual_report.reader import ParsedWorkbook, Problem
 from core.formatting import number_text
 
@@ -75,8 +76,10 @@ def _counts_and_doses(parsed: ParsedWorkbook) -> None:
                                              "en dos kan inte vara negativ."))
 
 
-def check_workbook(parsed: ParsedWorkbook, known_codes: set[str]) -> ParsedWorkbook:
-    """Add the cross-row problems to a read workbook and return it."""
+def check_workbook(parsed: ParsedWorkbook, known_codes: set[str],
+                   investigation: dict[str, dict[str, float | None]] | None = None) -> ParsedWorkbook:
+    """Add the cross-row problems to a read workbook, check doses and DRL (clinic code → its investigation
+    levels), and return it."""
     for row in parsed.rows.get("Kliniker", []):
         if row.get("code"):
             row["code"] = row["code"].upper()
@@ -87,6 +90,7 @@ def check_workbook(parsed: ParsedWorkbook, known_codes: set[str]) -> ParsedWorkb
     if "Indikatorer" in parsed.rows:
         _percent_units(parsed)
     _counts_and_doses(parsed)
+    check_protection(parsed, investigation or {})
     if not parsed.errors:  # figures that are refused cannot be compared
         linked.warn_contradictions(parsed)
     order = [schema.BOKSLUT] + [s.name for s in schema.TABLE_SHEETS]

@@ -29,7 +29,9 @@ from core.models import (
 )
 
 TEXT, NUMBER, CHOICE, CHOICES, DATE = "text", "number", "choice", "choices", "date"
-FORMAT_VERSIONS = ("1.0", "1.1")  # 1.1 adds the optional sheets Utbildning, Persondosimetri and DRL
+# 1.1 adds the optional sheets Utbildning, Persondosimetri and DRL; 1.2 names the equipment of a DRL row
+# and takes the national DRL from SSM's table (a workbook's own figure is only compared).
+FORMAT_VERSIONS = ("1.0", "1.1", "1.2")
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,14 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     id_field: str | None = None  # unique per clinic within the sheet
+    key: tuple[str, ...] = ()  # the fields that identify a row per clinic, when id_field alone does not
+    derived: tuple[str, ...] = ()  # stored fields the checks fill in, not read from a cell
     model: type = field(kw_only=True)  # the table the rows are stored in; its columns give the text limits
     optional: bool = False  # new in format 1.1: a workbook without it is complete
+
+    def key_fields(self) -> tuple[str, ...]:
+        """Return the fields that identify a row within a clinic."""
+        return self.key or ((self.id_field,) if self.id_field else ())
 
     def limit(self, column: Column) -> int:
         """Return the most characters a text cell of the column may hold."""
@@ -135,11 +143,12 @@ DRL = Sheet("DRL", (
     Column("Undersökningstyp", "examination", required=True, width=34),
     Column("Dosstorhet", "quantity", width=14),
     Column("Enhet", "unit", width=10),
+    Column("Utrustning", "equipment", width=18),
     Column("Lokal standardnivå", "local_level", kind=NUMBER, width=14),
-    Column("Nationell DRL", "national_drl", kind=NUMBER, width=12),
+    Column("Nationell DRL", "national_drl", kind=NUMBER, width=12),  # only compared with SSM's table
     Column("Senast bestämd", "determined_on", kind=DATE, width=14),
     Column("Kommentar", "comment", width=40),
-), id_field="examination", model=DrlStatus, optional=True)
+), key=("examination", "quantity", "equipment"), derived=("national_source",), model=DrlStatus, optional=True)
 
 TABLE_SHEETS = (KLINIKER, SAMMANFATTNING, MAL, INDIKATORER, BRISTER, UTBILDNING, PERSONDOSIMETRI, DRL)
 

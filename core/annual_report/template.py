@@ -40,6 +40,9 @@ INSTRUCTIONS = [
     "strålskyddsutbildning), Persondosimetri (högsta Hp(10), Hp(3) för ögonlinsen och extremitetsdos samt antal i "
     "kategori A) och DRL (lokal diagnostisk standardnivå mot nationell DRL och när den senast bestämdes; "
     "SSMFS 2018:5 6 kap. 1 §: minst vart tredje år). En arbetsbok i format 1.0 utan dem läses som förut.",
+    "• Formatversion 1.2: DRL-bladet anger utrustning, och undersökningstyp och dosstorhet som i SSM:s tabell "
+    "(SSMFS 2018:5 bilaga 1, t.ex. DT buk med kontrast, DLP). Nationell DRL hämtas ur tabellen; en egen siffra "
+    "jämförs bara. Doser över dosgräns eller klinikens utredningsnivå och nivåer över DRL blir brister.",
     "",
     "En arbetsbok med fel ändrar ingenting: portalen visar alla fel med blad, rad och kolumn.",
     "Ett år som redan är inläst ersätts bara om du väljer det; brister med beslutade åtgärder tas aldrig bort.",

@@ -2,15 +2,17 @@
 
 The frozen JSON is the record (its SHA-256 is what every approver signs), so these models only read and
 write it; they never change what an older document says. Format 1 is every document frozen before the
-format was named (no `format` key, perhaps no `licence_holder`); `read` upgrades it in memory only.
+format was named (no `format` key, perhaps no `licence_holder`); `read` upgrades it in memory only. Format 3
+marks the blocks that show the record as the meeting saw it (`record`, see core/documents/revision.py); the
+mark is never printed, and a block without it is stored exactly as before.
 """
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from core.errors import UserError
 
-FORMAT = 2
+FORMAT = 3
 
 
 class _Part(BaseModel):
@@ -19,28 +21,41 @@ class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(_Part):
+class _Block(_Part):
+    """A block of a §; `record` names the record it shows (bokslut, finding …), None for what the meeting wrote."""
+
+    record: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Store `record` last, and not at all when unset, so an unmarked block stores as it always did."""
+        data = handler(self)
+        record = data.pop("record", None)
+        return data if record is None else {**data, "record": record}
+
+
+class Text(_Block):
     """A paragraph."""
 
     kind: Literal["text"] = "text"
     text: str
 
 
-class Subheading(_Part):
+class Subheading(_Block):
     """A small heading inside a §."""
 
     kind: Literal["subheading"] = "subheading"
     text: str
 
 
-class Decision(_Part):
+class Decision(_Block):
     """A decision of the meeting, worded "Beslutades att …"."""
 
     kind: Literal["decision"] = "decision"
     text: str
 
 
-class Table(_Part):
+class Table(_Block):
     """A table whose first row is the header; widths (mm) are for paper, the screen lets columns wrap."""
 
     kind: Literal["table"] = "table"

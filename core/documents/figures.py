@@ -22,13 +22,16 @@ from core.enums import (
     SafetyEventStatus,
     StaffGroup,
 )
-from core.formatting import date_text, number_text, percent_text
+from core.formatting import date_text, measured_text, number_text, percent_text
 from core.glossary import FIELDS, LABELS, MODELS
-from core.services.protection_figures import drl_is_old
+from core.regulation.dose_limits import DoseFlag, dose_flags, dose_limits
+from core.services.protection_figures import DRL_SOURCE, drl_flags
 
 Owner = Callable[[int | None], str] | None  # names whose row it is (a clinic code, or the whole organisation)
 OWNER_WIDTH = 20
-DRL_OLD = " (äldre än tre år)"
+Levels = dict[int | None, dict[str, float | None]] | None  # clinic id → its investigation levels per dose
+WITHIN_LIMITS = "Inom gränserna"
+WITHIN_DRL = "Under DRL"
 NO_TARGET = "Inget mål"
 TABLE_FIGURE = "Tabellens siffra"
 
@@ -133,25 +136,50 @@ def training(shares: Sequence[Any], year: int, owner: Owner = None) -> Table:
         [46, 26, 26, 34, 26], owner, [s.record.clinic_id for s in shares])
 
 
-def doses(rows: Sequence[Any], owner: Owner = None) -> Table:
-    """The staff groups' highest personal doses and how many are in category A."""
+def doses(rows: Sequence[Any], levels: Levels = None, owner: Owner = None) -> Table:
+    """The staff groups' highest personal doses, category A, and what the doses show against the limits."""
     groups = glossary.options(StaffGroup)
     return _table(
         [LABELS["staff_group"], "Kategori A", "Högsta Hp(10) (mSv)", "Högsta Hp(3) ögonlins (mSv)",
-         "Högsta extremitetsdos (mSv)"],
-        ([groups[d.staff_group], number_text(d.category_a_count) or "–", number_text(d.max_hp10) or "–",
-          number_text(d.max_hp3) or "–", number_text(d.max_extremity) or "–"] for d in rows),
-        [46, 24, 32, 36, 36], owner, [d.clinic_id for d in rows])
+         "Högsta extremitetsdos (mSv)", "Kontroll"],
+        ([groups[d.staff_group], number_text(d.category_a_count) or "–", measured_text(d.max_hp10) or "–",
+          measured_text(d.max_hp3) or "–", measured_text(d.max_extremity) or "–",
+          dose_check_text(dose_flags(d, (levels or {}).get(d.clinic_id)))] for d in rows),
+        [34, 18, 24, 28, 28, 42], owner, [d.clinic_id for d in rows])
+
+
+def dose_check_text(flags: Sequence[DoseFlag]) -> str:
+    """Say briefly what a staff group's doses show: limits exceeded first, or that they are within them."""
+    return "; ".join(f.short for f in sorted(flags, key=lambda f: not f.is_limit)) or WITHIN_LIMITS
+
+
+def dose_basis() -> Text:
+    """What the doses are checked against, with the sources (printed under the table)."""
+    rules = dose_limits()
+    limits = ", ".join(rule.what for rule in rules.limits.values())
+    return Text(text=f"Dosgränser för arbetstagare: {limits} ({next(iter(rules.limits.values())).source}). "
+                     f"Gränser för kategori A: {number_text(rules.threshold('max_hp10'))} mSv effektiv dos, "
+                     f"{number_text(rules.threshold('max_hp3'))} mSv ögats lins, "
+                     f"{number_text(rules.threshold('max_extremity'))} mSv extremiteter ({rules.category_a.source}).")
 
 
 def drl(rows: Sequence[Any], today: date, owner: Owner = None) -> Table:
-    """Each examination type's local standard level against the national DRL, with its age."""
+    """Each examination type's local standard level per equipment against SSM's DRL, with what it shows."""
     return _table(
-        ["Undersökningstyp", "Lokal standardnivå", "Nationell DRL", "Senast bestämd"],
-        ([d.examination, f"{number_text(d.local_level)} {d.unit or ''}".strip() or "–",
-          f"{number_text(d.national_drl)} {d.unit or ''}".strip() or "–",
-          date_text(d.determined_on) + (DRL_OLD if drl_is_old(d, today) else "")] for d in rows),
-        [60, 36, 36, 42], owner, [d.clinic_id for d in rows])
+        ["Undersökningstyp", "Utrustning", "Lokal standardnivå", "Nationell DRL", "Senast bestämd", "Kontroll"],
+        ([f"{d.examination} ({d.quantity})" if d.quantity else d.examination, d.equipment or "–",
+          f"{measured_text(d.local_level)} {d.unit or ''}".strip() or "–",
+          f"{measured_text(d.national_drl)} {d.unit or ''}".strip() or "–",
+          date_text(d.determined_on) or "–", "; ".join(drl_flags(d, today)) or WITHIN_DRL] for d in rows),
+        [42, 24, 26, 26, 22, 34], owner, [d.clinic_id for d in rows])
+
+
+def drl_basis(rows: Sequence[Any]) -> Text:
+    """Where the national levels come from and what the clinic must do (printed under the table)."""
+    sources = sorted({d.national_source for d in rows if d.national_source})
+    return Text(text=f"Nationell DRL enligt SSMFS 2018:5 bilaga 1 ({', '.join(sources) or 'ingen rad matchar'}). "
+                     f"Standardnivån ska bestämmas minst vart tredje år och snarast för ny utrustning; en nivå över "
+                     f"DRL ska utredas ({DRL_SOURCE}).")
 
 
 def events(rows: Sequence[Any]) -> Table:

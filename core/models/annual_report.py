@@ -112,7 +112,11 @@ class DosimetryRecord(SQLModel, table=True):
 
 
 class DrlStatus(SQLModel, table=True):
-    """An examination type's local diagnostic standard level against the national DRL, and when it was set."""
+    """An examination type's local diagnostic standard level on one equipment against the national DRL.
+
+    The national level and the table it comes from are copied from the shipped table at import, so the bokslut
+    keeps the level it was compared with when a new SSMFS changes the table.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
@@ -120,7 +124,9 @@ class DrlStatus(SQLModel, table=True):
     examination: str = Field(max_length=200)
     quantity: str | None = Field(default=None, max_length=50)
     unit: str | None = Field(default=None, max_length=30)
+    equipment: str | None = Field(default=None, max_length=100)
     local_level: float | None = None
     national_drl: float | None = None
+    national_source: str | None = Field(default=None, max_length=100)  # e.g. "SSMFS 2023:3"
     determined_on: date | None = None
     comment: str | None = Field(default=None, max_length=500)

@@ -32,6 +32,10 @@ class Clinic(SQLModel, table=True):
     protection_officer_name: str | None = Field(default=None, max_length=200)
     physicist_name: str | None = Field(default=None, max_length=200)
     radiology_lead_name: str | None = Field(default=None, max_length=200)
+    # The clinic's own investigation levels for a staff group's highest personal dose (mSv per year).
+    investigation_hp10: float | None = None
+    investigation_hp3: float | None = None
+    investigation_extremity: float | None = None
     active: bool = True
     version: int = 1
 

@@ -5,7 +5,7 @@ from sqlmodel import Session, col, select
 
 from core.annual_report import schema
 from core.annual_report.reader import ParsedWorkbook
-from core.enums import ReviewStatus
+from core.enums import FindingSource, ReviewStatus
 from core.models import (
     Action,
     AnnualReport,
@@ -70,15 +70,15 @@ class ImportPlan:
                 f"{self.year} ändras inte av att det ersätts: {', '.join(self.locked_minutes)}.")
 
 
-def _key(row: dict, id_field: str) -> tuple:
-    """Identify a row within its sheet: clinic code and ID (case-insensitive)."""
-    return (row.get("clinic_code"), str(row.get(id_field, "")).casefold())
+def _key(row: dict, fields: tuple[str, ...]) -> tuple:
+    """Identify a row within its sheet: clinic code and ID fields (case-insensitive)."""
+    return (row.get("clinic_code"), *(str(row.get(f) or "").casefold() for f in fields))
 
 
 def sheet_fields(sheet_name: str) -> list[str]:
     """Return the fields a table sheet fills (besides the clinic)."""
     sheet = next(s for s in schema.TABLE_SHEETS if s.name == sheet_name)
-    return [c.field for c in sheet.columns if c.field != "clinic_code"]
+    return [c.field for c in sheet.columns if c.field != "clinic_code"] + list(sheet.derived)
 
 
 def _row_of(obj, code_of: dict[int, str], fields: list[str]) -> dict:
@@ -87,17 +87,17 @@ def _row_of(obj, code_of: dict[int, str], fields: list[str]) -> dict:
 
 
 def _diff(existing: list, rows: list[dict], code_of: dict[int, str], fields: list[str],
-          id_field: str = "code") -> SheetChanges:
+          key: tuple[str, ...] = ("code",)) -> SheetChanges:
     """Compare stored rows with the workbook's rows by clinic and ID."""
     stored: dict[tuple, dict] = {}
     changes = SheetChanges()
     for row in (_row_of(o, code_of, fields) for o in sorted(existing, key=lambda o: o.id)):
-        if _key(row, id_field) in stored:  # the same ID stored twice (before IDs were unique): the later goes
+        if _key(row, key) in stored:  # the same ID stored twice (before IDs were unique): the later goes
             changes.removed.append(row)
         else:
-            stored[_key(row, id_field)] = row
+            stored[_key(row, key)] = row
     for row in rows:
-        old = stored.pop(_key(row, id_field), None)
+        old = stored.pop(_key(row, key), None)
         if old is None:
             changes.added.append(row)
         elif was := {f: old.get(f) for f in fields if _normalised(old.get(f)) != _normalised(row.get(f))}:
@@ -152,13 +152,23 @@ def plan_sheets(session: Session, parsed: ParsedWorkbook, report: AnnualReport |
     sheets = {"Kliniker": _clinic_changes(session, parsed.rows["Kliniker"]),
               "Sammanfattning": _diff(_existing(session, ReportSummary, report),
                                       _summary_rows(parsed.rows["Sammanfattning"]), code_of,
-                                      ["part", "text"], id_field="part")}
+                                      ["part", "text"], key=("part",))}
     for name, model in TABLES.items():
         if name in parsed.absent:  # e.g. training entered on the page is kept when a 1.0 workbook replaces
             sheets[name] = SheetChanges()
             continue
-        sheets[name] = _diff(_existing(session, model, report), parsed.rows[name], code_of, sheet_fields(name))
+        sheet = next(s for s in schema.TABLE_SHEETS if s.name == name)
+        sheets[name] = _diff(_existing(session, model, report), parsed.rows[name], code_of, sheet_fields(name),
+                             key=sheet.key_fields())
+    _keep_unchecked_findings(sheets["Brister"], parsed.absent)
     return sheets
+
+
+def _keep_unchecked_findings(changes: SheetChanges, absent: set[str]) -> None:
+    """Keep the findings the checks made from a sheet this workbook lacks: its rows stay, so their findings do."""
+    sheets_of = {"DRL-": schema.DRL.name, "DOS-": schema.PERSONDOSIMETRI.name}
+    changes.removed = [r for r in changes.removed if not (
+        r.get("source") == FindingSource.FIGURE_CHECK and sheets_of.get(str(r["code"])[:4]) in absent)]
 
 
 def protected_findings(session: Session, removed: list[dict]) -> list[str]:

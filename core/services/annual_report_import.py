@@ -25,6 +25,7 @@ from core.models import (
     stored_id,
 )
 from core.permissions import Actor, Permission, require
+from core.regulation.dose_limits import investigation_levels
 from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and ImportPlan are used by the page
     CLINIC_FIELDS,
     TABLES,
@@ -76,8 +77,8 @@ def _report_of(session: Session, org: Organisation | None, year: int, replace: b
 
 def _checked(session: Session, parsed: ParsedWorkbook) -> ParsedWorkbook:
     """Check the read workbook against the portal's clinics; refuse it with every problem (capped)."""
-    known = set(session.exec(select(Clinic.code)))
-    parsed = check_workbook(parsed, known)
+    clinics = session.exec(select(Clinic)).all()
+    parsed = check_workbook(parsed, {c.code for c in clinics}, {c.code: investigation_levels(c) for c in clinics})
     if parsed.errors:
         raise InvalidInput(capped(parsed.errors))
     return parsed

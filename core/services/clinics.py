@@ -3,21 +3,24 @@ import re
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlmodel import Session, col, select
 
 from core import glossary, history
 from core.enums import Modality
 from core.errors import InvalidInput
+from core.formatting import number_text
 from core.limits import max_length
 from core.models import Clinic, Organisation, stored_id
 from core.permissions import Actor, Permission, require, visible_clinic_ids
+from core.regulation.dose_limits import dose_limits
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_by_code, organisation
 from core.validation import validated
 
 CODE_PATTERN = re.compile(r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$")
 NAMES = {"name": glossary.FIELDS["clinic_name"]}  # the form calls a clinic's name "Klinik"
+INVESTIGATION_FIELDS = ("investigation_hp10", "investigation_hp3", "investigation_extremity")
 PEOPLE_FIELDS = ("head_name", "coordinator_name", "protection_officer_name", "physicist_name",
                  "radiology_lead_name")
 
@@ -39,6 +42,17 @@ class ClinicUpdate(BaseModel):
     protection_officer_name: str | None = None
     physicist_name: str | None = None
     radiology_lead_name: str | None = None
+    investigation_hp10: float | None = None
+    investigation_hp3: float | None = None
+    investigation_extremity: float | None = None
+
+    @field_validator(*INVESTIGATION_FIELDS)
+    @classmethod
+    def _investigation(cls, v: float | None, info: ValidationInfo) -> float | None:
+        limit = dose_limits().limits["max_" + str(info.field_name).removeprefix("investigation_")].value
+        if v is not None and not 0 < v < limit:
+            raise ValueError(f"en utredningsnivå ligger över 0 och under dosgränsen {number_text(limit)} mSv.")
+        return v
 
     @field_validator("name")
     @classmethod

@@ -18,6 +18,7 @@ from core.errors import InvalidInput, UserError
 from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
+from core.services import undecided
 from core.services._common import get_or_fail
 from core.services._queries import approval_times, minutes_record, signature_rows
 from core.services._rules import (
@@ -129,6 +130,7 @@ def send_for_approval(session: Session, *, actor: Actor, review_id: int, now: da
     history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)  # locked: nothing changes the minutes until we commit
     problems = _justering_problems(session, review)
+    problems += [u.text for u in undecided.undecided(session, actor=actor, review_id=review_id)]
     if problems:
         raise InvalidInput(problems)
     assert review.chair_id is not None and review.secretary_id is not None  # else _justering_problems refused

@@ -4,13 +4,15 @@ It is built while the meeting is open (for the draft), and once more when the mi
 justering: then it is frozen in a MinutesVersion and never built again for that version. The document is
 typed (core/documents/content.py) and stored as JSON, so its SHA-256 covers exactly what is printed. Its
 tables come from the same builders as the meeting's and the bokslut page's (core/documents/figures.py).
+Blocks that show the record (the bokslut, a finding, a gap) are marked, so that after a reopen the next
+version takes them, and the header facts, from the version it replaces (core/documents/revision.py).
 """
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from core import glossary
-from core.documents import figures
+from core.documents import figures, revision
 from core.documents.content import (
     ChartPoint,
     Decision,
@@ -19,6 +21,7 @@ from core.documents.content import (
     Signer,
     Subheading,
     Text,
+    read,
 )
 from core.enums import ActionStatus, MeetingRole, Severity, SignatureRole, SummaryPart
 from core.formatting import date_text, datetime_text
@@ -111,12 +114,18 @@ def _basis(session: Session, review: Review, assessment) -> list[str]:
     return lines
 
 
-def _replaces(session: Session, review: Review) -> str | None:
+def _replaced(session: Session, review: Review) -> MinutesVersion | None:
+    """Return the approved version this one replaces, if any."""
+    if review.minutes_version <= 1:
+        return None
+    return session.exec(select(MinutesVersion).where(MinutesVersion.review_id == review.id,
+                                                     MinutesVersion.version == review.minutes_version - 1)).first()
+
+
+def _replaces(review: Review, old: MinutesVersion | None) -> str | None:
     """Say which approved version this one replaces, when, by whom and why."""
     if review.minutes_version <= 1:
         return None
-    old = session.exec(select(MinutesVersion).where(MinutesVersion.review_id == review.id,
-                                                    MinutesVersion.version == review.minutes_version - 1)).first()
     if old is None:
         return f"Denna version ersätter version {review.minutes_version - 1}."
     return (f"Denna version ersätter version {old.version}, justerad {datetime_text(old.approved_at)}. "
@@ -142,6 +151,11 @@ def _opening(session: Session, review: Review, names: dict[int, str]) -> list[Bl
         blocks.append(Text(text="Ingen närvarande för: " + ", ".join(glossary.term(r, MeetingRole) for r in missing)
                            + "."))
     return blocks
+
+
+def _record(mark: str, blocks: list[Block]) -> list[Block]:
+    """Mark blocks as showing the record as the meeting saw it (a reopen takes them from the version replaced)."""
+    return [b.model_copy(update={"record": mark}) for b in blocks]
 
 
 def _adjusters(signed: list[Signer]) -> list[Block]:
@@ -193,11 +207,13 @@ def _protection(session: Session, actor: Actor, review: Review) -> list[Block]:
         blocks += [Subheading(text=f"{MODELS['TrainingRecord']} {year}"), figures.training(shares, year)]
     doses = protection_figures.dosimetry(session, actor=actor, year=year, clinic_id=clinic_id)
     if doses:
-        blocks += [Subheading(text=f"{MODELS['DosimetryRecord']} {year}"), figures.doses(doses)]
+        levels = protection_figures.investigation_by_clinic(session, actor=actor, rows=doses)
+        blocks += [Subheading(text=f"{MODELS['DosimetryRecord']} {year}"), figures.doses(doses, levels),
+                   figures.dose_basis()]
     drl = protection_figures.drl_status(session, actor=actor, year=year, clinic_id=clinic_id)
     if drl:
         today = review.meeting_date or date(review.year, 12, 31)
-        blocks += [Subheading(text=MODELS["DrlStatus"]), figures.drl(drl, today)]
+        blocks += [Subheading(text=MODELS["DrlStatus"]), figures.drl(drl, today), figures.drl_basis(drl)]
     return blocks
 
 
@@ -247,7 +263,7 @@ def _gap_decision(number: dict[int, int], no_action: dict, criterion_id: int, wh
 def _self_assessment(session: Session, actor: Actor, review: Review, decided: list, where: str) -> list[Block]:
     """The self-assessment summary, staffing, and every gap with its criterion text and decision."""
     blocks: list[Block] = [Text(text=self_assessments.summary(session, actor=actor, clinic_id=review.clinic_id,
-                                                              year=review.year))]
+                                                              year=review.year), record="self_assessment")]
     gaps = self_assessments.gaps(session, actor=actor, clinic_id=review.clinic_id, year=review.year)
     by_criterion: dict[int, int] = {}
     for a in decided:
@@ -256,8 +272,9 @@ def _self_assessment(session: Session, actor: Actor, review: Review, decided: li
     no_action = {d.criterion_id: d.no_action_reason for d in session.exec(
         select(FindingDecision).where(FindingDecision.review_id == review.id, FindingDecision.criterion_id != None))}  # noqa: E711
     for criterion, answer in gaps:
-        blocks.append(Subheading(text=f"{criterion.code} (nivå {answer.level}) – {criterion.area}"))
-        blocks.append(Text(text=answer.criterion_text))
+        blocks += _record(f"criterion:{criterion.code}", [
+            Subheading(text=f"{criterion.code} (nivå {answer.level}) – {criterion.area}"),
+            Text(text=answer.criterion_text)])
         blocks.append(_gap_decision(by_criterion, no_action, stored_id(criterion), where))
     return blocks
 
@@ -268,9 +285,9 @@ def _findings(session: Session, actor: Actor, review: Review, decided: list, cli
     for item in actions.findings_for_review(session, actor=actor, review_id=stored_id(review)):
         f = item.finding
         owner = "hela organisationen" if f.clinic_id is None else clinic.code
-        blocks.append(Subheading(text=f"{f.code} · {owner} · allvarlighet "
-                                      f"{glossary.term(f.severity, Severity).lower()}"))
-        blocks.append(Text(text=f.description))
+        blocks += _record(f"finding:{f.code}", [
+            Subheading(text=f"{f.code} · {owner} · allvarlighet {glossary.term(f.severity, Severity).lower()}"),
+            Text(text=f.description)])
         if item.actions:
             blocks.append(Decision(text="Beslutades att åtgärda bristen genom åtgärd "
                                         + ", ".join(str(a.number) for a in item.actions) + "."))
@@ -310,7 +327,16 @@ def _next_review(review: Review) -> list[Block]:
 
 
 def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesContent:
-    """Gather everything the minutes print, from the live rows, as one typed document."""
+    """Gather everything the minutes print as one typed document; a reopened version starts from the one replaced."""
+    replaced = _replaced(session, review)
+    content = _from_live_rows(session, actor, review, _replaces(review, replaced))
+    if replaced is None:
+        return content
+    return revision.revise(content, read(replaced.content), reason=replaced.reopen_reason)
+
+
+def _from_live_rows(session: Session, actor: Actor, review: Review, replaces: str | None) -> MinutesContent:
+    """Gather everything the minutes print from the live rows."""
     clinic = get_or_fail(session, Clinic, review.clinic_id)
     organisation = get_or_fail(session, Organisation, clinic.organisation_id)
     names = _names(session)
@@ -322,7 +348,7 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesC
     by_kind = {
         "opening": lambda: _opening(session, review, names), "adjusters": lambda: _adjusters(signed),
         "follow_up": lambda: _follow_up(session, review),
-        "annual_report": lambda: bokslut_section(session, actor=actor, review=review),
+        "annual_report": lambda: _record("annual_report", bokslut_section(session, actor=actor, review=review)),
         "self_assessment": lambda: _self_assessment(session, actor, review, decided, findings_at),
         "findings": lambda: _findings(session, actor, review, decided, clinic),
         "next_review": lambda: _next_review(review)}
@@ -347,5 +373,5 @@ def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesC
         + (f" kl. {review.start_time}–{review.end_time or ''}" if review.start_time else ""),
         place=", ".join(p for p in (review.location, review.video_link) if p) or "–",
         basis=_basis(session, review, assessment), version=review.minutes_version,
-        replaces=_replaces(session, review), sections=sections,
+        replaces=replaces, sections=sections,
         chart=key_indicator_trend(session, actor=actor, review=review), signers=signed)

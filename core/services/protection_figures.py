@@ -16,6 +16,8 @@ from core.errors import InvalidInput
 from core.formatting import number_text
 from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, TrainingRecord, stored_id
 from core.permissions import Actor, Permission, can, require
+from core.regulation.dose_limits import investigation_levels
+from core.regulation.drl_table import drl_exceeds
 from core.services._queries import (
     in_report_scope,
     in_visible_clinics,
@@ -26,6 +28,7 @@ from core.services._rules import require_report_scope
 
 DRL_INTERVAL_YEARS = 3
 DRL_SOURCE = "SSMFS 2018:5 6 kap. 1 §"
+NO_NATIONAL_DRL = "Ingen nationell DRL"
 GROUP_ORDER = {g.value: i for i, g in enumerate(StaffGroup)}
 
 
@@ -83,6 +86,28 @@ def drl_is_old(row: DrlStatus, today: date) -> bool:
     return row.determined_on is None or add_months(row.determined_on, 12 * DRL_INTERVAL_YEARS) < today
 
 
+def drl_flags(row: DrlStatus, today: date) -> list[str]:
+    """Say what needs attention in a DRL row: above the national DRL, no determination, or one too old."""
+    flags = []
+    if drl_exceeds(row.local_level, row.national_drl):
+        flags.append("ÖVER DRL")
+    if row.local_level is None or row.determined_on is None:
+        flags.append("Bestämning saknas")
+    elif drl_is_old(row, today):
+        flags.append("Äldre än tre år")
+    if row.national_drl is None:
+        flags.append(NO_NATIONAL_DRL)
+    return flags
+
+
+def investigation_by_clinic(session: Session, *, actor: Actor, rows: list[DosimetryRecord]) -> dict[int | None, dict]:
+    """Return the own investigation levels of the clinics of the dose rows (those the actor may see)."""
+    ids = {r.clinic_id for r in rows if r.clinic_id is not None}
+    query = in_visible_clinics(select(Clinic).where(col(Clinic.id).in_(ids)), actor, Clinic.id)
+    clinics = session.exec(query).all() if ids else []
+    return {c.id: investigation_levels(c) for c in clinics}
+
+
 def drl_status(session: Session, *, actor: Actor, year: int, clinic_id: int | None) -> list[DrlStatus]:
     """Each examination type's local standard level against the national DRL."""
     require_report_scope(actor, clinic_id)
@@ -90,16 +115,17 @@ def drl_status(session: Session, *, actor: Actor, year: int, clinic_id: int | No
     return report_rows(session, DrlStatus, report, clinic_id, DrlStatus.examination) if report else []
 
 
-def old_drl_determinations(session: Session, *, actor: Actor, today: date) -> list[tuple[str, DrlStatus]]:
-    """In the newest bokslut, the examination types whose standard level is older than three years (Översikt)."""
+def drl_attention(session: Session, *, actor: Actor, today: date) -> list[tuple[str, DrlStatus, list[str]]]:
+    """In the newest bokslut, the DRL rows that need attention (above DRL, no or an old determination; Översikt)."""
     report = session.exec(select(AnnualReport).order_by(col(AnnualReport.year).desc())).first()
     if report is None:
         return []
     query = select(DrlStatus, Clinic.code).join(Clinic, col(Clinic.id) == DrlStatus.clinic_id, isouter=True).where(
         DrlStatus.annual_report_id == report.id)
     query = in_visible_clinics(query, actor, DrlStatus.clinic_id)
-    return [(code or "Alla", row) for row, code in session.exec(query.order_by(Clinic.code, DrlStatus.examination))
-            if drl_is_old(row, today)]
+    found = [(code or "Alla", row, [f for f in drl_flags(row, today) if f != NO_NATIONAL_DRL])
+             for row, code in session.exec(query.order_by(Clinic.code, DrlStatus.examination))]
+    return [(code, row, flags) for code, row, flags in found if flags]
 
 
 def may_enter_training(actor: Actor, clinic_id: int) -> bool:

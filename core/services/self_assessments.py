@@ -37,21 +37,31 @@ NOT_APPLICABLE = "Ej tillämpligt"
 GAP_BELOW = 3  # QUANUM: 3–4 conform, 0–2 do not
 
 
+def _version_number(version: str) -> int:
+    """Order shipped versions by number ("10" after "9"); a version that is not a number sorts first."""
+    return int(version) if version.isdigit() else 0
+
+
 def shipped_criteria() -> dict[str, Path]:
-    """The criteria files that come with the portal (templates/egenkontroll), by version."""
+    """The criteria files that come with the portal (templates/egenkontroll), by version, oldest first."""
     found = {}
-    for path in sorted(SHIPPED_CRITERIA.glob("kriterier-v*.yaml")):
+    for path in SHIPPED_CRITERIA.glob("kriterier-v*.yaml"):
         parsed, _ = parse_criteria(path.read_text(encoding="utf-8"))
         if parsed:
             found[parsed.version] = path
-    return found
+    return dict(sorted(found.items(), key=lambda item: _version_number(item[0])))
 
 
 def unloaded_shipped_criteria(session: Session, *, actor: Actor) -> list[str]:
-    """The versions that come with the portal but are not loaded yet (an installation loads them itself)."""
+    """The shipped versions newer than any loaded one (an installation loads them itself; the last loaded is used).
+
+    An older shipped version is no longer offered once a newer one is loaded: loading it would make it the set
+    that new self-assessments use.
+    """
     require(actor, Permission.MANAGE_TEMPLATES)
     loaded = set(session.exec(select(AssessmentTemplate.version)))
-    return [v for v in shipped_criteria() if v not in loaded]
+    newest = max((_version_number(v) for v in loaded), default=0)
+    return [v for v in shipped_criteria() if v not in loaded and _version_number(v) > newest]
 
 
 def load_shipped_criteria(session: Session, *, actor: Actor, version: str, now: datetime) -> AssessmentTemplate:

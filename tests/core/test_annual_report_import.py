@@ -233,10 +233,10 @@ def test_a_replace_names_the_frozen_minutes_it_leaves_untouched(demo_url):
     from core import db
     from core.services.annual_report_import import plan_import
     from core.services.auth import SYSTEM_ACTOR
-    from tests.annual_report_files import SAMPLE_2025
+    from tests.annual_report_files import DEMO_2025
     engine = db.make_engine(demo_url)
     with db.session_scope(engine) as s:
-        plan = plan_import(s, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename=SAMPLE_2025.name,
+        plan = plan_import(s, actor=SYSTEM_ACTOR, data=DEMO_2025.read_bytes(), filename=DEMO_2025.name,
                            replace=True)
     assert plan.locked_minutes == ["KARD 2/2026 (under justering)"]
     assert "ändras inte av att det ersätts: KARD 2/2026 (under justering)" in plan.summary()

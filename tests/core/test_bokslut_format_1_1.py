@@ -1,9 +1,7 @@
 """Bokslut format 1.1: the optional sheets Utbildning, Persondosimetri and DRL, with 1.0 still read as before."""
-import io
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
 from sqlmodel import select
 
 from core.errors import InvalidInput
@@ -11,7 +9,7 @@ from core.models import Clinic, DrlStatus, TrainingRecord
 from core.services import annual_report_import as importer
 from core.services import protection_figures
 from core.services.auth import SYSTEM_ACTOR
-from tests.annual_report_files import SAMPLE_2024, SAMPLE_2025
+from tests.annual_report_files import SAMPLE_2024, SAMPLE_2025, with_sheets
 from tests.factories import NOW
 
 TRAINING = [("Klinikkod", "Personalgrupp", "Antal anställda", "Antal med genomförd strålskyddsutbildning"),
@@ -21,19 +19,6 @@ DOSES = [("Klinikkod", "Personalgrupp", "Antal i kategori A", "Högsta Hp(10) (m
 DRL = [("Klinikkod", "Undersökningstyp", "Dosstorhet", "Enhet", "Lokal standardnivå", "Nationell DRL",
         "Senast bestämd"), ("RTG", "DT buk", "DLP", "mGy·cm", 610, 650, date(2024, 5, 2)),
        ("RTG", "Lungröntgen", "KAP", "Gy·cm²", 0.09, 0.1, date(2021, 4, 1))]
-
-
-def _workbook(base, sheets: dict[str, list[tuple]], version="1.1") -> bytes:
-    """A sample workbook with format 1.1 sheets added."""
-    book = load_workbook(base)
-    book["Bokslut"].append(["Formatversion", version])
-    for name, rows in sheets.items():
-        ws = book.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _load(session, data: bytes):
@@ -47,8 +32,8 @@ def test_a_format_1_0_workbook_loads_as_before_without_the_new_sheets(session, p
 
 
 def test_training_doses_and_drl_are_read_and_the_share_trained_has_a_trend(session, portal):
-    _load(session, _workbook(SAMPLE_2024, {"Utbildning": [TRAINING[0], ("RTG", "Läkare", 20, 10)]}))
-    plan = _load(session, _workbook(SAMPLE_2025, {"Utbildning": TRAINING, "Persondosimetri": DOSES, "DRL": DRL}))
+    _load(session, with_sheets(SAMPLE_2024, {"Utbildning": [TRAINING[0], ("RTG", "Läkare", 20, 10)]}))
+    plan = _load(session, with_sheets(SAMPLE_2025, {"Utbildning": TRAINING, "Persondosimetri": DOSES, "DRL": DRL}))
     assert [plan.sheets[s].counts()[0] for s in ("Utbildning", "Persondosimetri", "DRL")] == [3, 1, 2]
     rtg = session.exec(select(Clinic.id).where(Clinic.code == "RTG")).one()
     shares = protection_figures.training(session, actor=SYSTEM_ACTOR, year=2025, clinic_id=rtg)
@@ -59,14 +44,16 @@ def test_training_doses_and_drl_are_read_and_the_share_trained_has_a_trend(sessi
     assert shares >= {(2024, "physicians", 50.0), (2025, "physicians", 75.0)}
     doses = protection_figures.dosimetry(session, actor=SYSTEM_ACTOR, year=2025, clinic_id=None)
     assert [(d.max_hp10, d.max_hp3, d.category_a_count) for d in doses] == [(2.7, 11.5, 4.0)]
-    old = protection_figures.old_drl_determinations(session, actor=SYSTEM_ACTOR, today=date(2026, 12, 2))
-    assert [(code, row.examination) for code, row in old] == [("RTG", "Lungröntgen")]  # 2021: older than 3 years
-    determined = select(DrlStatus.determined_on).where(DrlStatus.examination == "DT buk")
+    attention = protection_figures.drl_attention(session, actor=SYSTEM_ACTOR, today=date(2026, 12, 2))
+    assert [(code, row.examination, flags) for code, row, flags in attention] == [
+        ("RTG", "DT buk med kontrast", ["ÖVER DRL"]),  # 610 against SSM's 450 (the workbook said 650)
+        ("RTG", "Lungröntgen", ["Äldre än tre år"])]  # 2021: older than 3 years; not in SSM's table
+    determined = select(DrlStatus.determined_on).where(DrlStatus.examination == "DT buk med kontrast")
     assert session.exec(determined).one() == date(2024, 5, 2)
 
 
 def test_bad_figures_are_refused_naming_sheet_row_and_column_and_nothing_is_stored(session, portal):
-    bad = _workbook(SAMPLE_2025, {
+    bad = with_sheets(SAMPLE_2025, {
         "Utbildning": [TRAINING[0], ("RTG", "Läkare", 20, 25), ("RTG", "Städare", 3, 1),
                        ("NM", "Sjuksköterskor", "-2", 0)],
         "Persondosimetri": [DOSES[0], ("KARD", "Läkare", 1, -1, None, None)],
@@ -89,7 +76,7 @@ def test_training_entered_on_the_page_replaces_the_clinics_figures(session, port
     from core.errors import InvalidInput
     from core.permissions import PermissionDenied
     from tests.factories import actor_of, make_user
-    _load(session, _workbook(SAMPLE_2025, {"Utbildning": TRAINING}))
+    _load(session, with_sheets(SAMPLE_2025, {"Utbildning": TRAINING}))
     rtg = session.exec(select(Clinic).where(Clinic.code == "RTG")).one()
     erik = actor_of(make_user(session, "erik", Role.SAMORDNARE, [rtg]), [rtg])
     lena = actor_of(make_user(session, "lena", Role.LASARE, [rtg]), [rtg])
@@ -127,15 +114,16 @@ def test_the_minutes_print_training_doses_and_drl_for_the_clinic(demo_url):
     doses = blocks[texts.index("Persondosimetri 2025") + 1]["rows"]
     assert doses[1][:3] == ["Läkare", "4", "2,7"]
     drl = blocks[texts.index("Diagnostiska standardnivåer") + 1]["rows"]
-    assert drl[1][:3] == ["Koronarangiografi", "38 Gy·cm²", "35 Gy·cm²"]
+    assert drl[1] == ["Koronarangiografi (DAP)", "Angiolabb 2", "38 Gy·cm²", "11 Gy·cm²", "2024-11-05", "ÖVER DRL"]
+    assert "SSMFS 2018:5 bilaga 1 (SSMFS 2023:3)" in texts[texts.index("Diagnostiska standardnivåer") + 2]
 
 
 def test_a_workbook_without_the_new_sheets_leaves_their_figures_alone(session, portal):
-    _load(session, _workbook(SAMPLE_2025, {"Utbildning": TRAINING, "DRL": DRL}))
+    _load(session, with_sheets(SAMPLE_2025, {"Utbildning": TRAINING, "DRL": DRL}))
     plan = importer.import_annual_report(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(),
                                          filename="b.xlsx", now=NOW, replace=True)  # format 1.0: no such sheets
     assert plan.sheets["Utbildning"].counts() == (0, 0, 0) and plan.sheets["DRL"].counts() == (0, 0, 0)
     assert len(session.exec(select(TrainingRecord)).all()) == 3 and len(session.exec(select(DrlStatus)).all()) == 2
     plan = importer.import_annual_report(session, actor=SYSTEM_ACTOR, now=NOW, replace=True, filename="b.xlsx",
-                                         data=_workbook(SAMPLE_2025, {"Utbildning": TRAINING[:2]}))
+                                         data=with_sheets(SAMPLE_2025, {"Utbildning": TRAINING[:2]}))
     assert plan.sheets["Utbildning"].counts() == (0, 0, 2)  # a sheet that is there is the truth: two rows go

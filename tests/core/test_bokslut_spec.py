@@ -31,8 +31,8 @@ def test_every_sheet_and_column_is_documented_as_the_reader_reads_it():
 
 def test_the_format_versions_and_the_new_sheets_are_the_ones_read():
     text = SPEC.read_text(encoding="utf-8")
-    assert schema.FORMAT_VERSIONS == ("1.0", "1.1") and text.startswith("# Strålskyddsbokslut workbook format "
-                                                                       "(version 1.1; version 1.0 still read)")
+    assert schema.FORMAT_VERSIONS == ("1.0", "1.1", "1.2") and text.startswith(
+        "# Strålskyddsbokslut workbook format (version 1.2; versions 1.0 and 1.1 still read)")
     optional = [s.name for s in schema.TABLE_SHEETS if s.optional]
     assert optional == ["Utbildning", "Persondosimetri", "DRL"]
     assert "### Format 1.1: `Utbildning`, `Persondosimetri` and `DRL`" in text

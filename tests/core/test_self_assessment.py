@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from core.enums import Role
 from core.errors import InvalidInput
-from core.models import Answer
+from core.models import Answer, AssessmentTemplate
 from core.permissions import PermissionDenied
 from core.self_assessment.criteria import parse_criteria
 from core.services import self_assessments as sa
@@ -257,8 +257,28 @@ def test_a_new_version_leaves_the_answers_given_under_the_old_one_as_they_were(s
 
 def test_the_versions_that_come_with_the_portal_can_be_loaded_once(session):
     make_org(session)
-    assert sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR) == ["1", "2"]
+    assert sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR) == ["1", "2", "3"]
     template = sa.load_shipped_criteria(session, actor=SYSTEM_ACTOR, version="2", now=NOW)
-    assert template.version == "2" and sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR) == ["1"]
+    # an older version is no longer offered: loading it would make it the one new self-assessments use
+    assert template.version == "2" and sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR) == ["3"]
     with pytest.raises(InvalidInput, match="redan inläst"):
         sa.load_shipped_criteria(session, actor=SYSTEM_ACTOR, version="2", now=NOW)
+
+
+def test_new_self_assessments_use_v3_and_one_made_under_v2_keeps_its_version(session):
+    rtg = make_clinic(session, make_org(session), "RTG", modalities=["xray"])
+    erik = actor_of(make_user(session, "erik", Role.SAMORDNARE, [rtg]), [rtg])
+    sa.load_shipped_criteria(session, actor=SYSTEM_ACTOR, version="2", now=NOW)
+    last = sa.start(session, actor=erik, clinic_id=rtg.id, year=2025, copy_last_year=False, now=NOW)
+    _answer(session, last, "B3", level=3)
+    for version in sa.unloaded_shipped_criteria(session, actor=SYSTEM_ACTOR):
+        sa.load_shipped_criteria(session, actor=SYSTEM_ACTOR, version=version, now=NOW)
+    this = sa.start(session, actor=erik, clinic_id=rtg.id, year=2026, copy_last_year=True, now=NOW)
+    versions = [session.get(AssessmentTemplate, a.template_id).version for a in (last, this)]
+    assert versions == ["2", "3"]
+    old = {c.code: (a, c) for a, c in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=last.id)}
+    new = {c.code: (a, c) for a, c in sa.answers(session, actor=SYSTEM_ACTOR, assessment_id=this.id)}
+    assert old["B3"][0].criterion_text.startswith("Vidtagna åtgärder (t.ex. från föregående års egenkontroll")
+    assert "revision av ledningssystemet" in new["B3"][0].criterion_text  # v3's corrected text
+    assert new["B3"][0].level == 3 and new["B3"][0].reconsidered is False  # the code carries last year's answer
+    assert {c.template_id for _, c in old.values()} == {last.template_id}  # the record keeps the version it used

@@ -1,5 +1,4 @@
 """The Strålskyddsbokslut page: each role sees its clinics' rows and the organisation-wide ones."""
-from datetime import date
 
 from tests.ui.helpers import logged_in, open_page, open_tab, visible_text
 
@@ -55,19 +54,20 @@ def test_training_doses_and_drl_from_a_format_1_1_bokslut(demo_env):
     # 15 of 19, and 11 of 18 the year before
     assert (doctors["Andel utbildade"], doctors["2024"]) == ("78,9\u00a0%", "61,1\u00a0%")
     drl = next(t for t in tables if "Undersökningstyp" in t.columns)
-    assert "(äldre än tre år)" in drl[drl["Undersökningstyp"] == "Lungröntgen"].iloc[0]["Senast bestämd"]  # as on paper
-    assert "6 kap. 1 §" in text and at.get("vega_lite_chart")
+    lungs = drl[drl["Undersökningstyp"] == "Lungor – stående (DAP)"].iloc[0]
+    assert (lungs["Nationell DRL"], lungs["Kontroll"]) == ("0,25 Gy·cm²", "Äldre än tre år")  # as on paper
+    assert "6 kap. 1 §" in text and "SSMFS 2023:3" in text and at.get("vega_lite_chart")
 
 
-def test_the_overview_flags_drl_determined_more_than_three_years_ago(demo_env):
+def test_the_overview_flags_drl_above_the_national_level_or_determined_too_long_ago(demo_env):
     from sqlmodel import Session
 
     from core import clock, db
     from core.services import protection_figures
     from core.services.auth import actor_for
     with Session(db.make_engine(demo_env)) as s:  # the page uses today's date, so the count follows the calendar
-        old = protection_figures.old_drl_determinations(s, actor=actor_for(s, "strateg"), today=clock.today())
+        rows = protection_figures.drl_attention(s, actor=actor_for(s, "strateg"), today=clock.today())
     text = visible_text(open_page(logged_in("strateg"), "pages/oversikt.py"))
-    assert f"Diagnostiska standardnivåer äldre än tre år ({len(old)})" in text
-    assert "RTG: Lungröntgen, senast bestämd 2021-04-01" in text  # determined in 2021: old on any day from 2024
-    assert "Koronarangiografi" not in text or clock.today() > date(2027, 11, 5)
+    assert f"Diagnostiska standardnivåer att åtgärda ({len(rows)})" in text
+    assert "RTG: Lungor – stående, Lungstativ 1: Äldre än tre år (senast bestämd 2021-04-01)" in text
+    assert "KARD: Koronarangiografi, Angiolabb 2: ÖVER DRL" in text  # 38 against SSM's 11 Gy·cm²
