@@ -110,7 +110,10 @@ def render_indicators() -> None:
     st.dataframe(_coloured(frame, L["against_target"]), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(frame), 600),
                  column_config={MODELS["Indicator"]: st.column_config.TextColumn(width=240),  # the rest stays in view
-                                FIELDS["area"]: st.column_config.TextColumn(width=110)})
+                                FIELDS["area"]: st.column_config.TextColumn(width=110),
+                                figures.TABLE_FIGURE: st.column_config.TextColumn(width=320)})
+    for definition in figures.linked_definitions(view.indicators):
+        st.caption(plain(definition))
 
 
 def render_findings() -> None:

@@ -1,5 +1,5 @@
 """Checks that need more than one cell: known clinic codes, unique IDs, percent units."""
-from core.annual_report import schema
+from core.annual_report import linked, schema
 from core.annual_report.protection import check_protection
 from core.annual_report.reader import ParsedWorkbook, Problem
 from core.formatting import number_text
@@ -91,6 +91,8 @@ def check_workbook(parsed: ParsedWorkbook, known_codes: set[str],
         _percent_units(parsed)
     _counts_and_doses(parsed)
     check_protection(parsed, investigation or {})
+    if not parsed.errors:  # figures that are refused cannot be compared
+        linked.warn_contradictions(parsed)
     order = [schema.BOKSLUT] + [s.name for s in schema.TABLE_SHEETS]
     parsed.errors.sort(key=lambda p: (order.index(p.sheet) if p.sheet in order else -1, p.row or 0))
     return parsed

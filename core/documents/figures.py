@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from core import glossary
+from core.annual_report import linked
 from core.documents.content import Table, Text
 from core.enums import (
     ActionStatus,
@@ -32,6 +33,7 @@ Levels = dict[int | None, dict[str, float | None]] | None  # clinic id → its i
 WITHIN_LIMITS = "Inom gränserna"
 WITHIN_DRL = "Under DRL"
 NO_TARGET = "Inget mål"
+TABLE_FIGURE = "Tabellens siffra"
 
 
 def _table(header: list[str], rows: Iterable[list[str]], widths: list[int], owner: Owner = None,
@@ -75,21 +77,45 @@ def change_text(change: float | None) -> str:
     return "–" if change is None else ("+" if change > 0 else "") + number_text(change)
 
 
+def table_note(row: Any) -> str:
+    """The figure a table of the bokslut gives for the same thing as an indicator, with its definition ("" if none)."""
+    link = linked.link_of(row.indicator.code, row.indicator.unit)
+    if link is None or row.table is None:
+        return ""
+    return link.note(row.table, link.contradicts(row.indicator.value, row.table.value))
+
+
+def linked_definitions(rows: Sequence[Any]) -> list[str]:
+    """What each indicator with a table's figure beside it counts, and what the table counts."""
+    links = {linked.link_of(r.indicator.code, r.indicator.unit) for r in rows if table_note(r)}
+    return [linked.definition(link) for link in sorted((k for k in links if k), key=lambda k: k.code)]
+
+
+def _named(row: Any, detailed: bool) -> str:
+    """An indicator's name and unit; in the minutes, the table's figure for the same thing on a second line."""
+    name, note = indicator_name(row.indicator.name, row.indicator.unit), table_note(row)
+    return f"{name}\n{note}" if note and not detailed else name
+
+
 def indicators(rows: Sequence[Any], year: int, owner: Owner = None, detailed: bool = False) -> Table:
     """Each indicator (with its unit) against its target, last year (`year - 1`) before the verdict.
 
-    Detailed (the bokslut page): also its area, direction and the change from last year.
+    An indicator that a table of the bokslut also measures shows the table's figure with its definition (one
+    figure, one source): under the name, or on the bokslut page (detailed) in a column of its own. Detailed
+    also shows its area, direction and the change from last year.
     """
     table = _table(
         [MODELS["Indicator"], "Värde", MODELS["Goal"], str(year - 1), LABELS["against_target"]],
-        ([indicator_name(r.indicator.name, r.indicator.unit), number_text(r.indicator.value),
+        ([_named(r, detailed), number_text(r.indicator.value),
           number_text(r.indicator.target) or "–", number_text(r.previous) or "–", verdict(r.met)] for r in rows),
         [74, 22, 22, 22, 30], owner, [r.indicator.clinic_id for r in rows])
     if not detailed:
         return table
+    notes = [table_note(r) for r in rows]
     return _widened(table, None, [FIELDS["area"], *(r.indicator.area or "" for r in rows)],
                     ["Riktning", *(glossary.term(r.indicator.direction, Direction) for r in rows)],
-                    ["Förändring", *(change_text(r.change) for r in rows)])
+                    ["Förändring", *(change_text(r.change) for r in rows)],
+                    *([[TABLE_FIGURE, *notes]] if any(notes) else []))
 
 
 def _widened(table: Table, first: list[str] | None, *last: list[str]) -> Table:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.annual_report import linked, schema
 from core.enums import Direction, Severity
 from core.errors import NotFound
 from core.models import (
@@ -39,6 +40,8 @@ class IndicatorRow:
     clinic_code: str | None
     met: bool | None
     previous: float | None
+    table: linked.TableFigure | None = None  # the figure a table of the bokslut gives for the same thing
+
 
     @property
     def change(self) -> float | None:
@@ -94,8 +97,25 @@ def _indicator_rows(session: Session, report: AnnualReport, clinic_id: int | Non
     if previous_report is not None:
         previous = {(i.clinic_id, i.code): i.value
                     for i in report_rows(session, Indicator, previous_report, clinic_id)}
+    tables = _linked_tables(session, report, clinic_id, current)
     return [IndicatorRow(i, codes.get(i.clinic_id), indicator_met(i.value, i.target, i.direction),
-                         previous.get((i.clinic_id, i.code))) for i in current]
+                         previous.get((i.clinic_id, i.code)), _table_figure(i, tables)) for i in current]
+
+
+def _linked_tables(session: Session, report: AnnualReport, clinic_id: int | None,
+                   indicators: list[Indicator]) -> dict[str, list]:
+    """The rows of the tables that some of the indicators are linked to, by sheet name."""
+    sheets = {link.sheet for i in indicators if (link := linked.link_of(i.code, i.unit))}
+    models = {s.name: s.model for s in schema.TABLE_SHEETS}
+    return {sheet: report_rows(session, models[sheet], report, clinic_id) for sheet in sheets}
+
+
+def _table_figure(indicator: Indicator, tables: dict[str, list]) -> linked.TableFigure | None:
+    """The table's figure for an indicator of the same clinic, when the indicator is linked and the table has one."""
+    link = linked.link_of(indicator.code, indicator.unit)
+    if link is None:
+        return None
+    return link.figure([r for r in tables[link.sheet] if r.clinic_id == indicator.clinic_id])
 
 
 def report_view(session: Session, *, actor: Actor, year: int, clinic_id: int | None,

@@ -195,7 +195,8 @@ def _annual_report(session: Session, actor: Actor, review: Review) -> list[Block
         blocks.append(Text(text=f"{glossary.term(part, SummaryPart)}: " + (" ".join(parts) or PART_MISSING)))
     return [*blocks, Subheading(text=MODELS["Goal"]), figures.or_text(figures.goals(view.goals), "Inga mål."),
             Subheading(text=LABELS["indicators"]),
-            figures.or_text(figures.indicators(view.indicators, review.year - 1), "Inga indikatorer.")]
+            figures.or_text(figures.indicators(view.indicators, review.year - 1), "Inga indikatorer."),
+            *(Text(text=t) for t in figures.linked_definitions(view.indicators))]
 
 
 def _protection(session: Session, actor: Actor, review: Review) -> list[Block]:
