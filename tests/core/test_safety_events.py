@@ -16,7 +16,8 @@ TODAY = date(2025, 11, 20)
 REPORTED = {"kind": "reported_to_ssm", "concerns": "patient", "occurred_on": date(2025, 6, 30),
             "notified_on": date(2025, 7, 1), "ssm_reference": "SSM2025-1234",
             "description": "Fel patient undersökt med DT buk."}
-WORKER = {**REPORTED, "concerns": "worker", "description": "Röntgensjuksköterskans hand i strålfältet vid genomlysning."}
+WORKER = {**REPORTED, "concerns": "worker",
+          "description": "Röntgensjuksköterskans hand i strålfältet vid genomlysning."}
 
 
 def _register(session, rtg, **changes):
@@ -149,7 +150,8 @@ def test_a_report_due_is_in_the_year_wheel_with_its_source_and_marked_when_late(
     assert due.what == "Skriftlig rapport till SSM senast (händelse 2025-06-30)"
     late = next(e for e in calendar_year.year_events(session, actor=rtg["erik"], year=2025, today=TODAY)
                 if e.uid == f"handelse-{event.id}")
-    assert late.what == "Skriftlig rapport till SSM senast (händelse 2025-06-30) – Rapport försenad (förföll 2025-09-30)"
+    assert late.what == ("Skriftlig rapport till SSM senast (händelse 2025-06-30) – "
+                         "Rapport försenad (förföll 2025-09-30)")
 
 
 def test_the_overview_counts_each_clinics_late_reports(session, rtg):
