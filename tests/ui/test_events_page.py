@@ -89,7 +89,11 @@ def test_an_overdue_report_is_flagged_on_the_overview(demo_env):
                                data={"kind": "reported_to_ssm", "concerns": "patient", "occurred_on": date(2026, 1, 5),
                                      "description": "Felaktig aktivitet given vid skelettscint."})
         s.commit()
-    text = visible_text(open_page(logged_in("strateg"), "pages/oversikt.py"))
+    at = open_page(logged_in("strateg"), "pages/oversikt.py")
+    text = visible_text(at)
     assert "Skriftliga rapporter till SSM som är försenade (1)" in text
+    clinics = next(d.value for d in at.dataframe if "Försenade rapporter till SSM" in d.value.columns)
+    late = dict(zip(clinics["Kod"], clinics["Försenade rapporter till SSM"]))
+    assert (late["RTG"], late["ORT"], late["NM"]) == (1, 0, 0)  # ORT's worker event has no written report due
     assert "händelsen 2026-01-05 (berör patient) · Rapport försenad (förföll 2026-04-05)" in text
     assert "Skriftliga rapporter till SSM" not in visible_text(open_page(logged_in("karin"), "pages/oversikt.py"))
