@@ -26,6 +26,7 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {  # columns holding one va
     ("action", "status"): enums.ActionStatus, ("followup", "status"): enums.ActionStatus,
     ("signature", "role"): enums.SignatureRole, ("historyentry", "operation"): enums.HistoryOperation,
     ("safetyevent", "kind"): enums.SafetyEventKind, ("safetyevent", "status"): enums.SafetyEventStatus,
+    ("safetyevent", "concerns"): enums.EventConcerns,
     ("trainingrecord", "staff_group"): enums.StaffGroup, ("dosimetryrecord", "staff_group"): enums.StaffGroup,
 }
 LIST_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {  # JSON lists of known values

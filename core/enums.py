@@ -162,6 +162,17 @@ class SafetyEventKind(StrEnum):
     INTERNAL = "internal"  # an internal deviation of importance for radiation protection
 
 
+class EventConcerns(StrEnum):
+    """Whom a radiation-safety event concerns; SSMFS 2018:5 3 kap. 10 § covers the first three."""
+
+    PATIENT = "patient"
+    CARER = "carer"  # stödperson: helps and supports the patient outside work and is knowingly exposed
+    RESEARCH_SUBJECT = "research_subject"
+    WORKER = "worker"
+    PUBLIC = "public"
+    OTHER = "other"
+
+
 class SafetyEventStatus(StrEnum):
     """Where a registered event stands."""
 

@@ -113,6 +113,8 @@ VALUES: dict[type[StrEnum], dict[str, str]] = {
         "other": "Övriga",
     },
     enums.SafetyEventKind: {"reported_to_ssm": "Rapporterad till SSM", "internal": "Intern avvikelse"},
+    enums.EventConcerns: {"patient": "Patient", "carer": "Stödperson", "research_subject": "Forskningsperson",
+                          "worker": "Arbetstagare", "public": "Allmänheten", "other": "Annan"},
     enums.SafetyEventStatus: {"open": "Öppen", "report_sent": "Skriftlig rapport inskickad", "closed": "Avslutad"},
     enums.SignatureRole: {
         "chair": "Ordförande",
@@ -188,6 +190,7 @@ FIELDS = {
     "licence_number": "SSM:s tillståndsnummer", "licence_holder": "Tillståndshavare",
     "kind": "Typ", "occurred_on": "Inträffade", "ssm_reference": "SSM:s diarienummer",
     "report_due": "Skriftlig rapport senast", "report_sent_on": "Rapport inskickad",
+    "concerns": "Berör", "notified_on": "Första rapport till SSM",
     # what the bokslut's workbook and the audit register hold
     "prepared_by": "Upprättad av", "version_label": "Version", "reference": "Referens", "area": "Område",
     "unit": "Enhet", "target": "Målvärde", "outcome": "Utfall", "filename": "Filnamn", "auditors": "Revisorer",
@@ -242,6 +245,7 @@ LABELS = {
     "finding_n": "Brist {n}",
     # events and deviations
     "overdue_reports": "Skriftliga rapporter till SSM som är försenade ({count})",
+    "written_report": "Skriftlig rapport till SSM",
     # the review (genomgång): prepare, call, approve, done
     "invited": "Kallade", "invitation": "Kallelse",
     # the meeting (möte)

@@ -1,9 +1,9 @@
-"""Händelser och avvikelser: events reported to SSM and internal deviations, with the three-month report."""
+"""Händelser och avvikelser: events reported to SSM and internal deviations, whom they concern, the reports."""
 import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
-from core.enums import SafetyEventKind, SafetyEventStatus, Severity
+from core.enums import EventConcerns, SafetyEventKind, SafetyEventStatus, Severity
 from core.formatting import date_text
 from core.glossary import FIELDS, PAGES
 from core.glossary import LABELS as L
@@ -24,6 +24,7 @@ from pages._shared.ui import (
 
 KINDS, STATUSES, SEVERITIES = (glossary.options(SafetyEventKind), glossary.options(SafetyEventStatus),
                                glossary.options(Severity))
+CONCERNS = glossary.options(EventConcerns)
 
 actor = guard("events")
 today = clock.today()
@@ -35,27 +36,39 @@ may_register = can(actor, Permission.REGISTER_EVENTS, clinic_id)
 with session() as s:
     register = safety_events.events(s, actor=actor, clinic_id=clinic_id)
     raised = safety_events.findings_raised(s, actor=actor, event_ids=[e.id for e in register])
-st.caption("Händelser som rapporterats till Strålsäkerhetsmyndigheten och interna avvikelser av betydelse för "
-           f"strålskyddet. En skriftlig rapport till SSM ska lämnas inom tre månader ({safety_events.REPORT_SOURCE}).")
+st.caption("Händelser av betydelse för strålskyddet ska rapporteras till Strålsäkerhetsmyndigheten snarast "
+           f"({safety_events.NOTIFY_SOURCE}); interna avvikelser registreras här också. En skriftlig rapport inom tre "
+           f"månader krävs enligt {safety_events.REPORT_SOURCE} när händelsen berör en patient, en stödperson eller "
+           "en forskningsperson.")
 late = [e for e in register if e.is_report_overdue_on(today)]
 if late:
     st.error(L["overdue_reports"].format(count=len(late)) + ": " + ", ".join(
-        f"{date_text(e.occurred_on)} (senast {date_text(e.report_due)})" for e in late))
+        f"händelsen {date_text(e.occurred_on)}: {safety_events.late_text(e.report_due)}" for e in late))
 
 
-def _status(event) -> str:
-    """The event's status in words, with a late report called so."""
-    text = glossary.term(SafetyEventStatus(event.status))
-    return f"{text} – {glossary.OVERDUE}" if event.is_report_overdue_on(today) else text
+def _notified(event) -> str:
+    """When the event was first reported to SSM, or that it should be snarast."""
+    if event.kind != SafetyEventKind.REPORTED:
+        return ""
+    return date_text(event.notified_on) if event.notified_on else "Inte angivet – ska ske snarast"
 
 
 if register:
     st.table(pd.DataFrame([{  # wraps: a description is read whole
         FIELDS["occurred_on"]: date_text(e.occurred_on), FIELDS["kind"]: glossary.term(SafetyEventKind(e.kind)),
-        FIELDS["description"]: e.description, FIELDS["ssm_reference"]: e.ssm_reference or "",
-        FIELDS["report_due"]: date_text(e.report_due), FIELDS["report_sent_on"]: date_text(e.report_sent_on),
-        FIELDS["status"]: _status(e), "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register]),
+        FIELDS["concerns"]: safety_events.concerns_text(e), FIELDS["description"]: e.description,
+        FIELDS["notified_on"]: _notified(e), FIELDS["ssm_reference"]: e.ssm_reference or "",
+        L["written_report"]: safety_events.written_report(e, today),
+        FIELDS["status"]: glossary.term(SafetyEventStatus(e.status)),
+        "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register]),
         hide_index=True)
+    reasons = [f"{date_text(e.occurred_on)}: {safety_events.no_report_reason(e)}" for e in register
+               if safety_events.no_report_reason(e)]
+    if reasons:  # say why no three-month report is due, with the paragraph's own words
+        st.info("\n\n".join(reasons) + f"\n\n{safety_events.REPORT_SOURCE}: *{safety_events.REPORT_RULE}*")
+    if any(e.concerns is None for e in register):
+        st.warning(f"Händelser registrerade innan portalen frågade vem de berör visas med {FIELDS['concerns']} "
+                   "Ej angivet; välj vem händelsen berör när du uppdaterar den.")
 else:
     st.info("Inga händelser eller avvikelser är registrerade för kliniken.")
 
@@ -63,15 +76,22 @@ else:
 def _fields(prefix: str, shown=None) -> dict:
     """The event's fields (empty for a new one, as opened for a change)."""
     one, two, three = st.columns(3)
-    kinds = list(KINDS)
+    kinds, concerns = list(KINDS), list(CONCERNS)
     data = {"kind": one.selectbox(f"{FIELDS['kind']} *", kinds, format_func=KINDS.get, key=f"{prefix}_kind",
                                   index=kinds.index(shown.kind) if shown else 0),
-            "occurred_on": two.date_input(f"{FIELDS['occurred_on']} *", value=shown.occurred_on if shown else None,
-                                          format="YYYY-MM-DD", max_value=today, key=f"{prefix}_on"),
-            "ssm_reference": three.text_input(FIELDS["ssm_reference"], value=(shown.ssm_reference or "") if shown
-                                              else "", max_chars=50, key=f"{prefix}_ref"),
-            "description": st.text_area(f"{FIELDS['description']} *", value=shown.description if shown else "",
-                                        height=80, key=f"{prefix}_text")}
+            "concerns": two.selectbox(f"{FIELDS['concerns']} *", concerns, format_func=CONCERNS.get,
+                                      key=f"{prefix}_concerns", placeholder="Välj vem händelsen berör",
+                                      index=concerns.index(shown.concerns) if shown and shown.concerns else None),
+            "occurred_on": three.date_input(f"{FIELDS['occurred_on']} *", value=shown.occurred_on if shown else None,
+                                            format="YYYY-MM-DD", max_value=today, key=f"{prefix}_on")}
+    one, two = st.columns(2)
+    data["notified_on"] = one.date_input(FIELDS["notified_on"], value=shown.notified_on if shown else None,
+                                         format="YYYY-MM-DD", max_value=today, key=f"{prefix}_notified",
+                                         help=f"Rapporteras snarast ({safety_events.NOTIFY_SOURCE}).")
+    data["ssm_reference"] = two.text_input(FIELDS["ssm_reference"], value=(shown.ssm_reference or "") if shown
+                                           else "", max_chars=50, key=f"{prefix}_ref")
+    data["description"] = st.text_area(f"{FIELDS['description']} *", value=shown.description if shown else "",
+                                       height=80, key=f"{prefix}_text")
     if shown:
         left, right = st.columns(2)
         statuses = list(STATUSES)

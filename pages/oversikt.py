@@ -59,8 +59,9 @@ with session() as s:
 if late_reports:  # SSMFS 2018:5 3 kap. 10 §: the written report to SSM within three months
     with st.container(border=True):
         st.error(L["overdue_reports"].format(count=len(late_reports)))
-        st.markdown("\n".join(f"- {clinic_codes.get(e.clinic_id, '')}: händelsen {date_text(e.occurred_on)}, "
-                               f"rapporten skulle ha lämnats senast {date_text(e.report_due)} · "
+        st.markdown("\n".join(f"- {clinic_codes.get(e.clinic_id, '')}: händelsen {date_text(e.occurred_on)} "
+                               f"({FIELDS['concerns'].lower()} {safety_events.concerns_text(e).lower()}) · "
+                               f"{safety_events.written_report(e, today)} · "
                                f"{plain(e.description, one_line=True)[:90]}" for e in late_reports))
         st.page_link("pages/handelser.py", label=PAGES["events"], icon=":material/report:")
 if drl_rows:  # SSMFS 2018:5 6 kap. 1 §: investigate a level above DRL; determine at least every third year
@@ -114,6 +115,7 @@ def _row(x) -> dict:
             "Ej påbörjad" if not x.self_assessment else "Påbörjad" if x.self_assessment_score is None
             else f"{x.self_assessment_score:.0f} %"),
         "Klinisk revision (hela)": (date_text(x.last_whole_audit) or "Ingen") + (" – för gammal" if old_audit else ""),
+        "Försenade rapporter till SSM": x.late_reports,
     }
 
 

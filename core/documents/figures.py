@@ -25,6 +25,7 @@ from core.enums import (
 from core.formatting import date_text, measured_text, number_text, percent_text
 from core.glossary import FIELDS, LABELS, MODELS
 from core.regulation.dose_limits import DoseFlag, dose_flags, dose_limits
+from core.services import safety_events
 from core.services.protection_figures import DRL_SOURCE, drl_flags
 
 Owner = Callable[[int | None], str] | None  # names whose row it is (a clinic code, or the whole organisation)
@@ -182,13 +183,18 @@ def drl_basis(rows: Sequence[Any]) -> Text:
                      f"DRL ska utredas ({DRL_SOURCE}).")
 
 
-def events(rows: Sequence[Any]) -> Table:
-    """Events reported to SSM and internal deviations, oldest first."""
+def events(rows: Sequence[Any], day: date) -> Table:
+    """Events reported to SSM and internal deviations, oldest first, whom each concerns, late reports marked on day.
+
+    Frozen minutes carry their own table, so older ones keep the five columns they were approved with.
+    """
     return _table(
-        [FIELDS["occurred_on"], FIELDS["kind"], FIELDS["description"], FIELDS["ssm_reference"], FIELDS["status"]],
-        ([date_text(e.occurred_on), glossary.term(SafetyEventKind(e.kind)), e.description, e.ssm_reference or "",
+        [FIELDS["occurred_on"], FIELDS["kind"], FIELDS["concerns"], FIELDS["description"], FIELDS["ssm_reference"],
+         LABELS["written_report"], FIELDS["status"]],
+        ([date_text(e.occurred_on), glossary.term(SafetyEventKind(e.kind)), safety_events.concerns_text(e),
+          e.description, e.ssm_reference or "", safety_events.written_report(e, day),
           glossary.term(SafetyEventStatus(e.status))] for e in rows),
-        [24, 34, 66, 26, 26])
+        [22, 28, 24, 56, 24, 32, 24])
 
 
 def attendance(rows: Sequence[Any]) -> Table:

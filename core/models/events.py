@@ -18,9 +18,14 @@ class SafetyEvent(SQLModel, table=True):
     clinic_id: int = Field(foreign_key="clinic.id", index=True)
     kind: str = Field(max_length=ENUM_LEN)
     occurred_on: date = Field(index=True)
+    # Whom it concerns (EventConcerns); None only on events registered before migration 0015, until next edited.
+    concerns: str | None = Field(default=None, max_length=ENUM_LEN)
+    notified_on: date | None = None  # the first report to SSM, "snarast" (strålskyddsförordningen 8 kap. 9 §)
     description: str = _text(nullable=False)
     ssm_reference: str | None = Field(default=None, max_length=50)  # SSM:s diarienummer
-    report_due: date | None = None  # the written report: three months after the event (SSMFS 2018:5 3 kap. 10 §)
+    # The written report: three months after an event concerning a patient, stödperson or forskningsperson
+    # (SSMFS 2018:5 3 kap. 10 §); set by safety_events.report_deadline, None where that paragraph does not apply.
+    report_due: date | None = None
     report_sent_on: date | None = None
     status: str = Field(default=SafetyEventStatus.OPEN.value, max_length=ENUM_LEN)
     created_at: datetime

@@ -63,6 +63,18 @@ def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> l
     return events
 
 
+def _report_events(session: Session, actor: Actor, clinics: dict[int, str], year: int, today: date) -> list[Event]:
+    """Written reports to SSM due in the year and not yet sent, a late one marked as such."""
+    events = []
+    for e in safety_events.reports_due_in(session, actor=actor, year=year):
+        if e.report_due is None:  # never: the query picks events by their due date
+            continue
+        late = f" – {safety_events.late_text(e.report_due)}" if e.is_report_overdue_on(today) else ""
+        events.append(Event(e.report_due, f"Skriftlig rapport till SSM senast (händelse {e.occurred_on.isoformat()})"
+                            + late, clinics.get(e.clinic_id, ""), f"handelse-{e.id}", safety_events.REPORT_SOURCE))
+    return events
+
+
 def _due_date_events(session: Session, clinics: dict[int, str], year: int) -> list[Event]:
     """Open actions' due dates in the year, one event per clinic and day, counted in SQL (a region has thousands)."""
     columns = (Action.clinic_id, Action.due_date, func.count(), func.min(Action.title), func.min(Action.id))
@@ -85,10 +97,7 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
         events.append(Event(date(year, 3, 1), f"Strålskyddsbokslutet för {year - 1} ska vara färdigställt", "Alla",
                             f"bokslut-{year}", "SSMFS 2018:5 3 kap. 13 § (årligt bokslut); datumet är sjukhusets"))
         events += _reporting_events(session, clinics, year)
-        events += [Event(e.report_due, f"Skriftlig rapport till SSM senast (händelse {e.occurred_on.isoformat()})",
-                         clinics.get(e.clinic_id, ""), f"handelse-{e.id}", safety_events.REPORT_SOURCE)
-                   for e in safety_events.reports_due_in(session, actor=actor, year=year)
-                   if e.report_due is not None]  # always: the query picks events by their due date
+        events += _report_events(session, actor, clinics, year, today)
         planned = session.exec(select(Review).where(col(Review.year) == year,
                                                     col(Review.clinic_id).in_(list(clinics)))).all()
         for review in planned:

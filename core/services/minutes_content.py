@@ -222,7 +222,8 @@ def _events(session: Session, actor: Actor, review: Review) -> list[Block]:
     """The year's events reported to SSM and internal deviations, as the bokslut year saw them."""
     year = review.year - 1
     happened = reversed(safety_events.events(session, actor=actor, clinic_id=review.clinic_id, year=year))
-    return [Subheading(text=f"{PAGES['events']} {year}"), figures.or_text(figures.events(list(happened)),
+    day = review.meeting_date or date(review.year, 12, 31)  # a report is judged late as the meeting saw it
+    return [Subheading(text=f"{PAGES['events']} {year}"), figures.or_text(figures.events(list(happened), day),
                                                                           "Inga registrerade.")]
 
 

@@ -15,6 +15,7 @@ from core.models import (
     Finding,
     FindingDecision,
     Review,
+    SafetyEvent,
     SelfAssessment,
     UserClinic,
 )
@@ -38,6 +39,7 @@ class ClinicStatus:
     last_whole_audit: date | None = None
     done_actions: int = 0
     self_assessment_score: float | None = None
+    late_reports: int = 0  # written reports to SSM past their three months (SSMFS 2018:5 3 kap. 10 §)
 
 
 def _counts(session: Session, query) -> dict[int, int]:
@@ -81,12 +83,15 @@ def clinic_statuses(session: Session, *, actor: Actor, year: int, today: date) -
                                .where(col(ClinicalAudit.clinic_id).in_(ids), ClinicalAudit.whole_activity == True)  # noqa: E712
                                .group_by(col(ClinicalAudit.clinic_id))).all())
     reported_orgs = set(session.exec(select(AnnualReport.organisation_id).where(AnnualReport.year == year - 1)))
+    late = _counts(session, select(SafetyEvent.clinic_id, func.count())
+                   .where(col(SafetyEvent.clinic_id).in_(ids), SafetyEvent.is_report_overdue_on(today))
+                   .group_by(col(SafetyEvent.clinic_id)))
     return [ClinicStatus(
         clinic=c, year=year, members=members.get(c.id, 0),
         report_loaded=c.organisation_id in reported_orgs, review_status=reviews.get(c.id),
         open_actions=open_actions.get(c.id, 0), overdue_actions=overdue.get(c.id, 0),
         self_assessment=c.id in assessed, last_whole_audit=audits.get(c.id), done_actions=done.get(c.id, 0),
-        self_assessment_score=scores.get(c.id),
+        self_assessment_score=scores.get(c.id), late_reports=late.get(c.id, 0),
     ) for c in clinics if c.id is not None]  # a listed clinic is stored, so it always has its id
 
 

@@ -1,8 +1,13 @@
 """Händelser och avvikelser: events reported to SSM and internal deviations, per clinic.
 
-An event reported to SSM needs a written report within three months (SSMFS 2018:5 3 kap. 10 §); one still
-unsent after that is flagged on Översikt and in the årshjul. An event can be raised as a finding, which then
-comes to the clinic's reviews until one decides on it, like the findings of a clinical audit.
+An event of importance for radiation protection is reported to SSM "snarast" (strålskyddsförordningen
+(2018:506) 8 kap. 9 §; that text is not among the regulations copied to docs/forfattningar/), recorded as
+`notified_on`. SSMFS 2018:5 3 kap. 10 § adds a written report within three months, but only for an event at a
+medical exposure where the patient, the stödperson or the forskningsperson was or could have been seriously
+harmed; so the deadline depends on whom the event concerns, and an event about a worker or the public has none.
+A written report still unsent after its deadline is marked late on Händelser, Översikt, in the årshjul and in
+the minutes. An event can be raised as a finding, which then comes to the clinic's reviews until one decides on
+it, like the findings of a clinical audit.
 """
 from datetime import date, datetime
 
@@ -11,8 +16,16 @@ from sqlmodel import Session, col, select
 
 from core import glossary, history
 from core.clock import add_months
-from core.enums import FindingSource, HistoryOperation, SafetyEventKind, SafetyEventStatus, Severity
+from core.enums import (
+    EventConcerns,
+    FindingSource,
+    HistoryOperation,
+    SafetyEventKind,
+    SafetyEventStatus,
+    Severity,
+)
 from core.errors import Conflict, InvalidInput
+from core.formatting import date_text
 from core.glossary import FIELDS
 from core.models import Finding, SafetyEvent
 from core.permissions import Actor, Permission, require
@@ -22,13 +35,27 @@ from core.validation import validated
 
 REPORT_MONTHS = 3  # SSMFS 2018:5 3 kap. 10 §: a written report to SSM within three months
 REPORT_SOURCE = "SSMFS 2018:5 3 kap. 10 §"
+# Not shipped in docs/forfattningar/ (only SSM's föreskrifter are); "snarast" as in the domain's verified list.
+NOTIFY_SOURCE = "SFS 2018:506 8 kap. 9 §"
+# Whom 3 kap. 10 § names: "patienten, personen som utanför sin yrkesutövning hjälper och stöder patienten och
+# medvetet exponeras eller forskningspersonen" (the regulation's 2 kap. calls the second a stödperson).
+WRITTEN_REPORT_CONCERNS = frozenset({EventConcerns.PATIENT, EventConcerns.CARER, EventConcerns.RESEARCH_SUBJECT})
+# SSMFS 2018:5 3 kap. 10 §, word for word (docs/forfattningar/SSMFS-2018-5.txt, line-break hyphens removed).
+REPORT_RULE = ("En händelse som inträffar vid en medicinsk exponering och som innebär att patienten, personen som "
+               "utanför sin yrkesutövning hjälper och stöder patienten och medvetet exponeras eller "
+               "forskningspersonen har drabbats eller skulle kunna ha drabbats av en allvarlig skada, ska redovisas "
+               "i en skriftlig rapport till Strålsäkerhetsmyndigheten inom tre månader från det att händelsen "
+               "inträffade.")
+NOT_REQUIRED = "Krävs inte"
 
 
 class EventFields(BaseModel):
     """An event as registered or changed."""
 
     kind: SafetyEventKind
+    concerns: EventConcerns
     occurred_on: date
+    notified_on: date | None = None
     description: str = ""
     ssm_reference: str | None = None
     report_sent_on: date | None = None
@@ -39,6 +66,13 @@ class EventFields(BaseModel):
     def _date(cls, v: object) -> object:
         if v is None:
             raise ValueError("måste fyllas i (ÅÅÅÅ-MM-DD).")
+        return v
+
+    @field_validator("concerns", mode="before")  # before the value is checked, so an unchosen one says so
+    @classmethod
+    def _concerns(cls, v: object) -> object:
+        if v is None or v == "":
+            raise ValueError("välj vem händelsen berör.")
         return v
 
     @field_validator("description")
@@ -57,15 +91,26 @@ class EventFields(BaseModel):
         return v
 
 
-def _checked(data: dict, today: date) -> EventFields:
-    """Validate an event's fields, with the rules that tie them together."""
-    fields = validated(EventFields, data)
+def _date_problems(fields: EventFields, today: date) -> list[str]:
+    """Return what is wrong with the event's dates: none in the future, none before the event."""
     problems = []
     if fields.occurred_on > today:
         problems.append(f"{FIELDS['occurred_on']}: {fields.occurred_on.isoformat()} har inte inträffat än.")
-    if fields.report_sent_on and fields.report_sent_on < fields.occurred_on:
-        problems.append(f"{FIELDS['report_sent_on']}: kan inte vara före händelsen.")
-    if fields.kind == SafetyEventKind.INTERNAL and (fields.report_sent_on or fields.ssm_reference):
+    for name in ("notified_on", "report_sent_on"):
+        day = getattr(fields, name)
+        if day and day < fields.occurred_on:
+            problems.append(f"{FIELDS[name]}: kan inte vara före händelsen.")
+        elif day and day > today:
+            problems.append(f"{FIELDS[name]}: {day.isoformat()} har inte kommit än.")
+    return problems
+
+
+def _checked(data: dict, today: date) -> EventFields:
+    """Validate an event's fields, with the rules that tie them together."""
+    fields = validated(EventFields, data)
+    problems = _date_problems(fields, today)
+    if fields.kind == SafetyEventKind.INTERNAL and (fields.report_sent_on or fields.ssm_reference
+                                                    or fields.notified_on):
         problems.append("En intern avvikelse har ingen rapport till SSM; välj Rapporterad till SSM.")
     if fields.status == SafetyEventStatus.REPORT_SENT and not fields.report_sent_on:
         problems.append(f"{FIELDS['report_sent_on']}: ange när den skriftliga rapporten skickades.")
@@ -76,9 +121,47 @@ def _checked(data: dict, today: date) -> EventFields:
     return fields
 
 
-def report_deadline(kind: str, occurred_on: date) -> date | None:
-    """Return the written report's last day: three months after an event reported to SSM (none for a deviation)."""
-    return add_months(occurred_on, REPORT_MONTHS) if kind == SafetyEventKind.REPORTED else None
+def report_deadline(kind: str, concerns: str | None, occurred_on: date) -> date | None:
+    """Return the written report's last day under SSMFS 2018:5 3 kap. 10 §, or None where it does not apply."""
+    if kind != SafetyEventKind.REPORTED:
+        return None
+    # Unknown concerns (an event from before migration 0015) keeps the deadline it had, so no upgrade drops one.
+    if concerns is not None and concerns not in WRITTEN_REPORT_CONCERNS:
+        return None
+    return add_months(occurred_on, REPORT_MONTHS)
+
+
+def late_text(due: date) -> str:
+    """Mark a written report as late, with the day it fell due."""
+    return f"Rapport försenad (förföll {date_text(due)})"
+
+
+def written_report(event: SafetyEvent, day: date) -> str:
+    """Say where the written report to SSM stands on a day: its last day, late, sent (perhaps late), not required."""
+    if event.kind != SafetyEventKind.REPORTED:
+        return ""
+    due, sent = event.report_due, event.report_sent_on
+    if due is None:
+        return NOT_REQUIRED
+    if event.is_report_overdue_on(day):
+        return late_text(due)
+    if sent is None:
+        return f"Senast {date_text(due)}"
+    return f"Inskickad {date_text(sent)}" + (f" – {late_text(due)}" if sent > due else "")
+
+
+def concerns_text(event: SafetyEvent) -> str:
+    """Whom the event concerns, in words ("Ej angivet" for an event registered before it was asked)."""
+    return glossary.term(EventConcerns(event.concerns)) if event.concerns else "Ej angivet"
+
+
+def no_report_reason(event: SafetyEvent) -> str:
+    """Say why an event reported to SSM needs no written report within three months (empty when it does)."""
+    if event.kind != SafetyEventKind.REPORTED or event.report_due is not None or event.concerns is None:
+        return ""
+    whom = glossary.term(EventConcerns(event.concerns)).lower()
+    return (f"{NOT_REQUIRED}: händelsen berör {whom}, och {REPORT_SOURCE} gäller bara patienten, stödpersonen "
+            "eller forskningspersonen.")
 
 
 def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, today: date,
@@ -90,7 +173,7 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, toda
     event = SafetyEvent(
         clinic_id=clinic_id,
         created_at=now,
-        report_due=report_deadline(fields.kind, fields.occurred_on),
+        report_due=report_deadline(fields.kind, fields.concerns, fields.occurred_on),
         **fields.model_dump(),
     )
     session.add(event)
@@ -108,7 +191,7 @@ def update(session: Session, *, actor: Actor, event_id: int, data: dict, expecte
     claim_version(session, SafetyEvent, event_id, expected_version)
     for key, value in fields.model_dump().items():
         setattr(event, key, value)
-    event.report_due = report_deadline(fields.kind, fields.occurred_on)
+    event.report_due = report_deadline(fields.kind, fields.concerns, fields.occurred_on)
     session.add(event)
     return event
 
@@ -157,7 +240,7 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
         description=f"{kind} {event.occurred_on.isoformat()}: {event.description}",
         severity=severity,
         source=FindingSource.INCIDENT.value,
-        reference=REPORT_SOURCE if event.kind == SafetyEventKind.REPORTED else None,
+        reference=_reference(event),
         created_at=now,
     )
     session.add(finding)
@@ -165,6 +248,13 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
     history.record(session, finding, operation=HistoryOperation.CREATE, clinic_id=event.clinic_id,
                    new={"code": finding.code, "description": finding.description})
     return finding
+
+
+def _reference(event: SafetyEvent) -> str | None:
+    """The provision a finding raised from an event rests on: the written report's, or the first report's."""
+    if event.report_due is not None:
+        return REPORT_SOURCE
+    return NOTIFY_SOURCE if event.kind == SafetyEventKind.REPORTED else None
 
 
 def findings_raised(session: Session, *, actor: Actor, event_ids: list[int]) -> set[int]:

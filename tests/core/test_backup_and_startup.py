@@ -24,9 +24,24 @@ def test_backup_restore_backup_gives_the_same_content(demo_url, demo_document, t
     counts = backup.restore(engine, first)
     assert counts["clinic"] == 5 and counts["user"] == 10 and counts["review"] == 6
     assert backup.backup(engine) == first == demo_document
+    events = {e["ssm_reference"]: e for e in first["tables"]["safetyevent"]}  # whom and when travel with the backup
+    assert (events["SSM2025-2231"]["concerns"], events["SSM2025-2231"]["notified_on"]) == ("patient", "2025-05-21")
+    assert (events["SSM2025-3310"]["concerns"], events["SSM2025-3310"]["report_due"]) == ("worker", None)
     with Session(engine) as s, history.unrecorded(s):  # new rows after a restore get fresh ids (PostgreSQL sequences)
         s.add(Organisation(name="Nytt sjukhus", created_at=NOW))
         s.commit()
+    engine.dispose()
+
+
+def test_restore_refuses_an_event_concerning_someone_unknown(database_url, demo_document):
+    from core.errors import InvalidInput
+    engine = db.make_engine(database_url)
+    drop_everything(engine)
+    db.upgrade(database_url)
+    rows = [{**e, "concerns": "grannen"} if e["concerns"] == "worker" else e
+            for e in demo_document["tables"]["safetyevent"]]
+    with pytest.raises(InvalidInput, match=r"safetyevent, rad 2 \(id 2\), kolumnen concerns: okänt värde \"grannen\""):
+        backup.restore(engine, {**demo_document, "tables": {**demo_document["tables"], "safetyevent": rows}})
     engine.dispose()
 
 
@@ -42,7 +57,7 @@ def test_restore_refuses_a_database_with_data(demo_url, demo_document):
 def test_demo_twice_changes_nothing(session):
     first = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
     second = load_demo(session, actor=SYSTEM_ACTOR, now=NOW)
-    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 6, "events": 2}
+    assert first == {"clinics": 5, "users": 10, "annual_reports": 2, "reviews": 6, "events": 3}
     assert second == {"clinics": 0, "users": 0, "annual_reports": 0, "reviews": 0, "events": 0}
     codes = session.exec(select(Clinic.code).order_by(Clinic.code)).all()
     assert codes == ["KARD", "NM", "ONK", "ORT", "RTG"]

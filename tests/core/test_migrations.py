@@ -38,3 +38,23 @@ def test_migrations_keep_data_that_other_tables_refer_to(tmp_path, demo_document
         assert conn.exec_driver_sql("SELECT count(*) FROM finding").scalar() == len(demo_document["tables"]["finding"])
         assert conn.exec_driver_sql("SELECT count(*) FROM action").scalar() == len(demo_document["tables"]["action"])
     engine.dispose()
+
+
+def test_an_event_from_before_0015_keeps_its_deadline_and_gets_no_guessed_concerns(tmp_path):
+    """Migration 0015e adds whom an event concerns and its first report; older rows keep what they said."""
+    url = f"sqlite:///{tmp_path}/events.db"
+    cfg = db.alembic_config(url)
+    command.upgrade(cfg, "0014")
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO organisation (id, name, created_at) VALUES (1, 'S', '2026-01-01')")
+        conn.exec_driver_sql("INSERT INTO clinic (id, organisation_id, code, name, modalities, active, "
+                             "version) VALUES (1, 1, 'RTG', 'R', '[]', 1, 1)")
+        conn.exec_driver_sql("INSERT INTO safetyevent (id, clinic_id, kind, occurred_on, description, report_due, "
+                             "status, created_at, version) VALUES (1, 1, 'reported_to_ssm', '2025-06-30', 'D', "
+                             "'2025-09-30', 'open', '2025-07-01', 1)")
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT concerns, notified_on, report_due FROM safetyevent").one()
+    assert tuple(row) == (None, None, "2025-09-30")
+    engine.dispose()

@@ -126,9 +126,15 @@ def test_a_late_report_to_ssm_is_the_same_rule_in_python_and_in_sql(session, sta
     assert bool(event.is_report_overdue_on(DAY)) == in_sql == expected
 
 
-def test_the_report_deadline_is_three_months_after_an_event_reported_to_ssm():
-    assert safety_events.report_deadline("reported_to_ssm", date(2025, 11, 30)) == date(2026, 2, 28)
-    assert safety_events.report_deadline("internal", date(2025, 11, 30)) is None
+def test_the_report_deadline_is_three_months_after_an_event_reported_to_ssm_about_whom_3_10_names():
+    day = date(2025, 11, 30)
+    for whom in ("patient", "carer", "research_subject"):
+        assert safety_events.report_deadline("reported_to_ssm", whom, day) == date(2026, 2, 28)
+    for whom in ("worker", "public", "other"):
+        assert safety_events.report_deadline("reported_to_ssm", whom, day) is None
+    assert safety_events.report_deadline("internal", "patient", day) is None
+    # an event registered before whom it concerns was asked keeps the deadline it had
+    assert safety_events.report_deadline("reported_to_ssm", None, day) == date(2026, 2, 28)
 
 
 @pytest.mark.parametrize("status", list(ReviewStatus))

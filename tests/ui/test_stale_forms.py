@@ -139,13 +139,15 @@ def test_an_event_changed_meanwhile_is_refused_and_the_latest_can_be_loaded(demo
     with db.session_scope(db.make_engine(demo_env)) as s:
         erik = actor_for(s, "erik")
         event = safety_events.register(s, actor=erik, clinic_id=1, today=date(2026, 1, 10), now=NOW, data={
-            "kind": "internal", "occurred_on": date(2026, 1, 5), "description": "Skärmens arm gick inte att låsa."})
+            "kind": "internal", "concerns": "worker", "occurred_on": date(2026, 1, 5),
+            "description": "Skärmens arm gick inte att låsa."})
         event_id, opened = event.id, event.version
     at = open_page(logged_in("erik"), "pages/handelser.py")
     at.text_area(key=f"edit_{event_id}_{opened}_text").input("Eriks beskrivning")
     _as_anna(demo_env, lambda s, anna: safety_events.update(
         s, actor=anna, event_id=event_id, expected_version=opened, today=date(2026, 1, 10), now=NOW,
-        data={"kind": "internal", "occurred_on": date(2026, 1, 5), "description": "Annas beskrivning"}))
+        data={"kind": "internal", "concerns": "worker", "occurred_on": date(2026, 1, 5),
+              "description": "Annas beskrivning"}))
     _button(at, "Spara ändringar").click().run()
     assert any("Någon annan har ändrat" in e.value and "Ladda om" in e.value for e in at.error)
     assert at.text_area(key=f"edit_{event_id}_{opened}_text").value == "Eriks beskrivning"

@@ -2,7 +2,7 @@
 a clinic's own investigation levels for personal doses
 
 Revision ID: 0016d
-Revises: 0014
+Revises: 0015e
 Create Date: 2026-12-03 13:00:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0016d'
-down_revision: Union[str, None] = '0014'
+down_revision: Union[str, None] = '0015e'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
