@@ -46,6 +46,14 @@ def mark_present(session, rtg, review):
                                        expected_version=row.version)
 
 
+def decide_the_rest(session, rtg, review, reason="Hanteras i verksamhetsplanen."):
+    """Decide "ingen åtgärd" on every finding the meeting has not decided on (justering needs a decision on each)."""
+    for item in actions.findings_for_review(session, actor=SYSTEM_ACTOR, review_id=review.id):
+        if not item.actions and item.no_action is None:
+            actions.decide_no_action(session, actor=rtg["anna"], review_id=review.id, reason=reason, now=NOW,
+                                     finding_id=item.finding.id)
+
+
 def approve_all(session, rtg, review):
     mark_present(session, rtg, review)
     minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],

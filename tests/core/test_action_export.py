@@ -13,7 +13,7 @@ SPEC_COLUMNS = ["Klinik", "Genomgång", "Nr", "Åtgärd", "Beskrivning", "Brist"
 def test_csv_is_utf8_with_bom_semicolons_and_iso_dates(demo_env, tmp_path, capsys):
     path = tmp_path / "plan.csv"
     code, out, _ = _run(capsys, "actions", "export", "-o", str(path))
-    assert code == 0 and "13 åtgärder" in out
+    assert code == 0 and "14 åtgärder" in out
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()

@@ -31,7 +31,7 @@ from core.services.minutes_content import build_content
 from core.services.minutes_document import review_minutes_pdf
 from tests.annual_report_files import SAMPLE_2025, sample, workbook_bytes
 from tests.conftest import reset_schema
-from tests.core.conftest import approve_all, decide, make_review, mark_present
+from tests.core.conftest import approve_all, decide, decide_the_rest, make_review, mark_present
 from tests.factories import NOW
 from tests.race import race
 
@@ -96,6 +96,7 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
     decide(session, rtg, review, title="Sänk DLP för CT buk", due=date(2026, 9, 30), finding_id=finding.id)
     actions.decide_no_action(session, actor=rtg["anna"], review_id=review.id, reason="Rutinen ses över ändå.",
                              now=NOW, criterion_id=answers["A1"][1].id)
+    decide_the_rest(session, rtg, review)
     approve_all(session, rtg, review)
     session.commit()
     frozen = minutes_record(session, review)

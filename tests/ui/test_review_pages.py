@@ -170,18 +170,18 @@ def _meeting_on(at, section: str):
 
 def test_findings_come_one_at_a_time_and_a_decision_moves_to_the_next(demo_env):
     at = _meeting_on(None, "§ 7 ")
-    assert "Brist 1 av 3 · 0 beslutade" in visible_text(at)
+    assert "Brist 1 av 5 · 0 beslutade" in visible_text(at)
     assert next(d for d in at.date_input if d.label == "Klart senast *").value == date(2026, 9, 11)  # meeting + 6 mån
     with Session(db.make_engine(demo_env)) as s:
         anna = s.exec(select(User.id).where(User.username == "anna")).one()
     next(b for b in at.selectbox if b.label == "Ansvarig *").set_value(anna)
     _button(at, "Besluta åtgärd").click().run()
     text = visible_text(at)
-    assert "Åtgärd 1 är beslutad." in text and "Brist 2 av 3 · 1 beslutade" in text
+    assert "Åtgärd 1 är beslutad." in text and "Brist 2 av 5 · 1 beslutade" in text
     assert "1. Lokal utredning och optimering med sjukhusfysiker. – Anna Berg, 2026-09-11" in text  # running list
     next(t for t in at.text_area if t.label == "Motivering *").input("")
     _button(at, "Besluta ingen åtgärd").click().run()  # refused: the reason is missing
-    assert "Brist 2 av 3" in visible_text(at) and any("Motivering" in e.value for e in at.error)
+    assert "Brist 2 av 5" in visible_text(at) and any("Motivering" in e.value for e in at.error)
 
 
 def test_an_owner_outside_the_clinic_is_typed_with_a_role_once_chosen(demo_env):
