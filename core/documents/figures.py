@@ -146,7 +146,7 @@ def doses(rows: Sequence[Any], levels: Levels = None, owner: Owner = None) -> Ta
         ([groups[d.staff_group], number_text(d.category_a_count) or "–", measured_text(d.max_hp10) or "–",
           measured_text(d.max_hp3) or "–", measured_text(d.max_extremity) or "–",
           dose_check_text(dose_flags(d, (levels or {}).get(d.clinic_id)))] for d in rows),
-        [34, 18, 24, 28, 28, 42], owner, [d.clinic_id for d in rows])
+        [31, 19, 19, 22, 33, 50], owner, [d.clinic_id for d in rows])
 
 
 def dose_check_text(flags: Sequence[DoseFlag]) -> str:
@@ -157,8 +157,9 @@ def dose_check_text(flags: Sequence[DoseFlag]) -> str:
 def dose_basis() -> Text:
     """What the doses are checked against, with the sources (printed under the table)."""
     rules = dose_limits()
-    limits = ", ".join(rule.what for rule in rules.limits.values())
-    return Text(text=f"Dosgränser för arbetstagare: {limits} ({next(iter(rules.limits.values())).source}). "
+    limits = ", ".join(f"{rule.what} {measured_text(rule.value)} mSv" for rule in rules.limits.values())
+    source = next(iter(rules.limits.values())).source
+    return Text(text=f"Dosgränser för arbetstagare per kalenderår: {limits} ({source}). "
                      f"Gränser för kategori A: {number_text(rules.threshold('max_hp10'))} mSv effektiv dos, "
                      f"{number_text(rules.threshold('max_hp3'))} mSv ögats lins, "
                      f"{number_text(rules.threshold('max_extremity'))} mSv extremiteter ({rules.category_a.source}).")
@@ -172,7 +173,7 @@ def drl(rows: Sequence[Any], today: date, owner: Owner = None) -> Table:
           f"{measured_text(d.local_level)} {d.unit or ''}".strip() or "–",
           f"{measured_text(d.national_drl)} {d.unit or ''}".strip() or "–",
           date_text(d.determined_on) or "–", "; ".join(drl_flags(d, today)) or WITHIN_DRL] for d in rows),
-        [42, 24, 26, 26, 22, 34], owner, [d.clinic_id for d in rows])
+        [42, 24, 32, 24, 22, 30], owner, [d.clinic_id for d in rows])
 
 
 def drl_basis(rows: Sequence[Any]) -> Text:

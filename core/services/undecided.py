@@ -24,6 +24,13 @@ class Undecided:
 
     item_index: int  # position in the agenda (for moving the meeting there)
     text: str  # Swedish, naming the § and what is missing
+    subject: str  # what it is, briefly (the page lists these under the §)
+
+
+def _brief(text: str, most: int = 90) -> str:
+    """A text on one line, cut at a word when long."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[:most].rsplit(" ", 1)[0] + " …"
 
 
 def _index_of(items: list, kind: str) -> int | None:
@@ -40,14 +47,17 @@ def undecided(session: Session, *, actor: Actor, review_id: int) -> list[Undecid
     where = f"§ {items[findings_at].number}" if findings_at is not None else "dagordningen"
     for brought in actions.findings_for_review(session, actor=actor, review_id=review_id):
         if not brought.actions and brought.no_action is None:
-            found.append(Undecided(findings_at or 0, f"{where}: bristen {brought.finding.code} saknar beslut (en "
-                                                     "åtgärd, eller ingen åtgärd med motivering)."))
+            f = brought.finding
+            found.append(Undecided(findings_at or 0, f"{where}: bristen {f.code} saknar beslut (en åtgärd, eller "
+                                                     "ingen åtgärd med motivering).",
+                                   f"{f.code}: {_brief(f.description)}"))
     found += _undecided_gaps(session, actor, review, items)
     for index, item in enumerate(items):
         for line in (item.decisions or "").splitlines():
             if ASSIGNS_WORK.search(line):
-                found.append(Undecided(index, f"§ {item.number}: beslutet ”{line.strip()[:80]}” ger någon ett "
-                                              "uppdrag; besluta det som en åtgärd med ansvarig och slutdatum."))
+                found.append(Undecided(index, f"§ {item.number}: beslutet ”{_brief(line)}” ger någon ett "
+                                              "uppdrag; besluta det som en åtgärd med ansvarig och slutdatum.",
+                                       f"Beslutet ”{_brief(line)}” ger ett uppdrag: besluta det som en åtgärd."))
     return found
 
 
@@ -63,5 +73,6 @@ def _undecided_gaps(session: Session, actor: Actor, review: Review, items: list)
     at = _index_of(items, "self_assessment")
     where = f"§ {items[at].number}" if at is not None else "dagordningen"
     return [Undecided(at or 0, f"{where}: egenkontrollens brist {criterion.code} (nivå {answer.level}) saknar "
-                               "beslut (en åtgärd, eller ingen åtgärd med motivering).")
+                               "beslut (en åtgärd, eller ingen åtgärd med motivering).",
+                      f"{criterion.code} (nivå {answer.level}): {_brief(answer.criterion_text)}")
             for criterion, answer in gaps if criterion.id not in decided]

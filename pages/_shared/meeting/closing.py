@@ -54,13 +54,17 @@ def render_end(m: Meeting) -> None:
         left = undecided.undecided(s, actor=m.actor, review_id=m.review.id)
     if left:
         with st.container(border=True):
-            st.warning(f"Mötet har {len(left)} punkter utan beslut. Protokollet kan skickas till justering först "
-                       "när varje brist har ett beslut.")
-            for n, item in enumerate(left):
-                text, go = st.columns([5, 1], vertical_alignment="center")
-                text.markdown(plain(item.text))
-                go.button(f"Gå till § {m.items[item.item_index].number}", key=f"undecided_{n}",
-                          on_click=go_to, args=(m, item.item_index))
+            st.warning(f"{len(left)} saker saknar beslut. Protokollet kan skickas till justering först när varje "
+                       "brist har ett beslut: en åtgärd, eller ingen åtgärd med motivering.")
+            by_item: dict[int, list[str]] = {}
+            for item in left:
+                by_item.setdefault(item.item_index, []).append(item.subject)
+            for index, texts in by_item.items():
+                heading, go = st.columns([4, 1], vertical_alignment="center")
+                heading.markdown(f"**{plain(m.items[index].title)}** (§ {m.items[index].number})")
+                go.button(f"Gå till § {m.items[index].number}", key=f"undecided_{index}", on_click=go_to,
+                          args=(m, index), width="stretch")
+                st.markdown("\n".join(f"- {plain(t, one_line=True)}" for t in texts))
     if st.button("Avsluta mötet och skicka protokollet till justering", type="primary", disabled=bool(left)):
         save(lambda s: _send_for_approval(s, m),
              lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
