@@ -234,6 +234,19 @@ def bokslut_section(session: Session, *, actor: Actor, review: Review) -> list[B
             *_events(session, actor, review)]
 
 
+def bokslut_as_minutes(session: Session, *, actor: Actor, review: Review) -> tuple[list[Block], list[ChartPoint]]:
+    """The bokslut's § and chart as the minutes will print them: after a reopen, version N's, never live rows."""
+    blocks = _record("annual_report", bokslut_section(session, actor=actor, review=review))
+    chart = key_indicator_trend(session, actor=actor, review=review)
+    replaced = _replaced(session, review)
+    if replaced is None:
+        return blocks, chart
+    earlier = read(replaced.content)
+    marked = earlier if earlier.format >= 3 else revision.infer_marks(earlier)
+    section = revision.take_frozen([Section(heading="", kind="annual_report", blocks=blocks)], marked)[0]
+    return list(section.blocks), list(earlier.chart)
+
+
 def key_indicator_trend(session: Session, *, actor: Actor, review: Review) -> list[ChartPoint]:
     """The chart printed under the bokslut's § (none before the bokslut is loaded)."""
     require(actor, Permission.VIEW_CLINIC, review.clinic_id)

@@ -15,7 +15,7 @@ from tests.core.conftest import approve_all, decide, make_review
 from tests.factories import NOW
 
 LATER = NOW + timedelta(days=120)
-EVENT = {"kind": "internal", "occurred_on": date(2024, 5, 6), "ssm_reference": None,
+EVENT = {"kind": "internal", "occurred_on": date(2024, 5, 6), "ssm_reference": None, "concerns": "worker",
          "description": "Persondosimeter borttappad på lab 2."}
 CLINIC = {"name": "Röntgenkliniken", "head_name": "Anna Berg", "coordinator_name": "Erik Lind",
           "protection_officer_name": "Nils Ek", "physicist_name": "Johan Sund", "radiology_lead_name": "Omar Haddad"}
@@ -155,3 +155,16 @@ def test_a_version_frozen_before_the_marks_still_gives_its_bokslut_to_the_next(s
     assert "Omskriven" not in json.dumps(draft.as_json(), ensure_ascii=False)
     assert EVENT["description"] in json.dumps(draft.as_json(), ensure_ascii=False)
     assert _changes(draft)[1] == []
+
+
+def test_the_meeting_shows_the_bokslut_as_the_replaced_version_printed_it_after_a_reopen(session, rtg):
+    from core.services import minutes_content
+    review, event = _approved_v1(session, rtg)
+    _change_master_data(session, rtg, event)
+    live, _ = minutes_content.bokslut_as_minutes(session, actor=rtg["erik"], review=review)
+    assert "Omskriven beskrivning" in json.dumps([b.model_dump() for b in live], ensure_ascii=False)  # live rows
+    minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Rättelse", now=LATER)
+    session.commit()
+    shown, _ = minutes_content.bokslut_as_minutes(session, actor=rtg["erik"], review=review)
+    words = json.dumps([b.model_dump() for b in shown], ensure_ascii=False)
+    assert EVENT["description"] in words and "Omskriven beskrivning" not in words  # § 5 in Möte = version 1's

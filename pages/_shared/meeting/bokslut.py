@@ -10,10 +10,9 @@ from pages._shared.meeting.context import Meeting
 
 
 def render(m: Meeting) -> None:
-    """The clinic's bokslut as the minutes print it: the three parts, goals, indicators, figures, events."""
+    """The clinic's bokslut as the minutes print it (after a reopen, as the version replaced printed it)."""
     with session() as s:
-        blocks = minutes_content.bokslut_section(s, actor=m.actor, review=m.review)
-        trend = minutes_content.key_indicator_trend(s, actor=m.actor, review=m.review)
+        blocks, trend = minutes_content.bokslut_as_minutes(s, actor=m.actor, review=m.review)
     for block in blocks:
         show_block(block)
     if trend:
