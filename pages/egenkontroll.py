@@ -220,7 +220,8 @@ def render_staffing() -> None:
                   for i, (key, label) in enumerate(GROUPS.items())}
         if st.form_submit_button("Spara och beräkna", type="primary"):
             save(lambda s: sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs,
-                                            actual=actual, now=clock.now()), "Bemanningen är sparad.")
+                                            actual=actual, now=clock.now()),
+                 "Bemanningen är sparad. En grupp under riktmärket blir en brist (BEM-…) som genomgången beslutar om.")
     if assessment.staffing:
         rows = compare(StaffingInput(**given), have)
         st.dataframe(

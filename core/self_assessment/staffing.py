@@ -21,6 +21,10 @@ GROUPS = {
     "engineers": "Serviceingenjör eller tekniker",
 }
 
+# A shortfall becomes a finding with a code per group (BEM-2026-FYSIKER), Swedish like every code on paper.
+CODE_WORDS = {"oncologists": "ONKOLOGER", "physicists": "FYSIKER", "dose_planners": "DOSPLANERARE",
+              "mould_room": "MATRISRUM", "therapists": "RÖNTGENSJUKSKÖTERSKOR", "engineers": "INGENJÖRER"}
+
 
 @dataclass(frozen=True)
 class StaffingInput:

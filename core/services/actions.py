@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from core import history
 from core.clock import add_months
-from core.enums import ActionStatus, Priority
+from core.enums import ActionStatus, FindingSource, Priority
 from core.errors import InvalidInput
 from core.models import (
     Action,
@@ -324,7 +324,10 @@ def findings_for_review(session: Session, *, actor: Actor, review_id: int) -> li
     earlier = select(Action.finding_id).where(Action.review_id != review_id, Action.finding_id != None)  # noqa: E711
     earlier_none = select(FindingDecision.finding_id).where(FindingDecision.review_id != review_id,
                                                          FindingDecision.finding_id != None)  # noqa: E711
-    from_audits = ((col(Finding.clinical_audit_id).is_not(None) | col(Finding.safety_event_id).is_not(None))
+    # A staffing shortfall of the self-assessment is such a finding too (no bokslut, no audit, no event).
+    staffing = col(Finding.annual_report_id).is_(None) & (col(Finding.source) == FindingSource.SELF_ASSESSMENT.value)
+    from_audits = ((col(Finding.clinical_audit_id).is_not(None) | col(Finding.safety_event_id).is_not(None)
+                    | staffing)
                    & (col(Finding.clinic_id) == review.clinic_id)
                    & col(Finding.id).notin_(earlier) & col(Finding.id).notin_(earlier_none))
     condition = (from_report | from_audits) if review.annual_report_id else from_audits

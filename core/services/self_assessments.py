@@ -9,23 +9,26 @@ from sqlmodel import Session, col, select
 
 from core import history
 from core.annual_report.reader import parse_number
-from core.enums import HistoryOperation
+from core.enums import FindingSource, HistoryOperation, Severity
 from core.errors import InvalidInput, NotFound
 from core.files import safe_filename
 from core.formatting import percent_text
 from core.models import (
+    Action,
     Answer,
     AssessmentTemplate,
     Clinic,
     Criterion,
     Document,
+    Finding,
+    FindingDecision,
     SelfAssessment,
     stored_id,
 )
 from core.permissions import Actor, Permission, require
 from core.resources import TEMPLATES
 from core.self_assessment.criteria import applies, parse_criteria
-from core.self_assessment.staffing import GROUPS, StaffingInput, compare, fte_text
+from core.self_assessment.staffing import CODE_WORDS, GROUPS, StaffingInput, compare, fte_text
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import active_template
 from core.services._rules import claim_year_open
@@ -302,7 +305,44 @@ def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs:
         raise InvalidInput(problems)
     assessment.staffing = {"inputs": inputs, "actual": staff}
     session.add(assessment)
+    _staffing_findings(session, assessment, now)
     return assessment
+
+
+def staffing_code(year: int, group: str) -> str:
+    """The code of the finding a staffing shortfall becomes, e.g. BEM-2026-FYSIKER."""
+    return f"BEM-{year}-{CODE_WORDS.get(group, '')}"
+
+
+def _staffing_findings(session: Session, assessment: SelfAssessment, now: datetime) -> None:
+    """Make each shortfall a finding the meeting must decide on; drop an undecided one that is no longer short."""
+    key_of = {label: key for key, label in GROUPS.items()}
+    short = {key_of[row.group]: row for row in staffing_shortfalls(assessment)}
+    prefix = staffing_code(assessment.year, "")
+    existing = {f.code: f for f in session.exec(select(Finding).where(
+        Finding.clinic_id == assessment.clinic_id, col(Finding.annual_report_id).is_(None),
+        col(Finding.code).startswith(prefix), Finding.source == FindingSource.SELF_ASSESSMENT.value))}
+    for key, row in short.items():
+        code = staffing_code(assessment.year, key)
+        text = (f"Bemanning strålbehandling {assessment.year}: {row.group} {fte_text(row.actual)} heltidstjänster "
+                f"mot riktmärket {fte_text(row.required)}; saknas {fte_text(row.shortfall)}. Riktmärket är STUK ST "
+                "2.1 Tabell 1, ett finskt riktmärke, inte ett svenskt krav.")
+        finding = existing.pop(code, None) or Finding(clinic_id=assessment.clinic_id, code=code, created_at=now,
+                                                      severity=Severity.MEDIUM.value, description=text,
+                                                      source=FindingSource.SELF_ASSESSMENT.value,
+                                                      area="Organisation, ansvar och resurser")
+        finding.description, finding.reference = text, "STUK ST 2.1 Tabell 1"
+        session.add(finding)
+    for finding in existing.values():  # no longer short: gone, unless a review has decided on it
+        if not _decided(session, stored_id(finding)):
+            session.delete(finding)
+    session.flush()
+
+
+def _decided(session: Session, finding_id: int) -> bool:
+    """Tell whether a review has decided on a finding (an action or "ingen åtgärd")."""
+    return bool(session.exec(select(Action.id).where(Action.finding_id == finding_id)).first()
+                or session.exec(select(FindingDecision.id).where(FindingDecision.finding_id == finding_id)).first())
 
 
 def staffing_shortfalls(assessment: SelfAssessment) -> list:

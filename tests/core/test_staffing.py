@@ -1,6 +1,8 @@
 """Radiotherapy staffing as FTE against Tabell 1 (STUK ST 2.1), by examples worked by hand from the table."""
 from fractions import Fraction
 
+import pytest
+
 from core.self_assessment.staffing import (
     SOURCE,
     STATUS,
@@ -51,3 +53,36 @@ def test_two_and_a_half_fte_meets_two_and_a_half_and_a_recommendation_is_never_a
 
 def test_the_source_is_named_as_a_finnish_benchmark():
     assert "STUK:s direktiv ST 2.1" in SOURCE and "inte ett svenskt krav" in STATUS
+
+
+def test_a_staffing_shortfall_becomes_a_finding_the_meeting_must_decide_on(session, rtg):
+    """Saved short of Tabell 1, a group becomes a finding (BEM-…) on the review's agenda; enough staff removes it."""
+    from core.errors import InvalidInput
+    from core.services import actions, minutes, self_assessments, undecided
+    from core.services.auth import SYSTEM_ACTOR
+    from tests.core.conftest import make_review, mark_present
+    from tests.core.test_self_assessment import SMALL
+    from tests.factories import NOW
+    self_assessments.load_criteria_set(session, actor=SYSTEM_ACTOR, text=SMALL, now=NOW)
+    assessment = self_assessments.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025,
+                                        copy_last_year=False, now=NOW)
+    inputs = {"patients_per_year": 1000, "machines": 2}
+    short = {"oncologists": "4", "physicists": "1,5", "dose_planners": "2", "mould_room": "2", "therapists": "4",
+             "engineers": None}
+    self_assessments.save_staffing(session, actor=rtg["erik"], assessment_id=assessment.id, inputs=inputs,
+                                   actual=short, now=NOW)
+    review = make_review(session, rtg)
+    found = {i.finding.code: i.finding for i in actions.findings_for_review(session, actor=SYSTEM_ACTOR,
+                                                                             review_id=review.id)}
+    assert list(found) == ["BEM-2025-FYSIKER"]  # 1 000 patients need 2,5 physicists
+    assert "Sjukhusfysiker 1,5 heltidstjänster mot riktmärket 2,5; saknas 1" in found["BEM-2025-FYSIKER"].description
+    assert "inte ett svenskt krav" in found["BEM-2025-FYSIKER"].description
+    mark_present(session, rtg, review)
+    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
+                             now=NOW)
+    with pytest.raises(InvalidInput, match="bristen BEM-2025-FYSIKER saknar beslut"):
+        minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    self_assessments.save_staffing(session, actor=rtg["erik"], assessment_id=assessment.id, inputs=inputs,
+                                   actual={**short, "physicists": "2,5"}, now=NOW)
+    assert undecided.undecided(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
+    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
