@@ -5,13 +5,15 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.clock import add_months
 from core.documents.calendar import due_dates_ics
 from core.enums import ActionStatus, Modality
 from core.models import Action, Clinic, ClinicalAudit, Review
 from core.permissions import Actor
-from core.services import safety_events
+from core.services import protection_figures, safety_events
 from core.services.actions import list_actions
 from core.services.clinics import list_clinics
+from core.services.protection_figures import DRL_INTERVAL_YEARS
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def _audit_events(session: Session, clinics: dict[int, str], year: int, interval
 XRAY = {Modality.XRAY.value, Modality.INTERVENTION.value, Modality.DENTAL.value}
 OWN_ROUTINE = "Regionens egen rutin"  # no regulation sets the date; said so rather than left blank
 DECIDED = "Beslut vid klinikens genomgång"
+DRL_DUTY = "SSMFS 2018:5 6 kap. 1–2 §§ (minst vart tredje år, snarast vid ny utrustning; rapporteras till SSM)"
 
 
 def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> list[Event]:
@@ -60,6 +63,21 @@ def _reporting_events(session: Session, clinics: dict[int, str], year: int) -> l
                      "SSMFS 2018:5 9 kap. 11 §") for code in nuclear]
     events.append(Event(date(year, 9, 30), "Intern revision av ledningssystemet: varje revisionsområde granskat "
                         "inom de senaste tre åren", "Alla", f"internrevision-{year}", "SSMFS 2018:1 3 kap. 7–8 §§"))
+    return events
+
+
+def _drl_events(session: Session, actor: Actor, clinics: dict[int, str], year: int) -> list[Event]:
+    """Each DRL row of the newest bokslut whose standard level is due for determination in the year (or overdue)."""
+    events = []
+    for code, row, _ in protection_figures.drl_attention(session, actor=actor, today=date(year, 12, 31)):
+        due = add_months(row.determined_on, 12 * DRL_INTERVAL_YEARS) if row.determined_on else date(year, 1, 1)
+        if due.year > year or (code != "Alla" and code not in clinics.values()):
+            continue  # above DRL but determined lately: investigated now, determined again later
+        where = f"{row.examination}" + (f", {row.equipment}" if row.equipment else "")
+        what = (f"Diagnostisk standardnivå bestäms på nytt och rapporteras till SSM: {where} (senast bestämd "
+                f"{row.determined_on.isoformat()})" if row.determined_on else
+                f"Diagnostisk standardnivå bestäms snarast och rapporteras till SSM: {where} (aldrig bestämd)")
+        events.append(Event(max(due, date(year, 1, 1)), what, code, f"drl-{row.id}-{year}", DRL_DUTY))
     return events
 
 
@@ -98,6 +116,7 @@ def year_events(session: Session, *, actor: Actor, year: int, today: date, mine_
                             f"bokslut-{year}", "SSMFS 2018:5 3 kap. 13 § (årligt bokslut); datumet är sjukhusets"))
         events += _reporting_events(session, clinics, year)
         events += _report_events(session, actor, clinics, year, today)
+        events += _drl_events(session, actor, clinics, year)
         planned = session.exec(select(Review).where(col(Review.year) == year,
                                                     col(Review.clinic_id).in_(list(clinics)))).all()
         for review in planned:

@@ -56,6 +56,14 @@ def test_the_year_wheel_holds_the_fixed_duties_with_their_sources(demo_url):
         assert [e.what for e in events if not e.source] == []
         audit = next(e for e in events if e.what.startswith("Klinisk revision"))
         assert audit.source.startswith("Regionens egen rutin") and "ingen svensk föreskrift" in audit.source
+        # RTG's lungs were determined 2021-04-01: due again 2024, so overdue in 2026 (shown on 1 January);
+        # DT hjärna 2023-09-14 is due on 2026-09-14; the others fall due later
+        drl = [(e.day, e.clinic, e.what.split(": ")[1]) for e in events if e.what.startswith("Diagnostisk")]
+        assert drl == [(date(2026, 1, 1), "RTG", "Lungor – stående, Lungstativ 1 (senast bestämd 2021-04-01)"),
+                       (date(2026, 9, 14), "RTG", "DT hjärna utan kontrast, DT 1 (senast bestämd 2023-09-14)")]
+        assert next(e for e in events if e.what.startswith("Diagnostisk")).source.startswith("SSMFS 2018:5 6 kap. 1–2")
+        later = calendar_year.year_events(s, actor=actor_for(s, "strateg"), year=2027, today=TODAY)
+        assert (date(2027, 11, 5), "KARD") in {(e.day, e.clinic) for e in later if "Koronarangiografi" in e.what}
 
 
 def _regulation(name: str) -> str:
