@@ -168,6 +168,7 @@ FIELDS = {
     "protection_officer_name": "Strålskyddsombud",
     "physicist_name": "Verksamhetsansvarig sjukhusfysiker",
     "radiology_lead_name": "Radiologisk ledningsfunktion",
+    "answers_to": "Svarar mot",
     "investigation_hp10": "Utredningsnivå Hp(10) (mSv)",
     "investigation_hp3": "Utredningsnivå Hp(3) ögonlins (mSv)",
     "investigation_extremity": "Utredningsnivå extremitetsdos (mSv)",

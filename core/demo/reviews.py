@@ -59,7 +59,7 @@ def _decide(session: Session, review: Review, chair: Actor, spec: dict, at: date
     owner = _user(session, spec["owner"])
     action = actions.decide_action(session, actor=chair, review_id=stored_id(review), now=at, data={
         "title": spec["title"], "owner_id": owner.id, "due_date": spec["due"],
-        "finding_id": _finding_id(session, spec.get("finding"))})
+        "finding_id": _finding_id(session, spec.get("finding")), "answers_to": spec.get("answers")})
     action.status, action.status_comment = spec["status"], spec.get("comment")
     action.done_on = spec.get("done")
     session.add(action)

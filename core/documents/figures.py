@@ -234,8 +234,7 @@ def follow_ups(rows: Sequence[tuple[Any, Any, int]], meeting_day: date) -> Table
 def decided_actions(rows: Sequence[Any], answers: Callable[[Any], str]) -> Table:
     """The actions decided at the meeting, numbered, each with owner, due date, priority and what it answers."""
     return _table(
-        [LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], "Prio",
-         "Svarar mot"],
+        [LABELS["number"], FIELDS["title"], FIELDS["owner_name"], FIELDS["due_date"], "Prio", FIELDS["answers_to"]],
         ([str(a.number), a.title + (f"\n{a.description}" if a.description else ""),
           a.owner_name + (f", {a.owner_role}" if a.owner_role else ""), date_text(a.due_date),
           glossary.term(a.priority, Priority), answers(a)] for a in rows),

@@ -81,6 +81,7 @@ class Action(SQLModel, table=True):
     description: str | None = _text()
     finding_id: int | None = Field(default=None, foreign_key="finding.id", index=True)
     criterion_id: int | None = Field(default=None, foreign_key="criterion.id")
+    answers_to: str | None = Field(default=None, max_length=300)  # what a free action answers (no finding, no gap)
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     owner_name: str = Field(max_length=200)
     owner_role: str | None = Field(default=None, max_length=200)

@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
@@ -10,6 +11,7 @@ from core import history
 from core.clock import add_months
 from core.enums import ActionStatus, FindingSource, Priority
 from core.errors import InvalidInput
+from core.glossary import FIELDS
 from core.models import (
     Action,
     Criterion,
@@ -43,6 +45,7 @@ class ActionCreate(BaseModel):
     priority: str = Priority.MEDIUM.value
     finding_id: int | None = None
     criterion_id: int | None = None
+    answers_to: str | None = None
 
     @field_validator("title")
     @classmethod
@@ -64,6 +67,15 @@ class ActionCreate(BaseModel):
         if v not in {p.value for p in Priority}:
             raise ValueError("välj Hög, Medel eller Låg.")
         return v
+
+    @model_validator(mode="after")
+    def _answers_something(self):
+        self.answers_to = (self.answers_to or "").strip() or None
+        if self.finding_id is None and self.criterion_id is None and self.answers_to is None:
+            raise PydanticCustomError("answers_nothing", f"{FIELDS['answers_to']}: skriv vad åtgärden svarar mot "
+                                      "(t.ex. en fråga under Övriga frågor); en åtgärd som inte svarar mot något "
+                                      "kan inte följas upp i sak.")
+        return self
 
 
 def _owner(session: Session, fields: ActionCreate, clinic_id: int) -> tuple[int | None, str, str | None]:
@@ -97,7 +109,7 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review_id)).one() or 0) + 1
     action = Action(clinic_id=review.clinic_id, review_id=review_id, number=number, title=fields.title,
                     description=(fields.description or "").strip() or None, finding_id=fields.finding_id,
-                    criterion_id=fields.criterion_id,
+                    criterion_id=fields.criterion_id, answers_to=fields.answers_to,
                     owner_id=owner_id, owner_name=owner_name, owner_role=owner_role, due_date=fields.due_date,
                     priority=fields.priority, created_at=now, updated_at=now)
     session.add(action)
@@ -362,17 +374,19 @@ def follow_ups(session: Session, *, actor: Actor, review_id: int) -> list[tuple[
 
 def correct_action(session: Session, *, actor: Actor, action_id: int, data: dict, expected_version: int,
                    now: datetime) -> Action:
-    """Correct what the meeting decided (what, owner, due date, priority) while its minutes are not locked."""
+    """Correct what the meeting decided (what, what it answers, owner, due date, priority) before justering."""
     history.track(session, actor=actor, now=now)
     action = get_or_fail(session, Action, action_id)
     review = editable_review(session, actor, action.review_id)
     require(actor, Permission.DECIDE_ACTIONS, review.clinic_id)
-    fields = validated(ActionCreate, {**data, "finding_id": action.finding_id, "criterion_id": action.criterion_id})
+    fields = validated(ActionCreate, {"answers_to": action.answers_to, **data, "finding_id": action.finding_id,
+                                      "criterion_id": action.criterion_id})
     assert fields.due_date is not None  # ActionCreate._due refuses a form without one
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
     claim_version(session, Action, action_id, expected_version)
     action.title, action.description = fields.title, (fields.description or "").strip() or None
     action.owner_id, action.owner_name, action.owner_role = owner_id, owner_name, owner_role
     action.due_date, action.priority, action.updated_at = fields.due_date, fields.priority, now
+    action.answers_to = fields.answers_to
     session.add(action)
     return action

@@ -317,10 +317,12 @@ def _findings(session: Session, actor: Actor, review: Review, decided: list, cli
     criteria = dict(session.exec(select(Criterion.id, Criterion.code)).all())
 
     def answers(a) -> str:
-        """What a decided action answers: a finding, a criterion, or nothing."""
+        """What a decided action answers: a finding, a criterion, what the meeting wrote, or (before #21) nothing."""
         if a.finding_id in codes:
             return f"{MODELS['Finding']} {codes[a.finding_id]}"
-        return f"{MODELS['Criterion']} {criteria[a.criterion_id]}" if a.criterion_id in criteria else "–"
+        if a.criterion_id in criteria:
+            return f"{MODELS['Criterion']} {criteria[a.criterion_id]}"
+        return a.answers_to or "–"
     blocks.append(Subheading(text="Beslut om åtgärder"))
     if not decided:
         blocks.append(Decision(text="Beslutades att inga nya åtgärder behövs."))

@@ -34,8 +34,10 @@ def make_review(session, rtg, year=2025, day=date(2025, 3, 12)):
 
 
 def decide(session, rtg, review, title="Optimera CT-protokoll", due=date(2025, 9, 30), **extra):
+    answers = {} if {"finding_id", "criterion_id", "answers_to"} & set(extra) else {"answers_to": "Övriga frågor"}
     return actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
-                                 data={"title": title, "owner_id": rtg["users"]["erik"].id, "due_date": due, **extra})
+                                 data={"title": title, "owner_id": rtg["users"]["erik"].id, "due_date": due,
+                                       **answers, **extra})
 
 
 def mark_present(session, rtg, review):

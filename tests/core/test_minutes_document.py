@@ -60,10 +60,12 @@ def test_a_new_document_names_its_format_and_refuses_an_unknown_key():
 # #21 changed what the demo's § 5 says, and only that: an indicator that a table of the bokslut also measures
 # (training, dose) shows the table's figure beside it with both definitions; and the 2025 bokslut took SSM's DRL
 # table, so KARD's coronary angiography (38 against 11 Gy·cm²) is flagged in § 5 and decided in § 7 of its 2026
-# minutes; and criteria v3 corrected the criterion texts the gaps quote. Nothing else may change.
+# minutes; criteria v3 corrected the criterion texts the gaps quote; and a free action says what it answers.
+# Nothing else may change.
 CHANGED_BY_THE_DRL_TABLE = {"annual_report", "findings"}
 CHANGED_BY_ONE_FIGURE = {"annual_report"}  # also: a missing part of the bokslut is said to be missing
 CHANGED_BY_CRITERIA_V3 = {"self_assessment"}  # the gaps quote the corrected criteria texts
+CHANGED_BY_ANSWERS = {"findings"}  # a free action says what it answers ("Svarar mot"), no longer "–"
 
 
 def _sections(content: dict) -> dict[str, dict]:
@@ -100,11 +102,14 @@ def test_the_demo_freezes_the_same_minutes_as_before(tmp_path):
         expected = infer_marks(read(stored["content"])).model_copy(update={"format": FORMAT})
         marks += sum(b.record is not None for s in now.sections for b in s.blocks)
         kard_2026 = now.number.startswith("KARD") and now.number.endswith("/2026")
-        allowed = CHANGED_BY_CRITERIA_V3 | CHANGED_BY_ONE_FIGURE | (CHANGED_BY_THE_DRL_TABLE if kard_2026 else set())
+        allowed = CHANGED_BY_CRITERIA_V3 | CHANGED_BY_ONE_FIGURE | CHANGED_BY_ANSWERS | (
+            CHANGED_BY_THE_DRL_TABLE if kard_2026 else set())
         changed = {s.kind for s, e in zip(now.sections, expected.sections) if s != e}
         assert changed <= allowed, now.number
         assert now.model_copy(update={"sections": []}) == expected.model_copy(update={"sections": []})
         assert [s.heading for s in now.sections] == [s.heading for s in expected.sections]
+        decided = json.dumps(_sections(now.as_json())["findings"], ensure_ascii=False)
+        assert "Övriga frågor:" in decided or "Bokslut 2024" in decided or kard_2026, now.number
         if kard_2026:
             words = json.dumps(_sections(now.as_json())["findings"], ensure_ascii=False)
             assert "DRL-KORONARANGIOGRAFI-DAP-ANGIOLABB-2" in words and "38 Gy·cm²" in words

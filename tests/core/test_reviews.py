@@ -68,8 +68,14 @@ def test_decided_actions_need_what_who_and_when(session, rtg):
         actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data={"title": " "})
     assert refused.value.problems == ["Åtgärd: måste fyllas i (vad ska göras?).",
                                       "Klart senast: måste fyllas i (ÅÅÅÅ-MM-DD)."]
-    typed = actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data={
-        "title": "Ny rutin", "owner_name": "Lisa Chef", "owner_role": "Första linjens chef", "due_date": TODAY})
+    free = {"title": "Ny rutin", "owner_name": "Lisa Chef", "owner_role": "Första linjens chef", "due_date": TODAY}
+    with pytest.raises(InvalidInput) as refused:  # an action answering no finding, no gap and nothing written
+        actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW, data=free)
+    assert refused.value.problems == ["Svarar mot: skriv vad åtgärden svarar mot (t.ex. en fråga under Övriga "
+                                      "frågor); en åtgärd som inte svarar mot något kan inte följas upp i sak."]
+    typed = actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
+                                  data={**free, "answers_to": " Övriga frågor: rutin för gravida "})
+    assert typed.answers_to == "Övriga frågor: rutin för gravida"
     assert (typed.number, typed.owner_id, typed.owner_role) == (1, None, "Första linjens chef")
     assert decide(session, rtg, review).number == 2
 
@@ -224,7 +230,8 @@ def test_rules_that_keep_the_minutes_sensible(session, rtg):
         decide(session, rtg, review, due=date(2025, 1, 15))
     with pytest.raises(InvalidInput, match="Roll: skriv vilken roll Pia Lund har"):
         actions.decide_action(session, actor=rtg["anna"], review_id=review.id, now=NOW,
-                              data={"title": "X", "owner_name": "Pia Lund", "due_date": date(2025, 6, 1)})
+                              data={"title": "X", "owner_name": "Pia Lund", "due_date": date(2025, 6, 1),
+                                    "answers_to": "Övriga frågor"})
     with pytest.raises(InvalidInput, match="måste vara efter detta möte"):
         reviews.set_next_review(session, actor=rtg["erik"], review_id=review.id, next_date=date(2020, 1, 1), now=NOW)
     with pytest.raises(InvalidInput, match="protokollföraren kan inte justera"):

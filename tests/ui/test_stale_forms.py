@@ -115,7 +115,7 @@ def test_meeting_details_changed_meanwhile_are_refused_and_the_typed_place_stays
 
 def test_a_decided_action_corrected_meanwhile_is_not_overwritten(demo_env):
     at, review = _meeting(demo_env)
-    data = {"title": "Optimera CT", "owner_name": "Pia Lund", "owner_role": "Fysiker",
+    data = {"title": "Optimera CT", "owner_name": "Pia Lund", "owner_role": "Fysiker", "answers_to": "Övriga frågor",
             "due_date": review.meeting_date + timedelta(days=60)}
     _as_anna(demo_env, lambda s, anna: actions.decide_action(s, actor=anna, review_id=review.id, data=data, now=NOW))
     at.run()

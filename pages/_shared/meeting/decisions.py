@@ -12,7 +12,7 @@ from core.services import actions
 from pages._shared.meeting.context import OTHER_PERSON, Meeting
 from pages._shared.ui import edit_snapshot, forget_edit, form_round, offer_reload, plain, save
 
-TITLE, NAME = max_length(Action, "title"), max_length(Attendance, "name")
+TITLE, NAME, ANSWERS = max_length(Action, "title"), max_length(Attendance, "name"), max_length(Action, "answers_to")
 
 
 def decision_or_form(m: Meeting, action, no_action_reason: str | None, key: str, current: int, pending: list[int],
@@ -57,6 +57,9 @@ def action_form(m: Meeting, key: str, finding=None, criterion_id: int | None = N
     with st.form(prefix, border=False):
         title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE,
                               value=(finding.suggested_action or "") if finding else "", key=f"{prefix}_title")
+        answers_to = None if finding or criterion_id else st.text_input(
+            f"{FIELDS['answers_to']} *", max_chars=ANSWERS, key=f"{prefix}_answers",
+            placeholder="t.ex. Övriga frågor: rutin för gravida arbetstagare")
         due_col, priority_col = st.columns([1.3, 1])
         due = due_col.date_input(f"{FIELDS['due_date']} *", value=actions.default_due_date(m.meeting_day),
                                  format="YYYY-MM-DD", min_value=m.meeting_day, key=f"{prefix}_due")
@@ -67,7 +70,7 @@ def action_form(m: Meeting, key: str, finding=None, criterion_id: int | None = N
             data = {"title": title, "owner_id": None if owner_id == OTHER_PERSON else owner_id,
                     "owner_name": owner_name, "owner_role": owner_role,
                     "due_date": due, "priority": priority, "finding_id": finding.id if finding else None,
-                    "criterion_id": criterion_id}
+                    "criterion_id": criterion_id, "answers_to": answers_to}
 
             def _decide(s):
                 decided_now = actions.decide_action(s, actor=m.actor, review_id=m.review.id, data=data,
@@ -111,6 +114,9 @@ def correct_form(m: Meeting) -> None:
         owner_id = _owner_choice(m, f"correct_owner_{chosen.id}_{version}", shown.owner_id, typed=not shown.owner_id)
         with st.form(f"correct_{chosen.id}_{version}"):
             title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE, value=shown.title)
+            free = shown.finding_id is None and shown.criterion_id is None
+            answers_to = st.text_input(f"{FIELDS['answers_to']} *", max_chars=ANSWERS,
+                                       value=shown.answers_to or "") if free else None
             owner_name, owner_role = _typed_owner(owner_id, f"correct_{chosen.id}_{version}",
                                                   "" if shown.owner_id else shown.owner_name, shown.owner_role or "")
             left, right = st.columns(2)
@@ -120,7 +126,8 @@ def correct_form(m: Meeting) -> None:
             if st.form_submit_button("Spara rättelsen"):
                 data = {"title": title, "description": shown.description,
                         "owner_id": None if owner_id == OTHER_PERSON else owner_id,
-                        "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority}
+                        "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority,
+                        "answers_to": answers_to}
                 save(lambda s: _correct(s, m, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")
         offer_reload("correct_action", (chosen.id, version, chosen.version), key=f"reload_correct_{chosen.id}")
 
