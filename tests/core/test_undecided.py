@@ -90,3 +90,27 @@ def test_a_bokslut_without_its_three_parts_says_so_in_words(session, rtg, with_f
     texts = [getattr(b, "text", "") for b in blocks]
     assert sum(t.endswith(PART_MISSING) for t in texts) == 3
     assert "3 kap. 13 §" in PART_MISSING
+
+
+def test_a_self_assessment_gap_without_a_decision_is_refused_until_decided(session, rtg):
+    from core.services import self_assessments
+    from tests.core.test_self_assessment import SMALL
+    self_assessments.load_criteria_set(session, actor=SYSTEM_ACTOR, text=SMALL, now=NOW)
+    assessment = self_assessments.start(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, year=2025,
+                                        copy_last_year=False, now=NOW)
+    answer, criterion = next((a, c) for a, c in self_assessments.answers(session, actor=SYSTEM_ACTOR,
+                                                                         assessment_id=assessment.id)
+                             if c.code == "A1")
+    self_assessments.save_answer(session, actor=rtg["erik"], answer_id=answer.id, level=1, not_applicable=False,
+                                 reason=None, evidence=None, comment=None, now=NOW, expected_version=answer.version)
+    review = make_review(session, rtg)
+    mark_present(session, rtg, review)
+    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
+                             now=NOW)
+    with pytest.raises(InvalidInput) as refused:
+        minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    assert refused.value.problems == ["§ 6: egenkontrollens brist A1 (nivå 1) saknar beslut (en åtgärd, eller "
+                                      "ingen åtgärd med motivering)."]
+    actions.decide_no_action(session, actor=rtg["anna"], review_id=review.id, reason="Organisationen ses över.",
+                             now=NOW, criterion_id=criterion.id)
+    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
