@@ -68,10 +68,14 @@ def decided_actions(session: Session, review_id: int) -> list[Action]:
 
 
 def follow_up_rows(session: Session, review_id: int) -> list[tuple[FollowUp, Action, int]]:
-    """Return the review's follow-ups with their actions and the year each was decided."""
+    """Return the review's follow-ups with their actions and the year each was decided, in number order (2025:1 …).
+
+    The order never depends on the due date: a postponement moves it, and the meeting and the minutes would
+    then show the actions in another order than the one they were followed up in.
+    """
     query = (select(FollowUp, Action, Review.year).join(Action, col(Action.id) == FollowUp.action_id)
              .join(Review, col(Review.id) == Action.review_id)
-             .where(FollowUp.review_id == review_id).order_by(col(Action.due_date), col(Action.id)))
+             .where(FollowUp.review_id == review_id).order_by(col(Review.year), col(Action.number), col(Action.id)))
     return list(session.exec(query).all())
 
 

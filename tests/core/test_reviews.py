@@ -196,6 +196,29 @@ def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, 
                                  status="done", comment="", today=TODAY, now=NOW)
 
 
+def test_follow_ups_keep_their_number_order_when_one_is_postponed(session, rtg):
+    """The meeting and the minutes list earlier actions as 2025:1, 2025:2, 2025:3, whatever their due dates."""
+    from core.services.minutes_content import build_content
+
+    first = make_review(session, rtg)
+    for n, due in ((1, date(2025, 12, 31)), (2, date(2025, 6, 30)), (3, date(2025, 9, 30))):
+        decide(session, rtg, first, title=f"Åtgärd nummer {n}", due=due)
+    approve_all(session, rtg, first)
+    second = make_review(session, rtg, year=2026, day=date(2026, 3, 11))
+    rows = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=second.id)
+    assert [a.number for _, a, _ in rows] == [1, 2, 3]  # not by due date (2, 3, 1)
+    actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=rows[0][0].id, status="in_progress",
+                             comment="Skjuts upp", new_due_date=date(2027, 1, 31), today=TODAY, now=NOW)
+    for follow_up, _, _ in rows[1:]:
+        actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=follow_up.id, status="done", comment="",
+                                 today=TODAY, now=NOW)
+    rows = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=second.id)
+    assert [(a.number, f.status) for f, a, _ in rows] == [(1, "in_progress"), (2, "done"), (3, "done")]
+    section = next(s for s in build_content(session, actor=SYSTEM_ACTOR, review=second).sections
+                   if s.kind == "follow_up")
+    assert [row[0] for row in section.blocks[0].rows[1:]] == ["2025:1", "2025:2", "2025:3"]
+
+
 def test_every_change_is_in_the_history(session, rtg):
     review = make_review(session, rtg)
     action = decide(session, rtg, review)

@@ -293,3 +293,36 @@ def test_the_bokslut_section_on_screen_shows_what_the_minutes_print(demo_env):
     shown = [[list(t.value.columns), *t.value.values.tolist()] for t in at.table]
     assert len(printed) >= 5 and shown == printed  # goals, indicators, training, doses, DRL (and events)
     assert "Utbildning i strålskydd 2025" in visible_text(at) and at.get("vega_lite_chart")  # and the chart
+
+
+def test_a_postponed_follow_up_moves_on_and_the_minutes_print_in_number_order(demo_env):
+    """Postpone the first of three, then decide the other two: each recorded once, shown and printed 2025:1, 2, 3."""
+    from core.services.minutes_content import build_content
+
+    at = _meeting_on(None, "§ 4 ")
+    assert "Åtgärd 1 av 3 · 0 uppföljda" in visible_text(at)
+    first = at.subheader[0].value
+    at.segmented_control[0].set_value("in_progress")
+    next(t for t in at.text_input if t.label == "Kommentar").input("Väntar på leverantören")
+    next(d for d in at.date_input if d.label == "Skjuts upp till").set_value(date(2026, 12, 31))
+    _button(at, "Spara och visa nästa").click().run()
+    shown = []
+    for n in (2, 3):
+        text = visible_text(at)
+        assert f"Åtgärd {n} av 3 · {n - 1} uppföljda" in text, text
+        shown.append(at.subheader[0].value)
+        assert next(t for t in at.text_input if t.label == "Kommentar").value == ""  # a fresh form for each action
+        assert next(d for d in at.date_input if d.label == "Skjuts upp till").value is None
+        at.segmented_control[0].set_value("done")
+        _button(at, "Spara och visa nästa").click().run()
+    assert "Åtgärd 3 av 3 · 3 uppföljda" in visible_text(at)
+    assert len({first, *shown}) == 3  # none shown twice, none skipped
+    review = _review(demo_env, 2026)
+    with Session(db.make_engine(demo_env)) as s:
+        rows = s.exec(select(FollowUp).where(FollowUp.review_id == review.id)).all()
+        assert len(rows) == 3 and all(f.status and f.recorded_at for f in rows)
+        assert sorted(f.status for f in rows) == ["done", "done", "in_progress"]
+        section = next(x for x in build_content(s, actor=SYSTEM_ACTOR, review=review).sections
+                       if x.kind == "follow_up")
+    numbers = [row[0] for row in section.blocks[0].rows[1:]]
+    assert numbers == sorted(numbers, key=lambda n: tuple(map(int, n.split(":")))), numbers
