@@ -25,10 +25,11 @@ from core.services import (
     meeting_notice,
     minutes,
     minutes_document,
+    preparation,
     reviews,
 )
 from core.services.annual_reports import get_report
-from pages._shared import minutes_view
+from pages._shared import minutes_view, preparation_view
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.history_view import review_history
@@ -120,6 +121,10 @@ if review is None:
     if not may_run:
         st.info("Strålsäkerhetssamordnaren eller verksamhetschefen skapar genomgången.")
         st.stop()
+    with session() as s:
+        no_chair = preparation.no_chair_warning(s, actor=actor, clinic_id=clinic_id)
+    if no_chair:
+        st.warning(plain(no_chair) + " Genomgången kan skapas ändå, men kallelsen kan inte skickas utan ordförande.")
     with st.form("create_review"):
         data = _details_form()
         if st.form_submit_button("Skapa genomgången", type="primary"):
@@ -147,7 +152,10 @@ def render_prepare() -> None:
     st.markdown(f"- Strålskyddsbokslut {year - 1}: **{'inläst' if review.annual_report_id else 'saknas'}**\n"
                 f"- Tidigare åtgärder att följa upp: **{follow_ups}**\n"
                 f"- Kallelse: **{'skickad' if review.status != ReviewStatus.PREPARATION else 'inte skickad ännu'}**")
+    if reviews.is_editable(review):  # approved minutes need nothing more
+        preparation_view.checklist(actor, review, clinic)
     if may_run and reviews.is_editable(review):
+        st.subheader("Uppgifter om mötet", anchor=preparation_view.DETAILS_ANCHOR)
         version, shown = edit_snapshot("review", review.id, review.version, review)  # the review as opened
         with st.form(f"details_{review.id}_{version}"):
             data = _details_form(shown)
@@ -256,6 +264,8 @@ def _kallelse_downloads() -> None:
     """Offer the kallelse as calendar file and PDF; mark the review as called."""
     if review.meeting_date is None:
         st.info("Bestäm datum under Förbered för att kunna skapa kallelsen.")
+        return
+    if preparation_view.notice_refusal(actor, review, clinic):
         return
     with session() as s:
         ics, pdf = meeting_notice.notice_files(s, actor=actor, review_id=review.id, now=clock.now())

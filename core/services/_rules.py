@@ -51,6 +51,14 @@ def may_approve(session: Session, user: User, clinic_id: int) -> bool:
     return user.active and can(actor, Permission.APPROVE_REVIEW, clinic_id)
 
 
+def chair_candidates_of(session: Session, clinic_id: int) -> list[User]:
+    """Return the clinic's active users who may approve its minutes as chair, by name."""
+    users = session.exec(select(User).join(UserClinic, col(UserClinic.user_id) == User.id)
+                         .where(UserClinic.clinic_id == clinic_id, User.active == True)  # noqa: E712
+                         .order_by(col(User.name))).all()
+    return [u for u in users if may_approve(session, u, clinic_id)]
+
+
 def check_chair_and_secretary(session: Session, clinic_id: int, chair_id: int | None,
                               secretary_id: int | None) -> None:
     """Refuse a chair who may not approve the clinic's minutes, or a minute-taker from outside the clinic."""

@@ -13,6 +13,7 @@ from core.formatting import date_text
 from core.mail import message, send
 from core.models import AnnualReport, Clinic, FollowUp, Review, User, stored_id
 from core.permissions import Actor, Permission, require
+from core.services import preparation
 from core.services._common import get_or_fail
 from core.services._queries import agenda_rows, attendance_rows
 from core.services.reviews import get_review
@@ -54,8 +55,9 @@ def _invitation(session: Session, review: Review, actor: Actor) -> Invitation:
 
 
 def notice_files(session: Session, *, actor: Actor, review_id: int, now: datetime) -> tuple[bytes, bytes]:
-    """Return the kallelse as (.ics, .pdf)."""
+    """Return the kallelse as (.ics, .pdf); refused before the chair and the protokollförare are chosen."""
     review = get_review(session, actor=actor, review_id=review_id)
+    preparation.check_ready_for_notice(session, actor=actor, review_id=review_id)
     if review.meeting_date is None:
         raise UserError("Datum: bestäm mötesdatum innan kallelsen skapas.")
     invitation = _invitation(session, review, actor)

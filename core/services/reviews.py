@@ -23,11 +23,12 @@ from core.models import (
     UserClinic,
 )
 from core.permissions import Actor, Permission, require
-from core.services import agenda
+from core.services import agenda, preparation
 from core.services._common import get_or_fail
 from core.services._queries import REQUIRED_ROLES, report_of_year
 from core.services._rules import (  # noqa: F401  is_editable is read by pages
     belongs_to_clinic,
+    chair_candidates_of,
     change_status,
     check_chair_and_secretary,
     claim_editable,
@@ -199,6 +200,8 @@ def set_status(session: Session, *, actor: Actor, review_id: int, status: Review
         raise UserError("Justering sker genom att skicka protokollet till justering.")
     history.track(session, actor=actor, now=now)
     review = editable_review(session, actor, review_id)
+    if status == ReviewStatus.CALLED:
+        preparation.check_ready_for_notice(session, actor=actor, review_id=review_id)
     change_status(session, review, status)
     return review
 
@@ -213,7 +216,8 @@ def clinic_people(session: Session, *, actor: Actor, clinic_id: int) -> list[Use
 
 def chair_candidates(session: Session, *, actor: Actor, clinic_id: int) -> list[User]:
     """Return the clinic's users who may chair the review (they approve its minutes as chair)."""
-    return [u for u in clinic_people(session, actor=actor, clinic_id=clinic_id) if may_approve(session, u, clinic_id)]
+    require(actor, Permission.VIEW_CLINIC, clinic_id)
+    return chair_candidates_of(session, clinic_id)
 
 
 def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date: date | None, now: datetime) -> None:

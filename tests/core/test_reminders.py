@@ -88,13 +88,15 @@ def test_kallelse_is_mailed_with_pdf_and_calendar_file(demo_env, smtp):
 
     from core import clock, db
     from core.config import load_settings
-    from core.models import Clinic
+    from core.models import Clinic, User
     from core.services import meeting_notice, reviews
     from core.services.auth import SYSTEM_ACTOR
     with db.session_scope(db.make_engine(demo_env)) as s:
         rtg = s.exec(select(Clinic).where(Clinic.code == "NM")).one()
+        karin = s.exec(select(User).where(User.username == "karin")).one()  # the kallelse names chair and secretary
         review = reviews.create_review(s, actor=SYSTEM_ACTOR, clinic_id=rtg.id, year=2026, now=clock.now(),
-                                       data={"meeting_date": date(2026, 3, 11), "start_time": "13:00"})
+                                       data={"meeting_date": date(2026, 3, 11), "start_time": "13:00",
+                                             "chair_id": karin.id, "secretary_id": karin.id})
         sent = meeting_notice.send_notice(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings(),
                                           now=clock.now())
     assert "karin.oberg@demosjukhuset.se" in sent and len(smtp.messages) == len(sent)

@@ -326,3 +326,24 @@ def test_a_postponed_follow_up_moves_on_and_the_minutes_print_in_number_order(de
                        if x.kind == "follow_up")
     numbers = [row[0] for row in section.blocks[0].rows[1:]]
     assert numbers == sorted(numbers, key=lambda n: tuple(map(int, n.split(":")))), numbers
+
+
+def test_forbered_lists_what_is_missing_with_a_link_to_where_it_is_fixed(demo_env):
+    at = _choose(open_page(logged_in("erik"), "pages/genomgang.py"), 2026)
+    chair = next(b for b in at.selectbox if b.label.startswith("Ordförande"))
+    assert chair.value is not None  # the clinic's verksamhetschef is suggested
+    chair.select_index(0)  # "Välj": nobody
+    _button(at, "Skapa genomgången").click().run()
+    review = _review(demo_env, 2026)
+    at.segmented_control(key=f"step_{review.id}").set_value("Förbered").run()
+    text = visible_text(at)
+    assert "Saknas före mötet" in text
+    assert "Ordförande: välj klinikens verksamhetschef som ordförande under Förbered." in text
+    assert "Egenkontroll 2026: inte påbörjad." in text  # the meeting would find out at § 6
+    link = next(p.proto for p in at.main.get("page_link") if p.proto.label == "Till Egenkontroll")
+    assert "egenkontroll" in link.page and link.query_string == "klinik=RTG&ar=2026"
+    at.segmented_control(key=f"step_{review.id}").set_value("Kalla").run()
+    assert "Kallelsen kan inte skickas ännu" in visible_text(at)
+    assert not at.get("download_button") and not any(b.label == "Markera som kallad" for b in at.button)
+    _button(at, "Till Förbered").click().run()
+    assert at.segmented_control(key=f"step_{review.id}").value == "Förbered"
