@@ -19,8 +19,14 @@ AGENDA_TEMPLATE = TEMPLATES / "dagordning.yaml"
 
 
 def template() -> list[dict]:
-    """Return the agenda template's items (title, kind)."""
+    """Return the agenda template's items (title, kind, perhaps a standard decision or note)."""
     return yaml.safe_load(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8"))["items"]
+
+
+def standard_texts(title: str) -> tuple[str | None, str | None]:
+    """Return the standard note and decision the template gives a § of this title (a new review starts with them)."""
+    item = next((i for i in template() if i["title"] == title), {})
+    return item.get("note"), item.get("decision")
 
 
 def items(session: Session, *, actor: Actor, review_id: int) -> list[AgendaItem]:
@@ -54,14 +60,14 @@ def is_removable(item: AgendaItem, items: list[AgendaItem]) -> bool:
 
 
 def remove_item(session: Session, *, actor: Actor, item_id: int, now: datetime) -> None:
-    """Take a plain § off this meeting's agenda and number the rest again; one with notes stays."""
+    """Take a plain § off this meeting's agenda and number the rest again; one with notes of the meeting's own stays."""
     history.track(session, actor=actor, now=now)
     item = get_or_fail(session, AgendaItem, item_id)
     review = editable_review(session, actor, item.review_id)
     items = agenda_rows(session, item.review_id)
     if not is_removable(item, items):
         raise InvalidInput([f"§ {item.number}: punkten behövs i mötet och kan inte tas bort."])
-    if item.notes or item.decisions:
+    if (item.notes or item.decisions) and (item.notes, item.decisions) != standard_texts(item.title):
         raise InvalidInput([f"§ {item.number}: punkten har anteckningar eller beslut och kan inte tas bort."])
     session.delete(item)
     session.flush()  # the number is free before the later §§ move up

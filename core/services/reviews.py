@@ -102,9 +102,10 @@ def find_review(session: Session, *, actor: Actor, clinic_id: int, year: int) ->
 
 
 def _agenda(review_id: int) -> list[AgendaItem]:
-    """Number the agenda template's items for a new review."""
+    """Number the agenda template's items for a new review, each with its standard decision or note, if any."""
     items = agenda.template()
-    return [AgendaItem(review_id=review_id, number=i, title=item["title"], kind=item.get("kind", "other"))
+    return [AgendaItem(review_id=review_id, number=i, title=item["title"], kind=item.get("kind", "other"),
+                       notes=item.get("note"), decisions=item.get("decision"))
             for i, item in enumerate(items, start=1)]
 
 

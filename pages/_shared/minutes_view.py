@@ -14,11 +14,12 @@ from pages._shared.db import deferred, session
 from pages._shared.ui import plain
 
 
-def preview(actor: Actor, review: Review) -> None:
-    """Show what the minutes say, § by §, as the approvers approve it."""
+def preview(actor: Actor, review: Review, title: str = "Protokollet som justeras",
+            expanded: bool | None = None) -> None:
+    """Show what the minutes say, § by §, as the approvers approve it (or, in the meeting, as it will be frozen)."""
     with session() as s:
         content, _ = minutes_document.content_for(s, actor=actor, review_id=review.id)
-    with st.expander("Protokollet som justeras", expanded=review.status == ReviewStatus.APPROVAL):
+    with st.expander(title, expanded=review.status == ReviewStatus.APPROVAL if expanded is None else expanded):
         st.caption(f"{L['minutes_number'].format(number=plain(content.number))} · version {content.version} · "
                    "underlag: " + plain("; ".join(content.basis)))
         if content.replaces:

@@ -58,7 +58,7 @@ def test_an_update_records_exactly_the_changed_fields_and_never_a_secret_or_the_
 
 def test_a_save_that_changes_nothing_records_nothing(session, rtg):
     review = make_review(session, rtg)
-    item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[7]
+    item = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)[8]  # a § without a standard text
     before = len(_entries(session))
     agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes="", decisions="", now=NOW,
                       expected_version=item.version)

@@ -326,3 +326,23 @@ def test_a_decided_action_is_offered_six_months_after_the_meeting():
     assert default_due_date(date(2026, 3, 11)) == date(2026, 9, 11)
     assert default_due_date(date(2026, 8, 31)) == date(2027, 2, 28)  # no 31 February: the month's last day
     assert default_due_date(date(2027, 12, 15)) == date(2028, 6, 15)
+
+
+def test_a_new_review_starts_every_plain_section_with_its_standard_text(session, rtg):
+    """§ 3, § 8 and § 10 never print empty; the meeting may change the texts, and a plain § can still be removed."""
+    from core.services.minutes_content import build_content
+
+    review = make_review(session, rtg)
+    items = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    assert (items[2].decisions, items[7].notes, items[9].notes) == (
+        "godkänna dagordningen", "Inga övriga frågor anmäldes.", "Ordföranden förklarade mötet avslutat.")
+    sections = build_content(session, actor=SYSTEM_ACTOR, review=review).sections
+    assert all(s.blocks for s in sections)
+    assert [b.text for b in sections[2].blocks] == ["Beslutades att godkänna dagordningen."]
+    assert [b.text for b in sections[9].blocks] == ["Ordföranden förklarade mötet avslutat."]
+    agenda.save_notes(session, actor=rtg["erik"], item_id=items[7].id, notes="Fråga om nya blyförkläden.",
+                      decisions="", now=NOW, expected_version=items[7].version)
+    with pytest.raises(InvalidInput, match="har anteckningar"):
+        agenda.remove_item(session, actor=rtg["erik"], item_id=items[7].id, now=NOW)
+    agenda.remove_item(session, actor=rtg["erik"], item_id=items[2].id, now=NOW)  # only its standard decision
+    assert len(agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)) == 9

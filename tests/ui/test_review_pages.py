@@ -347,3 +347,43 @@ def test_forbered_lists_what_is_missing_with_a_link_to_where_it_is_fixed(demo_en
     assert not at.get("download_button") and not any(b.label == "Markera som kallad" for b in at.button)
     _button(at, "Till Förbered").click().run()
     assert at.segmented_control(key=f"step_{review.id}").value == "Förbered"
+
+
+def test_ending_the_meeting_shows_the_minutes_and_asks_for_confirmation(demo_env):
+    """§ 10 shows the minutes as they will be frozen, every plain § with its standard text; frozen only once read."""
+    from core.services import actions, minutes
+    from core.services.auth import actor_for
+    from core.services.minutes_content import build_content
+
+    at = _meeting_on(None, "§ 1 ")
+    _button(at, "Spara närvaro").click().run()  # everyone invited came
+    at = next(b for b in at.button if b.label.startswith("§ 3 ")).click().run()
+    decided = next(t for t in at.text_area if t.label.startswith("Beslut"))
+    assert decided.value == "godkänna dagordningen"  # the template's standard decision, editable in the meeting
+    review = _review(demo_env, 2026)
+    with db.session_scope(db.make_engine(demo_env)) as s:
+        erik, anna = actor_for(s, "erik"), actor_for(s, "anna")
+        for item in actions.findings_for_review(s, actor=erik, review_id=review.id):
+            actions.decide_no_action(s, actor=anna, review_id=review.id, reason="Hanteras redan.", now=NOW,
+                                     finding_id=item.finding.id)
+        nils = s.exec(select(User.id).where(User.username == "nils")).one()
+        minutes.choose_adjusters(s, actor=erik, review_id=review.id, user_ids=[nils], now=NOW)
+    at = next(b for b in at.button if b.label.startswith("§ 10 ")).click().run()
+    shown = visible_text(at)
+    for text in ("§ 3 Godkännande av dagordning", "Beslutades att godkänna dagordningen.",
+                 "Inga övriga frågor anmäldes.", "Ordföranden förklarade mötet avslutat."):
+        assert text in shown, text
+    end = _button(at, "Avsluta mötet och skicka protokollet till justering")
+    assert end.disabled  # not before the one who leads the meeting confirms having read the minutes
+    with Session(db.make_engine(demo_env)) as s:
+        previewed = build_content(s, actor=SYSTEM_ACTOR, review=_review(demo_env, 2026)).as_json()
+    next(c for c in at.checkbox if c.label.startswith("Jag har läst igenom protokollet")).check().run()
+    _button(at, "Avsluta mötet och skicka protokollet till justering").click().run()
+    assert "Protokollet är skickat till justering." in visible_text(at)
+    with Session(db.make_engine(demo_env)) as s:
+        from core.services._queries import minutes_record
+        frozen = minutes_record(s, _review(demo_env, 2026))
+    assert _review(demo_env, 2026).status == "approval"
+    assert frozen.content["sections"] == previewed["sections"]  # what was shown is what was frozen (the signers
+    # who sign for the chair and the minutes are added when the minutes are sent)
+    assert all(section["blocks"] for section in frozen.content["sections"])  # no § prints empty

@@ -6,6 +6,7 @@ from core.errors import UserError
 from core.formatting import date_text
 from core.glossary import FIELDS
 from core.services import agenda, minutes, reviews, undecided
+from pages._shared import minutes_view
 from pages._shared.db import session, settings
 from pages._shared.meeting.context import Meeting
 from pages._shared.meeting.frame import go_to
@@ -49,7 +50,10 @@ def render_notes(m: Meeting) -> None:
 
 
 def render_end(m: Meeting) -> None:
-    """End the meeting: freeze the minutes and send them for justering (not while anything is undecided)."""
+    """End the meeting: show the minutes as they will be frozen, and freeze them for justering once confirmed.
+
+    Not while anything is undecided: what is left is listed with a button to its §.
+    """
     with session() as s:
         left = undecided.undecided(s, actor=m.actor, review_id=m.review.id)
     if left:
@@ -65,7 +69,13 @@ def render_end(m: Meeting) -> None:
                 go.button(f"Gå till § {m.items[index].number}", key=f"undecided_{index}", on_click=go_to,
                           args=(m, index), width="stretch")
                 st.markdown("\n".join(f"- {plain(t, one_line=True)}" for t in texts))
-    if st.button("Avsluta mötet och skicka protokollet till justering", type="primary", disabled=bool(left)):
+    minutes_view.preview(m.actor, m.review, title="Protokollet som det skickas till justering", expanded=not left)
+    read = st.checkbox("Jag har läst igenom protokollet ovan, och det stämmer med vad mötet beslutade.",
+                       key=f"end_read_{m.review.id}", disabled=bool(left))
+    st.caption("Protokollet låses när det skickas: ordföranden, protokollföraren och justerarna justerar det som "
+               "det står ovan. Behöver något rättas därefter tas det tillbaka till mötet under Genomgång.")
+    if st.button("Avsluta mötet och skicka protokollet till justering", type="primary",
+                 disabled=bool(left) or not read):
         save(lambda s: _send_for_approval(s, m),
              lambda told: f"Mötet är avslutat. Protokollet är skickat till justering.{told}")
 
