@@ -1,6 +1,4 @@
 """§ Mötets öppnande: attendance, one row per person; everyone invited shows as present until marked."""
-import html
-
 import streamlit as st
 
 from core import clock, glossary
@@ -13,18 +11,17 @@ from core.services import attendance
 from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
-from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, save
+from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, plain, save
 
 NAME = max_length(Attendance, "name")  # one source for text limits: the columns themselves
 CAME = [s.value for s in AttendanceStatus if s != AttendanceStatus.INVITED]  # what the meeting records
 
 
 def _who(row: Attendance) -> str:
-    """Name and role of an invited person, with whom a stand-in replaces (HTML: the role in a smaller line)."""
-    name = html.escape(row.name.strip()) if row.name and row.name.strip() else "<em>namn saknas</em>"
-    extra = f", ersätter {html.escape(row.stand_in_for)}" if row.stand_in_for else ""
-    return f"<p><strong>{name}</strong><br><span class='role'>{glossary.term(row.meeting_role, MeetingRole)}{extra}" \
-           "</span></p>"
+    """Name and role of an invited person, with whom a stand-in replaces."""
+    name = plain(row.name, one_line=True) or "*namn saknas*"
+    extra = f", ersätter {plain(row.stand_in_for, one_line=True)}" if row.stand_in_for else ""
+    return f"**{name}**  \n{glossary.term(row.meeting_role, MeetingRole)}{extra}"
 
 
 def render(m: Meeting) -> None:
@@ -51,7 +48,7 @@ def render(m: Meeting) -> None:
 def _row(row: Attendance, version: int, shown: tuple, terms: dict) -> tuple[str, str]:
     """One person: name and role, present / absent / stand-in, and a stand-in's (or a missing) name."""
     who, came, other = st.columns([2.2, 2.6, 1.6], vertical_alignment="center")
-    who.container(key=f"who_{row.id}").html(_who(row))
+    who.container(key=f"who_{row.id}").markdown(_who(row))
     status = came.segmented_control(
         f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
         default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,

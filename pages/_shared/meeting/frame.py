@@ -25,16 +25,15 @@ STYLE = """<style>
 [class*="st-key-goto_"] button, [class*="st-key-goto_"] button * { justify-content: flex-start; text-align: left; }
 [class*="st-key-goto_"] button { min-height: 0; padding: 0.1rem 0.5rem; }
 [class*="st-key-goto_"] button p { font-size: 0.9rem !important; line-height: 1.2; white-space: normal; }
-.st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
-.st-key-decided p, .st-key-decided li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.st-key-decided p, .st-key-decided li { font-size: 0.85rem !important; line-height: 1.3; margin-bottom: 0; }
 /* What draws nothing (this style, the scroll script, the login cookie's component) takes no room at the top. */
 [data-testid="stMainBlockContainer"] > div > [data-testid="stElementContainer"]:has(style, script, .st-key-init),
 [data-testid="stMainBlockContainer"] > div > .st-key-init { position: absolute; height: 0; overflow: hidden; }
 [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1rem; }
 [data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
 [data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; min-height: 2.2rem; }
-[class*="st-key-who_"] p { font-size: 1rem !important; line-height: 1.25; margin: 0; hyphens: auto; }
-[class*="st-key-who_"] p span.role { font-size: 0.9rem; color: #4a5259; }
+[class*="st-key-who_"] p { font-size: 0.9rem !important; line-height: 1.25; margin: 0; hyphens: auto; }
+[class*="st-key-who_"] p strong { font-size: 1rem; }
 .st-key-attendance_rows [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 .st-key-attendance_rows input { padding-top: 0.3rem; padding-bottom: 0.3rem; }
 </style>"""
