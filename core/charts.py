@@ -29,7 +29,7 @@ def indicator_trend_chart(rows: list[dict], title: str, unit: str | None) -> alt
     colour = alt.Color("Klinik:N", legend=alt.Legend(title="Klinik")) if several else alt.value("#1f5f8b")
     base = alt.Chart(frame).encode(x=alt.X("År:O", title="År (bokslut)", axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3).encode(
-        y=alt.Y("Värde:Q", axis=_value_axis(axis_title, frame["Värde"]), scale=alt.Scale(zero=False)), color=colour,
+        y=alt.Y("Värde:Q", axis=_value_axis(axis_title, frame["Värde"]), scale=alt.Scale(zero=True)), color=colour,
         detail="Klinik:N", tooltip=["Klinik:N", "År:O", alt.Tooltip("Värdetext:N", title="Värde"),
                                     alt.Tooltip("Måltext:N", title="Målvärde")])
     layers = [line]
@@ -78,11 +78,11 @@ def _nice_step(rough: float) -> int:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
 
 
-def _small_multiple(frame: pd.DataFrame, name: str) -> alt.LayerChart | alt.FacetChart:
+def _small_multiple(frame: pd.DataFrame, name: str, zero: bool) -> alt.LayerChart | alt.FacetChart:
     """One key indicator over the years, for print: its whole name (with unit) as the title, in black."""
     whole = all(float(v).is_integer() for v in frame["Värde"])
-    # Counts start at zero in whole steps (ticks given, as Vega would put 0,5 on a small range);
-    # rates and doses zoom in on their range.
+    # Counts start at zero in whole steps (ticks given, as Vega would put 0,5 on a small range); rates and
+    # doses start at zero too (a dose of 2,7 drawn from 2,7 looks like nothing); minutes of format < 4 zoomed in.
     top = int(frame["Värde"].max()) if whole else 0
     step = _nice_step(top / 4)
     ticks = list(range(0, top + step + 1, step))
@@ -90,19 +90,22 @@ def _small_multiple(frame: pd.DataFrame, name: str) -> alt.LayerChart | alt.Face
     base = alt.Chart(frame).encode(x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(point=alt.OverlayMarkDef(size=40, color="black"), color="black").encode(
         y=alt.Y("Värde:Q", title=None, axis=axis,
-                scale=alt.Scale(domain=[0, ticks[-1]]) if whole else alt.Scale(zero=False, nice=True)))
+                scale=alt.Scale(domain=[0, ticks[-1]]) if whole else alt.Scale(zero=zero, nice=True)))
     labels = base.mark_text(dy=-9, fontSize=10).encode(y="Värde:Q", text="Värdetext:N")
     title = alt.TitleParams(textwrap.wrap(name, 30), fontSize=11, anchor="start")
     return alt.layer(line, labels).properties(width=150, height=90, title=title)
 
 
-def key_indicators_chart(rows: list[dict]) -> alt.ConcatChart:
-    """Small multiples of a clinic's key indicators over the years, three to a row, only those with data."""
+def key_indicators_chart(rows: list[dict], zero: bool = True) -> alt.ConcatChart:
+    """Small multiples of a clinic's key indicators over the years, three to a row, only those with data.
+
+    The axes start at zero; `zero=False` draws them as minutes frozen before format 4 printed them.
+    """
     frame = pd.DataFrame({"Indikator": [r["name"] for r in rows], "År": [str(r["year"]) for r in rows],
                           "Värde": [r["value"] for r in rows],
                           "Värdetext": [number_text(r["value"]) for r in rows]})
     names = list(dict.fromkeys(frame["Indikator"]))
-    return alt.concat(*[_small_multiple(frame[frame["Indikator"] == n], n) for n in names], columns=3)
+    return alt.concat(*[_small_multiple(frame[frame["Indikator"] == n], n, zero) for n in names], columns=3)
 
 
 def png(chart, scale: float = 2.0) -> bytes:

@@ -9,6 +9,7 @@ from core.enums import ReviewStatus
 from core.glossary import PAGES
 from core.permissions import Permission, can
 from core.services import actions, agenda, reviews
+from core.services import attendance as invitations
 from pages._shared.auth import guard
 from pages._shared.db import session
 from pages._shared.meeting import adjusters, attendance, bokslut, closing, findings, follow_up
@@ -48,6 +49,7 @@ if review.status != ReviewStatus.MEETING:
         st.info("Mötet har inte startat ännu.")
     st.stop()
 
+st.set_page_config(initial_sidebar_state="collapsed")  # presentation mode: the whole width for the meeting
 with session() as s:
     items = agenda.items(s, actor=actor, review_id=review.id)
     meeting = Meeting(
@@ -56,7 +58,8 @@ with session() as s:
         meeting_day=review.meeting_date or today, may_run=may_run,
         may_decide=can(actor, Permission.DECIDE_ACTIONS, clinic_id),
         decided=actions.review_actions(s, actor=actor, review_id=review.id),
-        people={u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)})
+        people={u.id: u.name for u in reviews.clinic_people(s, actor=actor, clinic_id=clinic_id)},
+        attendees=invitations.attendees(s, actor=actor, review_id=review.id))
 
 scroll_to_top(meeting)
 agenda_column, main = st.columns([1.25, 3.6], gap="medium")

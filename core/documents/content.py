@@ -4,7 +4,9 @@ The frozen JSON is the record (its SHA-256 is what every approver signs), so the
 write it; they never change what an older document says. Format 1 is every document frozen before the
 format was named (no `format` key, perhaps no `licence_holder`); `read` upgrades it in memory only. Format 3
 marks the blocks that show the record as the meeting saw it (`record`, see core/documents/revision.py); the
-mark is never printed, and a block without it is stored exactly as before.
+mark is never printed, and a block without it is stored exactly as before. Format 4 prints differently, never
+says anything new: a word cut to fit a table column ends in a hyphen, the key-indicator chart's axes start at
+zero (HYPHENS_AND_ZERO_AXES); an older document prints as it always did.
 """
 from typing import Annotated, Any, Literal
 
@@ -12,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from core.errors import UserError
 
-FORMAT = 3
+FORMAT = 4
+HYPHENS_AND_ZERO_AXES = 4  # from this format: a hyphen where a word is cut, chart axes from zero
 
 
 class _Part(BaseModel):
@@ -118,6 +121,11 @@ class MinutesContent(_Part):
     sections: list[Section]
     chart: list[ChartPoint]
     signers: list[Signer]
+
+    @property
+    def hyphens_and_zero_axes(self) -> bool:
+        """Whether this document prints in format 4's way (hyphenated cuts, chart axes from zero)."""
+        return self.format >= HYPHENS_AND_ZERO_AXES
 
     def as_json(self) -> dict:
         """The document as stored and hashed."""

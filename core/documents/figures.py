@@ -33,6 +33,8 @@ OWNER_WIDTH = 20
 Levels = dict[int | None, dict[str, float | None]] | None  # clinic id → its investigation levels per dose
 WITHIN_LIMITS = "Inom gränserna"
 WITHIN_DRL = "Under DRL"
+CHECK = "Kontroll"  # the column saying what a figure shows against its limit (flagged on screen in colour)
+UNFLAGGED = frozenset({WITHIN_LIMITS, WITHIN_DRL, "", "–"})
 NO_TARGET = "Inget mål"
 TABLE_FIGURE = "Tabellens siffra"
 
@@ -142,7 +144,7 @@ def doses(rows: Sequence[Any], levels: Levels = None, owner: Owner = None) -> Ta
     groups = glossary.options(StaffGroup)
     return _table(
         [LABELS["staff_group"], "Kategori A", "Högsta Hp(10) (mSv)", "Högsta Hp(3) ögonlins (mSv)",
-         "Högsta extremitetsdos (mSv)", "Kontroll"],
+         "Högsta extremitetsdos (mSv)", CHECK],
         ([groups[d.staff_group], number_text(d.category_a_count) or "–", measured_text(d.max_hp10) or "–",
           measured_text(d.max_hp3) or "–", measured_text(d.max_extremity) or "–",
           dose_check_text(dose_flags(d, (levels or {}).get(d.clinic_id)))] for d in rows),
@@ -168,7 +170,7 @@ def dose_basis() -> Text:
 def drl(rows: Sequence[Any], today: date, owner: Owner = None) -> Table:
     """Each examination type's local standard level per equipment against SSM's DRL, with what it shows."""
     return _table(
-        ["Undersökningstyp", "Utrustning", "Lokal standardnivå", "Nationell DRL", "Senast bestämd", "Kontroll"],
+        ["Undersökningstyp", "Utrustning", "Lokal standardnivå", "Nationell DRL", "Senast bestämd", CHECK],
         ([f"{d.examination} ({d.quantity})" if d.quantity else d.examination, d.equipment or "–",
           f"{measured_text(d.local_level)} {d.unit or ''}".strip() or "–",
           f"{measured_text(d.national_drl)} {d.unit or ''}".strip() or "–",

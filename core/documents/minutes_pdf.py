@@ -32,6 +32,7 @@ class MinutesPdf(PortalPdf):
                 f"kontrollsumma {stamp.checksum[:12]}")
         super().__init__(content.title, footer_note=note)
         self.draft = stamp.draft
+        self.hyphenate = content.hyphens_and_zero_axes  # an older document prints as it always did
 
     def footer(self) -> None:
         """Print the footer, then UTKAST (the footer runs after the page's content, so it lies on top)."""

@@ -20,6 +20,7 @@ class PortalPdf(FPDF):
     def __init__(self, title: str, footer_note: str = ""):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.document_title, self.footer_note = title, footer_note
+        self.hyphenate = True  # a word cut to fit a table column ends in "-" (minutes of format < 4 did not)
         self.add_font("DejaVu", "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font("DejaVu", "B", FONT_DIR / "DejaVuSans-Bold.ttf")
         self.set_auto_page_break(auto=True, margin=20)
@@ -79,7 +80,8 @@ class PortalPdf(FPDF):
 
     def _row_lines(self, row: list[str], columns: list[float]) -> list[list[str]]:
         """Wrap each cell's text to its column."""
-        return [wrap(self, str(value or ""), width - 2 * CELL_PADDING) for value, width in zip(row, columns)]
+        return [wrap(self, str(value or ""), width - 2 * CELL_PADDING, self.hyphenate)
+                for value, width in zip(row, columns)]
 
     @staticmethod
     def _row_height(lines: list[list[str]]) -> float:
@@ -109,8 +111,11 @@ class PortalPdf(FPDF):
         self.set_xy(self.l_margin, y + height)
 
 
-def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """Break text into lines that fit width at the current font, at spaces (never at a no-break space)."""
+def wrap(pdf: FPDF, text: str, width: float, hyphenate: bool = True) -> list[str]:
+    """Break text into lines that fit width at the current font, at spaces (never at a no-break space).
+
+    A word wider than the column is cut where it fills the line, and the cut is marked with a hyphen.
+    """
     lines = []
     for paragraph in text.split("\n"):
         line = ""
@@ -122,12 +127,26 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
             if line:
                 lines.append(line)
             while pdf.get_string_width(word) > width and len(word) > 1:  # a word wider than the column
-                cut = next(i for i in range(len(word), 0, -1) if pdf.get_string_width(word[:i]) <= width or i == 1)
-                lines.append(word[:cut])
+                cut, mark = _cut(pdf, word, width, hyphenate)
+                lines.append(word[:cut] + mark)
                 word = word[cut:]
             line = word
         lines.append(line)
     return lines or [""]
+
+
+def _cut(pdf: FPDF, word: str, width: float, hyphenate: bool) -> tuple[int, str]:
+    """Where to cut a too-wide word, and the mark after the cut: after a hyphen it has ("2025-11-" / "03"),
+    else where the line is full, marked with a hyphen (format 4), or unmarked (older minutes)."""
+    def fits(i: int, mark: str = "") -> bool:
+        return pdf.get_string_width(word[:i] + mark) <= width
+    if hyphenate:
+        own = next((i for i in range(len(word) - 1, 1, -1) if word[i - 1] == "-" and fits(i)), None)
+        if own:
+            return own, ""
+    mark = "-" if hyphenate else ""
+    cut = next(i for i in range(len(word), 0, -1) if fits(i, mark) or i == 1)
+    return cut, mark if cut > 1 else ""
 
 
 @dataclass

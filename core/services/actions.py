@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from core import history
 from core.clock import add_months
-from core.enums import ActionStatus, FindingSource, Priority
+from core.enums import ActionStatus, FindingSource, Priority, Severity
 from core.errors import InvalidInput
 from core.glossary import FIELDS
 from core.models import (
@@ -31,6 +31,12 @@ from core.validation import validated
 def default_due_date(meeting_day: date) -> date:
     """The due date a decided action is offered: six months after the meeting (the month's last day if shorter)."""
     return add_months(meeting_day, 6)
+
+
+def default_priority(severity: str | None) -> str:
+    """The priority a decided action is offered: as urgent as its finding is serious (medium without one)."""
+    return {Severity.HIGH.value: Priority.HIGH, Severity.LOW.value: Priority.LOW}.get(severity or "",
+                                                                                   Priority.MEDIUM).value
 
 
 class ActionCreate(BaseModel):

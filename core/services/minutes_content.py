@@ -25,7 +25,7 @@ from core.documents.content import (
 )
 from core.enums import ActionStatus, MeetingRole, Severity, SignatureRole, SummaryPart
 from core.formatting import date_text, datetime_text
-from core.glossary import LABELS, MODELS, PAGES
+from core.glossary import FIELDS, LABELS, MODELS, PAGES
 from core.models import (
     AnnualReport,
     AssessmentTemplate,
@@ -343,6 +343,13 @@ def _next_review(review: Review) -> list[Block]:
                           "beslutade åtgärder upp.")]
 
 
+def notes_blocks(notes: str | None, *, after_content: bool) -> list[Block]:
+    """A §'s notes; under their own small heading when the § prints something before them (a table, a list)."""
+    if not notes:
+        return []
+    return [Subheading(text=FIELDS["notes"]), Text(text=notes)] if after_content else [Text(text=notes)]
+
+
 def build_content(session: Session, *, actor: Actor, review: Review) -> MinutesContent:
     """Gather everything the minutes print as one typed document; a reopened version starts from the one replaced."""
     replaced = _replaced(session, review)
@@ -372,7 +379,7 @@ def _from_live_rows(session: Session, actor: Actor, review: Review, replaces: st
     sections = []
     for item in items:
         blocks = by_kind.get(item.kind, list)()
-        blocks += [Text(text=item.notes)] if item.notes else []
+        blocks += notes_blocks(item.notes, after_content=bool(blocks))
         sections.append(Section(heading=f"§ {item.number} {item.title}", kind=item.kind,
                                 blocks=[*blocks, *decision_lines(item.decisions)]))
     # What the agenda has no § for is still part of the record, after the last §.

@@ -25,7 +25,7 @@ def content_hash(content: dict) -> str:
 def render(content: MinutesContent, stamp: Stamp) -> bytes:
     """Print a content document, with its key-indicator chart."""
     points = [p.model_dump() for p in content.chart]
-    chart = charts.png(charts.key_indicators_chart(points)) if points else None
+    chart = charts.png(charts.key_indicators_chart(points, zero=content.hyphens_and_zero_axes)) if points else None
     return minutes_pdf(content, stamp, chart)
 
 

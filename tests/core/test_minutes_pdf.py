@@ -106,3 +106,48 @@ def test_minutes_render_to_images(session, rtg, tmp_path):
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(tmp_path / "protokoll.pdf"), str(tmp_path / "sida")],
                    check=True)
     assert sorted(p.name for p in tmp_path.glob("sida*.png"))
+
+
+def test_a_word_cut_to_fit_a_column_ends_in_a_hyphen_from_format_4(session, rtg):
+    """#22: "dosregistreringss / ystem" was cut without a hyphen; a document of format 3 still prints so."""
+    import re
+
+    from core.documents.minutes_pdf import Stamp
+    from core.services.minutes_content import build_content
+    from core.services.minutes_document import render
+    review = make_review(session, rtg)
+    decide(session, rtg, review, title=LONG_WORD)
+    content = build_content(session, actor=rtg["erik"], review=review).model_copy(update={"chart": []})
+    assert content.format == 4
+    stamp = Stamp(draft=True, checksum="0" * 64)
+    new, _ = _text(render(content, stamp))
+    old, _ = _text(render(content.model_copy(update={"format": 3}), stamp))
+    assert re.search(r"Strålskydds\w*-\n\w", new) and LONG_WORD in new.replace("-\n", "")
+    assert not re.search(r"Strålskydds\w*-\n", old) and LONG_WORD in old.replace("\n", "")
+
+
+def test_notes_after_a_table_print_under_their_own_heading(session, rtg):
+    from core.documents.content import Subheading, Text
+    from core.services.minutes_content import build_content
+    review = make_review(session, rtg)
+    items = agenda.items(session, actor=SYSTEM_ACTOR, review_id=review.id)
+    for item, notes in ((items[0], "Ordföranden hälsade välkommen."), (items[7], "Inga övriga frågor.")):
+        agenda.save_notes(session, actor=rtg["erik"], item_id=item.id, notes=notes, decisions="", now=NOW,
+                          expected_version=item.version)
+    sections = build_content(session, actor=rtg["erik"], review=review).sections
+    opening = sections[0].blocks  # the attendance table, then the notes under "Anteckningar"
+    assert opening[-2:] == [Subheading(text="Anteckningar"), Text(text="Ordföranden hälsade välkommen.")]
+    assert sections[7].blocks == [Text(text="Inga övriga frågor.")]  # nothing before them: no heading needed
+    text, _ = _text(review_minutes_pdf(session, actor=rtg["erik"], review_id=review.id, with_chart=False))
+    assert "Anteckningar\nOrdföranden hälsade välkommen." in text
+
+
+def test_key_indicator_axes_start_at_zero_but_in_older_minutes():
+    """#22: the Hp(10) chart's axis started at 2,7; minutes frozen before format 4 print their chart as before."""
+    from core import charts
+    rows = [{"name": "Högsta Hp(10) (mSv)", "year": year, "value": value} for year, value in ((2024, 2.9), (2025, 2.7))]
+
+    def scales(chart) -> list:
+        return [part["layer"][0]["encoding"]["y"]["scale"] for part in chart.to_dict()["concat"]]
+    assert scales(charts.key_indicators_chart(rows)) == [{"zero": True, "nice": True}]
+    assert scales(charts.key_indicators_chart(rows, zero=False)) == [{"zero": False, "nice": True}]

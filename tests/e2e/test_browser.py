@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -311,14 +312,33 @@ class Clicks:
         self.page.get_by_label(label, exact=True).first.fill(text)
         self.count += 1
 
+    def date(self, label: str, digits: str) -> None:
+        """Click into a date field's first part (the year) and type the date's digits; the field moves on by itself."""
+        self.page.get_by_label(label, exact=True).first.get_by_role("spinbutton").first.click()
+        self.page.keyboard.type(digits)
+        self.count += 1
+
     def next_section(self, number: int) -> None:
         """Nästa →, then wait for the next § to open."""
         self.button("Nästa →")
         self.page.get_by_role("heading", name=f"§ {number} ").first.wait_for()
 
 
+MAIN = "document.querySelector('[data-testid=stMain]')"
+# Each attendance row whose name or role is wider than its column, or reaches the buttons beside it.
+LABEL_INTO_CONTROL = """() => [...document.querySelectorAll('[class*="st-key-who_"]')].filter((who) => {
+  const text = who.querySelector('p'), row = who.closest('[data-testid="stHorizontalBlock"]');
+  const control = row.querySelector('[data-testid="stButtonGroup"]');
+  const words = document.createRange();
+  words.selectNodeContents(text);
+  return text.scrollWidth > text.clientWidth + 1
+    || words.getBoundingClientRect().right > control.getBoundingClientRect().left;
+}).map((who) => who.innerText)"""
+
+
 def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_path):
-    """7 attendees, 3 follow-ups, 5 findings (2 DRL above SSM's) and 5 actions in under 41 clicks, at 1280×720."""
+    """7 attendees, 3 follow-ups (one postponed), 5 findings (2 DRL above SSM's) and 5 actions in at most 30 clicks,
+    at 1280×720 in presentation mode: sidebar closed, seven people in view, the decisions in view, a save stays put."""
     erik = _person(browser, server, "genomgang", "erik", viewport={"width": 1280, "height": 720})
     erik.get_by_text("ingen genomgång 2026 ännu").wait_for()
     _click(erik, "Skapa genomgången")
@@ -335,7 +355,11 @@ def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_pa
     clicks = Clicks(erik)
     clicks.button("Starta mötet")
     _heading(erik, "§ 1 Mötets öppnande och närvaro")
-    expect(erik.locator("[data-testid=stButtonGroup] button", has_text="Frånvarande")).to_have_count(7)  # a row each
+    absent = erik.locator("[data-testid=stButtonGroup] button", has_text="Frånvarande")
+    expect(absent).to_have_count(7)  # a row each
+    expect(absent.nth(6)).to_be_in_viewport()  # all seven without scrolling
+    expect(erik.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()  # the sidebar is closed
+    assert erik.evaluate(LABEL_INTO_CONTROL) == [], "a name or role runs into the buttons"
     erik.screenshot(path=str(tmp_path / "mote-narvaro.png"))
     clicks.choose("Frånvarande", nth=6)  # Sara could not come; everyone else shows as present
     clicks.button("Spara närvaro")
@@ -346,28 +370,45 @@ def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_pa
     erik.get_by_text("Justerarna är valda.").wait_for()
     clicks.next_section(3)
     clicks.next_section(4)
-    for n in (1, 2, 3):  # each earlier action as it stands, saved one after the other
+    postponed_to = date.today() + timedelta(days=200)  # the meeting is held today: a later day
+    for n in (1, 2, 3):  # each earlier action as it stands, saved one after the other; the first is postponed
         erik.get_by_text(f"Åtgärd {n} av 3 · {n - 1} uppföljda").wait_for()
+        if n == 1:  # done last year by its own account, but the meeting finds it is not: postponed
+            clicks.choose("Pågår")
+            clicks.date("Skjuts upp till", postponed_to.strftime("%Y%m%d"))
         clicks.button("Spara och visa nästa")
     erik.get_by_text("Åtgärd 3 av 3 · 3 uppföljda").wait_for()
     for number in (5, 6, 7):
         clicks.next_section(number)
-    for n in (1, 2, 3, 4, 5):  # each finding: an owner, then the decision (the suggested action is prefilled)
+    erik.screenshot(path=str(tmp_path / "mote-brist.png"))
+    for n in (1, 2, 3, 4, 5):  # the chair as owner and the suggested action are offered: one click when right
         erik.get_by_text(f"Brist {n} av 5 · {n - 1} beslutade").wait_for()
-        clicks.pick("Ansvarig *", "Anna Berg")
+        expect(erik.get_by_label("Ansvarig *").first).to_have_value("Anna Berg (Verksamhetschef)")
+        if n == 2:  # someone at the meeting, name and role from the attendance list
+            clicks.pick("Ansvarig *", "Nils Ek (Strålskyddsombud)")
+        if n == 3:  # a save keeps the place on the page
+            erik.evaluate(f"{MAIN}.scrollTo({{top: 250}})")
         clicks.button("Besluta åtgärd")
         erik.get_by_text(f"Åtgärd {n} är beslutad.").wait_for()
-    erik.get_by_text("Beslutade åtgärder (5)").wait_for()  # the running list, in view on every §
+        if n == 3:
+            assert erik.evaluate(f"{MAIN}.scrollTop") > 200
+    expect(erik.get_by_text("Beslutade åtgärder (5)")).to_be_in_viewport()  # the running list, in view on every §
+    expect(erik.get_by_text("– Nils Ek,")).to_have_count(1)
     erik.screenshot(path=str(tmp_path / "mote-brister.png"))
     for number in (8, 9, 10):
         clicks.next_section(number)
     clicks.button("Avsluta mötet och skicka protokollet till justering")
     erik.get_by_text("Protokollet är skickat till justering.").wait_for()
-    assert clicks.count < 41, clicks.count  # every finding must be decided before justering (#21): 3 clicks each
+    # Issue 22 asks for at most 30; a confirmation before ending the meeting will add one click.
+    assert clicks.count <= 29, clicks.count
 
     for username in ("anna", "erik", "nils"):  # ordförande, vid protokollet, justerare
         approver = _person(browser, server, "genomgang", username)
         approver.get_by_text("Justera protokollet").first.wait_for()
+        # the minutes to read say the postponement, with its date
+        postponed = approver.get_by_text("Beslutades att skjuta upp åtgärd 2025:")
+        expect(postponed).to_have_count(1)
+        assert f"till {postponed_to.isoformat()}." in postponed.inner_text()
         # approving is irreversible: confirmed first
         _rerun(approver, approver.get_by_text("Jag har läst protokollet").click)
         _click(approver, "Justera protokollet")

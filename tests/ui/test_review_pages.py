@@ -174,11 +174,19 @@ def test_findings_come_one_at_a_time_and_a_decision_moves_to_the_next(demo_env):
     assert next(d for d in at.date_input if d.label == "Klart senast *").value == date(2026, 9, 11)  # meeting + 6 mån
     with Session(db.make_engine(demo_env)) as s:
         anna = s.exec(select(User.id).where(User.username == "anna")).one()
-    next(b for b in at.selectbox if b.label == "Ansvarig *").set_value(anna)
+    owner = next(b for b in at.selectbox if b.label == "Ansvarig *")
+    assert owner.value == f"u{anna}"  # the chair is offered; one click decides when that is right
+    assert "Nils Ek (Strålskyddsombud)" in owner.options  # those at the meeting, with their role there
+    assert next(b for b in at.selectbox if b.label == "Prioritet").value == "high"  # the finding's severity is high
     _button(at, "Besluta åtgärd").click().run()
     text = visible_text(at)
     assert "Åtgärd 1 är beslutad." in text and "Brist 2 av 5 · 1 beslutade" in text
     assert "1. Lokal utredning och optimering med sjukhusfysiker. – Anna Berg, 2026-09-11" in text  # running list
+    assert next(b for b in at.selectbox if b.label == "Prioritet").value == "medium"  # the next one is medium
+    with Session(db.make_engine(demo_env)) as s:
+        action = s.exec(select(Action).where(Action.owner_id == anna).order_by(Action.id.desc())).first()
+    assert (action.title, action.owner_role, action.priority) == (
+        "Lokal utredning och optimering med sjukhusfysiker.", "Verksamhetschef", "high")
     next(t for t in at.text_area if t.label == "Motivering *").input("")
     _button(at, "Besluta ingen åtgärd").click().run()  # refused: the reason is missing
     assert "Brist 2 av 5" in visible_text(at) and any("Motivering" in e.value for e in at.error)
@@ -188,8 +196,7 @@ def test_an_owner_outside_the_clinic_is_typed_with_a_role_once_chosen(demo_env):
     at = _meeting_on(None, "§ 7 ")
     assert not any(t.label == "Ansvarigs namn *" for t in at.text_input)  # hidden until "another person" is chosen
     owner = next(b for b in at.selectbox if b.label == "Ansvarig *")
-    assert owner.value is None  # nobody is chosen for the meeting
-    owner.set_value(-1).run()
+    owner.set_value("other").run()
     next(t for t in at.text_input if t.label == "Ansvarigs namn *").input("Olle Konsult")
     _button(at, "Besluta åtgärd").click().run()  # refused: the role is missing, the typed name stays
     assert any("Roll: skriv vilken roll Olle Konsult har" in e.value for e in at.error)

@@ -37,23 +37,25 @@ def render(m: Meeting) -> None:
     terms = glossary.options(AttendanceStatus)
     opened = {r.id: edit_snapshot("attendance", r.id, r.version, (r.name, r.status, r.stand_in_for)) for r in rows}
     with st.form(f"attendance_{m.review.id}", border=False):
-        answers = {}
-        for row in rows:
-            version, shown = opened[row.id]
-            who, came, other = st.columns([2, 3.2, 1.6], vertical_alignment="center")
-            who.markdown(_who(row))
-            status = came.segmented_control(
-                f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
-                default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
-                key=f"s_{row.id}_{version}", label_visibility="collapsed")
-            typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}",
-                                     label_visibility="collapsed",
-                                     placeholder="namn" if not shown[0] else "ersättarens namn")
-            answers[row.id] = (status, typed)
+        with st.container(key="attendance_rows"):  # one line a person: seven fit 1280×720
+            answers = {row.id: _row(row, *opened[row.id], terms) for row in rows}
         if st.form_submit_button("Spara närvaro", type="primary"):
             save(lambda s: _save(s, m, answers, opened), "Närvaron är sparad.")
     offer_reload("attendance", *[(r.id, opened[r.id][0], r.version) for r in rows],
                  key=f"reload_attendance_{m.review.id}")
+
+
+def _row(row: Attendance, version: int, shown: tuple, terms: dict) -> tuple[str, str]:
+    """One person: name and role, present / absent / stand-in, and a stand-in's (or a missing) name."""
+    who, came, other = st.columns([2.2, 2.6, 1.6], vertical_alignment="center")
+    who.container(key=f"who_{row.id}").markdown(_who(row))
+    status = came.segmented_control(
+        f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
+        default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
+        key=f"s_{row.id}_{version}", label_visibility="collapsed")
+    typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}",
+                             label_visibility="collapsed", placeholder="namn" if not shown[0] else "ersättarens namn")
+    return status, typed
 
 
 def _save(s, m: Meeting, answers: dict, opened: dict) -> None:

@@ -2,10 +2,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.models import Action, AgendaItem, Clinic, Review
+from core.models import Action, AgendaItem, Attendance, Clinic, Review
 from core.permissions import Actor
 
-OTHER_PERSON = -1  # the owner choice for someone who is not among the clinic's people
+OTHER_PERSON = "other"  # the owner choice for someone who is neither invited nor among the clinic's people
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Meeting:
     may_decide: bool  # may decide actions
     decided: list[Action] = field(default_factory=list)
     people: dict[int, str] = field(default_factory=dict)  # the clinic's people, for owners
+    attendees: list[Attendance] = field(default_factory=list)  # the invitation list, owners with their role
 
     @property
     def item(self) -> AgendaItem:

@@ -1,8 +1,10 @@
 """Deciding at the meeting: an action (what, owner, due date, priority) or "ingen åtgärd", and corrections."""
+from dataclasses import dataclass
+
 import streamlit as st
 
 from core import clock, glossary
-from core.enums import Priority
+from core.enums import AttendanceStatus, MeetingRole, Priority
 from core.formatting import date_text
 from core.glossary import FIELDS
 from core.glossary import LABELS as L
@@ -31,21 +33,62 @@ def decision_or_form(m: Meeting, action, no_action_reason: str | None, key: str,
         st.caption("Inget beslut ännu.")
 
 
-def _owner_choice(m: Meeting, key: str, current: int | None = None, typed: bool = False) -> int | None:
-    """Pick the owner among the clinic's people, or "another person" (then name and role are typed in the form)."""
-    choices = [*m.people, OTHER_PERSON]
-    index = choices.index(current) if current in choices else (len(m.people) if typed else None)
-    return st.selectbox(f"{FIELDS['owner_name']} *", choices, index=index, key=key, placeholder="Välj ansvarig",
-                        format_func=lambda i: m.people.get(i, "Annan person (namn och roll)"))
+@dataclass(frozen=True)
+class Owner:
+    """Whom an action can be given to: a user of the clinic, someone invited (name and role), or someone typed in."""
+
+    key: str
+    label: str
+    user_id: int | None = None
+    name: str = ""
+    role: str = ""
 
 
-def _typed_owner(chosen: int | None, prefix: str, name: str = "", role: str = "") -> tuple[str, str]:
-    """Name and role fields, shown only when the owner is someone outside the clinic's list."""
-    if chosen != OTHER_PERSON:
-        return "", ""
+def owners(m: Meeting) -> dict[str, Owner]:
+    """Those at the meeting first, with the role they have there, then the clinic's other people, then "another"."""
+    found: dict[str, Owner] = {}
+    for row in m.attendees:
+        if row.status == AttendanceStatus.ABSENT or not row.name.strip():
+            continue
+        role = glossary.term(row.meeting_role, MeetingRole)
+        user_id = row.user_id if row.user_id in m.people and not row.stand_in_for else None
+        key = f"u{user_id}" if user_id else f"a{row.id}"
+        found.setdefault(key, Owner(key, f"{row.name} ({role})", user_id, row.name, role))
+    for user_id, name in m.people.items():
+        found.setdefault(f"u{user_id}", Owner(f"u{user_id}", name, user_id, name))
+    found[OTHER_PERSON] = Owner(OTHER_PERSON, "Annan person (namn och roll)")
+    return found
+
+
+def _owner_choice(m: Meeting, key: str, current: str | None = None) -> Owner | None:
+    """Pick the owner (the one suggested is preselected); "another person" shows name and role fields."""
+    choices = owners(m)
+    keys = list(choices)
+    chosen = st.selectbox(f"{FIELDS['owner_name']} *", keys, index=keys.index(current) if current in choices else None,
+                          key=key, placeholder="Välj ansvarig", format_func=lambda k: choices[k].label)
+    return choices.get(chosen) if chosen else None
+
+
+def _current_owner(m: Meeting, action: Action) -> str:
+    """The choice that names a decided action's owner: its user, the invited person, or "another person"."""
+    if action.owner_id:
+        return f"u{action.owner_id}"
+    return next((o.key for o in owners(m).values() if not o.user_id and o.name == action.owner_name
+                 and o.role == action.owner_role), OTHER_PERSON)
+
+
+def _typed_owner(chosen: Owner | None, prefix: str, name: str = "", role: str = "") -> tuple[str, str]:
+    """Name and role: typed in fields when the owner is "another person", else those of the one chosen."""
+    if chosen is None or chosen.key != OTHER_PERSON:
+        return (chosen.name, chosen.role) if chosen else ("", "")
     left, right = st.columns(2)
     return (left.text_input("Ansvarigs namn *", max_chars=NAME, value=name, key=f"{prefix}_owner_name"),
             right.text_input(f"{FIELDS['owner_role']} *", max_chars=NAME, value=role, key=f"{prefix}_owner_role"))
+
+
+def suggested_owner(m: Meeting) -> str | None:
+    """Whom a new action is offered to: the chair, the verksamhetschef who answers for the actions being done."""
+    return f"u{m.review.chair_id}" if m.review.chair_id in m.people else None
 
 
 def action_form(m: Meeting, key: str, finding=None, criterion_id: int | None = None, advance=None) -> None:
@@ -53,7 +96,7 @@ def action_form(m: Meeting, key: str, finding=None, criterion_id: int | None = N
     priorities = glossary.options(Priority)
     prefix = f"{key}_{form_round(key)}"
     # Outside the form, so that choosing "another person" shows the name and role fields at once.
-    owner_id = _owner_choice(m, f"{prefix}_owner")
+    owner = _owner_choice(m, f"{prefix}_owner", suggested_owner(m))
     with st.form(prefix, border=False):
         title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE,
                               value=(finding.suggested_action or "") if finding else "", key=f"{prefix}_title")
@@ -63,11 +106,12 @@ def action_form(m: Meeting, key: str, finding=None, criterion_id: int | None = N
         due_col, priority_col = st.columns([1.3, 1])
         due = due_col.date_input(f"{FIELDS['due_date']} *", value=actions.default_due_date(m.meeting_day),
                                  format="YYYY-MM-DD", min_value=m.meeting_day, key=f"{prefix}_due")
-        priority = priority_col.selectbox(FIELDS["priority"], list(priorities), format_func=priorities.get, index=1,
-                                          key=f"{prefix}_priority")
-        owner_name, owner_role = _typed_owner(owner_id, prefix)
+        priority = priority_col.selectbox(
+            FIELDS["priority"], list(priorities), format_func=priorities.get, key=f"{prefix}_priority",
+            index=list(priorities).index(actions.default_priority(finding.severity if finding else None)))
+        owner_name, owner_role = _typed_owner(owner, prefix)
         if st.form_submit_button(L["decide_action"], type="primary"):
-            data = {"title": title, "owner_id": None if owner_id == OTHER_PERSON else owner_id,
+            data = {"title": title, "owner_id": owner.user_id if owner else None,
                     "owner_name": owner_name, "owner_role": owner_role,
                     "due_date": due, "priority": priority, "finding_id": finding.id if finding else None,
                     "criterion_id": criterion_id, "answers_to": answers_to}
@@ -111,13 +155,13 @@ def correct_form(m: Meeting) -> None:
                                     key=f"correct_pick_{m.review.id}")]
         priorities = glossary.options(Priority)
         version, shown = edit_snapshot("correct_action", chosen.id, chosen.version, chosen)  # the action as opened
-        owner_id = _owner_choice(m, f"correct_owner_{chosen.id}_{version}", shown.owner_id, typed=not shown.owner_id)
+        owner = _owner_choice(m, f"correct_owner_{chosen.id}_{version}", _current_owner(m, shown))
         with st.form(f"correct_{chosen.id}_{version}"):
             title = st.text_input(f"{FIELDS['title']} *", max_chars=TITLE, value=shown.title)
             free = shown.finding_id is None and shown.criterion_id is None
             answers_to = st.text_input(f"{FIELDS['answers_to']} *", max_chars=ANSWERS,
                                        value=shown.answers_to or "") if free else None
-            owner_name, owner_role = _typed_owner(owner_id, f"correct_{chosen.id}_{version}",
+            owner_name, owner_role = _typed_owner(owner, f"correct_{chosen.id}_{version}",
                                                   "" if shown.owner_id else shown.owner_name, shown.owner_role or "")
             left, right = st.columns(2)
             due = left.date_input(f"{FIELDS['due_date']} *", value=shown.due_date, format="YYYY-MM-DD")
@@ -125,7 +169,7 @@ def correct_form(m: Meeting) -> None:
                                        index=list(priorities).index(shown.priority))
             if st.form_submit_button("Spara rättelsen"):
                 data = {"title": title, "description": shown.description,
-                        "owner_id": None if owner_id == OTHER_PERSON else owner_id,
+                        "owner_id": owner.user_id if owner else None,
                         "owner_name": owner_name, "owner_role": owner_role, "due_date": due, "priority": priority,
                         "answers_to": answers_to}
                 save(lambda s: _correct(s, m, chosen.id, data, version), f"Åtgärd {chosen.number} är rättad.")

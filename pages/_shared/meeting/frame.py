@@ -7,25 +7,44 @@ from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
 from pages._shared.ui import plain
 
-# Readable from the back of the room, yet a § fits 1280×720: § list and running decisions on the left,
-# never a word broken in two, the current § opened at its top (SCROLL_TOP runs once per §).
+# Presentation mode at 1280×720: the sidebar closed and the content over the whole width, readable from the back
+# of the room, yet a § fits the screen: the § list and the running decisions on the left stay in view while the
+# § scrolls, a row of attendance takes one line, never a word broken in two (a long role may hyphenate).
 STYLE = """<style>
+[data-testid="stMainBlockContainer"] { max-width: none; padding: 2.2rem 1.5rem 3rem 1.5rem !important; }
+/* The header keeps only its button to open the sidebar: the pickers' labels below it stay readable. */
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
 [data-testid="stMainBlockContainer"] label p { font-size: 1.1rem; overflow-wrap: normal; word-break: normal; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; }
-[data-testid="stMainBlockContainer"] h2 { font-size: 1.9rem; padding-top: 0.2rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding: 0.1rem 0 0 0; }
+[data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem; }
+[data-testid="stColumn"]:has(.st-key-agenda) { position: sticky; top: 3.8rem; align-self: flex-start; }
+.st-key-agenda { max-height: calc(100vh - 4rem); overflow-y: auto; }
 [class*="st-key-goto_"] button, [class*="st-key-goto_"] button * { justify-content: flex-start; text-align: left; }
-[class*="st-key-goto_"] button { min-height: 0; padding: 0.15rem 0.5rem; }
-[class*="st-key-goto_"] button p { font-size: 0.9rem !important; line-height: 1.25; white-space: normal; }
-.st-key-decided p, .st-key-decided li { font-size: 0.95rem !important; }
+[class*="st-key-goto_"] button { min-height: 0; padding: 0.1rem 0.5rem; }
+[class*="st-key-goto_"] button p { font-size: 0.9rem !important; line-height: 1.2; white-space: normal; }
+.st-key-decided p, .st-key-decided li { font-size: 0.85rem !important; line-height: 1.3; margin-bottom: 0; }
+/* What draws nothing (this style, the scroll script, the login cookie's component) takes no room at the top. */
+[data-testid="stMainBlockContainer"] > div > [data-testid="stElementContainer"]:has(style, script, .st-key-init),
+[data-testid="stMainBlockContainer"] > div > .st-key-init { position: absolute; height: 0; overflow: hidden; }
 [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1rem; }
 [data-testid="stButtonGroup"] button * { font-size: 0.95rem !important; }
-[data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; }
-@media (max-width: 1500px) { [data-testid="stSidebar"] { min-width: 250px !important; max-width: 250px !important; } }
+[data-testid="stButtonGroup"] button { padding-left: 0.55rem; padding-right: 0.55rem; min-height: 2.2rem; }
+[class*="st-key-who_"] p { font-size: 0.9rem !important; line-height: 1.25; margin: 0; hyphens: auto; }
+[class*="st-key-who_"] p strong { font-size: 1rem; }
+.st-key-attendance_rows [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+.st-key-attendance_rows input { padding-top: 0.3rem; padding-bottom: 0.3rem; }
 </style>"""
+# Runs on every run of the page (Streamlit mounts the element again after a rerun), so the § it opened at
+# top is remembered in the window: a save keeps the place on the page, a new § (or a reload) opens at its top.
 SCROLL_TOP = """<script>/* § {item} */
-for (const el of [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]) {{
-  if (el) el.scrollTo({{top: 0}});
+if (window.__meetingSection !== {item}) {{
+  window.__meetingSection = {item};
+  for (const el of [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]) {{
+    if (el) el.scrollTo({{top: 0}});
+  }}
 }}
 </script>"""
 
@@ -37,23 +56,24 @@ def go_to(m: Meeting, target: int) -> None:
 
 
 def scroll_to_top(m: Meeting) -> None:
-    """Open the current § at its top (the script changes with the §, so it runs once per §)."""
+    """Open the current § at its top, only when the § changes (a save stays where it was)."""
     st.html(SCROLL_TOP.format(item=m.item.id), unsafe_allow_javascript=True)
 
 
 def render_agenda(m: Meeting) -> None:
-    """The § list to jump with, and the actions decided so far (in view on every §)."""
-    st.progress((m.index + 1) / len(m.items), text=f"§ {m.item.number} av {len(m.items)}")
-    with st.container(gap=None):  # tight, so the running decisions below stay in view
-        for i, other in enumerate(m.items):
-            st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}",
-                      on_click=go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
-                      width="stretch", disabled=not m.may_run)
-    with st.container(key="decided"):
-        st.markdown(f"**Beslutade åtgärder ({len(m.decided)})**")
-        for a in m.decided:
-            st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
-                       f"{date_text(a.due_date)}")
+    """The § list to jump with, and the actions decided so far (in view on every §: the column stays put)."""
+    with st.container(key="agenda"):
+        st.progress((m.index + 1) / len(m.items), text=f"§ {m.item.number} av {len(m.items)}")
+        with st.container(gap=None):  # tight, so the running decisions below stay in view
+            for i, other in enumerate(m.items):
+                st.button(f"§ {other.number} {plain(other.title, one_line=True)}", key=f"goto_{other.id}",
+                          on_click=go_to, args=(m, i), type="primary" if i == m.index else "tertiary",
+                          width="stretch", disabled=not m.may_run)
+        with st.container(key="decided"):
+            st.markdown(f"**Beslutade åtgärder ({len(m.decided)})**")
+            for a in m.decided:
+                st.caption(f"{a.number}. {plain(a.title, one_line=True)} – {plain(a.owner_name, one_line=True)}, "
+                           f"{date_text(a.due_date)}")
 
 
 def render_navigation(m: Meeting, where: str) -> None:
