@@ -78,7 +78,8 @@ SWEDISH = r"""<script>
     [/^Show data(.*)$/, "Visa data$1"], [/^Download as (PNG|SVG)(.*)$/, "Ladda ner som $1$2"],
     [/^Copy Vega-Lite spec(.*)$/, "Kopiera diagrammets specifikation$1"], [/^Copied!$/, "Kopierat!"],
     [/^visualization$/, "diagram"], [/^Vega visualization$/, "Diagram"], [/^progress$/, "Förlopp"],
-    [/^Empty$/, "Tomt"],
+    [/^Empty$/, "Tomt"], [/^Add row$/, "Lägg till rad"], [/^Delete$/, "Ta bort"],
+    [/^Clear selection$/, "Rensa markeringen"], [/^[a-z0-9_]+ icon$/, "ikon"],  // an icon without a label
     [/^Use arrow keys to navigate dates\..*$/, "Välj datum med piltangenterna, Enter väljer, Escape stänger."],
   ];
   const CHART_DRAWING = '[data-testid="stVegaLiteChart"] > svg';

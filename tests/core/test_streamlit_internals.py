@@ -71,6 +71,10 @@ ENGLISH = {
     r"/^visualization$/": ["`aria-roleDescription`,`visualization`"],  # Vega's role description of a chart
     r"/^Vega visualization$/": ["`Vega visualization`"],  # its name when the chart has no description
     r"/^progress$/": ['"aria-label":c=`progress`'],  # st.progress without a label
+    r"/^Add row$/": ["`Add row`"],  # the data editor's toolbar
+    r"/^Delete$/": ["`Delete`"],
+    r"/^Clear selection$/": ["`Clear selection`"],
+    r"/^[a-z0-9_]+ icon$/": ["`${n} icon`"],  # the name of a control that has only an icon
 }
 # Other hooks of the pages' CSS: the date field's parts and the classes Streamlit gives keyed elements.
 OTHER_HOOKS = ['"data-placeholder":', '"data-type":', "`st-key-`"]

@@ -28,7 +28,7 @@ ALLOWED: list[tuple[str, str, str]] = []
 # What a screen reader would say in English, or a raw value, besides what test_browser.py already lists.
 SPOKEN_ENGLISH = ["Upload", "add icon", "X-axis", "Y-axis", "Show data", "Download as", "Open in Vega Editor",
                   "View Source", "View Compiled Vega", "null", "undefined", "NaN", "progress", "yyyy", "0.000000",
-                  "Vega visualization", "visualization", "Title text", "mark container", "Empty"]
+                  "Vega visualization", "visualization", "Title text", "mark container", "Empty", "Add row"]
 SPOKEN_ATTRIBUTES = ["aria-label", "aria-roledescription", "aria-description", "title", "placeholder",
                      "aria-valuetext"]
 SPOKEN = """(names) => [...document.querySelectorAll(names.map((a) => `[${a}]`).join(','))]
@@ -90,6 +90,8 @@ def _ready(page, title: str) -> None:
     charts = page.locator("[data-testid='stVegaLiteChart']")
     for n in range(charts.count()):
         charts.nth(n).locator("canvas, svg").first.wait_for(state="attached")
+    # Streamlit fades what a rerun has not redrawn yet; axe would measure the faded colours.
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]') && window.__runs.idle()")
 
 
 def test_login_page_is_accessible_and_swedish(server, browser):
