@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	@echo "Installerar testverktygen (pytest, Playwright, pypdf, aiosmtpd, ruff, mypy) ..."
+	@echo "Installerar testverktygen (pytest, Playwright, axe-core, pypdf, aiosmtpd, ruff, mypy) ..."
 	@$(BIN)/pip install --quiet -e ".[test]" >> $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
 	@touch $(TEST_STAMP)
 

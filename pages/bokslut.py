@@ -15,7 +15,7 @@ from pages._shared.auth import guard
 from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.pickers import ORGANISATION, sticky_select
-from pages._shared.ui import plain, save, show_flash
+from pages._shared.ui import plain, save, show_chart, show_flash
 
 # Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
@@ -158,12 +158,11 @@ def render_trends() -> None:
         comparison = (annual_reports.indicator_comparison(s, actor=actor, year=year, code=code)
                       if visible_clinic_ids(actor) is None else [])
     if trend:
-        st.altair_chart(charts.indicator_trend_chart(trend, f"{names[code]} – {where}", unit), width="stretch")
+        show_chart(charts.indicator_trend_chart(trend, f"{names[code]} – {where}", unit))
     else:
         st.caption("Indikatorn finns inte för detta urval; välj en klinik.")
     if comparison:
-        st.altair_chart(charts.indicator_comparison_chart(comparison, f"{names[code]} {year}, alla kliniker", unit),
-                        width="stretch")
+        show_chart(charts.indicator_comparison_chart(comparison, f"{names[code]} {year}, alla kliniker", unit))
 
 
 def _training_form(shares, groups: dict[str, str]) -> None:
@@ -201,8 +200,8 @@ def render_protection() -> None:
     st.markdown(f"**{MODELS['TrainingRecord']} {year}**")
     if shares:
         show_table(figures.training(shares, year, owner=_owner))
-        st.altair_chart(charts.training_trend_chart([{**t, "group": groups[t["group"]]} for t in trend],
-                                                    f"{MODELS['TrainingRecord']} – {where}"), width="stretch")
+        show_chart(charts.training_trend_chart([{**t, "group": groups[t["group"]]} for t in trend],
+                                               f"{MODELS['TrainingRecord']} – {where}"))
     else:
         st.caption("Bokslutet har inget blad Utbildning (formatversion 1.1).")
     if clinic_id and protection_figures.may_enter_training(actor, clinic_id):

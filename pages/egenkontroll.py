@@ -28,6 +28,7 @@ from pages._shared.ui import (
     offer_reload,
     plain,
     save,
+    show_chart,
     show_flash,
 )
 
@@ -180,7 +181,7 @@ def render_results() -> None:
                     axis=alt.Axis(values=list(range(0, 101, 20)), labelExpr=SWEDISH_NUMBER, labelFontSize=12)),
             yOffset=f"{year_column}:N", color=alt.Color(f"{year_column}:N", legend=alt.Legend(title=year_column)),
             tooltip=[area, year_column, score]).properties(height=36 * len(areas) + 40)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
     gaps = [(c, a) for area in areas for c, a in area.gaps]
     st.markdown(f"**{L['findings']} ({len(gaps)})** – tas upp som brister på genomgången")
     for criterion, answer in gaps:

@@ -30,7 +30,7 @@ from core.services.overview import (
 from pages._shared.auth import guard
 from pages._shared.db import session, settings
 from pages._shared.pickers import sticky_select
-from pages._shared.ui import plain
+from pages._shared.ui import plain, show_chart
 
 STATUS_TERMS = glossary.options(ActionStatus)
 STATUS_COLOURS = ["#9aa5b1", "#1f5f8b", "#2e7d4f", "#d5dbe1"]  # ej påbörjad, pågår, klar, avskriven
@@ -158,26 +158,36 @@ def render_charts() -> None:
                               for r in by_status])
         title = ("Åtgärder per status" if len(statuses) <= CHART_CLINICS
                  else f"Åtgärder per status: de {CHART_CLINICS} kliniker som har flest öppna")
-        left.altair_chart(alt.Chart(frame, title=title).mark_bar().encode(
+        show_chart(alt.Chart(frame, title=title).mark_bar().encode(
             x=alt.X(f"{clinic}:N", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{count}:Q", title="Antal åtgärder", axis=alt.Axis(tickMinStep=1, labelExpr=SWEDISH_NUMBER)),
             color=alt.Color(f"{status}:N", legend=alt.Legend(title=status),
                             scale=alt.Scale(domain=list(STATUS_TERMS.values()), range=STATUS_COLOURS)),
-            tooltip=[clinic, status, count]), width="stretch")
+            tooltip=[clinic, status, count]), left)
     if on_time:
         year_column, share = FIELDS["year"], "Andel klara i tid (%)"
-        frame = pd.DataFrame([{year_column: str(r["year"]), share: r["share"],
+        frame = pd.DataFrame([{year_column: str(r["year"]), share: r["share"], "Andel": f"{number_text(r['share'])} %",
                                BAR_TEXT: f"{r['on_time']} av {r['actions']}"} for r in on_time])
         base = alt.Chart(frame, title="Klara i tid, per år åtgärderna beslutades").encode(
             x=alt.X(f"{year_column}:O", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=[0, 100])))
-        right.altair_chart(base.mark_bar(size=40) + base.mark_text(dy=-8).encode(text=f"{BAR_TEXT}:N"),
-                           width="stretch")
+            y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(labelExpr=SWEDISH_NUMBER)),
+            tooltip=[year_column, alt.Tooltip(f"{BAR_TEXT}:N", title="Klara i tid"), "Andel:N"])
+        show_chart(base.mark_bar(size=40) + base.mark_text(dy=-8).encode(text=f"{BAR_TEXT}:N"), right)
+    render_overdue_chart(late)
+
+
+def render_overdue_chart(late: list[dict]) -> None:
+    """Overdue actions at each month's end over the last year; a sentence instead when there were none."""
+    title = "Försenade åtgärder vid varje månadsskifte"
+    if not any(r["overdue"] for r in late):  # a flat line at zero says nothing (and Vega labels it 0.000000)
+        st.markdown(f"**{title}**")
+        st.caption("Ingen åtgärd var försenad vid något månadsskifte det senaste året.")
+        return
     month, overdue = "Månad", L["overdue_count"]
     frame = pd.DataFrame([{month: r["date"].strftime("%Y-%m"), overdue: r["overdue"]} for r in late])
-    st.altair_chart(alt.Chart(frame, title="Försenade åtgärder vid varje månadsskifte").mark_line(point=True).encode(
-        x=alt.X(f"{month}:O", axis=alt.Axis(labelAngle=0)), y=alt.Y(f"{overdue}:Q", axis=alt.Axis(tickMinStep=1))),
-        width="stretch")
+    show_chart(alt.Chart(frame, title=title).mark_line(point=True).encode(
+        x=alt.X(f"{month}:O", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{overdue}:Q", axis=alt.Axis(tickMinStep=1, labelExpr=SWEDISH_NUMBER)), tooltip=[month, overdue]))
 
 
 def render_unanswered() -> None:

@@ -38,7 +38,7 @@ for record, findings in register:
     kind = "Extern" if record.external else "Intern"
     with st.expander(f"{date_text(record.audit_date)} · {kind} · {plain(record.scope, one_line=True)}"
                      + (f" · {L['whole_activity'].lower()}" if record.whole_activity else "")):
-        st.markdown(f"**{L['auditors']}:** {plain(record.auditors)}")
+        st.markdown(f"**{FIELDS['auditors']}:** {plain(record.auditors)}")
         if record.summary:
             st.markdown(plain(record.summary))
         for f in findings:
@@ -61,7 +61,7 @@ if can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id):
                 "external": two.toggle("Extern revision"),
                 "whole_activity": three.toggle(L["whole_activity"]),
                 "scope": st.text_input(f"{FIELDS['scope']} *", placeholder="t.ex. Remisshantering och berättigande"),
-                "auditors": st.text_input(f"{L['auditors']} *", max_chars=max_length(ClinicalAudit, "auditors")),
+                "auditors": st.text_input(f"{FIELDS['auditors']} *", max_chars=max_length(ClinicalAudit, "auditors")),
                 "summary": st.text_area("Sammanfattning", height=80)}
         st.markdown("**Brister som revisionen fann** (tas upp på nästa genomgång)")
         findings = []

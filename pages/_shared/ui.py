@@ -7,6 +7,7 @@ import streamlit as st
 from sqlmodel import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from core import charts
 from core.errors import REFUSALS, InvalidInput
 from core.glossary import LABELS
 from core.incidents import incident_message, log_incident
@@ -17,34 +18,31 @@ FLASH_KEY = "flash_message"
 MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]{}<>$~|!])")
 MARKDOWN_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, setext lines
 AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.@])|(@)")  # GFM turns these into links
-# Less empty space above the content (the portal is often on a projector), and Swedish words where
-# Streamlit has only English ones: the file uploader's texts, and the table toolbar's English tooltips.
+# Less empty space above the content (the portal is often on a projector); captions readable (WCAG 2.1 AA asks
+# 4,5:1: Streamlit draws them in the text colour at 60 % opacity, 4,0:1 on white and 3,7:1 in the sidebar;
+# #5f6b75 is 5,5:1 on white and 5,0:1 on the sidebar's grey); no table toolbar with English tooltips.
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 @media (max-width: 1500px) { [data-testid="stMainBlockContainer"] h1 { font-size: 2.2rem; } }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "Välj fil"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "eller dra hit filen · högst 200 MB"; font-size: 0.875rem; }
+[data-testid="stCaptionContainer"] { color: #5f6b75; opacity: 1; }
 [data-testid="stElementToolbar"] { display: none; }
 [data-testid="InputInstructions"] { display: none; }
-[data-testid="stDateInputField"] span[data-placeholder="true"] { font-size: 0; }
-[data-testid="stDateInputField"] span[data-placeholder="true"]::after { font-size: 0.875rem; }
-[data-testid="stDateInputField"] span[data-placeholder="true"][data-type="year"]::after { content: "ÅÅÅÅ"; }
-[data-testid="stDateInputField"] span[data-placeholder="true"][data-type="month"]::after { content: "MM"; }
-[data-testid="stDateInputField"] span[data-placeholder="true"][data-type="day"]::after { content: "DD"; }
 </style>"""
 
 
 # Streamlit's own words that no option translates: the multiselect's "Select all", the page-not-found dialog,
-# file sizes. Replaced in the browser as they appear (installed once per tab); the date placeholder is CSS above.
+# file sizes, the file uploader's texts and the date fields' placeholders. Replaced in the browser as they appear
+# (installed once per tab), in the text itself, so a screen reader reads the Swedish words too. The page's
+# language is Swedish (Streamlit's index.html says lang="en" and has no setting for it).
 SWEDISH = r"""<script>
 (() => {
   if (window.__stralportalSwedish) return;
   window.__stralportalSwedish = true;
+  const html = document.documentElement;
+  const swedishPage = () => { if (html.lang !== "sv") html.lang = "sv"; };
+  swedishPage();
+  new MutationObserver(swedishPage).observe(html, {attributes: true, attributeFilter: ["lang"]});
   const units = {B: "byte", KB: "kB", MB: "MB", GB: "GB"};
   const words = [
     [/^Skip to main content$/, "Hoppa till innehållet"], [/^Select all$/, "Välj alla"],
@@ -53,6 +51,15 @@ SWEDISH = r"""<script>
     [/^(You have requested page|The page that you have requested) .*$/,
      "Sidan finns inte i portalen. Startsidan visas i stället."],
     [/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)$/, (_, n, u) => `${n.replace(".", ",")}\u00a0${units[u]}`],
+  ];
+  // Words only where Streamlit puts them: too common to replace anywhere else.
+  const placed = [
+    ['[data-testid="stFileUploaderDropzone"] button', [[/^Upload$/, "Välj fil"]]],
+    ['[data-testid="stFileUploaderDropzone"]', [  // "200MB per file" and " • XLSX" are two texts
+      [/^(\d+)\s?MB per file$/, "eller dra hit filen · högst $1\u00a0MB"],
+      [/^Drag and drop (a file|files) here$/, "Släpp filen här"]]],
+    ['[data-testid="stDateInputField"] [data-placeholder="true"]',
+     [[/^yyyy$/, "ÅÅÅÅ"], [/^mm$/, "MM"], [/^dd$/, "DD"]]],
   ];
   // What screen readers say: Streamlit's and its widgets' English labels, tooltips and placeholders.
   const labels = [
@@ -68,9 +75,15 @@ SWEDISH = r"""<script>
     [/^Sidebar$/, "Sidofält"], [/^Link to heading$/, "Länk till rubriken"],
     [/^Download as CSV$/, "Ladda ner som CSV"], [/^Fullscreen$/, "Helskärm"], [/^Close fullscreen$/, "Stäng helskärm"],
     [/^Search$/, "Sök"], [/^Show\/hide columns$/, "Visa/dölj kolumner"], [/^file upload$/, "filuppladdning"],
+    [/^Show data(.*)$/, "Visa data$1"], [/^Download as (PNG|SVG)(.*)$/, "Ladda ner som $1$2"],
+    [/^Copy Vega-Lite spec(.*)$/, "Kopiera diagrammets specifikation$1"], [/^Copied!$/, "Kopierat!"],
+    [/^visualization$/, "diagram"], [/^Vega visualization$/, "Diagram"], [/^progress$/, "Förlopp"],
+    [/^Empty$/, "Tomt"], [/^Add row$/, "Lägg till rad"], [/^Delete$/, "Ta bort"],
+    [/^Clear selection$/, "Rensa markeringen"], [/^[a-z0-9_]+ icon$/, "ikon"],  // an icon without a label
     [/^Use arrow keys to navigate dates\..*$/, "Välj datum med piltangenterna, Enter väljer, Escape stänger."],
   ];
-  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  const CHART_DRAWING = '[data-testid="stVegaLiteChart"] > svg';
+  const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-roledescription", "aria-valuetext"];
   const translate = (text, list) => {
     const hit = text && list.find(([pattern]) => pattern.test(text));
     return hit ? text.replace(hit[0], hit[1]) : null;
@@ -85,12 +98,19 @@ SWEDISH = r"""<script>
   const fix = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const swedish = translate(node.nodeValue.trim(), words) || translate(node.nodeValue.trim(), labels.slice(-1));
-      if (swedish) node.nodeValue = swedish;
+      const text = node.nodeValue.trim();
+      const where = placed.find(([selector]) => node.parentElement?.closest(selector));
+      const swedish = translate(text, words) || translate(text, labels.slice(-1))
+        || (where && translate(text, where[1]));
+      if (swedish && swedish !== text) node.nodeValue = swedish;
     }
     if (root.nodeType !== 1) return;
+    // A chart is read by its Swedish description (charts.for_screen); Vega's English names of its parts are not.
+    for (const drawing of [root, ...root.querySelectorAll(CHART_DRAWING)]) {
+      if (drawing.matches(CHART_DRAWING)) drawing.setAttribute("aria-hidden", "true");
+    }
     fixAttributes(root);
-    for (const el of root.querySelectorAll("[aria-label],[title],[placeholder]")) fixAttributes(el);
+    for (const el of root.querySelectorAll(ATTRIBUTES.map((name) => `[${name}]`).join(","))) fixAttributes(el);
   };
   new MutationObserver((changes) => {
     for (const change of changes) {
@@ -109,6 +129,11 @@ def apply_style() -> None:
     """Add the portal's few style adjustments, and Swedish for Streamlit's own words, to the page."""
     st.html(STYLE)
     st.html(SWEDISH, unsafe_allow_javascript=True)
+
+
+def show_chart(chart, where: Any = st, *, title: str | None = None, fields: dict[str, str] | None = None) -> None:
+    """Show an Altair chart the full width, described in Swedish for screen readers (charts.for_screen)."""
+    where.altair_chart(charts.for_screen(chart, title, fields), width="stretch")
 
 
 def flash(message: str) -> None:

@@ -57,6 +57,24 @@ ENGLISH = {
     r"/^Show\/hide columns$/": ["`Show/hide columns`"],
     r"/^file upload$/": ["`file upload`"],
     r"/^Use arrow keys to navigate dates\..*$/": ["Use arrow keys to navigate dates."],
+    r"/^Upload$/": ["`Upload`"],  # the file uploader's button
+    r"/^(\d+)\s?MB per file$/": [" per file`"],
+    r"/^Drag and drop (a file|files) here$/": ["`Drag and drop a file here`", "`Drag and drop files here`"],
+    r"/^yyyy$/": ["year:`yyyy`"],  # react-aria's placeholders of a date's parts, in English
+    r"/^mm$/": ["month:`mm`"],
+    r"/^dd$/": ["day:`dd`"],
+    r"/^Empty$/": ["Empty:`Empty`"],  # what react-aria says of an empty part of a date
+    r"/^Show data(.*)$/": ["`Show data`"],  # a chart's toolbar
+    r"/^Download as (PNG|SVG)(.*)$/": ["`Download as PNG`"],
+    r"/^Copy Vega-Lite spec(.*)$/": ["`Copy Vega-Lite spec`"],
+    r"/^Copied!$/": ["`Copied!`"],
+    r"/^visualization$/": ["`aria-roleDescription`,`visualization`"],  # Vega's role description of a chart
+    r"/^Vega visualization$/": ["`Vega visualization`"],  # its name when the chart has no description
+    r"/^progress$/": ['"aria-label":c=`progress`'],  # st.progress without a label
+    r"/^Add row$/": ["`Add row`"],  # the data editor's toolbar
+    r"/^Delete$/": ["`Delete`"],
+    r"/^Clear selection$/": ["`Clear selection`"],
+    r"/^[a-z0-9_]+ icon$/": ["`${n} icon`"],  # the name of a control that has only an icon
 }
 # Other hooks of the pages' CSS: the date field's parts and the classes Streamlit gives keyed elements.
 OTHER_HOOKS = ['"data-placeholder":', '"data-type":', "`st-key-`"]

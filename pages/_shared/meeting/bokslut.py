@@ -7,6 +7,7 @@ from core.services import minutes_content
 from pages._shared.blocks import show_block
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
+from pages._shared.ui import show_chart
 
 
 def render(m: Meeting) -> None:
@@ -17,4 +18,5 @@ def render(m: Meeting) -> None:
         show_block(block)
     if trend:
         st.markdown(f"**{L['key_indicators_over_years']}**")
-        st.altair_chart(charts.key_indicators_chart([p.model_dump() for p in trend]), width="stretch")
+        show_chart(charts.key_indicators_chart([p.model_dump() for p in trend]), title=L["key_indicators_over_years"],
+                   fields={"Indikator": "Indikator", "År": "År", "Värde": "Värdetext"})
