@@ -397,10 +397,12 @@ def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_pa
     erik.screenshot(path=str(tmp_path / "mote-brister.png"))
     for number in (8, 9, 10):
         clicks.next_section(number)
+    erik.get_by_text("Jag har läst igenom protokollet ovan").wait_for()  # the minutes as they will be frozen
+    _rerun(erik, erik.get_by_text("Jag har läst igenom protokollet ovan").click)  # the confirmation: one click
+    clicks.count += 1
     clicks.button("Avsluta mötet och skicka protokollet till justering")
     erik.get_by_text("Protokollet är skickat till justering.").wait_for()
-    # Issue 22 asks for at most 30; a confirmation before ending the meeting will add one click.
-    assert clicks.count <= 29, clicks.count
+    assert clicks.count <= 30, clicks.count  # issue 22: the whole meeting in at most 30 clicks
 
     for username in ("anna", "erik", "nils"):  # ordförande, vid protokollet, justerare
         approver = _person(browser, server, "genomgang", username)
