@@ -108,6 +108,7 @@ def main(url: str, username: str, password: str, code: str, year: int, runs: int
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)  # a busy machine is slow, not broken
             page.add_init_script(FINISHED)
             page.goto(f"{base}/egenkontroll?klinik={code}&ar={year}")
             page.get_by_label("Användarnamn").fill(username)
