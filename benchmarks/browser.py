@@ -124,7 +124,9 @@ def main(url: str, username: str, password: str, code: str, year: int, runs: int
                     figures["open"].append(opened)
                     figures["floor"].append(floor)
             if not page.evaluate("document.body.innerText.includes('Spara området')"):  # open the first area
-                _timed(page, page.locator("[data-testid='stExpander'] summary").first.click, "Spara området")
+                page.locator("[data-testid='stExpander'] summary").first.click()  # a rerun only if built lazily
+                _shown(page, "Spara området")
+                time.sleep(2)  # untimed: let any rerun the click asked for finish before saves are counted
             for run in range(runs + 1):
                 saved = _save_area(page, 1 + run % 2)
                 figures["save"].append(saved) if run else None
