@@ -93,6 +93,14 @@ def _open(page, title: str, text: str) -> float:
     return _timed(page, lambda: page.get_by_role("link", name=title, exact=True).first.click(), text)
 
 
+def _first_area_open(page) -> None:
+    """Open the first area if it is closed (untimed; the page before lazy areas closed it on every save)."""
+    if not page.evaluate("document.body.innerText.includes('Spara området')"):
+        page.locator("[data-testid='stExpander'] summary").first.click()  # a rerun only if built lazily
+        _shown(page, "Spara området")
+        time.sleep(2)  # let any rerun the click asked for finish before the save is counted
+
+
 def _save_area(page, level: int) -> float:
     """Set the open area's first criterion to level and save the area."""
     page.locator("[data-testid='stRadio']").first.locator("label").nth(level).click()
@@ -123,15 +131,15 @@ def main(url: str, username: str, password: str, code: str, year: int, runs: int
                 if run:
                     figures["open"].append(opened)
                     figures["floor"].append(floor)
-            if not page.evaluate("document.body.innerText.includes('Spara området')"):  # open the first area
-                page.locator("[data-testid='stExpander'] summary").first.click()  # a rerun only if built lazily
-                _shown(page, "Spara området")
-                time.sleep(2)  # untimed: let any rerun the click asked for finish before saves are counted
             for run in range(runs + 1):
+                _first_area_open(page)
                 saved = _save_area(page, 1 + run % 2)
                 figures["save"].append(saved) if run else None
             browser.close()
         peak = _peak_mb(server.pid)
+    except Exception:
+        page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "bench-browser-fel.png"))
+        raise
     finally:
         server.terminate()
         server.wait(10)
