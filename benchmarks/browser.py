@@ -137,9 +137,6 @@ def main(url: str, username: str, password: str, code: str, year: int, runs: int
                 figures["save"].append(saved) if run else None
             browser.close()
         peak = _peak_mb(server.pid)
-    except Exception:
-        page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "bench-browser-fel.png"))
-        raise
     finally:
         server.terminate()
         server.wait(10)
