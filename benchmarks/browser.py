@@ -72,8 +72,18 @@ def _server(url: str) -> tuple[subprocess.Popen, str]:
     raise TimeoutError("Servern startade inte.")
 
 
+def _quiet(page) -> None:
+    """Wait (untimed) until no run has finished for a second: a click during a run, e.g. the login cookie's, is lost."""
+    while True:
+        seen = page.evaluate("window.__finished")
+        time.sleep(1)
+        if page.evaluate("window.__finished") == seen and not page.locator("[data-stale='true']").count():
+            return
+
+
 def _timed(page, action, text: str) -> float:
     """Do action; return the seconds until the run it caused has finished and text is drawn."""
+    _quiet(page)
     before = page.evaluate("window.__finished")
     start = time.perf_counter()
     action()
@@ -96,9 +106,9 @@ def _open(page, title: str, text: str) -> float:
 def _first_area_open(page) -> None:
     """Open the first area if it is closed (untimed; the page before lazy areas closed it on every save)."""
     if not page.evaluate("document.body.innerText.includes('Spara området')"):
+        _quiet(page)
         page.locator("[data-testid='stExpander'] summary").first.click()  # a rerun only if built lazily
         _shown(page, "Spara området")
-        time.sleep(2)  # let any rerun the click asked for finish before the save is counted
 
 
 def _save_area(page, level: int) -> float:
