@@ -134,7 +134,7 @@ def main(url: str, username: str, password: str, code: str, year: int, runs: int
             page.get_by_role("button", name="Logga in").click()
             _shown(page, "Total poäng")
             cold = time.perf_counter() - started
-            figures = {"open": [], "floor": [], "save": []}
+            figures: dict[str, list[float]] = {"open": [], "floor": [], "save": []}
             for run in range(runs + 1):
                 floor = _open(page, "Mitt konto", "Byt lösenord")
                 opened = _open(page, "Egenkontroll", "Total poäng")
