@@ -40,9 +40,11 @@ test: lint
 test-fast: lint
 	$(BIN)/python -m pytest -q -m "not e2e"
 
-## bench: measure every page at 15, 60 and 240 clinics, the import, the minutes and --help (JSON; several minutes)
+## bench: measure every page at 15, 60 and 240 clinics, the import, the minutes and --help (JSON; several minutes);
+## BENCH="--small" (or any `stralportal bench` arguments) for a quick run
+BENCH ?=
 bench: $(TEST_STAMP)
-	$(BIN)/stralportal bench > bench.json
+	$(BIN)/stralportal bench $(BENCH) > bench.json
 	$(BIN)/python -m benchmarks.table bench.json
 
 ## installed: build the wheel, install it in a fresh venv and check the installed portal from another folder

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from benchmarks import process, region
 from benchmarks.workbook import generate_workbook
-from core import db
+from core import clock, db
 from core.models import Action, Review
 
 
@@ -152,7 +152,23 @@ def bench_cli(sizes: Sizes, folder: Path) -> dict:
             "peak_mb": round(max(m.peak_mb for m in runs), 1), "target": "seconds < 0,5"}
 
 
-BENCHMARKS = {"import": bench_import, "minutes": bench_minutes, "pages": bench_pages, "cli": bench_cli}
+def bench_browser(sizes: Sizes, folder: Path) -> dict:
+    """Egenkontroll in Chromium for a verksamhetschef: open it and save an area, against opening Mitt konto."""
+    from benchmarks.browser import CHROMIUM
+    if not Path(CHROMIUM).exists():
+        return {"skipped": f"{CHROMIUM} saknas (apt install chromium)"}
+    url = f"sqlite:///{folder}/browser.db"
+    region.build(url, clinics=sizes.scales[0], years=sizes.years)
+    measured = process.python("benchmarks.browser", url, "chef1", region.PASSWORD, "K001",
+                              str(clock.today().year), str(sizes.runs))
+    figures = measured.json()
+    return {**figures, "seconds": max(figures["open"], figures["save"]), "floor_seconds": figures["floor"],
+            "peak_mb": figures["server_peak_mb"], "process_peak_mb": round(measured.peak_mb, 1),
+            "clinics": sizes.scales[0], "target": "open och save < 1 s (median)"}
+
+
+BENCHMARKS = {"import": bench_import, "minutes": bench_minutes, "pages": bench_pages, "cli": bench_cli,
+              "browser": bench_browser}
 
 
 def run(names: list[str], sizes: Sizes) -> dict:

@@ -39,6 +39,12 @@ def other_table(figures: dict) -> str:
         m = figures["minutes"]
         rows.append([f"Protokoll som PDF ({m['actions']} åtgärder, {m['years_of_indicators']} års indikatorer)",
                      _s(m["seconds"]), "–", _s(m["process_seconds"]), f"{m['peak_mb']:.0f} MB"])
+    if "browser" in figures and "skipped" not in figures["browser"]:
+        m = figures["browser"]
+        for what, key in (("öppna sidan", "open"), ("spara ett område", "save")):
+            rows.append([f"Egenkontroll i Chromium: {what} (median, {m['clinics']} kliniker)", _s(m[key]),
+                         f"{_s(m['floor'])} (Mitt konto)", _s(m["cold_seconds"]) if key == "open" else "–",
+                         f"{m['server_peak_mb']:.0f} MB"])
     if "cli" in figures:
         m = figures["cli"]
         rows.append(["`stralportal --help`", "–", "–", _s(m["seconds"]), f"{m['peak_mb']:.0f} MB"])

@@ -95,8 +95,9 @@ def _database_commands(sub) -> None:
     serve.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0 på en server)")
     serve.set_defaults(func=_lazy("cmd_serve"))
     bench = sub.add_parser("bench", help="mät hastighet och minne på genererade data (skriver JSON)")
-    bench.add_argument("which", nargs="?", default="all", choices=["import", "minutes", "pages", "cli", "all"],
-                       metavar="MÄTNING", help="import, minutes, pages, cli eller all (standard)")
+    bench.add_argument("which", nargs="?", default="all",
+                       choices=["import", "minutes", "pages", "cli", "browser", "all"],
+                       metavar="MÄTNING", help="import, minutes, pages, cli, browser eller all (standard)")
     bench.add_argument("--scales", type=_positive_list, metavar="N,N,…",
                        help="antal kliniker för sidmätningen (standard 15,60,240)")
     bench.add_argument("--runs", type=_positive, metavar="N", help="antal mätta körningar (medianen visas; standard 3)")

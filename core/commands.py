@@ -228,13 +228,25 @@ def cmd_bokslut_import(args) -> int:
     return EXIT_OK
 
 
+def _checkout_on_path() -> None:
+    """Let the checkout's benchmarks/ be imported when the portal is installed from it (`pip install -e .`).
+
+    A console script's sys.path holds its own bin folder, not the folder it runs in (which `python -m core` adds),
+    and an editable install exposes only the packaged modules; an installed wheel has no checkout beside core.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "benchmarks" / "__init__.py").is_file() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+
+
 def cmd_bench(args) -> int:
     """Measure on generated data in temporary databases (never the configured one); print JSON."""
+    _checkout_on_path()
     try:
         from benchmarks.run import BENCHMARKS, run, sizes_for
     except ImportError:
-        raise UserError("Mätningarna finns bara i källkoden: kör `make bench` eller `stralportal bench` "
-                        "i projektmappen.") from None
+        raise UserError("Mätningarna finns bara i källkoden: installera portalen från projektmappen "
+                        "(`make bench` eller `pip install -e .`) och kör `stralportal bench`.") from None
     names = list(BENCHMARKS) if args.which == "all" else [args.which]
     figures = run(names, sizes_for(args.small, args.scales, args.runs))
     print(json.dumps(figures, ensure_ascii=False, indent=2))

@@ -255,13 +255,31 @@ tabs = st.tabs(tab_names, key="self_assessment_tabs", on_change="rerun")
 if radiotherapy and tabs[2].open:
     with tabs[2]:
         render_staffing()
+def _toggled(area: str, key: str) -> None:
+    """Remember the area the user opened (or that none is open once it is closed)."""
+    st.session_state[OPEN_AREA] = area if st.session_state[key] else None
+
+
+def render_areas() -> None:
+    """Every area as an expander; only the open one's form is built and sent (59 criteria at once took seconds)."""
+    names = list(dict.fromkeys(c.area for _, c in rows))
+    st.session_state.setdefault(OPEN_AREA, names[0] if names else None)  # the first area open on arrival
+    for number, area in enumerate(names):
+        result = next(a for a in areas if a.area == area)
+        score = "–" if result.percent is None else f"{result.percent:.0f} %"
+        key = f"area_{assessment.id}_{number}"
+        box = st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}",
+                          expanded=st.session_state[OPEN_AREA] == area, key=key, on_change=_toggled,
+                          args=(area, key))
+        if box.open:
+            with box:
+                render_area(area)
+
+
+OPEN_AREA = f"self_assessment_open_area_{assessment.id}"
 if tabs[0].open:
     with tabs[0]:
-        for area in dict.fromkeys(c.area for _, c in rows):
-            result = next(a for a in areas if a.area == area)
-            score = "–" if result.percent is None else f"{result.percent:.0f} %"
-            with st.expander(f"{plain(area, one_line=True)} · {result.answered} av {result.total} besvarade · {score}"):
-                render_area(area)
+        render_areas()
 if tabs[1].open:
     with tabs[1]:
         render_results()

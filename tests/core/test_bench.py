@@ -6,6 +6,7 @@ measurement ran and reported what the spec promises, so a broken bench fails CI.
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlmodel import Session, func, select
 
@@ -23,7 +24,6 @@ from core.models import (
 )
 from core.services.annual_report_import import import_annual_report
 from core.services.auth import SYSTEM_ACTOR
-from tests.conftest import PROJECT_DIR
 from tests.factories import NOW
 
 
@@ -47,12 +47,18 @@ def test_region_holds_every_clinics_years(tmp_path):
         assert count(Answer) > 0
 
 
-def test_small_bench_reports_every_measurement_and_page():
-    result = subprocess.run([sys.executable, "-m", "core", "bench", "--small"], cwd=PROJECT_DIR,
-                            capture_output=True, text=True, timeout=600)
+def test_small_bench_reports_every_measurement_and_page(tmp_path):
+    # As the README runs it: the console script of the venv the checkout is installed in (`make bench`), here from
+    # a folder outside the checkout; a console script does not see the folder it runs in, unlike `python -m core`.
+    script = Path(sys.executable).parent / "stralportal"
+    assert script.exists(), "pip install -e '.[test]' installs the stralportal command beside python"
+    result = subprocess.run([str(script), "bench", "--small"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(result.stdout)
-    assert set(figures) == {"import", "minutes", "pages", "cli"}
+    assert set(figures) == {"import", "minutes", "pages", "cli", "browser"}
+    browser = figures.pop("browser")  # Egenkontroll in Chromium, when Debian's chromium is installed
+    assert "skipped" in browser or browser["open"] > 0 and browser["save"] > 0 and browser["floor"] > 0
     for name, measured in figures.items():
         assert measured["seconds"] > 0 and measured["peak_mb"] > 0, name
     for name in ("import", "minutes"):
