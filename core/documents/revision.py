@@ -45,6 +45,12 @@ def revise(live: MinutesContent, earlier: MinutesContent, *, reason: str | None)
     return revised.model_copy(update={"sections": [*revised.sections, changes]})
 
 
+def as_replaced(blocks: list[Block], kind: str, earlier: MinutesContent) -> list[Block]:
+    """A §'s live blocks with their marked runs as the version replaced printed them (the screen after a reopen)."""
+    marked = earlier if earlier.format >= 3 else infer_marks(earlier)
+    return list(take_frozen([Section(heading="", kind=kind, blocks=blocks)], marked)[0].blocks)
+
+
 def _runs(blocks: list[Block]) -> list[tuple[str | None, list[Block]]]:
     """Split a §'s blocks into runs of the same `record` mark."""
     runs: list[tuple[str | None, list[Block]]] = []

@@ -242,9 +242,7 @@ def bokslut_as_minutes(session: Session, *, actor: Actor, review: Review) -> tup
     if replaced is None:
         return blocks, chart
     earlier = read(replaced.content)
-    marked = earlier if earlier.format >= 3 else revision.infer_marks(earlier)
-    section = revision.take_frozen([Section(heading="", kind="annual_report", blocks=blocks)], marked)[0]
-    return list(section.blocks), list(earlier.chart)
+    return revision.as_replaced(blocks, "annual_report", earlier), list(earlier.chart)
 
 
 def key_indicator_trend(session: Session, *, actor: Actor, review: Review) -> list[ChartPoint]:
