@@ -386,11 +386,14 @@ def test_a_meeting_of_seven_in_few_clicks_on_a_projector(server, browser, tmp_pa
         expect(erik.get_by_label("Ansvarig *").first).to_have_value("Anna Berg (Verksamhetschef)")
         if n == 2:  # someone at the meeting, name and role from the attendance list
             clicks.pick("Ansvarig *", "Nils Ek (Strålskyddsombud)")
-        if n == 3:  # a save keeps the place on the page
+        if n == 3:  # a save keeps the place on the page: scrolled down once the page is still, it stays there
+            _idle(erik)
             erik.evaluate(f"{MAIN}.scrollTo({{top: 250}})")
+            erik.wait_for_function(f"{MAIN}.scrollTop > 200")
         clicks.button("Besluta åtgärd")
         erik.get_by_text(f"Åtgärd {n} är beslutad.").wait_for()
         if n == 3:
+            _idle(erik)
             assert erik.evaluate(f"{MAIN}.scrollTop") > 200
     expect(erik.get_by_text("Beslutade åtgärder (5)")).to_be_in_viewport()  # the running list, in view on every §
     expect(erik.get_by_text("– Nils Ek,")).to_have_count(1)
