@@ -7,20 +7,18 @@ from core.annual_report import schema
 from core.annual_report.reader import ParsedWorkbook
 from core.enums import FindingSource, ReviewStatus
 from core.models import (
-    Action,
     AnnualReport,
     Clinic,
     DosimetryRecord,
     DrlStatus,
     Finding,
-    FindingDecision,
     Goal,
     Indicator,
     ReportSummary,
     Review,
     TrainingRecord,
 )
-from core.services._queries import clinic_codes
+from core.services._queries import clinic_codes, decided_finding_ids
 
 # Sheet → the model its rows are stored in. Kliniker and Sammanfattning are handled on their own.
 TABLES = {"Mål": Goal, "Indikatorer": Indicator, "Brister": Finding, "Utbildning": TrainingRecord,
@@ -173,11 +171,7 @@ def _keep_unchecked_findings(changes: SheetChanges, absent: set[str]) -> None:
 
 def protected_findings(session: Session, removed: list[dict]) -> list[str]:
     """Name the findings a replace would remove although a review decided on them (an action or "ingen åtgärd")."""
-    ids = [r["id"] for r in removed]
-    if not ids:
-        return []
-    decided = set(session.exec(select(Action.finding_id).where(col(Action.finding_id).in_(ids))))
-    decided |= set(session.exec(select(FindingDecision.finding_id).where(col(FindingDecision.finding_id).in_(ids))))
+    decided = decided_finding_ids(session, [r["id"] for r in removed])
     return [f"{r['code']} ({r['clinic_code'] or 'hela organisationen'})" for r in removed if r["id"] in decided]
 
 

@@ -18,6 +18,7 @@ from core.models import (
     AssessmentTemplate,
     Attendance,
     Clinic,
+    FindingDecision,
     FollowUp,
     MinutesVersion,
     Organisation,
@@ -153,3 +154,13 @@ def report_rows(session: Session, model, report: AnnualReport, clinic_id: int | 
     """Return a model's rows of a bokslut in scope."""
     return list(session.exec(select(model).where(model.annual_report_id == report.id,
                                                  in_report_scope(model, clinic_id)).order_by(*order)))
+
+
+def decided_finding_ids(session: Session, ids: list[int]) -> set[int]:
+    """Of the findings, those a review has decided on (an action or "ingen åtgärd"): they may not be removed."""
+    if not ids:
+        return set()
+    decided = set(session.exec(select(col(Action.finding_id)).where(col(Action.finding_id).in_(ids))))
+    decided |= set(session.exec(select(col(FindingDecision.finding_id))
+                                .where(col(FindingDecision.finding_id).in_(ids))))
+    return {i for i in decided if i is not None}

@@ -14,14 +14,12 @@ from core.errors import InvalidInput, NotFound
 from core.files import safe_filename
 from core.formatting import percent_text
 from core.models import (
-    Action,
     Answer,
     AssessmentTemplate,
     Clinic,
     Criterion,
     Document,
     Finding,
-    FindingDecision,
     SelfAssessment,
     stored_id,
 )
@@ -30,7 +28,7 @@ from core.resources import TEMPLATES
 from core.self_assessment.criteria import applies, parse_criteria
 from core.self_assessment.staffing import CODE_WORDS, GROUPS, StaffingInput, compare, fte_text
 from core.services._common import claim_version, get_or_fail
-from core.services._queries import active_template
+from core.services._queries import active_template, decided_finding_ids
 from core.services._rules import claim_year_open
 
 SHIPPED_CRITERIA = TEMPLATES / "egenkontroll"
@@ -333,16 +331,11 @@ def _staffing_findings(session: Session, assessment: SelfAssessment, now: dateti
                                                       area="Organisation, ansvar och resurser")
         finding.description, finding.reference = text, "STUK ST 2.1 Tabell 1"
         session.add(finding)
+    decided = decided_finding_ids(session, [stored_id(f) for f in existing.values()])
     for finding in existing.values():  # no longer short: gone, unless a review has decided on it
-        if not _decided(session, stored_id(finding)):
+        if finding.id not in decided:
             session.delete(finding)
     session.flush()
-
-
-def _decided(session: Session, finding_id: int) -> bool:
-    """Tell whether a review has decided on a finding (an action or "ingen åtgärd")."""
-    return bool(session.exec(select(Action.id).where(Action.finding_id == finding_id)).first()
-                or session.exec(select(FindingDecision.id).where(FindingDecision.finding_id == finding_id)).first())
 
 
 def staffing_shortfalls(assessment: SelfAssessment) -> list:
