@@ -12,10 +12,10 @@ from core.enums import Role
 from core.errors import EXIT_FAILED, EXIT_REFUSED, REFUSALS, InvalidInput
 
 
-def _lazy(name: str):
-    """Return a stand-in that imports core.commands and runs the named command."""
+def _lazy(name: str, module: str = "core.commands"):
+    """Return a stand-in that imports the command's module (core.commands by default) and runs the named command."""
     def run(args) -> int:
-        return getattr(importlib.import_module("core.commands"), name)(args)
+        return getattr(importlib.import_module(module), name)(args)
     run.__name__ = name
     return run
 
@@ -154,6 +154,15 @@ def _remind_command(sub) -> None:
     remind.set_defaults(func=_lazy("cmd_remind"))
 
 
+def _verify_command(sub) -> None:
+    """Describe `verify`."""
+    verify = sub.add_parser("verify", help="kontrollera att en PDF (eller ett arkiv) är ett oförändrat justerat "
+                                           "protokoll från portalen")
+    verify.add_argument("path", nargs="?", metavar="FIL", help="protokollet (PDF) eller arkivet (ZIP)")
+    verify.add_argument("--history", action="store_true", help="kontrollera ändringshistorikens kedja")
+    verify.set_defaults(func=_lazy("cmd_verify", "core.verify_command"))  # an inspector's check: no demo, no charts
+
+
 def _criteria_commands(sub) -> None:
     """Describe `criteria load`."""
     load = _group(sub, "criteria", "egenkontrollens kriterier").add_parser("load", help="läs in en ny version (YAML)")
@@ -175,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     _actions_commands(sub)
     _criteria_commands(sub)
     _remind_command(sub)
+    _verify_command(sub)
     return parser
 
 

@@ -32,6 +32,7 @@ from core.services import (
     setup,
     users,
 )
+from core.startup import seal_upgraded
 
 
 def _engine():
@@ -76,6 +77,7 @@ def cmd_db_upgrade(args) -> int:
         stored = minutes.store_unrecorded(session, actor=auth.SYSTEM_ACTOR, now=clock.now())
     if stored:
         print(f"{stored} justerade protokoll från en tidigare version av portalen är nu lagrade som PDF.")
+    seal_upgraded(engine, load_settings(), print)
     after = backup_module.schema_revision(engine)
     print("Databasen är skapad." if before is None else
           "Databasen har redan den senaste versionen." if before == after else
@@ -89,6 +91,7 @@ def cmd_demo(args) -> int:
     _require(engine, args, Permission.MANAGE_USERS)
     with db.session_scope(engine) as session:
         added = load_demo(session, actor=_actor(session, args), now=clock.now())
+    seal_upgraded(engine, load_settings(), print)
     print(f"Demosjukhuset: {added['clinics']} kliniker, {added['users']} användare, "
           f"{added['annual_reports']} strålskyddsbokslut och {added['reviews']} genomgångar tillagda.")
     return EXIT_OK
@@ -131,12 +134,14 @@ def cmd_setup(args) -> int:
     organisation = {"name": args.organisation, "licence_holder": args.licence_holder,
                     "licence_number": args.licence_number}
     admin = {"username": args.admin, "name": args.name, "email": args.email, "password": password}
-    with db.session_scope(_migrated_engine()) as session:
+    engine = _migrated_engine()
+    with db.session_scope(engine) as session:
         org, user = setup.set_up(session, actor=auth.SYSTEM_ACTOR, organisation=organisation, admin=admin,
                                  now=clock.now())
         print(f"Organisationen {org.name} ({org.licence_holder}, tillstånd {org.licence_number}) är upplagd.")
         print(f"Administratören {user.username} är tillagd. Lägg nu till kliniker (`stralportal clinic add`) "
               "och användare, och läs in bokslutet.")
+    seal_upgraded(engine, load_settings(), print)
     if not args.password_stdin:
         print(f"Tillfälligt lösenord: {password}  (byt det under Mitt konto efter första inloggningen)")
     return EXIT_OK

@@ -37,6 +37,9 @@ class Settings:
     audit_interval_years: int = 5  # seed 002: a clinical audit of the whole activity at least every fifth year
     login_max_attempts: int = 5
     login_lock_minutes: int = 15
+    seal_p12: Path | None = None  # the organisation's seal (PKCS#12); unset: a self-signed one in data_dir
+    seal_password: str | None = None
+    tsa_url: str | None = None  # an RFC 3161 time-stamp service for every seal, when set
 
     @property
     def is_production(self) -> bool:
@@ -101,14 +104,19 @@ def load_settings() -> Settings:
         smtp_tls=_lookup("SMTP_TLS", s) or "starttls",
         smtp_from=_lookup("SMTP_FROM", s) or Settings.smtp_from,
         audit_interval_years=int(_lookup("AUDIT_INTERVAL_YEARS", s) or Settings.audit_interval_years),
+        seal_p12=Path(seal).resolve() if (seal := _lookup("SEAL_P12", s)) else None,
+        seal_password=_lookup("SEAL_PASSWORD", s),
+        tsa_url=_lookup("TSA_URL", s),
     )
 
 
 def configuration_problems(settings: Settings) -> list[str]:
-    """List, in Swedish, why these settings must not run in production (empty when fine)."""
+    """List, in Swedish, why the portal must not start with these settings (empty when fine)."""
+    from core.seal import seal_problem  # the seal needs the settings first; imported here, not at start
+
+    problems = [problem] if (problem := seal_problem(settings)) else []
     if not settings.is_production:
-        return []
-    problems = []
+        return problems
     if settings.cookie_key == DEVELOPMENT_COOKIE_KEY:
         problems.append("STRALPORTAL_COOKIE_KEY är inte satt: utvecklingsnyckeln får inte användas i drift.")
     elif len(settings.cookie_key.encode()) < 32:

@@ -8,7 +8,8 @@ from core import clock, db
 from core.config import Settings, configuration_problems
 from core.demo import demo_accounts, load_demo
 from core.models import User
-from core.services import minutes, setup
+from core.seal import seal_path
+from core.services import minutes, sealing, setup
 from core.services.auth import SYSTEM_ACTOR
 
 
@@ -31,6 +32,16 @@ def startup_problems(engine: Engine, settings: Settings) -> list[str]:
     return problems
 
 
+def seal_upgraded(engine: Engine, settings: Settings, say: Callable[[str], None]) -> None:
+    """Make the organisation's seal when none exists, and seal minutes approved before the portal sealed them."""
+    with db.session_scope(engine) as session:
+        if sealing.ensure_organisation_seal(session, actor=SYSTEM_ACTOR, settings=settings):
+            say(f"Organisationens egenutfärdade sigill är skapat: {seal_path(settings)}")
+        sealed = sealing.seal_unsealed(session, actor=SYSTEM_ACTOR, now=clock.now(), settings=settings)
+    if sealed:
+        say(f"{sealed} justerade protokoll från en tidigare version av portalen är nu förseglade.")
+
+
 def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> Engine:
     """Migrate the database and, in demo mode, load the demo into an empty database (telling say what it does)."""
     say("Uppdaterar databasens schema …")
@@ -42,6 +53,7 @@ def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> 
         say("Läser in demodata (Demosjukhuset) i den tomma databasen …")
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())
+    seal_upgraded(engine, settings, say)
     with Session(engine) as session:
         if setup.needs_setup(session):
             say("Databasen har ingen organisation ännu. Öppna portalen och lägg upp den med startkoden "

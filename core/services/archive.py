@@ -9,8 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session, col, select
 
-from core import glossary
+from core import glossary, seal
+from core.config import Settings, load_settings
 from core.enums import Direction, GoalAssessment, ReviewStatus, Severity, SummaryPart
+from core.errors import UserError
 from core.files import append_text_safe, filename_part, safe_filename, unique_name
 from core.formatting import datetime_text
 from core.models import Clinic, Document, Review, stored_id
@@ -23,7 +25,10 @@ from core.services import (
     self_assessments,
 )
 from core.services._common import get_or_fail
-from core.services.minutes_document import approved_versions, review_minutes_pdf
+from core.services.minutes_document import approved_versions, content_document, review_minutes_pdf
+
+SEAL_CERTIFICATE = "sigillets-certifikat.pem"
+MANIFEST = "manifest.json"
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
@@ -98,16 +103,29 @@ def _attachment_name(document: Document, taken: set[str]) -> str:
     return unique_name(f"bilagor/{document.id}-{safe_filename(document.filename)}", taken)
 
 
-def review_archive(session: Session, *, actor: Actor, review_id: int, today: date, now: datetime) -> bytes:
+def _seal_certificate(files: dict[str, bytes], settings: Settings) -> str | None:
+    """Add the seal's certificate (PEM) to the files; return who it names and whether it is self-signed."""
+    try:
+        files[SEAL_CERTIFICATE] = seal.seal_certificate_pem(settings)
+        return seal.describe(settings)
+    except UserError:
+        return None  # no seal made yet (nothing approved since the portal began sealing): nothing to add
+
+
+def review_archive(session: Session, *, actor: Actor, review_id: int, today: date, now: datetime,
+                   settings: Settings | None = None) -> bytes:
     """Return the archive ZIP of a review, with manifest.json listing every file and its SHA-256."""
     review = reviews.get_review(session, actor=actor, review_id=review_id)
     clinic = get_or_fail(session, Clinic, review.clinic_id)
     code = filename_part(clinic.code) or "klinik"
     prefix = f"{code}-{review.year}"
-    # Every approved version as stored when approved; the current version too while it is a draft.
-    files = {f"protokoll-{prefix}-v{v.version}.pdf": v.pdf
-             for v in approved_versions(session, actor=actor, review_id=review_id)
-             if v.pdf is not None}  # always: approving a version stores its PDF
+    # Every approved version as stored when approved, with its content document byte-exact as hashed; the current
+    # version too while it is a draft.
+    files: dict[str, bytes] = {}
+    for v in approved_versions(session, actor=actor, review_id=review_id):
+        if v.pdf is not None:  # always: approving a version stores its PDF
+            files[f"protokoll-{prefix}-v{v.version}.pdf"] = v.pdf
+            files[f"protokoll-{prefix}-v{v.version}.json"] = content_document(v.content)
     if review.status != ReviewStatus.APPROVED:
         files[f"protokoll-{prefix}-v{review.minutes_version}-utkast.pdf"] = review_minutes_pdf(
             session, actor=actor, review_id=review_id)
@@ -122,16 +140,17 @@ def review_archive(session: Session, *, actor: Actor, review_id: int, today: dat
         files[f"egenkontroll-{review.year}-{code}.xlsx"] = assessment
     for document in _attachments(session, actor, review):
         files[_attachment_name(document, set(files))] = document.content
+    sealed_by = _seal_certificate(files, settings or load_settings())
     manifest = {"genomgång": f"Klinikens genomgång {review.year}, {clinic.code} – {clinic.name}",
                 "protokoll": review.protocol_number, "version": review.minutes_version,
                 "status": glossary.term(review.status, ReviewStatus),
-                "skapad": datetime_text(now), "skapad_av": actor.name,
+                "skapad": datetime_text(now), "skapad_av": actor.name, "sigill": sealed_by,
                 "filer": [{"namn": name, "byte": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                           for name, data in files.items()]}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
     return buffer.getvalue()
 

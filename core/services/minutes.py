@@ -29,6 +29,7 @@ from core.services._rules import (
 from core.services.minutes_content import build_content
 from core.services.minutes_document import content_hash, render_approved
 from core.services.reviews import get_review
+from core.services.sealing import render_sealed
 
 __all__ = [
     "content_hash",
@@ -181,7 +182,7 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
     session.flush()
     if all(s.signed_at for s in signature_rows(session, review)):
         review.approved_at = frozen.approved_at = now
-        frozen.pdf = render_approved(frozen, approval_times(session, review))
+        frozen.pdf = render_sealed(frozen, approval_times(session, review))
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
         change_status(session, review, ReviewStatus.APPROVED, operation=HistoryOperation.APPROVE,

@@ -17,9 +17,14 @@ from core.services._queries import approval_times, minutes_record
 from core.services.minutes_content import build_content
 
 
+def content_document(content: dict) -> bytes:
+    """Return the minutes' content document as the bytes that are hashed (canonical JSON, UTF-8)."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+
+
 def content_hash(content: dict) -> str:
     """Return the SHA-256 of the minutes' content document as stored (canonical JSON)."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(content_document(content)).hexdigest()
 
 
 def render(content: MinutesContent, stamp: Stamp) -> bytes:

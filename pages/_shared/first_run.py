@@ -4,7 +4,7 @@ import streamlit as st
 from core import clock
 from core.glossary import FIELDS, MODELS
 from core.glossary import LABELS as L
-from core.services import setup
+from core.services import sealing, setup
 from pages._shared import db
 from pages._shared.ui import save
 
@@ -23,6 +23,7 @@ def _set_up(s, code: str, organisation: dict, admin: dict) -> str:
     """Create the organisation and the first administrator; return the confirmation."""
     _, user = setup.set_up_with_code(s, actor=setup.FIRST_RUN_ACTOR, code=code, settings=db.settings(),
                                      organisation=organisation, admin=admin, now=clock.now())
+    sealing.ensure_organisation_seal(s, actor=setup.FIRST_RUN_ACTOR, settings=db.settings())
     return f"Portalen är upplagd. Logga in som {user.username} med lösenordet du valde."
 
 
