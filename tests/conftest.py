@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from core import backup, db
+from core import backup, db, seal
+from core.config import Settings
 from core.demo import load_demo
 from core.services.auth import SYSTEM_ACTOR
 from tests.factories import NOW
@@ -26,6 +27,21 @@ def reset_schema(engine) -> None:
     """Drop and recreate every table, so each test starts from an empty database."""
     drop_everything(engine)
     SQLModel.metadata.create_all(engine)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seal_p12(tmp_path_factory) -> Path:
+    """One self-signed seal for the whole test session (its RSA key takes a moment), named by STRALPORTAL_SEAL_P12.
+
+    Every approval in the tests seals with it; a test of the data folder's own seal unsets the variable.
+    """
+    folder = tmp_path_factory.mktemp("sigill")
+    seal.ensure_seal(Settings(data_dir=folder), "Testsjukhuset")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STRALPORTAL_SEAL_P12", str(folder / seal.SELF_SIGNED_FILE))
+        patch.delenv("STRALPORTAL_SEAL_PASSWORD", raising=False)
+        patch.delenv("STRALPORTAL_TSA_URL", raising=False)
+        yield folder / seal.SELF_SIGNED_FILE
 
 
 @pytest.fixture
