@@ -60,6 +60,8 @@ def _seal_lines(check: SealCheck) -> list[str]:
              f"Certifikatet är {check.issuer}."]
     if check.portal_certificate and check.trusted:
         lines.append("Certifikatet är portalens eget sigill.")
+    elif check.portal_certificate and not check.intact:
+        lines.append("Certifikatet i sigillet är portalens, men sigillet är brutet och visar därför ingenting.")
     elif check.portal_certificate:
         lines.append("Certifikatet är portalens eget, men det gällde inte när filen förseglades.")
     else:
