@@ -147,6 +147,7 @@ PAGES = {
     "users": "Användare",
     "templates": "Mallar",
     "account": "Mitt konto",
+    "verify": "Kontrollera protokoll",
 }
 
 GROUPS = {

@@ -27,6 +27,7 @@ from core.services import (
     minutes_document,
     preparation,
     reviews,
+    verification,
 )
 from core.services.annual_reports import get_report
 from pages._shared import minutes_view, preparation_view
@@ -343,6 +344,8 @@ def _approved_versions() -> None:
                                   file_name=f"protokoll-{clinic.code}-{year}-v{version.version}.pdf",
                                   icon=":material/download:", key=f"version_{version.id}",
                                   type="primary" if not version.reopened_at else "secondary")
+    if versions:
+        st.caption(plain(verification.seal_summary(settings())) + f" Kontrollera en fil under {PAGES['verify']}.")
 
 
 def render_done() -> None:

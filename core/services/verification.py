@@ -20,7 +20,8 @@ from core.permissions import Actor, Permission, can
 from core.seal_check import SealCheck, check_pdf
 from core.services._queries import SIGNATURE_ORDER
 
-MAX_BYTES = 50 * 1024 * 1024  # a year's minutes are well under 1 MB; an archive with attachments a few MB
+MAX_MEGABYTES = 50  # a year's minutes are well under 1 MB; an archive with attachments a few MB
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 PDF_MAGIC, ZIP_MAGIC = b"%PDF-", b"PK\x03\x04"
 
 
@@ -38,6 +39,14 @@ def size_problem(size: int) -> str | None:
         return None
     return (f"Filen är {number_text(size / 1024 / 1024, 0)} MB; högst {number_text(MAX_BYTES / 1024 / 1024, 0)} MB "
             "kontrolleras. Ett protokoll eller arkiv från portalen är mycket mindre.")
+
+
+def seal_summary(settings: Settings) -> str:
+    """Say in Swedish whose seal the portal's approved minutes carry, and whether it is self-signed."""
+    try:
+        return f"Justerade protokoll förseglas med {seal.describe(settings)}."
+    except UserError as exc:
+        return f"Portalens sigill kan inte läsas: {exc}"
 
 
 def _trusted(settings: Settings, lines: list[str]) -> list[x509.Certificate]:

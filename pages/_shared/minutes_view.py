@@ -49,5 +49,6 @@ def archive_download(actor: Actor, review: Review, clinic: Clinic, today: date) 
                                                                       today=today, now=clock.now())),
                        file_name=f"arkiv-{clinic.code}-{review.year}-v{review.minutes_version}.zip",
                        icon=":material/download:")
-    st.caption("Arkivet innehåller protokollet, åtgärdsplanen, klinikens del av bokslutet, bilagor och "
-               "manifest.json med kontrollsumma (SHA-256) för varje fil.")
+    st.caption("Arkivet innehåller de förseglade protokollen med deras innehåll (JSON), åtgärdsplanen, klinikens del "
+               "av bokslutet, bilagor, sigillets certifikat och manifest.json med kontrollsumma (SHA-256) för varje "
+               "fil. Hela arkivet kontrolleras med `stralportal verify` eller under Kontrollera protokoll.")

@@ -30,6 +30,7 @@ ALL_PAGES = [
     PageDef("meeting", "pages/mote.py", "review", ":material/co_present:"),
     PageDef("actions", "pages/atgarder.py", "review", ":material/task_alt:"),
     PageDef("self_assessment", "pages/egenkontroll.py", "review", ":material/fact_check:"),
+    PageDef("verify", "pages/kontrollera_protokoll.py", "review", ":material/verified:"),
     PageDef("annual_report", "pages/bokslut.py", "basis", ":material/analytics:"),
     PageDef("annual_report_import", "pages/bokslut_import.py", "basis", ":material/upload_file:",
             Permission.IMPORT_ANNUAL_REPORT),

@@ -51,6 +51,8 @@ SWEDISH = r"""<script>
     [/^(You have requested page|The page that you have requested) .*$/,
      "Sidan finns inte i portalen. Startsidan visas i stället."],
     [/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)$/, (_, n, u) => `${n.replace(".", ",")}\u00a0${units[u]}`],
+    [/^File must be (\d+(?:\.\d+)?)\s?(B|KB|MB|GB) or smaller\.$/,
+     (_, n, u) => `Filen är för stor: högst ${n.replace(/\.0$/, "").replace(".", ",")}\u00a0${units[u]}.`],
   ];
   // Words only where Streamlit puts them: too common to replace anywhere else.
   const placed = [

@@ -30,6 +30,7 @@ ENGLISH = {
     r"/^(You have requested page|The page that you have requested) .*$/":
         ["You have requested page", "The page that you have requested"],
     r"/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)$/": ["`KB`", "`MB`", "`GB`"],
+    r"/^File must be (\d+(?:\.\d+)?)\s?(B|KB|MB|GB) or smaller\.$/": ["`File must be ${", " or smaller.`"],
     r"/^Choose date(,.*)?$/": ["`Choose date"],
     r"/^Previous month$/": ["`Previous month`"],
     r"/^Next month$/": ["`Next month`"],

@@ -6,7 +6,8 @@ from tests.conftest import PROJECT_DIR
 APP = str(PROJECT_DIR / "app.py")
 PAGE_FILES = ["pages/oversikt.py", "pages/kliniker.py", "pages/genomgang.py", "pages/mote.py", "pages/atgarder.py",
               "pages/egenkontroll.py", "pages/mallar.py", "pages/revisioner.py", "pages/handelser.py",
-              "pages/bokslut.py", "pages/bokslut_import.py", "pages/anvandare.py", "pages/mitt_konto.py"]
+              "pages/bokslut.py", "pages/bokslut_import.py", "pages/anvandare.py", "pages/mitt_konto.py",
+              "pages/kontrollera_protokoll.py"]
 DEMO = {  # username: (name, role)
     "admin": ("Maja Holmberg", "admin"), "strateg": ("Ingrid Strand", "strateg"),
     "anna": ("Anna Berg", "verksamhetschef"), "erik": ("Erik Lind", "samordnare"),
