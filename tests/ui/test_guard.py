@@ -53,7 +53,7 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
     nils = open_page(logged_in("nils"), "pages/oversikt.py")
     def label_set(at):
         return {link.label for link in at.sidebar.get("page_link")}
-    review_pages = {"Genomgång", "Möte", "Åtgärder", "Egenkontroll"}
+    review_pages = {"Genomgång", "Möte", "Åtgärder", "Egenkontroll", "Kontrollera protokoll"}
     assert label_set(admin) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Läs in bokslut", "Användare", "Mallar",
                                 "Mitt konto", "Kliniska revisioner", "Händelser och avvikelser"} | review_pages
     assert label_set(nils) == {"Översikt", "Kliniker", "Strålskyddsbokslut", "Mitt konto",
