@@ -25,9 +25,16 @@ def render(content: MinutesContent, stamp: Stamp) -> bytes:
     return minutes_pdf(content, stamp, chart)
 
 
-def render_approved(frozen: MinutesVersion, approved: list[str | None]) -> bytes:
-    """Print the frozen content as approved, with every approval time (for storing once)."""
-    return render(read(frozen.content), Stamp(draft=False, checksum=frozen.content_sha256, approved=approved))
+def render_approved(frozen: MinutesVersion, approved: list[str | None], metadata: dict[str, str] | None = None
+                    ) -> bytes:
+    """Print the frozen content as approved (PDF/A-3b with protokoll.json), with every approval time.
+
+    `metadata` adds lines to the PDF's document metadata (XMP stralportal:NAME and Info /Keywords), such as the
+    head of the change history at approval; the PDF counts as created when the minutes were approved.
+    """
+    stamp = Stamp(draft=False, checksum=frozen.content_sha256, approved=approved, stored=frozen.content,
+                  created=frozen.approved_at or frozen.frozen_at, metadata=metadata or {})
+    return render(read(frozen.content), stamp)
 
 
 def review_minutes_pdf(session: Session, *, actor: Actor, review_id: int, with_chart: bool = True) -> bytes:

@@ -2,11 +2,15 @@
 
 tests/data/demo-minutes-format-1.json holds every frozen minutes version of the demo as the code before the
 typed document froze and printed it (content, approval times, and the SHA-256 of the PDF with its creation
-time and file id blanked, the only bytes that change from one print to the next).
+time and file id blanked, the only bytes that change from one print to the next). Since #23 an approved
+version is a PDF/A-3b, a different file with the same pages: `pages_sha256` is what its pages show (content
+streams, images, embedded fonts), taken from the very prints those PDF hashes were checked against.
 """
 import hashlib
+import io
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -26,6 +30,22 @@ def _timeless(pdf: bytes) -> str:
     return hashlib.sha256(re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"/ID []", pdf)).hexdigest()
 
 
+def _pages(pdf: bytes) -> str:
+    """The SHA-256 of what the pages show: their content streams, images and embedded font programs."""
+    from pypdf import PdfReader
+
+    digest = hashlib.sha256()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        digest.update(page.get_contents().get_data())
+        resources = page["/Resources"]
+        for name, xobject in sorted(resources.get("/XObject", {}).items()):
+            digest.update(name.encode() + xobject.get_object().get_data())
+        for name, font in sorted(resources.get("/Font", {}).items()):
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            digest.update(name.encode() + descriptor["/FontFile2"].get_object().get_data())
+    return digest.hexdigest()
+
+
 def test_the_fixture_covers_approved_minutes_and_one_under_justering():
     assert sum(v["approved"] for v in BEFORE) == 5 and sum(not v["approved"] for v in BEFORE) == 1
 
@@ -39,10 +59,20 @@ def test_an_older_document_reads_without_losing_a_word(stored):
 
 
 @pytest.mark.parametrize("stored", BEFORE, ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
-def test_an_older_document_prints_byte_identical(stored):
-    stamp = Stamp(draft=not stored["approved"], checksum=stored["content_sha256"], approved=stored["approval_times"])
+def test_an_older_document_prints_byte_identical_as_a_draft(stored):
+    stamp = Stamp(draft=True, checksum=stored["content_sha256"], approved=stored["approval_times"])
     pdf = render(read(stored["content"]), stamp)
-    assert _timeless(pdf) == stored["pdf_normalised" if stored["approved"] else "draft_pdf_normalised"]
+    assert _timeless(pdf) == stored["draft_pdf_normalised"]
+
+
+@pytest.mark.parametrize("stored", [v for v in BEFORE if v["approved"]],
+                         ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
+def test_an_older_approved_document_prints_the_same_pages_as_pdfa(stored):
+    stamp = Stamp(draft=False, checksum=stored["content_sha256"], approved=stored["approval_times"],
+                  stored=stored["content"], created=datetime(2025, 3, 13, 10, tzinfo=UTC))
+    pdf = render(read(stored["content"]), stamp)
+    assert b"<pdfaid:part>3</pdfaid:part>" in pdf and _timeless(pdf) != stored["pdf_normalised"]
+    assert _pages(pdf) == stored["pages_sha256"]
 
 
 def test_a_new_document_names_its_format_and_refuses_an_unknown_key():
