@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.documents.content import Block, canonical_json, Decision, MinutesContent, Subheading, Table, Text
 from core.documents import pdfa
+from core.documents.content import Block, Decision, MinutesContent, Subheading, Table, Text, canonical_json
 from core.documents.pdf import PortalPdf
 from core.errors import UserError
 from core.glossary import FIELDS, LABELS, MODELS

@@ -86,7 +86,7 @@ def xmp(pdf: FPDF, created: datetime, metadata: dict[str, str]) -> str:
     fields = [
         "<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
         "<dc:format>application/pdf</dc:format>",
-        f"<dc:title>{_alt(pdf.title)}</dc:title>",
+        f"<dc:title>{_alt(pdf.title or '')}</dc:title>",
         f"<dc:description>{_alt(pdf.subject)}</dc:description>",
         f"<dc:language><rdf:Bag><rdf:li>{escape(pdf.lang)}</rdf:li></rdf:Bag></dc:language>",
         f"<xmp:CreatorTool>{escape(pdf.creator)}</xmp:CreatorTool>",
