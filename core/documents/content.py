@@ -8,7 +8,6 @@ mark is never printed, and a block without it is stored exactly as before. Forma
 says anything new: a word cut to fit a table column ends in a hyphen, the key-indicator chart's axes start at
 zero (HYPHENS_AND_ZERO_AXES); an older document prints as it always did.
 """
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
@@ -131,11 +130,6 @@ class MinutesContent(_Part):
     def as_json(self) -> dict:
         """The document as stored and hashed."""
         return self.model_dump(mode="json")
-
-
-def canonical_json(stored: dict) -> bytes:
-    """The stored document as the bytes its SHA-256 (the minutes' checksum) is computed over."""
-    return json.dumps(stored, sort_keys=True, ensure_ascii=False).encode()
 
 
 def read(stored: dict) -> MinutesContent:

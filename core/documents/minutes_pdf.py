@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.documents import pdfa
-from core.documents.content import Block, Decision, MinutesContent, Subheading, Table, Text, canonical_json
+from core.documents.content import Block, Decision, MinutesContent, Subheading, Table, Text
 from core.documents.pdf import PortalPdf
 from core.errors import UserError
 from core.glossary import FIELDS, LABELS, MODELS
@@ -27,9 +27,9 @@ class Stamp:
     draft: bool
     checksum: str
     approved: list[str | None] = field(default_factory=list)  # per signer: when they approved, or None
-    # Approved only: the content document as stored (attached; its SHA-256 must be the checksum), when the PDF
-    # counts as created (the approval, so a reprint is the same file), and the portal's own metadata lines.
-    stored: dict | None = None
+    # Approved only: the content document as stored, in the bytes its checksum is taken of (attached), when the
+    # PDF counts as created (the approval, so a reprint is the same file), and the portal's own metadata lines.
+    content_json: bytes | None = None
     created: datetime | None = None
     metadata: dict[str, str] = field(default_factory=dict)
 
@@ -137,12 +137,12 @@ def _signatures(pdf: PortalPdf, content: MinutesContent, stamp: Stamp) -> None:
 
 def _archive(pdf: MinutesPdf, content: MinutesContent, stamp: Stamp) -> None:
     """Make the approved minutes a PDF/A-3b carrying the stored document whose checksum they print."""
-    if stamp.stored is None or stamp.created is None:
+    if stamp.content_json is None or stamp.created is None:
         raise ValueError("approved minutes print from the stored content document and the approval time")
-    if hashlib.sha256(canonical_json(stamp.stored)).hexdigest() != stamp.checksum:
+    if hashlib.sha256(stamp.content_json).hexdigest() != stamp.checksum:
         raise UserError(f"Protokoll {content.number} version {content.version}: det lagrade innehållet stämmer "
                         "inte med protokollets kontrollsumma. Protokollet skrivs inte ut; kontakta förvaltningen.")
-    pdfa.archive(pdf, stored=stamp.stored, created=stamp.created,
+    pdfa.archive(pdf, content_json=stamp.content_json, created=stamp.created,
                  metadata={"contentSha256": stamp.checksum, **stamp.metadata})
 
 

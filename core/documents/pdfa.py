@@ -14,8 +14,6 @@ from xml.sax.saxutils import escape
 from fpdf import FPDF
 from fpdf.output import OutputProducer
 
-from core.documents.content import canonical_json
-
 COMPLIANCE = "PDFA_3B"
 ATTACHMENT = "protokoll.json"
 ATTACHMENT_DESCRIPTION = "Protokollets innehåll som det justerades; dess SHA-256 är protokollets kontrollsumma"
@@ -37,8 +35,8 @@ def keywords(metadata: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in metadata.items())
 
 
-def archive(pdf: FPDF, *, stored: dict, created: datetime, metadata: dict[str, str]) -> None:
-    """Make an FPDF opened with `enforce_compliance=COMPLIANCE` a PDF/A-3b of the stored content document."""
+def archive(pdf: FPDF, *, content_json: bytes, created: datetime, metadata: dict[str, str]) -> None:
+    """Make an FPDF opened with `enforce_compliance=COMPLIANCE` a PDF/A-3b that carries the stored content document."""
     for name, value in metadata.items():
         if not PROPERTY_NAME.fullmatch(name) or NOT_XML.search(value):
             raise ValueError(f"metadata {name!r}: a property name is [A-Za-z][A-Za-z0-9_]*, a value XML text")
@@ -47,7 +45,7 @@ def archive(pdf: FPDF, *, stored: dict, created: datetime, metadata: dict[str, s
     pdf.set_subject(SUBJECT)
     if metadata:
         pdf.set_keywords(keywords(metadata))
-    pdf.embed_file(bytes=canonical_json(stored), basename=ATTACHMENT, mime_type="application/json",
+    pdf.embed_file(bytes=content_json, basename=ATTACHMENT, mime_type="application/json",
                    associated_file_relationship="Source", modification_date=created,
                    desc=ATTACHMENT_DESCRIPTION, compress=True)
     pdf.set_xmp_metadata(xmp(pdf, created, metadata))

@@ -1,5 +1,7 @@
 """The minutes as a PDF: a draft from the live rows, minutes under justering from their frozen content,
 and approved minutes exactly as stored when the last approver signed."""
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from core import charts
@@ -10,7 +12,7 @@ from core.errors import NotFound
 from core.models import MinutesVersion
 from core.permissions import Actor
 from core.services import reviews
-from core.services._integrity import approved_record, checked, content_hash
+from core.services._integrity import approved_record, checked, content_bytes, content_hash
 from core.services._queries import approval_times, minutes_record
 from core.services.minutes_content import build_content
 
@@ -25,15 +27,17 @@ def render(content: MinutesContent, stamp: Stamp) -> bytes:
     return minutes_pdf(content, stamp, chart)
 
 
-def render_approved(frozen: MinutesVersion, approved: list[str | None], metadata: dict[str, str] | None = None
-                    ) -> bytes:
-    """Print the frozen content as approved (PDF/A-3b with protokoll.json), with every approval time.
+def render_approved(frozen: MinutesVersion, approved: list[str | None], metadata: dict[str, str] | None = None,
+                    *, created: datetime | None = None) -> bytes:
+    """Print the frozen content as approved: a PDF/A-3b with every approval time, the content attached.
 
-    `metadata` adds lines to the PDF's document metadata (XMP stralportal:NAME and Info /Keywords), such as the
-    head of the change history at approval; the PDF counts as created when the minutes were approved.
+    `metadata` adds lines to the document metadata (XMP stralportal:NAME and Info /Keywords), such as the head of
+    the change history at approval. The PDF counts as created at `created` (pass the last approval's `now`), else
+    when the version was approved, else when it was frozen: never the clock, so one approval prints one file.
     """
-    stamp = Stamp(draft=False, checksum=frozen.content_sha256, approved=approved, stored=frozen.content,
-                  created=frozen.approved_at or frozen.frozen_at, metadata=metadata or {})
+    stamp = Stamp(draft=False, checksum=frozen.content_sha256, approved=approved,
+                  content_json=content_bytes(frozen.content), created=created or frozen.approved_at or frozen.frozen_at,
+                  metadata=metadata or {})
     return render(read(frozen.content), stamp)
 
 

@@ -17,6 +17,7 @@ import pytest
 from core.documents.content import FORMAT, MinutesContent, read
 from core.documents.minutes_pdf import Stamp
 from core.documents.revision import infer_marks
+from core.services._integrity import content_bytes
 from core.services.minutes_content import PART_MISSING
 from core.services.minutes_document import content_hash, render
 from tests.conftest import PROJECT_DIR
@@ -69,7 +70,7 @@ def test_an_older_document_prints_byte_identical_as_a_draft(stored):
                          ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
 def test_an_older_approved_document_prints_the_same_pages_as_pdfa(stored):
     stamp = Stamp(draft=False, checksum=stored["content_sha256"], approved=stored["approval_times"],
-                  stored=stored["content"], created=datetime(2025, 3, 13, 10, tzinfo=UTC))
+                  content_json=content_bytes(stored["content"]), created=datetime(2025, 3, 13, 10, tzinfo=UTC))
     pdf = render(read(stored["content"]), stamp)
     assert b"<pdfaid:part>3</pdfaid:part>" in pdf and _timeless(pdf) != stored["pdf_normalised"]
     assert _pages(pdf) == stored["pages_sha256"]
@@ -197,7 +198,7 @@ def test_the_demo_freezes_the_same_minutes_as_before(tmp_path):
         assert _timeless(printed) == stored["draft_pdf_normalised"]
         if stored["approved"]:  # approved minutes are PDF/A since #23: the same pages in another file
             stamp = Stamp(draft=False, checksum=stored["content_sha256"], approved=stored["approval_times"],
-                          stored=stored["content"], created=datetime(2025, 3, 13, 10, tzinfo=UTC))
+                          content_json=content_bytes(stored["content"]), created=datetime(2025, 3, 13, 10, tzinfo=UTC))
             assert _pages(render(now.model_copy(update={"format": 3}), stamp)) == stored["pages_sha256"]
 
 

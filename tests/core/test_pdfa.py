@@ -12,6 +12,7 @@ from pypdf.generic import DictionaryObject
 from core.documents.minutes_pdf import Stamp
 from core.errors import UserError
 from core.models import MinutesVersion
+from core.services._integrity import content_bytes
 from core.services._queries import minutes_record
 from core.services.minutes_document import content_hash, render, render_approved, review_minutes_pdf
 from tests.conftest import PROJECT_DIR
@@ -132,9 +133,25 @@ def test_info_and_xmp_say_the_same(printed):
     assert info.creator == _text(xmp, ".//xmp:CreatorTool") == "Strålsäkerhetsportalen"
     assert info["/Keywords"] == _text(xmp, ".//pdf:Keywords") == f"contentSha256={frozen.content_sha256}"
     assert info.producer is None and _text(xmp, ".//pdf:Producer") is None
-    created = datetime.fromisoformat(_text(xmp, ".//xmp:CreateDate"))
-    assert info.creation_date == created == frozen.approved_at.replace(tzinfo=UTC)  # a reprint is the same file
+    assert info.creation_date == datetime.fromisoformat(_text(xmp, ".//xmp:CreateDate"))
     assert _text(xmp, ".//xmp:ModifyDate") == _text(xmp, ".//xmp:CreateDate")
+
+
+def _created(pdf: bytes) -> datetime:
+    """When a PDF says it was created (Info)."""
+    return PdfReader(io.BytesIO(pdf)).metadata.creation_date
+
+
+def test_an_approved_pdf_counts_as_created_at_the_approval_and_a_reprint_is_the_same_file():
+    frozen = _demo_frozen()
+    assert _created(render_approved(frozen, DEMO["approval_times"])) == frozen.approved_at
+    at = datetime(2025, 3, 13, 10, 0, 0, 123, tzinfo=UTC)
+    assert _created(render_approved(frozen, DEMO["approval_times"], created=at)) == at.replace(microsecond=0)
+    assert render_approved(frozen, DEMO["approval_times"]) == render_approved(frozen, DEMO["approval_times"])
+    later = frozen.model_copy(update={"approved_at": frozen.approved_at + timedelta(minutes=1)})
+    assert render_approved(later, DEMO["approval_times"]) != render_approved(frozen, DEMO["approval_times"])
+    unapproved = frozen.model_copy(update={"approved_at": None})  # printed before the approval is written
+    assert _created(render_approved(unapproved, DEMO["approval_times"])) == frozen.frozen_at
 
 
 def test_the_frozen_content_is_attached_as_protokoll_json_with_the_checksum_printed(printed):
@@ -183,13 +200,6 @@ def test_stored_content_that_does_not_match_its_checksum_is_not_printed_as_appro
         render_approved(frozen, DEMO["approval_times"])
 
 
-def test_the_same_approval_prints_the_same_file():
-    frozen = _demo_frozen()
-    assert render_approved(frozen, DEMO["approval_times"]) == render_approved(frozen, DEMO["approval_times"])
-    later = frozen.model_copy(update={"approved_at": frozen.approved_at + timedelta(minutes=1)})
-    assert render_approved(later, DEMO["approval_times"]) != render_approved(frozen, DEMO["approval_times"])
-
-
 def test_a_draft_is_no_pdfa_and_says_utkast(session, rtg):
     review = make_review(session, rtg)
     decide(session, rtg, review)
@@ -203,7 +213,7 @@ def test_a_draft_is_no_pdfa_and_says_utkast(session, rtg):
 
 def test_a_draft_of_frozen_content_is_no_pdfa_either():
     stamp = Stamp(draft=True, checksum=DEMO["content_sha256"], approved=DEMO["approval_times"],
-                  stored=DEMO["content"], created=NOW, metadata={"historyHead": "0" * 64})
+                  content_json=content_bytes(DEMO["content"]), created=NOW, metadata={"historyHead": "0" * 64})
     from core.documents.content import read
 
     pdf = render(read(DEMO["content"]), stamp)
