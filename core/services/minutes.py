@@ -180,7 +180,7 @@ def _rendered_if_last(session: Session, actor: Actor, review_id: int, now: datet
     if frozen is None:
         return None
     times = [datetime_text(s.signed_at or now) or None for s in rows]
-    return times, render_approved(checked(session, frozen), times)
+    return times, render_approved(checked(session, frozen), times, created=now)
 
 
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
@@ -206,7 +206,8 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
         times = approval_times(session, review)
         review.approved_at = frozen.approved_at = now
         # printed before the lock unless someone else signed in between (then printed here, once)
-        frozen.pdf = rendered[1] if rendered and rendered[0] == times else render_approved(frozen, times)
+        frozen.pdf = rendered[1] if rendered and rendered[0] == times else \
+            render_approved(frozen, times, created=now)
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
         change_status(session, review, ReviewStatus.APPROVED, operation=HistoryOperation.APPROVE,
