@@ -149,11 +149,11 @@ def test_the_last_approval_prints_the_pdf_before_it_takes_the_write_lock(session
     writes_while_printing = []
     real_render = minutes.render_approved
 
-    def render_and_write_meanwhile(frozen, times):
+    def render_and_write_meanwhile(frozen, times, **kwargs):
         with other.begin() as conn:  # another user saving while the PDF prints: must not wait for this approval
             conn.execute(text("UPDATE review SET current_item = current_item WHERE id = :id"), {"id": review.id})
         writes_while_printing.append(True)
-        return real_render(frozen, times)
+        return real_render(frozen, times, **kwargs)
 
     monkeypatch.setattr(minutes, "render_approved", render_and_write_meanwhile)
     minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
