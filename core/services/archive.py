@@ -25,7 +25,8 @@ from core.services import (
     self_assessments,
 )
 from core.services._common import get_or_fail
-from core.services.minutes_document import approved_versions, content_document, review_minutes_pdf
+from core.services._integrity import content_bytes
+from core.services.minutes_document import approved_versions, review_minutes_pdf
 
 SEAL_CERTIFICATE = "sigillets-certifikat.pem"
 MANIFEST = "manifest.json"
@@ -125,7 +126,7 @@ def review_archive(session: Session, *, actor: Actor, review_id: int, today: dat
     for v in approved_versions(session, actor=actor, review_id=review_id):
         if v.pdf is not None:  # always: approving a version stores its PDF
             files[f"protokoll-{prefix}-v{v.version}.pdf"] = v.pdf
-            files[f"protokoll-{prefix}-v{v.version}.json"] = content_document(v.content)
+            files[f"protokoll-{prefix}-v{v.version}.json"] = content_bytes(v.content)
     if review.status != ReviewStatus.APPROVED:
         files[f"protokoll-{prefix}-v{review.minutes_version}-utkast.pdf"] = review_minutes_pdf(
             session, actor=actor, review_id=review_id)

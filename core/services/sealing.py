@@ -14,6 +14,7 @@ from core.enums import HistoryOperation
 from core.formatting import date_text, datetime_text
 from core.models import MinutesVersion, Organisation, Review
 from core.permissions import Actor, Permission, require
+from core.services._integrity import RecordAltered, checked
 from core.services.minutes_document import render_approved
 
 
@@ -37,11 +38,13 @@ def upgrade_reason(content: MinutesContent, *, approved_at: datetime | None, now
             f"Justerat av: {_approvers(content, [])}.")
 
 
-def render_sealed(frozen: MinutesVersion, approved: list[str | None], *, settings: Settings | None = None) -> bytes:
-    """Print the frozen content as approved and seal it (what the last approval stores)."""
+def render_sealed(frozen: MinutesVersion, approved: list[str | None], metadata: dict[str, str] | None = None, *,
+                  created: datetime | None = None, settings: Settings | None = None) -> bytes:
+    """Print the frozen content as approved (render_approved) and seal it: what the last approval stores."""
     content = read(frozen.content)
-    return seal.seal_pdf(render_approved(frozen, approved), reason=approval_reason(content, approved),
-                         settings=settings or load_settings(), organisation=content.organisation)
+    return seal.seal_pdf(render_approved(frozen, approved, metadata, created=created),
+                         reason=approval_reason(content, approved), settings=settings or load_settings(),
+                         organisation=content.organisation)
 
 
 def ensure_organisation_seal(session: Session, *, actor: Actor, settings: Settings) -> bool:
@@ -67,8 +70,10 @@ def seal_unsealed(session: Session, *, actor: Actor, now: datetime, settings: Se
         frozen = session.get(MinutesVersion, version_id)
         if frozen is None or frozen.pdf is None or seal.is_sealed(frozen.pdf):
             continue
-        if hashlib.sha256(frozen.pdf).hexdigest() != frozen.pdf_sha256:
-            continue  # a PDF that is not the one stored at approval is never sealed (it would look genuine)
+        try:
+            checked(session, frozen)
+        except RecordAltered:
+            continue  # never sealed, so never made to look genuine; the incident is in the server log
         content = read(frozen.content)
         before = frozen.pdf_sha256
         frozen.pdf = seal.seal_pdf(frozen.pdf, reason=upgrade_reason(content, approved_at=frozen.approved_at, now=now),

@@ -18,6 +18,7 @@ from core.formatting import datetime_text, number_text
 from core.models import Clinic, MinutesVersion, Review, Signature
 from core.permissions import Actor, Permission, can
 from core.seal_check import SealCheck, check_pdf
+from core.services._integrity import RecordAltered, checked
 from core.services._queries import SIGNATURE_ORDER
 
 MAX_MEGABYTES = 50  # a year's minutes are well under 1 MB; an archive with attachments a few MB
@@ -94,6 +95,10 @@ def _record_lines(session: Session, actor: Actor, frozen: MinutesVersion, check:
     clinic = session.get(Clinic, review.clinic_id) if review else None
     if review is None or clinic is None:
         return False, ["Protokollversionen finns i databasen, men inte dess genomgång."]
+    try:
+        checked(session, frozen)
+    except RecordAltered as exc:  # the database's record of the version itself was changed outside the portal
+        return False, [str(exc)]
     content = read(frozen.content)
     times = [*_signed_times(session, frozen), *([""] * len(content.signers))]
     signers = ", ".join(f"{s.name} ({s.capacity.lower()}{f', {when}' if when else ''})"

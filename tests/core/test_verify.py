@@ -14,7 +14,7 @@ from core.cli import main
 from core.config import Settings, load_settings
 from core.models import Clinic, MinutesVersion, Review
 from core.services import archive_check
-from core.services.minutes_document import content_document
+from core.services._integrity import content_bytes
 from tests.seal_files import first_revision
 
 
@@ -147,7 +147,7 @@ def test_an_attached_content_document_is_compared_with_the_versions_hash(stored,
         return seal.seal_pdf(bytes(pdf.output()), reason="Prov", settings=load_settings())
 
     engine = db.make_engine(demo_env)
-    for attached, code, said in [(content_document(stored.content), 0, "stämmer med versionens kontrollsumma"),
+    for attached, code, said in [(content_bytes(stored.content), 0, "stämmer med versionens kontrollsumma"),
                                  (b'{"title": "Ett annat protokoll"}', 1, "stämmer INTE med versionens kontrollsumma")]:
         pdf = sealed_with(attached)
         with Session(engine) as s:
