@@ -10,7 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from cryptography import x509
@@ -205,9 +205,27 @@ def is_sealed(pdf: bytes) -> bool:
     return signature_count(pdf) > 0
 
 
+@cache
+def _metadata_keeping_writer() -> type:
+    """Return pyHanko's incremental writer made to leave the document's metadata exactly as it was printed.
+
+    pyHanko would add itself as producer and a modification date to the Info dictionary and replace the XMP
+    metadata with its own (without pdfaid): a PDF/A's Info and XMP must agree and the XMP must declare PDF/A,
+    so the seal's update touches neither (canary: tests/core/test_seal.py).
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    class MetadataKept(IncrementalPdfFileWriter):
+        """An incremental update that adds the seal and nothing else."""
+
+        def _update_meta(self) -> None:
+            return None
+
+    return MetadataKept
+
+
 def seal_pdf(pdf: bytes, *, reason: str, settings: Settings, organisation: str | None = None) -> bytes:
     """Seal the PDF with the organisation's seal (and a time-stamp when STRALPORTAL_TSA_URL is set)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
 
     seal = load_seal(settings, organisation)
@@ -218,7 +236,7 @@ def seal_pdf(pdf: bytes, *, reason: str, settings: Settings, organisation: str |
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=stamper,
                                    new_field_spec=fields.SigFieldSpec(FIELD_NAME))  # no box: invisible, printable
     try:
-        return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf))).getvalue()
+        return pdf_signer.sign_pdf(_metadata_keeping_writer()(io.BytesIO(pdf))).getvalue()
     except Exception as exc:  # noqa: BLE001  a time-stamp service that does not answer, mostly
         if stamper is None:
             raise

@@ -2,6 +2,7 @@
 
 The portal's own test seal is made once per session (tests/conftest.py, seal_p12); these are the others.
 """
+import hashlib
 import io
 import threading
 from datetime import UTC, datetime, timedelta
@@ -98,3 +99,20 @@ def first_revision(pdf: bytes) -> bytes:
     """The PDF as it was before its first incremental update (up to and including the first %%EOF line)."""
     end = pdf.index(b"%%EOF") + len(b"%%EOF")
     return pdf[:end + (1 if pdf[end:end + 1] == b"\n" else 0)]
+
+
+def store_as_approved(session, frozen, pdf: bytes) -> None:
+    """Store another PDF for an approved version, with its checksum also where the history recorded the approval:
+    what an older portal left (its unsealed PDF), or a forger who reached every table."""
+    from sqlmodel import select
+
+    from core.models import HistoryEntry
+
+    recorded, frozen.pdf = frozen.pdf_sha256, pdf
+    frozen.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    session.add(frozen)
+    for entry in session.exec(select(HistoryEntry).where(HistoryEntry.review_id == frozen.review_id)).all():
+        if (entry.new_values or {}).get("pdf_sha256") == recorded:
+            entry.new_values = {**entry.new_values, "pdf_sha256": frozen.pdf_sha256}
+            session.add(entry)
+    session.commit()

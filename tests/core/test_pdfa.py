@@ -17,6 +17,7 @@ from core.services._queries import minutes_record
 from core.services.minutes_document import content_hash, render, render_approved, review_minutes_pdf
 from tests.conftest import PROJECT_DIR
 from tests.core.conftest import approve_all, decide, make_review
+from tests.seal_files import first_revision
 from tests.factories import NOW
 
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
@@ -92,7 +93,10 @@ def test_an_approved_pdf_declares_pdfa_3b_with_title_language_and_id(printed):
     assert catalog["/Lang"] == "sv-SE" and _text(xmp, ".//dc:language/rdf:Bag/rdf:li") == "sv-SE"
     assert reader.metadata.title == frozen.content["title"] == _text(xmp, ".//dc:title/rdf:Alt/rdf:li")
     first, second = reader.trailer["/ID"]
-    assert len(first.original_bytes) == 16 and first == second
+    assert len(first.original_bytes) == 16 and len(second.original_bytes) == 16
+    # The file's permanent id is the one it was printed with; an update (the seal) only renews the second.
+    printed_first, printed_second = PdfReader(io.BytesIO(first_revision(pdf))).trailer["/ID"]
+    assert first == printed_first == printed_second
 
 
 def test_an_approved_pdf_has_an_srgb_output_intent_with_its_icc_profile(printed):

@@ -147,7 +147,7 @@ def test_the_last_approval_prints_the_pdf_before_it_takes_the_write_lock(session
     other = create_engine(url, connect_args={"timeout": 0} if url.get_backend_name() == "sqlite" else
                           {"options": "-c lock_timeout=500"})
     writes_while_printing = []
-    real_render = minutes.render_approved
+    real_render = minutes.render_sealed
 
     def render_and_write_meanwhile(frozen, times, **kwargs):
         with other.begin() as conn:  # another user saving while the PDF prints: must not wait for this approval
@@ -155,7 +155,7 @@ def test_the_last_approval_prints_the_pdf_before_it_takes_the_write_lock(session
         writes_while_printing.append(True)
         return real_render(frozen, times, **kwargs)
 
-    monkeypatch.setattr(minutes, "render_approved", render_and_write_meanwhile)
+    monkeypatch.setattr(minutes, "render_sealed", render_and_write_meanwhile)
     minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
     session.commit()
     other.dispose()

@@ -1,6 +1,7 @@
 """The organisation's seal: the last approval stores a PDF sealed over the whole file, by the organisation's
 certificate (configured, or self-signed and made once), and minutes approved before sealing are sealed at upgrade."""
 import hashlib
+import io
 import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from core.services.auth import SYSTEM_ACTOR
 from core.services.minutes_document import render_approved
 from tests.core.conftest import approve_all, make_review, mark_present
 from tests.factories import NOW
-from tests.seal_files import first_revision, region_seal, time_stamp_service, validate
+from tests.seal_files import first_revision, region_seal, store_as_approved, time_stamp_service, validate
 
 
 def _timeless(pdf: bytes) -> bytes:
@@ -63,6 +64,21 @@ def test_the_seal_is_an_invisible_printable_field_as_pdf_a_wants(session, rtg):
     widget = signature.sig_field
     assert [float(x) for x in widget["/Rect"]] == [0, 0, 0, 0]  # no appearance to draw
     assert int(widget["/F"]) & 4 and not int(widget["/F"]) & (1 | 2 | 32)  # Print on; Invisible, Hidden, NoView off
+
+
+def test_the_seal_leaves_the_printed_metadata_as_it_was(session, rtg):
+    """Canary: pyHanko rewrites Info and XMP through its writer's _update_meta, which core/seal.py turns off."""
+    import inspect
+
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+    assert "self._update_meta()" in inspect.getsource(BasePdfFileWriter._prep_dom_for_writing)
+    from pypdf import PdfReader
+
+    _, frozen = _approved(session, rtg)
+    sealed, printed = PdfReader(io.BytesIO(frozen.pdf)), PdfReader(io.BytesIO(first_revision(frozen.pdf)))
+    assert sealed.metadata == printed.metadata and "pyHanko" not in str(sealed.metadata)
+    xmp = [r.trailer["/Root"]["/Metadata"].get_object().get_data() for r in (sealed, printed)]
+    assert xmp[0] == xmp[1] and b"pdfaid:part" in xmp[0]
 
 
 def test_every_approved_version_of_the_demo_is_sealed(demo_url):
@@ -147,11 +163,8 @@ def test_a_configured_seal_that_cannot_be_read_stops_the_portal_and_the_approval
 
 
 def _as_an_older_portal_stored_it(session, frozen) -> bytes:
-    """Put back the unsealed PDF, as the portal stored approved minutes before it sealed them."""
-    frozen.pdf = first_revision(frozen.pdf)
-    frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
-    session.add(frozen)
-    session.commit()
+    """Put back the unsealed PDF, as the portal stored (and recorded) approved minutes before it sealed them."""
+    store_as_approved(session, frozen, first_revision(frozen.pdf))
     return frozen.pdf
 
 

@@ -14,8 +14,7 @@ from core.cli import main
 from core.config import Settings, load_settings
 from core.models import Clinic, MinutesVersion, Review
 from core.services import archive_check
-from core.services._integrity import content_bytes
-from tests.seal_files import first_revision
+from tests.seal_files import first_revision, store_as_approved
 
 
 def _run(capsys, *argv) -> tuple[int, str]:
@@ -49,6 +48,7 @@ def test_the_stored_approved_pdf_passes_and_is_named(stored, tmp_path, capsys):
     assert ("Det är ett justerat protokoll i portalen: Röntgenkliniken (RTG), genomgången 2025, protokoll nr "
             "RTG 1/2025, version 1, justerat 2025-03-13 10:00.") in out
     assert "Justerat av: Anna Berg (ordförande, 2025-03-12 17:00), Erik Lind (vid protokollet" in out
+    assert "Det bifogade innehållet (protokoll.json) stämmer med versionens kontrollsumma." in out  # PDF/A-3
     assert out.rstrip().endswith("Resultat: filen är ett oförändrat justerat protokoll från portalen.")
 
 
@@ -136,28 +136,22 @@ def test_without_the_database_the_seal_alone_answers(stored, tmp_path, capsys, m
     assert not missing.exists()  # looking did not create an empty database
 
 
-def test_an_attached_content_document_is_compared_with_the_versions_hash(stored, demo_env, tmp_path, capsys):
-    """A PDF/A-3 minutes file carries its content as protokoll.json: it must be the very document approved."""
+def test_an_attached_content_document_must_be_the_one_approved(stored, demo_env, tmp_path, capsys):
+    """Even sealed by the portal and stored with every checksum, a PDF whose protokoll.json is not the version's
+    content is refused (only someone who reached both the seal's key and every table could make one)."""
     from fpdf import FPDF
 
-    def sealed_with(attached: bytes) -> bytes:
-        pdf = FPDF()
-        pdf.add_page()
-        pdf.embed_file(bytes=attached, basename="protokoll.json")
-        return seal.seal_pdf(bytes(pdf.output()), reason="Prov", settings=load_settings())
-
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.embed_file(bytes=b'{"title": "Ett annat protokoll"}', basename="protokoll.json")
+    forged = seal.seal_pdf(bytes(pdf.output()), reason="Justerat protokoll RTG 1/2025", settings=load_settings())
     engine = db.make_engine(demo_env)
-    for attached, code, said in [(content_bytes(stored.content), 0, "stämmer med versionens kontrollsumma"),
-                                 (b'{"title": "Ett annat protokoll"}', 1, "stämmer INTE med versionens kontrollsumma")]:
-        pdf = sealed_with(attached)
-        with Session(engine) as s:
-            frozen = s.get(MinutesVersion, stored.id)
-            frozen.pdf, frozen.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
-            s.add(frozen)
-            s.commit()
-        result, out = _run(capsys, "verify", _write(tmp_path, "pdfa.pdf", pdf))
-        assert result == code and f"Det bifogade innehållet (protokoll.json) {said}." in out
+    with Session(engine) as s:
+        store_as_approved(s, s.get(MinutesVersion, stored.id), forged)
     engine.dispose()
+    code, out = _run(capsys, "verify", _write(tmp_path, "pdfa.pdf", forged))
+    assert code == 1 and "Sigillet är intakt" in out
+    assert "Det bifogade innehållet (protokoll.json) stämmer INTE med versionens kontrollsumma." in out
 
 
 @pytest.fixture
@@ -195,7 +189,8 @@ def test_the_archive_holds_the_sealed_pdf_its_content_and_the_certificate_and_pa
     code, out = _run(capsys, "verify", str(archive_zip))
     assert code == 0, out
     assert "protokoll-RTG-2025-v1.pdf: justerat och oförändrat" in out
-    assert "protokoll-RTG-2025-v1.json: stämmer med versionens kontrollsumma." in out
+    assert ("protokoll-RTG-2025-v1.json: stämmer med det förseglade protokollets bifogade innehåll och versionens "
+            "kontrollsumma.") in out
     assert "sigillets-certifikat.pem: portalens sigill" in out
     assert out.rstrip().endswith("Resultat: arkivet är oförändrat och dess protokoll är justerade protokoll "
                                  "från portalen.")
@@ -213,7 +208,8 @@ def test_an_archive_whose_content_and_manifest_were_both_altered_is_caught(archi
                     {"protokoll-RTG-2025-v1.json": b'{"title": "Ett annat protokoll"}'}, manifest_too=True)
     code, out = _run(capsys, "verify", forged)
     assert code == 1
-    assert "protokoll-RTG-2025-v1.json: ÄNDRAD: stämmer INTE med versionens kontrollsumma." in out
+    assert ("protokoll-RTG-2025-v1.json: ÄNDRAD: stämmer INTE med det förseglade protokollets bifogade innehåll eller "
+            "versionens kontrollsumma.") in out
 
 
 def test_an_archive_with_a_name_outside_it_or_too_much_to_unpack_is_refused_unread(archive_zip, tmp_path, capsys,
