@@ -1,4 +1,5 @@
-"""The inspection-ready archive of one review: minutes, action plan, bokslut extract, attachments, manifest."""
+"""The inspection-ready archive of one review: the sealed minutes and their content documents, action plan, bokslut
+extract, attachments, the seal's certificate and a manifest with every file's SHA-256 (`stralportal verify` checks it)."""
 import hashlib
 import io
 import json

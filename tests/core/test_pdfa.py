@@ -17,8 +17,8 @@ from core.services._queries import minutes_record
 from core.services.minutes_document import content_hash, render, render_approved, review_minutes_pdf
 from tests.conftest import PROJECT_DIR
 from tests.core.conftest import approve_all, decide, make_review
-from tests.seal_files import first_revision
 from tests.factories import NOW
+from tests.seal_files import first_revision
 
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
       "xmp": "http://ns.adobe.com/xap/1.0/", "pdf": "http://ns.adobe.com/pdf/1.3/",
