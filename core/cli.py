@@ -12,10 +12,10 @@ from core.enums import Role
 from core.errors import EXIT_FAILED, EXIT_REFUSED, REFUSALS, InvalidInput
 
 
-def _lazy(name: str):
-    """Return a stand-in that imports core.commands and runs the named command."""
+def _lazy(name: str, module: str = "core.commands"):
+    """Return a stand-in that imports the module (core.commands) and runs the named command."""
     def run(args) -> int:
-        return getattr(importlib.import_module("core.commands"), name)(args)
+        return getattr(importlib.import_module(module), name)(args)
     run.__name__ = name
     return run
 
@@ -161,6 +161,17 @@ def _criteria_commands(sub) -> None:
     load.set_defaults(func=_lazy("cmd_criteria_load"))
 
 
+def _verify_command(sub) -> None:
+    """Describe `verify` (a protocol's PDF, or the change history with --history)."""
+    verify = sub.add_parser("verify", help="kontrollera ett justerat protokoll (PDF) eller, med --history, "
+                                           "att ändringshistoriken är obruten")
+    verify.add_argument("path", nargs="?", metavar="FIL", help="protokollet som PDF")
+    verify.add_argument("--history", action="store_true",
+                        help="gå igenom ändringshistorikens kedja och namnge den första posten som ändrats, "
+                             "tagits bort eller lagts till")
+    verify.set_defaults(func=_lazy("cmd_verify", "core.verify_history"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands of docs/spec/cli.md (in Swedish, as users see them)."""
     parser = SwedishArgumentParser(prog="stralportal", description="Strålsäkerhetsportalen på kommandoraden.")
@@ -175,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     _actions_commands(sub)
     _criteria_commands(sub)
     _remind_command(sub)
+    _verify_command(sub)
     return parser
 
 
