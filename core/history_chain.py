@@ -108,9 +108,11 @@ def _link(rows: Iterable[Row], head: tuple[int, str]) -> list[dict[str, Any]]:
 
 def _chain_on_commit(session: OrmSession) -> None:
     """Chain the entries this transaction wrote, in commit order, after their last change."""
-    if session.in_nested_transaction() or not session.info.get(WRITTEN):
+    if session.in_nested_transaction():
         return  # a savepoint's commit is not the transaction's
     session.flush()  # what is still pending may write or change entries: hash them as they are committed
+    if not session.info.get(WRITTEN):
+        return
     conn = session.connection()
     head = _lock_head(conn)
     rows = _unchained(conn, session.info[WRITTEN])
@@ -215,7 +217,8 @@ def _end_break(last: Row | None, head: tuple[int, str] | None) -> Break | None:
         return None if last is None else Break(REMOVED, None, None, "Kedjans huvud (senaste nummer och "
                                                "kontrollsumma) saknas: de sista posterna kan ha tagits bort.")
     if seq < head[0]:
-        return Break(REMOVED, None, seq + 1, f"Posterna {_numbers(seq + 1, head[0])} i slutet av historiken har "
+        gone = "Posten" if seq + 1 == head[0] else "Posterna"
+        return Break(REMOVED, None, seq + 1, f"{gone} {_numbers(seq + 1, head[0])} i slutet av historiken har "
                                              "tagits bort.")
     if last is not None and last["entry_sha256"] != head[1]:
         return Break(CHANGED, last["id"], seq, f"{named(last)} stämmer inte med kedjans huvud: den har bytts ut.")
