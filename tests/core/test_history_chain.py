@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, select
 
-from core import db, history, history_chain
+from core import backup, db, history, history_chain
 from core.models import Clinic, HistoryChain, HistoryEntry
 from core.permissions import PermissionDenied
 from core.services import clinics
@@ -192,4 +192,36 @@ def test_the_demo_restored_from_its_backup_keeps_its_chain(demo_url, demo_docume
     assert report.intact and report.entries == len(demo_document["tables"]["historyentry"]) > 0
     assert demo_document["tables"]["historychain"] == [{"id": 1, "seq": report.entries,
                                                          "sha256": report.head[1]}]
+    engine.dispose()
+
+
+def test_a_backup_taken_while_someone_writes_is_one_moment_whose_chain_holds(file_engine):
+    """The head is read before the entries: a commit between them would leave entries past the backup's head."""
+    with Session(file_engine) as s:
+        _clinic(s, "A1")
+        s.commit()
+    wrote = []
+
+    def write_meanwhile(_conn, _cursor, statement, *_args):
+        if "FROM historyentry" in statement and not wrote:
+            wrote.append(True)
+            with Session(file_engine) as s:
+                _clinic(s, "B1")
+                s.commit()
+    event.listen(file_engine, "before_cursor_execute", write_meanwhile)
+    try:
+        document = backup.backup(file_engine)
+    finally:
+        event.remove(file_engine, "before_cursor_execute", write_meanwhile)
+    assert wrote and [len(document["tables"][name]) for name in ("historyentry", "clinic")] == [1, 1]
+    assert history_chain.backup_problems(document["tables"]) == [] and _check(file_engine).entries == 2
+
+
+def test_a_restored_chain_goes_on_from_its_head(demo_url, demo_document):
+    engine = db.make_engine(demo_url)
+    with Session(engine) as s:
+        _clinic(s, "NY")
+        s.commit()
+    report = _check(engine)
+    assert (report.intact, report.entries) == (True, len(demo_document["tables"]["historyentry"]) + 1)
     engine.dispose()
