@@ -100,9 +100,9 @@ def _link(rows: Iterable[Row], head: tuple[int, str]) -> list[dict[str, Any]]:
     links = []
     for row in rows:
         seq += 1
-        chained = {**row, "chain_seq": seq, "previous_sha256": previous}
-        previous = entry_sha256(chained)
-        links.append({"entry": row["id"], "seq": seq, "previous": chained["previous_sha256"], "sha": previous})
+        sha = entry_sha256({**row, "chain_seq": seq, "previous_sha256": previous})
+        links.append({"entry": row["id"], "seq": seq, "previous": previous, "sha": sha})
+        previous = sha
     return links
 
 
@@ -114,11 +114,10 @@ def _chain_on_commit(session: OrmSession) -> None:
     if not session.info.get(WRITTEN):
         return
     conn = session.connection()
-    head = _lock_head(conn)
     rows = _unchained(conn, session.info[WRITTEN])
     if not rows:
-        return
-    links = _link(rows, head)
+        return  # written in a savepoint that was rolled back
+    links = _link(rows, _lock_head(conn))
     conn.execute(update(ENTRIES).where(ENTRIES.c.id == bindparam("entry")).values(
         chain_seq=bindparam("seq"), previous_sha256=bindparam("previous"), entry_sha256=bindparam("sha")), links)
     conn.execute(update(HEADS).where(HEADS.c.id == HEAD_ID).values(seq=links[-1]["seq"], sha256=links[-1]["sha"]))
@@ -128,15 +127,15 @@ def _chain_on_commit(session: OrmSession) -> None:
             session.expire(obj, list(LINKS))
 
 
-def _forget(session: OrmSession, *_args) -> None:
-    """Forget the written entries with their transaction (committed and chained, or rolled back)."""
-    session.info.pop(WRITTEN, None)
+def _forget(session: OrmSession, transaction) -> None:
+    """Forget the written entries when the whole transaction ends (committed and chained, or rolled back)."""
+    if transaction.parent is None:  # a savepoint's end is not the transaction's
+        session.info.pop(WRITTEN, None)
 
 
 def install() -> None:
     """Chain the history at every session's commit (once per process; core/history.py's install calls it)."""
-    for name, listener in (("before_commit", _chain_on_commit), ("after_commit", _forget),
-                           ("after_rollback", _forget)):
+    for name, listener in (("before_commit", _chain_on_commit), ("after_transaction_end", _forget)):
         if not event.contains(OrmSession, name, listener):
             event.listen(OrmSession, name, listener)
 

@@ -225,3 +225,16 @@ def test_a_restored_chain_goes_on_from_its_head(demo_url, demo_document):
     report = _check(engine)
     assert (report.intact, report.entries) == (True, len(demo_document["tables"]["historyentry"]) + 1)
     engine.dispose()
+
+
+def test_a_savepoint_is_chained_with_its_transaction_and_one_rolled_back_leaves_no_gap(session, engine, portal):
+    savepoint = session.begin_nested()
+    _clinic(session, "A1")
+    savepoint.rollback()
+    savepoint = session.begin_nested()
+    _clinic(session, "B1")
+    savepoint.commit()
+    assert session.exec(select(HistoryEntry.chain_seq)).all() == [None]  # not before the transaction commits
+    session.commit()
+    assert [seq for _, seq in _chain(engine)] == [1] and session.exec(select(HistoryChain.seq)).one() == 1
+    assert _check(engine).intact
