@@ -65,8 +65,7 @@ def backup(engine: Engine) -> dict:
 
 
 def _one_moment(conn) -> None:
-    """Read every table as of one moment, so that a change committed meanwhile is wholly in or out of the backup
-    (the history's chain agrees with its head, a row with what it refers to)."""
+    """Read every table as of one moment: a change committed meanwhile is wholly in or out (the chain and its head)."""
     if conn.dialect.name == "postgresql":
         conn.execution_options(isolation_level="REPEATABLE READ")
     elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:

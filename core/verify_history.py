@@ -1,4 +1,6 @@
 """`stralportal verify --history`: walk the change history's hash chain and say in Swedish whether it holds."""
+import sys
+
 from sqlmodel import Session
 
 from core.commands import _actor, _migrated_engine
@@ -11,7 +13,7 @@ def cmd_verify(args) -> int:
     if not args.history:
         if args.path is None:
             raise UserError("Ange filen som ska kontrolleras, eller --history för ändringshistoriken.")
-        print("Kontrollen av PDF-filer kommer i en annan ändring.")
+        print("Kontrollen av PDF-filer kommer i en annan ändring.", file=sys.stderr)
         return EXIT_REFUSED
     if args.path is not None:
         raise UserError("Ange antingen en fil eller --history, inte båda.")
