@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Table, TypeDecorator
 from core import enums, history_chain
 from core.errors import InvalidInput, UserError
 from core.self_assessment.criteria import ALL as ALL_MODALITIES
+from core.services._integrity import recorded_pdf_hashes, version_problems
 
 MAX_PROBLEMS = 20
 INT_RANGE = (-(2 ** 31), 2 ** 31 - 1)  # PostgreSQL's INTEGER
@@ -60,6 +61,7 @@ def check_document(tables: list[Table], document: dict) -> None:
             for number, row in enumerate(data.get(table.name, []), start=1):
                 problems += row_problems(table, number, row)
         problems += reference_problems(tables, data) if not problems else []
+        problems += record_problems(data) if not problems else []
         problems += history_chain.backup_problems(data) if not problems else []  # the rows are sound: walk the chain
     if problems:
         raise InvalidInput(problems[:MAX_PROBLEMS] + ([f"… och {len(problems) - MAX_PROBLEMS} fel till."]
@@ -204,4 +206,38 @@ def _missing_references(table: Table, number: int, row: dict, keys: dict[str, se
             if value is not None and (value,) not in keys.get(target, set()):
                 problems.append(f"{_where(table, number, row)}, kolumnen {column.name}: hänvisar till {target} "
                                 f"id {value}, som inte finns i säkerhetskopian.")
+    return problems
+
+
+MOMENTS = ("frozen_at", "approved_at", "reopened_at", "signed_at")
+
+
+def _decoded_row(row: dict) -> dict:
+    """Return a minutes or signature row with its moments and PDF as the database gives them back."""
+    values = {**row, **{k: datetime.fromisoformat(row[k]) for k in MOMENTS if row.get(k) is not None}}
+    return {**values, "pdf": decoded(row["pdf"])} if row.get("pdf") is not None else values
+
+
+def record_problems(data: dict) -> list[str]:
+    """Refuse frozen minutes that disagree with their checksums, signatures or approval, and approved reviews
+    without their frozen minutes: restored, they would be served as the approved record."""
+    signatures: dict[tuple, list[dict]] = {}
+    for row in data.get("signature", []):
+        signatures.setdefault((row["review_id"], row["minutes_version"]), []).append(_decoded_row(row))
+    versions = {(row["review_id"], row["version"]): row for row in data.get("minutesversion", [])}
+    recorded: dict[int, list] = {}
+    for entry in data.get("historyentry", []):
+        if entry.get("entity") in ("Review", "MinutesVersion"):
+            recorded.setdefault(entry.get("review_id"), []).append(entry.get("new_values"))
+    problems = []
+    for (review_id, version), row in versions.items():
+        found = version_problems(_decoded_row(row), signatures.get((review_id, version), []),
+                                 recorded_pdf_hashes(recorded.get(review_id, [])))
+        problems += [f"Tabellen minutesversion (id {row['id']}, genomgång {review_id}, version {version}): {p}."
+                     for p in found]
+    for review in data.get("review", []):
+        stored = versions.get((review["id"], review["minutes_version"]))
+        if review["status"] == enums.ReviewStatus.APPROVED and (stored is None or stored.get("approved_at") is None):
+            problems.append(f"Tabellen review (id {review['id']}): genomgången är justerad men dess justerade "
+                            f"protokoll (version {review['minutes_version']}) finns inte i säkerhetskopian.")
     return problems

@@ -71,9 +71,10 @@ def cmd_db_upgrade(args) -> int:
     before = backup_module.schema_revision(engine)
     if args.as_user and before is not None:
         _require(engine, args, Permission.ADMINISTER_DATABASE)
-    db.upgrade(load_settings().database_url)
-    with db.session_scope(engine) as session:
-        stored = minutes.store_unrecorded(session, actor=auth.SYSTEM_ACTOR, now=clock.now())
+    stored = 0
+    if db.predates_frozen_minutes(db.upgrade(load_settings().database_url)):
+        with db.session_scope(engine) as session:
+            stored = minutes.store_unrecorded(session, actor=auth.SYSTEM_ACTOR, now=clock.now())
     if stored:
         print(f"{stored} justerade protokoll från en tidigare version av portalen är nu lagrade som PDF.")
     after = backup_module.schema_revision(engine)

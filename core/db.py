@@ -5,6 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
@@ -12,6 +13,7 @@ from sqlmodel import Session, create_engine, select
 
 from core import history, limits, models
 
+FROZEN_MINUTES_SINCE = "0006"  # the first revision that stores approved minutes as approved
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 limits.guard_sessions()  # a text longer than its column is refused in Swedish, on SQLite as on PostgreSQL
 history.install()  # every tracked change is recorded from the flush, with the actor of its change set
@@ -60,9 +62,30 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str) -> None:
-    """Create or migrate the database to the newest schema."""
+def revision(engine: Engine) -> str | None:
+    """Return the database's Alembic revision (None for a database not created yet)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(url: str) -> str | None:
+    """Create or migrate the database to the newest schema; return the revision it had before."""
+    engine = make_engine(url)
+    try:
+        before = revision(engine)
+    finally:
+        engine.dispose()
     command.upgrade(alembic_config(url), "head")
+    return before
+
+
+def predates_frozen_minutes(before: str | None) -> bool:
+    """Tell whether a database came from a schema that stored no approved minutes (before revision 0006).
+
+    Only such minutes are stored from the live rows at upgrade; an approved review without its stored minutes in
+    any later database was changed outside the portal, and is refused rather than printed anew.
+    """
+    return before is not None and before[:4] < FROZEN_MINUTES_SINCE
 
 
 def is_empty(engine: Engine) -> bool:

@@ -34,10 +34,11 @@ def startup_problems(engine: Engine, settings: Settings) -> list[str]:
 def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> Engine:
     """Migrate the database and, in demo mode, load the demo into an empty database (telling say what it does)."""
     say("Uppdaterar databasens schema …")
-    db.upgrade(settings.database_url)
+    before = db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
-    with db.session_scope(engine) as session:
-        minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=clock.now())
+    if db.predates_frozen_minutes(before):
+        with db.session_scope(engine) as session:
+            minutes.store_unrecorded(session, actor=SYSTEM_ACTOR, now=clock.now())
     if settings.demo and db.is_empty(engine):
         say("Läser in demodata (Demosjukhuset) i den tomma databasen …")
         with db.session_scope(engine) as session:

@@ -1,13 +1,18 @@
 """The printed minutes (protokoll) of a review: A4, black and white, UTKAST until approved.
 
 The PDF is drawn from the minutes' content document (core/services/minutes_content.py) and the
-approval times alone, so an approved version prints from what was frozen and nothing else.
+approval times alone, so an approved version prints from what was frozen and nothing else. An approved version
+is a PDF/A-3b with the frozen document attached (core/documents/pdfa.py); a draft is an ordinary PDF.
 """
+import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from core.documents import pdfa
 from core.documents.content import Block, Decision, MinutesContent, Subheading, Table, Text
 from core.documents.pdf import PortalPdf
+from core.errors import UserError
 from core.glossary import FIELDS, LABELS, MODELS
 
 NUMBER_AND_SIGN = re.compile(r"(\d) (%|‰|mSv|µSv|mGy|Gy)(?=\W|$)")
@@ -22,6 +27,11 @@ class Stamp:
     draft: bool
     checksum: str
     approved: list[str | None] = field(default_factory=list)  # per signer: when they approved, or None
+    # Approved only: the content document as stored, in the bytes its checksum is taken of (attached), when the
+    # PDF counts as created (the approval, so a reprint is the same file), and the portal's own metadata lines.
+    content_json: bytes | None = None
+    created: datetime | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 class MinutesPdf(PortalPdf):
@@ -30,7 +40,7 @@ class MinutesPdf(PortalPdf):
     def __init__(self, content: MinutesContent, stamp: Stamp):
         note = (f"{content.clinic} · protokoll {content.number} · version {content.version} · "
                 f"kontrollsumma {stamp.checksum[:12]}")
-        super().__init__(content.title, footer_note=note)
+        super().__init__(content.title, footer_note=note, compliance=None if stamp.draft else pdfa.COMPLIANCE)
         self.draft = stamp.draft
         self.hyphenate = content.hyphens_and_zero_axes  # an older document prints as it always did
 
@@ -125,11 +135,25 @@ def _signatures(pdf: PortalPdf, content: MinutesContent, stamp: Stamp) -> None:
                    new_x="LMARGIN", new_y="NEXT")
 
 
+def _archive(pdf: MinutesPdf, content: MinutesContent, stamp: Stamp) -> None:
+    """Make the approved minutes a PDF/A-3b carrying the stored document whose checksum they print."""
+    if stamp.content_json is None or stamp.created is None:
+        raise ValueError("approved minutes print from the stored content document and the approval time")
+    if hashlib.sha256(stamp.content_json).hexdigest() != stamp.checksum:
+        raise UserError(f"Protokoll {content.number} version {content.version}: det lagrade innehållet stämmer "
+                        "inte med protokollets kontrollsumma. Protokollet skrivs inte ut; kontakta förvaltningen.")
+    pdfa.archive(pdf, content_json=stamp.content_json, created=stamp.created,
+                 metadata={"contentSha256": stamp.checksum, **stamp.metadata})
+
+
 def minutes_pdf(content: MinutesContent, stamp: Stamp, chart_png: bytes | None = None) -> bytes:
-    """Return the minutes as a PDF."""
+    """Return the minutes as a PDF: a draft as an ordinary PDF, approved minutes as PDF/A-3b."""
     pdf = MinutesPdf(content, stamp)
     pdf.add_page()
     _heading(pdf, content)
     _sections(pdf, content, chart_png)
     _signatures(pdf, content, stamp)
-    return bytes(pdf.output())
+    if stamp.draft:
+        return bytes(pdf.output())
+    _archive(pdf, content, stamp)
+    return pdfa.output(pdf)

@@ -17,8 +17,8 @@ BASELINE = 3.45  # mm from a line's top to its baseline at 9 pt (as fpdf2 places
 class PortalPdf(FPDF):
     """An A4 document with a title line on every page and 'Sida X av Y' in the footer."""
 
-    def __init__(self, title: str, footer_note: str = ""):
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, title: str, footer_note: str = "", compliance: str | None = None):
+        super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=compliance)
         self.document_title, self.footer_note = title, footer_note
         self.hyphenate = True  # a word cut to fit a table column ends in "-" (minutes of format < 4 did not)
         self.add_font("DejaVu", "", FONT_DIR / "DejaVuSans.ttf")

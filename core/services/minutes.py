@@ -15,11 +15,13 @@ from core.config import Settings
 from core.documents.content import read
 from core.enums import AttendanceStatus, HistoryOperation, ReviewStatus, SignatureRole
 from core.errors import InvalidInput, UserError
+from core.formatting import datetime_text
 from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
 from core.services import undecided
 from core.services._common import get_or_fail
+from core.services._integrity import approved_record, checked
 from core.services._queries import approval_times, minutes_record, signature_rows
 from core.services._rules import (
     change_status,
@@ -162,8 +164,28 @@ def _lock_in(session: Session, review_id: int, status: ReviewStatus, refusal: st
     return review
 
 
+def _rendered_if_last(session: Session, actor: Actor, review_id: int, now: datetime) -> tuple[list, bytes] | None:
+    """Print the approved PDF before anything is written when the actor's approval will be the last one.
+
+    Printing takes seconds; done here, the approval's write transaction (SQLite's one write lock) stays short.
+    """
+    review = session.get(Review, review_id)
+    if review is None or review.status != ReviewStatus.APPROVAL:
+        return None
+    rows = signature_rows(session, review)
+    if not rows or any(s.signed_at is None and s.user_id != actor.user_id for s in rows) or \
+            all(s.signed_at for s in rows):
+        return None
+    frozen = minutes_record(session, review)
+    if frozen is None:
+        return None
+    times = [datetime_text(s.signed_at or now) or None for s in rows]
+    return times, render_approved(checked(session, frozen), times, created=now)
+
+
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
     """Approve the frozen minutes with the actor's own login; the last approval stores the PDF and locks them."""
+    rendered = _rendered_if_last(session, actor, review_id, now)
     history.track(session, actor=actor, now=now)
     review = _lock_in(session, review_id, ReviewStatus.APPROVAL, "Protokollet är inte skickat till justering.")
     mine = [s for s in signature_rows(session, review) if s.user_id == actor.user_id and s.signed_at is None]
@@ -173,6 +195,7 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
         require(actor, Permission.APPROVE_REVIEW, review.clinic_id)
     frozen = minutes_record(session, review)
     assert frozen is not None  # minutes under justering were frozen when they were sent
+    checked(session, frozen)  # what the earlier approvers signed is what this one signs
     for signature in mine:
         signature.signed_at, signature.content_sha256 = now, frozen.content_sha256
         session.add(signature)
@@ -180,8 +203,11 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
                        review_id=review.id, new={"roll": signature.role, "sha256": frozen.content_sha256})
     session.flush()
     if all(s.signed_at for s in signature_rows(session, review)):
+        times = approval_times(session, review)
         review.approved_at = frozen.approved_at = now
-        frozen.pdf = render_approved(frozen, approval_times(session, review))
+        # printed before the lock unless someone else signed in between (then printed here, once)
+        frozen.pdf = rendered[1] if rendered and rendered[0] == times else \
+            render_approved(frozen, times, created=now)
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
         change_status(session, review, ReviewStatus.APPROVED, operation=HistoryOperation.APPROVE,
@@ -213,9 +239,7 @@ def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: 
     if not (reason or "").strip():
         raise InvalidInput(["Motivering: skriv varför protokollet återöppnas."])
     review = _lock_in(session, review_id, ReviewStatus.APPROVED, "Bara ett justerat protokoll kan återöppnas.")
-    frozen = minutes_record(session, review)
-    if frozen is None:
-        raise UserError("Det justerade protokollet finns inte lagrat; kör `stralportal db upgrade` först.")
+    frozen = approved_record(session, review, minutes_record(session, review))
     frozen.reopened_at, frozen.reopened_by_name, frozen.reopen_reason = now, actor.name, reason.strip()
     session.add(frozen)
     previous = signature_rows(session, review)
@@ -249,7 +273,8 @@ def store_unrecorded(session: Session, *, actor: Actor, now: datetime) -> int:
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
         history.record(session, "MinutesVersion", operation=HistoryOperation.CREATE, clinic_id=review.clinic_id,
-                       review_id=review.id, new={"version": review.minutes_version, "lagrad_vid_uppgradering": True})
+                       review_id=review.id, new={"version": review.minutes_version, "lagrad_vid_uppgradering": True,
+                            "pdf_sha256": frozen.pdf_sha256})
         stored += 1
     return stored
 
@@ -275,7 +300,7 @@ def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings
     frozen = minutes_record(session, review)
     if frozen is None:
         raise UserError("Protokollet är inte skickat till justering.")
-    for signer, signature in zip(read(frozen.content).signers, signature_rows(session, review)):
+    for signer, signature in zip(read(checked(session, frozen).content).signers, signature_rows(session, review)):
         user = session.get(User, signature.user_id)
         if signature.signed_at or not user or not user.email or user.email in sent:
             continue

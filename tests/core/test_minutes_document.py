@@ -2,17 +2,22 @@
 
 tests/data/demo-minutes-format-1.json holds every frozen minutes version of the demo as the code before the
 typed document froze and printed it (content, approval times, and the SHA-256 of the PDF with its creation
-time and file id blanked, the only bytes that change from one print to the next).
+time and file id blanked, the only bytes that change from one print to the next). Since #23 an approved
+version is a PDF/A-3b, a different file with the same pages: `pages_sha256` is what its pages show (content
+streams, images, embedded fonts), taken from the very prints those PDF hashes were checked against.
 """
 import hashlib
+import io
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from core.documents.content import FORMAT, MinutesContent, read
 from core.documents.minutes_pdf import Stamp
 from core.documents.revision import infer_marks
+from core.services._integrity import content_bytes
 from core.services.minutes_content import PART_MISSING
 from core.services.minutes_document import content_hash, render
 from tests.conftest import PROJECT_DIR
@@ -24,6 +29,22 @@ def _timeless(pdf: bytes) -> str:
     """The PDF's SHA-256 with its creation time and file id blanked."""
     pdf = re.sub(rb"/CreationDate \(D:\d+Z\)", b"/CreationDate ()", pdf)
     return hashlib.sha256(re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"/ID []", pdf)).hexdigest()
+
+
+def _pages(pdf: bytes) -> str:
+    """The SHA-256 of what the pages show: their content streams, images and embedded font programs."""
+    from pypdf import PdfReader
+
+    digest = hashlib.sha256()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        digest.update(page.get_contents().get_data())
+        resources = page["/Resources"]
+        for name, xobject in sorted(resources.get("/XObject", {}).items()):
+            digest.update(name.encode() + xobject.get_object().get_data())
+        for name, font in sorted(resources.get("/Font", {}).items()):
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            digest.update(name.encode() + descriptor["/FontFile2"].get_object().get_data())
+    return digest.hexdigest()
 
 
 def test_the_fixture_covers_approved_minutes_and_one_under_justering():
@@ -39,10 +60,20 @@ def test_an_older_document_reads_without_losing_a_word(stored):
 
 
 @pytest.mark.parametrize("stored", BEFORE, ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
-def test_an_older_document_prints_byte_identical(stored):
-    stamp = Stamp(draft=not stored["approved"], checksum=stored["content_sha256"], approved=stored["approval_times"])
+def test_an_older_document_prints_byte_identical_as_a_draft(stored):
+    stamp = Stamp(draft=True, checksum=stored["content_sha256"], approved=stored["approval_times"])
     pdf = render(read(stored["content"]), stamp)
-    assert _timeless(pdf) == stored["pdf_normalised" if stored["approved"] else "draft_pdf_normalised"]
+    assert _timeless(pdf) == stored["draft_pdf_normalised"]
+
+
+@pytest.mark.parametrize("stored", [v for v in BEFORE if v["approved"]],
+                         ids=lambda v: f"granskning{v['review_id']}-v{v['version']}")
+def test_an_older_approved_document_prints_the_same_pages_as_pdfa(stored):
+    stamp = Stamp(draft=False, checksum=stored["content_sha256"], approved=stored["approval_times"],
+                  content_json=content_bytes(stored["content"]), created=datetime(2025, 3, 13, 10, tzinfo=UTC))
+    pdf = render(read(stored["content"]), stamp)
+    assert b"<pdfaid:part>3</pdfaid:part>" in pdf and _timeless(pdf) != stored["pdf_normalised"]
+    assert _pages(pdf) == stored["pages_sha256"]
 
 
 def test_a_new_document_names_its_format_and_refuses_an_unknown_key():
@@ -161,11 +192,14 @@ def test_the_demo_freezes_the_same_minutes_as_before(tmp_path):
         now = now.model_copy(update={"sections": [e if s.kind == "other" else s
                                                   for s, e in zip(now.sections, expected.sections)]})
         assert now == expected, now.number
-        stamp = Stamp(draft=not stored["approved"], checksum=stored["content_sha256"],
-                      approved=stored["approval_times"])
+        stamp = Stamp(draft=True, checksum=stored["content_sha256"], approved=stored["approval_times"])
         # Printed as the format it was frozen in: format 4 prints a cut word with a hyphen and charts from zero.
         printed = render(now.model_copy(update={"format": 3}), stamp)
-        assert _timeless(printed) == stored["pdf_normalised" if stored["approved"] else "draft_pdf_normalised"]
+        assert _timeless(printed) == stored["draft_pdf_normalised"]
+        if stored["approved"]:  # approved minutes are PDF/A since #23: the same pages in another file
+            stamp = Stamp(draft=False, checksum=stored["content_sha256"], approved=stored["approval_times"],
+                          content_json=content_bytes(stored["content"]), created=datetime(2025, 3, 13, 10, tzinfo=UTC))
+            assert _pages(render(now.model_copy(update={"format": 3}), stamp)) == stored["pages_sha256"]
 
 
 def test_a_damaged_stored_document_is_refused_in_swedish():

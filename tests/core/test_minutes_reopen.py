@@ -8,8 +8,9 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from core.documents.content import Table, read
-from core.models import Attendance, MinutesVersion
+from core.models import Attendance, MinutesVersion, Signature
 from core.services import agenda, attendance, clinics, minutes, minutes_document, safety_events
+from core.services._integrity import content_hash
 from core.services.auth import SYSTEM_ACTOR
 from tests.core.conftest import approve_all, decide, make_review
 from tests.factories import NOW
@@ -146,8 +147,11 @@ def test_a_version_frozen_before_the_marks_still_gives_its_bokslut_to_the_next(s
     older = json.loads(json.dumps(first.content).replace(', "record": "annual_report"', ""))
     older = {**older, "format": 2}
     assert "record" not in json.dumps(older["sections"][4])  # the bokslut § as format 2 stored it
-    first.content = older
+    first.content, first.content_sha256 = older, content_hash(older)  # as that version was frozen and signed
     session.add(first)
+    for signature in session.exec(select(Signature).where(Signature.review_id == review.id)):
+        signature.content_sha256 = first.content_sha256
+        session.add(signature)
     session.commit()
     _change_master_data(session, rtg, event)
     minutes.reopen(session, actor=rtg["anna"], review_id=review.id, reason="Rättelse", now=LATER)

@@ -40,6 +40,14 @@ REFUSALS = {
                               "finns i säkerhetskopian.",
     "dubbelt-id.json": "Tabellen organisation, rad 2 (id 1): nyckeln 1 finns två gånger.",
     "dubbel-klinikkod.json": "databasen godtog inte innehållet",
+    "protokoll-andrat-innehall.json": "Tabellen minutesversion (id 1, genomgång 1, version 1): innehållet stämmer "
+                                      "inte med sin kontrollsumma (SHA-256).",
+    "protokoll-pdf-och-kontrollsumma-utbytta.json": "Tabellen minutesversion (id 1, genomgång 1, version 1): "
+                                                    "PDF-filen är inte den som lagrades vid justeringen",
+    "justering-annan-kontrollsumma.json": "en justering (chair) anger en annan kontrollsumma än innehållets",
+    "protokoll-utan-justeringstid.json": "versionen har en justerad PDF eller är återöppnad men saknar tidpunkt",
+    "justerad-utan-protokoll.json": "Tabellen review (id 1): genomgången är justerad men dess justerade protokoll "
+                                    "(version 1) finns inte i säkerhetskopian.",
 }
 
 
@@ -87,6 +95,6 @@ def test_a_hostile_backup_is_refused_in_swedish_and_nothing_is_written(name, emp
 def test_the_valid_backup_they_are_made_from_restores(empty_db, tmp_path, capsys):
     engine = db.make_engine(empty_db)
     code = main(["restore", str(_file_for_restore("giltig-grund.json", engine, tmp_path))])
-    assert code == 0 and "Återställt 7 rader" in capsys.readouterr().out
+    assert code == 0 and "Återställt 9 rader" in capsys.readouterr().out
     assert backup.backup(engine)["tables"]["document"][0]["filename"] == "bilaga.pdf"
     engine.dispose()

@@ -14,16 +14,21 @@ from core import backup, db, history
 from core.models import (
     Clinic,
     Document,
+    HistoryEntry,
     MinutesVersion,
     Organisation,
     Review,
+    Signature,
     User,
     UserClinic,
 )
+from core.services._integrity import content_hash
 
 FOLDER = Path(__file__).resolve().parent
 AT = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 PDF = b"%PDF-1.4 protokoll"
+CONTENT = {"number": "RTG 1/2026"}
+OTHER_PDF = b"%PDF-1.4 annat protokoll"
 ATTACHMENT = b"%PDF-1.4 bilaga"
 
 
@@ -43,10 +48,15 @@ def _valid() -> dict:
         s.add(Review(id=1, clinic_id=1, year=2026, meeting_date=date(2026, 3, 12), status="approved",
                      approved_at=AT, created_at=AT, created_by_id=1))
         s.flush()
+        s.add(Signature(id=1, review_id=1, user_id=1, role="chair", minutes_version=1, signed_at=AT,
+                        content_sha256=content_hash(CONTENT)))
+        s.add(HistoryEntry(id=1, at=AT, user_id=1, actor_name="Anna Berg", entity="Review", entity_id=1,
+                           operation="approve", clinic_id=1, review_id=1, old_values={"status": "approval"},
+                           new_values={"status": "approved", "pdf_sha256": hashlib.sha256(PDF).hexdigest()}))
         s.add(Document(id=1, review_id=1, kind="attachment", filename="bilaga.pdf", media_type="application/pdf",
                        size=len(ATTACHMENT), sha256=hashlib.sha256(ATTACHMENT).hexdigest(), content=ATTACHMENT,
                        uploaded_at=AT, uploaded_by_id=1))
-        s.add(MinutesVersion(id=1, review_id=1, version=1, content={"number": "RTG 1/2026"}, content_sha256="0" * 64,
+        s.add(MinutesVersion(id=1, review_id=1, version=1, content=CONTENT, content_sha256=content_hash(CONTENT),
                              frozen_at=AT, approved_at=AT, pdf=PDF, pdf_sha256=hashlib.sha256(PDF).hexdigest()))
     document = backup.backup(engine)
     engine.dispose()
@@ -86,6 +96,15 @@ def _cases(valid: dict) -> dict[str, dict | str]:
         "bilaga-ogiltig-base64.json": _broken(valid, lambda t: row("document")(t).update(content="inte base64!")),
         "protokoll-pdf-fel-kontrollsumma.json": _broken(valid, lambda t: row("minutesversion")(t).update(
             pdf_sha256=hashlib.sha256(b"ett annat protokoll").hexdigest())),
+        "protokoll-andrat-innehall.json": _broken(valid, lambda t: row("minutesversion")(t).update(
+            content={"number": "RTG 1/2026", "beslut": "inget"})),
+        "protokoll-pdf-och-kontrollsumma-utbytta.json": _broken(valid, lambda t: row("minutesversion")(t).update(
+            pdf=base64.b64encode(OTHER_PDF).decode(), pdf_sha256=hashlib.sha256(OTHER_PDF).hexdigest())),
+        "justering-annan-kontrollsumma.json": _broken(valid, lambda t: row("signature")(t).update(
+            content_sha256="f" * 64)),
+        "protokoll-utan-justeringstid.json": _broken(
+            valid, lambda t: row("minutesversion")(t).update(approved_at=None)),
+        "justerad-utan-protokoll.json": _broken(valid, lambda t: t.update(minutesversion=[])),
         "saknad-hanvisning.json": _broken(valid, lambda t: row("userclinic")(t).update(clinic_id=99)),
         "dubbelt-id.json": _broken(valid, lambda t: t["organisation"].append({**t["organisation"][0],
                                                                               "name": "Annat sjukhus"})),
