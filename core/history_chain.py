@@ -60,9 +60,16 @@ def chain_head(session: Session) -> tuple[int, str] | None:
     return (row.seq, row.sha256) if row else None
 
 
-def written(session: Session, entry_id: int) -> None:
+def written(session: OrmSession, entry_id: int) -> None:
     """Note an entry this transaction wrote, to be chained when it commits (core/history.py calls it)."""
     session.info.setdefault(WRITTEN, set()).add(entry_id)
+
+
+def _note_added(session: OrmSession, _flush_context) -> None:
+    """Note entries added as objects (a test fixture's), so they are chained like those core/history.py inserts."""
+    for obj in session.new:
+        if isinstance(obj, HistoryEntry) and obj.id is not None:
+            written(session, obj.id)
 
 
 def _lock_head(conn: Connection) -> tuple[int, str]:
@@ -135,7 +142,8 @@ def _forget(session: OrmSession, transaction) -> None:
 
 def install() -> None:
     """Chain the history at every session's commit (once per process; core/history.py's install calls it)."""
-    for name, listener in (("before_commit", _chain_on_commit), ("after_transaction_end", _forget)):
+    for name, listener in (("after_flush", _note_added), ("before_commit", _chain_on_commit),
+                           ("after_transaction_end", _forget)):
         if not event.contains(OrmSession, name, listener):
             event.listen(OrmSession, name, listener)
 

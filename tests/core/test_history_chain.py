@@ -238,3 +238,10 @@ def test_a_savepoint_is_chained_with_its_transaction_and_one_rolled_back_leaves_
     session.commit()
     assert [seq for _, seq in _chain(engine)] == [1] and session.exec(select(HistoryChain.seq)).one() == 1
     assert _check(engine).intact
+
+
+def test_an_entry_a_fixture_adds_as_an_object_is_chained_too(session, engine, portal):
+    with history.unrecorded(session):
+        session.add(HistoryEntry(at=NOW, actor_name="Anna Berg", entity="Review", entity_id=1, operation="approve"))
+    session.commit()
+    assert _chain(engine) == [(1, 1)] and _check(engine).intact
