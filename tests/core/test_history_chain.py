@@ -1,4 +1,5 @@
 """The change history is one hash chain, linked as each transaction commits, in commit order (core/history_chain)."""
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,8 @@ from tests.conftest import drop_everything, reset_schema
 from tests.core.conftest import approve_all, decide, make_review
 from tests.factories import NOW, make_org
 from tests.race import race
+
+HOLD = 2  # seconds the first holder of the head waits for a second reader that its lock keeps out
 
 
 def _chain(engine) -> list[tuple[int, int | None]]:
@@ -160,6 +163,31 @@ def test_two_writers_at_once_keep_one_linear_chain(file_engine):
         codes = [s.get(Clinic, s.get(HistoryEntry, entry_id).entity_id).code[0] for entry_id, _ in numbered]
     assert codes in (list("AAABBB"), list("BBBAAA"))  # each transaction's entries together, in commit order
     assert _check(file_engine).intact
+
+
+def test_a_writer_reaching_the_head_while_another_holds_it_waits_and_chains_after_it(file_engine):
+    """Both transactions commit at once; the first to read the head holds it until its commit (FOR UPDATE)."""
+    with Session(file_engine) as s:
+        _clinic(s, "X0")
+        s.commit()  # the head exists: only its lock can keep the two apart
+    first_read, second_read, readers = threading.Event(), threading.Event(), []
+
+    def hold_the_head(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM historychain" in statement:
+            readers.append(threading.get_ident())
+            if len(readers) == 1:
+                first_read.set()
+                second_read.wait(HOLD)  # a second reader without the lock would come now and number the same
+            else:
+                second_read.set()
+    event.listen(file_engine, "after_cursor_execute", hold_the_head)
+    try:
+        outcome = race(file_engine, lambda s: _clinic(s, "A1"), lambda s: _clinic(s, "B1"))
+    finally:
+        event.remove(file_engine, "after_cursor_execute", hold_the_head)
+    assert [type(o).__name__ for o in outcome] == ["Clinic", "Clinic"], outcome
+    assert first_read.is_set() and len(set(readers)) == 2
+    assert [seq for _, seq in _chain(file_engine)] == [1, 2, 3] and _check(file_engine).intact
 
 
 def test_migration_chains_the_history_written_before_in_id_order(database_url):
