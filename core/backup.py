@@ -57,10 +57,19 @@ def backup(engine: Engine) -> dict:
     """Return every row of every table, attachments included, as one JSON-ready document."""
     tables = {}
     with engine.connect() as conn:
+        _one_moment(conn)
         for table in _tables():
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             tables[table.name] = [{c.name: _encode(c, row[c.name]) for c in table.columns} for row in rows]
     return {"format": FORMAT, "schema": schema_revision(engine), "tables": tables}
+
+
+def _one_moment(conn) -> None:
+    """Read every table as of one moment: a change committed meanwhile is wholly in or out (the chain and its head)."""
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="REPEATABLE READ")
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")  # pysqlite begins only before a write; WAL keeps this reader's snapshot
 
 
 def _check_restorable(engine: Engine, document: dict) -> None:

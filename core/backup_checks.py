@@ -1,4 +1,5 @@
-"""Checks a whole backup before restore writes anything: tables, columns, types, known values, references, checksums.
+"""Checks a whole backup before restore writes anything: tables, columns, types, known values, references, checksums
+and the change history's hash chain.
 
 Every refusal is Swedish and names the table, the row (with its id) and the column.
 """
@@ -11,7 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import JSON, Table, TypeDecorator
 
-from core import enums
+from core import enums, history_chain
 from core.errors import InvalidInput, UserError
 from core.self_assessment.criteria import ALL as ALL_MODALITIES
 from core.services._integrity import recorded_pdf_hashes, version_problems
@@ -61,6 +62,7 @@ def check_document(tables: list[Table], document: dict) -> None:
                 problems += row_problems(table, number, row)
         problems += reference_problems(tables, data) if not problems else []
         problems += record_problems(data) if not problems else []
+        problems += history_chain.backup_problems(data) if not problems else []  # the rows are sound: walk the chain
     if problems:
         raise InvalidInput(problems[:MAX_PROBLEMS] + ([f"… och {len(problems) - MAX_PROBLEMS} fel till."]
                                                       if len(problems) > MAX_PROBLEMS else []))

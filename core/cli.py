@@ -155,11 +155,14 @@ def _remind_command(sub) -> None:
 
 
 def _verify_command(sub) -> None:
-    """Describe `verify`."""
+    """Describe `verify` (a protocol's PDF or a review's archive, or the change history with --history)."""
     verify = sub.add_parser("verify", help="kontrollera att en PDF (eller ett arkiv) är ett oförändrat justerat "
-                                           "protokoll från portalen")
+                                           "protokoll från portalen, eller med --history att ändringshistoriken "
+                                           "är obruten")
     verify.add_argument("path", nargs="?", metavar="FIL", help="protokollet (PDF) eller arkivet (ZIP)")
-    verify.add_argument("--history", action="store_true", help="kontrollera ändringshistorikens kedja")
+    verify.add_argument("--history", action="store_true",
+                        help="gå igenom ändringshistorikens kedja och namnge den första posten som ändrats, "
+                             "tagits bort eller lagts till")
     verify.set_defaults(func=_lazy("cmd_verify", "core.verify_command"))  # an inspector's check: no demo, no charts
 
 

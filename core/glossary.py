@@ -27,6 +27,7 @@ MODELS = {
     "SelfAssessment": "Egenkontroll",
     "Answer": "Bedömning",
     "HistoryEntry": "Ändringshistorik",
+    "HistoryChain": "Ändringshistorikens kedja",
     "ClinicalAudit": "Klinisk revision",
     "SafetyEvent": "Händelse",
     "TrainingRecord": "Utbildning i strålskydd",

@@ -5,6 +5,7 @@ delete of a tracked model that the session flushes is recorded as the actor's, w
 from SQLAlchemy's attribute history. What a flush cannot see (an approval, a reopening, a summary of a bulk load, a
 changed password) is added with `record`, and joins the object's own entry of the change set when there is one.
 A tracked object flushed without a change set is refused, so a write without an actor is never left unrecorded.
+Every entry is hash-chained when its transaction commits (core/history_chain.py).
 """
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
+from core import history_chain
 from core.enums import HistoryOperation
 from core.models import (
     Action,
@@ -189,6 +191,7 @@ def _insert(session: Session, changes: ChangeSet, entity: str, entity_id: int | 
     key = result.inserted_primary_key
     assert key is not None  # an INSERT of one row always has its key
     written.id = key[0]
+    history_chain.written(session, written.id)
     return written
 
 
@@ -285,6 +288,7 @@ def install() -> None:
                            ("after_commit", _forget), ("after_rollback", _forget)):
         if not event.contains(OrmSession, name, listener):
             event.listen(OrmSession, name, listener)
+    history_chain.install()
 
 
 install()

@@ -20,6 +20,7 @@ class Permission(StrEnum):
     EDIT_SELF_ASSESSMENT = "edit_self_assessment"
     REGISTER_EVENTS = "register_events"
     ADMINISTER_DATABASE = "administer_database"
+    READ_HISTORY = "read_history"
 
 
 # What each permission is called in a refusal: "Du saknar behörighet att …".
@@ -36,6 +37,7 @@ PERMISSION_WORDS = {
     Permission.EDIT_SELF_ASSESSMENT: "göra klinikens egenkontroll",
     Permission.REGISTER_EVENTS: "registrera händelser och avvikelser",
     Permission.ADMINISTER_DATABASE: "säkerhetskopiera, återställa eller uppgradera databasen",
+    Permission.READ_HISTORY: "läsa och kontrollera hela ändringshistoriken",
 }
 
 ALL_CLINICS = "all"

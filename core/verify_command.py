@@ -5,7 +5,6 @@ which approved version it is when it can be reached; when it cannot, the answer 
 Exit status 0 only for an unaltered approved version (or an archive of them), 1 for anything else, 2 for a usage
 error (no file given, a file that cannot be read).
 """
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +16,8 @@ from sqlmodel import Session
 from core import backup as backup_module
 from core import db
 from core.config import Settings, load_settings
-from core.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, UserError
+from core.errors import EXIT_FAILED, EXIT_OK, UserError
 from core.services import auth, verification
-
-HISTORY_LATER = "Kontrollen av ändringshistoriken kommer i en annan ändring."
 
 
 def _missing_sqlite_file(url: str) -> bool:
@@ -84,12 +81,15 @@ def _actor(session: Session | None, username: str | None):
 
 
 def cmd_verify(args) -> int:
-    """Check a PDF or an archive from the portal and say in Swedish what it is."""
+    """Check a PDF or an archive from the portal (or, with --history, the change history) and say what it is."""
+    if args.history and args.path:
+        raise UserError("Ange antingen en fil eller --history, inte båda.")
     if args.history:
-        print(HISTORY_LATER, file=sys.stderr)
-        return EXIT_REFUSED
+        from core.verify_history import cmd_verify_history  # the history's check needs the portal's database
+        return cmd_verify_history(args)
     if not args.path:
-        raise UserError("Ange filen som ska kontrolleras: stralportal verify FIL.pdf (eller FIL.zip).")
+        raise UserError("Ange filen som ska kontrolleras, eller --history för ändringshistoriken: "
+                        "stralportal verify FIL.pdf (eller FIL.zip).")
     data = _read(args.path)
     if isinstance(data, str):
         print(f"{args.path}: {data}\nResultat: filen kontrollerades inte.")

@@ -16,7 +16,7 @@ from core.models.annual_report import (
 )
 from core.models.events import SafetyEvent
 from core.models.organisation import Clinic, Document, Organisation, User, UserClinic
-from core.models.registers import ClinicalAudit, HistoryEntry, Reminder
+from core.models.registers import ClinicalAudit, HistoryChain, HistoryEntry, Reminder
 from core.models.review import (
     Action,
     AgendaItem,
@@ -34,5 +34,5 @@ __all__ = [
     "AnnualReport", "ReportSummary", "Goal", "Indicator", "Finding", "TrainingRecord", "DosimetryRecord",
     "DrlStatus", "SafetyEvent", "Review", "Attendance", "AgendaItem", "Action", "FindingDecision", "FollowUp",
     "Signature", "MinutesVersion", "AssessmentTemplate", "Criterion", "SelfAssessment", "Answer",
-    "ClinicalAudit", "Reminder", "HistoryEntry",
+    "ClinicalAudit", "Reminder", "HistoryEntry", "HistoryChain",
 ]

@@ -35,7 +35,7 @@ class Reminder(SQLModel, table=True):
 
 
 class HistoryEntry(SQLModel, table=True):
-    """Who changed what and when, with old and new values."""
+    """Who changed what and when, with old and new values; chained by SHA-256 when its transaction commits."""
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
@@ -48,3 +48,15 @@ class HistoryEntry(SQLModel, table=True):
     review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
     old_values: dict | None = Field(default=None, sa_column=Column(JSON))
     new_values: dict | None = Field(default=None, sa_column=Column(JSON))
+    # The hash chain (core/history_chain.py): set at commit, in commit order; None only until then.
+    chain_seq: int | None = Field(default=None, unique=True, index=True)
+    previous_sha256: str | None = Field(default=None, max_length=64)
+    entry_sha256: str | None = Field(default=None, max_length=64)
+
+
+class HistoryChain(SQLModel, table=True):
+    """The head of the history's hash chain (one row, id 1): the last chained entry's number and SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int
+    sha256: str = Field(max_length=64)

@@ -1,5 +1,6 @@
-"""The inspection-ready archive of one review: the sealed minutes and their content documents, action plan, bokslut
-extract, attachments, the seal's certificate and a manifest with every file's SHA-256 (`stralportal verify` checks it)."""
+"""The inspection-ready archive of one review: the sealed minutes and their content documents, action plan,
+bokslut extract, attachments, the seal's certificate and a manifest with every file's SHA-256 (checked by
+`stralportal verify`)."""
 import hashlib
 import io
 import json

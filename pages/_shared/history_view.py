@@ -6,8 +6,8 @@ from core import glossary
 from core.enums import HistoryOperation
 from core.formatting import datetime_text
 from core.glossary import LABELS as L
-from core.permissions import Actor
-from core.services import history
+from core.permissions import Actor, Permission, can
+from core.services import history, history_chain
 from pages._shared.db import session
 
 
@@ -33,3 +33,15 @@ def review_history(actor: Actor, review_id: int) -> None:
             L["time"]: datetime_text(e.at), "Vem": e.actor_name, L["what"]: glossary.MODELS.get(e.entity, e.entity),
             L["change_kind"]: glossary.term(e.operation, HistoryOperation), "Före": _shown(e.old_values),
             "Efter": _shown(e.new_values)} for e in events]), hide_index=True, width="stretch")
+        _chain_status(actor)
+
+
+def _chain_status(actor: Actor) -> None:
+    """Show the administrator whether the whole history's hash chain holds, on request (it reads every entry)."""
+    if not can(actor, Permission.READ_HISTORY):
+        return
+    if st.button("Kontrollera hela ändringshistoriken", help="Går igenom varje post i hela organisationens "
+                 "ändringshistorik och visar den första som har ändrats, tagits bort eller lagts till i efterhand."):
+        with st.spinner("Går igenom ändringshistoriken …"), session() as s:
+            report = history_chain.check_chain(s, actor=actor)
+        (st.success if report.intact else st.error)(report.message)

@@ -48,6 +48,10 @@ REFUSALS = {
     "protokoll-utan-justeringstid.json": "versionen har en justerad PDF eller är återöppnad men saknar tidpunkt",
     "justerad-utan-protokoll.json": "Tabellen review (id 1): genomgången är justerad men dess justerade protokoll "
                                     "(version 1) finns inte i säkerhetskopian.",
+    "historik-andrad-post.json": "Ändringshistoriken i säkerhetskopian är bruten. Post 1 (nr 1, 2026-03-10 10:00, "
+                                 "Anna Berg, Genomgång 1) har ändrats efter att den skrevs.",
+    "historik-borttagen-post.json": "Ändringshistoriken i säkerhetskopian är bruten. Posten nr 1 i slutet av "
+                                    "historiken har tagits bort.",
 }
 
 
@@ -95,6 +99,6 @@ def test_a_hostile_backup_is_refused_in_swedish_and_nothing_is_written(name, emp
 def test_the_valid_backup_they_are_made_from_restores(empty_db, tmp_path, capsys):
     engine = db.make_engine(empty_db)
     code = main(["restore", str(_file_for_restore("giltig-grund.json", engine, tmp_path))])
-    assert code == 0 and "Återställt 9 rader" in capsys.readouterr().out
+    assert code == 0 and "Återställt 10 rader" in capsys.readouterr().out  # the history's chain head is one
     assert backup.backup(engine)["tables"]["document"][0]["filename"] == "bilaga.pdf"
     engine.dispose()

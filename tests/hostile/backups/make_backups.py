@@ -105,6 +105,9 @@ def _cases(valid: dict) -> dict[str, dict | str]:
         "protokoll-utan-justeringstid.json": _broken(
             valid, lambda t: row("minutesversion")(t).update(approved_at=None)),
         "justerad-utan-protokoll.json": _broken(valid, lambda t: t.update(minutesversion=[])),
+        "historik-andrad-post.json": _broken(valid, lambda t: row("historyentry")(t).update(
+            old_values={"status": "meeting"})),
+        "historik-borttagen-post.json": _broken(valid, lambda t: t.update(historyentry=[])),
         "saknad-hanvisning.json": _broken(valid, lambda t: row("userclinic")(t).update(clinic_id=99)),
         "dubbelt-id.json": _broken(valid, lambda t: t["organisation"].append({**t["organisation"][0],
                                                                               "name": "Annat sjukhus"})),
