@@ -16,6 +16,7 @@ from core.documents.content import read
 from core.enums import AttendanceStatus, HistoryOperation, ReviewStatus, SignatureRole
 from core.errors import InvalidInput, UserError
 from core.formatting import datetime_text
+from core.history_chain import chain_head
 from core.mail import message, send
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
@@ -181,7 +182,13 @@ def _rendered_if_last(session: Session, actor: Actor, review_id: int, now: datet
     if frozen is None:
         return None
     times = [datetime_text(s.signed_at or now) or None for s in rows]
-    return times, render_sealed(checked(session, frozen), times, created=now)
+    return times, render_sealed(checked(session, frozen), times, _history_head(session), created=now)
+
+
+def _history_head(session: Session) -> dict[str, str]:
+    """Name the change history's head at approval, for the sealed PDF's metadata (what the history held then)."""
+    head = chain_head(session)
+    return {"historyHeadSeq": str(head[0]), "historyHeadSha256": head[1]} if head else {}
 
 
 def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) -> Review:
@@ -208,7 +215,7 @@ def approve(session: Session, *, actor: Actor, review_id: int, now: datetime) ->
         review.approved_at = frozen.approved_at = now
         # printed before the lock unless someone else signed in between (then printed here, once)
         frozen.pdf = rendered[1] if rendered and rendered[0] == times else \
-            render_sealed(frozen, times, created=now)
+            render_sealed(frozen, times, _history_head(session), created=now)
         frozen.pdf_sha256 = hashlib.sha256(frozen.pdf).hexdigest()
         session.add(frozen)
         change_status(session, review, ReviewStatus.APPROVED, operation=HistoryOperation.APPROVE,

@@ -149,11 +149,11 @@ def test_the_last_approval_prints_the_pdf_before_it_takes_the_write_lock(session
     writes_while_printing = []
     real_render = minutes.render_sealed
 
-    def render_and_write_meanwhile(frozen, times, **kwargs):
+    def render_and_write_meanwhile(frozen, times, *args, **kwargs):
         with other.begin() as conn:  # another user saving while the PDF prints: must not wait for this approval
             conn.execute(text("UPDATE review SET current_item = current_item WHERE id = :id"), {"id": review.id})
         writes_while_printing.append(True)
-        return real_render(frozen, times, **kwargs)
+        return real_render(frozen, times, *args, **kwargs)
 
     monkeypatch.setattr(minutes, "render_sealed", render_and_write_meanwhile)
     minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
@@ -162,3 +162,22 @@ def test_the_last_approval_prints_the_pdf_before_it_takes_the_write_lock(session
     assert writes_while_printing == [True]
     stored = session.exec(MinutesVersion.__table__.select().where(MinutesVersion.review_id == review.id)).first()
     assert stored.pdf_sha256 == hashlib.sha256(stored.pdf).hexdigest()
+
+
+def test_the_sealed_minutes_name_the_change_historys_head_at_approval(session, rtg):
+    import io
+
+    from pypdf import PdfReader
+
+    from core.models import HistoryEntry
+
+    review = make_review(session, rtg)
+    session.commit()
+    review = approve_all(session, rtg, review)
+    session.commit()
+    keywords = dict(part.split("=", 1) for part in
+                    PdfReader(io.BytesIO(minutes_record(session, review).pdf)).metadata["/Keywords"].split("; "))
+    entry = session.exec(HistoryEntry.__table__.select().where(
+        HistoryEntry.chain_seq == int(keywords["historyHeadSeq"]))).first()
+    assert entry.entry_sha256 == keywords["historyHeadSha256"]
+    assert entry.at <= NOW + timedelta(hours=2)  # an entry from before the last approval, not after it
