@@ -51,7 +51,8 @@ def test_archive_lists_every_file_with_its_checksum(demo_env, tmp_path, capsys):
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         names = {f["namn"] for f in manifest["filer"]}
-        assert names == {"protokoll-RTG-2025-v1.pdf", "åtgärdsplan-RTG.xlsx", "strålskyddsbokslut-2024-RTG.xlsx"}
+        assert names == {"protokoll-RTG-2025-v1.pdf", "protokoll-RTG-2025-v1.json", "sigillets-certifikat.pem",
+                         "åtgärdsplan-RTG.xlsx", "strålskyddsbokslut-2024-RTG.xlsx"}
         for entry in manifest["filer"]:
             assert hashlib.sha256(archive.read(entry["namn"])).hexdigest() == entry["sha256"]
     assert manifest["status"] == "Justerad"
