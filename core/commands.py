@@ -78,7 +78,7 @@ def cmd_db_upgrade(args) -> int:
             stored = minutes.store_unrecorded(session, actor=auth.SYSTEM_ACTOR, now=clock.now())
     if stored:
         print(f"{stored} justerade protokoll från en tidigare version av portalen är nu lagrade som PDF.")
-    seal_upgraded(engine, load_settings(), print)
+    seal_upgraded(engine, load_settings(), print, before)
     after = backup_module.schema_revision(engine)
     print("Databasen är skapad." if before is None else
           "Databasen har redan den senaste versionen." if before == after else

@@ -14,6 +14,7 @@ from sqlmodel import Session, create_engine, select
 from core import history, limits, models
 
 FROZEN_MINUTES_SINCE = "0006"  # the first revision that stores approved minutes as approved
+SEALED_SINCE = "0018"  # the first revision whose portal seals approved minutes when they are approved
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 limits.guard_sessions()  # a text longer than its column is refused in Swedish, on SQLite as on PostgreSQL
 history.install()  # every tracked change is recorded from the flush, with the actor of its change set
@@ -86,6 +87,11 @@ def predates_frozen_minutes(before: str | None) -> bool:
     any later database was changed outside the portal, and is refused rather than printed anew.
     """
     return before is not None and before[:4] < FROZEN_MINUTES_SINCE
+
+
+def predates_seal(before: str | None) -> bool:
+    """Tell whether a database came from a schema whose portal did not seal approved minutes (before 0018)."""
+    return before is not None and before[:4] < SEALED_SINCE
 
 
 def is_empty(engine: Engine) -> bool:

@@ -32,12 +32,18 @@ def startup_problems(engine: Engine, settings: Settings) -> list[str]:
     return problems
 
 
-def seal_upgraded(engine: Engine, settings: Settings, say: Callable[[str], None]) -> None:
-    """Make the organisation's seal when none exists, and seal minutes approved before the portal sealed them."""
+def seal_upgraded(engine: Engine, settings: Settings, say: Callable[[str], None], before: str | None = None) -> None:
+    """Make the organisation's seal when none exists, and seal minutes approved before the portal sealed them.
+
+    Only an upgrade from a schema older than sealing looks for unsealed minutes: every later approval is sealed
+    when it is given, and reading every stored PDF at each start would cost seconds at a region's size.
+    """
+    sealed = 0
     with db.session_scope(engine) as session:
         if sealing.ensure_organisation_seal(session, actor=SYSTEM_ACTOR, settings=settings):
             say(f"Organisationens egenutfärdade sigill är skapat: {seal_path(settings)}")
-        sealed = sealing.seal_unsealed(session, actor=SYSTEM_ACTOR, now=clock.now(), settings=settings)
+        if db.predates_seal(before):
+            sealed = sealing.seal_unsealed(session, actor=SYSTEM_ACTOR, now=clock.now(), settings=settings)
     if sealed:
         say(f"{sealed} justerade protokoll från en tidigare version av portalen är nu förseglade.")
 
@@ -54,7 +60,7 @@ def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> 
         say("Läser in demodata (Demosjukhuset) i den tomma databasen …")
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())
-    seal_upgraded(engine, settings, say)
+    seal_upgraded(engine, settings, say, before)
     with Session(engine) as session:
         if setup.needs_setup(session):
             say("Databasen har ingen organisation ännu. Öppna portalen och lägg upp den med startkoden "

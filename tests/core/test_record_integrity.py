@@ -181,3 +181,8 @@ def test_the_sealed_minutes_name_the_change_historys_head_at_approval(session, r
         HistoryEntry.chain_seq == int(keywords["historyHeadSeq"]))).first()
     assert entry.entry_sha256 == keywords["historyHeadSha256"]
     assert entry.at <= NOW + timedelta(hours=2)  # an entry from before the last approval, not after it
+
+
+def test_only_a_database_from_before_sealing_is_searched_for_unsealed_minutes_at_upgrade():
+    assert db.predates_seal("0017a") and db.predates_seal("0005")
+    assert not any(db.predates_seal(r) for r in (None, "0018c", "0019w"))
