@@ -64,7 +64,7 @@ def test_small_bench_reports_every_measurement_and_page(tmp_path):
     for name in ("import", "minutes"):
         assert figures[name]["process_seconds"] > figures[name]["seconds"]  # start-up is part of the whole process
     pages = figures["pages"]
-    assert len(pages["by_page"]) == 14
+    assert len(pages["by_page"]) == 15  # every page in the sidebar (Kontrollera protokoll included) and views
     for title, measured in pages["by_page"].items():
         assert measured["floor"] > 0 and measured["2"]["seconds"] > 0 and measured["2"]["ratio"] > 0, title
     assert set(pages["server_peak_mb"]) == {"1", "2"} and pages["cold_start_seconds"]["2"] > 0
