@@ -3,10 +3,18 @@ import smtplib
 import ssl
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from core.addresses import address_problem, one_line, shown
 from core.config import Settings
 from core.errors import UserError
+
+CLOSING = 421  # the server is shutting the connection: nothing more can be sent over it
+
+
+class Undeliverable(UserError):
+    """One e-mail could not be sent to its recipient; the connection, and the other e-mails, are fine."""
 
 
 def configured(settings: Settings) -> bool:
@@ -16,13 +24,19 @@ def configured(settings: Settings) -> bool:
 
 def message(settings: Settings, *, to: str, subject: str, body: str,
             attachments: Sequence[tuple[str, bytes, str]] = ()) -> EmailMessage:
-    """Build a plain-text Swedish e-mail with optional (file name, data, media type) attachments."""
+    """Build a plain-text Swedish e-mail with optional (file name, data, media type) attachments.
+
+    The subject and file names are put on one line: a clinic name stored with a line break must not end the
+    header (the e-mail library refuses it) nor start a new one. An address that cannot be written to is refused.
+    """
+    if address_problem(to):
+        raise Undeliverable(f"{shown(to)}: ogiltig e-postadress")
     mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = settings.smtp_from, to, subject
+    mail["From"], mail["To"], mail["Subject"] = settings.smtp_from, to, one_line(subject)
     mail.set_content(body)
     for name, data, media_type in attachments:
         main, _, sub = media_type.partition("/")
-        mail.add_attachment(data, maintype=main, subtype=sub, filename=name)
+        mail.add_attachment(data, maintype=main, subtype=sub, filename=one_line(name))
     return mail
 
 
@@ -68,15 +82,39 @@ def connection(settings: Settings) -> Iterator[Callable[[EmailMessage], None]]:
         raise _refusal(settings, port, exc) from None
 
     def deliver(mail: EmailMessage) -> None:
-        """Send one e-mail over the open connection."""
+        """Send one e-mail over the open connection; a refusal of this e-mail alone is Undeliverable."""
         try:
             server.send_message(mail)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPNotSupportedError) as exc:
+            if _code(exc) == CLOSING:
+                raise _refusal(settings, port, exc) from None
+            raise Undeliverable(f"{mail['To']}: e-postservern tog inte emot e-brevet ({_reply(exc)})") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise _refusal(settings, port, exc) from None
     try:
         yield deliver
     finally:
         _close(server)
+
+
+def _code(exc: smtplib.SMTPException) -> int | None:
+    """Return the server's reply code for a refused e-mail (the first recipient's, when recipients were refused)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return next(iter(exc.recipients.values()))[0] if exc.recipients else None
+    return exc.smtp_code if isinstance(exc, smtplib.SMTPResponseException) else None
+
+
+def _reply(exc: smtplib.SMTPException) -> str:
+    """Quote the server's reply to a refused e-mail on one short line."""
+    text: bytes | str
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, text = next(iter(exc.recipients.values()))
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        code, text = exc.smtp_code, exc.smtp_error
+    else:
+        return type(exc).__name__
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return shown(f"{code} {words}")
 
 
 def _close(server: smtplib.SMTP) -> None:
@@ -87,8 +125,30 @@ def _close(server: smtplib.SMTP) -> None:
         server.close()
 
 
-def send(settings: Settings, mails: list[EmailMessage]) -> None:
-    """Send the e-mails over one SMTP connection; refuse clearly when none is configured or it fails."""
+@dataclass
+class Delivery:
+    """What one sending achieved: the addresses written to, and each one that could not be, with why."""
+
+    sent: list[str] = field(default_factory=list)
+    not_sent: list[str] = field(default_factory=list)
+
+    def text(self, what: str) -> str:
+        """Tell the sender in Swedish what was sent, and to whom it could not be."""
+        done = f"{what} är skickad till {len(self.sent)} {'person' if len(self.sent) == 1 else 'personer'}."
+        if not self.not_sent:
+            return done
+        return done + " Den kunde inte skickas till: " + "; ".join(self.not_sent) + "."
+
+
+def send_each(settings: Settings, recipients: Sequence[str], build: Callable[[str], EmailMessage]) -> Delivery:
+    """Build and send one e-mail per recipient over one connection; one refused recipient stops nobody else."""
+    delivery = Delivery()
     with connection(settings) as deliver:
-        for mail in mails:
-            deliver(mail)
+        for to in recipients:
+            try:
+                deliver(build(to))
+            except Undeliverable as exc:
+                delivery.not_sent.append(str(exc))
+            else:
+                delivery.sent.append(to)
+    return delivery

@@ -279,7 +279,7 @@ def _kallelse_downloads() -> None:
     if may_run and mail.configured(settings()) and left.button("Skicka kallelsen med e-post", icon=":material/mail:"):
         save(lambda s: meeting_notice.send_notice(s, actor=actor, review_id=review.id, settings=settings(),
                                                   now=clock.now()),
-             lambda sent: f"Kallelsen är skickad till {len(sent)} personer.")
+             lambda delivery: delivery.text("Kallelsen"))
     if may_run and review.status == ReviewStatus.PREPARATION and right.button("Markera som kallad", type="primary"):
         save(lambda s: reviews.set_status(s, actor=actor, review_id=review.id, status=ReviewStatus.CALLED,
                                           now=clock.now()), "Genomgången är markerad som kallad.")
@@ -320,7 +320,7 @@ def render_approval() -> None:
     if review.status == ReviewStatus.APPROVAL and may_run and mail.configured(settings()) and st.button(
             "Påminn dem som inte har justerat (e-post)", icon=":material/mail:"):
         save(lambda s: minutes.notify_approvers(s, actor=actor, review_id=review.id, settings=settings()),
-             lambda sent: f"E-post skickad till {len(sent)} personer.")
+             lambda delivery: delivery.text("Påminnelsen om justering"))
     if review.status == ReviewStatus.APPROVAL and may_run and st.button("Ta tillbaka till mötet för rättelse"):
         save(lambda s: minutes.return_to_meeting(s, actor=actor, review_id=review.id, now=clock.now()),
              "Protokollet är tillbaka i mötet; godkännanden som getts är nollställda.")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar, Event, vCalAddress
 
+from core.addresses import one_line
 from core.clock import SWEDEN
 
 PRODUCT = "-//Strålsäkerhetsportalen//SV"
@@ -26,8 +27,8 @@ def _calendar(method: str | None = None) -> Calendar:
 def _address(email: str, name: str | None = None, **params: str) -> vCalAddress:
     """A mailto: address with its display name and any other parameters."""
     address = vCalAddress(f"mailto:{email}")
-    if name:
-        address.params["CN"] = name
+    if name:  # a parameter value cannot hold a line break, and a name stored before the checks may
+        address.params["CN"] = one_line(name)
     address.params.update(params)
     return address
 

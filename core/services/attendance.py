@@ -4,8 +4,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from core import history
+from core.addresses import address_problem
 from core.enums import AttendanceStatus, MeetingRole
 from core.errors import InvalidInput
+from core.glossary import FIELDS
 from core.models import Attendance, User
 from core.permissions import Actor
 from core.services._common import claim_version, get_or_fail
@@ -43,10 +45,19 @@ def add_attendee(session: Session, *, actor: Actor, review_id: int, name: str, m
     if already:
         raise InvalidInput([f"Namn: {name} finns redan i kallelsen."])
     row = Attendance(review_id=review_id, user_id=user.id if user else None, name=name, meeting_role=meeting_role,
-                     email=user.email if user else (email or None))
+                     email=user.email if user else _checked_email(email))
     session.add(row)
     session.flush()
     return row
+
+
+def _checked_email(email: str | None) -> str | None:
+    """Return a typed e-mail address (None when left empty), or refuse one that cannot be written to."""
+    email = (email or "").strip()
+    problem = address_problem(email) if email else None
+    if problem:
+        raise InvalidInput([f"{FIELDS['email']}: {problem}"])
+    return email or None
 
 
 def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: datetime,

@@ -4,13 +4,14 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from core import glossary
+from core.addresses import is_valid
 from core.config import load_settings
 from core.documents.calendar import invitation_ics
 from core.documents.pdf import Invitation, kallelse_pdf
 from core.enums import MeetingRole
 from core.errors import UserError
 from core.formatting import date_text
-from core.mail import message, send
+from core.mail import Delivery, message, send_each
 from core.models import AnnualReport, Clinic, FollowUp, Review, User, stored_id
 from core.permissions import Actor, Permission, require
 from core.services import preparation
@@ -64,7 +65,8 @@ def notice_files(session: Session, *, actor: Actor, review_id: int, now: datetim
     settings = load_settings()
     description = (f"{invitation.title}\nUnderlag: {'; '.join(invitation.basis)}\n\nDagordning:\n"
                    + "\n".join(invitation.agenda) + f"\n\n{settings.base_url}/genomgang")
-    people = [(a.name, a.email) for a in attendance_rows(session, review_id) if a.email]
+    # An address stored before addresses were checked is left out of the calendar file; sending names it.
+    people = [(a.name, a.email) for a in attendance_rows(session, review_id) if a.email and is_valid(a.email)]
     ics = invitation_ics(uid=f"genomgang-{review.id}@stralportal", title=invitation.title, day=review.meeting_date,
                          start=review.start_time, end=review.end_time, location=invitation.place,
                          description=description, organizer_email=settings.smtp_from, attendees=people,
@@ -72,8 +74,11 @@ def notice_files(session: Session, *, actor: Actor, review_id: int, now: datetim
     return ics, kallelse_pdf(invitation)
 
 
-def send_notice(session: Session, *, actor: Actor, review_id: int, settings, now: datetime) -> list[str]:
-    """E-mail the kallelse (PDF and .ics attached) to everyone invited who has an e-mail address."""
+def send_notice(session: Session, *, actor: Actor, review_id: int, settings, now: datetime) -> Delivery:
+    """E-mail the kallelse (PDF and .ics attached) to everyone invited who has an e-mail address.
+
+    Return who got it and who did not (an address the server refused, or one stored unchecked before).
+    """
     review = get_review(session, actor=actor, review_id=review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     ics, pdf = notice_files(session, actor=actor, review_id=review_id, now=now)
@@ -86,7 +91,6 @@ def send_notice(session: Session, *, actor: Actor, review_id: int, settings, now
             f"Plats: {review.location or '–'}\n\nKallelsen med dagordning finns som PDF, och mötet som kalenderfil.\n\n"
             f"{actor.name}")
     name = f"kallelse-{clinic.code}-{review.year}"
-    send(settings, [message(settings, to=to, subject=f"Kallelse: {title}", body=body,
-                            attachments=[(f"{name}.pdf", pdf, "application/pdf"),
-                                         (f"{name}.ics", ics, "text/calendar")]) for to in recipients])
-    return recipients
+    return send_each(settings, recipients, lambda to: message(
+        settings, to=to, subject=f"Kallelse: {title}", body=body,
+        attachments=[(f"{name}.pdf", pdf, "application/pdf"), (f"{name}.ics", ics, "text/calendar")]))

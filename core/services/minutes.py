@@ -17,7 +17,7 @@ from core.enums import AttendanceStatus, HistoryOperation, ReviewStatus, Signatu
 from core.errors import InvalidInput, UserError
 from core.formatting import datetime_text
 from core.history_chain import chain_head
-from core.mail import message, send
+from core.mail import Delivery, message, send_each
 from core.models import Attendance, Clinic, MinutesVersion, Review, Signature, User
 from core.permissions import Actor, Permission, require
 from core.services import undecided
@@ -298,25 +298,23 @@ def awaiting_approval(session: Session, *, actor: Actor) -> list[tuple[Review, C
     return [(review, clinic, role) for review, clinic, role in rows]
 
 
-def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings: Settings) -> list[str]:
-    """E-mail everyone who still has to sign a link to the review; return the addresses written to."""
+def notify_approvers(session: Session, *, actor: Actor, review_id: int, settings: Settings) -> Delivery:
+    """E-mail everyone who still has to sign a link to the review; return who got it and who could not."""
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
     clinic = get_or_fail(session, Clinic, review.clinic_id)
     link = f"{settings.base_url}/genomgang?klinik={clinic.code}&ar={review.year}"
-    mails, sent = [], []
+    bodies: dict[str, str] = {}
     frozen = minutes_record(session, review)
     if frozen is None:
         raise UserError("Protokollet är inte skickat till justering.")
     for signer, signature in zip(read(checked(session, frozen).content).signers, signature_rows(session, review)):
         user = session.get(User, signature.user_id)
-        if signature.signed_at or not user or not user.email or user.email in sent:
+        if signature.signed_at or not user or not user.email or user.email in bodies:
             continue
-        body = (f"Hej {user.name},\n\nProtokollet från {clinic.name}s genomgång {review.year} (protokoll nr "
-                f"{review.protocol_number}, version {review.minutes_version}) väntar på din justering som "
-                f"{signer.capacity.lower()}.\n\nLäs och justera det här: {link}\n\nStrålsäkerhetsportalen")
-        mails.append(message(settings, to=user.email, subject=f"Att justera: protokoll {review.protocol_number}",
-                             body=body))
-        sent.append(user.email)
-    send(settings, mails)
-    return sent
+        bodies[user.email] = (
+            f"Hej {user.name},\n\nProtokollet från {clinic.name}s genomgång {review.year} (protokoll nr "
+            f"{review.protocol_number}, version {review.minutes_version}) väntar på din justering som "
+            f"{signer.capacity.lower()}.\n\nLäs och justera det här: {link}\n\nStrålsäkerhetsportalen")
+    subject = f"Att justera: protokoll {review.protocol_number}"
+    return send_each(settings, list(bodies), lambda to: message(settings, to=to, subject=subject, body=bodies[to]))

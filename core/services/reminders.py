@@ -2,10 +2,12 @@
 
 Each e-mail's reminders are claimed in the database (a unique row, committed) before it is sent and marked
 sent afterwards, so two runs at once never send one twice, and a run that fails gives back what it did not send.
+An e-mail the server refuses (or an address stored unchecked) stops nobody else: the others and the samordnare's
+summary, which names it, are sent; it is given back, tried again next run, and the run ends with a refusal naming it.
 """
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, or_, update
@@ -19,7 +21,7 @@ from core.enums import ActionStatus, Role
 from core.errors import UserError
 from core.formatting import date_text
 from core.limits import table_of
-from core.mail import connection, message, require_configured
+from core.mail import Undeliverable, connection, message, require_configured
 from core.models import Action, Reminder, User, UserClinic, stored_id
 from core.permissions import Actor, Permission, require
 from core.services._queries import clinic_codes
@@ -46,6 +48,7 @@ class Outgoing:
     user: User
     lines: list[tuple[Action, str, str]]
     summary: bool = False
+    undelivered: list[str] = field(default_factory=list)  # a summary's owners whose own reminder was refused
 
     def body(self, settings: Settings, codes: dict[int, str]) -> str:
         """Write the e-mail in Swedish."""
@@ -53,7 +56,9 @@ class Outgoing:
                    "i dag." if self.summary else "Du är ansvarig för följande åtgärder:")
         rows = [f"- {codes.get(a.clinic_id, '')} {a.title} – klart senast {date_text(a.due_date)} ({words})"
                 + (f", ansvarig {a.owner_name}" if self.summary else "") for a, _, words in self.lines]
-        return (f"Hej {self.user.name}!\n\n{opening}\n\n" + "\n".join(rows)
+        failed = (f"\n\nPåminnelsen kunde inte skickas till {', '.join(self.undelivered)}; den skickas igen nästa gång "
+                  "påminnelserna körs." if self.undelivered else "")
+        return (f"Hej {self.user.name}!\n\n{opening}\n\n" + "\n".join(rows) + failed
                 + f"\n\nUppdatera status under Åtgärder: {settings.base_url}/atgarder\n\nStrålsäkerhetsportalen")
 
 
@@ -104,14 +109,33 @@ def send_reminders(engine: Engine, *, actor: Actor, settings: Settings, today: d
     sent: list[Outgoing] = []
     try:
         with connection(settings) as deliver:
-            for o in outgoing:
-                mine = _send_one(engine, deliver, o, settings, codes, now)
-                if mine:
-                    sent.append(mine)
+            problems = _send_all(engine, deliver, outgoing, settings, codes, now, sent)
     except UserError as exc:
         raise UserError(f"Påminnelserna avbröts: {len(sent)} e-brev skickades innan felet, de övriga skickas nästa "
                         f"gång påminnelserna körs. {exc}") from None
+    if problems:
+        raise UserError(f"{len(sent)} e-brev skickades, men {len(problems)} kunde inte skickas: "
+                        + "; ".join(problems) + ". De skickas igen nästa gång påminnelserna körs.")
     return sent
+
+
+def _send_all(engine: Engine, deliver: Callable, outgoing: list[Outgoing], settings: Settings,
+              codes: dict[int, str], now: datetime, sent: list[Outgoing]) -> list[str]:
+    """Send each e-mail, adding it to sent; one the server refuses stops nobody else. Return why each was refused."""
+    refused: dict[int, str] = {}  # owner → name, for the summaries
+    problems: list[str] = []
+    for o in outgoing:  # the owners' e-mails come first, so each summary can name those refused
+        if o.summary:
+            o.undelivered = sorted({refused[a.owner_id] for a, _, _ in o.lines if a.owner_id in refused})
+        try:
+            mine = _send_one(engine, deliver, o, settings, codes, now)
+        except Undeliverable as exc:
+            problems.append(str(exc))
+            refused.update({} if o.summary else {stored_id(o.user): o.user.name})
+            continue
+        if mine:
+            sent.append(mine)
+    return problems
 
 
 def _send_one(engine: Engine, deliver: Callable, o: Outgoing, settings: Settings, codes: dict[int, str],
@@ -141,7 +165,7 @@ def _claim(engine: Engine, o: Outgoing, now: datetime) -> Outgoing | None:
     with engine.begin() as conn:
         won = {action_id for user_id, action_id, stage in _keys(o) if _claim_row(conn, user_id, action_id, stage, now)}
     lines = [line for line in o.lines if line[0].id in won]
-    return Outgoing(o.user, lines, o.summary) if lines else None
+    return replace(o, lines=lines) if lines else None
 
 
 def _reminder_is(user_id: int, action_id: int, stage: str) -> list[ColumnElement[bool]]:

@@ -65,6 +65,8 @@ def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict,
         raise Conflict("Portalen är redan upplagd: organisationen finns. Lägg till fler användare under Användare "
                        "eller med `stralportal user add`.")
     fields = validated(OrganisationCreate, organisation, {"name": LABELS["organisation_name"]})
+    admin = {**admin, "role": Role.ADMIN, "clinics": []}
+    validated(users.UserCreate, admin, users.FIRST_PASSWORD)  # the administrator's e-mail too, before any write
     org = Organisation(id=ORGANISATION_ID, name=fields.name, licence_holder=fields.licence_holder,
                        licence_number=fields.licence_number, created_at=now)
     session.add(org)
@@ -73,7 +75,7 @@ def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict,
     except IntegrityError:  # someone else finished the first run a moment earlier
         session.rollback()
         raise Conflict("Portalen lades just upp av någon annan. Logga in med det konto som skapades då.") from None
-    first_admin = users.create_user(session, actor=actor, data={**admin, "role": Role.ADMIN, "clinics": []}, now=now)
+    first_admin = users.create_user(session, actor=actor, data=admin, now=now)
     return org, first_admin
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlmodel import Session, col, delete, select
 
 from core import glossary, history
+from core.addresses import address_problem
 from core.enums import HistoryOperation, Role
 from core.errors import InvalidInput, NotFound
 from core.models import Clinic, User, UserClinic
@@ -17,7 +18,6 @@ from core.services._queries import clinic_ids_of
 from core.validation import validated
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class UserUpdate(BaseModel):
@@ -42,8 +42,9 @@ class UserUpdate(BaseModel):
         v = (v or "").strip()
         if not v:
             raise ValueError("måste fyllas i.")
-        if not EMAIL_PATTERN.match(v):
-            raise ValueError(f"\"{v}\" är inte en giltig e-postadress (till exempel förnamn.efternamn@sjukhus.se).")
+        problem = address_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("role")

@@ -1,12 +1,9 @@
 """Reminders over a real SMTP server on loopback (aiosmtpd): who gets what, and never twice."""
-import asyncio
 import socket
 import threading
 from datetime import date, timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from core import clock, db
@@ -15,44 +12,13 @@ from core.errors import UserError
 from core.models import Reminder
 from core.services import reminders
 from core.services.auth import SYSTEM_ACTOR
+from tests import mailserver
 from tests.core.test_cli import _run
+from tests.mailserver import Inbox
+
+smtp = mailserver.smtp  # the fixture
 
 DAY = date(2026, 12, 28)  # three demo actions due 2026-12-31 are 3 days away (stage 7), several are overdue
-
-
-class Inbox:
-    """An SMTP handler that keeps every message it receives (or refuses one, as a failing server would)."""
-
-    def __init__(self):
-        self.messages = []
-        self.received = 0
-        self.refuse = None  # the number of the message to refuse: 2 is the second one received
-        self.delay = 0.0  # seconds each message takes, so that two runs overlap
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd's name
-        self.received += 1
-        await asyncio.sleep(self.delay)
-        if self.received == self.refuse:
-            return "554 5.3.0 Tillfälligt fel i testservern"
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """A real SMTP server on a free loopback port, configured for the portal."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("STRALPORTAL_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("STRALPORTAL_SMTP_PORT", str(port))
-    monkeypatch.setenv("STRALPORTAL_SMTP_TLS", "none")
-    monkeypatch.setenv("STRALPORTAL_SMTP_FROM", "stralportal@demosjukhuset.se")
-    yield inbox
-    controller.stop()
 
 
 def test_owners_get_one_mail_each_and_the_same_reminder_never_twice(demo_env, smtp, capsys):
@@ -99,7 +65,8 @@ def test_kallelse_is_mailed_with_pdf_and_calendar_file(demo_env, smtp):
                                              "chair_id": karin.id, "secretary_id": karin.id})
         sent = meeting_notice.send_notice(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings(),
                                           now=clock.now())
-    assert "karin.oberg@demosjukhuset.se" in sent and len(smtp.messages) == len(sent)
+    assert "karin.oberg@demosjukhuset.se" in sent.sent and len(smtp.messages) == len(sent.sent)
+    assert sent.not_sent == [] and sent.text("Kallelsen") == "Kallelsen är skickad till 1 person."
     mail = smtp.messages[0][1]
     names = [part.get_filename() for part in mail.iter_attachments()]
     assert names == ["kallelse-NM-2026.pdf", "kallelse-NM-2026.ics"]
@@ -120,7 +87,7 @@ def test_approvers_who_have_not_signed_get_a_link_to_the_review(demo_env, smtp):
         sent = minutes.notify_approvers(s, actor=SYSTEM_ACTOR, review_id=review.id, settings=load_settings())
         waiting = minutes.awaiting_approval(s, actor=actor_for(s, "strateg"))
         assert minutes.awaiting_approval(s, actor=actor_for(s, "lars")) == []  # he has signed
-    assert sent == ["ingrid.strand@demosjukhuset.se"] and len(smtp.messages) == 1  # the chair has signed
+    assert sent.sent == ["ingrid.strand@demosjukhuset.se"] and len(smtp.messages) == 1  # the chair has signed
     assert [(r.protocol_number, role) for r, _, role in waiting] == [("KARD 2/2026", "adjuster")]
     body = smtp.messages[0][1].get_content()
     assert "protokoll nr KARD 2/2026" in body and "/genomgang?klinik=KARD&ar=2026" in body
@@ -174,7 +141,7 @@ def test_two_runs_at_once_send_each_reminder_exactly_once(demo_env, smtp):
 
 def test_a_mail_server_failing_halfway_sends_nothing_twice_and_skips_nothing(demo_env, smtp, capsys):
     due = _due(demo_env, clock.now())
-    smtp.refuse = 2
+    smtp.refuse, smtp.reply = 2, "421 4.3.2 Testservern stänger"  # the server closes: nothing more can be sent
     code, out, err = _run(capsys, "remind", "--today", DAY.isoformat())
     assert code == 2 and len(smtp.messages) == 1
     assert "Påminnelserna avbröts: 1 e-brev skickades innan felet" in err and "SMTPDataError" in err, err
