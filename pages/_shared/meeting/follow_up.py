@@ -29,6 +29,7 @@ def render(m: Meeting) -> None:
     pending = [f.id for f, _, _ in rows if not f.status]
     shown = st.session_state.get(key)
     current = ids.index(shown) if shown in ids else ids.index(pending[0]) if pending else 0
+    st.session_state[key] = ids[current]  # stays on screen when someone else records it meanwhile
     _, live, decided_in = rows[current]
     # The form shows the follow-up as it was opened and keeps what was typed until it is saved or reloaded.
     version, (follow_up, action) = edit_snapshot("follow_up", ids[current], live.version, rows[current][:2])
