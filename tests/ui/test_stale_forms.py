@@ -187,8 +187,9 @@ def test_staffing_saved_meanwhile_is_not_overwritten_and_the_typed_figures_stay(
     physicists = next(t for t in at.text_input if t.label.startswith("Sjukhusfysiker"))
     physicists.input("3")
     with db.session_scope(db.make_engine(demo_env)) as s:  # Per on another screen
-        sa.save_staffing(s, actor=actor_for(s, "per"), assessment_id=assessment.id, inputs={"patients_per_year": 900, "machines": 2},
-                         actual={"physicists": "1,5"}, expected_version=assessment.version, now=NOW)
+        sa.save_staffing(s, actor=actor_for(s, "per"), assessment_id=assessment.id, actual={"physicists": "1,5"},
+                         inputs={"patients_per_year": 900, "machines": 2}, expected_version=assessment.version,
+                         now=NOW)
     _button(at, "Spara och beräkna").click().run()
     assert any("Någon annan har ändrat bemanningen i egenkontrollen 2026 sedan du öppnade formuläret. Ladda om"
                in e.value for e in at.error)
