@@ -15,7 +15,7 @@ from pages._shared.auth import guard
 from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.pickers import ORGANISATION, sticky_select
-from pages._shared.ui import plain, save, show_chart, show_flash
+from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, plain, save, show_chart, show_flash
 
 # Colour only supports the word (DESIGN.md §6): the cell says it, the background repeats it.
 GOOD, PARTLY, BAD = "background-color: #d8efe0", "background-color: #fbefc9", "background-color: #f6d6d3"
@@ -165,27 +165,35 @@ def render_trends() -> None:
         show_chart(charts.indicator_comparison_chart(comparison, f"{names[code]} {year}, alla kliniker", unit))
 
 
-def _training_form(shares, groups: dict[str, str]) -> None:
+def _training_form(shares, groups: dict[str, str], current: int) -> None:
     """Enter the clinic's training figures for the year on the page (instead of the workbook's sheet)."""
-    given = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
+    stored = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
+    # The figures as the form was opened, kept with what the user typed until they are saved or reloaded.
+    version, given = edit_snapshot(f"training_{clinic_id}", year, current, stored)
     with st.expander(f"Ange utbildningen för {where} {year} (ersätter bladet Utbildning för kliniken)"):
-        with st.form(f"training_{clinic_id}_{year}"):
+        with st.form(f"training_{clinic_id}_{year}_{version}"):
             edited = st.data_editor(
                 pd.DataFrame([{L["staff_group"]: label,
                                L["staff_count"]: int(given[g].staff_count) if g in given else 0,
                                L["trained_count"]: int(given[g].trained_count) if g in given else 0}
                               for g, label in groups.items()]),
                 hide_index=True, width="stretch", disabled=[L["staff_group"]],
-                key=f"training_editor_{clinic_id}_{year}",
+                key=f"training_editor_{clinic_id}_{year}_{version}",
                 column_config={L["staff_count"]: st.column_config.NumberColumn(min_value=0, step=1),
                                L["trained_count"]: st.column_config.NumberColumn(min_value=0, step=1)})
             if st.form_submit_button(L["save"], type="primary"):
                 rows = [{"staff_group": g, "staff_count": float(r[L["staff_count"]] or 0),
                          "trained_count": float(r[L["trained_count"]] or 0)}
                         for g, (_, r) in zip(groups, edited.iterrows())]
-                save(lambda s: protection_figures.set_training(s, actor=actor, year=year, clinic_id=clinic_id,
-                                                               rows=rows, now=clock.now()),
-                     f"Utbildningen för {year} är sparad.")
+                save(lambda s: _save_training(s, rows, version), f"Utbildningen för {year} är sparad.")
+        offer_reload(f"training_{clinic_id}", (year, version, current))
+
+
+def _save_training(s, rows: list[dict], version: int) -> None:
+    """Save the clinic's training figures, refused if someone saved or loaded others since the form was opened."""
+    protection_figures.set_training(s, actor=actor, year=year, clinic_id=clinic_id, rows=rows,
+                                    expected_version=version, now=clock.now())
+    forget_edit(f"training_{clinic_id}", year)
 
 
 def render_protection() -> None:
@@ -196,6 +204,8 @@ def render_protection() -> None:
         doses = protection_figures.dosimetry(s, actor=actor, year=year, clinic_id=clinic_id)
         drl = protection_figures.drl_status(s, actor=actor, year=year, clinic_id=clinic_id)
         levels = protection_figures.investigation_by_clinic(s, actor=actor, rows=doses)
+        entering = bool(clinic_id) and protection_figures.may_enter_training(actor, clinic_id)
+        version = protection_figures.training_version(s, actor=actor, year=year, clinic_id=clinic_id) if entering else 0
     groups = glossary.options(StaffGroup)
     st.markdown(f"**{MODELS['TrainingRecord']} {year}**")
     if shares:
@@ -204,8 +214,8 @@ def render_protection() -> None:
                                                f"{MODELS['TrainingRecord']} – {where}"))
     else:
         st.caption("Bokslutet har inget blad Utbildning (formatversion 1.1).")
-    if clinic_id and protection_figures.may_enter_training(actor, clinic_id):
-        _training_form(shares, groups)
+    if entering:
+        _training_form(shares, groups, version)
     st.markdown(f"**{MODELS['DosimetryRecord']} {year}**")
     if doses:
         show_table(figures.doses(doses, levels, owner=_owner))

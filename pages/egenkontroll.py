@@ -191,11 +191,12 @@ def render_results() -> None:
 
 def render_staffing() -> None:
     """Radiotherapy staffing: enter the figures, see each group's minimum from Tabell 1 and any shortfall."""
-    stored = assessment.staffing or {"inputs": {}, "actual": {}}
-    given, have = stored["inputs"], stored["actual"]
+    empty = {"inputs": {}, "actual": {}}
+    version, opened = edit_snapshot("staffing", assessment.id, assessment.version, assessment.staffing or empty)
+    given, have = opened["inputs"], opened["actual"]  # as the form was opened: kept with what the user typed
     st.caption(f"Källa: {SOURCE}. {STATUS} Kravkolumnens minimum jämförs som heltidstjänster utan avrundning; "
                "rekommendationerna visas för sig och räknas aldrig som brist.")
-    with st.form(f"staffing_{assessment.id}"):
+    with st.form(f"staffing_{assessment.id}_{version}"):
         one, two, three = st.columns(3)
         inputs = {
             "patients_per_year": one.number_input(
@@ -220,10 +221,11 @@ def render_staffing() -> None:
         actual = {key: columns[i % 3].text_input(label, value=number_text(have.get(key)), placeholder="t.ex. 2,5")
                   for i, (key, label) in enumerate(GROUPS.items())}
         if st.form_submit_button("Spara och beräkna", type="primary"):
-            save(lambda s: sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs,
-                                            actual=actual, now=clock.now()),
+            save(lambda s: _save_staffing(s, inputs, actual, version),
                  "Bemanningen är sparad. En grupp under riktmärket blir en brist (BEM-…) som genomgången beslutar om.")
+    offer_reload("staffing", (assessment.id, version, assessment.version))
     if assessment.staffing:
+        given, have = assessment.staffing["inputs"], assessment.staffing["actual"]  # the table shows what is saved
         rows = compare(StaffingInput(**given), have)
         st.dataframe(
             pd.DataFrame(
@@ -246,6 +248,13 @@ def render_staffing() -> None:
                 L["recommendation"]: st.column_config.TextColumn(width=300),
             },
         )
+
+
+def _save_staffing(s, inputs: dict, actual: dict, version: int) -> None:
+    """Save the staffing figures, refused if someone else saved them since the form was opened."""
+    sa.save_staffing(s, actor=actor, assessment_id=assessment.id, inputs=inputs, actual=actual,
+                     expected_version=version, now=clock.now())
+    forget_edit("staffing", assessment.id)
 
 
 radiotherapy = "radiotherapy" in clinics[clinic_id].modalities

@@ -142,7 +142,8 @@ def _follow_up(session: Session, review: Review, chair: Actor, spec: dict, at: d
         given = spec.get(action.title, {})
         actions.record_follow_up(session, actor=chair, follow_up_id=stored_id(follow_up),
                                  status=given.get("status", action.status), comment=given.get("comment"),
-                                 new_due_date=given.get("new_due"), today=at.date(), now=at)
+                                 new_due_date=given.get("new_due"), expected_version=action.version,
+                                 today=at.date(), now=at)
 
 
 def _decisions(session: Session, review: Review, chair: Actor, spec: dict, template_id: int, at: datetime) -> None:

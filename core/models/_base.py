@@ -31,12 +31,17 @@ def _text(nullable: bool = True) -> Any:
 
 
 def _unique_codes(table: str) -> tuple:
-    """Return the rules that a code is used once per bokslut and clinic, and once organisation-wide.
+    """Return the rules that a code is used once per bokslut and clinic, and once organisation-wide."""
+    return _once_per_clinic(table, "code", "code")
+
+
+def _once_per_clinic(table: str, column: str, name: str) -> tuple:
+    """Return the rules that a value of the column is used once per bokslut and clinic, and once organisation-wide.
 
     clinic_id is NULL on organisation-wide rows, and NULLs never collide in a unique constraint, so those
     rows get a partial unique index of their own.
     """
     organisation_wide = text("clinic_id IS NULL")
-    return (UniqueConstraint("annual_report_id", "clinic_id", "code", name=f"uq_{table}_report_clinic_code"),
-            Index(f"uq_{table}_report_code_organisation", "annual_report_id", "code", unique=True,
+    return (UniqueConstraint("annual_report_id", "clinic_id", column, name=f"uq_{table}_report_clinic_{name}"),
+            Index(f"uq_{table}_report_{name}_organisation", "annual_report_id", column, unique=True,
                   sqlite_where=organisation_wide, postgresql_where=organisation_wide))

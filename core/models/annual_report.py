@@ -1,13 +1,13 @@
 """The strålskyddsbokslut: the year's report, its parts, goals, indicators, findings and figures."""
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.enums import (
     Direction,
 )
-from core.models._base import ENUM_LEN, _text, _unique_codes
+from core.models._base import ENUM_LEN, _once_per_clinic, _text, _unique_codes
 
 
 class AnnualReport(SQLModel, table=True):
@@ -69,7 +69,11 @@ class Indicator(SQLModel, table=True):
 class Finding(SQLModel, table=True):
     """A deficiency with severity, reference and source; belongs to a clinic or the organisation."""
 
-    __table_args__ = _unique_codes("finding")
+    # An event is raised as a finding once; the index also finds an event's finding (most findings have none).
+    __table_args__ = (*_unique_codes("finding"),
+                      Index("uq_finding_safety_event", "safety_event_id", unique=True,
+                            sqlite_where=text("safety_event_id IS NOT NULL"),
+                            postgresql_where=text("safety_event_id IS NOT NULL")))
     id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int | None = Field(default=None, foreign_key="annualreport.id", index=True)
     clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
@@ -81,13 +85,14 @@ class Finding(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=ENUM_LEN)
     suggested_action: str | None = _text()
     clinical_audit_id: int | None = Field(default=None, foreign_key="clinicalaudit.id", index=True)
-    safety_event_id: int | None = Field(default=None, foreign_key="safetyevent.id", index=True)
+    safety_event_id: int | None = Field(default=None, foreign_key="safetyevent.id")
     created_at: datetime
 
 
 class TrainingRecord(SQLModel, table=True):
     """How many of a staff group at a clinic had completed the required radiation-protection training (bokslut)."""
 
+    __table_args__ = _once_per_clinic("trainingrecord", "staff_group", "group")
     id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
     clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)
@@ -100,6 +105,7 @@ class TrainingRecord(SQLModel, table=True):
 class DosimetryRecord(SQLModel, table=True):
     """A staff group's personal doses in the bokslut year: the highest Hp(10), Hp(3) eye lens and extremity."""
 
+    __table_args__ = _once_per_clinic("dosimetryrecord", "staff_group", "group")
     id: int | None = Field(default=None, primary_key=True)
     annual_report_id: int = Field(foreign_key="annualreport.id", index=True)
     clinic_id: int | None = Field(default=None, foreign_key="clinic.id", index=True)

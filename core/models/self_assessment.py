@@ -49,6 +49,7 @@ class SelfAssessment(SQLModel, table=True):
     staffing: dict | None = Field(default=None, sa_column=Column(JSON))  # radiotherapy staffing inputs
     created_at: datetime
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    version: int = 1  # the staffing form's stale-save check
 
 
 class Answer(SQLModel, table=True):

@@ -1,12 +1,14 @@
-"""Helpers every service uses: loading a row, and refusing a save based on a stale version."""
+"""Helpers every service uses: loading a row, refusing a save based on a stale version, the bokslut's lock."""
 from typing import TypeVar
 
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from core.errors import Conflict, NotFound
 from core.glossary import DEFINITE, MODELS
 from core.limits import table_of
+from core.models import Organisation
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -44,3 +46,18 @@ def claim_version(session: Session, model: type[T], row_id: int, expected: int, 
     row = session.get(model, row_id)
     if row is not None:
         session.refresh(row)
+
+
+def lock_annual_reports(session: Session, busy: str) -> None:
+    """Make a second load of a bokslut, or save of its figures, wait for this one (row locks; SQLite's write lock).
+
+    Every organisation row is locked, since a load may create the bokslut; SQLite gives up after its busy
+    timeout ("database is locked"), which is refused with the `busy` message.
+    """
+    try:
+        session.execute(update(Organisation).values(licence_number=Organisation.licence_number)
+                        .execution_options(synchronize_session=False))
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        raise Conflict(busy) from None

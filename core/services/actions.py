@@ -195,11 +195,12 @@ def update_action(session: Session, *, actor: Actor, action_id: int, status: str
 
 
 def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, status: str, comment: str | None,
-                     cancel_reason: str | None = None, new_due_date: date | None = None, today: date,
-                     now: datetime) -> FollowUp:
+                     cancel_reason: str | None = None, new_due_date: date | None = None, expected_version: int,
+                     today: date, now: datetime) -> FollowUp:
     """Record at the meeting an earlier action's status and comment; the action takes the same status.
 
     A new due date records the meeting's decision to postpone the action, on the follow-up and the action.
+    The form is opened with the action's version: a follow-up recorded, or the action updated, since is refused.
     """
     history.track(session, actor=actor, now=now)
     follow_up = get_or_fail(session, FollowUp, follow_up_id)
@@ -208,13 +209,14 @@ def record_follow_up(session: Session, *, actor: Actor, follow_up_id: int, statu
     meeting_day = review.meeting_date or today
     if new_due_date is not None and (status in ActionStatus.closed_values() or new_due_date <= meeting_day):
         raise InvalidInput(["Ny tidpunkt: bara en öppen åtgärd kan skjutas upp, och till ett datum efter mötet."])
+    claim_version(session, Action, follow_up.action_id, expected_version,
+                  what=f"uppföljningen av åtgärden \"{action.title}\"")
     _apply_status(action, status, comment, cancel_reason, today)
     # The due date the meeting followed up against stays on the follow-up, so a second recording can undo it.
     original = follow_up.original_due_date or action.due_date
     action.due_date = new_due_date or original
     follow_up.original_due_date = original if new_due_date else None
-    action.updated_at, action.version = now, action.version + 1
-    follow_up.new_due_date = new_due_date
+    action.updated_at, follow_up.new_due_date = now, new_due_date
     follow_up.status, follow_up.comment = status, (comment or "").strip() or None
     follow_up.recorded_at, follow_up.recorded_by_id = now, actor.user_id
     session.add_all([action, follow_up])

@@ -3,8 +3,8 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core import history
@@ -36,7 +36,7 @@ from core.services._annual_report_plan import (  # noqa: F401  SheetChanges and 
     protected_findings,
     sheet_fields,
 )
-from core.services._common import get_or_fail
+from core.services._common import get_or_fail, lock_annual_reports
 from core.services._queries import clinic_codes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -192,17 +192,6 @@ def _report_row(session: Session, org: Organisation, plan: ImportPlan, actor: Ac
     return report
 
 
-def _take_import_lock(session: Session) -> None:
-    """Make a second load at the same time wait for this one (a row lock; on SQLite the write lock)."""
-    try:
-        session.execute(update(Organisation).values(licence_number=Organisation.licence_number)
-                        .execution_options(synchronize_session=False))
-    except OperationalError as exc:
-        if "locked" not in str(exc.orig):  # only SQLite's "database is locked" after its busy timeout is a wait
-            raise
-        raise Conflict(BUSY) from None
-
-
 def _apply(session: Session, plan: ImportPlan, *, actor: Actor, data: bytes, filename: str,
            narrative: tuple[bytes, str] | None, now: datetime) -> AnnualReport:
     """Write the plan: clinics, the bokslut, its rows and its documents."""
@@ -236,7 +225,7 @@ def import_annual_report(session: Session, *, actor: Actor, data: bytes, filenam
     """
     parsed = _read(actor=actor, data=data, filename=filename, narrative_name=narrative and narrative[1])
     history.track(session, actor=actor, now=now)
-    _take_import_lock(session)
+    lock_annual_reports(session, BUSY)
     plan = _plan(session, parsed, replace)
     try:
         report = _apply(session, plan, actor=actor, data=data, filename=filename, narrative=narrative, now=now)

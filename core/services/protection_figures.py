@@ -4,9 +4,12 @@ personal dosimetry, and the DRL status per examination type with determinations 
 SSM found the follow-up of training weak (seed 001); the share trained per group, year on year, shows it.
 SSMFS 2018:5 6 kap. 1 § wants the diagnostic standard levels determined at least every third year.
 """
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
 from core import glossary, history
@@ -18,6 +21,7 @@ from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, Traini
 from core.permissions import Actor, Permission, can, require
 from core.regulation.dose_limits import investigation_levels
 from core.regulation.drl_table import drl_exceeds
+from core.services._common import lock_annual_reports, require_version, stale
 from core.services._queries import (
     in_report_scope,
     in_visible_clinics,
@@ -30,6 +34,8 @@ DRL_INTERVAL_YEARS = 3
 DRL_SOURCE = "SSMFS 2018:5 6 kap. 1 §"
 NO_NATIONAL_DRL = "Ingen nationell DRL"
 GROUP_ORDER = {g.value: i for i, g in enumerate(StaffGroup)}
+BUSY = ("Någon annan sparar eller läser in bokslutets siffror just nu. Inget har ändrats; vänta en stund och "
+        "försök igen.")
 
 
 @dataclass(frozen=True)
@@ -133,22 +139,38 @@ def may_enter_training(actor: Actor, clinic_id: int) -> bool:
     return can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id) or can(actor, Permission.IMPORT_ANNUAL_REPORT)
 
 
-def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
-                 now: datetime) -> list[TrainingRecord]:
-    """Enter a clinic's training figures for a bokslut year on the page (the year's bokslut must be loaded).
-
-    The rows replace the clinic's figures for that year, as a workbook's Utbildning sheet would; a group left
-    at 0 employed is left out.
-    """
-    if not may_enter_training(actor, clinic_id):
-        require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
-    history.track(session, actor=actor, now=now)
+def training_version(session: Session, *, actor: Actor, year: int, clinic_id: int) -> int:
+    """Return the version of a clinic's training figures for a year, which the page's form is opened with."""
+    require_report_scope(actor, clinic_id)
     report = report_of_year(session, year)
-    if report is None:
-        raise InvalidInput([f"Inget strålskyddsbokslut för {year} är inläst; läs in det först."])
-    problems, kept = [], []
+    return _figures_version(_stored_training(session, report, clinic_id)) if report else 0
+
+
+def _stored_training(session: Session, report: AnnualReport, clinic_id: int) -> list[TrainingRecord]:
+    """Return a clinic's stored training figures for the bokslut, as stored now (not as this session saw them)."""
+    query = select(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
+                                         TrainingRecord.clinic_id == clinic_id)
+    return list(session.exec(query.execution_options(populate_existing=True)))
+
+
+def _figures_version(rows: list[TrainingRecord]) -> int:
+    """Fingerprint the figures: a save on the page and a load of the bokslut alike make an open form stale.
+
+    The rows are replaced on every save, so no row can carry a counter; a form that shows exactly what is
+    stored is not stale, whoever stored it.
+    """
+    figures = sorted([r.staff_group, r.staff_count, r.trained_count, r.comment or ""] for r in rows)
+    return int.from_bytes(hashlib.sha256(json.dumps(figures).encode()).digest()[:6], "big")
+
+
+def _checked_training(rows: list[dict], report_id: int, clinic_id: int) -> list[TrainingRecord]:
+    """Return the rows to store (a group with 0 employed is left out); refuse counts that are not counts."""
+    problems, kept, seen = [], [], set()
     for row in rows:
         label = glossary.term(StaffGroup(row["staff_group"]))
+        if row["staff_group"] in seen:
+            problems.append(f"{label}: personalgruppen finns två gånger; ange varje grupp en gång.")
+        seen.add(row["staff_group"])
         staff, trained = row.get("staff_count") or 0, row.get("trained_count") or 0
         for value in (staff, trained):
             if value < 0 or not float(value).is_integer():
@@ -156,18 +178,42 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
         if trained > staff:
             problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
         if staff:
-            kept.append(TrainingRecord(annual_report_id=stored_id(report), clinic_id=clinic_id,
-                                       staff_group=row["staff_group"], staff_count=staff, trained_count=trained))
+            kept.append(TrainingRecord(annual_report_id=report_id, clinic_id=clinic_id, staff_group=row["staff_group"],
+                                       staff_count=staff, trained_count=trained))
     if problems:
         raise InvalidInput(problems)
-    old = session.exec(select(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
-                                                    TrainingRecord.clinic_id == clinic_id)).all()
+    return kept
+
+
+def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
+                 expected_version: int, now: datetime) -> list[TrainingRecord]:
+    """Enter a clinic's training figures for a bokslut year on the page (the year's bokslut must be loaded).
+
+    The rows replace the clinic's figures for that year, as a workbook's Utbildning sheet would; a group left
+    at 0 employed is left out. Saves and loads of the bokslut wait for each other, so the second one sees
+    the first one's figures and is refused as stale.
+    """
+    if not may_enter_training(actor, clinic_id):
+        require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
+    require_version(expected_version)
+    history.track(session, actor=actor, now=now)
+    report = report_of_year(session, year)
+    if report is None:
+        raise InvalidInput([f"Inget strålskyddsbokslut för {year} är inläst; läs in det först."])
+    kept = _checked_training(rows, stored_id(report), clinic_id)
+    lock_annual_reports(session, BUSY)
+    old = _stored_training(session, report, clinic_id)
+    if _figures_version(old) != expected_version:
+        raise stale(f"utbildningen för {year}")
     before = {r.staff_group: [r.staff_count, r.trained_count] for r in old}
     session.execute(delete(TrainingRecord).where(col(TrainingRecord.annual_report_id) == report.id,
                                                  col(TrainingRecord.clinic_id) == clinic_id))
     session.add_all(kept)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the lock makes saves wait for each other; this is the rule's last word
+        raise stale(f"utbildningen för {year}") from None
     history.record(session, "TrainingRecord", operation=HistoryOperation.UPDATE, clinic_id=clinic_id,
-                   old={"utbildning": before}, new={"utbildning": {r.staff_group: [r.staff_count, r.trained_count]
-                                                                   for r in kept}})
+                   old={"utbildning": before},
+                   new={"utbildning": {r.staff_group: [r.staff_count, r.trained_count] for r in kept}})
     return kept

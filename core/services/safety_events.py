@@ -12,6 +12,7 @@ it, like the findings of a clinical audit.
 from datetime import date, datetime
 
 from pydantic import BaseModel, field_validator
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core import glossary, history
@@ -35,6 +36,7 @@ from core.validation import validated
 
 REPORT_MONTHS = 3  # SSMFS 2018:5 3 kap. 10 §: a written report to SSM within three months
 REPORT_SOURCE = "SSMFS 2018:5 3 kap. 10 §"
+RAISED_ALREADY = "Händelsen är redan upptagen som brist till genomgången."
 # Not shipped in docs/forfattningar/ (only SSM's föreskrifter are); "snarast" as in the domain's verified list.
 NOTIFY_SOURCE = "SFS 2018:506 8 kap. 9 §"
 # Whom 3 kap. 10 § names: "patienten, personen som utanför sin yrkesutövning hjälper och stöder patienten och
@@ -231,7 +233,7 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
     if severity not in {s.value for s in Severity}:
         raise InvalidInput(["Allvarlighet: välj Hög, Medel eller Låg."])
     if session.exec(select(Finding.id).where(Finding.safety_event_id == event_id)).first():
-        raise Conflict("Händelsen är redan upptagen som brist till genomgången.")
+        raise Conflict(RAISED_ALREADY)
     kind = glossary.term(SafetyEventKind(event.kind))
     finding = Finding(
         clinic_id=event.clinic_id,
@@ -244,7 +246,10 @@ def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity:
         created_at=now,
     )
     session.add(finding)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # someone raised it at the same moment: one finding per event (uq_finding_safety_event)
+        raise Conflict(RAISED_ALREADY) from None
     history.record(session, finding, operation=HistoryOperation.CREATE, clinic_id=event.clinic_id,
                    new={"code": finding.code, "description": finding.description})
     return finding

@@ -283,8 +283,8 @@ def criteria_sets(session: Session, *, actor: Actor) -> list[tuple[AssessmentTem
 
 
 def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs: dict, actual: dict,
-                  now: datetime) -> SelfAssessment:
-    """Keep the radiotherapy staffing figures with the year's self-assessment."""
+                  expected_version: int, now: datetime) -> SelfAssessment:
+    """Keep the radiotherapy staffing figures with the year's self-assessment; refused on a stale form."""
     history.track(session, actor=actor, now=now)
     assessment = get_or_fail(session, SelfAssessment, assessment_id)
     require(actor, Permission.EDIT_SELF_ASSESSMENT, assessment.clinic_id)
@@ -301,6 +301,8 @@ def save_staffing(session: Session, *, actor: Actor, assessment_id: int, inputs:
         staff[key] = value
     if problems:
         raise InvalidInput(problems)
+    claim_version(session, SelfAssessment, assessment_id, expected_version,
+                  what=f"bemanningen i egenkontrollen {assessment.year}")
     assessment.staffing = {"inputs": inputs, "actual": staff}
     session.add(assessment)
     _staffing_findings(session, assessment, now)

@@ -82,18 +82,24 @@ def test_training_entered_on_the_page_replaces_the_clinics_figures(session, port
     lena = actor_of(make_user(session, "lena", Role.LASARE, [rtg]), [rtg])
     rows = [{"staff_group": "physicians", "staff_count": 20, "trained_count": 18},
             {"staff_group": "radiographers", "staff_count": 0, "trained_count": 0}]  # 0 employed: left out
-    protection_figures.set_training(session, actor=erik, year=2025, clinic_id=rtg.id, rows=rows, now=NOW)
+    version = protection_figures.training_version(session, actor=erik, year=2025, clinic_id=rtg.id)
+    protection_figures.set_training(session, actor=erik, year=2025, clinic_id=rtg.id, rows=rows, now=NOW,
+                                    expected_version=version)
+    version = protection_figures.training_version(session, actor=erik, year=2025, clinic_id=rtg.id)
     shares = protection_figures.training(session, actor=erik, year=2025, clinic_id=rtg.id)
     assert [(s.record.staff_group, s.share) for s in shares] == [("physicians", 90.0)]
     kard = protection_figures.training(session, actor=SYSTEM_ACTOR, year=2025, clinic_id=None)
     assert [s.record.staff_group for s in kard if s.record.clinic_id != rtg.id] == ["surgical_staff"]  # untouched
     with pytest.raises(InvalidInput, match="Läkare: 21 utbildade är fler än 20 anställda"):
         protection_figures.set_training(session, actor=erik, year=2025, clinic_id=rtg.id, now=NOW,
-                                        rows=[{"staff_group": "physicians", "staff_count": 20, "trained_count": 21}])
+                                        rows=[{"staff_group": "physicians", "staff_count": 20, "trained_count": 21}],
+                                        expected_version=version)
     with pytest.raises(PermissionDenied):
-        protection_figures.set_training(session, actor=lena, year=2025, clinic_id=rtg.id, rows=rows, now=NOW)
+        protection_figures.set_training(session, actor=lena, year=2025, clinic_id=rtg.id, rows=rows, now=NOW,
+                                        expected_version=version)
     with pytest.raises(InvalidInput, match="Inget strålskyddsbokslut för 2023"):
-        protection_figures.set_training(session, actor=erik, year=2023, clinic_id=rtg.id, rows=rows, now=NOW)
+        protection_figures.set_training(session, actor=erik, year=2023, clinic_id=rtg.id, rows=rows, now=NOW,
+                                        expected_version=0)
 
 
 def test_the_minutes_print_training_doses_and_drl_for_the_clinic(demo_url):

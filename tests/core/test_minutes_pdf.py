@@ -86,7 +86,8 @@ def test_follow_up_in_approved_minutes_is_frozen(session, rtg):
     second = make_review(session, rtg, year=2026, day=date(2026, 3, 11))
     follow_up = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=second.id)[0][0]
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=follow_up.id, status="in_progress",
-                             comment="Två av tre klara", today=date(2026, 3, 11), now=NOW)
+                             comment="Två av tre klara", expected_version=action.version, today=date(2026, 3, 11),
+                             now=NOW)
     approve_all(session, rtg, second)
     before = review_minutes_pdf(session, actor=rtg["erik"], review_id=second.id, with_chart=False)
     actions.update_action(session, actor=rtg["erik"], action_id=action.id, status="done", comment="Klart i maj",

@@ -89,9 +89,10 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
     _load_criteria(session)
     answers = _gap(session, rtg, 2026)
     review = make_review(session, rtg, year=2026, day=date(2026, 3, 11))
-    follow_up = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=review.id)[0][0]
+    follow_up, followed, _ = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=review.id)[0]
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=follow_up.id, status="cancelled", comment=None,
-                             cancel_reason="Ersatt av ny rutin", today=date(2026, 3, 11), now=NOW)
+                             cancel_reason="Ersatt av ny rutin", expected_version=followed.version,
+                             today=date(2026, 3, 11), now=NOW)
     finding = session.exec(select(Finding).where(Finding.code == "B-2025-01")).one()
     decide(session, rtg, review, title="Sänk DLP för CT buk", due=date(2026, 9, 30), finding_id=finding.id)
     actions.decide_no_action(session, actor=rtg["anna"], review_id=review.id, reason="Rutinen ses över ändå.",

@@ -184,7 +184,8 @@ def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, 
     followed = {f.action_id: f for f in session.exec(select(FollowUp).where(FollowUp.review_id == second.id))}
     assert set(followed) == {open_one.id, done_one.id}  # done since the last review is reported too
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=followed[open_one.id].id,
-                             status="in_progress", comment="Två av tre protokoll klara", today=TODAY, now=NOW)
+                             status="in_progress", comment="Två av tre protokoll klara",
+                             expected_version=open_one.version, today=TODAY, now=NOW)
     assert open_one.status == "in_progress"
     approve_all(session, rtg, second)
     printed = minutes_document.review_minutes_pdf(session, actor=rtg["erik"], review_id=second.id)
@@ -193,7 +194,7 @@ def test_next_year_follows_up_every_open_action_and_freezes_the_status(session, 
     assert minutes_document.review_minutes_pdf(session, actor=rtg["erik"], review_id=second.id) == printed
     with pytest.raises(UserError, match="justerat"):
         actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=followed[open_one.id].id,
-                                 status="done", comment="", today=TODAY, now=NOW)
+                                 status="done", comment="", expected_version=open_one.version, today=TODAY, now=NOW)
 
 
 def test_follow_ups_keep_their_number_order_when_one_is_postponed(session, rtg):
@@ -208,10 +209,11 @@ def test_follow_ups_keep_their_number_order_when_one_is_postponed(session, rtg):
     rows = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=second.id)
     assert [a.number for _, a, _ in rows] == [1, 2, 3]  # not by due date (2, 3, 1)
     actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=rows[0][0].id, status="in_progress",
-                             comment="Skjuts upp", new_due_date=date(2027, 1, 31), today=TODAY, now=NOW)
-    for follow_up, _, _ in rows[1:]:
+                             comment="Skjuts upp", new_due_date=date(2027, 1, 31), expected_version=rows[0][1].version,
+                             today=TODAY, now=NOW)
+    for follow_up, action, _ in rows[1:]:
         actions.record_follow_up(session, actor=rtg["erik"], follow_up_id=follow_up.id, status="done", comment="",
-                                 today=TODAY, now=NOW)
+                                 expected_version=action.version, today=TODAY, now=NOW)
     rows = actions.follow_ups(session, actor=SYSTEM_ACTOR, review_id=second.id)
     assert [(a.number, f.status) for f, a, _ in rows] == [(1, "in_progress"), (2, "done"), (3, "done")]
     section = next(s for s in build_content(session, actor=SYSTEM_ACTOR, review=second).sections

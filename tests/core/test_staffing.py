@@ -70,7 +70,7 @@ def test_a_staffing_shortfall_becomes_a_finding_the_meeting_must_decide_on(sessi
     short = {"oncologists": "4", "physicists": "1,5", "dose_planners": "2", "mould_room": "2", "therapists": "4",
              "engineers": None}
     self_assessments.save_staffing(session, actor=rtg["erik"], assessment_id=assessment.id, inputs=inputs,
-                                   actual=short, now=NOW)
+                                   actual=short, expected_version=assessment.version, now=NOW)
     review = make_review(session, rtg)
     found = {i.finding.code: i.finding for i in actions.findings_for_review(session, actor=SYSTEM_ACTOR,
                                                                              review_id=review.id)}
@@ -83,6 +83,6 @@ def test_a_staffing_shortfall_becomes_a_finding_the_meeting_must_decide_on(sessi
     with pytest.raises(InvalidInput, match="bristen BEM-2025-FYSIKER saknar beslut"):
         minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
     self_assessments.save_staffing(session, actor=rtg["erik"], assessment_id=assessment.id, inputs=inputs,
-                                   actual={**short, "physicists": "2,5"}, now=NOW)
+                                   actual={**short, "physicists": "2,5"}, expected_version=assessment.version, now=NOW)
     assert undecided.undecided(session, actor=SYSTEM_ACTOR, review_id=review.id) == []
     minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)

@@ -4,12 +4,12 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from core import db
-from core.models import Action, Attendance, Review
+from core.models import Action, Attendance, FollowUp, Review, SelfAssessment
 from core.services import actions, agenda, attendance, reviews
 from core.services import self_assessments as sa
 from core.services.auth import SYSTEM_ACTOR, actor_for
 from tests.factories import NOW
-from tests.ui.helpers import logged_in, open_page, visible_text
+from tests.ui.helpers import logged_in, open_page, open_tab, visible_text
 
 RELOAD = "Ladda om de senaste uppgifterna"
 
@@ -153,3 +153,75 @@ def test_an_event_changed_meanwhile_is_refused_and_the_latest_can_be_loaded(demo
     assert at.text_area(key=f"edit_{event_id}_{opened}_text").value == "Eriks beskrivning"
     _button(at, RELOAD).click().run()
     assert at.text_area(key=f"edit_{event_id}_{opened + 1}_text").value == "Annas beskrivning"
+
+
+def test_a_follow_up_recorded_meanwhile_is_not_overwritten_and_the_typed_comment_stays(demo_env):
+    at, review = _meeting(demo_env)
+    for _ in range(3):
+        _button(at, "Nästa →").click().run()
+    with Session(db.make_engine(demo_env)) as s:
+        follow_up, action, _ = next(row for row in actions.follow_ups(s, actor=SYSTEM_ACTOR, review_id=review.id)
+                                    if not row[0].status)  # the form shows the first not yet followed up
+    next(t for t in at.text_input if t.label == "Kommentar").input("Eriks kommentar")
+    _as_anna(demo_env, lambda s, anna: actions.record_follow_up(
+        s, actor=anna, follow_up_id=follow_up.id, status="in_progress", comment="Annas kommentar",
+        expected_version=action.version, today=review.meeting_date, now=NOW))
+    _button(at, "Spara och visa nästa").click().run()
+    assert (f"Inget sparades. Någon annan har ändrat uppföljningen av åtgärden \"{action.title}\" sedan du öppnade "
+            "formuläret. Ladda om de senaste uppgifterna och gör din ändring igen.") in [e.value for e in at.error]
+    assert next(t for t in at.text_input if t.label == "Kommentar").value == "Eriks kommentar"
+    with Session(db.make_engine(demo_env)) as s:
+        assert s.get(FollowUp, follow_up.id).comment == "Annas kommentar"
+    _button(at, RELOAD).click().run()
+    assert next(t for t in at.text_input if t.label == "Kommentar").value == "Annas kommentar"
+    assert at.segmented_control(key=f"fu_status_{follow_up.id}_{action.version + 1}").value == "in_progress"
+
+
+def test_staffing_saved_meanwhile_is_not_overwritten_and_the_typed_figures_stay(demo_env):
+    at = _choose(open_page(logged_in("per"), "pages/egenkontroll.py"), 2026)  # ONK: strålbehandling
+    _button(at, "Påbörja egenkontrollen").click().run()
+    at = open_tab(at, "self_assessment_tabs", "Bemanning")
+    with Session(db.make_engine(demo_env)) as s:
+        per = actor_for(s, "per")
+        assessment = sa.find(s, actor=per, clinic_id=next(iter(per.clinic_ids)), year=2026)
+    physicists = next(t for t in at.text_input if t.label.startswith("Sjukhusfysiker"))
+    physicists.input("3")
+    with db.session_scope(db.make_engine(demo_env)) as s:  # Per on another screen
+        sa.save_staffing(s, actor=actor_for(s, "per"), assessment_id=assessment.id, actual={"physicists": "1,5"},
+                         inputs={"patients_per_year": 900, "machines": 2}, expected_version=assessment.version,
+                         now=NOW)
+    _button(at, "Spara och beräkna").click().run()
+    assert any("Någon annan har ändrat bemanningen i egenkontrollen 2026 sedan du öppnade formuläret. Ladda om"
+               in e.value for e in at.error)
+    assert next(t for t in at.text_input if t.label.startswith("Sjukhusfysiker")).value == "3"
+    with Session(db.make_engine(demo_env)) as s:
+        assert s.get(SelfAssessment, assessment.id).staffing["actual"] == {"physicists": 1.5}
+    _button(at, RELOAD).click().run()
+    assert next(t for t in at.text_input if t.label.startswith("Sjukhusfysiker")).value == "1,5"
+    assert next(n for n in at.number_input if n.label == "Patienter per år").value == 900
+
+
+def test_training_saved_meanwhile_is_not_overwritten_and_the_typed_figures_stay(demo_env):
+    from core.services import protection_figures
+    at = open_tab(open_page(logged_in("erik"), "pages/bokslut.py"), "annual_report_tab", "Utbildning, doser och DRL")
+    with Session(db.make_engine(demo_env)) as s:
+        opened = protection_figures.training_version(s, actor=SYSTEM_ACTOR, year=2025, clinic_id=1)
+    editor = f"training_editor_1_2025_{opened}"
+    typed = {"edited_rows": {0: {"Anställda": 30, "Utbildade": 29}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[editor] = typed
+    with db.session_scope(db.make_engine(demo_env)) as s:
+        protection_figures.set_training(s, actor=actor_for(s, "anna"), year=2025, clinic_id=1, now=NOW,
+                                        expected_version=opened,
+                                        rows=[{"staff_group": "physicians", "staff_count": 12, "trained_count": 11}])
+    _button(at, "Spara").click().run()
+    assert any("Någon annan har ändrat utbildningen för 2025 sedan du öppnade formuläret. Ladda om" in e.value
+               for e in at.error)
+    assert at.session_state[editor] == typed  # what the user typed is still in the form
+    with Session(db.make_engine(demo_env)) as s:
+        shares = protection_figures.training(s, actor=SYSTEM_ACTOR, year=2025, clinic_id=1)
+    assert [(r.record.staff_group, r.record.staff_count) for r in shares] == [("physicians", 12)]
+    _button(at, RELOAD).click().run()
+    with Session(db.make_engine(demo_env)) as s:
+        now = protection_figures.training_version(s, actor=SYSTEM_ACTOR, year=2025, clinic_id=1)
+    shown = next(d.value for d in at.dataframe if "Anställda" in d.value.columns)  # the reloaded form's editor
+    assert f"training_editor_1_2025_{now}" in at.session_state and shown.iloc[0]["Anställda"] == 12

@@ -11,7 +11,7 @@ from core.services import actions
 from pages._shared.blocks import show_table
 from pages._shared.db import session
 from pages._shared.meeting.context import Meeting
-from pages._shared.ui import plain, save
+from pages._shared.ui import edit_snapshot, forget_edit, offer_reload, plain, save
 
 
 def render(m: Meeting) -> None:
@@ -29,7 +29,10 @@ def render(m: Meeting) -> None:
     pending = [f.id for f, _, _ in rows if not f.status]
     shown = st.session_state.get(key)
     current = ids.index(shown) if shown in ids else ids.index(pending[0]) if pending else 0
-    follow_up, action, decided_in = rows[current]
+    st.session_state[key] = ids[current]  # stays on screen when someone else records it meanwhile
+    _, live, decided_in = rows[current]
+    # The form shows the follow-up as it was opened and keeps what was typed until it is saved or reloaded.
+    version, (follow_up, action) = edit_snapshot("follow_up", ids[current], live.version, rows[current][:2])
     st.caption(f"Åtgärd {current + 1} av {len(rows)} · {len(rows) - len(pending)} uppföljda")
     st.subheader(plain(action.title, one_line=True))
     st.markdown(f"Beslutad {decided_in} · ansvarig **{plain(action.owner_name)}** · "
@@ -38,7 +41,8 @@ def render(m: Meeting) -> None:
     if action.status_comment:
         st.markdown(f"Senaste kommentar: *{plain(action.status_comment, one_line=True)}*")
     statuses = glossary.options(ActionStatus)
-    own = follow_up.id  # each action its own form and fields: nothing typed for one is left in the next
+    # Each action (and each version of it) its own form and fields: nothing typed for one is left in the next.
+    own = f"{follow_up.id}_{version}"
     with st.form(f"fu_{own}", border=False):
         status = st.segmented_control(L["status_at_meeting"], list(statuses), format_func=statuses.get, required=True,
                                       default=follow_up.status or action.status, key=f"fu_status_{own}")
@@ -51,10 +55,12 @@ def render(m: Meeting) -> None:
         if st.form_submit_button("Spara och visa nästa", type="primary"):
             def _record(s) -> None:
                 actions.record_follow_up(s, actor=m.actor, follow_up_id=follow_up.id, status=status, comment=comment,
-                                         cancel_reason=reason, new_due_date=postpone, today=m.meeting_day,
-                                         now=clock.now())
+                                         cancel_reason=reason, new_due_date=postpone, expected_version=version,
+                                         today=m.meeting_day, now=clock.now())
                 st.session_state[key] = next_unrecorded(ids, pending, follow_up.id)  # only once saved
+                forget_edit("follow_up", follow_up.id)
             save(_record, "Uppföljningen är sparad.")
+    offer_reload("follow_up", (follow_up.id, version, live.version))
     _stepper(key, ids, current)
 
 
