@@ -69,13 +69,17 @@ def _fits(model: type, field: str) -> StringConstraints:
     return StringConstraints(max_length=text_limit(model, field))
 
 
-Text = Annotated[str, BeforeValidator(_text_or_none), _fits(Criterion, "text")]
-OptionalText = Annotated[str | None, BeforeValidator(_text_or_none), _fits(Criterion, "text")]
-Code = Annotated[str, BeforeValidator(_text_or_none), _fits(Criterion, "code")]
-AreaText = Annotated[str | None, BeforeValidator(_text_or_none), _fits(Criterion, "area")]
-Reference = Annotated[str | None, BeforeValidator(_text_or_none), _fits(Criterion, "reference")]
-SetName = Annotated[str, BeforeValidator(_text_or_none), _fits(AssessmentTemplate, "name")]
-SetVersion = Annotated[str, BeforeValidator(_text_or_none), _fits(AssessmentTemplate, "version")]
+# Each text fits its column (the constraint inside, so a missing optional text is not measured).
+_Long = Annotated[str, _fits(Criterion, "text")]
+_Area = Annotated[str, _fits(Criterion, "area")]
+_Reference = Annotated[str, _fits(Criterion, "reference")]
+Text = Annotated[_Long, BeforeValidator(_text_or_none)]
+OptionalText = Annotated[_Long | None, BeforeValidator(_text_or_none)]
+Code = Annotated[Annotated[str, _fits(Criterion, "code")], BeforeValidator(_text_or_none)]
+AreaText = Annotated[_Area | None, BeforeValidator(_text_or_none)]
+Reference = Annotated[_Reference | None, BeforeValidator(_text_or_none)]
+SetName = Annotated[Annotated[str, _fits(AssessmentTemplate, "name")], BeforeValidator(_text_or_none)]
+SetVersion = Annotated[Annotated[str, _fits(AssessmentTemplate, "version")], BeforeValidator(_text_or_none)]
 
 
 class _Strict(BaseModel):
@@ -168,6 +172,11 @@ def _shape(value: Any) -> str:
     return "en lista" if isinstance(value, list) else "en nyckel–värde-tabell" if isinstance(value, dict) else "en text"
 
 
+def _given(value: Any) -> str:
+    """Quote a text the file gives, or name the shape of anything else."""
+    return f"\"{value}\"" if isinstance(value, str) else _shape(value)
+
+
 def _message(error: Mapping[str, Any], data: dict) -> str:
     """Say one schema problem in Swedish."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
@@ -178,16 +187,14 @@ def _message(error: Mapping[str, Any], data: dict) -> str:
     if kind == "extra_forbidden":
         return f"{subject} har den okända nyckeln \"{field}\" (stavfel?)."
     if kind in ("bool_parsing", "bool_type"):
-        given = f"\"{value}\"" if isinstance(value, str) else _shape(value)
-        return f"{subject}: {field} ska vara true eller false, inte {given}."
+        return f"{subject}: {field} ska vara true eller false, inte {_given(value)}."
     if kind == "string_type":
         return f"{subject}: {field} ska vara en text, inte {_shape(value)}."
     if kind == "string_too_long":
-        return (f"{subject}: {field} är {number_text(len(value))} tecken lång; högst "
+        return (f"{subject}: {field} är {number_text(len(str(value)))} tecken lång; högst "
                 f"{number_text(error['ctx']['max_length'])} tecken får plats.")
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        given = f"\"{value}\"" if isinstance(value, str) else _shape(value)
-        return f"{subject}: {field} ska vara ett heltal, inte {given}."
+        return f"{subject}: {field} ska vara ett heltal, inte {_given(value)}."
     if kind == "too_short":
         return f"{subject}: listan {field} är tom."
     if kind in ("list_type", "dict_type", "model_type"):
