@@ -203,3 +203,20 @@ def test_an_alias_bomb_is_refused_quickly_within_bounded_memory():
     problems, grown_mb = child.stdout.splitlines()
     assert problems == str(CASES["alias-bomb"][1])
     assert int(grown_mb) < 50
+
+
+def test_the_templates_page_takes_no_file_larger_than_the_reader_does(demo_env):
+    from core import yaml_input
+    from tests.ui.helpers import logged_in, open_page
+    at = open_page(logged_in("admin"), "pages/mallar.py")
+    assert not at.exception
+    assert [u.proto.max_upload_size_mb for u in at.get("file_uploader")] == [yaml_input.MAX_MEGABYTES]
+
+
+def test_no_other_code_parses_yaml_itself():
+    """Only the bounded reader (and the shipped demo definition, which no user can change) calls PyYAML."""
+    allowed = {PROJECT_DIR / "core" / "yaml_input.py", PROJECT_DIR / "core" / "demo" / "__init__.py"}
+    sources = [*(PROJECT_DIR / "core").rglob("*.py"), *(PROJECT_DIR / "pages").rglob("*.py"), PROJECT_DIR / "app.py"]
+    parsing = {path for path in sources if path not in allowed
+               and any(word in path.read_text(encoding="utf-8") for word in ("import yaml", "from yaml"))}
+    assert parsing == set()
