@@ -2,13 +2,14 @@
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session
 
 from core import backup as backup_module
-from core import clock, db, glossary
+from core import clock, db, glossary, yaml_input
 from core.annual_report.template import TEMPLATE_PATH
 from core.config import load_settings
 from core.demo import load_demo
@@ -206,9 +207,12 @@ def _clinic_by_code(session, actor: Actor, code: str):
     return clinic
 
 
-def _read_file(path: str) -> bytes:
-    """Read a file the user named, or refuse with a Swedish message."""
+def _read_file(path: str, size_problem: Callable[[int], str | None] | None = None) -> bytes:
+    """Read a file the user named, or refuse with a Swedish message (one too large before reading it)."""
     try:
+        problem = size_problem(Path(path).stat().st_size) if size_problem else None
+        if problem:
+            raise UserError(problem)
         return Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"Kan inte läsa {path}: {_os_problem(exc)}.") from None
@@ -318,13 +322,13 @@ def cmd_archive(args) -> int:
 def cmd_criteria_load(args) -> int:
     """Load a new version of the egenkontroll criteria set from YAML."""
     try:
-        text = _read_file(args.path).decode("utf-8")
+        text = _read_file(args.path, yaml_input.size_problem).decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{args.path} är inte en textfil i UTF-8.") from None
     with db.session_scope(_migrated_engine()) as session:
         template = self_assessments.load_criteria_set(session, actor=_actor(session, args), text=text,
                                                       now=clock.now())
-        print(f"Kriterierna {template.name} version {template.version} är inlästa och används för nya egenkontroller.")
+    print(f"Kriterierna {template.name} version {template.version} är inlästa och används för nya egenkontroller.")
     return EXIT_OK
 
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import clock
+from core import clock, yaml_input
 from core.formatting import datetime_text
 from core.glossary import FIELDS, PAGES
 from core.glossary import LABELS as L
@@ -37,7 +37,7 @@ for version in shipped:  # a version that came with this release of the portal a
         save(lambda s, v=version: sa.load_shipped_criteria(s, actor=actor, version=v, now=clock.now()),
              lambda t: f"{t.name} version {t.version} är inläst.")
 upload = st.file_uploader("Ny version av kriterierna (YAML)", type=["yaml", "yml"],
-                          key=f"criteria_{form_round('criteria')}")
+                          key=f"criteria_{form_round('criteria')}", max_upload_size=yaml_input.MAX_MEGABYTES)
 if upload is not None and st.button("Läs in den nya versionen", type="primary"):
     try:
         text = upload.getvalue().decode("utf-8")

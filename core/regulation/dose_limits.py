@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from core.formatting import measured_text
 from core.resources import TEMPLATES
+from core.yaml_input import read_yaml
 
 LIMITS_FILE = TEMPLATES / "stralskydd" / "dosgranser.yaml"
 DOSE_FIELDS = ("max_hp10", "max_hp3", "max_extremity")
@@ -57,7 +57,7 @@ class DoseLimits(BaseModel):
 @cache
 def dose_limits() -> DoseLimits:
     """Read the shipped dose limits (once)."""
-    return DoseLimits.model_validate(yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")))
+    return DoseLimits.model_validate(read_yaml(LIMITS_FILE.read_text(encoding="utf-8")).data)
 
 
 @dataclass(frozen=True)

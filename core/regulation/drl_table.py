@@ -7,10 +7,10 @@ import re
 from datetime import date
 from functools import cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.resources import TEMPLATES
+from core.yaml_input import read_yaml
 
 TABLE_FILES = "drl-*.yaml"
 
@@ -84,7 +84,7 @@ def same_unit(a: str | None, b: str) -> bool:
 @cache
 def tables() -> tuple[DrlTable, ...]:
     """Read every shipped version of the table, oldest first."""
-    found = [DrlTable.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    found = [DrlTable.model_validate(read_yaml(path.read_text(encoding="utf-8")).data)
              for path in sorted((TEMPLATES / "stralskydd").glob(TABLE_FILES))]
     return tuple(sorted(found, key=lambda t: t.in_force_from))
 

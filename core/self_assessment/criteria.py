@@ -1,26 +1,34 @@
 """Egenkontroll criteria sets as YAML: read and check them against a schema, naming the line of every problem.
 
 The schema is a set of pydantic models: unknown keys are refused (a misspelt `refrence` would otherwise
-be dropped silently), `verified: yes` is a yes, and every problem is reported with its YAML line.
+be dropped silently), `verified: yes` is a yes, and every problem is reported with its YAML line. The file is
+read by core/yaml_input.py within its bounds, so an id or version stays as written (`1.10` is not `1.1`), and
+every text must fit the column it is stored in.
 """
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
 )
 
 from core.enums import Modality
+from core.errors import InvalidInput
+from core.formatting import number_text
+from core.limits import text_limit
+from core.models import AssessmentTemplate, Criterion
+from core.yaml_input import YamlDocument, read_yaml
 
 ALL = "all"
 KNOWN_MODALITIES = {m.value for m in Modality} | {ALL}
+MAX_CRITERIA = 1_000  # the shipped set has 59; a few hundred is the most a clinic could assess
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class CriteriaSet:
     name: str
     version: str
     criteria: list[CriterionSpec]
+    version_line: int = 1  # where the file states its version, for a refusal about it
 
 
 def _text_or_none(value: Any) -> Any:
@@ -55,8 +64,22 @@ def _text_or_none(value: Any) -> Any:
     return str(value).strip() or None
 
 
-Text = Annotated[str, BeforeValidator(_text_or_none)]
-OptionalText = Annotated[str | None, BeforeValidator(_text_or_none)]
+def _fits(model: type, field: str) -> StringConstraints:
+    """Limit a text to what its column holds, so the file is refused with its line instead of the save failing."""
+    return StringConstraints(max_length=text_limit(model, field))
+
+
+# Each text fits its column (the constraint inside, so a missing optional text is not measured).
+_Long = Annotated[str, _fits(Criterion, "text")]
+_Area = Annotated[str, _fits(Criterion, "area")]
+_Reference = Annotated[str, _fits(Criterion, "reference")]
+Text = Annotated[_Long, BeforeValidator(_text_or_none)]
+OptionalText = Annotated[_Long | None, BeforeValidator(_text_or_none)]
+Code = Annotated[Annotated[str, _fits(Criterion, "code")], BeforeValidator(_text_or_none)]
+AreaText = Annotated[_Area | None, BeforeValidator(_text_or_none)]
+Reference = Annotated[_Reference | None, BeforeValidator(_text_or_none)]
+SetName = Annotated[Annotated[str, _fits(AssessmentTemplate, "name")], BeforeValidator(_text_or_none)]
+SetVersion = Annotated[Annotated[str, _fits(AssessmentTemplate, "version")], BeforeValidator(_text_or_none)]
 
 
 class _Strict(BaseModel):
@@ -68,10 +91,10 @@ class _Strict(BaseModel):
 class CriterionModel(_Strict):
     """One criterion in the file."""
 
-    id: Text
+    id: Code
     text: Text
     evidence: OptionalText = None
-    reference: OptionalText = None
+    reference: Reference = None
     verified: bool = False
     quote: OptionalText = None
     note: OptionalText = None
@@ -96,8 +119,8 @@ class CriterionModel(_Strict):
 class AreaModel(_Strict):
     """One area with its criteria."""
 
-    code: OptionalText = None
-    name: OptionalText = None
+    code: AreaText = None
+    name: AreaText = None
     criteria: list[CriterionModel] = Field(min_length=1)
 
 
@@ -105,29 +128,10 @@ class CriteriaFile(_Strict):
     """The whole file. From format 2 on, a criterion marked verified must quote the sentence it rests on."""
 
     format: int = 1
-    name: Text
-    version: Text
+    name: SetName
+    version: SetVersion
     scale: OptionalText = None
     areas: list[AreaModel] = Field(min_length=1)
-
-
-FIELD_NAMES = {"id": "id", "text": "text", "name": "name", "version": "version", "areas": "areas",
-               "criteria": "criteria", "verified": "verified", "modalities": "modalities"}
-
-
-def _lines(node: yaml.Node, path: tuple = (), found: dict | None = None) -> dict[tuple, int]:
-    """Map every path in the document (keys and list positions) to the 1-based line where it starts."""
-    found = {} if found is None else found
-    found[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            found[path + (key.value,)] = key.start_mark.line + 1
-            _lines(value, path + (key.value,), found)
-            found[path + (key.value,)] = key.start_mark.line + 1  # a problem with a key is on the key's line
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _lines(item, path + (i,), found)
-    return found
 
 
 def _line_of(loc: tuple, lines: dict[tuple, int]) -> int:
@@ -138,28 +142,59 @@ def _line_of(loc: tuple, lines: dict[tuple, int]) -> int:
     return 1
 
 
-def _subject(loc: tuple, data: Any) -> str:
+def _code_of(criterion: Any) -> str | None:
+    """Return a criterion's id when the file gives it as a text."""
+    code = criterion.get("id") if isinstance(criterion, dict) else None
+    return code.strip() or None if isinstance(code, str) else None
+
+
+def _criteria_in(data: dict) -> Iterator[tuple[int, int, Any]]:
+    """Yield (area position, criterion position, criterion) for every criterion where the file has the right shape."""
+    areas = data.get("areas")
+    for a, area in enumerate(areas if isinstance(areas, list) else []):
+        criteria = area.get("criteria") if isinstance(area, dict) else None
+        for c, criterion in enumerate(criteria if isinstance(criteria, list) else []):
+            yield a, c, criterion
+
+
+def _subject(loc: tuple, data: dict) -> str:
     """Name what a problem is about: "kriterium A1", "ett kriterium", "ett område" or "filen"."""
     if len(loc) >= 4 and loc[0] == "areas" and loc[2] == "criteria":
-        criterion = data["areas"][loc[1]]["criteria"][loc[3]]
-        code = _text_or_none(criterion.get("id")) if isinstance(criterion, dict) else None
+        code = _code_of(data["areas"][loc[1]]["criteria"][loc[3]])
         return f"kriterium {code}" if code else "ett kriterium"
     if len(loc) >= 2 and loc[0] == "areas":
         return "ett område"
     return "filen"
 
 
-def _message(error: Mapping[str, Any], data: Any) -> str:
+def _shape(value: Any) -> str:
+    """Name the shape of a value the file gives where another was expected."""
+    return "en lista" if isinstance(value, list) else "en nyckel–värde-tabell" if isinstance(value, dict) else "en text"
+
+
+def _given(value: Any) -> str:
+    """Quote a text the file gives, or name the shape of anything else."""
+    return f"\"{value}\"" if isinstance(value, str) else _shape(value)
+
+
+def _message(error: Mapping[str, Any], data: dict) -> str:
     """Say one schema problem in Swedish."""
-    loc, kind = tuple(error["loc"]), error["type"]
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     subject = _subject(loc, data)
-    field = str(loc[-1]) if loc else ""
-    if kind == "missing" or (kind in ("string_type", "none_required") and error.get("input") is None):
-        return f"{subject} saknar {FIELD_NAMES.get(field, field)}."
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    if kind == "missing" or (kind in ("string_type", "none_required") and value is None):
+        return f"{subject} saknar {field}."
     if kind == "extra_forbidden":
         return f"{subject} har den okända nyckeln \"{field}\" (stavfel?)."
-    if kind == "bool_parsing":
-        return f"{subject}: verified ska vara true eller false, inte \"{error.get('input')}\"."
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{subject}: {field} ska vara true eller false, inte {_given(value)}."
+    if kind == "string_type":
+        return f"{subject}: {field} ska vara en text, inte {_shape(value)}."
+    if kind == "string_too_long":
+        return (f"{subject}: {field} är {number_text(len(str(value)))} tecken lång; högst "
+                f"{number_text(error['ctx']['max_length'])} tecken får plats.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{subject}: {field} ska vara ett heltal, inte {_given(value)}."
     if kind == "too_short":
         return f"{subject}: listan {field} är tom."
     if kind in ("list_type", "dict_type", "model_type"):
@@ -170,36 +205,36 @@ def _message(error: Mapping[str, Any], data: Any) -> str:
     return f"{subject}: {field} är ogiltigt."
 
 
-def _load(text: str) -> tuple[Any, dict[tuple, int]] | str:
-    """Parse YAML into plain data and its line map, or return the Swedish problem."""
+def _read(text: str) -> YamlDocument | str:
+    """Read the file within the YAML bounds and the criteria limit, or return the Swedish problem."""
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return f"Rad {line}: filen är inte giltig YAML. Kontrollera indrag, kolon och citattecken där."
+        document = read_yaml(text)
+    except InvalidInput as exc:
+        return exc.problems[0]
+    data = document.data
+    if data is None:
+        return "Rad 1: Filen är tom; den ska ange name, version och areas."
     if not isinstance(data, dict):
-        return "Rad 1: filen måste ange name och version."
-    return data, _lines(node)
+        return f"Rad 1: Filen ska vara en nyckel–värde-tabell med name, version och areas, inte {_shape(data)}."
+    count = sum(1 for _ in _criteria_in(data))
+    if count > MAX_CRITERIA:
+        return (f"Rad {document.lines.get(('areas',), 1)}: Filen har {number_text(count)} kriterier; en kriteriefil "
+                f"får ha högst {number_text(MAX_CRITERIA)}.")
+    return document
 
 
 def parse_criteria(text: str) -> tuple[CriteriaSet | None, list[str]]:
     """Read a criteria YAML; return the set, or None and every problem with its line, in Swedish."""
-    loaded = _load(text)
-    if isinstance(loaded, str):
-        return None, [loaded]
-    data, lines = loaded
+    document = _read(text)
+    if isinstance(document, str):
+        return None, [document]
+    data, lines = document.data, document.lines
     problems = _duplicate_ids(data, lines)
     try:
         parsed = CriteriaFile.model_validate(data)
     except ValidationError as exc:
         problems += [(_line_of(tuple(e["loc"]), lines), _message(e, data)) for e in exc.errors()]
-        return None, [f"Rad {line}: {_capital(message)}" for line, message in sorted(problems, key=lambda p: p[0])]
+        return None, _numbered(problems)
     for a, area in enumerate(parsed.areas):
         if not (area.name or area.code):
             problems.append((lines[("areas", a)], "ett område saknar namn."))
@@ -208,13 +243,19 @@ def parse_criteria(text: str) -> tuple[CriteriaSet | None, list[str]]:
                 problems.append((lines[("areas", a, "criteria", c)], f"kriterium {criterion.id} är markerat verified "
                                  "men citerar inte meningen i föreskriften som det vilar på (quote)."))
     if problems:
-        return None, [f"Rad {line}: {_capital(message)}" for line, message in sorted(problems, key=lambda p: p[0])]
+        return None, _numbered(problems)
     in_order = [(area, c) for area in parsed.areas for c in area.criteria]
     criteria = [CriterionSpec(code=c.id, area=area.name or area.code or "", text=c.text, evidence_hint=c.evidence,
                               reference=c.reference, verified=c.verified, modalities=c.modalities, position=n,
                               quote=c.quote, note=c.note)
                 for n, (area, c) in enumerate(in_order)]
-    return CriteriaSet(name=parsed.name, version=parsed.version, criteria=criteria), []
+    return CriteriaSet(name=parsed.name, version=parsed.version, criteria=criteria,
+                       version_line=lines.get(("version",), 1)), []
+
+
+def _numbered(problems: list[tuple[int, str]]) -> list[str]:
+    """Put the problems in line order, each beginning with its line."""
+    return [f"Rad {line}: {_capital(message)}" for line, message in sorted(problems, key=lambda p: p[0])]
 
 
 def _capital(message: str) -> str:
@@ -226,16 +267,14 @@ def _duplicate_ids(data: dict, lines: dict[tuple, int]) -> list[tuple[int, str]]
     """Find criterion ids used twice, naming both lines."""
     seen: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
-    for a, area in enumerate(data.get("areas") or [] if isinstance(data.get("areas"), list) else []):
-        criteria = area.get("criteria") if isinstance(area, dict) else None
-        for c, criterion in enumerate(criteria if isinstance(criteria, list) else []):
-            code = _text_or_none(criterion.get("id")) if isinstance(criterion, dict) else None
-            if not code:
-                continue
-            line = lines[("areas", a, "criteria", c)]
-            if code in seen:
-                problems.append((line, f"id {code} finns redan (rad {seen[code]})."))
-            seen.setdefault(code, line)
+    for a, c, criterion in _criteria_in(data):
+        code = _code_of(criterion)
+        if not code:
+            continue
+        line = lines[("areas", a, "criteria", c)]
+        if code in seen:
+            problems.append((line, f"id {code} finns redan (rad {seen[code]})."))
+        seen.setdefault(code, line)
     return problems
 
 

@@ -2,7 +2,6 @@
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 from sqlmodel import Session
 
 from core import history
@@ -14,13 +13,14 @@ from core.resources import TEMPLATES
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import agenda_rows
 from core.services._rules import editable_review, visible_review
+from core.yaml_input import read_yaml
 
 AGENDA_TEMPLATE = TEMPLATES / "dagordning.yaml"
 
 
 def template() -> list[dict]:
     """Return the agenda template's items (title, kind, perhaps a standard decision or note)."""
-    return yaml.safe_load(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8"))["items"]
+    return read_yaml(Path(AGENDA_TEMPLATE).read_text(encoding="utf-8")).data["items"]
 
 
 def standard_texts(title: str) -> tuple[str | None, str | None]:

@@ -82,7 +82,8 @@ def load_criteria_set(session: Session, *, actor: Actor, text: str, now: datetim
         raise InvalidInput(problems)
     if session.exec(select(AssessmentTemplate).where(AssessmentTemplate.name == parsed.name,
                                                      AssessmentTemplate.version == parsed.version)).first():
-        raise InvalidInput([f"Rad 2: {parsed.name} version {parsed.version} är redan inläst; höj versionen."])
+        raise InvalidInput([f"Rad {parsed.version_line}: {parsed.name} version {parsed.version} är redan inläst; "
+                            "höj versionen."])
     for older in session.exec(select(AssessmentTemplate).where(AssessmentTemplate.name == parsed.name)):
         older.active = False
         session.add(older)

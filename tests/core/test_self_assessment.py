@@ -212,7 +212,7 @@ def test_the_criteria_schema_refuses_unknown_keys_and_reads_yes_as_verified():
     assert parse_criteria(SMALL.replace("areas:", "omraden:"))[1] == [
         "Rad 1: Filen saknar areas.", 'Rad 3: Filen har den okända nyckeln "omraden" (stavfel?).']
     assert parse_criteria(SMALL.replace('version: "1"\n', ""))[1] == ["Rad 1: Filen saknar version."]
-    assert parse_criteria("name: [\n")[1][0].startswith("Rad 2: filen är inte giltig YAML")
+    assert parse_criteria("name: [\n")[1][0].startswith("Rad 2: Filen är inte giltig YAML")
 
 
 def _shipped(version: str):
