@@ -5,12 +5,14 @@ A flush is checked against the text rules (guard_sessions), so every path that w
 the command line, imports, first run) refuses in Swedish what PostgreSQL would otherwise refuse with a DataError.
 """
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import String, Table, event, inspect
-from sqlalchemy.types import TypeEngine
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
 
 from core.errors import InvalidInput
@@ -152,7 +154,7 @@ def refuse_bad_bulk_text(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update) or not isinstance(table, Table):
         return
     model, params = _model_of(table), state.parameters
-    rows = params if isinstance(params, list) else [params or {}]
+    rows: list[Mapping[str, Any]] = [params] if isinstance(params, Mapping) else list(params or [])
     problems = [f"{_label(model, field)}: {problem}" for row in rows for field in _texts(table)
                 if isinstance(row.get(field), str) and model is not None
                 and (problem := text_problem(model, field, row[field]))]
@@ -198,6 +200,12 @@ def drl_problem(quantity: str | None, unit: str | None, value: float) -> str | N
         return (f"{figure_text(value)} {unit or ''}".rstrip() + f" är ingen rimlig nivå (högst {number_text(bound)}"
                 f"{' ' + unit if unit else ''}); kontrollera värdet och enheten.")
     return None
+
+
+def day_problems(today: date, *, happened: bool, **days: date | None) -> list[str]:
+    """Return "Fält: vad som är fel" for each implausible date given by its field name (see day_problem)."""
+    return [f"{_label(None, name)}: {problem}" for name, day in days.items()
+            if day is not None and (problem := day_problem(day, today, happened=happened))]
 
 
 def day_problem(day: date, today: date, *, happened: bool) -> str | None:

@@ -115,7 +115,8 @@ if workbook is not None:
     try:
         with session() as s:
             plan = importer.plan_import(s, actor=actor, data=data, filename=workbook_name, replace=replace,
-                                        today=clock.today(), narrative_name=safe_filename(narrative.name) if narrative else None)
+                                        today=clock.today(),
+                                        narrative_name=safe_filename(narrative.name) if narrative else None)
     except InvalidInput as exc:
         if len(exc.problems) == 1:
             st.error(f"Arbetsboken kan inte läsas in. Inget har ändrats.\n\n{plain(exc.problems[0])}")

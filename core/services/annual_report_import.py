@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 from core import history
 from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
-from core.enums import HistoryOperation
 from core.clock import local
+from core.enums import HistoryOperation
 from core.errors import Conflict, InvalidInput
 from core.files import safe_filename
 from core.formatting import number_text

@@ -5,7 +5,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
 
-from core import history
+from core import history, limits
+from core.clock import local
 from core.enums import FindingSource, HistoryOperation, Severity
 from core.errors import InvalidInput
 from core.files import safe_filename
@@ -46,7 +47,8 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, find
     require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
     history.track(session, actor=actor, now=now)
     fields = validated(AuditCreate, {**data, "audit_date": data.get("audit_date")})
-    problems = [f"Brist {i}: beskrivning saknas." for i, f in enumerate(findings, start=1)
+    problems = limits.day_problems(local(now).date(), happened=True, audit_date=fields.audit_date)
+    problems += [f"Brist {i}: beskrivning saknas." for i, f in enumerate(findings, start=1)
                 if not (f.get("description") or "").strip()]
     problems += [f"Brist {i}: allvarlighet ska vara Hög, Medel eller Låg." for i, f in enumerate(findings, start=1)
                  if f.get("severity") not in {s.value for s in Severity}]

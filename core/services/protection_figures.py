@@ -7,9 +7,10 @@ SSMFS 2018:5 6 kap. 1 § wants the diagnostic standard levels determined at leas
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, delete, func, select
 
-from core import glossary, history
+from core import glossary, history, limits
 from core.clock import add_months
 from core.enums import HistoryOperation, StaffGroup
 from core.errors import InvalidInput
@@ -18,6 +19,7 @@ from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, Traini
 from core.permissions import Actor, Permission, can, require
 from core.regulation.dose_limits import investigation_levels
 from core.regulation.drl_table import drl_exceeds
+from core.services._common import get_or_fail
 from core.services._queries import (
     in_report_scope,
     in_visible_clinics,
@@ -25,11 +27,13 @@ from core.services._queries import (
     report_rows,
 )
 from core.services._rules import require_report_scope
+from core.validation import checked_arguments, validated
 
 DRL_INTERVAL_YEARS = 3
 DRL_SOURCE = "SSMFS 2018:5 6 kap. 1 §"
 NO_NATIONAL_DRL = "Ingen nationell DRL"
 GROUP_ORDER = {g.value: i for i, g in enumerate(StaffGroup)}
+TRAINING_NAMES = {f: glossary.LABELS[f] for f in ("staff_group", "staff_count", "trained_count")}
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,38 @@ def may_enter_training(actor: Actor, clinic_id: int) -> bool:
     return can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id) or can(actor, Permission.IMPORT_ANNUAL_REPORT)
 
 
+class TrainingRow(BaseModel):
+    """One staff group's figures as entered on the page."""
+
+    staff_group: StaffGroup
+    staff_count: float | None = None
+    trained_count: float | None = None
+
+
+def _training_rows(rows: list[dict]) -> list[TrainingRow]:
+    """Read the entered rows, refusing an unknown group or a count that is not a number, in Swedish."""
+    read, problems = [], []
+    for row in rows:
+        try:
+            read.append(validated(TrainingRow, row, TRAINING_NAMES))
+        except InvalidInput as exc:
+            problems += exc.problems
+    if problems:
+        raise InvalidInput(problems)
+    return read
+
+
+def _training_problems(row: TrainingRow) -> list[str]:
+    """Return what is wrong with one staff group's counts (whole numbers in range, no more trained than employed)."""
+    label = glossary.term(row.staff_group)
+    staff, trained = row.staff_count or 0, row.trained_count or 0
+    problems = [f"{label}: {problem}" for value in (staff, trained) if (problem := limits.count_problem(value))]
+    if trained > staff:
+        problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
+    return problems
+
+
+@checked_arguments()
 def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
                  now: datetime) -> list[TrainingRecord]:
     """Enter a clinic's training figures for a bokslut year on the page (the year's bokslut must be loaded).
@@ -143,23 +179,17 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
     if not may_enter_training(actor, clinic_id):
         require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
     history.track(session, actor=actor, now=now)
+    get_or_fail(session, Clinic, clinic_id)
     report = report_of_year(session, year)
     if report is None:
         raise InvalidInput([f"Inget strålskyddsbokslut för {year} är inläst; läs in det först."])
-    problems, kept = [], []
-    for row in rows:
-        label = glossary.term(StaffGroup(row["staff_group"]))
-        staff, trained = row.get("staff_count") or 0, row.get("trained_count") or 0
-        for value in (staff, trained):
-            if value < 0 or not float(value).is_integer():
-                problems.append(f"{label}: {number_text(value)} är inget antal (ett heltal, 0 eller mer).")
-        if trained > staff:
-            problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
-        if staff:
-            kept.append(TrainingRecord(annual_report_id=stored_id(report), clinic_id=clinic_id,
-                                       staff_group=row["staff_group"], staff_count=staff, trained_count=trained))
+    entered = _training_rows(rows)
+    problems = [p for row in entered for p in _training_problems(row)]
     if problems:
         raise InvalidInput(problems)
+    kept = [TrainingRecord(annual_report_id=stored_id(report), clinic_id=clinic_id, staff_group=row.staff_group.value,
+                           staff_count=row.staff_count or 0, trained_count=row.trained_count or 0)
+            for row in entered if row.staff_count]
     old = session.exec(select(TrainingRecord).where(TrainingRecord.annual_report_id == report.id,
                                                     TrainingRecord.clinic_id == clinic_id)).all()
     before = {r.staff_group: [r.staff_count, r.trained_count] for r in old}

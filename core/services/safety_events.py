@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
 
-from core import glossary, history
+from core import glossary, history, limits
 from core.clock import add_months
 from core.enums import (
     EventConcerns,
@@ -93,9 +93,7 @@ class EventFields(BaseModel):
 
 def _date_problems(fields: EventFields, today: date) -> list[str]:
     """Return what is wrong with the event's dates: none in the future, none before the event."""
-    problems = []
-    if fields.occurred_on > today:
-        problems.append(f"{FIELDS['occurred_on']}: {fields.occurred_on.isoformat()} har inte inträffat än.")
+    problems = limits.day_problems(today, happened=True, occurred_on=fields.occurred_on)
     for name in ("notified_on", "report_sent_on"):
         day = getattr(fields, name)
         if day and day < fields.occurred_on:

@@ -185,8 +185,8 @@ def test_replace_never_removes_a_finding_that_has_a_decided_action(session, port
 
 def test_dry_run_writes_nothing(session, portal):
     before = _counts(session)
-    plan = importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=SAMPLE_2025.read_bytes(), filename="x.xlsx",
-                                replace=False)
+    plan = importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=SAMPLE_2025.read_bytes(),
+                                filename="x.xlsx", replace=False)
     assert plan.sheets["Brister"].counts() == (7, 0, 0)
     assert _counts(session) == before
 

@@ -253,8 +253,8 @@ def test_the_attachment_is_checked_by_the_dry_run_as_by_the_real_run(session, po
                           ("b" * 252 + ".pdf", "Bilaga: filnamnet är 256 tecken långt; högst 255 tecken får plats. "
                                                "Byt namn på filen och försök igen.")):
         with pytest.raises(InvalidInput) as dry_run:
-            importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=SAMPLE_2025.read_bytes(), filename="x.xlsx",
-                                 replace=False, narrative_name=name)
+            importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=SAMPLE_2025.read_bytes(),
+                                 filename="x.xlsx", replace=False, narrative_name=name)
         with pytest.raises(InvalidInput) as real_run:
             _load(session, SAMPLE_2025.read_bytes(), narrative=(b"%PDF", name))
         assert dry_run.value.problems == real_run.value.problems == [message]

@@ -22,7 +22,8 @@ DEMO_2025 = DEMO_FILE.parent / "bokslut-2025-demosjukhuset.xlsx"
 
 
 def _plan(session, data: bytes):
-    return importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename="bokslut.xlsx", replace=False)
+    return importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename="bokslut.xlsx",
+                                replace=False)
 
 
 def _with_indicators(values: dict[tuple[str, str], float]) -> bytes:
