@@ -17,9 +17,11 @@ from core.errors import InvalidInput
 from core.glossary import FIELDS
 
 M = TypeVar("M", bound=BaseModel)
+FALLBACK = {"data": "Formuläret"}  # an argument that is a whole form
 P = ParamSpec("P")
 R = TypeVar("R")
 PYDANTIC_TYPES = frozenset(typing.get_args(ErrorType))  # pydantic's own error types: their messages are English
+FIELD_BY_FIELD = "kan inte läsas; uppgifterna ska anges fält för fält."
 REASONS = {  # what a value of the wrong type should have been, by pydantic's error type
     "int_parsing": "ska vara ett heltal.", "int_type": "ska vara ett heltal.", "int_from_float": "ska vara ett heltal.",
     "float_parsing": "ska vara ett tal.", "float_type": "ska vara ett tal.",
@@ -29,8 +31,8 @@ REASONS = {  # what a value of the wrong type should have been, by pydantic's er
     "date_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD).", "date_type": "ska vara ett datum (ÅÅÅÅ-MM-DD).",
     "date_from_datetime_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD).",
     "datetime_parsing": "ska vara en tidpunkt.", "datetime_type": "ska vara en tidpunkt.",
-    "list_type": "ska vara en lista.", "dict_type": "ska vara uppgifter fält för fält.",
-    "model_type": "ska vara uppgifter fält för fält.", "model_attributes_type": "ska vara uppgifter fält för fält.",
+    "list_type": "ska vara en lista.", "dict_type": FIELD_BY_FIELD, "model_type": FIELD_BY_FIELD,
+    "model_attributes_type": FIELD_BY_FIELD,
     "is_instance_of": "har fel slag av värde.", "missing": "måste fyllas i.", "missing_argument": "måste anges.",
     "unexpected_keyword_argument": "finns inte här.",
 }
@@ -48,14 +50,14 @@ def _problem(error: Mapping[str, Any], names: Mapping[str, str], kinds: Mapping[
     name = str(error["loc"][0]) if error["loc"] else ""
     label = names.get(name) or FIELDS.get(name, name) or "Formuläret"
     ctx_error = (error.get("ctx") or {}).get("error")
-    if ctx_error is not None:
+    if ctx_error is not None and error["type"] == "value_error":  # a validator's own Swedish ValueError
         return f"{label}: {ctx_error}"
     if not error["loc"] and error["type"] not in PYDANTIC_TYPES:
         return error["msg"]  # a rule across fields says its own field, in Swedish
     if error["type"] == "missing":
         return f"{label}: måste fyllas i."
     if not error["loc"]:
-        return f"{label}: uppgifterna {_reason(error)}"
+        return f"{label}: {_reason(error)}"
     return f"{label}: {_reason(error, _enum_in(kinds.get(name)))}"
 
 
@@ -86,7 +88,7 @@ def validated(model: type[M], data: dict, names: Mapping[str, str] | None = None
 def _argument_problem(error: Mapping[str, Any], hints: Mapping[str, Any], names: Mapping[str, str]) -> str:
     """Name a refused argument (by its glossary term) and say what it should have been."""
     name = str(error["loc"][0]) if error["loc"] else ""
-    label = names.get(name) or FIELDS.get(name) or glossary.LABELS.get(name) or "En uppgift"
+    label = names.get(name) or FIELDS.get(name) or glossary.LABELS.get(name) or FALLBACK.get(name, "En uppgift")
     where = "".join(f", {part}" if isinstance(part, str) else f", rad {part + 1}" for part in error["loc"][1:])
     return f"{label}{where}: {_reason(error, _enum_in(hints.get(name)))}"
 

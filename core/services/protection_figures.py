@@ -168,7 +168,7 @@ def _training_problems(row: TrainingRow) -> list[str]:
     return problems
 
 
-@checked_arguments()
+@checked_arguments({"rows": glossary.MODELS["TrainingRecord"]})
 def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
                  now: datetime) -> list[TrainingRecord]:
     """Enter a clinic's training figures for a bokslut year on the page (the year's bokslut must be loaded).
