@@ -5,12 +5,13 @@ A flush is checked against the text rules (guard_sessions), so every path that w
 the command line, imports, first run) refuses in Swedish what PostgreSQL would otherwise refuse with a DataError.
 """
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
 
 from sqlalchemy import String, Table, event, inspect
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
@@ -162,11 +163,31 @@ def refuse_bad_bulk_text(state: ORMExecuteState) -> None:
         raise InvalidInput(problems[:MAX_LISTED])
 
 
+NUL_REFUSED = "En uppgift innehåller ett otillåtet tecken (kod 0x0000); ta bort det och försök igen."
+
+
+def _values(parameters: Any) -> Iterator[Any]:
+    """Yield every value of a statement's parameters (a dict, a sequence, or many of either)."""
+    for item in parameters.values() if isinstance(parameters, Mapping) else parameters or ():
+        if isinstance(item, (Mapping, list, tuple)):
+            yield from _values(item)
+        else:
+            yield item
+
+
+def refuse_nul(_conn, _cursor, _statement, parameters, _context, _executemany) -> None:
+    """Refuse a NUL in any value sent to the database, a lookup included (PostgreSQL fails on it with DataError);
+    a write is refused before this, naming its field (refuse_bad_text)."""
+    if any(isinstance(v, str) and "\x00" in v for v in _values(parameters)):
+        raise InvalidInput([NUL_REFUSED])
+
+
 def guard_sessions() -> None:
-    """Check every session's writes against the text rules (once per process)."""
+    """Check every session's writes against the text rules, and every statement for NUL (once per process)."""
     if not event.contains(Session, "before_flush", refuse_bad_text):
         event.listen(Session, "before_flush", refuse_bad_text)
         event.listen(Session, "do_orm_execute", refuse_bad_bulk_text)
+        event.listen(Engine, "before_cursor_execute", refuse_nul)
 
 
 def figure_text(value: float) -> str:
