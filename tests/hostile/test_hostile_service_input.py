@@ -210,3 +210,13 @@ def test_wrong_types_into_a_service_are_refused_never_a_crash(session, portal, s
                 assert str(exc) and "Input should" not in str(exc), (name, wrong)
             session.rollback()
             assert snapshot(session) == before, (name, wrong)
+
+
+def test_a_nul_in_a_lookup_is_refused_in_swedish_on_every_database(session, portal):
+    from core.services import auth
+    with pytest.raises(InvalidInput) as refused:
+        auth.actor_for(session, username="admin\x00")
+    assert refused.value.problems == ["En uppgift innehåller ett otillåtet tecken (kod 0x0000); ta bort det och "
+                                      "försök igen."]
+    session.rollback()
+    assert clinic_service.find_by_code(session, actor=SYSTEM_ACTOR, code="RTG").code == "RTG"
