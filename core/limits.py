@@ -192,6 +192,8 @@ def guard_sessions() -> None:
 
 def figure_text(value: float) -> str:
     """Format a figure for a message, also an absurd one (1e300 is not written out in 301 digits)."""
+    if value != value:  # NaN: an empty cell of a table editor
+        return "Ett tomt värde"
     return number_text(value) if abs(value) < 1e12 else f"{value:.3g}".replace(".", ",")
 
 
