@@ -226,7 +226,8 @@ def cmd_bokslut_import(args) -> int:
         actor = _actor(session, args)
         if args.dry_run:
             plan = annual_report_import.plan_import(session, actor=actor, data=data, filename=Path(args.path).name,
-                                                    replace=args.replace, narrative_name=narrative and narrative[1])
+                                                    replace=args.replace, today=clock.today(),
+                                                    narrative_name=narrative and narrative[1])
         else:
             plan = annual_report_import.import_annual_report(
                 session, actor=actor, data=data, filename=Path(args.path).name, replace=args.replace,

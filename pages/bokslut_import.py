@@ -115,6 +115,7 @@ if workbook is not None:
     try:
         with session() as s:
             plan = importer.plan_import(s, actor=actor, data=data, filename=workbook_name, replace=replace,
+                                        today=clock.today(),
                                         narrative_name=safe_filename(narrative.name) if narrative else None)
     except InvalidInput as exc:
         if len(exc.problems) == 1:

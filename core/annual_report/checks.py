@@ -1,4 +1,7 @@
 """Checks that need more than one cell: known clinic codes, unique IDs, percent units."""
+from datetime import date
+
+from core import limits
 from core.annual_report import linked, schema
 from core.annual_report.protection import check_protection
 from core.annual_report.reader import ParsedWorkbook, Problem
@@ -52,34 +55,44 @@ def capped(problems: list, more_text: str = "fel till. Rätta de första och lä
 
 
 def _counts_and_doses(parsed: ParsedWorkbook) -> None:
-    """Refuse negative or fractional head counts, more trained than employed, and negative doses."""
+    """Refuse head counts that are no whole number in range, more trained than employed, and impossible doses."""
     for sheet, fields in ((schema.UTBILDNING, ("staff_count", "trained_count")),
                           (schema.PERSONDOSIMETRI, ("category_a_count",))):
         headers = {c.field: c.header for c in sheet.columns}
         for row in parsed.rows.get(sheet.name, []):
             for field in fields:
                 value = row.get(field)
-                if value is not None and (value < 0 or not float(value).is_integer()):
-                    parsed.errors.append(Problem(sheet.name, row["row"], headers[field],
-                                                 f"{number_text(value)} är inget antal (ett heltal, 0 eller mer)."))
+                if value is not None and (problem := limits.count_problem(value)):
+                    parsed.errors.append(Problem(sheet.name, row["row"], headers[field], problem))
     for row in parsed.rows.get(schema.UTBILDNING.name, []):
         staff, trained = row.get("staff_count"), row.get("trained_count")
         if staff is not None and trained is not None and trained > staff:
             parsed.errors.append(Problem(schema.UTBILDNING.name, row["row"], schema.UTBILDNING.columns[3].header,
-                                         f"{number_text(trained)} är fler än antalet anställda "
-                                         f"({number_text(staff)})."))
+                                         f"{limits.figure_text(trained)} är fler än antalet anställda "
+                                         f"({limits.figure_text(staff)})."))
     dose_headers = {c.field: c.header for c in schema.PERSONDOSIMETRI.columns}
     for row in parsed.rows.get(schema.PERSONDOSIMETRI.name, []):
         for field in ("max_hp10", "max_hp3", "max_extremity"):
-            if (row.get(field) or 0) < 0:
-                parsed.errors.append(Problem(schema.PERSONDOSIMETRI.name, row["row"], dose_headers[field],
-                                             "en dos kan inte vara negativ."))
+            if row.get(field) is not None and (problem := limits.dose_problem(field, row[field])):
+                parsed.errors.append(Problem(schema.PERSONDOSIMETRI.name, row["row"], dose_headers[field], problem))
 
 
-def check_workbook(parsed: ParsedWorkbook, known_codes: set[str],
+def _dates_passed(parsed: ParsedWorkbook, today: date) -> None:
+    """Refuse a date of something done (the bokslut completed, a level determined) that has not come yet."""
+    completed = parsed.header.get("completed_on")
+    if completed and (problem := limits.day_problem(completed, today, happened=True)):
+        parsed.errors.append(Problem(schema.BOKSLUT, parsed.header_rows.get("completed_on"), "Färdigställd", problem))
+    header = next(c.header for c in schema.DRL.columns if c.field == "determined_on")
+    for row in parsed.rows.get(schema.DRL.name, []):
+        day = row.get("determined_on")
+        if day and (problem := limits.day_problem(day, today, happened=True)):
+            parsed.errors.append(Problem(schema.DRL.name, row["row"], header, problem))
+
+
+def check_workbook(parsed: ParsedWorkbook, known_codes: set[str], *, today: date,
                    investigation: dict[str, dict[str, float | None]] | None = None) -> ParsedWorkbook:
-    """Add the cross-row problems to a read workbook, check doses and DRL (clinic code → its investigation
-    levels), and return it."""
+    """Add the cross-row problems to a read workbook, check figures, dates, doses and DRL (clinic code → its
+    investigation levels), and return it."""
     for row in parsed.rows.get("Kliniker", []):
         if row.get("code"):
             row["code"] = row["code"].upper()
@@ -90,6 +103,7 @@ def check_workbook(parsed: ParsedWorkbook, known_codes: set[str],
     if "Indikatorer" in parsed.rows:
         _percent_units(parsed)
     _counts_and_doses(parsed)
+    _dates_passed(parsed, today)
     check_protection(parsed, investigation or {})
     if not parsed.errors:  # figures that are refused cannot be compared
         linked.warn_contradictions(parsed)

@@ -5,7 +5,7 @@ DRL rows are matched to SSM's table in force at the end of the bokslut year, whi
 the dose limits, the clinic's investigation levels and the category-A thresholds. Every dose or DRL above its
 limit becomes a finding of the bokslut, so the meeting must decide on it like any other.
 """
-from core import glossary
+from core import glossary, limits
 from core.annual_report import schema
 from core.annual_report.reader import ParsedWorkbook, Problem
 from core.enums import FindingSource, Severity, StaffGroup
@@ -70,15 +70,22 @@ def _resolve_drl(row: dict, table: DrlTable, parsed: ParsedWorkbook) -> None:
                                        f"{measured_text(level.value)} {unit}. Portalen använder tabellens värde."))
 
 
+def _refuse_implausible_level(row: dict, field: str, parsed: ParsedWorkbook) -> None:
+    """Refuse a level that is not above 0 or beyond any for its quantity (core.limits), and forget it."""
+    level = row.get(field)
+    problem = None if level is None else limits.drl_problem(row.get("quantity"), row.get("unit"), level)
+    if problem:
+        parsed.errors.append(Problem(schema.DRL.name, row["row"], _header(schema.DRL, field), problem))
+        row[field] = None
+
+
 def _check_drl(parsed: ParsedWorkbook, year: int) -> None:
     """Resolve every DRL row against the table and refuse one level given twice for the same equipment."""
     table, seen = table_for_year(year), dict[tuple, int]()
     for row in parsed.rows.get(schema.DRL.name, []):
+        _refuse_implausible_level(row, "national_drl", parsed)  # before it is compared with the table
         _resolve_drl(row, table, parsed)
-        level = row.get("local_level")
-        if level is not None and level <= 0:
-            parsed.errors.append(Problem(schema.DRL.name, row["row"], _header(schema.DRL, "local_level"),
-                                         "en standardnivå måste vara större än 0."))
+        _refuse_implausible_level(row, "local_level", parsed)
         key = (row.get("clinic_code"), *(str(row.get(f) or "").casefold() for f in schema.DRL.key_fields()))
         if key in seen:
             parsed.errors.append(Problem(schema.DRL.name, row["row"], _header(schema.DRL, "examination"),

@@ -57,6 +57,7 @@ class ParsedWorkbook:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     absent: set[str] = field(default_factory=set)  # optional sheets the workbook does not have
+    header_rows: dict[str, int] = field(default_factory=dict)  # the Bokslut sheet's row of each field found
 
 
 def _blank(value) -> bool:
@@ -111,7 +112,8 @@ def _read_row(stream: SheetStream, sheet: Sheet, columns: dict[int, Column], cel
         cell = cells.get(index)
         try:
             result[column.field] = cell_value(column, sheet.limit(column), cell and cell.value,
-                                              lambda cell=cell: "%" in stream.number_format(cell.style_id), result)
+                                              lambda cell=cell: "%" in stream.number_format(cell.style_id), result,
+                                              sheet.single_line(column))
         except ValueError as exc:
             parsed.errors.append(Problem(sheet.name, row_no, column.header, str(exc)))
     for index, cell in cells.items():
@@ -235,7 +237,7 @@ def _completed_in_time(parsed: ParsedWorkbook, label_rows: dict[str, int]) -> No
 
 def _read_bokslut(stream: SheetStream, parsed: ParsedWorkbook) -> None:
     """Read the two-column Bokslut sheet: field name, value."""
-    label_rows = _bokslut_rows(stream, parsed)
+    label_rows = parsed.header_rows = _bokslut_rows(stream, parsed)
     _bokslut_merges(stream, label_rows, parsed)
     _completed_in_time(parsed, label_rows)
     for name, (attribute, required) in schema.BOKSLUT_FIELDS.items():

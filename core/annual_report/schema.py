@@ -45,6 +45,7 @@ class Column:
     choices: type[StrEnum] | None = None
     width: int = 18
     default: str | None = None  # stored when the cell is empty
+    percent: bool = False  # a share: a cell formatted as percent (0,95) or "95 %" reads as 95 with unit %
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class Sheet:
         if column.field == "clinic_code":
             return limits.text_limit(Clinic, "code")
         return limits.text_limit(self.model, column.field)
+
+    def single_line(self, column: Column) -> bool:
+        """Tell whether a text cell of the column must hold one line (a code, a name), not several (a comment)."""
+        return column.field == "clinic_code" or limits.is_single_line(self.model, column.field)
 
 
 CLINIC_CODE = Column("Klinikkod", "clinic_code", width=12)
@@ -103,8 +108,8 @@ INDIKATORER = Sheet("Indikatorer", (
     Column("Indikator", "name", required=True, width=45),
     Column("Område", "area", width=30),
     Column("Enhet", "unit", width=10),
-    Column("Värde", "value", required=True, kind=NUMBER, width=10),
-    Column("Målvärde", "target", kind=NUMBER, width=10),
+    Column("Värde", "value", required=True, kind=NUMBER, width=10, percent=True),
+    Column("Målvärde", "target", kind=NUMBER, width=10, percent=True),
     Column("Riktning", "direction", kind=CHOICE, choices=Direction, width=18, default=Direction.NONE.value),
     Column("Kommentar", "comment", width=40),
 ), id_field="code", model=Indicator)
@@ -165,7 +170,7 @@ BOKSLUT_FIELDS = {
 # The Bokslut sheet's texts → the column that stores them.
 BOKSLUT_COLUMNS = {"organisation": (Organisation, "name"), "prepared_by": (AnnualReport, "prepared_by"),
                    "version_label": (AnnualReport, "version_label")}
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_YEAR, LAST_YEAR = limits.FIRST_DAY.year, 2100
 
 # Caps on what one workbook may hold, so a hostile file cannot exhaust memory or time.
 MAX_FILE_BYTES = 20_000_000          # the .xlsx file itself

@@ -8,11 +8,9 @@ from core.annual_report import schema
 from core.annual_report.cells import CellFault
 from core.annual_report.schema import CHOICE, CHOICES, DATE, NUMBER, Column
 from core.formatting import number_text
-from core.limits import MAX_CELL_CHARS, text_limit
+from core.limits import MAX_CELL_CHARS, character_problem, is_single_line, length_problem, text_limit
 
 NUMBER_TEXT = re.compile(r"^[+-]?\d+([.,]\d+)?$")
-# Characters no database column should get: controls other than tab and line breaks, lone surrogates.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 SHOWN = 60
 
 
@@ -35,15 +33,11 @@ def quoted(text: str) -> str:
     return f"\"{text}\"" if len(text) <= SHOWN else f"\"{text[:SHOWN]}…\" ({number_text(len(text))} tecken)"
 
 
-def checked_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
-    """Return text that fits its column and holds only storable characters, or raise ValueError."""
-    if len(text) > limit:
-        raise ValueError(f"texten är {number_text(len(text))} tecken lång; högst {number_text(limit)} tecken "
-                         "får plats.")
-    bad = FORBIDDEN.search(text)
-    if bad:
-        raise ValueError(f"texten innehåller ett otillåtet tecken (kod {ord(bad.group()):#06x}) på plats "
-                         f"{bad.start() + 1}.")
+def checked_text(text: str, limit: int = MAX_CELL_CHARS, single_line: bool = False) -> str:
+    """Return text that fits its column and holds only the characters it may (core.limits), or raise ValueError."""
+    problem = length_problem(text, limit) or character_problem(text, single_line)
+    if problem:
+        raise ValueError(problem)
     return text
 
 
@@ -80,24 +74,35 @@ def _choice(column: Column, text: str) -> str:
 
 
 def _number(column: Column, raw, percent_format: bool, text: str, result: dict) -> float:
-    """Read a number cell, noting a percent so the unit can follow."""
+    """Read a number cell, noting a percent so the unit can follow.
+
+    A percentage where the column holds a count, a dose or a level is refused: such a figure is never a share, so
+    reading the cell as 0,5 (what it holds) or as 50 (what it shows) would both be a guess.
+    """
     try:
         number, percent = parse_number(raw, percent_format)
     except ValueError:
         raise ValueError(f"{quoted(text)} är inte ett tal.") from None
+    if percent and not column.percent:
+        raise ValueError(f"cellen visar ett procenttal ({number_text(number, None if number.is_integer() else 2)} %),"
+                         " men kolumnen tar ett tal utan procent. Ta bort procentformatet (eller %-tecknet) och "
+                         "skriv talet som det ska läsas.")
     if percent:
         result.setdefault("percent_columns", set()).add(column.field)
     return number
 
 
-def cell_value(column: Column, limit: int, raw, percent_format, result: dict) -> object:
+def cell_value(column: Column, limit: int, raw, percent_format, result: dict, single_line: bool = False) -> object:
     """Convert one cell for its column; percent_format() tells whether the cell is formatted as percent."""
     text = text_of(raw)
     if text is None:
         if column.required:
             raise ValueError("värde saknas (obligatoriskt).")
         return column.default
-    checked_text(text, MAX_CELL_CHARS if column.kind != schema.TEXT else limit)
+    if column.kind == schema.TEXT:
+        checked_text(text, limit, single_line)
+    else:
+        checked_text(text)
     if column.kind == NUMBER:
         return _number(column, raw, isinstance(raw, (int, float)) and percent_format(), text, result)
     if column.kind == CHOICE:
@@ -146,4 +151,4 @@ def header_value(attribute: str, raw, text: str):
                              f"({' eller '.join(schema.FORMAT_VERSIONS)}).")
         return version
     model, field = schema.BOKSLUT_COLUMNS[attribute]
-    return checked_text(text, text_limit(model, field))
+    return checked_text(text, text_limit(model, field), is_single_line(model, field))

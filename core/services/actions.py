@@ -7,7 +7,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from core import history
+from core import history, limits
 from core.clock import add_months
 from core.enums import ActionStatus, FindingSource, Priority, Severity
 from core.errors import InvalidInput
@@ -110,6 +110,8 @@ def decide_action(session: Session, *, actor: Actor, review_id: int, data: dict,
     earliest = review.meeting_date or now.date()
     if fields.due_date < earliest:
         raise InvalidInput([f"Klart senast: {fields.due_date.isoformat()} är före mötet ({earliest.isoformat()})."])
+    if problems := limits.day_problems(now.date(), happened=False, due_date=fields.due_date):
+        raise InvalidInput(problems)
     _check_subject(session, review, fields.finding_id, fields.criterion_id)
     owner_id, owner_name, owner_role = _owner(session, fields, review.clinic_id)
     number = (session.exec(select(func.max(Action.number)).where(Action.review_id == review_id)).one() or 0) + 1

@@ -13,6 +13,7 @@ from core.resources import TEMPLATES
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import agenda_rows
 from core.services._rules import editable_review, visible_review
+from core.validation import checked_arguments
 from core.yaml_input import read_yaml
 
 AGENDA_TEMPLATE = TEMPLATES / "dagordning.yaml"
@@ -78,6 +79,7 @@ def remove_item(session: Session, *, actor: Actor, item_id: int, now: datetime) 
     session.add(review)
 
 
+@checked_arguments()
 def save_notes(session: Session, *, actor: Actor, item_id: int, notes: str, decisions: str, now: datetime,
                expected_version: int) -> None:
     """Keep a §'s notes and decisions; refused if someone else saved them since the form was opened."""

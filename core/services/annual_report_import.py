@@ -1,6 +1,6 @@
 """Loading a strålskyddsbokslut: validate, show what would change, then apply all or nothing."""
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from core import history
 from core.annual_report.checks import capped, check_workbook
 from core.annual_report.reader import ParsedWorkbook, read_workbook
+from core.clock import local
 from core.enums import HistoryOperation
 from core.errors import Conflict, InvalidInput
 from core.files import safe_filename
@@ -75,10 +76,11 @@ def _report_of(session: Session, org: Organisation | None, year: int, replace: b
     return report
 
 
-def _checked(session: Session, parsed: ParsedWorkbook) -> ParsedWorkbook:
-    """Check the read workbook against the portal's clinics; refuse it with every problem (capped)."""
+def _checked(session: Session, parsed: ParsedWorkbook, today: date) -> ParsedWorkbook:
+    """Check the read workbook against the portal's clinics and the day; refuse it with every problem (capped)."""
     clinics = session.exec(select(Clinic)).all()
-    parsed = check_workbook(parsed, {c.code for c in clinics}, {c.code: investigation_levels(c) for c in clinics})
+    parsed = check_workbook(parsed, {c.code for c in clinics}, today=today,
+                            investigation={c.code: investigation_levels(c) for c in clinics})
     if parsed.errors:
         raise InvalidInput(capped(parsed.errors))
     return parsed
@@ -102,9 +104,9 @@ def _read(*, actor: Actor, data: bytes, filename: str, narrative_name: str | Non
     return read_workbook(data, filename)
 
 
-def _plan(session: Session, parsed: ParsedWorkbook, replace: bool) -> ImportPlan:
+def _plan(session: Session, parsed: ParsedWorkbook, replace: bool, today: date) -> ImportPlan:
     """Check a read workbook against the portal and work out what loading it changes."""
-    parsed = _checked(session, parsed)
+    parsed = _checked(session, parsed, today)
     org = _organisation(session, parsed.header["organisation"])
     year = parsed.header["year"]
     report = _report_of(session, org, year, replace)
@@ -115,14 +117,14 @@ def _plan(session: Session, parsed: ParsedWorkbook, replace: bool) -> ImportPlan
                       locked_minutes=locked_minutes(session, report))
 
 
-def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool,
+def plan_import(session: Session, *, actor: Actor, data: bytes, filename: str, replace: bool, today: date,
                 narrative_name: str | None = None) -> ImportPlan:
     """Validate a workbook against the portal and return what loading it would change; writes nothing.
 
     The real load runs exactly these steps (after taking the import lock), so a dry run says what it will do.
     """
     parsed = _read(actor=actor, data=data, filename=filename, narrative_name=narrative_name)
-    return _plan(session, parsed, replace)
+    return _plan(session, parsed, replace, today)
 
 
 def _apply_clinics(session: Session, org: Organisation, changes: SheetChanges) -> dict[str, int]:
@@ -226,7 +228,7 @@ def import_annual_report(session: Session, *, actor: Actor, data: bytes, filenam
     parsed = _read(actor=actor, data=data, filename=filename, narrative_name=narrative and narrative[1])
     history.track(session, actor=actor, now=now)
     lock_annual_reports(session, BUSY)
-    plan = _plan(session, parsed, replace)
+    plan = _plan(session, parsed, replace, local(now).date())
     try:
         report = _apply(session, plan, actor=actor, data=data, filename=filename, narrative=narrative, now=now)
     except IntegrityError:  # only a load racing this one can break a unique rule here

@@ -13,6 +13,7 @@ from core.permissions import Actor
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import attendance_rows, missing_roles_of
 from core.services._rules import belongs_to_clinic, editable_review, visible_review
+from core.validation import checked_arguments
 
 
 def attendees(session: Session, *, actor: Actor, review_id: int) -> list[Attendance]:
@@ -70,6 +71,7 @@ def remove_attendee(session: Session, *, actor: Actor, attendance_id: int, now: 
     session.delete(row)
 
 
+@checked_arguments()
 def record_attendance(session: Session, *, actor: Actor, attendance_id: int, status: str, typed_name: str | None,
                       now: datetime, expected_version: int) -> Attendance | None:
     """Record at the meeting whether an invited person came; a typed name fills a missing name or names the stand-in.

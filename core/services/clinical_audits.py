@@ -5,14 +5,15 @@ from datetime import date, datetime
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, select
 
-from core import history
+from core import history, limits
+from core.clock import local
 from core.enums import FindingSource, HistoryOperation, Severity
 from core.errors import InvalidInput
 from core.files import safe_filename
-from core.models import ClinicalAudit, Document, Finding
+from core.models import Clinic, ClinicalAudit, Document, Finding
 from core.permissions import Actor, Permission, require
 from core.services._common import get_or_fail
-from core.validation import validated
+from core.validation import checked_arguments, validated
 
 
 class AuditCreate(BaseModel):
@@ -40,13 +41,16 @@ class AuditCreate(BaseModel):
         return v.strip()
 
 
+@checked_arguments()
 def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, findings: list[dict],
              report: tuple[bytes, str] | None, now: datetime) -> ClinicalAudit:
     """Register an audit with its findings (description, severity) and optionally its report file."""
     require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)
     history.track(session, actor=actor, now=now)
+    get_or_fail(session, Clinic, clinic_id)
     fields = validated(AuditCreate, {**data, "audit_date": data.get("audit_date")})
-    problems = [f"Brist {i}: beskrivning saknas." for i, f in enumerate(findings, start=1)
+    problems = limits.day_problems(local(now).date(), happened=True, audit_date=fields.audit_date)
+    problems += [f"Brist {i}: beskrivning saknas." for i, f in enumerate(findings, start=1)
                 if not (f.get("description") or "").strip()]
     problems += [f"Brist {i}: allvarlighet ska vara Hög, Medel eller Låg." for i, f in enumerate(findings, start=1)
                  if f.get("severity") not in {s.value for s in Severity}]

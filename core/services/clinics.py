@@ -16,7 +16,7 @@ from core.permissions import Actor, Permission, require, visible_clinic_ids
 from core.regulation.dose_limits import dose_limits
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_by_code, organisation
-from core.validation import validated
+from core.validation import checked_arguments, validated
 
 CODE_PATTERN = re.compile(r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_-]{0,19}$")
 NAMES = {"name": glossary.FIELDS["clinic_name"]}  # the form calls a clinic's name "Klinik"
@@ -110,6 +110,7 @@ def get_clinic(session: Session, *, actor: Actor, clinic_id: int) -> Clinic:
     return get_or_fail(session, Clinic, clinic_id)
 
 
+@checked_arguments()
 def find_by_code(session: Session, *, actor: Actor, code: str) -> Clinic | None:
     """Return the clinic with this code (whatever its case), if the actor may see it."""
     clinic = clinic_by_code(session, code)
@@ -124,6 +125,7 @@ def the_organisation(session: Session, *, actor: Actor) -> Organisation:
     return organisation(session)
 
 
+@checked_arguments()
 def update_organisation(session: Session, *, actor: Actor, name: str, licence_number: str | None,
                         now: datetime, licence_holder: str | None = None) -> Organisation:
     """Change the organisation's name, licence holder and SSM licence number (printed on new minutes)."""

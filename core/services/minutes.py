@@ -33,6 +33,7 @@ from core.services.minutes_content import build_content
 from core.services.minutes_document import content_hash, render_approved
 from core.services.reviews import get_review
 from core.services.sealing import render_sealed
+from core.validation import checked_arguments
 
 __all__ = [
     "content_hash",
@@ -239,6 +240,7 @@ def return_to_meeting(session: Session, *, actor: Actor, review_id: int, now: da
     return review
 
 
+@checked_arguments()
 def reopen(session: Session, *, actor: Actor, review_id: int, reason: str, now: datetime) -> Review:
     """Reopen approved minutes: needs a reason, keeps the approved version, and starts the next one."""
     history.track(session, actor=actor, now=now)

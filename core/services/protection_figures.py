@@ -9,10 +9,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
-from core import glossary, history
+from core import glossary, history, limits
 from core.clock import add_months
 from core.enums import HistoryOperation, StaffGroup
 from core.errors import InvalidInput
@@ -21,7 +22,7 @@ from core.models import AnnualReport, Clinic, DosimetryRecord, DrlStatus, Traini
 from core.permissions import Actor, Permission, can, require
 from core.regulation.dose_limits import investigation_levels
 from core.regulation.drl_table import drl_exceeds
-from core.services._common import lock_annual_reports, require_version, stale
+from core.services._common import get_or_fail, lock_annual_reports, require_version, stale
 from core.services._queries import (
     in_report_scope,
     in_visible_clinics,
@@ -29,6 +30,7 @@ from core.services._queries import (
     report_rows,
 )
 from core.services._rules import require_report_scope
+from core.validation import checked_arguments, validated
 
 DRL_INTERVAL_YEARS = 3
 DRL_SOURCE = "SSMFS 2018:5 6 kap. 1 §"
@@ -36,6 +38,7 @@ NO_NATIONAL_DRL = "Ingen nationell DRL"
 GROUP_ORDER = {g.value: i for i, g in enumerate(StaffGroup)}
 BUSY = ("Någon annan sparar eller läser in bokslutets siffror just nu. Inget har ändrats; vänta en stund och "
         "försök igen.")
+TRAINING_NAMES = {f: glossary.LABELS[f] for f in ("staff_group", "staff_count", "trained_count")}
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,37 @@ def may_enter_training(actor: Actor, clinic_id: int) -> bool:
     return can(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id) or can(actor, Permission.IMPORT_ANNUAL_REPORT)
 
 
+class TrainingRow(BaseModel):
+    """One staff group's figures as entered on the page."""
+
+    staff_group: StaffGroup
+    staff_count: float | None = None
+    trained_count: float | None = None
+
+
+def _training_rows(rows: list[dict]) -> list[TrainingRow]:
+    """Read the entered rows, refusing an unknown group or a count that is not a number, in Swedish."""
+    read, problems = [], []
+    for row in rows:
+        try:
+            read.append(validated(TrainingRow, row, TRAINING_NAMES))
+        except InvalidInput as exc:
+            problems += exc.problems
+    if problems:
+        raise InvalidInput(problems)
+    return read
+
+
+def _training_problems(row: TrainingRow) -> list[str]:
+    """Return what is wrong with one staff group's counts (whole numbers in range, no more trained than employed)."""
+    label = glossary.term(row.staff_group)
+    staff, trained = row.staff_count or 0, row.trained_count or 0
+    problems = [f"{label}: {problem}" for value in (staff, trained) if (problem := limits.count_problem(value))]
+    if trained > staff:
+        problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
+    return problems
+
+
 def training_version(session: Session, *, actor: Actor, year: int, clinic_id: int) -> int:
     """Return the version of a clinic's training figures for a year, which the page's form is opened with."""
     require_report_scope(actor, clinic_id)
@@ -164,27 +198,22 @@ def _figures_version(rows: list[TrainingRecord]) -> int:
 
 
 def _checked_training(rows: list[dict], report_id: int, clinic_id: int) -> list[TrainingRecord]:
-    """Return the rows to store (a group with 0 employed is left out); refuse counts that are not counts."""
-    problems, kept, seen = [], [], set()
-    for row in rows:
-        label = glossary.term(StaffGroup(row["staff_group"]))
-        if row["staff_group"] in seen:
-            problems.append(f"{label}: personalgruppen finns två gånger; ange varje grupp en gång.")
-        seen.add(row["staff_group"])
-        staff, trained = row.get("staff_count") or 0, row.get("trained_count") or 0
-        for value in (staff, trained):
-            if value < 0 or not float(value).is_integer():
-                problems.append(f"{label}: {number_text(value)} är inget antal (ett heltal, 0 eller mer).")
-        if trained > staff:
-            problems.append(f"{label}: {number_text(trained)} utbildade är fler än {number_text(staff)} anställda.")
-        if staff:
-            kept.append(TrainingRecord(annual_report_id=report_id, clinic_id=clinic_id, staff_group=row["staff_group"],
-                                       staff_count=staff, trained_count=trained))
+    """Return the rows to store (a group with 0 employed is left out); refuse what is not a group's counts."""
+    entered = _training_rows(rows)
+    problems, seen = [p for row in entered for p in _training_problems(row)], set()
+    for row in entered:
+        if row.staff_group in seen:
+            problems.append(f"{glossary.term(row.staff_group)}: personalgruppen finns två gånger; ange varje grupp "
+                            "en gång.")
+        seen.add(row.staff_group)
     if problems:
         raise InvalidInput(problems)
-    return kept
+    return [TrainingRecord(annual_report_id=report_id, clinic_id=clinic_id, staff_group=row.staff_group.value,
+                           staff_count=row.staff_count or 0, trained_count=row.trained_count or 0)
+            for row in entered if row.staff_count]
 
 
+@checked_arguments({"rows": glossary.MODELS["TrainingRecord"]})
 def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, rows: list[dict],
                  expected_version: int, now: datetime) -> list[TrainingRecord]:
     """Enter a clinic's training figures for a bokslut year on the page (the year's bokslut must be loaded).
@@ -197,6 +226,7 @@ def set_training(session: Session, *, actor: Actor, year: int, clinic_id: int, r
         require(actor, Permission.EDIT_SELF_ASSESSMENT, clinic_id)  # raises, naming what is missing
     require_version(expected_version)
     history.track(session, actor=actor, now=now)
+    get_or_fail(session, Clinic, clinic_id)
     report = report_of_year(session, year)
     if report is None:
         raise InvalidInput([f"Inget strålskyddsbokslut för {year} är inläst; läs in det först."])

@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import glossary, history
+from core import glossary, history, limits
 from core.enums import ActionStatus, MeetingRole, ReviewStatus, Role, SignatureRole
 from core.errors import InvalidInput, UserError
 from core.models import (
@@ -37,7 +37,7 @@ from core.services._rules import (  # noqa: F401  is_editable is read by pages
     may_approve,
     visible_review,
 )
-from core.validation import validated
+from core.validation import checked_arguments, validated
 
 CLINIC_PEOPLE = {MeetingRole.HEAD_OF_DEPARTMENT: "head_name", MeetingRole.COORDINATOR: "coordinator_name",
                  MeetingRole.PROTECTION_OFFICER: "protection_officer_name", MeetingRole.PHYSICIST: "physicist_name",
@@ -88,6 +88,14 @@ class ReviewDetails(BaseModel):
 
 # The chair and the protokollförare are named by the role they sign in (glossary terms of SignatureRole).
 NAMES = {"chair_id": glossary.term(SignatureRole.CHAIR), "secretary_id": glossary.term(SignatureRole.SECRETARY)}
+
+
+def _checked_details(data: dict, now: datetime) -> ReviewDetails:
+    """Validate the review's details, refusing a meeting date before the portal's data or years ahead."""
+    details = validated(ReviewDetails, data, NAMES)
+    if problems := limits.day_problems(now.date(), happened=False, meeting_date=details.meeting_date):
+        raise InvalidInput(problems)
+    return details
 
 
 def get_review(session: Session, *, actor: Actor, review_id: int) -> Review:
@@ -151,7 +159,7 @@ def create_review(session: Session, *, actor: Actor, clinic_id: int, year: int, 
     """Create the clinic's review for a meeting year, with invitations, agenda and follow-up."""
     history.track(session, actor=actor, now=now)
     require(actor, Permission.PREPARE_REVIEW, clinic_id)
-    details = validated(ReviewDetails, data, NAMES)
+    details = _checked_details(data, now)
     clinic = get_or_fail(session, Clinic, clinic_id)
     if session.exec(select(Review).where(Review.clinic_id == clinic_id, Review.year == year)).first():
         raise InvalidInput([f"År: {clinic.code} har redan en genomgång {year}."])
@@ -186,7 +194,7 @@ def update_review(session: Session, *, actor: Actor, review_id: int, data: dict,
     history.track(session, actor=actor, now=now)
     review = get_or_fail(session, Review, review_id)
     require(actor, Permission.PREPARE_REVIEW, review.clinic_id)
-    details = validated(ReviewDetails, data, NAMES)
+    details = _checked_details(data, now)
     check_chair_and_secretary(session, review.clinic_id, details.chair_id, details.secretary_id)
     review = claim_editable(session, review_id, expected_version)
     for key, value in details.model_dump().items():
@@ -195,6 +203,7 @@ def update_review(session: Session, *, actor: Actor, review_id: int, data: dict,
     return review
 
 
+@checked_arguments()
 def set_status(session: Session, *, actor: Actor, review_id: int, status: ReviewStatus, now: datetime) -> Review:
     """Move a review between preparation, called and meeting (justering has its own rules)."""
     if status not in ReviewStatus.editable_values():
@@ -227,6 +236,8 @@ def set_next_review(session: Session, *, actor: Actor, review_id: int, next_date
     review = editable_review(session, actor, review_id)
     if next_date and review.meeting_date and next_date <= review.meeting_date:
         raise InvalidInput(["Nästa genomgång: måste vara efter detta möte."])
+    if problems := limits.day_problems(now.date(), happened=False, next_review_date=next_date):
+        raise InvalidInput(problems)
     review.next_review_date = next_date
     review.version += 1
     session.add(review)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core import glossary, history
+from core import glossary, history, limits
 from core.clock import add_months
 from core.enums import (
     EventConcerns,
@@ -28,11 +28,11 @@ from core.enums import (
 from core.errors import Conflict, InvalidInput
 from core.formatting import date_text
 from core.glossary import FIELDS
-from core.models import Finding, SafetyEvent
+from core.models import Clinic, Finding, SafetyEvent
 from core.permissions import Actor, Permission, require
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import in_visible_clinics
-from core.validation import validated
+from core.validation import checked_arguments, validated
 
 REPORT_MONTHS = 3  # SSMFS 2018:5 3 kap. 10 §: a written report to SSM within three months
 REPORT_SOURCE = "SSMFS 2018:5 3 kap. 10 §"
@@ -95,9 +95,7 @@ class EventFields(BaseModel):
 
 def _date_problems(fields: EventFields, today: date) -> list[str]:
     """Return what is wrong with the event's dates: none in the future, none before the event."""
-    problems = []
-    if fields.occurred_on > today:
-        problems.append(f"{FIELDS['occurred_on']}: {fields.occurred_on.isoformat()} har inte inträffat än.")
+    problems = limits.day_problems(today, happened=True, occurred_on=fields.occurred_on)
     for name in ("notified_on", "report_sent_on"):
         day = getattr(fields, name)
         if day and day < fields.occurred_on:
@@ -166,11 +164,13 @@ def no_report_reason(event: SafetyEvent) -> str:
             "eller forskningspersonen.")
 
 
+@checked_arguments()
 def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, today: date,
              now: datetime) -> SafetyEvent:
     """Register an event for a clinic."""
     require(actor, Permission.REGISTER_EVENTS, clinic_id)
     history.track(session, actor=actor, now=now)
+    get_or_fail(session, Clinic, clinic_id)
     fields = _checked(data, today)
     event = SafetyEvent(
         clinic_id=clinic_id,
@@ -183,6 +183,7 @@ def register(session: Session, *, actor: Actor, clinic_id: int, data: dict, toda
     return event
 
 
+@checked_arguments()
 def update(session: Session, *, actor: Actor, event_id: int, data: dict, expected_version: int, today: date,
            now: datetime) -> SafetyEvent:
     """Change an event (e.g. the report sent, SSM's diarienummer, closed); a stale form is refused."""
@@ -225,6 +226,7 @@ def reports_due_in(session: Session, *, actor: Actor, year: int) -> list[SafetyE
     return list(session.exec(query.order_by(col(SafetyEvent.report_due))))
 
 
+@checked_arguments()
 def raise_as_finding(session: Session, *, actor: Actor, event_id: int, severity: str, now: datetime) -> Finding:
     """Bring an event to the clinic's next review as a finding (once)."""
     history.track(session, actor=actor, now=now)

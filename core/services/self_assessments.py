@@ -30,6 +30,7 @@ from core.self_assessment.staffing import CODE_WORDS, GROUPS, StaffingInput, com
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import active_template, decided_finding_ids
 from core.services._rules import claim_year_open
+from core.validation import checked_arguments
 
 SHIPPED_CRITERIA = TEMPLATES / "egenkontroll"
 
@@ -164,6 +165,7 @@ def _check_answer(code: str, level: int | None, not_applicable: bool, reason: st
         raise InvalidInput([f"{code}: välj nivå 0–4 (fick {level})."])
 
 
+@checked_arguments()
 def save_answer(session: Session, *, actor: Actor, answer_id: int, level: int | None, not_applicable: bool,
                 reason: str | None, evidence: str | None, comment: str | None, now: datetime,
                 expected_version: int) -> Answer:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -16,6 +16,7 @@ from core.config import Settings
 from core.enums import Role
 from core.errors import Conflict, InvalidInput
 from core.glossary import LABELS
+from core.limits import character_problem, too_long
 from core.models import Organisation, User
 from core.permissions import Actor, Permission, require
 from core.services import users
@@ -36,12 +37,14 @@ class OrganisationCreate(BaseModel):
 
     @field_validator("name", "licence_holder", "licence_number")
     @classmethod
-    def _filled(cls, v: str) -> str:
-        v = " ".join((v or "").split())
+    def _filled(cls, v: str, info: ValidationInfo) -> str:
+        if problem := character_problem(v, single_line=True):  # before spaces are joined: a tab or NUL is refused
+            raise ValueError(problem)
+        v = " ".join(v.split())
         if not v:
             raise ValueError("måste fyllas i.")
-        if len(v) > 200:
-            raise ValueError("högst 200 tecken.")
+        if problem := too_long(Organisation, str(info.field_name), v):
+            raise ValueError(problem)
         return v
 
 

@@ -15,7 +15,7 @@ from core.permissions import CLINIC_ROLES, Actor, Permission, require
 from core.security import check_password, hash_password, password_problem
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import clinic_ids_of
-from core.validation import validated
+from core.validation import checked_arguments, validated
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -160,6 +160,7 @@ def update_user(session: Session, *, actor: Actor, user_id: int, data: dict,
     return user
 
 
+@checked_arguments()
 def deactivate_user(session: Session, *, actor: Actor, username: str, now: datetime) -> User:
     """Stop a user from logging in; their history stays."""
     require(actor, Permission.MANAGE_USERS)
@@ -176,6 +177,7 @@ def deactivate_user(session: Session, *, actor: Actor, username: str, now: datet
     return user
 
 
+@checked_arguments()
 def reset_password(session: Session, *, actor: Actor, user_id: int, new_password: str,
                    now: datetime) -> None:
     """Set another user's password (administrator) and lift any login lock."""

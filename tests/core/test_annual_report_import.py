@@ -28,7 +28,7 @@ from tests.annual_report_files import (
     sample,
     workbook_bytes,
 )
-from tests.factories import NOW, actor_of, make_user
+from tests.factories import NOW, TODAY, actor_of, make_user
 
 
 def _load(session, data: bytes, filename="bokslut.xlsx", **kwargs):
@@ -185,8 +185,8 @@ def test_replace_never_removes_a_finding_that_has_a_decided_action(session, port
 
 def test_dry_run_writes_nothing(session, portal):
     before = _counts(session)
-    plan = importer.plan_import(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename="x.xlsx",
-                                replace=False)
+    plan = importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=SAMPLE_2025.read_bytes(),
+                                filename="x.xlsx", replace=False)
     assert plan.sheets["Brister"].counts() == (7, 0, 0)
     assert _counts(session) == before
 
@@ -236,7 +236,7 @@ def test_a_replace_names_the_frozen_minutes_it_leaves_untouched(demo_url):
     from tests.annual_report_files import DEMO_2025
     engine = db.make_engine(demo_url)
     with db.session_scope(engine) as s:
-        plan = plan_import(s, actor=SYSTEM_ACTOR, data=DEMO_2025.read_bytes(), filename=DEMO_2025.name,
+        plan = plan_import(s, actor=SYSTEM_ACTOR, today=TODAY, data=DEMO_2025.read_bytes(), filename=DEMO_2025.name,
                            replace=True)
     assert plan.locked_minutes == ["KARD 2/2026 (under justering)"]
     assert "ändras inte av att det ersätts: KARD 2/2026 (under justering)" in plan.summary()

@@ -27,7 +27,7 @@ from core.services import clinics as clinic_service
 from core.services.auth import SYSTEM_ACTOR
 from tests.annual_report_files import SAMPLE_2025, minimal, sample, workbook_bytes
 from tests.conftest import POSTGRES_URL
-from tests.factories import NOW
+from tests.factories import NOW, TODAY
 
 VALID = {"Kliniker": {"code": "TAND", "name": "Tandvården"},
          "Sammanfattning": {"part": "Uppnådda resultat", "text": "Målen nåddes."},
@@ -181,7 +181,7 @@ def test_a_replace_never_removes_a_finding_decided_as_no_action_and_the_dry_run_
                "arbetsboken."]
     data = _without_finding("B-2025-07")
     with pytest.raises(InvalidInput) as dry_run:
-        importer.plan_import(session, actor=SYSTEM_ACTOR, data=data, filename="x.xlsx", replace=True)
+        importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename="x.xlsx", replace=True)
     with pytest.raises(InvalidInput) as real_run:
         _load(session, data, replace=True)
     assert dry_run.value.problems == real_run.value.problems == message
@@ -224,7 +224,7 @@ def test_the_dry_run_says_exactly_what_the_real_run_does(session, portal):
     session.commit()
     before = _rows(session)
     data = _changed_workbook()
-    dry = importer.plan_import(session, actor=SYSTEM_ACTOR, data=data, filename="x.xlsx", replace=True)
+    dry = importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename="x.xlsx", replace=True)
     real = _load(session, data, replace=True)
     assert {n: (c.added, c.changed, c.removed) for n, c in dry.sheets.items()} == {
         n: (c.added, c.changed, c.removed) for n, c in real.sheets.items()}
@@ -233,7 +233,7 @@ def test_the_dry_run_says_exactly_what_the_real_run_does(session, portal):
     assert len(after["Goal"]) == len(before["Goal"]) + 1 and len(after["Indicator"]) == len(before["Indicator"]) - 1
     emptied = session.exec(select(Indicator).join(Clinic).where(Clinic.code == "RTG", Indicator.code == "UTB-01")).one()
     assert (emptied.value, emptied.direction) == (99, "none")
-    assert importer.plan_import(session, actor=SYSTEM_ACTOR, data=data, filename="x.xlsx",
+    assert importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename="x.xlsx",
                                 replace=True).sheets["Indikatorer"].counts() == (0, 0, 0)
 
 
@@ -253,8 +253,8 @@ def test_the_attachment_is_checked_by_the_dry_run_as_by_the_real_run(session, po
                           ("b" * 252 + ".pdf", "Bilaga: filnamnet är 256 tecken långt; högst 255 tecken får plats. "
                                                "Byt namn på filen och försök igen.")):
         with pytest.raises(InvalidInput) as dry_run:
-            importer.plan_import(session, actor=SYSTEM_ACTOR, data=SAMPLE_2025.read_bytes(), filename="x.xlsx",
-                                 replace=False, narrative_name=name)
+            importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=SAMPLE_2025.read_bytes(),
+                                 filename="x.xlsx", replace=False, narrative_name=name)
         with pytest.raises(InvalidInput) as real_run:
             _load(session, SAMPLE_2025.read_bytes(), narrative=(b"%PDF", name))
         assert dry_run.value.problems == real_run.value.problems == [message]

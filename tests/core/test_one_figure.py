@@ -16,13 +16,14 @@ from core.models import Clinic
 from core.services import annual_report_import as importer
 from core.services import annual_reports
 from core.services.auth import SYSTEM_ACTOR
-from tests.factories import NOW
+from tests.factories import NOW, TODAY
 
 DEMO_2025 = DEMO_FILE.parent / "bokslut-2025-demosjukhuset.xlsx"
 
 
 def _plan(session, data: bytes):
-    return importer.plan_import(session, actor=SYSTEM_ACTOR, data=data, filename="bokslut.xlsx", replace=False)
+    return importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename="bokslut.xlsx",
+                                replace=False)
 
 
 def _with_indicators(values: dict[tuple[str, str], float]) -> bytes:

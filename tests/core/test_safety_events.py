@@ -61,7 +61,8 @@ def test_the_first_report_to_ssm_is_neither_before_the_event_nor_in_the_future(s
     with pytest.raises(InvalidInput) as refused:
         _register(session, rtg, notified_on=date(2025, 11, 21))  # the day after TODAY
     assert refused.value.problems == ["Första rapport till SSM: 2025-11-21 har inte kommit än."]
-    with pytest.raises(InvalidInput, match="Berör: ogiltigt värde"):
+    with pytest.raises(InvalidInput, match="^Berör: är inte ett av: Patient, Stödperson, Forskningsperson, "
+                                           "Arbetstagare, Allmänheten, Annan.$"):
         _register(session, rtg, concerns="patienten")
     same_day = _register(session, rtg, notified_on=date(2025, 6, 30))
     assert same_day.notified_on == date(2025, 6, 30) and same_day.concerns == "patient"

@@ -16,7 +16,7 @@ from core.models import AnnualReport, Indicator
 from core.services import annual_report_import as importer
 from core.services.auth import SYSTEM_ACTOR
 from tests.annual_report_files import SAMPLE_2024
-from tests.factories import NOW, make_clinic, make_org
+from tests.factories import NOW, TODAY, make_clinic, make_org
 
 FOLDER = Path(__file__).parent
 RESAVE = "Öppna arbetsboken i Excel, spara den som Excel-arbetsbok och försök igen."
@@ -129,7 +129,7 @@ def test_the_files_are_what_make_files_writes():
 def test_a_hostile_workbook_is_refused_in_swedish_and_changes_nothing(session, portal, name):
     data, before = (FOLDER / name).read_bytes(), snapshot(session)
     with pytest.raises(InvalidInput) as dry_run:
-        importer.plan_import(session, actor=SYSTEM_ACTOR, data=data, filename=name, replace=True)
+        importer.plan_import(session, actor=SYSTEM_ACTOR, today=TODAY, data=data, filename=name, replace=True)
     assert dry_run.value.problems == REFUSED[name]
     with pytest.raises(InvalidInput) as refused:
         _load(session, data, name)
