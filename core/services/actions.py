@@ -12,15 +12,7 @@ from core.clock import add_months
 from core.enums import ActionStatus, FindingSource, Priority, Severity
 from core.errors import InvalidInput
 from core.glossary import FIELDS
-from core.models import (
-    Action,
-    Criterion,
-    Finding,
-    FindingDecision,
-    FollowUp,
-    Review,
-    User,
-)
+from core.models import Action, Criterion, Finding, FindingDecision, FollowUp, Review, User
 from core.permissions import Actor, Permission, can, require
 from core.services._common import claim_version, get_or_fail
 from core.services._queries import decided_actions, follow_up_rows, in_visible_clinics

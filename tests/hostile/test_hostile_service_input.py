@@ -43,7 +43,7 @@ def _rtg(session) -> Clinic:
 
 def _training(session, clinic_id: int, rows: list[dict], year: object = 2024):
     return lambda: protection_figures.set_training(session, actor=SYSTEM_ACTOR, year=year, clinic_id=clinic_id,
-                                                   rows=rows, now=NOW)
+                                                   rows=rows, expected_version=0, now=NOW)
 
 
 @pytest.mark.parametrize(("rows", "expected"), [
