@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from core import clock, glossary
+from core import clock, glossary, local_secrets
 from core.demo import DEMO_PASSWORD, active_demo_accounts
 from core.enums import Role
 from core.glossary import LABELS as L
@@ -29,7 +29,7 @@ LOCKED_MESSAGE = ("Kontot är tillfälligt låst efter för många misslyckade i
 def _make_authenticator(credentials: dict) -> stauth.Authenticate:
     """Create the run's authenticator; its cookie component must exist once per run."""
     s = db.settings()
-    return stauth.Authenticate(credentials, s.cookie_name, s.cookie_key, s.cookie_expiry_days,
+    return stauth.Authenticate(credentials, s.cookie_name, local_secrets.cookie_key(s), s.cookie_expiry_days,
                                auto_hash=False, login_sleep_time=0)
 
 
