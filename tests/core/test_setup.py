@@ -5,9 +5,8 @@ import threading
 import pytest
 from sqlmodel import Session, func, select
 
-from core import db
+from core import db, local_secrets
 from core.cli import main
-from core import local_secrets
 from core.config import Settings
 from core.errors import Conflict, InvalidInput
 from core.models import AnnualReport, Clinic, HistoryEntry, Organisation, User

@@ -57,3 +57,13 @@ def test_the_right_code_sets_the_portal_up_and_shows_the_login(empty_env):
     with Session(db.make_engine(empty_env)) as s:
         assert s.exec(select(Organisation.licence_holder)).one() == "Region Norrby"
         assert s.exec(select(User.role)).one() == "admin"
+
+
+def test_a_code_computed_from_the_repository_is_refused_on_the_page(empty_env):
+    from tests.hostile.test_no_default_secret import _old_way_code
+    _startkod()
+    at = app().run()
+    _fill(at, **FORM, **{"Startkod *": _old_way_code()})
+    assert any("Startkod: koden stämmer inte" in e.value for e in at.error)
+    with Session(db.make_engine(empty_env)) as s:
+        assert setup.needs_setup(s) and s.exec(select(User)).first() is None
