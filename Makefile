@@ -23,9 +23,10 @@ $(TEST_STAMP): $(STAMP)
 	@$(BIN)/pip install --quiet -e ".[test]" >> $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
 	@touch $(TEST_STAMP)
 
-## run: install, migrate, load the demo into an empty database, start http://localhost:$(PORT)
+## run: install, migrate, load the demo into an empty database, start http://localhost:$(PORT) (development mode,
+## which only `make run` asks for: it listens on this computer only)
 run: $(STAMP)
-	@$(BIN)/stralportal serve --port $(PORT)
+	@STRALPORTAL_ENV=development $(BIN)/stralportal serve --port $(PORT)
 
 ## lint: ruff over everything, mypy over core/ (configured in pyproject.toml)
 lint: $(TEST_STAMP)

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from core import backup as backup_module
-from core import clock, db, glossary, yaml_input
+from core import clock, db, glossary, local_secrets, yaml_input
 from core.annual_report.template import TEMPLATE_PATH
 from core.config import load_settings
 from core.demo import load_demo
@@ -144,6 +144,7 @@ def cmd_setup(args) -> int:
         print(f"Administratören {user.username} är tillagd. Lägg nu till kliniker (`stralportal clinic add`) "
               "och användare, och läs in bokslutet.")
     seal_upgraded(engine, load_settings(), print)
+    local_secrets.forget_setup_code(load_settings())  # the portal is set up: the page's startkod has no use left
     if not args.password_stdin:
         print(f"Tillfälligt lösenord: {password}  (byt det under Mitt konto efter första inloggningen)")
     return EXIT_OK

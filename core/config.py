@@ -10,10 +10,11 @@ from core.errors import UserError
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 DEFAULT_DATA_DIR = "data"  # relative to the working directory, never inside an installed package
 DATABASE_FILE = "stralportal.db"
-# Only for development: production refuses to start with it (see production_problems).
-DEVELOPMENT_COOKIE_KEY = "stralportal-utvecklingsnyckel-far-aldrig-anvandas-i-drift"
+MIN_COOKIE_KEY_BYTES = 32
 TRUE_WORDS = {"1", "true", "yes", "ja", "on"}
 ENVIRONMENTS = ("development", "production")
+# Development is only what is asked for (`make run` sets it): an unset STRALPORTAL_ENV is production.
+DEFAULT_ENVIRONMENT = "production"
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,11 @@ class Settings:
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR}/{DATABASE_FILE}"
     data_dir: Path = Path(DEFAULT_DATA_DIR)
-    env: str = "development"
-    cookie_key: str = DEVELOPMENT_COOKIE_KEY
+    env: str = DEFAULT_ENVIRONMENT
+    cookie_key: str | None = None  # configured; unset: a random key kept in data_dir (core/local_secrets.py)
     cookie_name: str = "stralportal_inloggning"
     cookie_expiry_days: float = 1.0
-    demo: bool = True
+    demo: bool = False
     base_url: str = "http://localhost:8501"
     smtp_host: str | None = None
     smtp_port: int | None = None
@@ -86,7 +87,7 @@ def _environment(value: str) -> str:
 def load_settings() -> Settings:
     """Build Settings from the environment and secrets.toml."""
     s = _secrets()
-    env = _environment(_lookup("ENV", s) or "development")
+    env = _environment(_lookup("ENV", s) or DEFAULT_ENVIRONMENT)
     demo_default = "0" if env == "production" else "1"
     port = _lookup("SMTP_PORT", s)
     data_dir = Path(_lookup("DATA_DIR", s) or DEFAULT_DATA_DIR).resolve()
@@ -94,7 +95,7 @@ def load_settings() -> Settings:
         database_url=resolve_sqlite_path(_lookup("DATABASE_URL", s) or f"sqlite:///{data_dir / DATABASE_FILE}"),
         data_dir=data_dir,
         env=env,
-        cookie_key=_lookup("COOKIE_KEY", s) or DEVELOPMENT_COOKIE_KEY,
+        cookie_key=_lookup("COOKIE_KEY", s),
         demo=(_lookup("DEMO", s) or demo_default).lower() in TRUE_WORDS,
         base_url=_lookup("BASE_URL", s) or Settings.base_url,
         smtp_host=_lookup("SMTP_HOST", s),
@@ -112,15 +113,13 @@ def load_settings() -> Settings:
 
 def configuration_problems(settings: Settings) -> list[str]:
     """List, in Swedish, why the portal must not start with these settings (empty when fine)."""
-    from core.seal import seal_problem  # the seal needs the settings first; imported here, not at start
+    from core.local_secrets import cookie_key_problem  # both need the settings first; imported here, not at start
+    from core.seal import seal_problem
 
-    problems = [problem] if (problem := seal_problem(settings)) else []
-    if not settings.is_production:
-        return problems
-    if settings.cookie_key == DEVELOPMENT_COOKIE_KEY:
-        problems.append("STRALPORTAL_COOKIE_KEY är inte satt: utvecklingsnyckeln får inte användas i drift.")
-    elif len(settings.cookie_key.encode()) < 32:
-        problems.append("STRALPORTAL_COOKIE_KEY är för kort: använd minst 32 slumpmässiga tecken.")
-    if settings.demo:
+    problems = [problem for problem in (seal_problem(settings), cookie_key_problem(settings)) if problem]
+    if settings.cookie_key is not None and len(settings.cookie_key.encode()) < MIN_COOKIE_KEY_BYTES:
+        problems.append(f"STRALPORTAL_COOKIE_KEY är för kort: använd minst {MIN_COOKIE_KEY_BYTES} slumpmässiga "
+                        "tecken, eller ta bort inställningen så skapar portalen en egen nyckel i datamappen.")
+    if settings.is_production and settings.demo:
         problems.append("STRALPORTAL_DEMO är påslaget: demodata får inte läsas in i drift.")
     return problems

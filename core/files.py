@@ -1,6 +1,9 @@
-"""Safe file output: short base names for uploaded files and archive entries, spreadsheet cells never formulas."""
+"""Safe file output: short base names, spreadsheet cells never formulas, private files created once."""
+import os
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 
 MAX_NAME_LENGTH = 100  # characters, extension included; the column holds 255
 DEFAULT_NAME = "fil"
@@ -61,3 +64,38 @@ def append_text_safe(sheet, row: list) -> None:
             cell.data_type = "s"
             if is_formula_like(cell.value):
                 cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+
+
+def create_private_file(path: Path, data: bytes) -> bool:
+    """Create path readable by its owner only (mode 0600), atomically; keep a file another process made first.
+
+    Return True when this call made it. Two processes starting at once therefore agree on one file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(temporary, path)  # atomic, and never replaces a file already there
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(temporary)
+
+
+def replace_private_file(path: Path, data: bytes) -> None:
+    """Write path readable by its owner only (mode 0600), atomically replacing what was there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

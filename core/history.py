@@ -89,7 +89,8 @@ class Tracked:
 TRACKED: dict[type, Tracked] = {
     Organisation: Tracked(_nowhere),
     Clinic: Tracked(lambda _s, clinic: (clinic.id, None)),
-    User: Tracked(_nowhere, quiet=frozenset({"failed_logins", "locked_until", "last_login_at", "logged_out_at"})),
+    User: Tracked(_nowhere, quiet=frozenset({"failed_logins", "locked_until", "last_login_at", "logged_out_at",
+                                             "password_changed_at"})),
     Review: Tracked(lambda _s, review: (review.clinic_id, review.id), quiet=frozenset({"current_item"})),
     Attendance: Tracked(_of_review, part_of=(Review, "review_id")),
     AgendaItem: Tracked(_of_review, quiet=frozenset({"number"}), part_of=(Review, "review_id")),

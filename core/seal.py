@@ -6,8 +6,6 @@ folder, and says everywhere that it is self-signed. Sealing is an incremental up
 byte-exact prefix of the sealed file, and the invisible signature field keeps a PDF/A file PDF/A.
 """
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
@@ -21,6 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from core.config import Settings
 from core.errors import UserError
+from core.files import create_private_file
 
 SELF_SIGNED_FILE = "sigill.p12"  # in Settings.data_dir, mode 0600
 EARLIER_FOLDER = "tidigare-sigill"  # PEM certificates the portal sealed with before (a replaced certificate)
@@ -72,18 +71,7 @@ def _self_signed_p12(organisation: str, now: datetime) -> bytes:
 def _write_once(path: Path, data: bytes) -> None:
     """Write a new file readable only by its owner; when another process wrote it first, keep theirs."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sigill-", suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(handle, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.link(temporary, path)  # atomic, and never replaces a seal already there
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
+        create_private_file(path, data)
     except OSError as exc:
         raise UserError(f"Sigillet kunde inte skapas i {path.parent}: {exc.strerror or exc}. Kontrollera att "
                         "datamappen (STRALPORTAL_DATA_DIR) finns och är skrivbar.") from None

@@ -1,4 +1,7 @@
 """Password hashing with bcrypt, in the format streamlit-authenticator checks."""
+import secrets
+from functools import cache
+
 import bcrypt
 
 MIN_PASSWORD_LENGTH = 8
@@ -16,6 +19,17 @@ def check_password(password: str, password_hash: str) -> bool:
         return bcrypt.checkpw(password.encode(), password_hash.encode())
     except ValueError:
         return False
+
+
+@cache
+def _unmatchable_hash() -> str:
+    """Return a bcrypt hash, at the users' cost, of a random secret that no typed password matches."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def spend_a_password_check() -> None:
+    """Check a password against a hash nothing matches: an unknown or locked name is as slow to refuse."""
+    check_password("inget-lösenord", _unmatchable_hash())  # bcrypt's time does not depend on the password
 
 
 def password_problem(password: str) -> str | None:

@@ -1,4 +1,5 @@
 """`stralportal serve`: migrate, load the demo when enabled, refuse an unsafe production, start Streamlit."""
+import ipaddress
 import os
 import sys
 import tomllib
@@ -6,7 +7,7 @@ import tomllib
 from sqlalchemy.engine import make_url
 
 from core.config import is_set, load_settings
-from core.errors import EXIT_FAILED, EXIT_OK
+from core.errors import EXIT_FAILED, EXIT_OK, UserError
 from core.resources import APP_SCRIPT, STREAMLIT_CONFIG
 from core.startup import prepare, startup_problems
 
@@ -17,6 +18,10 @@ def cmd_serve(args) -> int:
         host = "localhost" if args.address in ("0.0.0.0", "127.0.0.1", "::") else args.address
         os.environ["STRALPORTAL_BASE_URL"] = f"http://{host}:{args.port}"
     settings = load_settings()
+    if not settings.is_production and not is_loopback(args.address):
+        raise UserError(f"Portalen startar inte: utvecklingsläget (STRALPORTAL_ENV=development) lyssnar bara på den "
+                        f"egna datorn (127.0.0.1, ::1 eller localhost), inte på {args.address}. På en server: ta bort "
+                        "STRALPORTAL_ENV eller sätt den till production.")
     engine = prepare(settings, say=lambda text: print(text, flush=True))
     problems = startup_problems(engine, settings)
     if problems:
@@ -27,6 +32,16 @@ def cmd_serve(args) -> int:
             f"--server.port={args.port}", f"--server.address={args.address}"]
     os.execv(sys.executable, argv)
     return EXIT_OK
+
+
+def is_loopback(address: str) -> bool:
+    """Tell whether an address reaches only this computer (so development mode may listen on it)."""
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name may resolve to anything
 
 
 def streamlit_options() -> list[str]:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from core import clock, db
+from core import clock, db, local_secrets
 from core.config import Settings, configuration_problems
 from core.demo import demo_accounts, load_demo
 from core.models import User
@@ -61,8 +61,12 @@ def prepare(settings: Settings, say: Callable[[str], None] = lambda _: None) -> 
         with db.session_scope(engine) as session:
             load_demo(session, actor=SYSTEM_ACTOR, now=clock.now())
     seal_upgraded(engine, settings, say, before)
+    if local_secrets.ensure_cookie_key(settings):
+        say(f"En slumpad nyckel för inloggningen är skapad: {local_secrets.cookie_key_path(settings)} "
+            "(bara portalens användare kan läsa den).")
     with Session(engine) as session:
         if setup.needs_setup(session):
-            say("Databasen har ingen organisation ännu. Öppna portalen och lägg upp den med startkoden "
-                f"{setup.setup_code(settings)}, eller kör `stralportal setup`.")
+            code = local_secrets.new_setup_code(settings, now=clock.now())
+            say(f"Databasen har ingen organisation ännu. Öppna portalen och lägg upp den med startkoden {code} "
+                f"(gäller en gång, i {local_secrets.SETUP_CODE_HOURS} timmar), eller kör `stralportal setup`.")
     return engine

@@ -7,7 +7,7 @@ from core.glossary import LABELS as L
 from core.permissions import sees_every_clinic
 from core.services import clinics as clinic_service
 from core.services import users as user_service
-from pages._shared.auth import guard
+from pages._shared.auth import guard, keep_this_session
 from pages._shared.db import session
 from pages._shared.ui import plain, save, show_flash
 
@@ -30,6 +30,12 @@ st.markdown(f"**{plain(actor.name)}** ({plain(actor.username)})  \n"
             f"{FIELDS['role']}: {glossary.term(actor.role)}  \n"
             f"{FIELDS['clinics']}: {_clinics_text()}")
 
+def _changed(changed_at) -> str:
+    """Keep this session logged in (every other one has ended) and confirm."""
+    keep_this_session(actor.username, changed_at)
+    return "Ditt lösenord är bytt. Du är utloggad överallt utom här."
+
+
 st.subheader(L["change_password"])
 with st.form("change_password", clear_on_submit=True):
     current = st.text_input("Nuvarande lösenord", type="password")
@@ -38,4 +44,4 @@ with st.form("change_password", clear_on_submit=True):
     if st.form_submit_button(L["change_password"], type="primary"):
         save(lambda s: user_service.change_own_password(
             s, actor=actor, current_password=current, new_password=new, repeated=repeated, now=clock.now()),
-            "Ditt lösenord är bytt.")
+            _changed)

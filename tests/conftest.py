@@ -90,9 +90,10 @@ def demo_url(database_url, demo_document) -> str:
 
 
 @pytest.fixture
-def demo_env(demo_url, monkeypatch) -> str:
-    """Point the portal's configuration at a demo database; return its URL."""
+def demo_env(demo_url, monkeypatch, tmp_path) -> str:
+    """Point the portal's configuration at a demo database and a data folder of its own; return its URL."""
     monkeypatch.setenv("STRALPORTAL_DATABASE_URL", demo_url)
+    monkeypatch.setenv("STRALPORTAL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STRALPORTAL_ENV", "development")
     monkeypatch.delenv("STRALPORTAL_COOKIE_KEY", raising=False)
     monkeypatch.delenv("STRALPORTAL_DEMO", raising=False)

@@ -55,6 +55,7 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
     last_login_at: datetime | None = None
     logged_out_at: datetime | None = None
+    password_changed_at: datetime | None = None  # sessions and login cookies from before it are ended
     created_at: datetime
     version: int = 1
 

@@ -265,7 +265,13 @@ def _reference(event: SafetyEvent) -> str | None:
 
 
 def findings_raised(session: Session, *, actor: Actor, event_ids: list[int]) -> set[int]:
-    """Which of these events have been raised as findings (in the clinics the actor sees)."""
+    """Which of these events have been raised as findings; refused for an event of a clinic the actor may not see."""
+    clinic_of = dict(session.exec(select(SafetyEvent.id, SafetyEvent.clinic_id)
+                                  .where(col(SafetyEvent.id).in_(event_ids))).all())
+    for missing in sorted(set(event_ids) - clinic_of.keys()):
+        get_or_fail(session, SafetyEvent, missing)  # refused, naming the event that is not there
+    for clinic_id in sorted(set(clinic_of.values())):
+        require(actor, Permission.VIEW_CLINIC, clinic_id)
     query = in_visible_clinics(select(Finding.safety_event_id), actor, Finding.clinic_id)
     rows = session.exec(query.where(col(Finding.safety_event_id).in_(event_ids)))
     return {r for r in rows if r is not None}

@@ -1,20 +1,19 @@
 """First run: the organisation and its first administrator, created once on an empty database.
 
-`stralportal setup` and the first-run page both come here. The page asks for the setup code that
-`stralportal serve` prints, so that nobody who merely reaches the portal first can claim it.
+`stralportal setup` and the first-run page both come here. The page asks for the startkod that
+`stralportal serve` draws at random and prints in the server's log (core/local_secrets.py), so that nobody
+who merely reaches the portal first can claim it.
 """
-import hashlib
-import hmac
 from datetime import datetime
 
 from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core import history
+from core import history, local_secrets
 from core.config import Settings
 from core.enums import Role
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict
 from core.glossary import LABELS
 from core.limits import character_problem, too_long
 from core.models import Organisation, User
@@ -53,12 +52,6 @@ def needs_setup(session: Session) -> bool:
     return session.exec(select(Organisation.id).limit(1)).first() is None
 
 
-def setup_code(settings: Settings) -> str:
-    """The code the first-run page asks for: derived from the secret cookie key, printed by `serve`."""
-    digest = hmac.new(settings.cookie_key.encode(), b"stralportal-forsta-start", hashlib.sha256).hexdigest()
-    return "-".join(digest[i:i + 4] for i in range(0, 12, 4)).upper()
-
-
 def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict,
            now: datetime) -> tuple[Organisation, User]:
     """Create the organisation and its first administrator; refused once the portal is set up."""
@@ -82,14 +75,10 @@ def set_up(session: Session, *, actor: Actor, organisation: dict, admin: dict,
     return org, first_admin
 
 
-def _check_code(code: str, settings: Settings) -> None:
-    """Refuse a wrong setup code (compared in constant time)."""
-    if not hmac.compare_digest(code.strip().upper(), setup_code(settings)):
-        raise InvalidInput(["Startkod: koden stämmer inte. Den står i serverns logg när portalen startar."])
-
-
 def set_up_with_code(session: Session, *, actor: Actor, code: str, settings: Settings, organisation: dict,
                      admin: dict, now: datetime) -> tuple[Organisation, User]:
-    """The first-run page's way in: the setup code from the server's log, then set_up."""
-    _check_code(code, settings)
-    return set_up(session, actor=actor, organisation=organisation, admin=admin, now=now)
+    """The first-run page's way in: the startkod from the server's log (once, in time), then set_up."""
+    local_secrets.check_setup_code(settings, code, now=now)
+    result = set_up(session, actor=actor, organisation=organisation, admin=admin, now=now)
+    local_secrets.forget_setup_code(settings)
+    return result

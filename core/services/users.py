@@ -180,15 +180,15 @@ def deactivate_user(session: Session, *, actor: Actor, username: str, now: datet
 @checked_arguments()
 def reset_password(session: Session, *, actor: Actor, user_id: int, new_password: str,
                    now: datetime) -> None:
-    """Set another user's password (administrator) and lift any login lock."""
+    """Set another user's password (administrator), lift any login lock and end the user's sessions."""
     require(actor, Permission.MANAGE_USERS)
     history.track(session, actor=actor, now=now)
-    _store_password(session, get_or_fail(session, User, user_id), new_password)
+    _store_password(session, get_or_fail(session, User, user_id), new_password, now)
 
 
 def change_own_password(session: Session, *, actor: Actor, current_password: str,
-                        new_password: str, repeated: str, now: datetime) -> None:
-    """Change the actor's own password after checking the current one."""
+                        new_password: str, repeated: str, now: datetime) -> datetime:
+    """Change the actor's own password after checking the current one; return when (the user's other sessions end)."""
     history.track(session, actor=actor, now=now)
     user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None:
@@ -207,15 +207,16 @@ def change_own_password(session: Session, *, actor: Actor, current_password: str
         problems.append("Upprepa nytt lösenord: stämmer inte med det nya lösenordet.")
     if problems:
         raise InvalidInput(problems)
-    _store_password(session, user, new_password)
+    _store_password(session, user, new_password, now)
+    return now
 
 
-def _store_password(session: Session, user: User, new_password: str) -> None:
-    """Hash and store a new password after checking it is acceptable."""
+def _store_password(session: Session, user: User, new_password: str, now: datetime) -> None:
+    """Hash and store a new password after checking it is acceptable; sessions and cookies from before end."""
     problem = password_problem(new_password or "")
     if problem:
         raise InvalidInput([f"Nytt lösenord: {problem}"])
     user.password_hash = hash_password(new_password)
-    user.failed_logins, user.locked_until = 0, None
+    user.failed_logins, user.locked_until, user.password_changed_at = 0, None, now
     session.add(user)
     history.record(session, user, operation=HistoryOperation.UPDATE, new={"password": "ändrat"})  # never the hash

@@ -3,11 +3,13 @@
 The guard renders the login form inside whatever page was asked for, so a bookmarked or e-mailed
 link opens that very page after login. It never depends on app.py having run.
 """
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from core import clock, glossary
+from core import clock, glossary, local_secrets, security
 from core.demo import DEMO_PASSWORD, active_demo_accounts
 from core.enums import Role
 from core.glossary import LABELS as L
@@ -21,15 +23,19 @@ from pages._shared.ui import apply_style, catch_unexpected_errors, plain, show_f
 LOGIN_FIELDS = {"Form name": L["log_in"], "Username": glossary.FIELDS["username"],
                 "Password": glossary.FIELDS["password"], "Login": L["log_in"], "Captcha": "Captcha"}
 LOGIN_MESSAGE = "login_message"  # a message for the login screen, e.g. why the user was logged out
+PASSWORD_EPOCH = "password_epoch"  # (username, when their password last changed) as this session logged in
+RENEW_COOKIE = "renew_login_cookie"  # set after changing one's own password: issue this browser a new cookie
 HIDE_SIDEBAR = "<style>[data-testid='stSidebar'], [data-testid='stExpandSidebarButton'] {display: none;}</style>"
-LOCKED_MESSAGE = ("Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
-                  "Försök igen om högst {minutes} minuter eller be administratören återställa lösenordet.")
+# One message for every refusal, whether the name exists, is locked or the password is wrong: it names no account.
+LOGIN_REFUSED = ("Fel användarnamn eller lösenord. Efter {attempts} misslyckade inloggningar i rad är kontot "
+                 "tillfälligt låst i högst {minutes} minuter; be administratören återställa lösenordet om du inte "
+                 "kan vänta.")
 
 
 def _make_authenticator(credentials: dict) -> stauth.Authenticate:
     """Create the run's authenticator; its cookie component must exist once per run."""
     s = db.settings()
-    return stauth.Authenticate(credentials, s.cookie_name, s.cookie_key, s.cookie_expiry_days,
+    return stauth.Authenticate(credentials, s.cookie_name, local_secrets.cookie_key(s), s.cookie_expiry_days,
                                auto_hash=False, login_sleep_time=0)
 
 
@@ -46,14 +52,31 @@ def _record_logout(event: dict) -> None:
 
 
 def _record_failures(accounts: dict, before: dict[str, int]) -> bool:
-    """Store the failed attempts the library counted in this run; return True if one got locked."""
-    locked = False
+    """Store the failed attempts the library counted in this run; return True if it counted one (checked a password)."""
+    counted = False
     for username, data in accounts.items():
         if data.get("failed_login_attempts", 0) > before.get(username, 0):
+            counted = True
             with db.session() as session:
-                locked |= auth_service.record_failed_login(
-                    session, username=username, settings=db.settings(), now=clock.now())
-    return locked
+                auth_service.record_failed_login(session, username=username, settings=db.settings(), now=clock.now())
+    return counted
+
+
+def _form_login(authenticator: stauth.Authenticate, accounts: dict, before: dict) -> None:
+    """Draw the login form and refuse a failed attempt with the same words and time, whatever the name."""
+    s = db.settings()
+    if st.session_state.get("authentication_status") is False:
+        st.session_state["authentication_status"] = None  # so that False below means a failure in this very run
+    try:
+        authenticator.login(location="main", fields=LOGIN_FIELDS, callback=_record_login,
+                            max_login_attempts=s.login_max_attempts)
+        failed = st.session_state.get("authentication_status") is False
+    except stauth.LoginError:  # a locked account: refused before its password was checked
+        failed = True
+    if failed:
+        if not _record_failures(accounts, before):  # an unknown or locked name: no password was checked
+            security.spend_a_password_check()
+        st.error(LOGIN_REFUSED.format(attempts=s.login_max_attempts, minutes=s.login_lock_minutes))
 
 
 def _forget_stale_cookie(authenticator: stauth.Authenticate, accounts: dict) -> None:
@@ -78,17 +101,7 @@ def _login_screen(authenticator: stauth.Authenticate, accounts: dict, before: di
         message = st.session_state.pop(LOGIN_MESSAGE, None)
         if message:
             st.warning(message)
-        minutes = db.settings().login_lock_minutes
-        try:
-            authenticator.login(location="main", fields=LOGIN_FIELDS, callback=_record_login,
-                                max_login_attempts=db.settings().login_max_attempts)
-        except stauth.LoginError:
-            st.error(LOCKED_MESSAGE.format(minutes=minutes))
-        else:
-            if _record_failures(accounts, before):
-                st.error(LOCKED_MESSAGE.format(minutes=minutes))
-            elif st.session_state.get("authentication_status") is False:
-                st.error("Fel användarnamn eller lösenord.")
+        _form_login(authenticator, accounts, before)
         if db.settings().demo:
             _demo_accounts_box()
 
@@ -109,13 +122,28 @@ def _demo_accounts_box() -> None:
 
 
 def _current_actor(authenticator: stauth.Authenticate) -> Actor | None:
-    """Return the logged-in, still active user; log out a user who was deactivated meanwhile."""
-    with db.session() as session:
-        actor = auth_service.actor_for(session, st.session_state.get("username"))
-    if actor is None:
+    """Return the logged-in user; log out one deactivated, or whose password changed, since this session logged in."""
+    username = st.session_state.get("username")
+    kept = st.session_state.get(PASSWORD_EPOCH)
+    try:
+        with db.session() as session:
+            actor, epoch = auth_service.session_actor(session, username=username,
+                                                      epoch=kept[1] if kept and kept[0] == username else None)
+    except auth_service.SessionEnded as exc:
         authenticator.logout(location="unrendered")
-        st.session_state[LOGIN_MESSAGE] = "Ditt konto är inaktiverat eller borttaget. Kontakta administratören."
+        st.session_state.pop(PASSWORD_EPOCH, None)
+        st.session_state[LOGIN_MESSAGE] = str(exc)
+        return None
+    st.session_state[PASSWORD_EPOCH] = (username, epoch)
+    if st.session_state.pop(RENEW_COOKIE, False):  # the user changed their own password: this browser stays in
+        authenticator.cookie_controller.set_cookie()
     return actor
+
+
+def keep_this_session(username: str, changed_at: datetime) -> None:
+    """Keep the session (and, on the next run, its login cookie) that changed its own password; others end."""
+    st.session_state[PASSWORD_EPOCH] = (username, changed_at.timestamp())
+    st.session_state[RENEW_COOKIE] = True
 
 
 def _sidebar(authenticator: stauth.Authenticate, actor: Actor) -> bool:

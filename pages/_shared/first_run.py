@@ -1,7 +1,7 @@
 """The first-run screen: on a database without an organisation, the first administrator sets the portal up."""
 import streamlit as st
 
-from core import clock
+from core import clock, local_secrets
 from core.glossary import FIELDS, MODELS
 from core.glossary import LABELS as L
 from core.services import sealing, setup
@@ -35,7 +35,8 @@ def first_run_screen() -> None:
         st.subheader("Första start")
         st.markdown("Databasen har ingen organisation ännu. Lägg upp organisationen och den första "
                     "administratören; därefter läggs kliniker och användare till under **Kliniker** och "
-                    "**Användare**. Startkoden står i serverns logg (`stralportal serve` skriver den).")
+                    "**Användare**. Startkoden står i serverns logg: `stralportal serve` skriver en ny vid varje "
+                    f"start, och den gäller en gång, i {local_secrets.SETUP_CODE_HOURS} timmar.")
         with st.form("first_run"):
             st.markdown(f"**{MODELS['Organisation']}**")
             organisation = {

@@ -3,7 +3,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from core import backup, db, history
-from core.config import DEVELOPMENT_COOKIE_KEY, Settings, configuration_problems
+from core.config import Settings, configuration_problems
 from core.demo import load_demo
 from core.errors import UserError
 from core.models import Clinic, Organisation, User
@@ -64,12 +64,13 @@ def test_demo_twice_changes_nothing(session):
     assert session.exec(select(Organisation.name)).all() == ["Demosjukhuset"]
 
 
-def test_production_refuses_the_development_key_and_demo_mode():
-    problems = configuration_problems(Settings(env="production", cookie_key=DEVELOPMENT_COOKIE_KEY, demo=True))
-    assert any("STRALPORTAL_COOKIE_KEY" in p for p in problems)
+def test_production_refuses_a_short_key_and_demo_mode(tmp_path):
+    problems = configuration_problems(Settings(env="production", cookie_key="CHANGE-ME", demo=True))
+    assert any("STRALPORTAL_COOKIE_KEY är för kort" in p for p in problems)
     assert any("STRALPORTAL_DEMO" in p for p in problems)
     assert configuration_problems(Settings(env="production", cookie_key=STRONG_KEY, demo=False)) == []
-    assert configuration_problems(Settings(env="development")) == []
+    assert configuration_problems(Settings(env="production", data_dir=tmp_path)) == []  # a key of its own is made
+    assert configuration_problems(Settings(env="development", demo=True)) == []
 
 
 def test_production_refuses_demo_accounts(engine, session):

@@ -78,10 +78,11 @@ def test_usage_errors_are_swedish_and_exit_2(capsys):
     assert "följande argument krävs" in capsys.readouterr().err
 
 
-def test_serve_refuses_production_with_default_key(demo_env, monkeypatch, capsys):
+def test_serve_refuses_production_with_a_short_key_and_demo_accounts(demo_env, monkeypatch, capsys):
     monkeypatch.setenv("STRALPORTAL_ENV", "production")
+    monkeypatch.setenv("STRALPORTAL_COOKIE_KEY", "CHANGE-ME")
     code, _, err = _run(capsys, "serve")
-    assert code == 1 and "STRALPORTAL_COOKIE_KEY" in err and "demokonton" in err
+    assert code == 1 and "STRALPORTAL_COOKIE_KEY är för kort" in err and "demokonton" in err
 
 
 def test_deactivating_the_demo_accounts_lets_production_start_checks_pass(demo_env, monkeypatch, capsys):

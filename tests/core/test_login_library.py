@@ -39,3 +39,19 @@ def test_login_can_run_unrendered_with_our_fields_callback_and_attempt_limit():
     assert {"location", "fields", "callback", "max_login_attempts"} <= set(parameters)
     assert "unrendered" in str(parameters["location"].annotation)
     assert issubclass(stauth.LoginError, Exception)
+
+
+def test_a_locked_account_is_refused_before_its_password_is_checked_and_a_failure_sets_false():
+    """The guard spends a dummy password check when the library refused without one, and reads a failure as False."""
+    source = inspect.getsource(AuthenticationModel.login)
+    assert source.index("raise LoginError('Maximum number of login attempts exceeded')") \
+        < source.index("self.check_credentials(username, password)")
+    assert "st.session_state['authentication_status'] = False" in source
+    check = inspect.getsource(AuthenticationModel.check_credentials)
+    assert "if username not in self.credentials['usernames']:\n            return False" in check
+
+
+def test_a_new_cookie_can_be_issued_for_the_logged_in_user():
+    """After changing one's own password, the guard issues this browser a new cookie (cookie_controller.set_cookie)."""
+    assert "set_cookie" in dir(CookieController)
+    assert "st.session_state['username']" in inspect.getsource(CookieModel._token_encode)

@@ -140,7 +140,8 @@ def test_an_event_raised_as_a_finding_comes_to_the_review_until_decided(session,
     assert [i.finding.code for i in items] == [f"H-{event.id}"]
     assert session.exec(select(Finding).where(Finding.safety_event_id == event.id)).one().severity == "high"
     assert safety_events.findings_raised(session, actor=rtg["erik"], event_ids=[event.id]) == {event.id}
-    assert safety_events.findings_raised(session, actor=rtg["karin"], event_ids=[event.id]) == set()  # not hers
+    with pytest.raises(PermissionDenied, match="se klinikens uppgifter"):  # not her clinic
+        safety_events.findings_raised(session, actor=rtg["karin"], event_ids=[event.id])
 
 
 def test_a_report_due_is_in_the_year_wheel_with_its_source_and_marked_when_late(session, rtg):

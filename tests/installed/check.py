@@ -36,7 +36,7 @@ def check_package_files() -> None:
 def check_serve() -> None:
     """`stralportal serve` migrates, loads the demo into ./data and answers on its port."""
     port = _free_port()
-    env = dict(os.environ, STRALPORTAL_DEMO="1")
+    env = dict(os.environ, STRALPORTAL_ENV="development", STRALPORTAL_DEMO="1")  # as `make run` asks
     env.pop("STRALPORTAL_DATABASE_URL", None)
     with (WORK / "serve.log").open("wb") as log:
         server = subprocess.Popen([BIN / "stralportal", "serve", "--port", str(port)], env=env, stdout=log,

@@ -2,7 +2,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from core import db
+from core import clock, db, local_secrets
 from core.config import load_settings
 from core.models import Organisation, User
 from core.services import setup
@@ -11,13 +11,19 @@ from tests.ui.helpers import app, visible_text
 
 
 @pytest.fixture
-def empty_env(database_url, monkeypatch) -> str:
-    """A migrated database with nothing in it, and no demo."""
+def empty_env(database_url, monkeypatch, tmp_path) -> str:
+    """A migrated database with nothing in it, no demo, and its own data folder (where the startkod is kept)."""
     drop_everything(db.make_engine(database_url))
     db.upgrade(database_url)
     monkeypatch.setenv("STRALPORTAL_DATABASE_URL", database_url)
     monkeypatch.setenv("STRALPORTAL_DEMO", "0")
+    monkeypatch.setenv("STRALPORTAL_DATA_DIR", str(tmp_path / "data"))
     return database_url
+
+
+def _startkod() -> str:
+    """Draw the startkod as `stralportal serve` does at start (the test reads it as the operator reads the log)."""
+    return local_secrets.new_setup_code(load_settings(), now=clock.now())
 
 
 def _fill(at, **values):
@@ -33,6 +39,7 @@ FORM = {"Organisationens namn *": "Norrby sjukhus", "Tillståndshavare *": "Regi
 
 
 def test_an_empty_database_opens_on_the_first_run_form_and_a_wrong_code_changes_nothing(empty_env):
+    _startkod()
     at = app().run()
     assert "Första start" in visible_text(at) and not any(t.label == "Lösenord" for t in at.text_input)
     _fill(at, **FORM, **{"Startkod *": "FEL"})
@@ -44,9 +51,19 @@ def test_an_empty_database_opens_on_the_first_run_form_and_a_wrong_code_changes_
 
 def test_the_right_code_sets_the_portal_up_and_shows_the_login(empty_env):
     at = app().run()
-    _fill(at, **FORM, **{"Startkod *": setup.setup_code(load_settings())})
+    _fill(at, **FORM, **{"Startkod *": _startkod()})
     assert "Portalen är upplagd. Logga in som maja" in visible_text(at)
     assert any(t.label == "Användarnamn" for t in at.text_input)  # the login form, no longer the first run
     with Session(db.make_engine(empty_env)) as s:
         assert s.exec(select(Organisation.licence_holder)).one() == "Region Norrby"
         assert s.exec(select(User.role)).one() == "admin"
+
+
+def test_a_code_computed_from_the_repository_is_refused_on_the_page(empty_env):
+    from tests.hostile.test_no_default_secret import _old_way_code
+    _startkod()
+    at = app().run()
+    _fill(at, **FORM, **{"Startkod *": _old_way_code()})
+    assert any("Startkod: koden stämmer inte" in e.value for e in at.error)
+    with Session(db.make_engine(empty_env)) as s:
+        assert setup.needs_setup(s) and s.exec(select(User)).first() is None

@@ -60,9 +60,11 @@ def test_sidebar_lists_only_pages_the_role_may_open(demo_env):
                                "Kliniska revisioner", "Händelser och avvikelser"} | review_pages
 
 
-def test_production_with_defaults_refuses_to_serve(demo_env, monkeypatch):
+def test_production_with_the_examples_key_or_demo_accounts_refuses_to_serve(demo_env, monkeypatch):
     monkeypatch.setenv("STRALPORTAL_ENV", "production")
+    monkeypatch.setenv("STRALPORTAL_COOKIE_KEY", "CHANGE-ME")  # .streamlit/secrets.toml.example's placeholder
     at = app().run()
     text = visible_text(at)
-    assert "Portalen startar inte i drift" in text and "STRALPORTAL_COOKIE_KEY" in text
+    assert "Portalen startar inte i drift" in text and "STRALPORTAL_COOKIE_KEY är för kort" in text
+    assert "aktiva demokonton" in text
     assert not at.text_input  # not even a login form
