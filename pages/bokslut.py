@@ -168,7 +168,8 @@ def render_trends() -> None:
 def _training_form(shares, groups: dict[str, str]) -> None:
     """Enter the clinic's training figures for the year on the page (instead of the workbook's sheet)."""
     given = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
-    with st.expander(f"Ange utbildningen för {where} {year} (ersätter bladet Utbildning för kliniken)"):
+    with st.expander(f"Ange utbildningen för {plain(where, one_line=True)} {year} "
+                     "(ersätter bladet Utbildning för kliniken)"):
         with st.form(f"training_{clinic_id}_{year}"):
             edited = st.data_editor(
                 pd.DataFrame([{L["staff_group"]: label,

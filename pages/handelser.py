@@ -1,5 +1,4 @@
 """Händelser och avvikelser: events reported to SSM and internal deviations, whom they concern, the reports."""
-import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
@@ -20,6 +19,7 @@ from pages._shared.ui import (
     plain,
     save,
     show_flash,
+    text_table,
 )
 
 KINDS, STATUSES, SEVERITIES = (glossary.options(SafetyEventKind), glossary.options(SafetyEventStatus),
@@ -54,14 +54,13 @@ def _notified(event) -> str:
 
 
 if register:
-    st.table(pd.DataFrame([{  # wraps: a description is read whole
+    text_table([{  # wraps: a description is read whole
         FIELDS["occurred_on"]: date_text(e.occurred_on), FIELDS["kind"]: glossary.term(SafetyEventKind(e.kind)),
         FIELDS["concerns"]: safety_events.concerns_text(e), FIELDS["description"]: e.description,
         FIELDS["notified_on"]: _notified(e), FIELDS["ssm_reference"]: e.ssm_reference or "",
         L["written_report"]: safety_events.written_report(e, today),
         FIELDS["status"]: glossary.term(SafetyEventStatus(e.status)),
-        "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register]),
-        hide_index=True)
+        "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register])
     reasons = [f"{date_text(e.occurred_on)}: {safety_events.no_report_reason(e)}" for e in register
                if safety_events.no_report_reason(e)]
     if reasons:  # say why no three-month report is due, with the paragraph's own words

@@ -3,6 +3,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -220,6 +221,30 @@ def plain(text: Any, *, one_line: bool = False) -> str:
     lines = [line.strip() for line in str("" if text is None else text).replace("\r\n", "\n").split("\n")]
     escaped = [_escape_line(line) for line in lines if line or not one_line]
     return (" " if one_line else "  \n").join(escaped)
+
+
+def text_table(rows: pd.DataFrame | list[dict], where: Any = st, *,
+               styles: dict[str, Callable[[Any], str]] | None = None) -> None:
+    """Show a table as it prints: every row, wrapping text, no index, no cell or header read as Markdown.
+
+    st.table reads every cell and header as Markdown (an image fetched from anywhere, a link, maths), so each is
+    escaped here; styles (column -> CSS of a cell) are worked out from the values as stored, not as escaped.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    shown = frame.map(_plain_cell)
+    shown.columns = [plain(column, one_line=True) for column in frame.columns]
+    if not styles:
+        where.table(shown, hide_index=True)
+        return
+    css = pd.DataFrame({n: frame.iloc[:, n].map(styles.get(c, lambda _: "")) for n, c in enumerate(frame.columns)})
+    where.table(shown.style.apply(lambda _: css.to_numpy(), axis=None).hide(axis="index"), hide_index=True)
+
+
+def _plain_cell(value: Any) -> Any:
+    """Escape a text cell; numbers stay numbers (aligned as such), a missing value shows empty."""
+    if isinstance(value, str):
+        return plain(value)
+    return "" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
 
 
 def _escape_line(line: str) -> str:
