@@ -256,10 +256,10 @@ def _escape_line(line: str) -> str:
 
 def show_incident(exc: Exception) -> None:
     """Log an unexpected error with its traceback and show the Swedish message with its incident number."""
-    st.error(incident_message(log_incident(exc, where=_page_name())), icon=":material/error:")
+    st.error(incident_message(log_incident(exc, where=page_name())), icon=":material/error:")
 
 
-def _page_name() -> str:
+def page_name() -> str:
     """Return the address the user had open, for the log."""
     try:
         return st.context.url or ""
