@@ -63,6 +63,8 @@ SWEDISH = r"""<script>
       [/^Drag and drop (a file|files) here$/, "Släpp filen här"]]],
     ['[data-testid="stDateInputField"] [data-placeholder="true"]',
      [[/^yyyy$/, "ÅÅÅÅ"], [/^mm$/, "MM"], [/^dd$/, "DD"]]],
+    // Under a download button whose file could not be made; the page says why (pages/_shared/downloads.py).
+    ['[data-testid="stDownloadButtonError"]', [[/^Failed to generate file for download$/, "Filen kunde inte skapas."]]],
   ];
   // What screen readers say: Streamlit's and its widgets' English labels, tooltips and placeholders.
   const labels = [
