@@ -16,7 +16,6 @@ from pages._shared.ui import (
     forget_edit,
     form_round,
     offer_reload,
-    plain,
     save,
     show_flash,
     text_table,
@@ -112,9 +111,9 @@ if may_register:
     if register:
         st.subheader("Uppdatera en händelse")
         by_id = {e.id: e for e in register}
-        chosen = by_id[st.selectbox(FIELDS["description"], list(by_id), key="event_pick",
+        chosen = by_id[st.selectbox(FIELDS["description"], list(by_id), key="event_pick",  # options are not Markdown
                                     format_func=lambda i: f"{date_text(by_id[i].occurred_on)} · "
-                                                          f"{plain(by_id[i].description, one_line=True)[:80]}")]
+                                                          f"{' '.join(by_id[i].description.split())[:80]}")]
         version, shown = edit_snapshot("safety_event", chosen.id, chosen.version, chosen)
         with st.form(f"event_edit_{chosen.id}_{version}"):
             data = _fields(f"edit_{chosen.id}_{version}", shown)

@@ -19,6 +19,9 @@ FLASH_KEY = "flash_message"
 MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]{}<>$~|!])")
 MARKDOWN_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, setext lines
 AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.@])|(@)")  # GFM turns these into links
+# GFM finds those addresses in the text after escapes are read (a browser showed "http\://" as a link), so an
+# invisible word joiner goes inside each one: it breaks the address and the line alike never.
+WORD_JOINER = "\u2060"
 # Less empty space above the content (the portal is often on a projector); captions readable (WCAG 2.1 AA asks
 # 4,5:1: Streamlit draws them in the text colour at 60 % opacity, 4,0:1 on white and 3,7:1 in the sidebar;
 # #5f6b75 is 5,5:1 on white and 5,0:1 on the sidebar's grey); no table toolbar with English tooltips.
@@ -252,7 +255,7 @@ def _plain_cell(value: Any) -> Any:
 def _escape_line(line: str) -> str:
     """Escape one line's Markdown characters, its block markers and what GFM would turn into a link."""
     line = MARKDOWN_ANYWHERE.sub(r"\\\1", line.replace("\r", " "))
-    line = AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else "\\@", line)
+    line = AUTOLINK.sub(lambda m: f"{m[1]}{WORD_JOINER}\\{m[2]}" if m[1] else f"{WORD_JOINER}\\@", line)
     return MARKDOWN_LINE_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], line)
 
 
