@@ -10,7 +10,8 @@ from core.glossary import LABELS as L
 from core.services import action_export, actions
 from core.services.clinics import list_clinics
 from pages._shared.auth import guard
-from pages._shared.db import deferred, session
+from pages._shared.db import session
+from pages._shared.downloads import file_download
 from pages._shared.ui import edit_version, forget_edit, offer_reload, save, show_flash
 
 STATUS_TERMS = glossary.options(ActionStatus)
@@ -99,14 +100,14 @@ st.caption(f"Rad {number_text(first)}–{number_text(first + len(rows) - 1)} av 
 
 def _export(render, chosen: actions.ActionFilter):
     """Build the whole filtered plan only when the user clicks (Streamlit runs this on its own thread)."""
-    return deferred(lambda s: render(action_export.action_rows(s, actor=actor, today=today, chosen=chosen)))
+    return lambda s: render(action_export.action_rows(s, actor=actor, today=today, chosen=chosen))
 
 
 left, right, _ = st.columns([1, 1, 3])
-left.download_button("Exportera till Excel", _export(action_export.to_xlsx, chosen), icon=":material/table:",
-                     file_name=f"åtgärdsplan-{today.isoformat()}.xlsx", mime=XLSX_TYPE, on_click="ignore")
-right.download_button("Exportera till CSV", _export(action_export.to_csv, chosen), icon=":material/download:",
-                      file_name=f"åtgärdsplan-{today.isoformat()}.csv", mime="text/csv", on_click="ignore")
+file_download("Exportera till Excel", _export(action_export.to_xlsx, chosen), key="export_xlsx", where=left,
+              icon=":material/table:", file_name=f"åtgärdsplan-{today.isoformat()}.xlsx", mime=XLSX_TYPE)
+file_download("Exportera till CSV", _export(action_export.to_csv, chosen), key="export_csv", where=right,
+              icon=":material/download:", file_name=f"åtgärdsplan-{today.isoformat()}.csv", mime="text/csv")
 
 editable = [r for r in rows if actions.may_update(actor, r.action)]
 if editable:

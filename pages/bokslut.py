@@ -170,7 +170,8 @@ def _training_form(shares, groups: dict[str, str], current: int) -> None:
     stored = {s.record.staff_group: s.record for s in shares if s.record.clinic_id == clinic_id}
     # The figures as the form was opened, kept with what the user typed until they are saved or reloaded.
     version, given = edit_snapshot(f"training_{clinic_id}", year, current, stored)
-    with st.expander(f"Ange utbildningen för {where} {year} (ersätter bladet Utbildning för kliniken)"):
+    with st.expander(f"Ange utbildningen för {plain(where, one_line=True)} {year} "
+                     "(ersätter bladet Utbildning för kliniken)"):
         with st.form(f"training_{clinic_id}_{year}_{version}"):
             edited = st.data_editor(
                 pd.DataFrame([{L["staff_group"]: label,

@@ -1,7 +1,6 @@
 """Genomgång: prepare, call, hold (in Möte), approve and archive a clinic's yearly review."""
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from core import clock, glossary, mail
@@ -43,6 +42,7 @@ from pages._shared.ui import (
     plain,
     save,
     show_flash,
+    text_table,
 )
 
 CHAIR = glossary.term(SignatureRole.CHAIR)
@@ -178,9 +178,8 @@ def render_call() -> None:
         items = agenda.items(s, actor=actor, review_id=review.id)
     left, right = st.columns([3, 2])
     left.markdown(f"**{L['invited']}**")
-    left.table(pd.DataFrame([{FIELDS["role"]: glossary.term(a.meeting_role, MeetingRole),
-                              FIELDS["name"]: a.name or "(saknas)", FIELDS["email"]: a.email or ""} for a in rows]),
-               hide_index=True)
+    text_table([{FIELDS["role"]: glossary.term(a.meeting_role, MeetingRole), FIELDS["name"]: a.name or "(saknas)",
+                 FIELDS["email"]: a.email or ""} for a in rows], left)
     right.markdown(f"**{L['agenda']}**")
     right.markdown("\n".join(f"{i.number}. {plain(i.title, one_line=True)}" for i in items))
     if may_run and reviews.is_editable(review):

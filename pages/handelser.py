@@ -1,5 +1,4 @@
 """Händelser och avvikelser: events reported to SSM and internal deviations, whom they concern, the reports."""
-import pandas as pd
 import streamlit as st
 
 from core import clock, glossary
@@ -17,9 +16,9 @@ from pages._shared.ui import (
     forget_edit,
     form_round,
     offer_reload,
-    plain,
     save,
     show_flash,
+    text_table,
 )
 
 KINDS, STATUSES, SEVERITIES = (glossary.options(SafetyEventKind), glossary.options(SafetyEventStatus),
@@ -54,14 +53,13 @@ def _notified(event) -> str:
 
 
 if register:
-    st.table(pd.DataFrame([{  # wraps: a description is read whole
+    text_table([{  # wraps: a description is read whole
         FIELDS["occurred_on"]: date_text(e.occurred_on), FIELDS["kind"]: glossary.term(SafetyEventKind(e.kind)),
         FIELDS["concerns"]: safety_events.concerns_text(e), FIELDS["description"]: e.description,
         FIELDS["notified_on"]: _notified(e), FIELDS["ssm_reference"]: e.ssm_reference or "",
         L["written_report"]: safety_events.written_report(e, today),
         FIELDS["status"]: glossary.term(SafetyEventStatus(e.status)),
-        "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register]),
-        hide_index=True)
+        "Upptagen som brist": L["yes"] if e.id in raised else ""} for e in register])
     reasons = [f"{date_text(e.occurred_on)}: {safety_events.no_report_reason(e)}" for e in register
                if safety_events.no_report_reason(e)]
     if reasons:  # say why no three-month report is due, with the paragraph's own words
@@ -113,9 +111,9 @@ if may_register:
     if register:
         st.subheader("Uppdatera en händelse")
         by_id = {e.id: e for e in register}
-        chosen = by_id[st.selectbox(FIELDS["description"], list(by_id), key="event_pick",
+        chosen = by_id[st.selectbox(FIELDS["description"], list(by_id), key="event_pick",  # options are not Markdown
                                     format_func=lambda i: f"{date_text(by_id[i].occurred_on)} · "
-                                                          f"{plain(by_id[i].description, one_line=True)[:80]}")]
+                                                          f"{' '.join(by_id[i].description.split())[:80]}")]
         version, shown = edit_snapshot("safety_event", chosen.id, chosen.version, chosen)
         with st.form(f"event_edit_{chosen.id}_{version}"):
             data = _fields(f"edit_{chosen.id}_{version}", shown)

@@ -10,7 +10,7 @@ from core.services import agenda
 from core.services import self_assessments as sa
 from pages._shared.auth import guard
 from pages._shared.db import session
-from pages._shared.ui import form_round, save, show_flash, yes_no
+from pages._shared.ui import form_round, plain, save, show_flash, yes_no
 
 actor = guard("templates")
 st.title(PAGES["templates"])
@@ -50,4 +50,5 @@ if upload is not None and st.button("Läs in den nya versionen", type="primary")
 st.subheader(L["agenda"])
 st.markdown("Nya genomgångar får den här dagordningen. Den ändras i mallfilen för dagordningen på servern "
             "(hos IT); ändringar gäller genomgångar som skapas därefter.")
-st.markdown("\n".join(f"{i}. {item['title']}" for i, item in enumerate(agenda.template(), start=1)))
+st.markdown("\n".join(f"{i}. {plain(item['title'], one_line=True)}"
+                       for i, item in enumerate(agenda.template(), start=1)))

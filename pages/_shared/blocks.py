@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.documents import figures
 from core.documents.content import Block, Decision, Table, Text
-from pages._shared.ui import plain
+from pages._shared.ui import plain, text_table
 
 # A flag in the "Kontroll" column (a dose over a limit, a local level above SSM's DRL) stands out on screen; the
 # words are those the paper prints, so colour is never all that tells it.
@@ -13,11 +13,8 @@ FLAGGED = "color: #a4241b; background-color: #fdecea; font-weight: 700"
 
 def show_table(table: Table) -> None:
     """Show a table as it prints: every row, wrapping text, no index (user text is never read as Markdown)."""
-    frame = pd.DataFrame(table.body, columns=table.header)
-    if figures.CHECK in table.header and len(set(table.header)) == len(table.header):
-        st.table(frame.style.map(_flag, subset=[figures.CHECK]).hide(axis="index"), hide_index=True)
-    else:
-        st.table(frame, hide_index=True)
+    flagged = figures.CHECK in table.header and len(set(table.header)) == len(table.header)
+    text_table(pd.DataFrame(table.body, columns=table.header), styles={figures.CHECK: _flag} if flagged else None)
 
 
 def _flag(text: str) -> str:

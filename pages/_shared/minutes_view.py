@@ -10,7 +10,8 @@ from core.models import Clinic, Review
 from core.permissions import Actor
 from core.services import archive, minutes_document
 from pages._shared.blocks import show_block
-from pages._shared.db import deferred, session
+from pages._shared.db import session
+from pages._shared.downloads import file_download
 from pages._shared.ui import plain
 
 
@@ -34,21 +35,20 @@ def download(actor: Actor, review: Review, clinic: Clinic) -> None:
     """Offer the minutes PDF; it is made (or, once approved, read as stored) only when the user clicks."""
     approved = review.status == ReviewStatus.APPROVED
     review_id = review.id
-    pdf = deferred(lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id))
-    st.download_button("Ladda ner protokoll (PDF)" if approved else "Ladda ner utkast till protokoll (PDF)",
-                       mime="application/pdf", icon=":material/download:", type="primary", on_click="ignore", data=pdf,
-                       file_name=f"protokoll-{clinic.code}-{review.year}-v{review.minutes_version}"
-                                 f"{'' if approved else '-utkast'}.pdf")
+    file_download("Ladda ner protokoll (PDF)" if approved else "Ladda ner utkast till protokoll (PDF)",
+                  lambda s: minutes_document.review_minutes_pdf(s, actor=actor, review_id=review_id),
+                  key=f"minutes_pdf_{review_id}", mime="application/pdf", icon=":material/download:", type="primary",
+                  file_name=f"protokoll-{clinic.code}-{review.year}-v{review.minutes_version}"
+                            f"{'' if approved else '-utkast'}.pdf")
 
 
 def archive_download(actor: Actor, review: Review, clinic: Clinic, today: date) -> None:
     """Offer the archive ZIP, made only when the user clicks (never kept in the session)."""
     review_id = review.id
-    st.download_button("Ladda ner arkivet (ZIP)", mime="application/zip", on_click="ignore",
-                       data=deferred(lambda s: archive.review_archive(s, actor=actor, review_id=review_id,
-                                                                      today=today, now=clock.now())),
-                       file_name=f"arkiv-{clinic.code}-{review.year}-v{review.minutes_version}.zip",
-                       icon=":material/download:")
+    file_download("Ladda ner arkivet (ZIP)",
+                  lambda s: archive.review_archive(s, actor=actor, review_id=review_id, today=today, now=clock.now()),
+                  key=f"archive_{review_id}", mime="application/zip", icon=":material/download:",
+                  file_name=f"arkiv-{clinic.code}-{review.year}-v{review.minutes_version}.zip")
     st.caption("Arkivet innehåller de förseglade protokollen med deras innehåll (JSON), åtgärdsplanen, klinikens del "
                "av bokslutet, bilagor, sigillets certifikat och manifest.json med kontrollsumma (SHA-256) för varje "
                "fil. Hela arkivet kontrolleras med `stralportal verify` eller under Kontrollera protokoll.")

@@ -3,6 +3,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -18,6 +19,9 @@ FLASH_KEY = "flash_message"
 MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]{}<>$~|!])")
 MARKDOWN_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, setext lines
 AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.@])|(@)")  # GFM turns these into links
+# GFM finds those addresses in the text after escapes are read (a browser showed "http\://" as a link), so an
+# invisible word joiner goes inside each one: it breaks the address and the line alike never.
+WORD_JOINER = "\u2060"
 # Less empty space above the content (the portal is often on a projector); captions readable (WCAG 2.1 AA asks
 # 4,5:1: Streamlit draws them in the text colour at 60 % opacity, 4,0:1 on white and 3,7:1 in the sidebar;
 # #5f6b75 is 5,5:1 on white and 5,0:1 on the sidebar's grey); no table toolbar with English tooltips.
@@ -62,6 +66,8 @@ SWEDISH = r"""<script>
       [/^Drag and drop (a file|files) here$/, "Släpp filen här"]]],
     ['[data-testid="stDateInputField"] [data-placeholder="true"]',
      [[/^yyyy$/, "ÅÅÅÅ"], [/^mm$/, "MM"], [/^dd$/, "DD"]]],
+    // Under a download button whose file could not be made; the page says why (pages/_shared/downloads.py).
+    ['[data-testid="stDownloadButtonError"]', [[/^Failed to generate file for download$/, "Filen kunde inte skapas."]]],
   ];
   // What screen readers say: Streamlit's and its widgets' English labels, tooltips and placeholders.
   const labels = [
@@ -222,19 +228,43 @@ def plain(text: Any, *, one_line: bool = False) -> str:
     return (" " if one_line else "  \n").join(escaped)
 
 
+def text_table(rows: pd.DataFrame | list[dict], where: Any = st, *,
+               styles: dict[str, Callable[[Any], str]] | None = None) -> None:
+    """Show a table as it prints: every row, wrapping text, no index, no cell or header read as Markdown.
+
+    st.table reads every cell and header as Markdown (an image fetched from anywhere, a link, maths), so each is
+    escaped here; styles (column -> CSS of a cell) are worked out from the values as stored, not as escaped.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    shown = frame.map(_plain_cell)
+    shown.columns = [plain(column, one_line=True) for column in frame.columns]
+    if not styles:
+        where.table(shown, hide_index=True)
+        return
+    css = pd.DataFrame({n: frame.iloc[:, n].map(styles.get(c, lambda _: "")) for n, c in enumerate(frame.columns)})
+    where.table(shown.style.apply(lambda _: css.to_numpy(), axis=None).hide(axis="index"), hide_index=True)
+
+
+def _plain_cell(value: Any) -> Any:
+    """Escape a text cell; numbers stay numbers (aligned as such), a missing value shows empty."""
+    if isinstance(value, str):
+        return plain(value)
+    return "" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
 def _escape_line(line: str) -> str:
     """Escape one line's Markdown characters, its block markers and what GFM would turn into a link."""
     line = MARKDOWN_ANYWHERE.sub(r"\\\1", line.replace("\r", " "))
-    line = AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else "\\@", line)
+    line = AUTOLINK.sub(lambda m: f"{m[1]}{WORD_JOINER}\\{m[2]}" if m[1] else f"{WORD_JOINER}\\@", line)
     return MARKDOWN_LINE_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], line)
 
 
 def show_incident(exc: Exception) -> None:
     """Log an unexpected error with its traceback and show the Swedish message with its incident number."""
-    st.error(incident_message(log_incident(exc, where=_page_name())), icon=":material/error:")
+    st.error(incident_message(log_incident(exc, where=page_name())), icon=":material/error:")
 
 
-def _page_name() -> str:
+def page_name() -> str:
     """Return the address the user had open, for the log."""
     try:
         return st.context.url or ""

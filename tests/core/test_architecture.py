@@ -109,3 +109,17 @@ def test_no_product_module_is_over_400_lines():
     long = {p.relative_to(PROJECT_DIR).as_posix(): n for p in modules if "migrations" not in p.parts
             and (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+def _table_calls(path) -> list[int]:
+    """Return the lines where a file uses Streamlit's table (st.table, or .table on a column or container)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "table"]
+
+
+def test_tables_of_user_text_go_through_one_escaping_helper():
+    """st.table reads every cell and header as Markdown (outside images, links, maths): only text_table calls it."""
+    files = [*(PROJECT_DIR / "pages").rglob("*.py"), PROJECT_DIR / "app.py"]
+    callers = {p.relative_to(PROJECT_DIR).as_posix(): lines for p in files if (lines := _table_calls(p))}
+    assert list(callers) == ["pages/_shared/ui.py"], callers
+    assert len(callers["pages/_shared/ui.py"]) == 2  # text_table's two calls (plain and styled)

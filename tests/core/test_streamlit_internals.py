@@ -77,6 +77,11 @@ ENGLISH = {
     r"/^Clear selection$/": ["`Clear selection`"],
     r"/^[a-z0-9_]+ icon$/": ["`${n} icon`"],  # the name of a control that has only an icon
 }
+# English that Streamlit's server sends to the browser, and the file of the installed Streamlit that says it.
+SERVER_ENGLISH = {
+    r"/^Failed to generate file for download$/": ("runtime/backend_operation_handler.py",
+                                                  'error_msg="Failed to generate file for download"'),
+}
 # Other hooks of the pages' CSS: the date field's parts and the classes Streamlit gives keyed elements.
 OTHER_HOOKS = ['"data-placeholder":', '"data-type":', "`st-key-`"]
 
@@ -116,13 +121,19 @@ def test_streamlit_still_has_the_test_id(test_id):
 
 def test_every_english_pattern_the_pages_replace_has_its_canary():
     replaced = set(ENGLISH_PATTERN.findall(_sources()))
-    assert replaced == set(ENGLISH)
+    assert replaced == set(ENGLISH) | set(SERVER_ENGLISH)
 
 
 @pytest.mark.parametrize("pattern", sorted(ENGLISH))
 def test_streamlit_still_says_it_in_english(pattern):
     missing = [needle for needle in ENGLISH[pattern] if not _in_bundle(needle)]
     assert missing == [], f"Streamlit {streamlit.__version__} no longer says {missing}: is {pattern} still right?"
+
+
+@pytest.mark.parametrize("pattern", sorted(SERVER_ENGLISH))
+def test_streamlit_server_still_says_it_in_english(pattern):
+    file, needle = SERVER_ENGLISH[pattern]
+    assert needle in (STATIC.parent / file).read_text(encoding="utf-8"), f"is {pattern} still right?"
 
 
 @pytest.mark.parametrize("hook", OTHER_HOOKS)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -41,25 +43,39 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log) -> None:
     raise TimeoutError("streamlit did not start")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_document):
-    """Start the portal on a demo database in a fresh server process."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/e2e.db"
-    db.upgrade(url)
-    backup.restore(db.make_engine(url), demo_document)
+@contextmanager
+def serve(url: str, log, script: str = "app.py") -> Iterator[str]:
+    """Run a Streamlit script of the project (the portal unless named) on the database; yield its address."""
     port = _free_port()
-    env = dict(os.environ, STRALPORTAL_DATABASE_URL=url, STRALPORTAL_ENV="development")
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    env = dict(os.environ, STRALPORTAL_DATABASE_URL=url, STRALPORTAL_ENV="development", PYTHONPATH=str(PROJECT_DIR))
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}",
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, f"--server.port={port}",
                                  "--server.address=127.0.0.1", "--server.headless=true"],
                                 cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, proc, log)
-        yield base
-        proc.terminate()
-        proc.wait(10)
+        try:
+            _wait_healthy(base, proc, log)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(10)
     print(log.read_text(errors="replace"))  # shown by pytest when a test failed
+
+
+def demo_database(tmp_path_factory, demo_document) -> str:
+    """Return the URL of a fresh database holding the demo."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/e2e.db"
+    db.upgrade(url)
+    backup.restore(db.make_engine(url), demo_document)
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_document):
+    """Start the portal on a demo database in a fresh server process."""
+    url = demo_database(tmp_path_factory, demo_document)
+    with serve(url, tmp_path_factory.mktemp("log") / "streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

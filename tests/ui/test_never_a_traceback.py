@@ -65,7 +65,7 @@ def test_plain_escapes_links_images_maths_and_block_markers():
     assert plain("# Rubrik\n- punkt\n1. ett\n> citat\n===") == (
         "\\# Rubrik  \n\\- punkt  \n1\\. ett  \n\\> citat  \n\\===")
     assert plain("se www.example.se, https://example.se eller anna@example.se") == \
-        "se www\\.example.se, https\\://example.se eller anna\\@example.se"
+        "se www\u2060\\.example.se, https\u2060\\://example.se eller anna\u2060\\@example.se"
     assert plain("rad ett\n\nrad två", one_line=True) == "rad ett rad två"
     assert plain(None) == "" and plain("Anna Berg (RTG), 12:30.") == "Anna Berg (RTG), 12:30."
 

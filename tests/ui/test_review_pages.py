@@ -7,6 +7,7 @@ from core import db
 from core.models import Action, AgendaItem, Attendance, FollowUp, Review, User
 from core.services import agenda
 from core.services.auth import SYSTEM_ACTOR
+from pages._shared.ui import plain
 from tests.factories import NOW
 from tests.ui.helpers import logged_in, open_page, visible_text
 
@@ -298,7 +299,9 @@ def test_the_bokslut_section_on_screen_shows_what_the_minutes_print(demo_env):
                        if x.kind == "annual_report")
     printed = [b.rows for b in section.blocks if isinstance(b, Table)]
     shown = [[list(t.value.columns), *t.value.values.tolist()] for t in at.table]
-    assert len(printed) >= 5 and shown == printed  # goals, indicators, training, doses, DRL (and events)
+    as_markdown = [[[plain(c, one_line=True) for c in header], *[[plain(c) for c in row] for row in body]]
+                   for header, *body in printed]  # every cell and header escaped: the screen shows the print's text
+    assert len(printed) >= 5 and shown == as_markdown  # goals, indicators, training, doses, DRL (and events)
     assert "Utbildning i strålskydd 2025" in visible_text(at) and at.get("vega_lite_chart")  # and the chart
 
 

@@ -50,7 +50,7 @@ def _row(row: Attendance, version: int, shown: tuple, terms: dict) -> tuple[str,
     who, came, other = st.columns([2.2, 2.6, 1.6], vertical_alignment="center")
     who.container(key=f"who_{row.id}").markdown(_who(row))
     status = came.segmented_control(
-        f"Närvaro för {row.name or 'personen'}", CAME, format_func=terms.get, required=True,
+        f"Närvaro för {plain(row.name or 'personen', one_line=True)}", CAME, format_func=terms.get, required=True,
         default=shown[1] if shown[1] in CAME else AttendanceStatus.PRESENT.value,
         key=f"s_{row.id}_{version}", label_visibility="collapsed")
     typed = other.text_input(FIELDS["name"], max_chars=NAME, key=f"e_{row.id}_{version}",
