@@ -11,7 +11,7 @@ from email.headerregistry import Address
 MAX_LENGTH = 254  # RFC 5321's longest path, and the columns that hold an address
 MAX_LOCAL_LENGTH = 64
 EXAMPLE = "till exempel förnamn.efternamn@sjukhus.se"
-_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
+_DNS_PART = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
 _BREAKING = {"Cc", "Zl", "Zp"}  # control characters and the Unicode line and paragraph separators
 
 
@@ -32,7 +32,7 @@ def _parsed(text: str) -> Address | None:
 def _domain_problem(domain: str) -> str | None:
     """Say what is wrong with the part after @, if anything."""
     labels = domain.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+    if len(labels) < 2 or not all(_DNS_PART.match(label) for label in labels):
         return f"delen efter @ är inte ett domännamn ({EXAMPLE})."
     return None
 

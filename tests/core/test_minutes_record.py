@@ -114,7 +114,7 @@ def test_approved_minutes_stay_byte_identical_whatever_their_sources_become(sess
     rtg["users"]["anna"].name = "Anna Bergström"
     session.add_all([rtg["clinic"], org, rtg["users"]["anna"]])
     clinical_audits.register(session, actor=rtg["erik"], clinic_id=rtg["clinic"].id, report=None, now=NOW,
-                             data={"audit_date": date(2026, 4, 1), "scope": "CT buk", "auditors": "Johan Sund"},
+                             data={"audit_date": date(2026, 3, 10), "scope": "CT buk", "auditors": "Johan Sund"},
                              findings=[{"description": "Ny brist efter justeringen", "severity": "high"}])
     actions.update_action(session, actor=rtg["erik"], action_id=earlier.id, status="cancelled",
                           cancel_reason="Nytt skäl efter justeringen", expected_version=earlier.version,
