@@ -114,7 +114,7 @@ def _follow_up_with_payload(s, actor, review_id: int) -> None:
     """Record every earlier action of the review as it stands, with the payload as the comment."""
     for follow_up, action, _ in actions.follow_ups(s, actor=actor, review_id=review_id):
         actions.record_follow_up(s, actor=actor, follow_up_id=follow_up.id, status=action.status, comment=PAYLOAD,
-                                 today=NOW.date(), now=NOW)
+                                 expected_version=action.version, today=NOW.date(), now=NOW)
 
 
 @pytest.fixture(scope="module")
