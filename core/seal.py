@@ -5,7 +5,10 @@ organisation certificate. Without one the portal makes a self-signed seal for th
 folder, and says everywhere that it is self-signed. Sealing is an incremental update: the PDF as rendered stays a
 byte-exact prefix of the sealed file, and the invisible signature field keeps a PDF/A file PDF/A.
 """
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
@@ -224,10 +227,22 @@ def seal_pdf(pdf: bytes, *, reason: str, settings: Settings, organisation: str |
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=stamper,
                                    new_field_spec=fields.SigFieldSpec(FIELD_NAME))  # no box: invisible, printable
     try:
-        return pdf_signer.sign_pdf(_metadata_keeping_writer()(io.BytesIO(pdf))).getvalue()
+        return _without_a_running_loop(
+            lambda: pdf_signer.sign_pdf(_metadata_keeping_writer()(io.BytesIO(pdf))).getvalue())
     except Exception as exc:  # noqa: BLE001  a time-stamp service that does not answer, mostly
         if stamper is None:
             raise
         raise UserError(f"Tidsstämpeln kunde inte hämtas från {settings.tsa_url} ({type(exc).__name__}). Inget "
                         "har ändrats; försök igen om en stund, eller kontrollera STRALPORTAL_TSA_URL.") from None
 
+
+
+def _without_a_running_loop(work: Callable[[], bytes]) -> bytes:
+    """Run work where asyncio.run may start its own loop: pyHanko signs through asyncio.run, which refuses to run
+    in a thread whose event loop is already running (a caller inside an async framework)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
