@@ -79,6 +79,8 @@ def check_a_page() -> None:
 
     from core.resources import APP_SCRIPT
     os.environ["STRALPORTAL_DATABASE_URL"] = f"sqlite:///{WORK / 'data' / 'stralportal.db'}"
+    os.environ["STRALPORTAL_ENV"] = "development"  # the demo's accounts, as `make run` serves them
+    os.environ["STRALPORTAL_DATA_DIR"] = str(WORK / "data")  # the login key `serve` made there
     at = AppTest.from_file(str(APP_SCRIPT), default_timeout=60)
     for key, value in {"authentication_status": True, "username": "strateg", "name": "Ingrid Strand",
                        "roles": ["strateg"], "email": "ingrid.strand@demosjukhuset.se", "logout": None}.items():
