@@ -66,18 +66,24 @@ def append_text_safe(sheet, row: list) -> None:
                 cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
 
 
+def _private_temporary(path: Path, data: bytes) -> str:
+    """Write data to a new file beside path, readable by its owner only (mkstemp's mode 0600), flushed to disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    with os.fdopen(handle, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    return temporary
+
+
 def create_private_file(path: Path, data: bytes) -> bool:
     """Create path readable by its owner only (mode 0600), atomically; keep a file another process made first.
 
     Return True when this call made it. Two processes starting at once therefore agree on one file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")  # mode 0600
+    temporary = _private_temporary(path, data)
     try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.link(temporary, path)  # atomic, and never replaces a file already there
         return True
     except FileExistsError:
@@ -88,13 +94,8 @@ def create_private_file(path: Path, data: bytes) -> bool:
 
 def replace_private_file(path: Path, data: bytes) -> None:
     """Write path readable by its owner only (mode 0600), atomically replacing what was there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")  # mode 0600
+    temporary = _private_temporary(path, data)
     try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

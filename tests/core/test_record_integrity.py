@@ -18,7 +18,7 @@ from core.services import archive, minutes, minutes_document
 from core.services._integrity import RecordAltered, content_hash
 from core.services._queries import minutes_record
 from tests.conftest import reset_schema
-from tests.core.conftest import approve_all, make_review, mark_present
+from tests.core.conftest import approve_all, approve_all_but_the_last, make_review
 from tests.factories import NOW, TODAY
 
 OTHER_PDF = b"%PDF-1.7 ett annat protokoll"
@@ -102,12 +102,7 @@ def test_a_signature_naming_another_checksum_is_refused(session, rtg):
 
 def test_content_edited_under_justering_is_not_approved_by_the_last_adjuster(session, rtg):
     review = make_review(session, rtg)
-    mark_present(session, rtg, review)
-    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
-                             now=NOW)
-    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW + timedelta(hours=1))
+    approve_all_but_the_last(session, rtg, review)
     session.commit()
     injected = {**minutes_record(session, review).content, "number": "RTG 1/2025 (beslut tillagt)"}
     _sql(session, "UPDATE minutesversion SET content = :c, content_sha256 = :sha WHERE review_id = :id",
@@ -136,12 +131,7 @@ def test_only_a_database_from_before_frozen_minutes_is_backfilled_at_upgrade():
 
 def test_the_last_approval_prints_the_pdf_before_it_takes_the_write_lock(session, rtg, monkeypatch):
     review = make_review(session, rtg)
-    mark_present(session, rtg, review)
-    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
-                             now=NOW)
-    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW + timedelta(hours=1))
+    approve_all_but_the_last(session, rtg, review)
     session.commit()
     url = session.get_bind().url  # a waiting write fails at once instead of waiting for this approval
     other = create_engine(url, connect_args={"timeout": 0} if url.get_backend_name() == "sqlite" else

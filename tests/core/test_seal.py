@@ -20,7 +20,7 @@ from core.services import minutes, sealing
 from core.services._queries import approval_times, minutes_record
 from core.services.auth import SYSTEM_ACTOR
 from core.services.minutes_document import render_approved
-from tests.core.conftest import approve_all, make_review, mark_present
+from tests.core.conftest import approve_all, approve_all_but_the_last, make_review
 from tests.factories import NOW
 from tests.seal_files import first_revision, region_seal, store_as_approved, time_stamp_service, validate
 
@@ -148,15 +148,10 @@ def test_a_configured_seal_that_cannot_be_read_stops_the_portal_and_the_approval
     monkeypatch.setenv("STRALPORTAL_SEAL_PASSWORD", password)
     assert any(said in problem for problem in configuration_problems(load_settings()))
     review = make_review(session, rtg)
-    mark_present(session, rtg, review)
-    minutes.choose_adjusters(session, actor=rtg["erik"], review_id=review.id, user_ids=[rtg["users"]["nils"].id],
-                             now=NOW)
-    minutes.send_for_approval(session, actor=rtg["erik"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["anna"], review_id=review.id, now=NOW)
-    minutes.approve(session, actor=rtg["erik"], review_id=review.id, now=NOW)
+    approve_all_but_the_last(session, rtg, review)
     session.commit()
     with pytest.raises(UserError, match=re.escape(said)):
-        minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=1))
+        minutes.approve(session, actor=rtg["nils"], review_id=review.id, now=NOW + timedelta(hours=2))
     session.rollback()
     session.refresh(review)
     assert review.status == ReviewStatus.APPROVAL and minutes_record(session, review).pdf is None
